@@ -1,0 +1,110 @@
+"""Loading a clinic's brand: details, logo, colours and fonts, checked before any build.
+
+A brand file is YAML (see `schema.Brand`); paths in it are relative to the file. Loading
+checks what would otherwise spoil a printed leaflet: missing logo or font files, text
+colours below the 4.5:1 contrast that clear-print guidance asks for, and clinic details
+the fonts cannot print.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import ImageReader
+
+from leaflet import schema
+from leaflet.colour import contrast
+from leaflet.errors import SourceError
+from leaflet.fonts import FontFamily, FontFileError, describe_chars, register_family
+from leaflet.resources import EXAMPLE_BRAND, FONTS_DIR
+from leaflet.yamlfile import read_yaml, validate
+
+#: Text colour / background colour pairs the layouts print; each must reach MIN_CONTRAST.
+TEXT_PAIRS = (
+    ("text", "white"), ("text", "tint"), ("muted", "white"), ("primary", "white"),
+    ("on_primary", "primary"), ("urgent", "white"), ("urgent", "urgent_tint"),
+    ("text", "urgent_tint"), ("primary", "tint"),
+)
+MIN_CONTRAST = 4.5
+WHITE = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A loaded brand: its file's values, resolved paths and registered fonts."""
+
+    path: Path
+    spec: schema.Brand
+    fonts: FontFamily
+    logo: Path | None
+
+    @property
+    def clinic(self) -> schema.Clinic:
+        return self.spec.clinic
+
+    def colour(self, name: str) -> HexColor:
+        """A ReportLab colour for a brand colour name (`primary`, `tint`, `white`...)."""
+        return HexColor(self.hex(name))
+
+    def hex(self, name: str) -> str:
+        return WHITE if name == "white" else getattr(self.spec.colours, name)
+
+    def template_values(self) -> dict[str, str]:
+        """The clinic's details as the `clinic` template variables."""
+        clinic = self.clinic
+        return {
+            "name": clinic.name, "phone": clinic.phone, "email": clinic.email,
+            "website": clinic.website or "", "address": ", ".join(clinic.address),
+            "out_of_hours": clinic.out_of_hours, "emergency_number": clinic.emergency_number,
+            "feedback": clinic.feedback,
+        }
+
+
+def load_brand(path: Path | str | None = None) -> Brand:
+    """Load a brand file; None loads the built-in example clinic."""
+    path = Path(path) if path is not None else EXAMPLE_BRAND
+    source = read_yaml(path)
+    spec = validate(schema.Brand, source)
+    base = path.parent
+
+    def located(field: str, problem: str) -> SourceError:
+        return SourceError(path, problem, line=source.line_of(tuple(field.split("."))),
+                           field=field)
+
+    for fg, bg in TEXT_PAIRS:
+        fg_hex = WHITE if fg == "white" else getattr(spec.colours, fg)
+        bg_hex = WHITE if bg == "white" else getattr(spec.colours, bg)
+        ratio = contrast(fg_hex, bg_hex)
+        if ratio < MIN_CONTRAST:
+            raise located(f"colours.{fg}",
+                          f"{fg} {fg_hex} on {bg} {bg_hex} has contrast {ratio:.2f}:1; "
+                          f"text needs at least {MIN_CONTRAST}:1")
+
+    logo = None
+    if spec.logo is not None:
+        logo = (base / spec.logo).resolve()
+        if not logo.is_file():
+            raise located("logo", f"logo file not found: {logo}")
+        try:
+            ImageReader(str(logo)).getSize()
+        except Exception as err:  # Pillow raises several types for unreadable images
+            raise located("logo", f"{logo} is not a readable PNG or JPEG image ({err})") from None
+
+    font_paths = {
+        face: (base / given).resolve() if given else FONTS_DIR / f"NotoSans-{face.title()}.ttf"
+        for face, given in (("regular", spec.fonts.regular), ("bold", spec.fonts.bold))
+    }
+    try:
+        fonts = register_family(font_paths["regular"], font_paths["bold"])
+    except FontFileError as err:
+        face = "regular" if str(font_paths["regular"]) in str(err) else "bold"
+        raise located(f"fonts.{face}", str(err)) from None
+
+    for name, value in spec.clinic.model_dump().items():
+        for text in value if isinstance(value, list) else [value or ""]:
+            if missing := fonts.missing(text):
+                raise located(f"clinic.{name}",
+                              f"the brand fonts cannot print {describe_chars(missing)}")
+    return Brand(path=path, spec=spec, fonts=fonts, logo=logo)

@@ -1,0 +1,93 @@
+"""The `leaflet` command line: a thin layer over the library API.
+
+Each command parses options, calls the library and reports one line; errors are
+`LeafletError`s, which Click prints without a traceback and turns into a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+import leaflet
+from leaflet.content import DOCUMENTS
+from leaflet.errors import display_path
+from leaflet.resources import LAYOUTS_DIR
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+DOCUMENT_HELP = {
+    "info": "Write the treatment information leaflet.",
+    "consent": "Write the consent form (pre-filled when personal details are given).",
+    "aftercare": "Write the aftercare leaflet.",
+}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(leaflet.__version__, "--version", prog_name="leaflet")
+def main() -> None:
+    """Branded, print-ready PDF patient leaflets from structured clinic content.
+
+    One command per document: info, consent and aftercare. With no options they write
+    the microneedling documents for the built-in example clinic on A4.
+    """
+
+
+def _document_command(name: str) -> click.Command:
+    @click.option("--treatment", default="microneedling", show_default=True,
+                  help="Treatment folder in the content folder.")
+    @click.option("--brand", "brand_path", type=click.Path(path_type=Path),
+                  help="A clinic's brand file (default: the built-in example clinic).")
+    @click.option("--layout", default="a4", show_default=True,
+                  help=f"Page layout: {', '.join(leaflet.known_layouts())}.")
+    @click.option("--content-dir", type=click.Path(path_type=Path),
+                  help="A clinic's own content folder instead of the built-in one.")
+    @click.option("--patient-name", help="Print the patient's name in the document.")
+    @click.option("--date-of-birth", help="Patient's date of birth, YYYY-MM-DD.")
+    @click.option("--appointment", help="Appointment date and time, e.g. 2026-12-01T10:30.")
+    @click.option("--practitioner", help="Name of the practitioner.")
+    @click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
+                  help=f"Where to write the PDF; - for standard output "
+                       f"[default: ./<treatment>-{name}.pdf].")
+    def command(treatment: str, brand_path: Path | None, layout: str,
+                content_dir: Path | None, patient_name: str | None,
+                date_of_birth: str | None, appointment: str | None,
+                practitioner: str | None, output: Path | None) -> None:
+        personal = leaflet.Personalisation.from_text(patient_name, date_of_birth, appointment,
+                                                     practitioner)
+        document = leaflet.load_treatment(treatment, content_dir).document(name)
+        pdf = leaflet.render_pdf(document, leaflet.load_brand(brand_path),
+                                 leaflet.load_layout(layout), personal)
+        target = output or Path(f"{treatment}-{name}.pdf")
+        pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
+        if str(target) == "-":
+            pdf.write(sys.stdout.buffer)
+            click.echo(f"Wrote {name} PDF to standard output ({pages})", err=True)
+        else:
+            pdf.write(target)
+            click.echo(f"Wrote {display_path(target)} ({pages})", err=True)
+
+    command.__doc__ = DOCUMENT_HELP[name]
+    return click.command(name, context_settings=CONTEXT, help=DOCUMENT_HELP[name])(command)
+
+
+for _name in DOCUMENTS:
+    main.add_command(_document_command(_name))
+
+
+@main.command("list", context_settings=CONTEXT)
+@click.option("--content-dir", type=click.Path(path_type=Path),
+              help="A clinic's own content folder instead of the built-in one.")
+def list_command(content_dir: Path | None) -> None:
+    """List the treatments, their documents, and the layouts."""
+    click.echo("Treatments:")
+    for slug in leaflet.known_treatments(content_dir):
+        treatment = leaflet.load_treatment(slug, content_dir)
+        click.echo(f"  {slug}: {treatment.spec.summary}")
+        click.echo(f"    documents: {', '.join(treatment.available())}")
+    click.echo("Layouts:")
+    for name in leaflet.known_layouts():
+        click.echo(f"  {name}: {leaflet.load_layout(name).spec.description}")
+    click.echo(f"(layout files in {LAYOUTS_DIR})")

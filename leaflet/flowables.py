@@ -1,0 +1,108 @@
+"""The drawing pieces leaflets are made of, beyond ReportLab's own paragraphs and tables.
+
+Tick boxes and write-in lines are drawn as vector shapes, so they never depend on a font
+having a box glyph; `Unsplittable` keeps a checklist, declaration list or signature block
+on one page and refuses, with a clear error, one that is taller than a page.
+"""
+
+from __future__ import annotations
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import Color
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+
+from leaflet.errors import LayoutFitError
+
+
+class TickBox(Flowable):
+    """An empty square to tick by hand, centred in its cell."""
+
+    def __init__(self, size: float, colour: Color, line_width: float = 1.2) -> None:
+        super().__init__()
+        self.size = size
+        self.colour = colour
+        self.line_width = line_width
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = max(available_width, self.size)
+        return self.width, self.size
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setStrokeColor(self.colour)
+        canvas.setLineWidth(self.line_width)
+        canvas.rect((self.width - self.size) / 2, 0, self.size, self.size, stroke=1, fill=0)
+
+
+class WriteIn(Flowable):
+    """Ruled lines to write on; a known value is printed on the first line."""
+
+    def __init__(self, lines: int, spacing: float, colour: Color,
+                 value: Paragraph | None = None) -> None:
+        super().__init__()
+        self.lines = lines
+        self.spacing = spacing
+        self.colour = colour
+        self.value = value
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        if self.value is not None:
+            _, self._value_height = self.value.wrap(available_width, available_height)
+        return self.width, self.lines * self.spacing
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setStrokeColor(self.colour)
+        canvas.setLineWidth(0.8)
+        for index in range(self.lines):
+            y = index * self.spacing
+            canvas.line(0, y, self.width, y)
+        if self.value is not None:
+            top_line = (self.lines - 1) * self.spacing
+            self.value.drawOn(canvas, 0, top_line + 2)
+
+
+class Unsplittable(KeepTogether):
+    """Content kept on one page; taller than a whole page is an error that names it."""
+
+    def __init__(self, flowables: list[Flowable], what: str, page_room: float) -> None:
+        super().__init__(flowables)
+        self.what = what
+        self.page_room = page_room
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        result = super().wrap(available_width, available_height)
+        if self.page_room + 0.5 < self._H:  # half a point of rounding tolerance
+            raise LayoutFitError(
+                f"{self.what} is {self._H / mm:.0f} mm tall, but a page of this layout holds "
+                f"{self.page_room / mm:.0f} mm and it must not be split; divide it into "
+                "smaller blocks")
+        return result
+
+
+def qr_code(value: str, size: float, colour: Color) -> Drawing:
+    """A vector QR code of `value`, `size` points square."""
+    widget = QrCodeWidget(value, barFillColor=colour, barBorder=2)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def boxed(content: list[Flowable], width: float, background: Color, bar: Color | None = None,
+          padding: float = 4 * mm) -> Table:
+    """Flowables in a tinted box, with a coloured bar down the left side if `bar` is given."""
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, -1), background),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding + (1.5 * mm if bar else 0)),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if bar is not None:
+        commands.append(("LINEBEFORE", (0, 0), (0, -1), 1.5 * mm, bar))
+    return Table([[content]], colWidths=[width], style=TableStyle(commands))

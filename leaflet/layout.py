@@ -1,0 +1,159 @@
+"""Layouts as data: page size, margins, header, footer and text styles, from `layouts/`.
+
+A layout file may `extends:` another and override any of its values; text styles inherit
+from a `parent:` style, and every style starts from `body`. Lengths are written with units
+(`12mm`, `0.5in`, `10pt`) and turned into points here, once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch, mm
+
+from leaflet import schema
+from leaflet.errors import LeafletError, SourceError
+from leaflet.resources import LAYOUTS_DIR
+from leaflet.yamlfile import YamlSource, format_loc, read_yaml, validate
+
+_LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*")
+_UNITS = {"mm": mm, "cm": 10 * mm, "in": inch, "pt": 1.0, None: 1.0}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A loaded layout with every length in points."""
+
+    name: str
+    path: Path
+    spec: schema.Layout
+    page_width: float
+    page_height: float
+    margin_top: float
+    margin_right: float
+    margin_bottom: float
+    margin_left: float
+    header_height: float
+    header_gap: float
+    footer_height: float
+    qr_size: float
+
+    @property
+    def frame_width(self) -> float:
+        return self.page_width - self.margin_left - self.margin_right
+
+    @property
+    def frame_height(self) -> float:
+        return (self.page_height - self.margin_top - self.margin_bottom - self.header_height
+                - self.header_gap - self.footer_height)
+
+    def styles(self, regular_font: str, bold_font: str,
+               colour_of: Any) -> dict[str, ParagraphStyle]:
+        """ParagraphStyles for the brand's fonts; `colour_of(name)` maps brand colours."""
+        specs = self.spec.styles
+        built: dict[str, ParagraphStyle] = {}
+
+        def build(name: str, chain: tuple[str, ...] = ()) -> ParagraphStyle:
+            if name in built:
+                return built[name]
+            spec = specs[name]
+            parent_name = spec.parent or ("body" if name != "body" else None)
+            parent = build(parent_name, chain + (name,)) if parent_name else None
+            values = {k: v for k, v in spec.model_dump().items() if v is not None}
+            size = values.get("size", parent.fontSize if parent else 12)
+            bold = values.get("bold", parent is not None and parent.fontName == bold_font)
+            style = ParagraphStyle(
+                name, parent=parent,
+                fontName=bold_font if bold else regular_font,
+                fontSize=size,
+                leading=values.get("leading", parent.leading if parent else size * 1.4),
+                textColor=colour_of(values["colour"]) if "colour" in values
+                else (parent.textColor if parent else colour_of("text")),
+                spaceBefore=values.get("space_before", parent.spaceBefore if parent else 0),
+                spaceAfter=values.get("space_after", parent.spaceAfter if parent else 0),
+                alignment=TA_LEFT,  # clear print: never justified
+                bulletFontName=regular_font,
+                allowWidows=0, allowOrphans=0,
+            )
+            built[name] = style
+            return style
+
+        for style_name in specs:
+            build(style_name)
+        return built
+
+
+def known_layouts(layouts_dir: Path = LAYOUTS_DIR) -> list[str]:
+    """Names of the layouts in `layouts_dir`, sorted."""
+    return sorted(p.stem for p in layouts_dir.glob("*.yaml"))
+
+
+def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
+    """Load `layouts/<name>.yaml`, following `extends:`; unknown names list the known ones."""
+    known = known_layouts(layouts_dir)
+    if name not in known:
+        raise LeafletError(f"unknown layout {name!r}; known layouts: {', '.join(known)}")
+    path = layouts_dir / f"{name}.yaml"
+    source = read_yaml(path)
+    merged, seen = dict(source.data), [name]
+    while parent := merged.pop("extends", None):
+        if parent in seen or parent not in known:
+            raise SourceError(path, f"extends {parent!r}, which is "
+                              + ("a loop" if parent in seen else
+                                 f"not a layout; known layouts: {', '.join(known)}"),
+                              line=source.line_of(("extends",)), field="extends")
+        seen.append(parent)
+        merged = _merge(read_yaml(layouts_dir / f"{parent}.yaml").data, merged)
+    spec = validate(schema.Layout, source, merged)
+
+    def length(loc: tuple[str, ...]) -> float:
+        value: Any = spec
+        for part in loc:
+            value = getattr(value, part)
+        return _points(value, source, loc)
+
+    if "body" not in spec.styles:
+        raise SourceError(path, "a layout needs a 'body' style", field="styles")
+    for style_name, style in spec.styles.items():
+        if style.parent is not None and style.parent not in spec.styles:
+            raise SourceError(path, f"parent {style.parent!r} is not a style here; styles: "
+                              + ", ".join(spec.styles),
+                              line=source.line_of(("styles", style_name, "parent")),
+                              field=f"styles.{style_name}.parent")
+    body = spec.styles["body"].size or 0
+    if body < spec.min_body_size:
+        raise SourceError(path, f"body text is {body} pt; clear print needs at least "
+                          f"{spec.min_body_size} pt", field="styles.body.size")
+    return Layout(
+        name=name, path=path, spec=spec,
+        page_width=length(("page_width",)), page_height=length(("page_height",)),
+        margin_top=length(("margins", "top")), margin_right=length(("margins", "right")),
+        margin_bottom=length(("margins", "bottom")), margin_left=length(("margins", "left")),
+        header_height=length(("header_height",)), header_gap=length(("header_gap",)),
+        footer_height=length(("footer_height",)), qr_size=length(("qr_size",)),
+    )
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _points(value: str | float, source: YamlSource, loc: tuple[str, ...]) -> float:
+    if isinstance(value, (int, float)):
+        return float(value)
+    match = _LENGTH.fullmatch(value)
+    if not match:
+        raise SourceError(source.path, f"{value!r} is not a length; write e.g. 12mm, 0.5in "
+                          "or 10pt", line=source.line_of(loc), field=format_loc(loc))
+    return float(match.group(1)) * _UNITS[match.group(2)]

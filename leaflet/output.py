@@ -1,0 +1,40 @@
+"""Writing files so that nothing half-written is ever left behind.
+
+The bytes go to a temporary file in the target's folder, are flushed to disk, and are then
+renamed over the target in one step: a crash or Ctrl-C leaves the old file or none.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from leaflet.errors import OutputError
+
+
+def write_atomically(path: Path | str, data: bytes) -> Path:
+    """Write `data` to `path` via a temporary file and a rename; return the path."""
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException as err:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise OutputError(f"cannot write {path}: {err.strerror}") from None
+        raise
+    return path

@@ -1,0 +1,190 @@
+"""Laying out a document into PDF bytes: page frames, header band, footer and metadata.
+
+`render_pdf` is the library's main entry point: content document + brand + layout (+
+optional personal details) in, a `RenderedPdf` out. Output is deterministic (ReportLab's
+invariant mode), so the same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from leaflet import __version__
+from leaflet.brand import Brand
+from leaflet.content import ContentDocument
+from leaflet.layout import Layout
+from leaflet.output import write_atomically
+from leaflet.personal import Personalisation, format_date
+from leaflet.story import Heading, StoryBuilder
+
+SEPARATOR = "  \u00b7  "
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A finished PDF: its bytes and how many pages it has."""
+
+    data: bytes
+    page_count: int
+
+    def write(self, target: Path | str | BinaryIO) -> None:
+        """Write to a path (atomically, via a temporary file) or to a binary stream."""
+        if isinstance(target, (str, Path)):
+            write_atomically(target, self.data)
+        else:
+            target.write(self.data)
+
+
+def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
+               personal: Personalisation | None = None) -> RenderedPdf:
+    """Lay out `document` for `brand` on `layout` pages and return the PDF."""
+    personal = personal or Personalisation()
+    personal.check_printable(brand.fonts)
+    meta = document.meta
+    variables = {"clinic": brand.template_values(), **personal.template_values(meta.language)}
+    rendered = document.render(variables, brand.fonts)
+    styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
+    story = StoryBuilder(brand, layout, styles).build(rendered, personal)
+
+    buffer = io.BytesIO()
+    template = _LeafletDocTemplate(
+        buffer, layout=layout,
+        pagesize=(layout.page_width, layout.page_height),
+        leftMargin=layout.margin_left, rightMargin=layout.margin_right,
+        topMargin=layout.margin_top + layout.header_height + layout.header_gap,
+        bottomMargin=layout.margin_bottom + layout.footer_height,
+        title=f"{meta.title}: {meta.subtitle}", author=brand.clinic.name,
+        subject=f"{meta.subtitle} ({meta.reference}, version {meta.version})",
+        keywords=[*meta.keywords, meta.reference], creator=f"leaflet {__version__}",
+        lang=meta.language, displayDocTitle=1, invariant=1,
+        initialFontName=brand.fonts.regular,
+    )
+    decorations = _PageDecorations(brand, layout, document, styles["header_name"].fontSize)
+    template.addPageTemplates([PageTemplate(
+        id="page", onPage=decorations.draw,
+        frames=[Frame(template.leftMargin, template.bottomMargin, layout.frame_width,
+                      layout.frame_height, leftPadding=0, rightPadding=0, topPadding=0,
+                      bottomPadding=0, id="body")])])
+    canvas_class = _numbered_canvas(decorations.draw_page_number)
+    template.build(story, canvasmaker=canvas_class)
+    return RenderedPdf(buffer.getvalue(), canvas_class.page_count)
+
+
+class _LeafletDocTemplate(BaseDocTemplate):
+    """Adds each heading to the PDF outline, for navigation on screen."""
+
+    def __init__(self, *args, layout: Layout, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._outline_keys = 0
+        self._outline_level = -1
+
+    def afterFlowable(self, flowable) -> None:
+        if isinstance(flowable, Heading) and flowable.outline_level is not None:
+            self._outline_keys += 1
+            key = f"h{self._outline_keys}"
+            self.canv.bookmarkPage(key)
+            # PDF outlines cannot skip a level (a subheading before any heading).
+            level = min(flowable.outline_level, self._outline_level + 1)
+            self._outline_level = level
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=True)
+
+
+class _PageDecorations:
+    """Draws the header band and footer on every page."""
+
+    def __init__(self, brand: Brand, layout: Layout, document: ContentDocument,
+                 name_size: float) -> None:
+        self.brand, self.layout, self.meta = brand, layout, document.meta
+        self.name_size = name_size
+        self.footer_size = layout.spec.footer_size
+        meta = self.meta
+        self.footer_left = SEPARATOR.join([
+            meta.reference, f"Version {meta.version}",
+            f"Review date {format_date(meta.review, meta.language)}"])
+
+    def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        self._header(canvas)
+        self._footer(canvas)
+        canvas.restoreState()
+
+    def _header(self, canvas: Canvas) -> None:
+        layout, brand = self.layout, self.brand
+        x, width, height = layout.margin_left, layout.frame_width, layout.header_height
+        y = layout.page_height - layout.margin_top - height
+        canvas.setFillColor(brand.colour("primary"))
+        canvas.roundRect(x, y, width, height, 3 * mm, stroke=0, fill=1)
+        pad = height * 0.18
+        text_x = x + pad * 1.5
+        if brand.logo is not None:
+            size = height - 2 * pad
+            canvas.drawImage(str(brand.logo), text_x, y + pad, size, size, mask="auto",
+                             preserveAspectRatio=True, anchor="w")
+            text_x += size + pad * 1.2
+        canvas.setFillColor(brand.colour("on_primary"))
+        canvas.setFont(brand.fonts.bold, self.name_size)
+        baseline = y + height / 2 - self.name_size * 0.35
+        canvas.drawString(text_x, baseline, brand.clinic.name)
+        canvas.setFont(brand.fonts.regular, self.footer_size + 1)
+        canvas.drawRightString(x + width - pad * 1.5, baseline, brand.clinic.phone)
+
+    def _footer(self, canvas: Canvas) -> None:
+        layout, brand = self.layout, self.brand
+        x, right = layout.margin_left, layout.page_width - layout.margin_right
+        rule_y = layout.margin_bottom + layout.footer_height - 2 * mm
+        canvas.setStrokeColor(brand.colour("muted"))
+        canvas.setLineWidth(0.5)
+        canvas.line(x, rule_y, right, rule_y)
+        canvas.setFillColor(brand.colour("muted"))
+        canvas.setFont(brand.fonts.regular, self.footer_size)
+        canvas.drawString(x, self._footer_line(0), self.footer_left)
+        if self.meta.kind == "form":
+            second = SEPARATOR.join([brand.clinic.name, brand.clinic.phone])
+            canvas.drawString(x, self._footer_line(1), second)
+            canvas.drawRightString(right, self._footer_line(1),
+                                   "Patient initials: ____________")
+
+    def _footer_line(self, index: int) -> float:
+        return (self.layout.margin_bottom + self.layout.footer_height - 2 * mm
+                - (index + 1) * self.footer_size * 1.35)
+
+    def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
+        canvas.saveState()
+        canvas.setFillColor(self.brand.colour("muted"))
+        canvas.setFont(self.brand.fonts.bold, self.footer_size)
+        canvas.drawRightString(self.layout.page_width - self.layout.margin_right,
+                               self._footer_line(0), f"Page {page} of {total}")
+        canvas.restoreState()
+
+
+def _numbered_canvas(draw_page_number):
+    """A canvas class that holds pages back until the end, to print 'Page X of Y'."""
+
+    class NumberedCanvas(Canvas):
+        page_count = 0
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict] = []
+
+        def showPage(self) -> None:
+            self._held_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held_pages)
+            type(self).page_count = total
+            for number, state in enumerate(self._held_pages, start=1):
+                self.__dict__.update(state)
+                draw_page_number(self, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas

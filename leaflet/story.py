@@ -1,0 +1,361 @@
+"""Turning a rendered document into a story: the list of flowables ReportLab lays out.
+
+One method per block type (`_heading`, `_checklist`...), looked up from the block's type
+name, so adding a block type is adding a schema model and a method. All text reaching a
+Paragraph here is markup produced by `templating` or escaped with `plain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from leaflet import schema
+from leaflet.brand import Brand
+from leaflet.flowables import TickBox, Unsplittable, WriteIn, boxed, qr_code
+from leaflet.layout import Layout
+from leaflet.personal import Personalisation, format_date
+from leaflet.templating import plain
+from leaflet.yamlfile import format_loc
+
+TICK_COLUMN = 16 * mm
+WRITE_IN_SPACING = 9 * mm
+SIGNATURE_SPACING = 13 * mm
+
+
+@dataclass
+class StoryBuilder:
+    """Builds the flowables of one document for one brand and layout."""
+
+    brand: Brand
+    layout: Layout
+    styles: dict[str, ParagraphStyle]
+
+    @property
+    def width(self) -> float:
+        return self.layout.frame_width
+
+    def build(self, document: schema.Document, personal: Personalisation) -> list[Flowable]:
+        """The whole story: title, personal note, the blocks, then 'About this leaflet'."""
+        meta = document.meta
+        story: list[Flowable] = [
+            Paragraph(plain(meta.title), self.styles["title"]),
+            Paragraph(plain(meta.subtitle), self.styles["subtitle"]),
+        ]
+        if meta.kind == "leaflet" and personal:
+            story += [self._prepared_for(personal, meta.language), Spacer(0, 4 * mm)]
+        for index, block in enumerate(document.blocks):
+            kind = next(iter(type(block).model_fields))
+            handler: Callable = getattr(self, f"_{kind}")
+            story += handler(getattr(block, kind), format_loc(("blocks", index, kind)))
+        story.append(self._about(meta))
+        return _keep_headings_with_blocks(story)
+
+    # --- text ---------------------------------------------------------------------------
+
+    def _heading(self, text: str, where: str) -> list[Flowable]:
+        return [Heading(text, self.styles["h2"], level=0)]
+
+    def _subheading(self, text: str, where: str) -> list[Flowable]:
+        return [Heading(text, self.styles["h3"], level=1)]
+
+    def _paragraph(self, text: str, where: str) -> list[Flowable]:
+        return [Paragraph(text, self.styles["body"])]
+
+    def _bullets(self, items: list[str], where: str, style: str = "bullet") -> list[Flowable]:
+        return [self._list(items, style)]
+
+    def _list(self, items: list[str], style: str = "bullet") -> ListFlowable:
+        para = self.styles[style]
+        return ListFlowable(
+            [ListItem(Paragraph(text, para), bulletColor=self.brand.colour("primary"))
+             for text in items],
+            bulletType="bullet", start="\u2022", bulletFontName=para.fontName,
+            bulletFontSize=para.fontSize, leftIndent=para.fontSize * 1.3,
+            bulletOffsetY=0, spaceAfter=para.spaceAfter + 4,
+        )
+
+    def _intro(self, title: str | None, intro: str | None) -> list[Flowable]:
+        out: list[Flowable] = []
+        if title:
+            out.append(Heading(title, self.styles["h3"], level=1))
+        if intro:
+            out.append(Heading(intro, self.styles["body"], level=None))
+        return out
+
+    def _callout(self, callout: schema.Callout, where: str) -> list[Flowable]:
+        urgent = callout.style == "urgent"
+        title_style = ParagraphStyle(
+            "callout-title", parent=self.styles["box_title"],
+            textColor=self.brand.colour("urgent" if urgent else "primary"))
+        content: list[Flowable] = [Paragraph(callout.title, title_style)]
+        if callout.text:
+            content.append(Paragraph(callout.text, self.styles["body"]))
+        if callout.bullets:
+            content.append(self._list(callout.bullets))
+        box = boxed(content, self.width, self.brand.colour("urgent_tint" if urgent else "tint"),
+                    bar=self.brand.colour("urgent" if urgent else "primary"))
+        return [self._unsplittable([Spacer(0, 2 * mm), box], where), Spacer(0, 4 * mm)]
+
+    # --- forms --------------------------------------------------------------------------
+
+    def _checklist(self, checklist: schema.Checklist, where: str) -> list[Flowable]:
+        head = self.styles["table_head"]
+        on_primary = ParagraphStyle("th", parent=head, textColor=self.brand.colour("on_primary"))
+        centred = ParagraphStyle("thc", parent=on_primary, alignment=1)
+        rows = [[Paragraph(plain(checklist.title or "Question"), on_primary),
+                 Paragraph(checklist.yes_label, centred), Paragraph(checklist.no_label, centred)]]
+        box = self._tick_box()
+        rows += [[Paragraph(item.text, self.styles["table"]), box, box]
+                 for item in checklist.items]
+        table = Table(rows, colWidths=[self.width - 2 * TICK_COLUMN, TICK_COLUMN, TICK_COLUMN],
+                      repeatRows=1, style=self._grid_style(len(rows), header=True))
+        head = self._intro(None, checklist.intro)
+        return [self._unsplittable(head + [table], where), Spacer(0, 5 * mm)]
+
+    _photo_consent = _checklist
+
+    def _declarations(self, declarations: schema.ItemList, where: str) -> list[Flowable]:
+        box = self._tick_box()
+        rows = [[box, Paragraph(item.text, self.styles["table"])] for item in declarations.items]
+        table = Table(rows, colWidths=[TICK_COLUMN, self.width - TICK_COLUMN],
+                      style=self._grid_style(len(rows)))
+        head = self._intro(declarations.title, declarations.intro)
+        return [self._unsplittable(head + [table], where), Spacer(0, 5 * mm)]
+
+    def _fields(self, fields: schema.Fields, where: str, boxed_panel: bool = False
+                ) -> list[Flowable]:
+        rows = self._field_rows(fields.items, WRITE_IN_SPACING,
+                                self.width - (8 * mm if boxed_panel else 0))
+        head = self._intro(fields.title, fields.intro)
+        if boxed_panel:
+            content: list[Flowable] = [boxed(rows, self.width, self.brand.colour("tint"))]
+            return head + [self._unsplittable(content, where), Spacer(0, 5 * mm)]
+        # Write-in fields may run on to the next page between two fields.
+        return head + rows + [Spacer(0, 4 * mm)]
+
+    def _patient_details(self, fields: schema.Fields, where: str) -> list[Flowable]:
+        return self._fields(fields, where, boxed_panel=True)
+
+    def _signatures(self, signatures: schema.Signatures, where: str) -> list[Flowable]:
+        out = self._intro(signatures.title, signatures.intro)
+        for index, party in enumerate(signatures.parties):
+            content: list[Flowable] = [Paragraph(party.title, self.styles["box_title"])]
+            if party.note:
+                content.append(Paragraph(party.note, self.styles["small"]))
+            content += self._field_rows(party.fields, SIGNATURE_SPACING, self.width)
+            out += [self._unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, 6 * mm)]
+        if signatures.title and len(out) > 2:
+            # The heading stays with the first party rather than alone at a page end.
+            out = [KeepTogether(out[:3])] + out[3:]
+        return out
+
+    def _field_rows(self, items: list[schema.FormField], spacing: float, width: float
+                    ) -> list[Table]:
+        """One small table per field, so a page can break between any two fields.
+
+        The label sits beside a single write-in line, and above several lines, which then
+        take the full width.
+        """
+        label_width = min(60 * mm, width * 0.38)
+        muted = self.brand.colour("muted")
+        tables = []
+        for item in items:
+            label = Paragraph(item.label, self.styles["table_head"])
+            value = Paragraph(item.value, self.styles["table"]) if item.value else None
+            lines = WriteIn(item.lines, spacing, muted, value)
+            commands = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                        ("TOPPADDING", (0, 0), (-1, -1), 0)]
+            if item.lines == 1:
+                rows, widths = [[label, lines]], [label_width, width - label_width]
+                commands.append(("RIGHTPADDING", (0, 0), (0, 0), 3 * mm))
+            else:
+                # One cell, so the label never ends a page without its lines.
+                rows, widths = [[[label, Spacer(0, spacing * 0.6), lines]]], [width]
+                commands.append(("TOPPADDING", (0, 0), (0, 0), spacing * 0.4))
+            tables.append(Table(rows, colWidths=widths, style=TableStyle(commands)))
+        return tables
+
+    # --- leaflets -----------------------------------------------------------------------
+
+    def _timeline(self, timeline: schema.Timeline, where: str) -> list[Flowable]:
+        out = self._intro(timeline.title, None)
+        label_width = 40 * mm
+        on_primary = ParagraphStyle("period", parent=self.styles["box_title"],
+                                    textColor=self.brand.colour("on_primary"))
+        for index, period in enumerate(timeline.periods):
+            content: list[Flowable] = []
+            if period.expect:
+                content.append(Paragraph(period.expect, self.styles["body"]))
+            for label, items in (("Do", period.do), ("Avoid", period.avoid)):
+                if items:
+                    content += [Paragraph(label, self.styles["box_title"]), self._list(items)]
+            table = Table([[Paragraph(period.period, on_primary), content]],
+                          colWidths=[label_width, self.width - label_width],
+                          style=TableStyle([
+                              ("BACKGROUND", (0, 0), (0, 0), self.brand.colour("primary")),
+                              ("BACKGROUND", (1, 0), (1, 0), self.brand.colour("tint")),
+                              ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
+                              ("TOPPADDING", (0, 0), (-1, -1), 3 * mm),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
+                          ]))
+            out += [self._unsplittable([table], f"{where}.periods[{index}]"), Spacer(0, 3 * mm)]
+        return out + [Spacer(0, 2 * mm)]
+
+    def _contact(self, contact: schema.Contact, where: str) -> list[Flowable]:
+        clinic = self.brand.clinic
+        body, small = self.styles["body"], self.styles["small"]
+        link = self.brand.hex("primary")
+
+        def linked(label: str, href: str, text: str) -> Paragraph:
+            return Paragraph(f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>',
+                             small)
+
+        details: list[Flowable] = [Paragraph(f"<b>{plain(clinic.name)}</b>", small)]
+        details += [Paragraph(plain(line), small) for line in clinic.address]
+        details.append(linked("Phone", "tel:" + "".join(clinic.phone.split()), clinic.phone))
+        details.append(linked("Email", "mailto:" + clinic.email, clinic.email))
+        if clinic.website:
+            details.append(linked("Website", clinic.website, _display_url(clinic.website)))
+        details.append(Spacer(0, 2 * mm))
+        details.append(Paragraph(plain(clinic.out_of_hours), small))
+        content: list[Flowable] = [Heading(contact.title, self.styles["box_title"], level=1,
+                                           keep=False)]
+        if contact.text:
+            content.append(Paragraph(contact.text, body))
+        if contact.qr and clinic.website:
+            size = self.layout.qr_size
+            qr = [qr_code(clinic.website, size, self.brand.colour("text")),
+                  Paragraph("Scan to visit our website", ParagraphStyle(
+                      "qr", parent=small, alignment=1))]
+            inner_width = self.width - 8 * mm
+            grid = Table([[details, qr]], colWidths=[inner_width - size - 8 * mm, size + 8 * mm],
+                         style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                           ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+            content.append(grid)
+        else:
+            content += details
+        box = boxed(content, self.width, self.brand.colour("tint"))
+        return [self._unsplittable([Spacer(0, 3 * mm), box], where), Spacer(0, 4 * mm)]
+
+    def _prepared_for(self, personal: Personalisation, language: str) -> Flowable:
+        lines = []
+        if personal.patient_name:
+            lines.append(f"Prepared for <b>{plain(personal.patient_name)}</b>")
+        if personal.appointment:
+            values = personal.template_values(language)["appointment"]
+            when = f"{values['date']} at {values['time']}"
+            with_whom = f" with {plain(personal.practitioner)}" if personal.practitioner else ""
+            lines.append(f"Your appointment: <b>{plain(when)}</b>{with_whom}")
+        elif personal.practitioner:
+            lines.append(f"Your practitioner: {plain(personal.practitioner)}")
+        content = [Paragraph(line, self.styles["small"]) for line in lines]
+        return boxed(content, self.width, self.brand.colour("tint"),
+                     bar=self.brand.colour("primary"))
+
+    def _about(self, meta: schema.Meta) -> Flowable:
+        clinic = self.brand.clinic
+        small = self.styles["small"]
+        noun = "form" if meta.kind == "form" else "leaflet"
+        facts = [
+            ("Reference", f"{meta.reference}, version {meta.version}"),
+            ("Published", format_date(meta.published, meta.language)),
+            ("Next review", format_date(meta.review, meta.language)),
+            ("Approved by", meta.approved_by),
+            ("Sources", "; ".join(meta.sources)),
+            ("Large print", f"You can ask us for this {noun} in large print. "
+                            f"Call us on {clinic.phone}."),
+            ("Feedback", clinic.feedback),
+        ]
+        rows = [[Paragraph(f"<b>{label}</b>", small), Paragraph(plain(value), small)]
+                for label, value in facts]
+        label_width = 32 * mm
+        inner = self.width - 8 * mm
+        table = Table(rows, colWidths=[label_width, inner - label_width], style=TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ]))
+        title = Heading(f"About this {noun}", self.styles["box_title"], level=0, keep=False)
+        box = boxed([title, table], self.width, self.brand.colour("tint"))
+        return KeepTogether([Spacer(0, 6 * mm), box])
+
+    # --- shared pieces ------------------------------------------------------------------
+
+    def _tick_box(self) -> TickBox:
+        return TickBox(5 * mm, self.brand.colour("text"))
+
+    def _unsplittable(self, flowables: list[Flowable], where: str) -> Unsplittable:
+        return Unsplittable(flowables, where, self.layout.frame_height)
+
+    def _grid_style(self, rows: int, header: bool = False) -> TableStyle:
+        commands = [
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.2 * mm),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2 * mm),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.6, self.brand.colour("muted")),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.6, self.brand.colour("muted")),
+        ]
+        first = 1 if header else 0
+        commands += [("BACKGROUND", (0, row), (-1, row), self.brand.colour("tint"))
+                     for row in range(first + 1, rows, 2)]
+        if header:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), self.brand.colour("primary")))
+        return TableStyle(commands)
+
+
+class Heading(Paragraph):
+    """A heading or lead-in: kept with what follows it; listed in the PDF's outline
+    unless its level is None."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int | None,
+                 keep: bool = True) -> None:
+        if keep:
+            style = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
+        super().__init__(text, style)
+        self.outline_level = level
+        self.keep = keep
+
+
+def _keep_headings_with_blocks(story: list[Flowable]) -> list[Flowable]:
+    """Fold headings into the unsplittable block after them.
+
+    ReportLab's keepWithNext cannot hold a heading to a KeepTogether, so a heading before
+    a checklist or signature block would otherwise be left alone at the foot of a page.
+    """
+    out: list[Flowable] = []
+    for flowable in reversed(story):
+        following = out[-1] if out else None
+        if (isinstance(flowable, Heading) and flowable.keep
+                and isinstance(following, Unsplittable)):
+            out[-1] = Unsplittable([flowable, *following._content], following.what,
+                                   following.page_room)
+        else:
+            out.append(flowable)
+    return out[::-1]
+
+
+def _display_url(url: str) -> str:
+    for prefix in ("https://", "http://"):
+        url = url.removeprefix(prefix)
+    return url.rstrip("/")

@@ -6,6 +6,7 @@ Each command parses options, calls the library and reports one line; errors are
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -14,9 +15,23 @@ import click
 import leaflet
 from leaflet.content import DOCUMENTS
 from leaflet.errors import display_path
+from leaflet.personal import parse_appointment, parse_date_of_birth, parse_name
 from leaflet.resources import LAYOUTS_DIR
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def _checked(parse):
+    """A Click callback running a library parser, so errors name the option."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        try:
+            return parse(value, param.opts[0])
+        except leaflet.LeafletError as err:
+            message = err.message.removeprefix(f"{param.opts[0]}: ")
+            raise click.BadParameter(message, ctx, param) from None
+
+    return callback
 
 DOCUMENT_HELP = {
     "info": "Write the treatment information leaflet.",
@@ -44,19 +59,23 @@ def _document_command(name: str) -> click.Command:
                   help=f"Page layout: {', '.join(leaflet.known_layouts())}.")
     @click.option("--content-dir", type=click.Path(path_type=Path),
                   help="A clinic's own content folder instead of the built-in one.")
-    @click.option("--patient-name", help="Print the patient's name in the document.")
-    @click.option("--date-of-birth", help="Patient's date of birth, YYYY-MM-DD.")
-    @click.option("--appointment", help="Appointment date and time, e.g. 2026-12-01T10:30.")
-    @click.option("--practitioner", help="Name of the practitioner.")
+    @click.option("--patient-name", callback=_checked(parse_name),
+                  help="Print the patient's name in the document.")
+    @click.option("--date-of-birth", callback=_checked(parse_date_of_birth),
+                  help="Patient's date of birth, YYYY-MM-DD.")
+    @click.option("--appointment", callback=_checked(parse_appointment),
+                  help="Appointment date and time, e.g. 2026-12-01T10:30.")
+    @click.option("--practitioner", callback=_checked(parse_name),
+                  help="Name of the practitioner.")
     @click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
                   help=f"Where to write the PDF; - for standard output "
                        f"[default: ./<treatment>-{name}.pdf].")
     def command(treatment: str, brand_path: Path | None, layout: str,
-                content_dir: Path | None, patient_name: str | None,
-                date_of_birth: str | None, appointment: str | None,
-                practitioner: str | None, output: Path | None) -> None:
-        personal = leaflet.Personalisation.from_text(patient_name, date_of_birth, appointment,
-                                                     practitioner)
+                content_dir: Path | None, patient_name: str,
+                date_of_birth: dt.date | None, appointment: dt.datetime | None,
+                practitioner: str, output: Path | None) -> None:
+        personal = leaflet.Personalisation(patient_name, date_of_birth, appointment,
+                                           practitioner)
         document = leaflet.load_treatment(treatment, content_dir).document(name)
         pdf = leaflet.render_pdf(document, leaflet.load_brand(brand_path),
                                  leaflet.load_layout(layout), personal)

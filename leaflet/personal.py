@@ -29,12 +29,10 @@ class Personalisation:
                   practitioner: str | None = None) -> Personalisation:
         """Parse values as typed on a command line or read from a CSV cell."""
         return cls(
-            patient_name=_name("patient name", patient_name),
-            date_of_birth=_parse(date_of_birth, "date of birth", dt.date.fromisoformat,
-                                 "YYYY-MM-DD, e.g. 1985-04-23"),
-            appointment=_parse(appointment, "appointment", dt.datetime.fromisoformat,
-                               "YYYY-MM-DD HH:MM, e.g. 2026-12-01 10:30"),
-            practitioner=_name("practitioner", practitioner),
+            patient_name=parse_name(patient_name, "patient name"),
+            date_of_birth=parse_date_of_birth(date_of_birth),
+            appointment=parse_appointment(appointment),
+            practitioner=parse_name(practitioner, "practitioner"),
         )
 
     def __bool__(self) -> bool:
@@ -81,13 +79,32 @@ def format_time(when: dt.datetime, language: str) -> str:
     return f"{when:%H:%M}"
 
 
-def _name(label: str, value: str | None) -> str:
+def parse_name(value: str | None, label: str = "name") -> str:
+    """A person's name with runs of white space folded; control characters are refused."""
     value = " ".join((value or "").split())
     if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
         raise LeafletError(f"{label}: contains a control character")
     if len(value) > 200:
         raise LeafletError(f"{label}: longer than 200 characters")
     return value
+
+
+def parse_date_of_birth(value: str | None, label: str = "date of birth") -> dt.date | None:
+    """An ISO date (YYYY-MM-DD) in the past, or None when empty."""
+    day = _parse(value, label, dt.date.fromisoformat, "YYYY-MM-DD, e.g. 1985-04-23")
+    if day is not None and day > dt.date.today():
+        raise LeafletError(f"{label}: {value!r} is in the future")
+    return day
+
+
+def parse_appointment(value: str | None, label: str = "appointment") -> dt.datetime | None:
+    """An ISO date and time (YYYY-MM-DDTHH:MM or with a space), or None when empty."""
+    when = _parse(value, label, dt.datetime.fromisoformat,
+                  "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30")
+    if when is not None and (value or "").strip().count(":") == 0:
+        raise LeafletError(f"{label}: {value!r} has no time; expected YYYY-MM-DDTHH:MM, "
+                           "e.g. 2026-12-01T10:30")
+    return when
 
 
 def _parse(value: str | None, label: str, parse, expected: str):

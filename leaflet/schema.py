@@ -98,13 +98,17 @@ class Item(Strict):
 
 
 class ItemList(Strict):
+    """A titled list of items: declarations to tick."""
+
     title: str | None = Field(default=None, description="Heading above the list.")
     intro: str | None = Field(default=None, description="Paragraph before the list.")
     items: list[Item] = Field(min_length=1, description="The questions or statements.")
 
 
 class Checklist(ItemList):
-    """Yes/No questions, drawn as a table with a Yes and a No box per row; never split."""
+    """Yes/No questions, drawn as a table with a Yes and a No box per row; never split.
+
+    `title` heads the question column of the table."""
 
     yes_label: Text = Field(default="Yes", description="Heading of the Yes column.")
     no_label: Text = Field(default="No", description="Heading of the No column.")
@@ -121,6 +125,8 @@ class FormField(Strict):
 
 
 class Fields(Strict):
+    """A group of write-in fields with an optional title and lead-in."""
+
     title: str | None = Field(default=None, description="Heading above the fields.")
     intro: str | None = Field(default=None, description="Paragraph before the fields.")
     items: list[FormField] = Field(min_length=1, description="The fields.")
@@ -280,6 +286,8 @@ class Brand(Strict):
 # --- layout ---------------------------------------------------------------------------
 
 class Box(Strict):
+    """Four lengths: top, right, bottom, left."""
+
     top: Length
     right: Length
     bottom: Length

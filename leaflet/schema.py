@@ -202,7 +202,8 @@ BLOCK_TYPES: dict[str, type[Strict]] = {
                            "Statements with a tick box each; never split across pages."),
     "photo_consent": _block("photo_consent", Checklist,
                             "Photo uses with a Yes and a No box each; never split."),
-    "fields": _block("fields", Fields, "Labelled write-in lines."),
+    "fields": _block("fields", Fields, "Labelled write-in lines; up to 5 fields stay on "
+                                       "one page, longer groups may break between fields."),
     "patient_details": _block("patient_details", Fields,
                               "Patient details drawn as a boxed panel; pre-filled when known."),
     "timeline": _block("timeline", Timeline, Timeline.__doc__),

@@ -34,6 +34,10 @@ from leaflet.yamlfile import format_loc
 TICK_COLUMN = 16 * mm
 WRITE_IN_SPACING = 9 * mm
 SIGNATURE_SPACING = 13 * mm
+#: Groups of up to this many fields stay on one page; longer ones may break between fields.
+KEEP_FIELDS_TOGETHER = 5
+#: Longer field labels go above their line: beside it they would wrap into a tall column.
+SIDE_LABEL_CHARACTERS = 40
 
 
 @dataclass
@@ -144,7 +148,9 @@ class StoryBuilder:
         if boxed_panel:
             content: list[Flowable] = [boxed(rows, self.width, self.brand.colour("tint"))]
             return head + [self._unsplittable(content, where), Spacer(0, 5 * mm)]
-        # Write-in fields may run on to the next page between two fields.
+        if len(rows) <= KEEP_FIELDS_TOGETHER:
+            return [self._unsplittable(head + rows, where), Spacer(0, 4 * mm)]
+        # A long list of fields may run on to the next page between two fields.
         return head + rows + [Spacer(0, 4 * mm)]
 
     def _patient_details(self, fields: schema.Fields, where: str) -> list[Flowable]:
@@ -158,9 +164,6 @@ class StoryBuilder:
                 content.append(Paragraph(party.note, self.styles["small"]))
             content += self._field_rows(party.fields, SIGNATURE_SPACING, self.width)
             out += [self._unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, 6 * mm)]
-        if signatures.title and len(out) > 2:
-            # The heading stays with the first party rather than alone at a page end.
-            out = [KeepTogether(out[:3])] + out[3:]
         return out
 
     def _field_rows(self, items: list[schema.FormField], spacing: float, width: float
@@ -182,9 +185,10 @@ class StoryBuilder:
                         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                         ("TOPPADDING", (0, 0), (-1, -1), 0)]
-            if item.lines == 1:
+            if item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS:
                 rows, widths = [[label, lines]], [label_width, width - label_width]
-                commands.append(("RIGHTPADDING", (0, 0), (0, 0), 3 * mm))
+                commands += [("RIGHTPADDING", (0, 0), (0, 0), 3 * mm),
+                             ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm)]
             else:
                 # One cell, so the label never ends a page without its lines.
                 rows, widths = [[[label, Spacer(0, spacing * 0.6), lines]]], [width]
@@ -195,29 +199,26 @@ class StoryBuilder:
     # --- leaflets -----------------------------------------------------------------------
 
     def _timeline(self, timeline: schema.Timeline, where: str) -> list[Flowable]:
+        """Each period under a coloured band; its text flows on, so pages fill up."""
         out = self._intro(timeline.title, None)
-        label_width = 40 * mm
-        on_primary = ParagraphStyle("period", parent=self.styles["box_title"],
-                                    textColor=self.brand.colour("on_primary"))
-        for index, period in enumerate(timeline.periods):
-            content: list[Flowable] = []
+        band_style = ParagraphStyle("period", parent=self.styles["box_title"],
+                                    textColor=self.brand.colour("on_primary"), spaceAfter=0)
+        for period in timeline.periods:
+            band = Table([[Paragraph(period.period, band_style)]], colWidths=[self.width],
+                         style=TableStyle([
+                             ("BACKGROUND", (0, 0), (-1, -1), self.brand.colour("primary")),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
+                             ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
+                         ]), spaceBefore=3 * mm, spaceAfter=2 * mm)
+            band.keepWithNext = 1
+            out.append(band)
             if period.expect:
-                content.append(Paragraph(period.expect, self.styles["body"]))
+                out.append(Paragraph(period.expect, self.styles["body"]))
             for label, items in (("Do", period.do), ("Avoid", period.avoid)):
                 if items:
-                    content += [Paragraph(label, self.styles["box_title"]), self._list(items)]
-            table = Table([[Paragraph(period.period, on_primary), content]],
-                          colWidths=[label_width, self.width - label_width],
-                          style=TableStyle([
-                              ("BACKGROUND", (0, 0), (0, 0), self.brand.colour("primary")),
-                              ("BACKGROUND", (1, 0), (1, 0), self.brand.colour("tint")),
-                              ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
-                              ("TOPPADDING", (0, 0), (-1, -1), 3 * mm),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
-                          ]))
-            out += [self._unsplittable([table], f"{where}.periods[{index}]"), Spacer(0, 3 * mm)]
+                    out += [Heading(label, self.styles["box_title"], level=None),
+                            self._list(items)]
         return out + [Spacer(0, 2 * mm)]
 
     def _contact(self, contact: schema.Contact, where: str) -> list[Flowable]:
@@ -230,7 +231,7 @@ class StoryBuilder:
                              small)
 
         details: list[Flowable] = [Paragraph(f"<b>{plain(clinic.name)}</b>", small)]
-        details += [Paragraph(plain(line), small) for line in clinic.address]
+        details.append(Paragraph(plain(", ".join(clinic.address)), small))
         details.append(linked("Phone", "tel:" + "".join(clinic.phone.split()), clinic.phone))
         details.append(linked("Email", "mailto:" + clinic.email, clinic.email))
         if clinic.website:
@@ -273,31 +274,35 @@ class StoryBuilder:
                      bar=self.brand.colour("primary"))
 
     def _about(self, meta: schema.Meta) -> Flowable:
+        """The leaflet standards box: reference, dates, approval, sources, large print."""
         clinic = self.brand.clinic
         small = self.styles["small"]
         noun = "form" if meta.kind == "form" else "leaflet"
-        facts = [
-            ("Reference", f"{meta.reference}, version {meta.version}"),
-            ("Published", format_date(meta.published, meta.language)),
-            ("Next review", format_date(meta.review, meta.language)),
-            ("Approved by", meta.approved_by),
-            ("Sources", "; ".join(meta.sources)),
-            ("Large print", f"You can ask us for this {noun} in large print. "
-                            f"Call us on {clinic.phone}."),
-            ("Feedback", clinic.feedback),
-        ]
-        rows = [[Paragraph(f"<b>{label}</b>", small), Paragraph(plain(value), small)]
-                for label, value in facts]
-        label_width = 32 * mm
+
+        def cell(label: str, value: str) -> Paragraph:
+            return Paragraph(f"<b>{label}:</b> {plain(value)}", small)
+
         inner = self.width - 8 * mm
-        table = Table(rows, colWidths=[label_width, inner - label_width], style=TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ]))
-        title = Heading(f"About this {noun}", self.styles["box_title"], level=0, keep=False)
-        box = boxed([title, table], self.width, self.brand.colour("tint"))
+        short_facts = Table(
+            [[cell("Reference", f"{meta.reference}, version {meta.version}"),
+              cell("Approved by", meta.approved_by)],
+             [cell("Published", format_date(meta.published, meta.language)),
+              cell("Next review", format_date(meta.review, meta.language))]],
+            colWidths=[inner / 2, inner / 2], style=TableStyle([
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]))
+        content = [
+            Heading(f"About this {noun}", self.styles["box_title"], level=0, keep=False),
+            short_facts,
+            cell("Sources", "; ".join(meta.sources)),
+            cell("Large print", f"You can ask us for this {noun} in large print. "
+                                f"Call us on {clinic.phone}."),
+            cell("Feedback", clinic.feedback),
+        ]
+        box = boxed(content, self.width, self.brand.colour("tint"))
         return KeepTogether([Spacer(0, 6 * mm), box])
 
     # --- shared pieces ------------------------------------------------------------------

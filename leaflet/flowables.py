@@ -83,17 +83,33 @@ class Unsplittable(KeepTogether):
         return result
 
 
-def qr_code(value: str, size: float, colour: Color) -> Drawing:
-    """A vector QR code of `value`, `size` points square."""
+def qr_code(value: str, size: float, colour: Color, font: str) -> Drawing:
+    """A vector QR code of `value`, `size` points square.
+
+    The drawing names the brand font because ReportLab's graphics otherwise select
+    Helvetica on entry, even with no text to draw.
+    """
     widget = QrCodeWidget(value, barFillColor=colour, barBorder=2)
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.initialFontName = font
     drawing.add(widget)
     return drawing
 
 
-def boxed(content: list[Flowable], width: float, background: Color, bar: Color | None = None,
-          padding: float = 4 * mm) -> Table:
+def table(rows: list[list], widths: list[float], font: str, commands: list[tuple] = (),
+          **options) -> Table:
+    """A Table whose cells use `font`.
+
+    ReportLab's tables otherwise select Helvetica in every cell, even cells holding only
+    paragraphs, which puts an unembedded standard font into the PDF.
+    """
+    style = TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *commands])
+    return Table(rows, colWidths=widths, style=style, **options)
+
+
+def boxed(content: list[Flowable], width: float, font: str, background: Color,
+          bar: Color | None = None, padding: float = 4 * mm) -> Table:
     """Flowables in a tinted box, with a coloured bar down the left side if `bar` is given."""
     commands = [
         ("BACKGROUND", (0, 0), (-1, -1), background),
@@ -105,4 +121,4 @@ def boxed(content: list[Flowable], width: float, background: Color, bar: Color |
     ]
     if bar is not None:
         commands.append(("LINEBEFORE", (0, 0), (0, -1), 1.5 * mm, bar))
-    return Table([[content]], colWidths=[width], style=TableStyle(commands))
+    return table([[content]], [width], font, commands)

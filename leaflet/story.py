@@ -20,12 +20,11 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from leaflet import schema
 from leaflet.brand import Brand
-from leaflet.flowables import TickBox, Unsplittable, WriteIn, boxed, qr_code
+from leaflet.flowables import TickBox, Unsplittable, WriteIn, boxed, qr_code, table
 from leaflet.layout import Layout
 from leaflet.personal import Personalisation, format_date
 from leaflet.templating import plain
@@ -51,6 +50,10 @@ class StoryBuilder:
     @property
     def width(self) -> float:
         return self.layout.frame_width
+
+    @property
+    def font(self) -> str:
+        return self.brand.fonts.regular
 
     def build(self, document: schema.Document, personal: Personalisation) -> list[Flowable]:
         """The whole story: title, personal note, the blocks, then 'About this leaflet'."""
@@ -110,7 +113,8 @@ class StoryBuilder:
             content.append(Paragraph(callout.text, self.styles["body"]))
         if callout.bullets:
             content.append(self._list(callout.bullets))
-        box = boxed(content, self.width, self.brand.colour("urgent_tint" if urgent else "tint"),
+        box = boxed(content, self.width, self.font,
+                    self.brand.colour("urgent_tint" if urgent else "tint"),
                     bar=self.brand.colour("urgent" if urgent else "primary"))
         return [self._unsplittable([Spacer(0, 2 * mm), box], where), Spacer(0, 4 * mm)]
 
@@ -125,20 +129,20 @@ class StoryBuilder:
         box = self._tick_box()
         rows += [[Paragraph(item.text, self.styles["table"]), box, box]
                  for item in checklist.items]
-        table = Table(rows, colWidths=[self.width - 2 * TICK_COLUMN, TICK_COLUMN, TICK_COLUMN],
-                      repeatRows=1, style=self._grid_style(len(rows), header=True))
+        grid = table(rows, [self.width - 2 * TICK_COLUMN, TICK_COLUMN, TICK_COLUMN], self.font,
+                     self._grid_commands(len(rows), header=True))
         head = self._intro(None, checklist.intro)
-        return [self._unsplittable(head + [table], where), Spacer(0, 5 * mm)]
+        return [self._unsplittable(head + [grid], where), Spacer(0, 5 * mm)]
 
     _photo_consent = _checklist
 
     def _declarations(self, declarations: schema.ItemList, where: str) -> list[Flowable]:
         box = self._tick_box()
         rows = [[box, Paragraph(item.text, self.styles["table"])] for item in declarations.items]
-        table = Table(rows, colWidths=[TICK_COLUMN, self.width - TICK_COLUMN],
-                      style=self._grid_style(len(rows)))
+        grid = table(rows, [TICK_COLUMN, self.width - TICK_COLUMN], self.font,
+                     self._grid_commands(len(rows)))
         head = self._intro(declarations.title, declarations.intro)
-        return [self._unsplittable(head + [table], where), Spacer(0, 5 * mm)]
+        return [self._unsplittable(head + [grid], where), Spacer(0, 5 * mm)]
 
     def _fields(self, fields: schema.Fields, where: str, boxed_panel: bool = False
                 ) -> list[Flowable]:
@@ -146,7 +150,8 @@ class StoryBuilder:
                                 self.width - (8 * mm if boxed_panel else 0))
         head = self._intro(fields.title, fields.intro)
         if boxed_panel:
-            content: list[Flowable] = [boxed(rows, self.width, self.brand.colour("tint"))]
+            content: list[Flowable] = [boxed(rows, self.width, self.font,
+                                             self.brand.colour("tint"))]
             return head + [self._unsplittable(content, where), Spacer(0, 5 * mm)]
         if len(rows) <= KEEP_FIELDS_TOGETHER:
             return [self._unsplittable(head + rows, where), Spacer(0, 4 * mm)]
@@ -193,7 +198,7 @@ class StoryBuilder:
                 # One cell, so the label never ends a page without its lines.
                 rows, widths = [[[label, Spacer(0, spacing * 0.6), lines]]], [width]
                 commands.append(("TOPPADDING", (0, 0), (0, 0), spacing * 0.4))
-            tables.append(Table(rows, colWidths=widths, style=TableStyle(commands)))
+            tables.append(table(rows, widths, self.font, commands))
         return tables
 
     # --- leaflets -----------------------------------------------------------------------
@@ -204,13 +209,12 @@ class StoryBuilder:
         band_style = ParagraphStyle("period", parent=self.styles["box_title"],
                                     textColor=self.brand.colour("on_primary"), spaceAfter=0)
         for period in timeline.periods:
-            band = Table([[Paragraph(period.period, band_style)]], colWidths=[self.width],
-                         style=TableStyle([
-                             ("BACKGROUND", (0, 0), (-1, -1), self.brand.colour("primary")),
-                             ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
-                             ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm),
-                             ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
-                         ]), spaceBefore=3 * mm, spaceAfter=2 * mm)
+            band = table([[Paragraph(period.period, band_style)]], [self.width], self.font, [
+                ("BACKGROUND", (0, 0), (-1, -1), self.brand.colour("primary")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
+            ], spaceBefore=3 * mm, spaceAfter=2 * mm)
             band.keepWithNext = 1
             out.append(band)
             if period.expect:
@@ -244,18 +248,18 @@ class StoryBuilder:
             content.append(Paragraph(contact.text, body))
         if contact.qr and clinic.website:
             size = self.layout.qr_size
-            qr = [qr_code(clinic.website, size, self.brand.colour("text")),
+            qr = [qr_code(clinic.website, size, self.brand.colour("text"), self.font),
                   Paragraph("Scan to visit our website", ParagraphStyle(
                       "qr", parent=small, alignment=1))]
             inner_width = self.width - 8 * mm
-            grid = Table([[details, qr]], colWidths=[inner_width - size - 8 * mm, size + 8 * mm],
-                         style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                           ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+            grid = table([[details, qr]], [inner_width - size - 8 * mm, size + 8 * mm],
+                         self.font, [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
             content.append(grid)
         else:
             content += details
-        box = boxed(content, self.width, self.brand.colour("tint"))
+        box = boxed(content, self.width, self.font, self.brand.colour("tint"))
         return [self._unsplittable([Spacer(0, 3 * mm), box], where), Spacer(0, 4 * mm)]
 
     def _prepared_for(self, personal: Personalisation, language: str) -> Flowable:
@@ -270,7 +274,7 @@ class StoryBuilder:
         elif personal.practitioner:
             lines.append(f"Your practitioner: {plain(personal.practitioner)}")
         content = [Paragraph(line, self.styles["small"]) for line in lines]
-        return boxed(content, self.width, self.brand.colour("tint"),
+        return boxed(content, self.width, self.font, self.brand.colour("tint"),
                      bar=self.brand.colour("primary"))
 
     def _about(self, meta: schema.Meta) -> Flowable:
@@ -283,17 +287,17 @@ class StoryBuilder:
             return Paragraph(f"<b>{label}:</b> {plain(value)}", small)
 
         inner = self.width - 8 * mm
-        short_facts = Table(
+        short_facts = table(
             [[cell("Reference", f"{meta.reference}, version {meta.version}"),
               cell("Approved by", meta.approved_by)],
              [cell("Published", format_date(meta.published, meta.language)),
               cell("Next review", format_date(meta.review, meta.language))]],
-            colWidths=[inner / 2, inner / 2], style=TableStyle([
+            [inner / 2, inner / 2], self.font, [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]))
+            ])
         content = [
             Heading(f"About this {noun}", self.styles["box_title"], level=0, keep=False),
             short_facts,
@@ -302,7 +306,7 @@ class StoryBuilder:
                                 f"Call us on {clinic.phone}."),
             cell("Feedback", clinic.feedback),
         ]
-        box = boxed(content, self.width, self.brand.colour("tint"))
+        box = boxed(content, self.width, self.font, self.brand.colour("tint"))
         return KeepTogether([Spacer(0, 6 * mm), box])
 
     # --- shared pieces ------------------------------------------------------------------
@@ -313,7 +317,7 @@ class StoryBuilder:
     def _unsplittable(self, flowables: list[Flowable], where: str) -> Unsplittable:
         return Unsplittable(flowables, where, self.layout.frame_height)
 
-    def _grid_style(self, rows: int, header: bool = False) -> TableStyle:
+    def _grid_commands(self, rows: int, header: bool = False) -> list[tuple]:
         commands = [
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("TOPPADDING", (0, 0), (-1, -1), 2.2 * mm),
@@ -326,7 +330,7 @@ class StoryBuilder:
                      for row in range(first + 1, rows, 2)]
         if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), self.brand.colour("primary")))
-        return TableStyle(commands)
+        return commands
 
 
 class Heading(Paragraph):

@@ -65,14 +65,14 @@ BULLET = "\u2022"
 def time_runs(run: Callable[[], Any], repeat: int, warmup: int = 1) -> list[float]:
     """Seconds taken by each of `repeat` calls of `run`, after `warmup` untimed calls.
 
-    Garbage is collected before each call (outside the timing) so one run's leftovers do
-    not land in the next; the collector stays on during the call, as in real use.
+    Garbage is collected once before the series; the collector stays on during it, as in
+    real use (a full collection per call would cost ~45 ms each and blow the time budget).
     """
     for _ in range(warmup):
         run()
+    gc.collect()
     times = []
     for _ in range(repeat):
-        gc.collect()
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)
@@ -345,9 +345,32 @@ def environment() -> dict[str, Any]:
     return {
         "python": platform.python_version(), "implementation": platform.python_implementation(),
         "platform": platform.platform(), "cpus": os.cpu_count(),
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "leaflet": leaflet.__version__, "reportlab": reportlab.Version,
-        "command": leaflet_command(),
+        "command": leaflet_command(), **git_state(),
     }
+
+
+def git_state() -> dict[str, Any]:
+    """The commit of the checkout leaflet is imported from, and whether it has local
+    changes (read-only: no index refresh, no locks)."""
+    root = Path(leaflet.__file__).resolve().parent.parent
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "--no-optional-locks", "-C", str(root), *args],
+                                  capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if commit is None:
+        return {"git_commit": None, "git_changed_files": None}
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "leaflet",
+                  "content", "layouts")
+    return {"git_commit": commit,
+            "git_changed_files": [line[3:] for line in (changed or "").splitlines()]}
 
 
 def profile_build(treatment_slug: str, document_name: str, layout_name: str,
@@ -392,9 +415,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f"timed `leaflet` subprocess runs per document and layout "
                              f"(default 7, at least {MIN_PROCESS_REPEAT}; 0 skips them)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write all figures here")
-    parser.add_argument("--profile", action="store_true",
-                        help="also print a cProfile (top 15, cumulative) of one warm build "
-                             "of the first document on the first layout")
+    parser.add_argument("--profile", nargs="?", const="consent", metavar="DOC",
+                        choices=leaflet.DOCUMENTS,
+                        help="also print a cProfile (top 15 by cumulative time) of one warm "
+                             "build of DOC (default consent) on the first layout")
     parser.add_argument("--fail-on-target", action="store_true",
                         help="exit with status 1 if any target fails")
     args = parser.parse_args(argv)
@@ -414,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"leaflet {env['leaflet']}, ReportLab {env['reportlab']}, Python {env['python']}, "
           f"{env['cpus']} CPUs; {args.repeat} in-process runs, "
           f"{args.process_repeat} process runs per figure", flush=True)
+    if env["git_commit"]:
+        print(f"commit {env['git_commit'][:10]}"
+              + (" with local changes" if env["git_changed_files"] else ""), flush=True)
 
     results = []
     started = time.perf_counter()
@@ -437,7 +464,11 @@ def main(argv: list[str] | None = None) -> int:
     print("ratio = warm median / reference median. process = whole `leaflet` command.")
     mismatched = [f"{r.layout}/{r.document}" for r in results if r.cli_pdf_identical is False]
     if mismatched:
-        print(f"note: the CLI's PDF differs from the library's for {', '.join(mismatched)}")
+        print(f"note: the CLI's PDF differs from the library's for {', '.join(mismatched)} "
+              "(package files edited during the run, or the CLI's defaults differ)")
+    if env["git_changed_files"]:
+        print(f"note: measured with uncommitted changes to "
+              f"{', '.join(env['git_changed_files'])} (commit {env['git_commit'][:10]})")
     print()
     checks = targets(results)
     for check in checks:
@@ -447,8 +478,8 @@ def main(argv: list[str] | None = None) -> int:
 
     profile = None
     if args.profile:
-        profile = profile_build(args.treatment, args.documents[0], args.layouts[0], brand)
-        print(f"\nProfile of one warm {args.layouts[0]}/{args.documents[0]} build:")
+        profile = profile_build(args.treatment, args.profile, args.layouts[0], brand)
+        print(f"\nProfile of one warm {args.layouts[0]}/{args.profile} build:")
         print(profile)
 
     if args.json:

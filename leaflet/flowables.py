@@ -11,7 +11,14 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Table,
+    TableStyle,
+)
 
 from leaflet.errors import LayoutFitError
 
@@ -73,14 +80,42 @@ class Unsplittable(KeepTogether):
         self.what = what
         self.page_room = page_room
 
+    def with_first(self, flowable: Flowable) -> Unsplittable:
+        """The same block with `flowable` (a heading) kept at its top."""
+        return Unsplittable([flowable, *self._content], self.what, self.page_room)
+
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         result = super().wrap(available_width, available_height)
-        if self.page_room + 0.5 < self._H:  # half a point of rounding tolerance
+        if self._H > self.page_room + 0.5:  # half a point of rounding tolerance
             raise LayoutFitError(
                 f"{self.what} is {self._H / mm:.0f} mm tall, but a page of this layout holds "
                 f"{self.page_room / mm:.0f} mm and it must not be split; divide it into "
                 "smaller blocks")
         return result
+
+
+class StartPageUnlessFits(CondPageBreak):
+    """Starts a new page when a group that would fit on a fresh page does not fit here.
+
+    Placed before a group of unsplittable parts (the parties of a signature block), it
+    keeps the whole group on one page whenever it can; a group taller than a page still
+    breaks, but only between its parts.
+    """
+
+    def __init__(self, group: list[Flowable], page_room: float) -> None:
+        super().__init__(0)
+        self.group = group
+        self.page_room = page_room
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        total = 0.0
+        for flowable in self.group:
+            _, height = flowable.wrapOn(self.canv, available_width, available_height)
+            if isinstance(flowable, KeepTogether):
+                height = flowable._H  # KeepTogether reports a huge height to force a split
+            total += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        self.height = total if total <= self.page_room else 0
+        return super().wrap(available_width, available_height)
 
 
 def qr_code(value: str, size: float, colour: Color, font: str) -> Drawing:

@@ -24,7 +24,15 @@ from reportlab.platypus import (
 
 from leaflet import schema
 from leaflet.brand import Brand
-from leaflet.flowables import TickBox, Unsplittable, WriteIn, boxed, qr_code, table
+from leaflet.flowables import (
+    StartPageUnlessFits,
+    TickBox,
+    Unsplittable,
+    WriteIn,
+    boxed,
+    qr_code,
+    table,
+)
 from leaflet.layout import Layout
 from leaflet.personal import Personalisation, format_date
 from leaflet.templating import plain
@@ -169,7 +177,7 @@ class StoryBuilder:
                 content.append(Paragraph(party.note, self.styles["small"]))
             content += self._field_rows(party.fields, SIGNATURE_SPACING, self.width)
             out += [self._unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, 6 * mm)]
-        return out
+        return [StartPageUnlessFits(out, self.layout.frame_height), *out]
 
     def _field_rows(self, items: list[schema.FormField], spacing: float, width: float
                     ) -> list[Table]:
@@ -347,20 +355,32 @@ class Heading(Paragraph):
 
 
 def _keep_headings_with_blocks(story: list[Flowable]) -> list[Flowable]:
-    """Fold headings into the unsplittable block after them.
+    """Fold headings into the unsplittable block after them, and keep a declaration
+    with the signatures that follow it.
 
     ReportLab's keepWithNext cannot hold a heading to a KeepTogether, so a heading before
     a checklist or signature block would otherwise be left alone at the foot of a page.
+    `StartPageUnlessFits` markers only measure their group, so they may list a heading
+    that is also folded into the block after it.
     """
-    out: list[Flowable] = []
+    out: list[Flowable] = []  # the story from the end, reversed
     for flowable in reversed(story):
         following = out[-1] if out else None
-        if (isinstance(flowable, Heading) and flowable.keep
-                and isinstance(following, Unsplittable)):
-            out[-1] = Unsplittable([flowable, *following._content], following.what,
-                                   following.page_room)
-        else:
-            out.append(flowable)
+        if isinstance(flowable, Heading) and flowable.keep:
+            if isinstance(following, Unsplittable):
+                out[-1] = following.with_first(flowable)
+                continue
+            if isinstance(following, StartPageUnlessFits) and isinstance(out[-2], Unsplittable):
+                out[-2] = out[-2].with_first(flowable)
+                out[-1] = StartPageUnlessFits([flowable, *following.group], following.page_room)
+                continue
+        if (isinstance(flowable, Unsplittable) and flowable.what.endswith(".declarations")
+                and len(out) >= 2 and isinstance(out[-2], StartPageUnlessFits)):
+            spacer, marker = out.pop(), out.pop()
+            out += [spacer, flowable,
+                    StartPageUnlessFits([flowable, spacer, *marker.group], marker.page_room)]
+            continue
+        out.append(flowable)
     return out[::-1]
 
 

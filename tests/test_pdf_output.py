@@ -1,0 +1,301 @@
+"""The built-in documents as PDFs: pages, sections, footers, metadata and fonts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import (
+    CLINIC,
+    CLINIC_PHONE,
+    DOCUMENTS,
+    LAYOUTS,
+    PAGE_SIZES,
+    PUBLISHED_DATE,
+    REFERENCES,
+    REVIEW_DATE,
+    SUBTITLES,
+    footer_pages,
+    page_fonts,
+)
+
+import leaflet
+
+ALL = [(document, layout) for layout in LAYOUTS for document in DOCUMENTS]
+
+SECTIONS = {
+    "info": [
+        "What is microneedling?",
+        "How does it work?",
+        "What happens on the day",
+        "What it may help with",
+        "We cannot promise any result.",
+        "Side effects",
+        "Risks",
+        "Less common risks",
+        "Rare risks",
+        "Who should not have microneedling",
+        "How to get ready",
+        "Tell us about changes",
+        "Your course of treatment",
+        "Other choices",
+        "Questions you may want to ask us",
+        "My questions",
+        "How to contact us",
+        "Phone: 020 7946 0000",
+        "Email: hello@example.com",
+        "Website: www.example.com",
+        "Scan to visit our website",
+    ],
+    "consent": [
+        "Your details",
+        "Full name",
+        "Date of birth",
+        "I am 18 or over.",
+        "Your health",
+        "Please write \"none\" if something does not apply to you.",
+        "Health questions",
+        "Your skin Yes No",
+        "Your health and recent treatments Yes No",
+        "Have you taken isotretinoin (an acne tablet) in the last 6 months?",
+        "Do you have a cold sore or any other skin infection now?",
+        "About the treatment",
+        "What happens",
+        "What you should expect",
+        "Possible risks",
+        "Possible benefits",
+        "We cannot promise any result.",
+        "Your course of treatment",
+        "Other choices",
+        "Your agreement",
+        "I understand I can change my mind and stop at any time.",
+        "Photographs Yes No",
+        "Photos used in advertising, on the website or on social media.",
+        "Patch test record (if done)",
+        "Signatures",
+        "Patient I agree to have microneedling as described in this form.",
+        "Practitioner I have explained the treatment, its risks, benefits and other choices.",
+        "Witness Only if the patient cannot sign.",
+        "Interpreter (if used)",
+        "On the day of treatment",
+        "If you change your mind",
+        "You can withdraw your consent at any time",
+        "Withdrawal of consent",
+        "How we keep this form",
+        "Patient initials: ____________",
+    ],
+    "aftercare": [
+        "Why aftercare matters",
+        "What to expect and what to do",
+        "First 24 hours",
+        "24 to 72 hours",
+        "Days 2 to 7",
+        "Weeks 1 to 4",
+        "When to get help",
+        "Contact us if",
+        "Call us on 020 7946 0000 if you notice any of these signs.",
+        "Get urgent help if",
+        "Call 999 straight away.",
+        "When we are closed, call NHS 111 or go to 111.nhs.uk.",
+        "Your next session",
+        "How to contact us",
+    ],
+}
+
+
+@pytest.mark.parametrize(("document", "layout"), ALL)
+def test_page_size(default_pdfs, document, layout):
+    reader = default_pdfs[document, layout].reader
+    width, height = PAGE_SIZES[layout]
+    for page in reader.pages:
+        box = page.mediabox
+        assert float(box.left) == 0 and float(box.bottom) == 0
+        assert float(box.width) == pytest.approx(width, abs=0.5)
+        assert float(box.height) == pytest.approx(height, abs=0.5)
+
+
+@pytest.mark.parametrize(("document", "layout"), ALL)
+def test_page_count_matches_the_pdf(default_pdfs, document, layout):
+    pdf = default_pdfs[document, layout]
+    assert pdf.rendered.page_count == len(pdf.reader.pages)
+    assert pdf.rendered.page_count >= 2
+
+
+@pytest.mark.parametrize(("document", "layout"), ALL)
+def test_sections_are_present(default_pdfs, document, layout):
+    text = default_pdfs[document, layout].text
+    missing = [section for section in SECTIONS[document] if section not in text]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("document", "layout"), ALL)
+def test_title_and_subtitle_open_page_one(default_pdfs, document, layout):
+    first = default_pdfs[document, layout].pages[0]
+    assert f"Microneedling {SUBTITLES[document]}" in first
+
+
+@pytest.mark.parametrize(("document", "layout"), ALL)
+def test_every_page_has_header_and_footer(default_pdfs, document, layout):
+    pages = default_pdfs[document, layout].pages
+    total = len(pages)
+    footer = f"{REFERENCES[document]} · Version 1.0 · Review date {REVIEW_DATE}"
+    for number, text in enumerate(pages, start=1):
+        assert text.startswith(f"{CLINIC} {CLINIC_PHONE} "), number
+        assert footer in text, number
+        assert footer_pages(text) == [(number, total)], number
+        if document == "consent":
+            assert f"{CLINIC} · {CLINIC_PHONE} Patient initials: ____________" in text
+        else:
+            assert "Patient initials" not in text
+
+
+@pytest.mark.parametrize(("document", "layout"), ALL)
+def test_last_page_says_about_this_document(default_pdfs, document, layout):
+    pages = default_pdfs[document, layout].pages
+    noun = "form" if document == "consent" else "leaflet"
+    last = pages[-1]
+    # Each fact is a label (with or without a colon) followed by its value.
+    facts = [
+        ("Reference", f"{REFERENCES[document]}, version 1.0"),
+        ("Published", PUBLISHED_DATE),
+        ("Next review", REVIEW_DATE),
+        ("Approved by", "Clinical lead, Example Skin Clinic"),
+        ("Sources", "Systematic review of side effects of microneedling, Dermatologic "
+                    "Surgery, 2021 (85 articles);"),
+        ("Large print", f"You can ask us for this {noun} in large print. "
+                        f"Call us on {CLINIC_PHONE}."),
+        ("Feedback", "Tell us what you think of this leaflet. Email hello@example.com or ask "
+                     "at reception."),
+    ]
+    assert f"About this {noun}" in last
+    missing = [label for label, value in facts
+               if not re.search(re.escape(label) + ":? " + re.escape(value), last)]
+    assert missing == []
+    assert all("About this" not in page for page in pages[:-1])
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_sources_listed_in_full(default_pdfs, document):
+    treatment = leaflet.load_treatment("microneedling")
+    last = default_pdfs[document, "a4"].pages[-1]
+    for source in treatment.document(document).meta.sources:
+        assert source in last
+
+
+def test_aftercare_periods_in_order(default_pdfs):
+    text = default_pdfs["aftercare", "a4"].text
+    periods = ["First 24 hours", "24 to 72 hours", "Days 2 to 7", "Weeks 1 to 4"]
+    positions = [text.index(period) for period in periods]
+    assert positions == sorted(positions)
+
+
+def test_settings_are_filled_in(default_pdfs):
+    info = default_pdfs["info", "a4"].text
+    assert "It stays on for about 30 minutes." in info
+    assert "Most people have 3 to 6 sessions. We leave 4 to 6 weeks between sessions." in info
+    assert "{{" not in info and "}}" not in info
+
+
+def test_bold_markup_is_not_printed(default_pdfs):
+    for pdf in default_pdfs.values():
+        assert "**" not in pdf.text
+        assert "<b>" not in pdf.text
+
+
+# --- metadata -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("document", "layout"), ALL)
+def test_metadata(default_pdfs, document, layout):
+    pdf = default_pdfs[document, layout]
+    meta = pdf.metadata
+    reference = REFERENCES[document]
+    assert meta["/Title"] == f"Microneedling: {SUBTITLES[document]}"
+    assert meta["/Author"] == CLINIC
+    assert meta["/Subject"] == f"{SUBTITLES[document]} ({reference}, version 1.0)"
+    keywords = [k.strip() for k in meta["/Keywords"].split(",")]
+    assert reference in keywords
+    assert "microneedling" in keywords
+    assert meta["/Creator"].startswith("leaflet")
+    assert meta["/Creator"] == f"leaflet {leaflet.__version__}"
+
+
+def test_info_title_exactly(default_pdfs):
+    assert default_pdfs["info", "a4"].metadata["/Title"] == \
+        "Microneedling: Information for patients"
+
+
+@pytest.mark.parametrize(("document", "layout"), ALL)
+def test_language_and_display_title(default_pdfs, document, layout):
+    root = default_pdfs[document, layout].reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+
+
+def outline_titles(reader) -> list[str]:
+    def walk(outline):
+        for entry in outline:
+            if isinstance(entry, list):
+                yield from walk(entry)
+            else:
+                yield entry.title
+
+    return list(walk(reader.outline))
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_headings_are_in_the_outline(default_pdfs, document):
+    found = outline_titles(default_pdfs[document, "a4"].reader)
+    expected = {"info": ["What is microneedling?", "Side effects", "How to get ready"],
+                "consent": ["Your health", "Health questions", "How we keep this form"],
+                "aftercare": ["Why aftercare matters", "When to get help",
+                              "Your next session"]}[document]
+    assert [title for title in expected if title not in found] == []
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_boxed_headings_are_in_the_outline(default_pdfs, document):
+    # Heading() is given an outline level for the contact box and the "About this" box,
+    # so they should be listed like every other heading.
+    found = outline_titles(default_pdfs[document, "a4"].reader)
+    expected = [f"About this {'form' if document == 'consent' else 'leaflet'}"]
+    if document != "consent":
+        expected.append("How to contact us")
+    assert [title for title in expected if title not in found] == []
+
+
+# --- fonts ----------------------------------------------------------------------------
+
+BASE_14 = re.compile(r"/(Helvetica|Times|Courier|Symbol|ZapfDingbats)\b")
+SUBSET_NAME = re.compile(r"/[A-Z]{6}\+NotoSans-(Regular|Bold)")
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_no_standard_fonts(default_pdfs, document):
+    fonts = page_fonts(default_pdfs[document, "a4"].reader)
+    standard = sorted({str(font["/BaseFont"]) for font in fonts
+                       if BASE_14.match(str(font["/BaseFont"]))})
+    assert standard == []
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_font_is_embedded(default_pdfs, document):
+    fonts = page_fonts(default_pdfs[document, "a4"].reader)
+    assert fonts
+    not_embedded = sorted({str(font["/BaseFont"]) for font in fonts
+                           if "/FontFile2" not in font.get("/FontDescriptor", {})})
+    assert not_embedded == []
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_text_fonts_are_subset_noto_sans(default_pdfs, document):
+    fonts = [font for font in page_fonts(default_pdfs[document, "a4"].reader)
+             if not BASE_14.match(str(font["/BaseFont"]))]
+    names = {str(font["/BaseFont"]) for font in fonts}
+    # ReportLab names each subset with a six-capital tag, e.g. AAAAAA+NotoSans-Bold.
+    assert [name for name in names if not SUBSET_NAME.fullmatch(name)] == []
+    assert {SUBSET_NAME.fullmatch(name).group(1) for name in names} == {"Regular", "Bold"}
+    for font in fonts:
+        assert font["/Subtype"] == "/TrueType"
+        descriptor = font["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor
+        assert descriptor["/FontName"] == font["/BaseFont"]

@@ -62,20 +62,25 @@ BULLET = "\u2022"
 
 # --- timing ---------------------------------------------------------------------------
 
-def time_runs(run: Callable[[], Any], repeat: int, warmup: int = 1) -> list[float]:
-    """Seconds taken by each of `repeat` calls of `run`, after `warmup` untimed calls.
+def time_runs(runs: dict[str, Callable[[], Any]], repeat: int,
+              warmup: int = 1) -> dict[str, list[float]]:
+    """Seconds taken by each of `repeat` calls of every function in `runs`.
 
-    Garbage is collected once before the series; the collector stays on during it, as in
-    real use (a full collection per call would cost ~45 ms each and blow the time budget).
+    Each function is first called `warmup` times untimed. The functions are then timed in
+    turn within each repetition (interleaved), so a burst of load from another process
+    affects leaflet and its reference alike rather than skewing their ratio. Garbage is
+    collected once before the series; the collector stays on during it, as in real use.
     """
-    for _ in range(warmup):
-        run()
+    for run in runs.values():
+        for _ in range(warmup):
+            run()
     gc.collect()
-    times = []
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
     return times
 
 
@@ -234,6 +239,19 @@ class Result:
     samples_ms: dict[str, list[float]] = field(default_factory=dict)
 
 
+class CommandFailed(Exception):
+    """The `leaflet` command failed; the message carries the end of its stderr."""
+
+
+def run_command(command: list[str]) -> None:
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-8:])
+        raise CommandFailed(f"{' '.join(command)} exited with status {done.returncode}:\n"
+                            f"{tail}")
+
+
 def leaflet_command() -> list[str]:
     exe = shutil.which("leaflet")
     return [exe] if exe else [sys.executable, "-m", "leaflet"]
@@ -244,21 +262,22 @@ def measure(treatment_slug: str, document_name: str, layout_name: str,
     layout = leaflet.load_layout(layout_name)
     document = leaflet.load_treatment(treatment_slug).document(document_name)
 
-    # 1. warm build
+    # 1. warm build; 1b. load + build, with a fresh Treatment each time so the content is
+    # read and compiled again; 4. the reference. All three timed in the same repetitions.
     pdf = leaflet.render_pdf(document, brand, layout)
-    warm = time_runs(lambda: leaflet.render_pdf(document, brand, layout), args.repeat)
+    sheet = reference_sheet(brand, layout)
+    ref_data, ref_pages = reference_pdf(document, brand, layout, sheet)
 
-    # 1b. load + build: a fresh Treatment each time, so the content is read and compiled.
     def load_and_build() -> None:
         fresh = leaflet.load_treatment(treatment_slug).document(document_name)
         leaflet.render_pdf(fresh, brand, layout)
 
-    load_build = time_runs(load_and_build, args.repeat)
-
-    # 4. reference, timed the same way
-    sheet = reference_sheet(brand, layout)
-    ref_data, ref_pages = reference_pdf(document, brand, layout, sheet)
-    reference = time_runs(lambda: reference_pdf(document, brand, layout, sheet), args.repeat)
+    timed = time_runs({
+        "warm": lambda: leaflet.render_pdf(document, brand, layout),
+        "load_build": load_and_build,
+        "reference": lambda: reference_pdf(document, brand, layout, sheet),
+    }, args.repeat)
+    warm, load_build, reference = timed["warm"], timed["load_build"], timed["reference"]
 
     # 2. whole process
     process: list[float] = []
@@ -269,10 +288,9 @@ def measure(treatment_slug: str, document_name: str, layout_name: str,
                    "--layout", layout_name, "-o", str(target)]
 
         def run_process() -> None:
-            subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE)
+            run_command(command)
 
-        process = time_runs(run_process, args.process_repeat, warmup=0)
+        process = time_runs({"process": run_process}, args.process_repeat, warmup=0)["process"]
         identical = target.read_bytes() == pdf.data
 
     warm_median = statistics.median(warm)
@@ -347,6 +365,7 @@ def environment() -> dict[str, Any]:
         "platform": platform.platform(), "cpus": os.cpu_count(),
         "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "leaflet": leaflet.__version__, "reportlab": reportlab.Version,
+        "leaflet_path": str(Path(leaflet.__file__).resolve().parent),
         "command": leaflet_command(), **git_state(),
     }
 
@@ -438,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"leaflet {env['leaflet']}, ReportLab {env['reportlab']}, Python {env['python']}, "
           f"{env['cpus']} CPUs; {args.repeat} in-process runs, "
           f"{args.process_repeat} process runs per figure", flush=True)
+    print(f"leaflet imported from {env['leaflet_path']}", flush=True)
     if env["git_commit"]:
         print(f"commit {env['git_commit'][:10]}"
               + (" with local changes" if env["git_changed_files"] else ""), flush=True)
@@ -446,16 +466,19 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="leaflet-bench-") as tmp:
         workdir = Path(tmp)
-        if args.process_repeat:  # one untimed run fills the OS file cache and .pyc files
-            subprocess.run([*leaflet_command(), args.documents[0], "--treatment",
-                            args.treatment, "-o", str(workdir / "warmup.pdf")],
-                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        for layout_name in args.layouts:
-            for document_name in args.documents:
-                print(f"  measuring {layout_name}/{document_name}...", file=sys.stderr,
-                      flush=True)
-                results.append(measure(args.treatment, document_name, layout_name, brand,
-                                       args, workdir))
+        try:
+            if args.process_repeat:  # one untimed run fills the OS file cache and .pyc files
+                run_command([*leaflet_command(), args.documents[0], "--treatment",
+                             args.treatment, "-o", str(workdir / "warmup.pdf")])
+            for layout_name in args.layouts:
+                for document_name in args.documents:
+                    print(f"  measuring {layout_name}/{document_name}...", file=sys.stderr,
+                          flush=True)
+                    results.append(measure(args.treatment, document_name, layout_name,
+                                           brand, args, workdir))
+        except (CommandFailed, leaflet.LeafletError) as err:
+            print(f"benchmark stopped: {err}", file=sys.stderr)
+            return 2
     elapsed = time.perf_counter() - started
 
     print()

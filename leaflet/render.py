@@ -19,10 +19,11 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from leaflet import __version__
 from leaflet.brand import Brand
 from leaflet.content import ContentDocument
+from leaflet.errors import display_path
 from leaflet.layout import Layout
 from leaflet.output import write_atomically
 from leaflet.personal import Personalisation, format_date
-from leaflet.story import Heading, StoryBuilder
+from leaflet.story import StoryBuilder
 
 SEPARATOR = "  \u00b7  "
 
@@ -51,11 +52,12 @@ def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
     variables = {"clinic": brand.template_values(), **personal.template_values(meta.language)}
     rendered = document.render(variables, brand.fonts)
     styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
-    story = StoryBuilder(brand, layout, styles).build(rendered, personal)
+    story = StoryBuilder(brand, layout, styles).build(rendered, personal,
+                                                     origin=display_path(document.path))
 
     buffer = io.BytesIO()
-    template = _LeafletDocTemplate(
-        buffer, layout=layout,
+    template = BaseDocTemplate(
+        buffer,
         pagesize=(layout.page_width, layout.page_height),
         leftMargin=layout.margin_left, rightMargin=layout.margin_right,
         topMargin=layout.margin_top + layout.header_height + layout.header_gap,
@@ -75,25 +77,6 @@ def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
     canvas_class = _numbered_canvas(decorations.draw_page_number)
     template.build(story, canvasmaker=canvas_class)
     return RenderedPdf(buffer.getvalue(), canvas_class.page_count)
-
-
-class _LeafletDocTemplate(BaseDocTemplate):
-    """Adds each heading to the PDF outline, for navigation on screen."""
-
-    def __init__(self, *args, layout: Layout, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._outline_keys = 0
-        self._outline_level = -1
-
-    def afterFlowable(self, flowable) -> None:
-        if isinstance(flowable, Heading) and flowable.outline_level is not None:
-            self._outline_keys += 1
-            key = f"h{self._outline_keys}"
-            self.canv.bookmarkPage(key)
-            # PDF outlines cannot skip a level (a subheading before any heading).
-            level = min(flowable.outline_level, self._outline_level + 1)
-            self._outline_level = level
-            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=True)
 
 
 class _PageDecorations:
@@ -165,26 +148,31 @@ class _PageDecorations:
 
 
 def _numbered_canvas(draw_page_number):
-    """A canvas class that holds pages back until the end, to print 'Page X of Y'."""
+    """A canvas class that prints 'Page X of Y' through form XObjects defined at the end.
+
+    Each page draws a form named for its number; the forms are written once the total is
+    known. Pages are still emitted as they are finished, so links and bookmarks point at
+    the right page, and there is no second layout pass.
+    """
 
     class NumberedCanvas(Canvas):
         page_count = 0
 
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._held_pages: list[dict] = []
-
         def showPage(self) -> None:
-            self._held_pages.append(dict(self.__dict__))
-            self._startPage()
+            self.doForm(_page_number_form(self.getPageNumber()))
+            super().showPage()
 
         def save(self) -> None:
-            total = len(self._held_pages)
+            total = self.getPageNumber() - 1  # the last showPage moved past the last page
             type(self).page_count = total
-            for number, state in enumerate(self._held_pages, start=1):
-                self.__dict__.update(state)
+            for number in range(1, total + 1):
+                self.beginForm(_page_number_form(number))
                 draw_page_number(self, number, total)
-                super().showPage()
+                self.endForm()
             super().save()
 
     return NumberedCanvas
+
+
+def _page_number_form(number: int) -> str:
+    return f"PageNumber{number}"

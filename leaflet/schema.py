@@ -18,7 +18,8 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
-    model_validator,
+    ValidationInfo,
+    field_validator,
 )
 
 
@@ -83,11 +84,14 @@ class Meta(Strict):
     reading_age: int = Field(default=11, ge=5, le=18, description="Target reading age.")
     keywords: list[Text] = Field(default_factory=list, description="PDF keywords.")
 
-    @model_validator(mode="after")
-    def _review_after_publication(self) -> Meta:
-        if self.review <= self.published:
-            raise ValueError("review must be a date after published")
-        return self
+    @field_validator("review")
+    @classmethod
+    def _review_after_publication(cls, review: dt.date, info: ValidationInfo) -> dt.date:
+        published = info.data.get("published")
+        if published is not None and review <= published:
+            raise ValueError(f"review date {review} must be after the published date "
+                             f"{published}")
+        return review
 
 
 class Item(Strict):

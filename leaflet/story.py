@@ -63,8 +63,12 @@ class StoryBuilder:
     def font(self) -> str:
         return self.brand.fonts.regular
 
-    def build(self, document: schema.Document, personal: Personalisation) -> list[Flowable]:
-        """The whole story: title, personal note, the blocks, then 'About this leaflet'."""
+    def build(self, document: schema.Document, personal: Personalisation,
+              origin: str = "") -> list[Flowable]:
+        """The whole story: title, personal note, the blocks, then 'About this leaflet'.
+
+        `origin` (the content file) prefixes the names of blocks in layout errors.
+        """
         meta = document.meta
         story: list[Flowable] = [
             Paragraph(plain(meta.title), self.styles["title"]),
@@ -75,7 +79,8 @@ class StoryBuilder:
         for index, block in enumerate(document.blocks):
             kind = next(iter(type(block).model_fields))
             handler: Callable = getattr(self, f"_{kind}")
-            story += handler(getattr(block, kind), format_loc(("blocks", index, kind)))
+            where = format_loc(("blocks", index, kind))
+            story += handler(getattr(block, kind), f"{origin}: {where}" if origin else where)
         story.append(self._about(meta))
         return _keep_headings_with_blocks(story)
 
@@ -108,7 +113,7 @@ class StoryBuilder:
         if title:
             out.append(Heading(title, self.styles["h3"], level=1))
         if intro:
-            out.append(Heading(intro, self.styles["body"], level=None))
+            out.append(KeptWithNext(intro, self.styles["body"]))
         return out
 
     def _callout(self, callout: schema.Callout, where: str) -> list[Flowable]:
@@ -229,7 +234,7 @@ class StoryBuilder:
                 out.append(Paragraph(period.expect, self.styles["body"]))
             for label, items in (("Do", period.do), ("Avoid", period.avoid)):
                 if items:
-                    out += [Heading(label, self.styles["box_title"], level=None),
+                    out += [KeptWithNext(label, self.styles["box_title"]),
                             self._list(items)]
         return out + [Spacer(0, 2 * mm)]
 
@@ -250,8 +255,7 @@ class StoryBuilder:
             details.append(linked("Website", clinic.website, _display_url(clinic.website)))
         details.append(Spacer(0, 2 * mm))
         details.append(Paragraph(plain(clinic.out_of_hours), small))
-        content: list[Flowable] = [Heading(contact.title, self.styles["box_title"], level=1,
-                                           keep=False)]
+        content: list[Flowable] = [Heading(contact.title, self.styles["box_title"], level=0)]
         if contact.text:
             content.append(Paragraph(contact.text, body))
         if contact.qr and clinic.website:
@@ -307,7 +311,7 @@ class StoryBuilder:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ])
         content = [
-            Heading(f"About this {noun}", self.styles["box_title"], level=0, keep=False),
+            Heading(f"About this {noun}", self.styles["box_title"], level=0),
             short_facts,
             cell("Sources", "; ".join(meta.sources)),
             cell("Large print", f"You can ask us for this {noun} in large print. "
@@ -341,17 +345,38 @@ class StoryBuilder:
         return commands
 
 
-class Heading(Paragraph):
-    """A heading or lead-in: kept with what follows it; listed in the PDF's outline
-    unless its level is None."""
+class KeptWithNext(Paragraph):
+    """A paragraph that always stays on the page of what follows it: a heading or a
+    lead-in to a list or table."""
 
-    def __init__(self, text: str, style: ParagraphStyle, level: int | None,
-                 keep: bool = True) -> None:
-        if keep:
+    def __init__(self, text: str | None, style: ParagraphStyle, *args, **kwargs) -> None:
+        if not getattr(style, "keepWithNext", 0):
             style = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
-        super().__init__(text, style)
+        super().__init__(text, style, *args, **kwargs)
+
+
+class Heading(KeptWithNext):
+    """A heading: kept with what follows it and listed in the PDF outline (bookmarks).
+
+    The outline entry is made when the heading is drawn, so headings inside boxes and
+    tables are listed too. `level` 0 is a section, 1 a subsection.
+    """
+
+    def __init__(self, text: str | None, style: ParagraphStyle, level: int = 0,
+                 *args, **kwargs) -> None:
+        super().__init__(text, style, *args, **kwargs)
         self.outline_level = level
-        self.keep = keep
+
+    def draw(self) -> None:
+        super().draw()
+        canvas = self.canv
+        # One counter per document, on the canvas; outlines cannot skip a level.
+        outline = canvas.__dict__.setdefault("_leaflet_outline", {"count": 0, "level": -1})
+        outline["count"] += 1
+        outline["level"] = level = min(self.outline_level, outline["level"] + 1)
+        key = f"heading-{outline['count']}"
+        canvas.bookmarkHorizontal(key, 0, self.height)
+        canvas.addOutlineEntry(self.getPlainText(), key, level=level, closed=level > 0)
 
 
 def _keep_headings_with_blocks(story: list[Flowable]) -> list[Flowable]:
@@ -366,7 +391,7 @@ def _keep_headings_with_blocks(story: list[Flowable]) -> list[Flowable]:
     out: list[Flowable] = []  # the story from the end, reversed
     for flowable in reversed(story):
         following = out[-1] if out else None
-        if isinstance(flowable, Heading) and flowable.keep:
+        if isinstance(flowable, KeptWithNext):
             if isinstance(following, Unsplittable):
                 out[-1] = following.with_first(flowable)
                 continue

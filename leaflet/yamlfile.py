@@ -20,9 +20,24 @@ import yaml
 from leaflet.errors import LeafletError, SourceError
 
 try:  # the C parser is several times faster; fall back where libyaml is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _BaseLoader
+
+
+class _Loader(_BaseLoader):
+    """PyYAML's safe loader, with impossible dates reported at their line."""
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.Node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as err:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a real date ({err})", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 Path_ = tuple[str | int, ...]
 Model = TypeVar("Model", bound=pydantic.BaseModel)

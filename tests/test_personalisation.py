@@ -10,7 +10,9 @@ from conftest import (
     PATIENT,
     PRACTITIONER,
     build,
+    copy_content,
     personalisation,
+    replace_in,
     write_brand,
 )
 
@@ -101,25 +103,19 @@ def test_clinic_name_with_markup_prints_exactly(tmp_path):
         assert "&amp;" not in pdf.text and "&lt;" not in pdf.text
     assert f"{name} · 020 7946 0000 Patient initials" in pdf.text  # consent footer
     info = build("info", "a4", brand=brand)
-    assert f"How to contact us" in info.text
+    assert "How to contact us" in info.text
     assert f"{name} 12 Example Street" in info.text
 
 
 def test_clinic_name_in_wording_is_escaped(tmp_path):
     name = "Smith <i>& Jones</i> Skin"
     brand = write_brand(tmp_path, {"name: Example Skin Clinic": f"name: {name}"})
-    content = tmp_path / "content"
-    import shutil
-
-    from leaflet.resources import CONTENT_DIR
-    shutil.copytree(CONTENT_DIR, content)
-    info = content / "microneedling" / "info.yaml"
-    info.write_text(info.read_text().replace(
-        "  - heading: What is microneedling?\n",
-        "  - paragraph: \"Welcome to {{ clinic.name }}, **{{ treatment.name }}** here.\"\n"
-        "  - heading: What is microneedling?\n"))
+    content = copy_content(tmp_path)
+    replace_in(content / "microneedling" / "info.yaml", "  - heading: What is microneedling?\n",
+               "  - paragraph: \"Welcome to **our** {{ clinic.name }}, {{ treatment.name }} "
+               "& <b>more</b>.\"\n  - heading: What is microneedling?\n")
     pdf = build("info", "a4", brand=brand, content_dir=content)
-    assert f"Welcome to {name}, Microneedling here." in pdf.text
+    assert f"Welcome to our {name}, Microneedling & <b>more</b>." in pdf.text
 
 
 # --- unicode names --------------------------------------------------------------------

@@ -385,9 +385,12 @@ def git_state() -> dict[str, Any]:
                                   capture_output=True, text=True, timeout=10)
         except (OSError, subprocess.SubprocessError):
             return None
-        return done.stdout.strip() if done.returncode == 0 else None
+        # Strip only line ends: porcelain lines start with a status column that may be blank.
+        return done.stdout.rstrip("\n") if done.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
+    if commit is not None:
+        commit = commit.strip()
     if commit is None:
         return {"git_commit": None, "git_changed_files": None}
     changed = git("status", "--porcelain", "--untracked-files=no", "--", "leaflet",

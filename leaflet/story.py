@@ -25,12 +25,12 @@ from reportlab.platypus import (
 from leaflet import schema
 from leaflet.brand import Brand
 from leaflet.flowables import (
+    QrCode,
     StartPageUnlessFits,
     TickBox,
     Unsplittable,
     WriteIn,
     boxed,
-    qr_code,
     table,
 )
 from leaflet.layout import Layout
@@ -260,7 +260,7 @@ class StoryBuilder:
             content.append(Paragraph(contact.text, body))
         if contact.qr and clinic.website:
             size = self.layout.qr_size
-            qr = [qr_code(clinic.website, size, self.brand.colour("text"), self.font),
+            qr = [QrCode(clinic.website, size, self.brand.colour("text")),
                   Paragraph("Scan to visit our website", ParagraphStyle(
                       "qr", parent=small, alignment=1))]
             inner_width = self.width - 8 * mm

@@ -8,9 +8,10 @@ the fonts cannot print.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 
@@ -28,6 +29,8 @@ TEXT_PAIRS = (
     ("text", "urgent_tint"), ("primary", "tint"),
 )
 MIN_CONTRAST = 4.5
+#: Print resolution of the logo: what print shops ask for, and no more.
+LOGO_DPI = 300
 WHITE = "#ffffff"
 
 
@@ -39,6 +42,8 @@ class Brand:
     spec: schema.Brand
     fonts: FontFamily
     logo: Path | None
+    _logo_images: dict[int, ImageReader] = field(default_factory=dict, compare=False,
+                                                 repr=False)
 
     @property
     def clinic(self) -> schema.Clinic:
@@ -50,6 +55,24 @@ class Brand:
 
     def hex(self, name: str) -> str:
         return WHITE if name == "white" else getattr(self.spec.colours, name)
+
+    def logo_image(self, size: float) -> ImageReader | None:
+        """The logo for printing `size` points wide: at most 300 dpi, decoded once.
+
+        A larger logo file adds nothing on paper but bytes and time to every PDF, so it is
+        resampled down (never up) and kept for later builds with this brand.
+        """
+        if self.logo is None:
+            return None
+        pixels = max(1, round(size / 72 * LOGO_DPI))
+        if pixels not in self._logo_images:
+            with Image.open(self.logo) as original:
+                image = original.convert("RGBA")
+            if image.width > pixels:
+                height = max(1, round(image.height * pixels / image.width))
+                image = image.resize((pixels, height), Image.LANCZOS)
+            self._logo_images[pixels] = ImageReader(image)
+        return self._logo_images[pixels]
 
     def template_values(self) -> dict[str, str]:
         """The clinic's details as the `clinic` template variables."""

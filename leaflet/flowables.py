@@ -16,13 +16,33 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    KeepTogether,
     Paragraph,
     Table,
     TableStyle,
 )
 
 from leaflet.errors import LayoutFitError
+
+
+class Para(Paragraph):
+    """A Paragraph that keeps its line breaks for the width it was last wrapped at.
+
+    Platypus wraps a paragraph several times at the same width (to keep blocks together,
+    to keep headings with what follows, then to place it); breaking lines again each time
+    is most of the cost of a build.
+    """
+
+    _wrapped_at: tuple | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        cached = self._wrapped_at
+        if cached is not None and cached[0] == available_width:
+            _, self._wrapWidths, self.blPara, self.width, self.height = cached
+            return self.width, self.height
+        result = super().wrap(available_width, available_height)
+        self._wrapped_at = (available_width, self._wrapWidths, self.blPara, self.width,
+                            self.height)
+        return result
 
 
 class TickBox(Flowable):
@@ -74,28 +94,6 @@ class WriteIn(Flowable):
             self.value.drawOn(canvas, 0, top_line + 2)
 
 
-class Unsplittable(KeepTogether):
-    """Content kept on one page; taller than a whole page is an error that names it."""
-
-    def __init__(self, flowables: list[Flowable], what: str, page_room: float) -> None:
-        super().__init__(flowables)
-        self.what = what
-        self.page_room = page_room
-
-    def with_first(self, flowable: Flowable) -> Unsplittable:
-        """The same block with `flowable` (a heading) kept at its top."""
-        return Unsplittable([flowable, *self._content], self.what, self.page_room)
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        result = super().wrap(available_width, available_height)
-        if self._H > self.page_room + 0.5:  # half a point of rounding tolerance
-            raise LayoutFitError(
-                f"{self.what} is {self._H / mm:.0f} mm tall, but a page of this layout holds "
-                f"{self.page_room / mm:.0f} mm and it must not be split; divide it into "
-                "smaller blocks")
-        return result
-
-
 class StartPageUnlessFits(CondPageBreak):
     """Starts a new page when a group that would fit on a fresh page does not fit here.
 
@@ -113,8 +111,6 @@ class StartPageUnlessFits(CondPageBreak):
         total = 0.0
         for flowable in self.group:
             _, height = flowable.wrapOn(self.canv, available_width, available_height)
-            if isinstance(flowable, KeepTogether):
-                height = flowable._H  # KeepTogether reports a huge height to force a split
             total += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
         self.height = total if total <= self.page_room else 0
         return super().wrap(available_width, available_height)
@@ -176,17 +172,126 @@ def table(rows: list[list], widths: list[float], font: str, commands: list[tuple
     return Table(rows, colWidths=widths, style=style, **options)
 
 
+class FieldRow(Flowable):
+    """A form field: its label beside the write-in lines, or above them when
+    `label_width` is None. Never split, so a label never ends a page alone."""
+
+    GAP = 3 * mm  # between a label and its line
+    BELOW = 2  # points under the last line
+
+    def __init__(self, label: Flowable, lines: WriteIn, label_width: float | None,
+                 spacing: float) -> None:
+        super().__init__()
+        self.label = label
+        self.lines = lines
+        self.label_width = label_width
+        self.spacing = spacing
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        if self.label_width is not None:
+            _, self._label_height = self.label.wrapOn(
+                self.canv, self.label_width - self.GAP, available_height)
+            _, self._lines_height = self.lines.wrapOn(
+                self.canv, available_width - self.label_width, available_height)
+            above = 1.5 * mm
+            self.height = above + max(self._label_height, self._lines_height) + self.BELOW
+        else:
+            _, self._label_height = self.label.wrapOn(self.canv, available_width,
+                                                      available_height)
+            _, self._lines_height = self.lines.wrapOn(self.canv, available_width,
+                                                      available_height)
+            self.height = (self.spacing * 0.4 + self._label_height + self.spacing * 0.6
+                           + self._lines_height + self.BELOW)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.label_width is not None:  # both bottom-aligned, like text on a line
+            self.label.drawOn(self.canv, 0, self.BELOW)
+            self.lines.drawOn(self.canv, self.label_width, self.BELOW)
+        else:
+            self.lines.drawOn(self.canv, 0, self.BELOW)
+            self.label.drawOn(self.canv, 0,
+                              self.BELOW + self._lines_height + self.spacing * 0.6)
+
+
+class Box(Flowable):
+    """Flowables stacked in a padded box, on a background, with an optional bar at the left.
+
+    Lighter than a one-cell Table (which measures its content several times) and never
+    split: boxes sit inside `Unsplittable` blocks or are small.
+    """
+
+    def __init__(self, content: list[Flowable], background: Color | None = None,
+                 bar: Color | None = None, padding: float = 4 * mm,
+                 bar_width: float = 1.5 * mm) -> None:
+        super().__init__()
+        self.content = content
+        self.background = background
+        self.bar = bar
+        self.bar_width = bar_width if bar is not None else 0
+        self.padding = padding
+
+    def _inner_left(self) -> float:
+        return self.padding + self.bar_width
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        inner_width = available_width - self._inner_left() - self.padding
+        self._placed = []
+        total = 0.0
+        for index, flowable in enumerate(self.content):
+            _, height = flowable.wrapOn(self.canv, inner_width, available_height)
+            before = flowable.getSpaceBefore() if index else 0
+            after = flowable.getSpaceAfter() if index < len(self.content) - 1 else 0
+            self._placed.append((flowable, before, height, after))
+            total += before + height + after
+        self.width = available_width
+        self.height = total + self.padding * 1.8  # a little less above than below the text
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        if self.background is not None:
+            canvas.setFillColor(self.background)
+            canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        if self.bar is not None:
+            canvas.setFillColor(self.bar)
+            canvas.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
+        canvas.restoreState()
+        y = self.height - self.padding * 0.8
+        for flowable, before, height, after in self._placed:
+            y -= before + height
+            flowable.drawOn(canvas, self._inner_left(), y)
+            y -= after
+
+
+class Unsplittable(Box):
+    """Content kept on one page; taller than a whole page is an error that names it."""
+
+    def __init__(self, flowables: list[Flowable], what: str, page_room: float) -> None:
+        super().__init__(flowables, padding=0)
+        self.what = what
+        self.page_room = page_room
+
+    def with_first(self, flowable: Flowable) -> Unsplittable:
+        """The same block with `flowable` (a heading) kept at its top."""
+        return Unsplittable([flowable, *self.content], self.what, self.page_room)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        result = super().wrap(available_width, available_height)
+        if self.height > self.page_room + 0.5:  # half a point of rounding tolerance
+            raise LayoutFitError(
+                f"{self.what} is {self.height / mm:.0f} mm tall, but a page of this layout "
+                f"holds {self.page_room / mm:.0f} mm and it must not be split; divide it into "
+                "smaller blocks")
+        return result
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return []  # never split: the frame moves the whole block to the next page
+
+
 def boxed(content: list[Flowable], width: float, font: str, background: Color,
-          bar: Color | None = None, padding: float = 4 * mm) -> Table:
+          bar: Color | None = None, padding: float = 4 * mm) -> Box:
     """Flowables in a tinted box, with a coloured bar down the left side if `bar` is given."""
-    commands = [
-        ("BACKGROUND", (0, 0), (-1, -1), background),
-        ("LEFTPADDING", (0, 0), (-1, -1), padding + (1.5 * mm if bar else 0)),
-        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
-        ("TOPPADDING", (0, 0), (-1, -1), padding * 0.8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
-    if bar is not None:
-        commands.append(("LINEBEFORE", (0, 0), (0, -1), 1.5 * mm, bar))
-    return table([[content]], [width], font, commands)
+    return Box(content, background, bar, padding)

@@ -106,9 +106,10 @@ class _PageDecorations:
         canvas.roundRect(x, y, width, height, 3 * mm, stroke=0, fill=1)
         pad = height * 0.18
         text_x = x + pad * 1.5
-        if brand.logo is not None:
-            size = height - 2 * pad
-            canvas.drawImage(str(brand.logo), text_x, y + pad, size, size, mask="auto",
+        size = height - 2 * pad
+        logo = brand.logo_image(size)
+        if logo is not None:
+            canvas.drawImage(logo, text_x, y + pad, size, size, mask="auto",
                              preserveAspectRatio=True, anchor="w")
             text_x += size + pad * 1.2
         canvas.setFillColor(brand.colour("on_primary"))
@@ -121,7 +122,7 @@ class _PageDecorations:
     def _footer(self, canvas: Canvas) -> None:
         layout, brand = self.layout, self.brand
         x, right = layout.margin_left, layout.page_width - layout.margin_right
-        rule_y = layout.margin_bottom + layout.footer_height - 2 * mm
+        rule_y = self._footer_line(0) + self.footer_size + 1.5 * mm
         canvas.setStrokeColor(brand.colour("muted"))
         canvas.setLineWidth(0.5)
         canvas.line(x, rule_y, right, rule_y)
@@ -135,8 +136,11 @@ class _PageDecorations:
                                    "Patient initials: ____________")
 
     def _footer_line(self, index: int) -> float:
-        return (self.layout.margin_bottom + self.layout.footer_height - 2 * mm
-                - (index + 1) * self.footer_size * 1.35)
+        """Baseline of footer line 0 (reference, page number) or 1 (clinic, initials).
+
+        Both lines have their place on every document, so footers line up across a pack
+        and the rule keeps its distance from the text above it."""
+        return self.layout.margin_bottom + 1 * mm + (1 - index) * self.footer_size * 1.35
 
     def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
         canvas.saveState()

@@ -14,17 +14,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
-    KeepTogether,
     ListFlowable,
     ListItem,
     Paragraph,
     Spacer,
-    Table,
 )
 
 from leaflet import schema
 from leaflet.brand import Brand
 from leaflet.flowables import (
+    FieldRow,
+    Para,
     QrCode,
     StartPageUnlessFits,
     TickBox,
@@ -71,8 +71,8 @@ class StoryBuilder:
         """
         meta = document.meta
         story: list[Flowable] = [
-            Paragraph(plain(meta.title), self.styles["title"]),
-            Paragraph(plain(meta.subtitle), self.styles["subtitle"]),
+            Para(plain(meta.title), self.styles["title"]),
+            Para(plain(meta.subtitle), self.styles["subtitle"]),
         ]
         if meta.kind == "leaflet" and personal:
             story += [self._prepared_for(personal, meta.language), Spacer(0, 4 * mm)]
@@ -93,7 +93,7 @@ class StoryBuilder:
         return [Heading(text, self.styles["h3"], level=1)]
 
     def _paragraph(self, text: str, where: str) -> list[Flowable]:
-        return [Paragraph(text, self.styles["body"])]
+        return [Para(text, self.styles["body"])]
 
     def _bullets(self, items: list[str], where: str, style: str = "bullet") -> list[Flowable]:
         return [self._list(items, style)]
@@ -101,7 +101,7 @@ class StoryBuilder:
     def _list(self, items: list[str], style: str = "bullet") -> ListFlowable:
         para = self.styles[style]
         return ListFlowable(
-            [ListItem(Paragraph(text, para), bulletColor=self.brand.colour("primary"))
+            [ListItem(Para(text, para), bulletColor=self.brand.colour("primary"))
              for text in items],
             bulletType="bullet", start="\u2022", bulletFontName=para.fontName,
             bulletFontSize=para.fontSize, leftIndent=para.fontSize * 1.3,
@@ -121,9 +121,9 @@ class StoryBuilder:
         title_style = ParagraphStyle(
             "callout-title", parent=self.styles["box_title"],
             textColor=self.brand.colour("urgent" if urgent else "primary"))
-        content: list[Flowable] = [Paragraph(callout.title, title_style)]
+        content: list[Flowable] = [Para(callout.title, title_style)]
         if callout.text:
-            content.append(Paragraph(callout.text, self.styles["body"]))
+            content.append(Para(callout.text, self.styles["body"]))
         if callout.bullets:
             content.append(self._list(callout.bullets))
         box = boxed(content, self.width, self.font,
@@ -137,10 +137,10 @@ class StoryBuilder:
         head = self.styles["table_head"]
         on_primary = ParagraphStyle("th", parent=head, textColor=self.brand.colour("on_primary"))
         centred = ParagraphStyle("thc", parent=on_primary, alignment=1)
-        rows = [[Paragraph(plain(checklist.title or "Question"), on_primary),
-                 Paragraph(checklist.yes_label, centred), Paragraph(checklist.no_label, centred)]]
+        rows = [[Para(plain(checklist.title or "Question"), on_primary),
+                 Para(checklist.yes_label, centred), Para(checklist.no_label, centred)]]
         box = self._tick_box()
-        rows += [[Paragraph(item.text, self.styles["table"]), box, box]
+        rows += [[Para(item.text, self.styles["table"]), box, box]
                  for item in checklist.items]
         grid = table(rows, [self.width - 2 * TICK_COLUMN, TICK_COLUMN, TICK_COLUMN], self.font,
                      self._grid_commands(len(rows), header=True))
@@ -151,7 +151,7 @@ class StoryBuilder:
 
     def _declarations(self, declarations: schema.ItemList, where: str) -> list[Flowable]:
         box = self._tick_box()
-        rows = [[box, Paragraph(item.text, self.styles["table"])] for item in declarations.items]
+        rows = [[box, Para(item.text, self.styles["table"])] for item in declarations.items]
         grid = table(rows, [TICK_COLUMN, self.width - TICK_COLUMN], self.font,
                      self._grid_commands(len(rows)))
         head = self._intro(declarations.title, declarations.intro)
@@ -177,42 +177,30 @@ class StoryBuilder:
     def _signatures(self, signatures: schema.Signatures, where: str) -> list[Flowable]:
         out = self._intro(signatures.title, signatures.intro)
         for index, party in enumerate(signatures.parties):
-            content: list[Flowable] = [Paragraph(party.title, self.styles["box_title"])]
+            content: list[Flowable] = [Para(party.title, self.styles["box_title"])]
             if party.note:
-                content.append(Paragraph(party.note, self.styles["small"]))
+                content.append(Para(party.note, self.styles["small"]))
             content += self._field_rows(party.fields, SIGNATURE_SPACING, self.width)
             out += [self._unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, 6 * mm)]
         return [StartPageUnlessFits(out, self.layout.frame_height), *out]
 
     def _field_rows(self, items: list[schema.FormField], spacing: float, width: float
-                    ) -> list[Table]:
-        """One small table per field, so a page can break between any two fields.
+                    ) -> list[FieldRow]:
+        """One flowable per field, so a page can break between any two fields.
 
         The label sits beside a single write-in line, and above several lines, which then
         take the full width.
         """
         label_width = min(60 * mm, width * 0.38)
         muted = self.brand.colour("muted")
-        tables = []
+        rows = []
         for item in items:
-            label = Paragraph(item.label, self.styles["table_head"])
-            value = Paragraph(item.value, self.styles["table"]) if item.value else None
+            label = Para(item.label, self.styles["table_head"])
+            value = Para(item.value, self.styles["table"]) if item.value else None
             lines = WriteIn(item.lines, spacing, muted, value)
-            commands = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                        ("TOPPADDING", (0, 0), (-1, -1), 0)]
-            if item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS:
-                rows, widths = [[label, lines]], [label_width, width - label_width]
-                commands += [("RIGHTPADDING", (0, 0), (0, 0), 3 * mm),
-                             ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm)]
-            else:
-                # One cell, so the label never ends a page without its lines.
-                rows, widths = [[[label, Spacer(0, spacing * 0.6), lines]]], [width]
-                commands.append(("TOPPADDING", (0, 0), (0, 0), spacing * 0.4))
-            tables.append(table(rows, widths, self.font, commands))
-        return tables
+            beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
+            rows.append(FieldRow(label, lines, label_width if beside else None, spacing))
+        return rows
 
     # --- leaflets -----------------------------------------------------------------------
 
@@ -222,7 +210,7 @@ class StoryBuilder:
         band_style = ParagraphStyle("period", parent=self.styles["box_title"],
                                     textColor=self.brand.colour("on_primary"), spaceAfter=0)
         for period in timeline.periods:
-            band = table([[Paragraph(period.period, band_style)]], [self.width], self.font, [
+            band = table([[Para(period.period, band_style)]], [self.width], self.font, [
                 ("BACKGROUND", (0, 0), (-1, -1), self.brand.colour("primary")),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm),
@@ -231,7 +219,7 @@ class StoryBuilder:
             band.keepWithNext = 1
             out.append(band)
             if period.expect:
-                out.append(Paragraph(period.expect, self.styles["body"]))
+                out.append(Para(period.expect, self.styles["body"]))
             for label, items in (("Do", period.do), ("Avoid", period.avoid)):
                 if items:
                     out += [KeptWithNext(label, self.styles["box_title"]),
@@ -244,24 +232,24 @@ class StoryBuilder:
         link = self.brand.hex("primary")
 
         def linked(label: str, href: str, text: str) -> Paragraph:
-            return Paragraph(f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>',
+            return Para(f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>',
                              small)
 
-        details: list[Flowable] = [Paragraph(f"<b>{plain(clinic.name)}</b>", small)]
-        details.append(Paragraph(plain(", ".join(clinic.address)), small))
+        details: list[Flowable] = [Para(f"<b>{plain(clinic.name)}</b>", small)]
+        details.append(Para(plain(", ".join(clinic.address)), small))
         details.append(linked("Phone", "tel:" + "".join(clinic.phone.split()), clinic.phone))
         details.append(linked("Email", "mailto:" + clinic.email, clinic.email))
         if clinic.website:
             details.append(linked("Website", clinic.website, _display_url(clinic.website)))
         details.append(Spacer(0, 2 * mm))
-        details.append(Paragraph(plain(clinic.out_of_hours), small))
+        details.append(Para(plain(clinic.out_of_hours), small))
         content: list[Flowable] = [Heading(contact.title, self.styles["box_title"], level=0)]
         if contact.text:
-            content.append(Paragraph(contact.text, body))
+            content.append(Para(contact.text, body))
         if contact.qr and clinic.website:
             size = self.layout.qr_size
             qr = [QrCode(clinic.website, size, self.brand.colour("text")),
-                  Paragraph("Scan to visit our website", ParagraphStyle(
+                  Para("Scan to visit our website", ParagraphStyle(
                       "qr", parent=small, alignment=1))]
             inner_width = self.width - 8 * mm
             grid = table([[details, qr]], [inner_width - size - 8 * mm, size + 8 * mm],
@@ -285,7 +273,7 @@ class StoryBuilder:
             lines.append(f"Your appointment: <b>{plain(when)}</b>{with_whom}")
         elif personal.practitioner:
             lines.append(f"Your practitioner: {plain(personal.practitioner)}")
-        content = [Paragraph(line, self.styles["small"]) for line in lines]
+        content = [Para(line, self.styles["small"]) for line in lines]
         return boxed(content, self.width, self.font, self.brand.colour("tint"),
                      bar=self.brand.colour("primary"))
 
@@ -296,7 +284,7 @@ class StoryBuilder:
         noun = "form" if meta.kind == "form" else "leaflet"
 
         def cell(label: str, value: str) -> Paragraph:
-            return Paragraph(f"<b>{label}:</b> {plain(value)}", small)
+            return Para(f"<b>{label}:</b> {plain(value)}", small)
 
         inner = self.width - 8 * mm
         short_facts = table(
@@ -319,7 +307,7 @@ class StoryBuilder:
             cell("Feedback", clinic.feedback),
         ]
         box = boxed(content, self.width, self.font, self.brand.colour("tint"))
-        return KeepTogether([Spacer(0, 6 * mm), box])
+        return self._unsplittable([Spacer(0, 6 * mm), box], "About this document")
 
     # --- shared pieces ------------------------------------------------------------------
 
@@ -345,7 +333,7 @@ class StoryBuilder:
         return commands
 
 
-class KeptWithNext(Paragraph):
+class KeptWithNext(Para):
     """A paragraph that always stays on the page of what follows it: a heading or a
     lead-in to a list or table."""
 

@@ -266,17 +266,45 @@ class Box(Flowable):
             y -= after
 
 
-class Unsplittable(Box):
+class KeepGroup(Box):
+    """Flowables that go to the next page together when they do not fit in the space left
+    (a heading and what follows it). A group taller than a page splits as usual.
+
+    Lighter than ReportLab's KeepTogether, which copies the frame on every measurement.
+    """
+
+    def __init__(self, flowables: list[Flowable], page_room: float) -> None:
+        super().__init__(flowables, padding=0)
+        self.page_room = page_room
+
+    def with_first(self, flowable: Flowable) -> KeepGroup:
+        """The same group with `flowable` (a heading) kept at its top."""
+        return self._like([flowable, *self.content])
+
+    def _like(self, content: list[Flowable]) -> KeepGroup:
+        return KeepGroup(content, self.page_room)
+
+    def getSpaceBefore(self) -> float:
+        return self.content[0].getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.content[-1].getSpaceAfter()
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        if self.height <= self.page_room:
+            return []  # the frame moves the whole group to the next page
+        return list(self.content)
+
+
+class Unsplittable(KeepGroup):
     """Content kept on one page; taller than a whole page is an error that names it."""
 
     def __init__(self, flowables: list[Flowable], what: str, page_room: float) -> None:
-        super().__init__(flowables, padding=0)
+        super().__init__(flowables, page_room)
         self.what = what
-        self.page_room = page_room
 
-    def with_first(self, flowable: Flowable) -> Unsplittable:
-        """The same block with `flowable` (a heading) kept at its top."""
-        return Unsplittable([flowable, *self.content], self.what, self.page_room)
+    def _like(self, content: list[Flowable]) -> Unsplittable:
+        return Unsplittable(content, self.what, self.page_room)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         result = super().wrap(available_width, available_height)

@@ -80,7 +80,13 @@ def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
 
 
 class _PageDecorations:
-    """Draws the header band and footer on every page."""
+    """Draws the header band and footer on every page.
+
+    They are the same on every page, so they are drawn once into a form XObject that each
+    page shows: less work per page and a smaller file. Only the page number differs.
+    """
+
+    FORM = "LeafletPageFurniture"
 
     def __init__(self, brand: Brand, layout: Layout, document: ContentDocument,
                  name_size: float) -> None:
@@ -93,10 +99,12 @@ class _PageDecorations:
             f"Review date {format_date(meta.review, meta.language)}"])
 
     def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        canvas.saveState()
-        self._header(canvas)
-        self._footer(canvas)
-        canvas.restoreState()
+        if canvas.getPageNumber() == 1:
+            canvas.beginForm(self.FORM)
+            self._header(canvas)
+            self._footer(canvas)
+            canvas.endForm()
+        canvas.doForm(self.FORM)
 
     def _header(self, canvas: Canvas) -> None:
         layout, brand = self.layout, self.brand

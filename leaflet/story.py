@@ -24,6 +24,7 @@ from leaflet import schema
 from leaflet.brand import Brand
 from leaflet.flowables import (
     FieldRow,
+    KeepGroup,
     Para,
     QrCode,
     StartPageUnlessFits,
@@ -82,7 +83,7 @@ class StoryBuilder:
             where = format_loc(("blocks", index, kind))
             story += handler(getattr(block, kind), f"{origin}: {where}" if origin else where)
         story.append(self._about(meta))
-        return _keep_headings_with_blocks(story)
+        return _keep_headings_with_blocks(story, self.layout.frame_height)
 
     # --- text ---------------------------------------------------------------------------
 
@@ -367,25 +368,28 @@ class Heading(KeptWithNext):
         canvas.addOutlineEntry(self.getPlainText(), key, level=level, closed=level > 0)
 
 
-def _keep_headings_with_blocks(story: list[Flowable]) -> list[Flowable]:
-    """Fold headings into the unsplittable block after them, and keep a declaration
-    with the signatures that follow it.
+def _keep_headings_with_blocks(story: list[Flowable], page_room: float) -> list[Flowable]:
+    """Group each heading or lead-in with what follows it, and keep a declaration with
+    the signatures that follow it.
 
-    ReportLab's keepWithNext cannot hold a heading to a KeepTogether, so a heading before
-    a checklist or signature block would otherwise be left alone at the foot of a page.
-    `StartPageUnlessFits` markers only measure their group, so they may list a heading
-    that is also folded into the block after it.
+    ReportLab's own keepWithNext cannot hold a heading to an unsplittable block and copies
+    the frame on every measurement, so the story is grouped here, once. A
+    `StartPageUnlessFits` marker only measures its group, so it may list a heading that
+    is also folded into the block after it.
     """
     out: list[Flowable] = []  # the story from the end, reversed
     for flowable in reversed(story):
         following = out[-1] if out else None
-        if isinstance(flowable, KeptWithNext):
-            if isinstance(following, Unsplittable):
+        if flowable.getKeepWithNext() and following is not None:
+            if isinstance(following, KeepGroup):
                 out[-1] = following.with_first(flowable)
                 continue
-            if isinstance(following, StartPageUnlessFits) and isinstance(out[-2], Unsplittable):
+            if isinstance(following, StartPageUnlessFits) and isinstance(out[-2], KeepGroup):
                 out[-2] = out[-2].with_first(flowable)
                 out[-1] = StartPageUnlessFits([flowable, *following.group], following.page_room)
+                continue
+            if not isinstance(following, Spacer):
+                out[-1] = KeepGroup([flowable, following], page_room)
                 continue
         if (isinstance(flowable, Unsplittable) and flowable.what.endswith(".declarations")
                 and len(out) >= 2 and isinstance(out[-2], StartPageUnlessFits)):

@@ -236,6 +236,10 @@ class Box(Flowable):
         return self.padding + self.bar_width
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        # The content's height depends only on the width: measure once per width.
+        if getattr(self, "_wrapped_width", None) == available_width:
+            return self.width, self.height
+        self._wrapped_width = available_width
         inner_width = available_width - self._inner_left() - self.padding
         self._placed = []
         total = 0.0

@@ -8,6 +8,7 @@ process under a name derived from its path.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import unicodedata
@@ -28,12 +29,16 @@ class FontFamily:
     coverage: frozenset[int]
 
     def missing(self, text: str) -> list[str]:
-        """Characters of `text` the family cannot print (line breaks and spaces are fine)."""
-        seen: dict[str, None] = {}
-        for char in text:
-            if ord(char) not in self.coverage and char not in "\n\r\t" and char not in seen:
-                seen[char] = None
-        return list(seen)
+        """Characters of `text` the family cannot print (line breaks and tabs are fine),
+        in the order they first appear."""
+        absent = set(text) - self.printable
+        if not absent:  # the usual case, decided by one set operation
+            return []
+        return [char for char in dict.fromkeys(text) if char in absent]
+
+    @functools.cached_property
+    def printable(self) -> frozenset[str]:
+        return frozenset(map(chr, self.coverage)) | frozenset("\n\r\t")
 
 
 def describe_chars(chars: list[str]) -> str:

@@ -8,7 +8,7 @@ from a `parent:` style, and every style starts from `body`. Lengths are written 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from leaflet.resources import LAYOUTS_DIR
 from leaflet.yamlfile import YamlSource, format_loc, read_yaml, validate
 
 _LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*")
+#: The brand colours a text style may name (schema.StyleSpec.colour).
+STYLE_COLOURS = ("text", "primary", "muted", "urgent", "on_primary")
 _UNITS = {"mm": mm, "cm": 10 * mm, "in": inch, "pt": 1.0, None: 1.0}
 
 
@@ -42,6 +44,8 @@ class Layout:
     header_gap: float
     footer_height: float
     qr_size: float
+    _styles: dict[tuple, dict[str, ParagraphStyle]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @property
     def frame_width(self) -> float:
@@ -54,7 +58,19 @@ class Layout:
 
     def styles(self, regular_font: str, bold_font: str,
                colour_of: Any) -> dict[str, ParagraphStyle]:
-        """ParagraphStyles for the brand's fonts; `colour_of(name)` maps brand colours."""
+        """ParagraphStyles for the brand's fonts; `colour_of(name)` maps brand colours.
+
+        Built once per font and colour set and then shared by every build: styles are
+        never changed after they are made.
+        """
+        key = (regular_font, bold_font,
+               tuple(colour_of(name).hexval() for name in STYLE_COLOURS))
+        if key not in self._styles:
+            self._styles[key] = self._build_styles(regular_font, bold_font, colour_of)
+        return self._styles[key]
+
+    def _build_styles(self, regular_font: str, bold_font: str,
+                      colour_of: Any) -> dict[str, ParagraphStyle]:
         specs = self.spec.styles
         built: dict[str, ParagraphStyle] = {}
 

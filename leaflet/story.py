@@ -23,6 +23,7 @@ from reportlab.platypus import (
 from leaflet import schema
 from leaflet.brand import Brand
 from leaflet.flowables import (
+    Box,
     FieldRow,
     KeepGroup,
     Para,
@@ -211,13 +212,9 @@ class StoryBuilder:
         band_style = ParagraphStyle("period", parent=self.styles["box_title"],
                                     textColor=self.brand.colour("on_primary"), spaceAfter=0)
         for period in timeline.periods:
-            band = table([[Para(period.period, band_style)]], [self.width], self.font, [
-                ("BACKGROUND", (0, 0), (-1, -1), self.brand.colour("primary")),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5 * mm),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
-            ], spaceBefore=3 * mm, spaceAfter=2 * mm)
-            band.keepWithNext = 1
+            band = Box([Para(period.period, band_style)], self.brand.colour("primary"),
+                       padding=2.5 * mm)
+            band.spaceBefore, band.spaceAfter, band.keepWithNext = 3 * mm, 2 * mm, 1
             out.append(band)
             if period.expect:
                 out.append(Para(period.expect, self.styles["body"]))
@@ -340,8 +337,17 @@ class KeptWithNext(Para):
 
     def __init__(self, text: str | None, style: ParagraphStyle, *args, **kwargs) -> None:
         if not getattr(style, "keepWithNext", 0):
-            style = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
+            style = _keeping_variant(style)
         super().__init__(text, style, *args, **kwargs)
+
+
+def _keeping_variant(style: ParagraphStyle) -> ParagraphStyle:
+    """`style` with keepWithNext set, made once per style and kept on it."""
+    variant = style.__dict__.get("_keeping_variant")
+    if variant is None:
+        variant = ParagraphStyle(f"{style.name}-keep", parent=style, keepWithNext=1)
+        style._keeping_variant = variant
+    return variant
 
 
 class Heading(KeptWithNext):

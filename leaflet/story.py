@@ -14,8 +14,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
-    ListFlowable,
-    ListItem,
     Paragraph,
     Spacer,
 )
@@ -97,18 +95,16 @@ class StoryBuilder:
     def _paragraph(self, text: str, where: str) -> list[Flowable]:
         return [Para(text, self.styles["body"])]
 
-    def _bullets(self, items: list[str], where: str, style: str = "bullet") -> list[Flowable]:
-        return [self._list(items, style)]
+    def _bullets(self, items: list[str], where: str) -> list[Flowable]:
+        return self._list(items)
 
-    def _list(self, items: list[str], style: str = "bullet") -> ListFlowable:
-        para = self.styles[style]
-        return ListFlowable(
-            [ListItem(Para(text, para), bulletColor=self.brand.colour("primary"))
-             for text in items],
-            bulletType="bullet", start="\u2022", bulletFontName=para.fontName,
-            bulletFontSize=para.fontSize, leftIndent=para.fontSize * 1.3,
-            bulletOffsetY=0, spaceAfter=para.spaceAfter + 4,
-        )
+    def _list(self, items: list[str]) -> list[Flowable]:
+        """A bullet list: one paragraph per item with a hanging bullet, then a little air.
+
+        Plain paragraphs rather than a ListFlowable: lighter, and a page may break
+        between any two items."""
+        style = _bullet_variant(self.styles["bullet"], self.brand.colour("primary"))
+        return [*(Para(text, style, bulletText="\u2022") for text in items), Spacer(0, 4)]
 
     def _intro(self, title: str | None, intro: str | None) -> list[Flowable]:
         out: list[Flowable] = []
@@ -127,7 +123,7 @@ class StoryBuilder:
         if callout.text:
             content.append(Para(callout.text, self.styles["body"]))
         if callout.bullets:
-            content.append(self._list(callout.bullets))
+            content += self._list(callout.bullets)
         box = boxed(content, self.width, self.font,
                     self.brand.colour("urgent_tint" if urgent else "tint"),
                     bar=self.brand.colour("urgent" if urgent else "primary"))
@@ -221,7 +217,7 @@ class StoryBuilder:
             for label, items in (("Do", period.do), ("Avoid", period.avoid)):
                 if items:
                     out += [KeptWithNext(label, self.styles["box_title"]),
-                            self._list(items)]
+                            *self._list(items)]
         return out + [Spacer(0, 2 * mm)]
 
     def _contact(self, contact: schema.Contact, where: str) -> list[Flowable]:
@@ -339,6 +335,18 @@ class KeptWithNext(Para):
         if not getattr(style, "keepWithNext", 0):
             style = _keeping_variant(style)
         super().__init__(text, style, *args, **kwargs)
+
+
+def _bullet_variant(style: ParagraphStyle, colour) -> ParagraphStyle:
+    """`style` with a hanging bullet in `colour`, made once per style and kept on it."""
+    variant = style.__dict__.get("_bullet_variant")
+    if variant is None or variant.bulletColor != colour:
+        variant = ParagraphStyle(
+            f"{style.name}-item", parent=style, leftIndent=style.fontSize * 1.3,
+            bulletIndent=0, bulletFontName=style.fontName, bulletFontSize=style.fontSize,
+            bulletColor=colour)
+        style._bullet_variant = variant
+    return variant
 
 
 def _keeping_variant(style: ParagraphStyle) -> ParagraphStyle:

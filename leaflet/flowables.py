@@ -45,26 +45,6 @@ class Para(Paragraph):
         return result
 
 
-class TickBox(Flowable):
-    """An empty square to tick by hand, centred in its cell."""
-
-    def __init__(self, size: float, colour: Color, line_width: float = 1.2) -> None:
-        super().__init__()
-        self.size = size
-        self.colour = colour
-        self.line_width = line_width
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = max(available_width, self.size)
-        return self.width, self.size
-
-    def draw(self) -> None:
-        canvas = self.canv
-        canvas.setStrokeColor(self.colour)
-        canvas.setLineWidth(self.line_width)
-        canvas.rect((self.width - self.size) / 2, 0, self.size, self.size, stroke=1, fill=0)
-
-
 class WriteIn(Flowable):
     """Ruled lines to write on; a known value is printed on the first line."""
 
@@ -170,6 +150,76 @@ def table(rows: list[list], widths: list[float], font: str, commands: list[tuple
     """
     style = TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *commands])
     return Table(rows, colWidths=widths, style=style, **options)
+
+
+class TickRows(Flowable):
+    """Rows of text with tick boxes: Yes/No questions (boxes at the right, under a header
+    row) or statements to tick (one box at the left). Rows are striped and ruled.
+
+    Drawn directly rather than as a Table, which measures every cell several times.
+    """
+
+    PAD_Y = 2.2 * mm  # above and below the text of a row
+    PAD_X = 6  # points either side of the text
+
+    def __init__(self, texts: list[Flowable], boxes: int, box_column: float, box_size: float,
+                 colours: dict[str, Color], header: list[Flowable] | None = None) -> None:
+        super().__init__()
+        self.texts = texts
+        self.boxes = boxes  # 1: a box before the text; 2: Yes and No boxes after it
+        self.box_column = box_column
+        self.box_size = box_size
+        self.colours = colours  # text, rule, stripe, header
+        self.header = header  # [text column title, Yes, No]
+
+    def _text_x(self) -> float:
+        return (self.box_column if self.boxes == 1 else 0) + self.PAD_X
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        text_width = available_width - self.boxes * self.box_column - 2 * self.PAD_X
+        rows = ([self.header] if self.header else []) + [[text] for text in self.texts]
+        self._heights = []
+        for row in rows:
+            height = row[0].wrapOn(self.canv, text_width, available_height)[1]
+            for label in row[1:]:
+                label.wrapOn(self.canv, self.box_column - 2 * self.PAD_X, available_height)
+            self._heights.append(height + 2 * self.PAD_Y)
+        self.height = sum(self._heights)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        right = self.width
+        box_xs = ([self.box_column / 2] if self.boxes == 1
+                  else [right - 1.5 * self.box_column, right - 0.5 * self.box_column])
+        y = self.height
+        first_row = 1 if self.header else 0
+        for index, height in enumerate(self._heights):
+            y -= height
+            header = self.header is not None and index == 0
+            stripe = "header" if header else (
+                "stripe" if (index - first_row) % 2 == 1 else None)
+            if stripe:
+                canvas.setFillColor(self.colours[stripe])
+                canvas.rect(0, y, right, height, stroke=0, fill=1)
+            if header:
+                cells = self.header
+                cells[0].drawOn(canvas, self._text_x(), y + self.PAD_Y)
+                for label, x in zip(cells[1:], box_xs, strict=True):
+                    label.drawOn(canvas, x - self.box_column / 2 + self.PAD_X, y + self.PAD_Y)
+            else:
+                text = self.texts[index - first_row]
+                text.drawOn(canvas, self._text_x(), y + self.PAD_Y)
+                canvas.setStrokeColor(self.colours["text"])
+                canvas.setLineWidth(1.2)
+                box_y = y + (height - self.box_size) / 2
+                for x in box_xs:
+                    canvas.rect(x - self.box_size / 2, box_y, self.box_size, self.box_size)
+            canvas.setStrokeColor(self.colours["rule"])
+            canvas.setLineWidth(0.6)
+            canvas.line(0, y, right, y)
+        canvas.line(0, self.height, right, self.height)
 
 
 class FieldRow(Flowable):

@@ -27,7 +27,7 @@ from leaflet.flowables import (
     Para,
     QrCode,
     StartPageUnlessFits,
-    TickBox,
+    TickRows,
     Unsplittable,
     WriteIn,
     boxed,
@@ -39,6 +39,7 @@ from leaflet.templating import plain
 from leaflet.yamlfile import format_loc
 
 TICK_COLUMN = 16 * mm
+TICK_BOX = 5 * mm
 WRITE_IN_SPACING = 9 * mm
 SIGNATURE_SPACING = 13 * mm
 #: Groups of up to this many fields stay on one page; longer ones may break between fields.
@@ -135,25 +136,26 @@ class StoryBuilder:
         head = self.styles["table_head"]
         on_primary = ParagraphStyle("th", parent=head, textColor=self.brand.colour("on_primary"))
         centred = ParagraphStyle("thc", parent=on_primary, alignment=1)
-        rows = [[Para(plain(checklist.title or "Question"), on_primary),
-                 Para(checklist.yes_label, centred), Para(checklist.no_label, centred)]]
-        box = self._tick_box()
-        rows += [[Para(item.text, self.styles["table"]), box, box]
-                 for item in checklist.items]
-        grid = table(rows, [self.width - 2 * TICK_COLUMN, TICK_COLUMN, TICK_COLUMN], self.font,
-                     self._grid_commands(len(rows), header=True))
+        header = [Para(plain(checklist.title or "Question"), on_primary),
+                  Para(checklist.yes_label, centred), Para(checklist.no_label, centred)]
+        rows = self._tick_rows([item.text for item in checklist.items], 2, header)
         head = self._intro(None, checklist.intro)
-        return [self._unsplittable(head + [grid], where), Spacer(0, 5 * mm)]
+        return [self._unsplittable([*head, rows], where), Spacer(0, 5 * mm)]
 
     _photo_consent = _checklist
 
     def _declarations(self, declarations: schema.ItemList, where: str) -> list[Flowable]:
-        box = self._tick_box()
-        rows = [[box, Para(item.text, self.styles["table"])] for item in declarations.items]
-        grid = table(rows, [TICK_COLUMN, self.width - TICK_COLUMN], self.font,
-                     self._grid_commands(len(rows)))
+        rows = self._tick_rows([item.text for item in declarations.items], 1)
         head = self._intro(declarations.title, declarations.intro)
-        return [self._unsplittable(head + [grid], where), Spacer(0, 5 * mm)]
+        return [self._unsplittable([*head, rows], where), Spacer(0, 5 * mm)]
+
+    def _tick_rows(self, texts: list[str], boxes: int, header: list[Flowable] | None = None
+                   ) -> TickRows:
+        colour = self.brand.colour
+        return TickRows([Para(text, self.styles["table"]) for text in texts], boxes,
+                        TICK_COLUMN, TICK_BOX,
+                        {"text": colour("text"), "rule": colour("muted"),
+                         "stripe": colour("tint"), "header": colour("primary")}, header)
 
     def _fields(self, fields: schema.Fields, where: str, boxed_panel: bool = False
                 ) -> list[Flowable]:
@@ -305,26 +307,8 @@ class StoryBuilder:
 
     # --- shared pieces ------------------------------------------------------------------
 
-    def _tick_box(self) -> TickBox:
-        return TickBox(5 * mm, self.brand.colour("text"))
-
     def _unsplittable(self, flowables: list[Flowable], where: str) -> Unsplittable:
         return Unsplittable(flowables, where, self.layout.frame_height)
-
-    def _grid_commands(self, rows: int, header: bool = False) -> list[tuple]:
-        commands = [
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.2 * mm),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2 * mm),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.6, self.brand.colour("muted")),
-            ("LINEABOVE", (0, 0), (-1, 0), 0.6, self.brand.colour("muted")),
-        ]
-        first = 1 if header else 0
-        commands += [("BACKGROUND", (0, row), (-1, row), self.brand.colour("tint"))
-                     for row in range(first + 1, rows, 2)]
-        if header:
-            commands.append(("BACKGROUND", (0, 0), (-1, 0), self.brand.colour("primary")))
-        return commands
 
 
 class KeptWithNext(Para):

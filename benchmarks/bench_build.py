@@ -113,8 +113,10 @@ def template_variables(document: Any, brand: leaflet.Brand) -> dict[str, dict[st
             **Personalisation().template_values(document.meta.language)}
 
 
-def reference_story(rendered: Any, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """Every text of a rendered document (schema.Document) as a plain Paragraph."""
+def reference_story(rendered: Any, sheet: dict[str, ParagraphStyle],
+                    clinic: Any) -> list[Flowable]:
+    """Every text of a rendered document (schema.Document) as a plain Paragraph, with the
+    texts leaflet adds itself: the clinic's contact details and "About this leaflet"."""
     def style(name: str) -> ParagraphStyle:
         return sheet.get(name, sheet["body"])
 
@@ -179,9 +181,20 @@ def reference_story(rendered: Any, sheet: dict[str, ParagraphStyle]) -> list[Flo
         elif kind == "contact":
             para(value.title, "box_title")
             para(value.text)
+            for line in (clinic.name, ", ".join(clinic.address), f"Phone: {clinic.phone}",
+                         f"Email: {clinic.email}", f"Website: {clinic.website or ''}",
+                         clinic.out_of_hours):
+                para(_escape(line), "small")
         else:  # a block type added after this benchmark: all its text, as body text
             for text in _strings(value):
                 para(text)
+    meta = rendered.meta
+    para("About this leaflet", "box_title")
+    for line in (f"Reference: {meta.reference}, version {meta.version}",
+                 f"Approved by: {meta.approved_by}", f"Published: {meta.published}",
+                 f"Next review: {meta.review}", "Sources: " + "; ".join(meta.sources),
+                 f"Large print: ask us on {clinic.phone}.", f"Feedback: {clinic.feedback}"):
+        para(_escape(line), "small")
     story.append(Spacer(0, 1))
     return story
 
@@ -213,7 +226,7 @@ def reference_pdf(document: Any, brand: leaflet.Brand, layout: leaflet.Layout,
         bottomMargin=layout.margin_bottom + layout.footer_height,
         invariant=1, initialFontName=brand.fonts.regular,
     )
-    template.build(reference_story(rendered, sheet))
+    template.build(reference_story(rendered, sheet, brand.clinic))
     return buffer.getvalue(), template.page
 
 

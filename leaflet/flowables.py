@@ -371,9 +371,3 @@ class Unsplittable(KeepGroup):
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         return []  # never split: the frame moves the whole block to the next page
-
-
-def boxed(content: list[Flowable], width: float, font: str, background: Color,
-          bar: Color | None = None, padding: float = 4 * mm) -> Box:
-    """Flowables in a tinted box, with a coloured bar down the left side if `bar` is given."""
-    return Box(content, background, bar, padding)

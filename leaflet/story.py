@@ -12,11 +12,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Flowable,
-    Paragraph,
-    Spacer,
-)
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from leaflet import schema
 from leaflet.brand import Brand
@@ -30,7 +26,6 @@ from leaflet.flowables import (
     TickRows,
     Unsplittable,
     WriteIn,
-    boxed,
     table,
 )
 from leaflet.layout import Layout
@@ -125,9 +120,8 @@ class StoryBuilder:
             content.append(Para(callout.text, self.styles["body"]))
         if callout.bullets:
             content += self._list(callout.bullets)
-        box = boxed(content, self.width, self.font,
-                    self.brand.colour("urgent_tint" if urgent else "tint"),
-                    bar=self.brand.colour("urgent" if urgent else "primary"))
+        box = Box(content, self.brand.colour("urgent_tint" if urgent else "tint"),
+                  bar=self.brand.colour("urgent" if urgent else "primary"))
         return [self._unsplittable([Spacer(0, 2 * mm), box], where), Spacer(0, 4 * mm)]
 
     # --- forms --------------------------------------------------------------------------
@@ -163,8 +157,7 @@ class StoryBuilder:
                                 self.width - (8 * mm if boxed_panel else 0))
         head = self._intro(fields.title, fields.intro)
         if boxed_panel:
-            content: list[Flowable] = [boxed(rows, self.width, self.font,
-                                             self.brand.colour("tint"))]
+            content: list[Flowable] = [Box(rows, self.brand.colour("tint"))]
             return head + [self._unsplittable(content, where), Spacer(0, 5 * mm)]
         if len(rows) <= KEEP_FIELDS_TOGETHER:
             return [self._unsplittable(head + rows, where), Spacer(0, 4 * mm)]
@@ -229,7 +222,7 @@ class StoryBuilder:
 
         def linked(label: str, href: str, text: str) -> Paragraph:
             return Para(f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>',
-                             small)
+                        small)
 
         details: list[Flowable] = [Para(f"<b>{plain(clinic.name)}</b>", small)]
         details.append(Para(plain(", ".join(clinic.address)), small))
@@ -255,7 +248,7 @@ class StoryBuilder:
             content.append(grid)
         else:
             content += details
-        box = boxed(content, self.width, self.font, self.brand.colour("tint"))
+        box = Box(content, self.brand.colour("tint"))
         return [self._unsplittable([Spacer(0, 3 * mm), box], where), Spacer(0, 4 * mm)]
 
     def _prepared_for(self, personal: Personalisation, language: str) -> Flowable:
@@ -270,8 +263,7 @@ class StoryBuilder:
         elif personal.practitioner:
             lines.append(f"Your practitioner: {plain(personal.practitioner)}")
         content = [Para(line, self.styles["small"]) for line in lines]
-        return boxed(content, self.width, self.font, self.brand.colour("tint"),
-                     bar=self.brand.colour("primary"))
+        return Box(content, self.brand.colour("tint"), bar=self.brand.colour("primary"))
 
     def _about(self, meta: schema.Meta) -> Flowable:
         """The leaflet standards box: reference, dates, approval, sources, large print."""
@@ -302,7 +294,7 @@ class StoryBuilder:
                                 f"Call us on {clinic.phone}."),
             cell("Feedback", clinic.feedback),
         ]
-        box = boxed(content, self.width, self.font, self.brand.colour("tint"))
+        box = Box(content, self.brand.colour("tint"))
         return self._unsplittable([Spacer(0, 6 * mm), box], "About this document")
 
     # --- shared pieces ------------------------------------------------------------------

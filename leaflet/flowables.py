@@ -17,8 +17,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Paragraph,
-    Table,
-    TableStyle,
 )
 
 from leaflet.errors import LayoutFitError
@@ -139,17 +137,6 @@ def _qr_runs(value: str) -> tuple[tuple[tuple[int, int, int], ...], int]:
                 runs.append((row, column, length))
             column += length
     return tuple(runs), code.getModuleCount()
-
-
-def table(rows: list[list], widths: list[float], font: str, commands: list[tuple] = (),
-          **options) -> Table:
-    """A Table whose cells use `font`.
-
-    ReportLab's tables otherwise select Helvetica in every cell, even cells holding only
-    paragraphs, which puts an unembedded standard font into the PDF.
-    """
-    style = TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *commands])
-    return Table(rows, colWidths=widths, style=style, **options)
 
 
 class TickRows(Flowable):
@@ -318,6 +305,38 @@ class Box(Flowable):
             y -= before + height
             flowable.drawOn(canvas, self._inner_left(), y)
             y -= after
+
+
+class Columns(Flowable):
+    """Stacks of flowables side by side, top-aligned: `columns` is a list of
+    (width, flowables); the last column takes what width is left."""
+
+    def __init__(self, columns: list[tuple[float, list[Flowable]]], gap: float = 0) -> None:
+        super().__init__()
+        self.columns = columns
+        self.gap = gap
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        fixed = sum(width for width, _ in self.columns[:-1])
+        widths = [width for width, _ in self.columns[:-1]]
+        widths.append(available_width - fixed - self.gap * (len(self.columns) - 1))
+        self._stacks = [Box(stack, padding=0) for _, stack in self.columns]
+        heights = [stack.wrapOn(self.canv, width, available_height)[1]
+                   for stack, width in zip(self._stacks, widths, strict=True)]
+        self._widths = widths
+        self.height = max(heights)
+        return self.width, self.height
+
+    def getSpaceAfter(self) -> float:
+        return max((stack[-1].getSpaceAfter() for _, stack in self.columns if stack),
+                   default=0)
+
+    def draw(self) -> None:
+        x = 0.0
+        for stack, width in zip(self._stacks, self._widths, strict=True):
+            stack.drawOn(self.canv, x, self.height - stack.height)
+            x += width + self.gap
 
 
 class KeepGroup(Box):

@@ -18,6 +18,7 @@ from leaflet import schema
 from leaflet.brand import Brand
 from leaflet.flowables import (
     Box,
+    Columns,
     FieldRow,
     KeepGroup,
     Para,
@@ -26,7 +27,6 @@ from leaflet.flowables import (
     TickRows,
     Unsplittable,
     WriteIn,
-    table,
 )
 from leaflet.layout import Layout
 from leaflet.personal import Personalisation, format_date
@@ -54,10 +54,6 @@ class StoryBuilder:
     @property
     def width(self) -> float:
         return self.layout.frame_width
-
-    @property
-    def font(self) -> str:
-        return self.brand.fonts.regular
 
     def build(self, document: schema.Document, personal: Personalisation,
               origin: str = "") -> list[Flowable]:
@@ -241,11 +237,8 @@ class StoryBuilder:
                   Para("Scan to visit our website", ParagraphStyle(
                       "qr", parent=small, alignment=1))]
             inner_width = self.width - 8 * mm
-            grid = table([[details, qr]], [inner_width - size - 8 * mm, size + 8 * mm],
-                         self.font, [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
-            content.append(grid)
+            content.append(Columns([(inner_width - size - 8 * mm, details),
+                                    (size + 8 * mm, qr)]))
         else:
             content += details
         box = Box(content, self.brand.colour("tint"))
@@ -275,20 +268,17 @@ class StoryBuilder:
             return Para(f"<b>{label}:</b> {plain(value)}", small)
 
         inner = self.width - 8 * mm
-        short_facts = table(
-            [[cell("Reference", f"{meta.reference}, version {meta.version}"),
-              cell("Approved by", meta.approved_by)],
-             [cell("Published", format_date(meta.published, meta.language)),
-              cell("Next review", format_date(meta.review, meta.language))]],
-            [inner / 2, inner / 2], self.font, [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ])
+        pairs = [
+            (cell("Reference", f"{meta.reference}, version {meta.version}"),
+             cell("Approved by", meta.approved_by)),
+            (cell("Published", format_date(meta.published, meta.language)),
+             cell("Next review", format_date(meta.review, meta.language))),
+        ]
+        short_facts = [Columns([(inner / 2, [left]), (inner / 2, [right])])
+                       for left, right in pairs]
         content = [
             Heading(f"About this {noun}", self.styles["box_title"], level=0),
-            short_facts,
+            *short_facts,
             cell("Sources", "; ".join(meta.sources)),
             cell("Large print", f"You can ask us for this {noun} in large print. "
                                 f"Call us on {clinic.phone}."),

@@ -293,36 +293,24 @@ def test_brand_font_that_is_not_a_font(tmp_path, monkeypatch):
     assert message.endswith("); use a .ttf file with TrueType (glyf) outlines")
 
 
-def test_brand_low_contrast(tmp_path, monkeypatch):
+@pytest.mark.parametrize(("replace", "marker", "message"), [
+    ({'text: "#1f2933"': 'text: "#bbbbbb"'}, "text: ",
+     "colours.text: text #bbbbbb on white #ffffff has contrast 1.92:1; "
+     "text needs at least 4.5:1"),
+    ({'on_primary: "#ffffff"': 'on_primary: "#3a8f9c"'}, "on_primary:",
+     "colours.on_primary: on_primary #3a8f9c on primary #0b5d6b has contrast 2.00:1; "
+     "text needs at least 4.5:1"),
+    ({'primary: "#0b5d6b"': "primary: teal"}, "primary: teal",
+     "colours.primary: 'teal' is not valid; expected a colour written #rrggbb, e.g. #0b5d6b"),
+    ({"name: Example Skin Clinic": "name: 漢方 Clinic"}, "name: ",
+     "clinic.name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22), "
+     "'方' (U+65B9 CJK UNIFIED IDEOGRAPH-65B9)"),
+], ids=["low-contrast-text", "low-contrast-header", "colour-format", "unprintable-name"])
+def test_brand_value_errors(tmp_path, monkeypatch, replace, marker, message):
     monkeypatch.chdir(tmp_path)
-    path = write_brand(tmp_path, {'text: "#1f2933"': 'text: "#bbbbbb"'})
-    assert load_brand_error(Path("brand.yaml")) == (
-        f"brand.yaml:{line_of(path, 'text: ')}: colours.text: text #bbbbbb on white #ffffff "
-        "has contrast 1.92:1; text needs at least 4.5:1")
-
-
-def test_brand_low_contrast_on_header(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    path = write_brand(tmp_path, {'on_primary: "#ffffff"': 'on_primary: "#3a8f9c"'})
-    assert load_brand_error(Path("brand.yaml")) == (
-        f"brand.yaml:{line_of(path, 'on_primary:')}: colours.on_primary: on_primary #3a8f9c "
-        "on primary #0b5d6b has contrast 2.00:1; text needs at least 4.5:1")
-
-
-def test_brand_colour_format(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    path = write_brand(tmp_path, {'primary: "#0b5d6b"': "primary: teal"})
-    assert load_brand_error(Path("brand.yaml")) == (
-        f"brand.yaml:{line_of(path, 'primary: teal')}: colours.primary: 'teal' is not valid; "
-        "expected a colour written #rrggbb, e.g. #0b5d6b")
-
-
-def test_brand_clinic_name_the_font_cannot_print(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    path = write_brand(tmp_path, {"name: Example Skin Clinic": "name: 漢方 Clinic"})
-    assert load_brand_error(Path("brand.yaml")) == (
-        f"brand.yaml:{line_of(path, 'name: ')}: clinic.name: the brand fonts cannot print "
-        "'漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22), '方' (U+65B9 CJK UNIFIED IDEOGRAPH-65B9)")
+    path = write_brand(tmp_path, replace)
+    assert load_brand_error(Path("brand.yaml")) == \
+        f"brand.yaml:{line_of(path, marker)}: {message}"
 
 
 def test_brand_file_not_found(tmp_path, monkeypatch):

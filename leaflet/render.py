@@ -19,8 +19,8 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from leaflet import __version__
 from leaflet.brand import Brand
 from leaflet.content import ContentDocument
-from leaflet.errors import display_path
-from leaflet.layout import Layout
+from leaflet.errors import LeafletError, display_path
+from leaflet.layout import Layout, known_layouts, load_layout
 from leaflet.output import write_atomically
 from leaflet.personal import Personalisation, format_date
 from leaflet.story import StoryBuilder
@@ -47,7 +47,28 @@ def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
                personal: Personalisation | None = None) -> RenderedPdf:
     """Lay out `document` for `brand` on `layout` pages and return the PDF."""
     personal = personal or Personalisation()
+    _check_layout_holds(layout, document)
     personal.check_printable(brand.fonts)
+    if layout.spec.format == "trifold":
+        from leaflet.trifold import render_trifold
+
+        return render_trifold(document, brand, layout, personal)
+    return _render_pages(document, brand, layout, personal)
+
+
+def _check_layout_holds(layout: Layout, document: ContentDocument) -> None:
+    allowed = layout.spec.documents
+    if allowed is None or document.name in allowed:
+        return
+    fitting = [name for name in known_layouts(layout.path.parent)
+               if (spec := load_layout(name, layout.path.parent).spec).documents is None
+               or document.name in spec.documents]
+    raise LeafletError(f"the {document.name} document cannot be laid out as {layout.name}; "
+                       f"layouts for {document.name}: {', '.join(fitting)}")
+
+
+def _render_pages(document: ContentDocument, brand: Brand, layout: Layout,
+                  personal: Personalisation) -> RenderedPdf:
     meta = document.meta
     variables = {"clinic": brand.template_values(), **personal.template_values(meta.language)}
     rendered = document.render(variables, brand.fonts)

@@ -328,3 +328,15 @@ class Layout(Strict):
     min_body_size: float = Field(default=12, gt=0, description="Smallest allowed body size.")
     styles: dict[str, StyleSpec] = Field(description="Named text styles: body, title, "
                                                      "subtitle, h2, h3, label, small...")
+    format: Literal["pages", "booklet", "trifold"] = Field(
+        default="pages", description="pages: one page per PDF page; booklet: pages imposed "
+        "two to a sheet in saddle-stitch order; trifold: one sheet of six panels.")
+    large_print: bool = Field(default=False, description="This is the large-print edition "
+                                                         "(the About box says so).")
+    documents: list[Text] | None = Field(
+        default=None, description="The documents this layout can hold; none means all.")
+    panels_outside: list[Length] | None = Field(
+        default=None, description="trifold: panel widths of the outside, left to right "
+        "(inner flap back, back panel, cover).")
+    panels_inside: list[Length] | None = Field(
+        default=None, description="trifold: panel widths of the inside, left to right.")

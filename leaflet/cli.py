@@ -56,7 +56,8 @@ def _document_command(name: str) -> click.Command:
     @click.option("--brand", "brand_path", type=click.Path(path_type=Path),
                   help="A clinic's brand file (default: the built-in example clinic).")
     @click.option("--layout", default="a4", show_default=True,
-                  help=f"Page layout: {', '.join(leaflet.known_layouts())}.")
+                  help="Page layout: a4, letter, large-print, a5, a5-booklet, dl-trifold... "
+                       "(leaflet list shows them all).")
     @click.option("--content-dir", type=click.Path(path_type=Path),
                   help="A clinic's own content folder instead of the built-in one.")
     @click.option("--patient-name", callback=_checked(parse_name),

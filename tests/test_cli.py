@@ -60,7 +60,7 @@ def test_document_help_shows_defaults():
     result = invoke(["info", "--help"])
     text = " ".join(result.stdout.split())
     assert "[default: microneedling]" in text
-    assert "Page layout: a4, letter. [default: a4]" in text
+    assert "(leaflet list shows them all). [default: a4]" in text
     assert "[default: ./<treatment>-info.pdf]" in text
 
 
@@ -86,7 +86,7 @@ def test_every_command_is_registered():
 def test_list():
     treatment = yaml.safe_load((CONTENT_DIR / "microneedling/treatment.yaml").read_text())
     descriptions = {name: yaml.safe_load((LAYOUTS_DIR / f"{name}.yaml").read_text())
-                    ["description"] for name in ("a4", "letter")}
+                    ["description"] for name in leaflet.known_layouts()}
     result = invoke(["list"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
@@ -94,8 +94,7 @@ def test_list():
         f"  microneedling: {treatment['summary']}\n"
         "    documents: info, consent, aftercare\n"
         "Layouts:\n"
-        f"  a4: {descriptions['a4']}\n"
-        f"  letter: {descriptions['letter']}\n"
+        + "".join(f"  {name}: {text}\n" for name, text in descriptions.items()) +
         f"(layout files in {LAYOUTS_DIR})\n")
 
 
@@ -223,7 +222,9 @@ def test_unknown_option(in_tmp):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["info", "--layout", "a5"], "unknown layout 'a5'; known layouts: a4, letter"),
+    (["info", "--layout", "a3"],
+     "unknown layout 'a3'; known layouts: a4, a5, a5-booklet, dl-trifold, large-print, "
+     "letter, letter-trifold"),
     (["info", "--treatment", "botox"],
      "unknown treatment 'botox'; known treatments: microneedling"),
     (["consent", "--patient-name", "Ann 漢"],

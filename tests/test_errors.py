@@ -228,8 +228,10 @@ def test_missing_document(content_copy):
 
 def test_unknown_layout_lists_known_ones():
     with pytest.raises(leaflet.LeafletError) as raised:
-        leaflet.load_layout("a5")
-    assert raised.value.message == "unknown layout 'a5'; known layouts: a4, letter"
+        leaflet.load_layout("a3")
+    assert raised.value.message == (
+        "unknown layout 'a3'; known layouts: a4, a5, a5-booklet, dl-trifold, large-print, "
+        "letter, letter-trifold")
 
 
 @pytest.mark.parametrize("layout", ["a4", "letter"])

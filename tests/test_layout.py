@@ -27,7 +27,8 @@ def layout_error(name: str, folder) -> str:
 
 
 def test_known_layouts():
-    assert leaflet.known_layouts() == ["a4", "letter"]
+    assert leaflet.known_layouts() == [
+        "a4", "a5", "a5-booklet", "dl-trifold", "large-print", "letter", "letter-trifold"]
 
 
 @pytest.mark.parametrize("name", ["a4", "letter"])
@@ -67,7 +68,7 @@ def test_extends_unknown(layouts):
     (layouts / "odd.yaml").write_text("extends: a3\ndescription: Odd\n")
     assert layout_error("odd", layouts) == (
         "layouts/odd.yaml:1: extends: extends 'a3', which is not a layout; known layouts: "
-        "a4, letter, odd")
+        "a4, a5, a5-booklet, dl-trifold, large-print, letter, letter-trifold, odd")
 
 
 def test_body_text_too_small(layouts):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
@@ -26,6 +27,8 @@ from leaflet.personal import Personalisation, format_date
 from leaflet.story import StoryBuilder
 
 SEPARATOR = "  \u00b7  "
+PAGE_NUMBER = "<page number>"  # placeholders in the footer plan
+INITIALS = "Patient initials: ____________"
 
 
 @dataclass(frozen=True)
@@ -114,10 +117,36 @@ class _PageDecorations:
         self.brand, self.layout, self.meta = brand, layout, document.meta
         self.name_size = name_size
         self.footer_size = layout.spec.footer_size
-        meta = self.meta
-        self.footer_left = SEPARATOR.join([
-            meta.reference, f"Version {meta.version}",
-            f"Review date {format_date(meta.review, meta.language)}"])
+        self.footer_lines = self._plan_footer()
+
+    def _plan_footer(self) -> list[tuple[str, str]]:
+        """The footer's lines, top to bottom, each a (left, right) pair of texts.
+
+        The reference shares a line with the page number, and on forms the clinic shares
+        one with the box for initials, when they fit side by side; in large print they
+        take a line each (the clinic then shows only in the header band). There are
+        always at least two lines, so footers line up across a pack of documents."""
+        meta, clinic = self.meta, self.brand.clinic
+        reference = SEPARATOR.join([meta.reference, f"Version {meta.version}",
+                                    f"Review date {format_date(meta.review, meta.language)}"])
+        rows = [(reference, PAGE_NUMBER)]
+        if meta.kind == "form":
+            rows.append((SEPARATOR.join([clinic.name, clinic.phone]), INITIALS))
+        lines: list[tuple[str, str]] = []
+        for left, right in rows:
+            if self._fits(left, right):
+                lines.append((left, right))
+            elif right == INITIALS:
+                lines.append(("", right))
+            else:
+                lines += [(left, ""), ("", right)]
+        return lines + [("", "")] * (2 - len(lines))
+
+    def _fits(self, left: str, right: str) -> bool:
+        widest = "Page 888 of 888" if right == PAGE_NUMBER else right
+        width = sum(stringWidth(text, self.brand.fonts.bold, self.footer_size)
+                    for text in (left, widest))
+        return width + 6 * mm <= self.layout.frame_width
 
     def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         if canvas.getPageNumber() == 1:
@@ -157,26 +186,24 @@ class _PageDecorations:
         canvas.line(x, rule_y, right, rule_y)
         canvas.setFillColor(brand.colour("muted"))
         canvas.setFont(brand.fonts.regular, self.footer_size)
-        canvas.drawString(x, self._footer_line(0), self.footer_left)
-        if self.meta.kind == "form":
-            second = SEPARATOR.join([brand.clinic.name, brand.clinic.phone])
-            canvas.drawString(x, self._footer_line(1), second)
-            canvas.drawRightString(right, self._footer_line(1),
-                                   "Patient initials: ____________")
+        for index, (left_text, right_text) in enumerate(self.footer_lines):
+            canvas.drawString(x, self._footer_line(index), left_text)
+            if right_text != PAGE_NUMBER:  # page numbers come later, in their own forms
+                canvas.drawRightString(right, self._footer_line(index), right_text)
 
     def _footer_line(self, index: int) -> float:
-        """Baseline of footer line 0 (reference, page number) or 1 (clinic, initials).
-
-        Both lines have their place on every document, so footers line up across a pack
-        and the rule keeps its distance from the text above it."""
-        return self.layout.margin_bottom + 1 * mm + (1 - index) * self.footer_size * 1.35
+        """Baseline of footer line `index`, counted from the top."""
+        below = len(self.footer_lines) - 1 - index
+        return self.layout.margin_bottom + 1 * mm + below * self.footer_size * 1.35
 
     def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
+        line = next(index for index, (_, right) in enumerate(self.footer_lines)
+                    if right == PAGE_NUMBER)
         canvas.saveState()
         canvas.setFillColor(self.brand.colour("muted"))
         canvas.setFont(self.brand.fonts.bold, self.footer_size)
         canvas.drawRightString(self.layout.page_width - self.layout.margin_right,
-                               self._footer_line(0), f"Page {page} of {total}")
+                               self._footer_line(line), f"Page {page} of {total}")
         canvas.restoreState()
 
 

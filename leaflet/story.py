@@ -280,8 +280,9 @@ class StoryBuilder:
             Heading(f"About this {noun}", self.styles["box_title"], level=0),
             *short_facts,
             cell("Sources", "; ".join(meta.sources)),
-            cell("Large print", f"You can ask us for this {noun} in large print. "
-                                f"Call us on {clinic.phone}."),
+            cell("Large print", f"This is the large-print version of this {noun}."
+                 if self.layout.spec.large_print else
+                 f"You can ask us for this {noun} in large print. Call us on {clinic.phone}."),
             cell("Feedback", clinic.feedback),
         ]
         box = Box(content, self.brand.colour("tint"))

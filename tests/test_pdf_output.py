@@ -56,7 +56,7 @@ SECTIONS = {
         "Please write \"none\" if something does not apply to you.",
         "Health questions",
         "Your skin Yes No",
-        "Your health and recent treatments Yes No",
+        "Your health Yes No", "Recent treatments and medicines Yes No",
         "Have you taken isotretinoin (an acne tablet) in the last 6 months?",
         "Do you have a cold sore or any other skin infection now?",
         "About the treatment",

@@ -16,6 +16,7 @@ import leaflet
 from leaflet.content import DOCUMENTS
 from leaflet.errors import display_path
 from leaflet.personal import parse_appointment, parse_date_of_birth, parse_name
+from leaflet.press import PressOptions
 from leaflet.resources import LAYOUTS_DIR
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -68,18 +69,25 @@ def _document_command(name: str) -> click.Command:
                   help="Appointment date and time, e.g. 2026-12-01T10:30.")
     @click.option("--practitioner", callback=_checked(parse_name),
                   help="Name of the practitioner.")
+    @click.option("--bleed", callback=_checked(PressOptions.parse_bleed),
+                  help="Print-shop file: bleed around each page, e.g. 3mm or 0.125in; "
+                       "sets TrimBox and BleedBox.")
+    @click.option("--crop-marks", is_flag=True,
+                  help="Print-shop file: crop marks outside the trim.")
     @click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
                   help=f"Where to write the PDF; - for standard output "
                        f"[default: ./<treatment>-{name}.pdf].")
     def command(treatment: str, brand_path: Path | None, layout: str,
                 content_dir: Path | None, patient_name: str,
                 date_of_birth: dt.date | None, appointment: dt.datetime | None,
-                practitioner: str, output: Path | None) -> None:
+                practitioner: str, bleed: float, crop_marks: bool,
+                output: Path | None) -> None:
         personal = leaflet.Personalisation(patient_name, date_of_birth, appointment,
                                            practitioner)
         document = leaflet.load_treatment(treatment, content_dir).document(name)
         pdf = leaflet.render_pdf(document, leaflet.load_brand(brand_path),
-                                 leaflet.load_layout(layout), personal)
+                                 leaflet.load_layout(layout), personal,
+                                 PressOptions(bleed, crop_marks))
         target = output or Path(f"{treatment}-{name}.pdf")
         pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
         if str(target) == "-":

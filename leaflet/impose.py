@@ -28,11 +28,12 @@ KEPT_METADATA = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Pro
 SIZE_TOLERANCE = 0.5
 
 
-def impose_saddle_stitch(pdf: bytes) -> bytes:
+def impose_saddle_stitch(pdf: bytes, sheet: tuple[float, float] | None = None) -> bytes:
     """Impose `pdf`'s pages (a multiple of 4, all W x H) as a saddle-stitched booklet.
 
-    Returns a PDF of n/2 sheet sides, each 2W x H (A4 landscape for A5 pages), holding two
-    pages side by side: front of sheet i (0-based) has pages n-2i | 2i+1, its back has
+    Returns a PDF of n/2 sheet sides, each `sheet` (default 2W x H) with the pair of pages
+    centred on it (two A5 pages are 296 mm wide, A4 landscape 297 mm), two pages side by
+    side: front of sheet i (0-based) has pages n-2i | 2i+1, its back has
     2i+2 | n-2i-1, so 8 pages give [8|1], [2|7], [6|3], [4|5]. Print it duplex with "flip
     on short edge" (the file asks for that through /ViewerPreferences /Duplex) and fold
     the stack in the middle. Pages stay vector; link annotations move with their page.
@@ -58,14 +59,17 @@ def impose_saddle_stitch(pdf: bytes) -> bytes:
     writer = PdfWriter()
     # /TrimBox and /BleedBox are ignored: booklets go to office printers, which print the
     # media box as it is; the merge clips each page to its own media box.
+    sheet_width, sheet_height = sheet or (2 * width, height)
+    x0, y0 = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
     for left, right in saddle_stitch_order(count):
-        sheet = writer.add_page(PageObject.create_blank_page(width=2 * width, height=height))
-        for number, x in ((left, 0.0), (right, width)):
+        side = writer.add_page(PageObject.create_blank_page(width=sheet_width,
+                                                            height=sheet_height))
+        for number, x in ((left, x0), (right, x0 + width)):
             page = pages[number - 1]
             box = page.mediabox
-            sheet.merge_transformed_page(
-                page, Transformation().translate(x - float(box.left), -float(box.bottom)))
-        sheet.compress_content_streams()
+            side.merge_transformed_page(
+                page, Transformation().translate(x - float(box.left), y0 - float(box.bottom)))
+        side.compress_content_streams()
 
     _copy_document_properties(reader, writer)
     # pypdf writes no /ID unless asked, and its own generator is random. A file identifier

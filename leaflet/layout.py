@@ -44,6 +44,7 @@ class Layout:
     header_gap: float
     footer_height: float
     qr_size: float
+    sheet: tuple[float, float] | None = None
     _styles: dict[tuple, dict[str, ParagraphStyle]] = field(
         default_factory=dict, compare=False, repr=False)
 
@@ -152,6 +153,8 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
         margin_bottom=length(("margins", "bottom")), margin_left=length(("margins", "left")),
         header_height=length(("header_height",)), header_gap=length(("header_gap",)),
         footer_height=length(("footer_height",)), qr_size=length(("qr_size",)),
+        sheet=(length(("sheet_width",)), length(("sheet_height",)))
+        if spec.sheet_width is not None and spec.sheet_height is not None else None,
     )
 
 

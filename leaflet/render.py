@@ -15,15 +15,17 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
 
 from leaflet import __version__
 from leaflet.brand import Brand
 from leaflet.content import ContentDocument
 from leaflet.errors import LeafletError, display_path
+from leaflet.impose import impose_saddle_stitch
 from leaflet.layout import Layout, known_layouts, load_layout
 from leaflet.output import write_atomically
 from leaflet.personal import Personalisation, format_date
+from leaflet.press import PressOptions
 from leaflet.story import StoryBuilder
 
 SEPARATOR = "  \u00b7  "
@@ -47,16 +49,39 @@ class RenderedPdf:
 
 
 def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
-               personal: Personalisation | None = None) -> RenderedPdf:
-    """Lay out `document` for `brand` on `layout` pages and return the PDF."""
+               personal: Personalisation | None = None,
+               press: PressOptions | None = None) -> RenderedPdf:
+    """Lay out `document` for `brand` on `layout` pages and return the PDF.
+
+    `press` asks for print-shop files: bleed and crop marks around every page."""
     personal = personal or Personalisation()
+    press = press or PressOptions()
     _check_layout_holds(layout, document)
     personal.check_printable(brand.fonts)
     if layout.spec.format == "trifold":
         from leaflet.trifold import render_trifold
 
-        return render_trifold(document, brand, layout, personal)
-    return _render_pages(document, brand, layout, personal)
+        return render_trifold(document, brand, layout, personal, press)
+    if layout.spec.format == "booklet":
+        return _render_booklet(document, brand, layout, personal, press)
+    return _render_pages(document, brand, layout, personal, press)
+
+
+def _render_booklet(document: ContentDocument, brand: Brand, layout: Layout,
+                    personal: Personalisation, press: PressOptions) -> RenderedPdf:
+    """The pages, padded with Notes pages to a multiple of 4, imposed for saddle stitching.
+
+    The page count is known only after a first layout, so a document that needs padding
+    is laid out twice."""
+    if press.bleed or press.crop_marks:
+        raise LeafletError(f"{layout.name} is imposed for office printers; for a print shop "
+                           "use --layout a5 with --bleed and --crop-marks (print shops "
+                           "impose booklets themselves)")
+    pages = _render_pages(document, brand, layout, personal, press)
+    if padding := -pages.page_count % 4:
+        pages = _render_pages(document, brand, layout, personal, press, notes_pages=padding)
+    data = impose_saddle_stitch(pages.data, layout.sheet)
+    return RenderedPdf(data, pages.page_count // 2)
 
 
 def _check_layout_holds(layout: Layout, document: ContentDocument) -> None:
@@ -71,34 +96,39 @@ def _check_layout_holds(layout: Layout, document: ContentDocument) -> None:
 
 
 def _render_pages(document: ContentDocument, brand: Brand, layout: Layout,
-                  personal: Personalisation) -> RenderedPdf:
+                  personal: Personalisation, press: PressOptions,
+                  notes_pages: int = 0) -> RenderedPdf:
     meta = document.meta
     variables = {"clinic": brand.template_values(), **personal.template_values(meta.language)}
     rendered = document.render(variables, brand.fonts)
     styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
-    story = StoryBuilder(brand, layout, styles).build(rendered, personal,
-                                                     origin=display_path(document.path))
+    builder = StoryBuilder(brand, layout, styles)
+    story = builder.build(rendered, personal, origin=display_path(document.path))
+    for _ in range(notes_pages):
+        story += [PageBreak(), *builder.notes_page()]
 
     buffer = io.BytesIO()
+    offset = press.offset
     template = BaseDocTemplate(
         buffer,
-        pagesize=(layout.page_width, layout.page_height),
-        leftMargin=layout.margin_left, rightMargin=layout.margin_right,
-        topMargin=layout.margin_top + layout.header_height + layout.header_gap,
-        bottomMargin=layout.margin_bottom + layout.footer_height,
+        pagesize=press.media(layout.page_width, layout.page_height),
+        leftMargin=offset + layout.margin_left, rightMargin=offset + layout.margin_right,
+        topMargin=offset + layout.margin_top + layout.header_height + layout.header_gap,
+        bottomMargin=offset + layout.margin_bottom + layout.footer_height,
         title=f"{meta.title}: {meta.subtitle}", author=brand.clinic.name,
         subject=f"{meta.subtitle} ({meta.reference}, version {meta.version})",
         keywords=[*meta.keywords, meta.reference], creator=f"leaflet {__version__}",
         lang=meta.language, displayDocTitle=1, invariant=1,
         initialFontName=brand.fonts.regular,
     )
-    decorations = _PageDecorations(brand, layout, document, styles["header_name"].fontSize)
+    decorations = _PageDecorations(brand, layout, document, styles["header_name"].fontSize,
+                                   press)
     template.addPageTemplates([PageTemplate(
         id="page", onPage=decorations.draw,
         frames=[Frame(template.leftMargin, template.bottomMargin, layout.frame_width,
                       layout.frame_height, leftPadding=0, rightPadding=0, topPadding=0,
                       bottomPadding=0, id="body")])])
-    canvas_class = _numbered_canvas(decorations.draw_page_number)
+    canvas_class = _numbered_canvas(decorations.draw_page_number, decorations.set_boxes)
     template.build(story, canvasmaker=canvas_class)
     return RenderedPdf(buffer.getvalue(), canvas_class.page_count)
 
@@ -113,8 +143,8 @@ class _PageDecorations:
     FORM = "LeafletPageFurniture"
 
     def __init__(self, brand: Brand, layout: Layout, document: ContentDocument,
-                 name_size: float) -> None:
-        self.brand, self.layout, self.meta = brand, layout, document.meta
+                 name_size: float, press: PressOptions) -> None:
+        self.brand, self.layout, self.meta, self.press = brand, layout, document.meta, press
         self.name_size = name_size
         self.footer_size = layout.spec.footer_size
         self.footer_lines = self._plan_footer()
@@ -151,17 +181,28 @@ class _PageDecorations:
     def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         if canvas.getPageNumber() == 1:
             canvas.beginForm(self.FORM)
+            self.press.draw_crop_marks(canvas, self.layout.page_width, self.layout.page_height)
+            canvas.translate(self.press.offset, self.press.offset)  # to trim coordinates
             self._header(canvas)
             self._footer(canvas)
             canvas.endForm()
         canvas.doForm(self.FORM)
+
+    def set_boxes(self, canvas: Canvas) -> None:
+        self.press.set_boxes(canvas, self.layout.page_width, self.layout.page_height)
 
     def _header(self, canvas: Canvas) -> None:
         layout, brand = self.layout, self.brand
         x, width, height = layout.margin_left, layout.frame_width, layout.header_height
         y = layout.page_height - layout.margin_top - height
         canvas.setFillColor(brand.colour("primary"))
-        canvas.roundRect(x, y, width, height, 3 * mm, stroke=0, fill=1)
+        if bleed := self.press.bleed:
+            # For the print shop the band runs off the top and sides of the page, into the
+            # bleed, so no white edge shows wherever the guillotine falls.
+            canvas.rect(-bleed, y, layout.page_width + 2 * bleed,
+                        layout.page_height - y + bleed, stroke=0, fill=1)
+        else:
+            canvas.roundRect(x, y, width, height, 3 * mm, stroke=0, fill=1)
         pad = height * 0.18
         text_x = x + pad * 1.5
         size = height - 2 * pad
@@ -200,6 +241,7 @@ class _PageDecorations:
         line = next(index for index, (_, right) in enumerate(self.footer_lines)
                     if right == PAGE_NUMBER)
         canvas.saveState()
+        canvas.translate(self.press.offset, self.press.offset)
         canvas.setFillColor(self.brand.colour("muted"))
         canvas.setFont(self.brand.fonts.bold, self.footer_size)
         canvas.drawRightString(self.layout.page_width - self.layout.margin_right,
@@ -207,7 +249,7 @@ class _PageDecorations:
         canvas.restoreState()
 
 
-def _numbered_canvas(draw_page_number):
+def _numbered_canvas(draw_page_number, set_boxes):
     """A canvas class that prints 'Page X of Y' through form XObjects defined at the end.
 
     Each page draws a form named for its number; the forms are written once the total is
@@ -217,6 +259,10 @@ def _numbered_canvas(draw_page_number):
 
     class NumberedCanvas(Canvas):
         page_count = 0
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            set_boxes(self)
 
         def showPage(self) -> None:
             self.doForm(_page_number_form(self.getPageNumber()))

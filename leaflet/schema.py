@@ -335,6 +335,10 @@ class Layout(Strict):
                                                          "(the About box says so).")
     documents: list[Text] | None = Field(
         default=None, description="The documents this layout can hold; none means all.")
+    sheet_width: Length | None = Field(
+        default=None, description="booklet: width of the printed sheet, e.g. 297mm.")
+    sheet_height: Length | None = Field(
+        default=None, description="booklet: height of the printed sheet, e.g. 210mm.")
     panels_outside: list[Length] | None = Field(
         default=None, description="trifold: panel widths of the outside, left to right "
         "(inner flap back, back panel, cover).")

@@ -7,7 +7,7 @@ Paragraph here is markup produced by `templating` or escaped with `plain`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from reportlab.lib.styles import ParagraphStyle
@@ -50,31 +50,58 @@ class StoryBuilder:
     brand: Brand
     layout: Layout
     styles: dict[str, ParagraphStyle]
+    #: (width, height) of the frames the story flows into; None: the layout's page frame.
+    #: A tri-fold flows into panels, narrower and taller than its sheet's page frame.
+    frame: tuple[float, float] | None = None
 
     @property
     def width(self) -> float:
-        return self.layout.frame_width
+        return self.frame[0] if self.frame is not None else self.layout.frame_width
+
+    @property
+    def page_room(self) -> float:
+        """The height of one frame: the most an unsplittable block may take."""
+        return self.frame[1] if self.frame is not None else self.layout.frame_height
 
     def build(self, document: schema.Document, personal: Personalisation,
-              origin: str = "") -> list[Flowable]:
+              origin: str = "", *, front_matter: bool = True, about: bool = True,
+              leave_out: Collection[str] = ()) -> list[Flowable]:
         """The whole story: title, personal note, the blocks, then 'About this leaflet'.
 
-        `origin` (the content file) prefixes the names of blocks in layout errors.
+        `origin` (the content file) prefixes the names of blocks in layout errors. A
+        layout that places some parts elsewhere (a tri-fold's cover and back panel) asks
+        for the story without the title and personal note (`front_matter=False`), without
+        the About box (`about=False`), or without blocks of the kinds in `leave_out`.
         """
         meta = document.meta
-        story: list[Flowable] = [
-            Para(plain(meta.title), self.styles["title"]),
-            Para(plain(meta.subtitle), self.styles["subtitle"]),
-        ]
-        if meta.kind == "leaflet" and personal:
-            story += [self._prepared_for(personal, meta.language), Spacer(0, 4 * mm)]
+        story: list[Flowable] = []
+        if front_matter:
+            story += [Para(plain(meta.title), self.styles["title"]),
+                      Para(plain(meta.subtitle), self.styles["subtitle"])]
+            if meta.kind == "leaflet" and personal:
+                story += [self._prepared_for(personal, meta.language), Spacer(0, 4 * mm)]
         for index, block in enumerate(document.blocks):
             kind = next(iter(type(block).model_fields))
+            if kind in leave_out:
+                continue
             handler: Callable = getattr(self, f"_{kind}")
             where = format_loc(("blocks", index, kind))
             story += handler(getattr(block, kind), f"{origin}: {where}" if origin else where)
-        story.append(self._about(meta))
-        return _keep_headings_with_blocks(story, self.layout.frame_height)
+        if about:
+            story.append(self._about(meta))
+        return _keep_headings_with_blocks(story, self.page_room)
+
+    def contact_box(self, contact: schema.Contact, where: str) -> list[Flowable]:
+        """The clinic's contact details (and QR code) as the `contact` block draws them."""
+        return self._contact(contact, where)
+
+    def about_box(self, meta: schema.Meta) -> Flowable:
+        """The 'About this leaflet' box that ends the story."""
+        return self._about(meta)
+
+    def prepared_for(self, personal: Personalisation, language: str) -> Flowable:
+        """The 'Prepared for' note under a leaflet's title."""
+        return self._prepared_for(personal, language)
 
     # --- text ---------------------------------------------------------------------------
 
@@ -171,7 +198,7 @@ class StoryBuilder:
                 content.append(Para(party.note, self.styles["small"]))
             content += self._field_rows(party.fields, SIGNATURE_SPACING, self.width)
             out += [self._unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, 6 * mm)]
-        return [StartPageUnlessFits(out, self.layout.frame_height), *out]
+        return [StartPageUnlessFits(out, self.page_room), *out]
 
     def _field_rows(self, items: list[schema.FormField], spacing: float, width: float
                     ) -> list[FieldRow]:
@@ -288,10 +315,18 @@ class StoryBuilder:
         box = Box(content, self.brand.colour("tint"))
         return self._unsplittable([Spacer(0, 6 * mm), box], "About this document")
 
+    def notes_page(self) -> list[Flowable]:
+        """A page headed Notes with ruled lines: padding that is useful, not blank."""
+        heading = Heading("Notes", self.styles["h2"], level=0)
+        _, used = heading.wrap(self.width, self.layout.frame_height)
+        room = self.layout.frame_height - used - heading.getSpaceAfter() - 2 * mm
+        lines = max(1, int(room // WRITE_IN_SPACING))
+        return [heading, WriteIn(lines, WRITE_IN_SPACING, self.brand.colour("muted"))]
+
     # --- shared pieces ------------------------------------------------------------------
 
     def _unsplittable(self, flowables: list[Flowable], where: str) -> Unsplittable:
-        return Unsplittable(flowables, where, self.layout.frame_height)
+        return Unsplittable(flowables, where, self.page_room)
 
 
 class KeptWithNext(Para):

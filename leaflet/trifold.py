@@ -109,8 +109,9 @@ def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
                    ) -> RenderedPdf:
     """Lay out `document` on the two sides of a tri-fold sheet and return the 2-page PDF.
 
-    `press` adds bleed and crop marks around the sheet for a print shop. Raises LayoutFitError when the blocks do not fit the four content panels (A1, B1, B2,
-    B3), saying roughly how much is left over, or when the cover or back panel overflows.
+    `press` adds bleed and crop marks around the sheet for a print shop. Raises
+    LayoutFitError when the blocks do not fit the four content panels (A1, B1, B2, B3),
+    saying roughly how much is left over, or when the cover or back panel overflows.
     """
     meta = document.meta
     origin = display_path(document.path)
@@ -199,6 +200,7 @@ class _Sheet:
         self.back_panel, self.cover_panel = outside[1], outside[2]
         self.footer_size = layout.spec.footer_size
         self.foot_height = 2 * self.footer_size * 1.35 + 3 * mm
+        self._measure = Canvas(io.BytesIO())  # flowables measure text on a canvas
         self.back = self._back(document, origin)
         self.cover = self._cover(personal)
         self._check_fits(self.back, self.back_panel, 0, "the contact and About boxes",
@@ -241,7 +243,7 @@ class _Sheet:
             return Box([*top, Spacer(0, gap), *words], brand.colour("primary"), padding=6 * mm)
 
         # Stretch the band to a set share of the panel, the title at its foot.
-        natural = band(8 * mm).wrap(panel.text_width, panel.text_height)[1]
+        natural = band(8 * mm).wrapOn(self._measure, panel.text_width, panel.text_height)[1]
         wanted = (panel.text_height - self.foot_height) * COVER_BAND_SHARE
         out: list[Flowable] = [band(8 * mm + max(0.0, wanted - natural))]
         if meta.kind == "leaflet" and personal:
@@ -252,8 +254,8 @@ class _Sheet:
 
     def _check_fits(self, flowables: list[Flowable], panel: Panel, bottom: float,
                     what: str, where: str) -> None:
-        canvas = Canvas(io.BytesIO())
-        height = sum(_height(flowable, canvas, panel.text_width) for flowable in flowables)
+        height = sum(_height(flowable, self._measure, panel.text_width)
+                     for flowable in flowables)
         room = panel.text_height - bottom
         if height > room + WIDTH_TOLERANCE:
             raise LayoutFitError(

@@ -251,6 +251,7 @@ class Result:
     ratio_min: float
     cli_pdf_identical: bool | None
     samples_ms: dict[str, list[float]] = field(default_factory=dict)
+    vs_a4: float | None = None  # warm median / the same document's warm median on a4
 
 
 class CommandFailed(Exception):
@@ -343,7 +344,11 @@ COLUMNS = [
     ("ref pages", "reference_pages", "{}"),
     ("ratio", "ratio", "{:.2f}x"),
     ("min ratio", "ratio_min", "{:.2f}x"),
+    ("vs a4", "vs_a4", "{:.2f}x"),
 ]
+#: The layouts the warm-build target (at most MAX_RATIO x the reference) applies to: the
+#: foundation's page layouts. Imposed and folded formats are reported against a4 instead.
+RATIO_TARGET_LAYOUTS = ("a4", "letter")
 
 
 def table(results: list[Result]) -> str:
@@ -369,6 +374,8 @@ def targets(results: list[Result]) -> list[dict[str, Any]]:
         checks.append({
             "name": name, "target": "size", "passed": r.size_kb <= MAX_SIZE_KB,
             "text": f"{name:<18} size {r.size_kb:.1f} KB (limit {MAX_SIZE_KB:.0f} KB)"})
+        if r.layout not in RATIO_TARGET_LAYOUTS:
+            continue
         checks.append({
             "name": name, "target": "ratio", "passed": r.ratio <= MAX_RATIO,
             "text": f"{name:<18} warm build {r.warm_median_ms:.1f} ms = {r.ratio:.2f}x "
@@ -491,7 +498,10 @@ def main(argv: list[str] | None = None) -> int:
                 run_command([*leaflet_command(), args.documents[0], "--treatment",
                              args.treatment, "-o", str(workdir / "warmup.pdf")])
             for layout_name in args.layouts:
+                holds = leaflet.load_layout(layout_name).spec.documents
                 for document_name in args.documents:
+                    if holds is not None and document_name not in holds:
+                        continue  # e.g. a consent form is never a tri-fold
                     print(f"  measuring {layout_name}/{document_name}...", file=sys.stderr,
                           flush=True)
                     results.append(measure(args.treatment, document_name, layout_name,
@@ -500,6 +510,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"benchmark stopped: {err}", file=sys.stderr)
             return 2
     elapsed = time.perf_counter() - started
+    on_a4 = {r.document: r.warm_median_ms for r in results if r.layout == "a4"}
+    for result in results:
+        if result.document in on_a4:
+            result.vs_a4 = result.warm_median_ms / on_a4[result.document]
 
     print()
     print(table(results))

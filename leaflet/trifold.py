@@ -33,7 +33,7 @@ from leaflet import __version__, schema
 from leaflet.brand import Brand
 from leaflet.content import ContentDocument
 from leaflet.errors import LayoutFitError, SourceError, display_path
-from leaflet.flowables import Box, Para
+from leaflet.flowables import Box, KeepGroup, Para
 from leaflet.layout import Layout, _points
 from leaflet.personal import Personalisation, format_date
 from leaflet.press import PressOptions
@@ -50,6 +50,9 @@ WIDTH_TOLERANCE = 0.5
 #: The coloured block at the top of the cover takes at least this share of the panel.
 COVER_BAND_SHARE = 0.5
 COVER_LOGO = 20 * mm
+#: The padding of the contact and About boxes (flowables.Box's default): on the back panel
+#: their contents stand without the box, so they are built this much wider each side.
+BOX_PADDING = 4 * mm
 
 
 @dataclass(frozen=True)
@@ -209,17 +212,23 @@ class _Sheet:
                          "the title and personal note", "cover")
 
     def _back(self, document: schema.Document, origin: str) -> list[Flowable]:
-        """The contact box (the document's own `contact` block, if it has one) and the
-        About box, at the back panel's width."""
+        """The contact details (the document's own `contact` block, if it has one) and
+        the About facts.
+
+        The whole panel is contact details and facts, so they stand on it without the
+        tinted boxes that set them apart in a page's flow: at 12 pt, the boxes' padding
+        costs the few lines that would not fit. The builder is told the panel is a box's
+        padding wider each side, so the columns inside come out at the panel's width."""
         panel = self.back_panel
         builder = StoryBuilder(self.brand, self.layout, self.styles,
-                               frame=(panel.text_width, panel.text_height))
+                               frame=(panel.text_width + 2 * BOX_PADDING, panel.text_height))
         contact, where = schema.Contact(), "back panel: contact"
         for index, block in enumerate(document.blocks):
             if getattr(block, "contact", None) is not None:
                 contact, where = block.contact, f"{origin}: blocks[{index}].contact"
                 break
-        return [*builder.contact_box(contact, where), builder.about_box(self.meta)]
+        return [*_box_content(builder.contact_box(contact, where)[0]), Spacer(0, 6 * mm),
+                *_box_content(builder.about_box(self.meta))]
 
     def _cover(self, personal: Personalisation) -> list[Flowable]:
         """A block in the brand colour holding the logo, clinic name, title and subtitle,
@@ -294,6 +303,15 @@ class _Sheet:
             canvas.drawString(panel.text_x, panel.text_y + 1 * mm
                               + (len(lines) - 1 - index) * size * 1.35, line)
         canvas.restoreState()
+
+
+def _box_content(group: Flowable) -> list[Flowable]:
+    """What the tinted box of a block holds, without the box and the space above it."""
+    box = next(part for part in group.content
+               if isinstance(part, Box) and not isinstance(part, KeepGroup))
+    if box.padding != BOX_PADDING:
+        raise AssertionError(f"the box is padded {box.padding} pt, not {BOX_PADDING} pt")
+    return list(box.content)
 
 
 class _Logo(Flowable):

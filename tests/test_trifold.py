@@ -1,0 +1,255 @@
+"""The tri-fold layouts: one landscape sheet, outside (page 1) and inside (page 2).
+
+Positions are read from the PDF with pypdf's text visitor and checked against fold lines
+written out here from the print facts (DL: 97 + 100 + 100 mm outside, 100 + 100 + 97 mm
+inside; Letter: 3.625 + 3.6875 + 3.6875 in), not taken from the code under test.
+
+The built-in info and aftercare leaflets do not fit the four content panels, so the
+layout is checked on a copy of aftercare with three blocks taken out, and the built-in
+documents are checked for their exact overflow errors.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import (
+    CLINIC,
+    CLINIC_PHONE,
+    PATIENT,
+    Pdf,
+    build,
+    copy_content,
+    page_fonts,
+    personalisation,
+    replace_in,
+)
+from reportlab.lib.units import inch, mm
+
+import leaflet
+from leaflet.errors import LayoutFitError
+
+SHEETS = {"dl-trifold": (297 * mm, 210 * mm), "letter-trifold": (11 * inch, 8.5 * inch)}
+#: Panel widths left to right: the outside, then the inside.
+PANELS = {
+    "dl-trifold": ([97 * mm, 100 * mm, 100 * mm], [100 * mm, 100 * mm, 97 * mm]),
+    "letter-trifold": ([3.625 * inch, 3.6875 * inch, 3.6875 * inch],
+                       [3.6875 * inch, 3.6875 * inch, 3.625 * inch]),
+}
+FOLD_CLEARANCE = 6 * mm
+EDGE_CLEARANCE = 7 * mm
+TOLERANCE = 0.5  # points
+OVERFLOW = re.compile(
+    r"content/microneedling/aftercare\.yaml: the aftercare leaflet does not fit the "
+    r"(?P<layout>[a-z-]+) panels: about (?P<mm>\d+) mm of content is left over "
+    r"\((?P<panels>\d+\.\d) panels\); shorten the wording or choose another layout")
+
+
+def edges(widths: list[float]) -> list[float]:
+    """Left edge of each panel and the right edge of the sheet."""
+    out = [0.0]
+    for width in widths:
+        out.append(out[-1] + width)
+    return out
+
+
+def fragments(page: pypdf.PageObject) -> list[tuple[float, float, str]]:
+    """(x, y, text) of every non-blank piece of text drawn on `page`, in page space."""
+    found: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((x, y, text))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def in_panel(x: float, layout: str, side: int, index: int) -> bool:
+    left, right = edges(PANELS[layout][side])[index:index + 2]
+    return left <= x < right
+
+
+def shorten_aftercare(content: Path) -> Path:
+    """Take three blocks out of aftercare so that it fits a tri-fold; return its path."""
+    path = content / "microneedling" / "aftercare.yaml"
+    text = path.read_text(encoding="utf-8")
+    cuts = [("  - heading: Why aftercare matters", "  - heading: What to expect"),
+            ("  - callout:\n      style: urgent", "  - contact:")]
+    for start, end in cuts:
+        text = text[:text.index(start)] + text[text.index(end):]
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def short_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    content = copy_content(tmp_path_factory.mktemp("trifold"))
+    shorten_aftercare(content)
+    return content
+
+
+@pytest.fixture(scope="module")
+def sheets(short_content: Path) -> dict[str, Pdf]:
+    """The shortened aftercare leaflet on each tri-fold layout, prepared for PATIENT."""
+    return {layout: build("aftercare", layout, personalisation(), content_dir=short_content)
+            for layout in SHEETS}
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+def test_two_landscape_pages_of_the_sheet_size(sheets: dict[str, Pdf], layout: str) -> None:
+    pdf = sheets[layout]
+    assert pdf.rendered.page_count == 2
+    assert len(pdf.reader.pages) == 2
+    for page in pdf.reader.pages:
+        box = page.mediabox
+        assert float(box.width) == pytest.approx(SHEETS[layout][0], abs=TOLERANCE)
+        assert float(box.height) == pytest.approx(SHEETS[layout][1], abs=TOLERANCE)
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+def test_cover_and_back_panel(sheets: dict[str, Pdf], layout: str) -> None:
+    outside = fragments(sheets[layout].reader.pages[0])
+    title = [x for x, _, text in outside if "Microneedling" in text]
+    assert title and all(in_panel(x, layout, 0, 2) for x in title)
+    subtitle = [x for x, _, text in outside if "Aftercare: looking" in text]
+    assert subtitle and all(in_panel(x, layout, 0, 2) for x in subtitle)
+    phone = [x for x, _, text in outside if CLINIC_PHONE in text]
+    assert phone and all(in_panel(x, layout, 0, 1) for x in phone)
+    # The personal note and the reference are on the cover; the About facts on the back.
+    assert any(in_panel(x, layout, 0, 2) for x, _, text in outside if "Prepared for" in text)
+    assert any(in_panel(x, layout, 0, 2) for x, _, text in outside if "MN-AFT-01" in text)
+    assert any(in_panel(x, layout, 0, 1) for x, _, text in outside
+               if "About this leaflet" in text)
+    assert any(in_panel(x, layout, 0, 2) for x, _, text in outside if CLINIC in text)
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+def test_contact_block_is_on_the_back_not_in_the_flow(sheets: dict[str, Pdf],
+                                                       layout: str) -> None:
+    pdf = sheets[layout]
+    intro = "If you have any questions about your aftercare"
+    assert intro in pdf.pages[0] and intro not in pdf.pages[1]
+    assert pdf.pages[0].count("How to contact us") == 1
+    assert "How to contact us" not in pdf.pages[1]
+    assert PATIENT in pdf.pages[0]  # escaped, so it prints exactly as typed
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+def test_content_flows_from_the_flap_through_the_inside(sheets: dict[str, Pdf],
+                                                         layout: str) -> None:
+    outside, inside = (fragments(page) for page in sheets[layout].reader.pages)
+    assert any(in_panel(x, layout, 0, 0) for x, _, _ in outside)
+    for index in range(3):
+        assert any(in_panel(x, layout, 1, index) for x, _, _ in inside), index
+    first = next(text for x, _, text in outside if in_panel(x, layout, 0, 0))
+    assert first.startswith("This leaflet explains")
+    assert any("When to get help" in text and in_panel(x, layout, 1, 2)
+               for x, _, text in inside)
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+def test_no_text_near_a_fold_or_the_edge(sheets: dict[str, Pdf], layout: str) -> None:
+    width, height = SHEETS[layout]
+    for side, page in enumerate(sheets[layout].reader.pages):
+        folds = edges(PANELS[layout][side])[1:-1]
+        for x, y, text in fragments(page):
+            where = f"page {side + 1}: {text!r} at x = {x / mm:.1f} mm"
+            assert EDGE_CLEARANCE - TOLERANCE <= x <= width - EDGE_CLEARANCE, where
+            assert EDGE_CLEARANCE - TOLERANCE <= y <= height - EDGE_CLEARANCE, where
+            for fold in folds:
+                assert abs(x - fold) >= FOLD_CLEARANCE - TOLERANCE, where
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+def test_metadata_and_embedded_fonts(sheets: dict[str, Pdf], layout: str) -> None:
+    pdf = sheets[layout]
+    assert pdf.metadata["/Title"] == "Microneedling: Aftercare: looking after your skin"
+    assert pdf.metadata["/Author"] == CLINIC
+    assert "MN-AFT-01" in pdf.metadata["/Keywords"]
+    root = pdf.reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    fonts = page_fonts(pdf.reader)
+    assert fonts
+    for font in fonts:
+        assert "Helvetica" not in font["/BaseFont"]
+        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
+            else font
+        assert "/FontFile2" in descendant["/FontDescriptor"], font["/BaseFont"]
+
+
+def test_deterministic_bytes(short_content: Path) -> None:
+    first, second = (build("aftercare", "dl-trifold", personalisation(),
+                           content_dir=short_content) for _ in range(2))
+    assert first.data == second.data
+
+
+def test_a_document_without_a_contact_block_still_has_the_contact_panel(
+        tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    path = shorten_aftercare(content)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("  - contact:")], encoding="utf-8")
+    pdf = build("aftercare", "dl-trifold", content_dir=content)
+    outside = fragments(pdf.reader.pages[0])
+    assert any(CLINIC_PHONE in text and in_panel(x, "dl-trifold", 0, 1)
+               for x, _, text in outside)
+    assert "How to contact us" in pdf.pages[0]
+    assert "Prepared for" not in pdf.pages[0]
+
+
+@pytest.mark.parametrize(("document", "layout", "left_over", "panels"), [
+    ("info", "dl-trifold", 588, "3.0"),
+    ("info", "letter-trifold", 599, "3.0"),
+    ("aftercare", "dl-trifold", 113, "0.6"),
+    ("aftercare", "letter-trifold", 113, "0.6"),
+])
+def test_built_in_leaflets_overflow_the_panels(content_copy: Path, document: str,
+                                               layout: str, left_over: int,
+                                               panels: str) -> None:
+    """The built-in wording is longer than a tri-fold holds: the content owner decides
+    what to cut. Until then, the error says by how much."""
+    with pytest.raises(LayoutFitError) as caught:
+        build(document, layout, content_dir=content_copy)
+    assert caught.value.message == (
+        f"content/microneedling/{document}.yaml: the {document} leaflet does not fit the "
+        f"{layout} panels: about {left_over} mm of content is left over ({panels} panels); "
+        "shorten the wording or choose another layout")
+
+
+def test_consent_cannot_be_a_trifold() -> None:
+    with pytest.raises(leaflet.LeafletError) as caught:
+        build("consent", "dl-trifold")
+    assert caught.value.message == (
+        "the consent document cannot be laid out as dl-trifold; layouts for consent: "
+        "a4, a5, a5-booklet, large-print, letter")
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+def test_too_long_a_document_says_how_much_is_left_over(content_copy: Path,
+                                                        layout: str) -> None:
+    path = shorten_aftercare(content_copy)
+    paragraph = ("  - paragraph: >-\n      Keep your skin clean and let it heal in its own "
+                 "time. Ask us if you are not sure about anything.\n")
+    replace_in(path, "  - contact:", paragraph * 30 + "  - contact:")
+    with pytest.raises(LayoutFitError) as caught:
+        build("aftercare", layout, content_dir=content_copy)
+    match = OVERFLOW.fullmatch(caught.value.message)
+    assert match, caught.value.message
+    assert match["layout"] == layout
+    panel_height = SHEETS[layout][1] - 2 * EDGE_CLEARANCE
+    left_over, panels = int(match["mm"]), float(match["panels"])
+    assert 300 < left_over < 600  # 30 paragraphs of about 16 mm, less the room left
+    assert panels == pytest.approx(left_over * mm / panel_height, abs=0.06)
+
+
+def test_pdf_bytes_open_in_a_second_reader(sheets: dict[str, Pdf]) -> None:
+    for pdf in sheets.values():
+        assert len(pypdf.PdfReader(io.BytesIO(pdf.data)).pages) == 2

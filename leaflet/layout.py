@@ -45,6 +45,9 @@ class Layout:
     footer_height: float
     qr_size: float
     sheet: tuple[float, float] | None = None
+    #: trifold: panel widths left to right, on the outside and the inside of the sheet.
+    panels_outside: tuple[float, ...] = ()
+    panels_inside: tuple[float, ...] = ()
     _styles: dict[tuple, dict[str, ParagraphStyle]] = field(
         default_factory=dict, compare=False, repr=False)
 
@@ -155,7 +158,29 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
         footer_height=length(("footer_height",)), qr_size=length(("qr_size",)),
         sheet=(length(("sheet_width",)), length(("sheet_height",)))
         if spec.sheet_width is not None and spec.sheet_height is not None else None,
+        **{f"panels_{side}": _panel_widths(spec, source, side, length(("page_width",)))
+           for side in ("outside", "inside") if spec.format == "trifold"},
     )
+
+
+#: Panel widths must add up to the sheet within this (lengths are rounded in the file).
+PANEL_WIDTH_TOLERANCE = 0.5
+
+
+def _panel_widths(spec: schema.Layout, source: YamlSource, side: str,
+                  sheet_width: float) -> tuple[float, ...]:
+    field_name = f"panels_{side}"
+    values = getattr(spec, field_name)
+    if values is None or len(values) != 3:
+        raise SourceError(source.path, f"a tri-fold layout needs three {side} panel widths, "
+                          "left to right, e.g. [97mm, 100mm, 100mm]", field=field_name)
+    widths = tuple(_points(value, source, (field_name, index))
+                   for index, value in enumerate(values))
+    if abs(sum(widths) - sheet_width) > PANEL_WIDTH_TOLERANCE:
+        raise SourceError(source.path, f"the {side} panels add up to {sum(widths) / mm:.1f} "
+                          f"mm, but the sheet is {sheet_width / mm:.1f} mm wide",
+                          line=source.line_of((field_name,)), field=field_name)
+    return widths
 
 
 def _merge(base: dict, override: dict) -> dict:

@@ -32,21 +32,18 @@ from reportlab.platypus.doctemplate import PageBegin
 from leaflet import __version__, schema
 from leaflet.brand import Brand
 from leaflet.content import ContentDocument
-from leaflet.errors import LayoutFitError, SourceError, display_path
+from leaflet.errors import LayoutFitError, display_path
 from leaflet.flowables import Box, KeepGroup, Para
-from leaflet.layout import Layout, _points
+from leaflet.layout import Layout
 from leaflet.personal import Personalisation, format_date
 from leaflet.press import PressOptions
 from leaflet.render import SEPARATOR, RenderedPdf
 from leaflet.story import StoryBuilder
 from leaflet.templating import plain
-from leaflet.yamlfile import read_yaml
 
 #: Text keeps this far from a fold line. Print shops ask for at least 3 mm; folding by
 #: hand or on an office folder is less exact, and 6 mm still reads as one page when open.
 FOLD_CLEARANCE = 6 * mm
-#: Widths must add up to the sheet within this (lengths are rounded in the layout file).
-WIDTH_TOLERANCE = 0.5
 #: The coloured block at the top of the cover takes at least this share of the panel.
 COVER_BAND_SHARE = 0.5
 COVER_LOGO = 20 * mm
@@ -80,7 +77,7 @@ def panels(layout: Layout, side: str, offset: float = 0.0) -> list[Panel]:
     `offset` is where the sheet's trimmed area starts on the PDF page (bleed and crop
     marks for a print shop)."""
     names = {"outside": ("A1", "A2", "A3"), "inside": ("B1", "B2", "B3")}[side]
-    widths = _panel_widths(layout, side)
+    widths = getattr(layout, f"panels_{side}")
     out, left = [], offset
     for index, (name, width) in enumerate(zip(names, widths, strict=True)):
         inset_left = layout.margin_left if index == 0 else FOLD_CLEARANCE
@@ -90,21 +87,6 @@ def panels(layout: Layout, side: str, offset: float = 0.0) -> list[Panel]:
                          layout.page_height - layout.margin_top - layout.margin_bottom))
         left += width
     return out
-
-
-def _panel_widths(layout: Layout, side: str) -> list[float]:
-    field = f"panels_{side}"
-    values = getattr(layout.spec, field)
-    if values is None or len(values) != 3:
-        raise SourceError(layout.path, f"a tri-fold layout needs three {side} panel widths, "
-                          "left to right, e.g. [97mm, 100mm, 100mm]", field=field)
-    source = read_yaml(layout.path)  # only for the line number of a bad length
-    widths = [_points(value, source, (field, index)) for index, value in enumerate(values)]
-    if abs(sum(widths) - layout.page_width) > WIDTH_TOLERANCE:
-        raise SourceError(layout.path, f"the {side} panels add up to {sum(widths) / mm:.1f} mm, "
-                          f"but the sheet is {layout.page_width / mm:.1f} mm wide",
-                          line=source.line_of((field,)), field=field)
-    return widths
 
 
 def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
@@ -266,7 +248,7 @@ class _Sheet:
         height = sum(_height(flowable, self._measure, panel.text_width)
                      for flowable in flowables)
         room = panel.text_height - bottom
-        if height > room + WIDTH_TOLERANCE:
+        if height > room + 0.5:  # half a point of rounding
             raise LayoutFitError(
                 f"{what} do not fit the {where} of the {self.layout.name} layout: they are "
                 f"{height / mm:.0f} mm tall and the panel holds {room / mm:.0f} mm")

@@ -250,11 +250,11 @@ class _PageDecorations:
 
 
 def _numbered_canvas(draw_page_number, set_boxes):
-    """A canvas class that prints 'Page X of Y' through form XObjects defined at the end.
+    """A canvas class that prints 'Page X of Y' once the total is known.
 
-    Each page draws a form named for its number; the forms are written once the total is
-    known. Pages are still emitted as they are finished, so links and bookmarks point at
-    the right page, and there is no second layout pass.
+    Pages are emitted as they are finished (so links and bookmarks point at the right
+    page) and, when the document is saved, each page's number is added to the end of its
+    content stream: one layout pass, and no extra objects in the file.
     """
 
     class NumberedCanvas(Canvas):
@@ -264,21 +264,14 @@ def _numbered_canvas(draw_page_number, set_boxes):
             super().__init__(*args, **kwargs)
             set_boxes(self)
 
-        def showPage(self) -> None:
-            self.doForm(_page_number_form(self.getPageNumber()))
-            super().showPage()
-
         def save(self) -> None:
-            total = self.getPageNumber() - 1  # the last showPage moved past the last page
-            type(self).page_count = total
-            for number in range(1, total + 1):
-                self.beginForm(_page_number_form(number))
+            pages = self._doc.Pages.pages
+            type(self).page_count = total = len(pages)
+            for number, page in enumerate(pages, start=1):
+                self._code = []  # collect the operators for this page's number
                 draw_page_number(self, number, total)
-                self.endForm()
+                page.stream += "\n".join(self._code) + "\n"
+            self._code = []  # nothing left over to become an extra page
             super().save()
 
     return NumberedCanvas
-
-
-def _page_number_form(number: int) -> str:
-    return f"PageNumber{number}"

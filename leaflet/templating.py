@@ -125,11 +125,19 @@ class Wording:
             raise TemplateProblem(message) from None
 
 
+def plural(count: int | float | str, unit: str) -> str:
+    """`{{ settings.no_makeup_hours | plural('hour') }}` -> "24 hours", or "1 hour"."""
+    number = f"{count:g}" if isinstance(count, float) else str(count)
+    return f"{number} {unit}" if count == 1 else f"{number} {unit}s"
+
+
 def make_environment() -> SandboxedEnvironment:
     """The Jinja2 environment content runs in: sandboxed, strict and autoescaping."""
-    return SandboxedEnvironment(
+    environment = SandboxedEnvironment(
         autoescape=True,
         undefined=_NamedUndefined,
         extensions=[_AuthorMarkupExtension],
         keep_trailing_newline=False,
     )
+    environment.filters["plural"] = plural
+    return environment

@@ -117,3 +117,13 @@ def test_sandbox_refuses_unsafe_access(environment, context):
 
 def test_a_whole_group_prints_its_name_escaped(environment, context):
     assert render("{{ clinic }}", environment, context) == "&lt;clinic&gt;"
+
+
+@pytest.mark.parametrize(("count", "unit", "expected"), [
+    (24, "hour", "24 hours"), (1, "day", "1 day"), (1.5, "week", "1.5 weeks"),
+    ("2 to 3", "day", "2 to 3 days"),
+])
+def test_plural_filter(count, unit, expected):
+    source = "{{ settings.n | plural('" + unit + "') }}"
+    wording = Wording(source, make_environment())
+    assert wording.render({"settings": Namespace("settings", {"n": count})}) == expected

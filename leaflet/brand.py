@@ -8,6 +8,8 @@ the fonts cannot print.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +44,7 @@ class Brand:
     spec: schema.Brand
     fonts: FontFamily
     logo: Path | None
+    font_paths: tuple[Path, Path]
     _logo_images: dict[int, ImageReader] = field(default_factory=dict, compare=False,
                                                  repr=False)
 
@@ -55,6 +58,16 @@ class Brand:
 
     def hex(self, name: str) -> str:
         return WHITE if name == "white" else getattr(self.spec.colours, name)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of everything that shapes the wording's look: the brand file, the logo
+        and the font files, as hex."""
+        digest = hashlib.sha256()
+        for path in (self.path, self.logo, *self.font_paths):
+            if path is not None:
+                digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+        return digest.hexdigest()
 
     def logo_image(self, size: float) -> ImageReader | None:
         """The logo for printing `size` points wide: at most 300 dpi, decoded once.
@@ -130,4 +143,5 @@ def load_brand(path: Path | str | None = None) -> Brand:
             if missing := fonts.missing(text):
                 raise located(f"clinic.{name}",
                               f"the brand fonts cannot print {describe_chars(missing)}")
-    return Brand(path=path, spec=spec, fonts=fonts, logo=logo)
+    return Brand(path=path, spec=spec, fonts=fonts, logo=logo,
+                 font_paths=(font_paths["regular"], font_paths["bold"]))

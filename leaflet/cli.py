@@ -17,6 +17,7 @@ from leaflet.content import DOCUMENTS
 from leaflet.errors import display_path
 from leaflet.personal import parse_appointment, parse_date_of_birth, parse_name
 from leaflet.press import PressOptions
+from leaflet.provenance import verify
 from leaflet.resources import LAYOUTS_DIR
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -74,20 +75,22 @@ def _document_command(name: str) -> click.Command:
                        "sets TrimBox and BleedBox.")
     @click.option("--crop-marks", is_flag=True,
                   help="Print-shop file: crop marks outside the trim.")
+    @click.option("--allow-expired", is_flag=True,
+                  help="Build wording past its review date; the PDF then says so.")
     @click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
                   help=f"Where to write the PDF; - for standard output "
                        f"[default: ./<treatment>-{name}.pdf].")
     def command(treatment: str, brand_path: Path | None, layout: str,
                 content_dir: Path | None, patient_name: str,
                 date_of_birth: dt.date | None, appointment: dt.datetime | None,
-                practitioner: str, bleed: float, crop_marks: bool,
+                practitioner: str, bleed: float, crop_marks: bool, allow_expired: bool,
                 output: Path | None) -> None:
         personal = leaflet.Personalisation(patient_name, date_of_birth, appointment,
                                            practitioner)
         document = leaflet.load_treatment(treatment, content_dir).document(name)
         pdf = leaflet.render_pdf(document, leaflet.load_brand(brand_path),
                                  leaflet.load_layout(layout), personal,
-                                 PressOptions(bleed, crop_marks))
+                                 PressOptions(bleed, crop_marks), allow_expired=allow_expired)
         target = output or Path(f"{treatment}-{name}.pdf")
         pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
         if str(target) == "-":
@@ -119,3 +122,18 @@ def list_command(content_dir: Path | None) -> None:
     for name in leaflet.known_layouts():
         click.echo(f"  {name}: {leaflet.load_layout(name).spec.description}")
     click.echo(f"(layout files in {LAYOUTS_DIR})")
+
+
+@main.command("verify", context_settings=CONTEXT)
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option("--brand", "brand_path", type=click.Path(path_type=Path),
+              help="The clinic's brand file (default: the built-in example clinic).")
+@click.option("--content-dir", type=click.Path(path_type=Path),
+              help="A clinic's own content folder instead of the built-in one.")
+def verify_command(pdf: Path, brand_path: Path | None, content_dir: Path | None) -> None:
+    """Say which document and version a PDF came from, and whether the current content
+    still gives the same wording (exit 1 when it does not)."""
+    verdict = verify(pdf, leaflet.load_brand(brand_path), content_dir)
+    click.echo(f"{display_path(pdf)}: {verdict.describe()}")
+    if not verdict.matches:
+        sys.exit(1)

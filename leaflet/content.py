@@ -88,6 +88,7 @@ class Treatment:
     slug: str
     folder: Path
     spec: schema.Treatment
+    source: YamlSource
     _documents: dict[str, ContentDocument] = field(default_factory=dict, repr=False)
 
     def available(self) -> list[str]:
@@ -121,7 +122,7 @@ def load_treatment(slug: str, content_dir: Path | str | None = None) -> Treatmen
         raise LeafletError(f"unknown treatment {slug!r}; known treatments: "
                            f"{', '.join(known) or f'none (no */treatment.yaml in {folder})'}")
     source = read_yaml(folder / slug / "treatment.yaml")
-    return Treatment(slug, folder / slug, validate(schema.Treatment, source))
+    return Treatment(slug, folder / slug, validate(schema.Treatment, source), source)
 
 
 def _load_document(treatment: Treatment, name: str) -> ContentDocument:

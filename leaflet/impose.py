@@ -131,7 +131,9 @@ def _drop_internal_links(page: PageObject) -> None:
 def _copy_document_properties(reader: PdfReader, writer: PdfWriter) -> None:
     info = reader.metadata or {}
     # Replace pypdf's own Producer entry: the booklet keeps the source's document info.
-    writer.metadata = {key: info[key] for key in KEPT_METADATA if key in info}
+    # Custom entries (leaflet's provenance) are kept as they are.
+    writer.metadata = {key: info[key] for key in info
+                       if key in KEPT_METADATA or key.startswith("/Leaflet")}
     catalog = reader.trailer["/Root"].get_object()
     if "/Lang" in catalog:
         writer.root_object[NameObject("/Lang")] = catalog["/Lang"].get_object()

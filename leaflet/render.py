@@ -7,6 +7,7 @@ invariant mode), so the same inputs give byte-identical files.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from leaflet.layout import Layout, known_layouts, load_layout
 from leaflet.output import write_atomically
 from leaflet.personal import Personalisation, format_date
 from leaflet.press import PressOptions
+from leaflet.provenance import FINGERPRINT_KEY, SHORT, ProvenanceInfo, entries
 from leaflet.story import StoryBuilder
 
 SEPARATOR = "  \u00b7  "
@@ -50,25 +52,29 @@ class RenderedPdf:
 
 def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
                personal: Personalisation | None = None,
-               press: PressOptions | None = None) -> RenderedPdf:
+               press: PressOptions | None = None, *, allow_expired: bool = False,
+               today: dt.date | None = None) -> RenderedPdf:
     """Lay out `document` for `brand` on `layout` pages and return the PDF.
 
-    `press` asks for print-shop files: bleed and crop marks around every page."""
+    `press` asks for print-shop files: bleed and crop marks around every page. Wording
+    past its review date is refused unless `allow_expired`, and then the PDF says so."""
     personal = personal or Personalisation()
     press = press or PressOptions()
     _check_layout_holds(layout, document)
+    overdue = _check_review_date(document, allow_expired, today or dt.date.today())
     personal.check_printable(brand.fonts)
     if layout.spec.format == "trifold":
         from leaflet.trifold import render_trifold
 
-        return render_trifold(document, brand, layout, personal, press)
+        return render_trifold(document, brand, layout, personal, press, overdue=overdue)
     if layout.spec.format == "booklet":
-        return _render_booklet(document, brand, layout, personal, press)
-    return _render_pages(document, brand, layout, personal, press)
+        return _render_booklet(document, brand, layout, personal, press, overdue)
+    return _render_pages(document, brand, layout, personal, press, overdue=overdue)
 
 
 def _render_booklet(document: ContentDocument, brand: Brand, layout: Layout,
-                    personal: Personalisation, press: PressOptions) -> RenderedPdf:
+                    personal: Personalisation, press: PressOptions,
+                    overdue: bool) -> RenderedPdf:
     """The pages, padded with Notes pages to a multiple of 4, imposed for saddle stitching.
 
     The page count is known only after a first layout, so a document that needs padding
@@ -77,11 +83,25 @@ def _render_booklet(document: ContentDocument, brand: Brand, layout: Layout,
         raise LeafletError(f"{layout.name} is imposed for office printers; for a print shop "
                            "use --layout a5 with --bleed and --crop-marks (print shops "
                            "impose booklets themselves)")
-    pages = _render_pages(document, brand, layout, personal, press)
+    pages = _render_pages(document, brand, layout, personal, press, overdue=overdue)
     if padding := -pages.page_count % 4:
-        pages = _render_pages(document, brand, layout, personal, press, notes_pages=padding)
+        pages = _render_pages(document, brand, layout, personal, press, overdue=overdue,
+                              notes_pages=padding)
     data = impose_saddle_stitch(pages.data, layout.sheet)
     return RenderedPdf(data, pages.page_count // 2)
+
+
+def _check_review_date(document: ContentDocument, allow_expired: bool,
+                       today: dt.date) -> bool:
+    """Whether the wording is past its review date; an error unless that is allowed."""
+    review = document.meta.review
+    if review < today and not allow_expired:
+        raise LeafletError(
+            f"{display_path(document.path)}: the wording was due for review on "
+            f"{format_date(review, document.meta.language)}; review it and update "
+            "meta.review, or build anyway with --allow-expired (the PDF then says the "
+            "wording is past its review date)")
+    return review < today
 
 
 def _check_layout_holds(layout: Layout, document: ContentDocument) -> None:
@@ -96,13 +116,13 @@ def _check_layout_holds(layout: Layout, document: ContentDocument) -> None:
 
 
 def _render_pages(document: ContentDocument, brand: Brand, layout: Layout,
-                  personal: Personalisation, press: PressOptions,
+                  personal: Personalisation, press: PressOptions, *, overdue: bool = False,
                   notes_pages: int = 0) -> RenderedPdf:
     meta = document.meta
     variables = {"clinic": brand.template_values(), **personal.template_values(meta.language)}
     rendered = document.render(variables, brand.fonts)
     styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
-    builder = StoryBuilder(brand, layout, styles)
+    builder = StoryBuilder(brand, layout, styles, overdue=overdue)
     story = builder.build(rendered, personal, origin=display_path(document.path))
     for _ in range(notes_pages):
         story += [PageBreak(), *builder.notes_page()]
@@ -121,14 +141,16 @@ def _render_pages(document: ContentDocument, brand: Brand, layout: Layout,
         lang=meta.language, displayDocTitle=1, invariant=1,
         initialFontName=brand.fonts.regular,
     )
+    provenance = entries(document, brand)
     decorations = _PageDecorations(brand, layout, document, styles["header_name"].fontSize,
-                                   press)
+                                   press, provenance[FINGERPRINT_KEY], overdue)
     template.addPageTemplates([PageTemplate(
         id="page", onPage=decorations.draw,
         frames=[Frame(template.leftMargin, template.bottomMargin, layout.frame_width,
                       layout.frame_height, leftPadding=0, rightPadding=0, topPadding=0,
                       bottomPadding=0, id="body")])])
-    canvas_class = _numbered_canvas(decorations.draw_page_number, decorations.set_boxes)
+    canvas_class = _numbered_canvas(decorations.draw_page_number, decorations.set_boxes,
+                                    provenance)
     template.build(story, canvasmaker=canvas_class)
     return RenderedPdf(buffer.getvalue(), canvas_class.page_count)
 
@@ -143,8 +165,10 @@ class _PageDecorations:
     FORM = "LeafletPageFurniture"
 
     def __init__(self, brand: Brand, layout: Layout, document: ContentDocument,
-                 name_size: float, press: PressOptions) -> None:
+                 name_size: float, press: PressOptions, fingerprint: str,
+                 overdue: bool) -> None:
         self.brand, self.layout, self.meta, self.press = brand, layout, document.meta, press
+        self.fingerprint, self.overdue = fingerprint, overdue
         self.name_size = name_size
         self.footer_size = layout.spec.footer_size
         self.footer_lines = self._plan_footer()
@@ -157,8 +181,12 @@ class _PageDecorations:
         take a line each (the clinic then shows only in the header band). There are
         always at least two lines, so footers line up across a pack of documents."""
         meta, clinic = self.meta, self.brand.clinic
-        reference = SEPARATOR.join([meta.reference, f"Version {meta.version}",
-                                    f"Review date {format_date(meta.review, meta.language)}"])
+        parts = [meta.reference, f"Version {meta.version}"]
+        if meta.kind == "form":  # which exact wording was signed
+            parts.append(f"Wording {self.fingerprint[:SHORT]}")
+        parts.append(f"Review date {format_date(meta.review, meta.language)}"
+                     + (" (overdue)" if self.overdue else ""))
+        reference = SEPARATOR.join(parts)
         rows = [(reference, PAGE_NUMBER)]
         if meta.kind == "form":
             rows.append((SEPARATOR.join([clinic.name, clinic.phone]), INITIALS))
@@ -249,7 +277,7 @@ class _PageDecorations:
         canvas.restoreState()
 
 
-def _numbered_canvas(draw_page_number, set_boxes):
+def _numbered_canvas(draw_page_number, set_boxes, provenance: dict[str, str]):
     """A canvas class that prints 'Page X of Y' once the total is known.
 
     Pages are emitted as they are finished (so links and bookmarks point at the right
@@ -262,6 +290,7 @@ def _numbered_canvas(draw_page_number, set_boxes):
 
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
+            self._doc.info = ProvenanceInfo(provenance)
             set_boxes(self)
 
         def save(self) -> None:

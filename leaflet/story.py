@@ -50,6 +50,8 @@ class StoryBuilder:
     brand: Brand
     layout: Layout
     styles: dict[str, ParagraphStyle]
+    #: The wording is past its review date (built with --allow-expired): the About box says so.
+    overdue: bool = False
     #: (width, height) of the frames the story flows into; None: the layout's page frame.
     #: A tri-fold flows into panels, narrower and taller than its sheet's page frame.
     frame: tuple[float, float] | None = None
@@ -303,8 +305,12 @@ class StoryBuilder:
         ]
         short_facts = [Columns([(inner / 2, [left]), (inner / 2, [right])])
                        for left, right in pairs]
+        overdue = [cell("Review overdue", f"This wording was due for review on "
+                        f"{format_date(meta.review, meta.language)}. Ask us for the "
+                        "latest version.")] if self.overdue else []
         content = [
             Heading(f"About this {noun}", self.styles["box_title"], level=0),
+            *overdue,
             *short_facts,
             cell("Sources", "; ".join(meta.sources)),
             cell("Large print", f"This is the large-print version of this {noun}."

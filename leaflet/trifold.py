@@ -37,6 +37,7 @@ from leaflet.flowables import Box, KeepGroup, Para
 from leaflet.layout import Layout
 from leaflet.personal import Personalisation, format_date
 from leaflet.press import PressOptions
+from leaflet.provenance import ProvenanceInfo, entries
 from leaflet.render import SEPARATOR, RenderedPdf
 from leaflet.story import StoryBuilder
 from leaflet.templating import plain
@@ -90,8 +91,8 @@ def panels(layout: Layout, side: str, offset: float = 0.0) -> list[Panel]:
 
 
 def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
-                   personal: Personalisation, press: PressOptions | None = None
-                   ) -> RenderedPdf:
+                   personal: Personalisation, press: PressOptions | None = None, *,
+                   overdue: bool = False) -> RenderedPdf:
     """Lay out `document` on the two sides of a tri-fold sheet and return the 2-page PDF.
 
     `press` adds bleed and crop marks around the sheet for a print shop. Raises
@@ -115,7 +116,7 @@ def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
     while story and isinstance(story[-1], Spacer):
         story.pop()  # room after the last block would only push it to another panel
 
-    sheet = _Sheet(brand, layout, styles, rendered, personal, origin, outside, press)
+    sheet = _Sheet(brand, layout, styles, rendered, personal, origin, outside, press, overdue)
     buffer = io.BytesIO()
     template = _SheetTemplate(
         buffer,
@@ -133,7 +134,7 @@ def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
                      onPage=sheet.draw_inside),
     ])
     try:
-        template.build(story, canvasmaker=Canvas)
+        template.build(story, canvasmaker=_provenance_canvas(entries(document, brand)))
     except _Overflow:
         # The build stops as a third page would begin; `story` holds what did not fit.
         last = flow[-1]
@@ -145,6 +146,17 @@ def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
             f"({left_over / last.text_height:.1f} panels); shorten the wording or choose "
             "another layout") from None
     return RenderedPdf(buffer.getvalue(), page_count=2)
+
+
+def _provenance_canvas(provenance: dict[str, str]) -> type[Canvas]:
+    """A canvas class whose PDF records `provenance` in its Info dictionary."""
+
+    class ProvenanceCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._doc.info = ProvenanceInfo(provenance)
+
+    return ProvenanceCanvas
 
 
 class _Overflow(Exception):
@@ -179,8 +191,9 @@ class _Sheet:
 
     def __init__(self, brand: Brand, layout: Layout, styles: dict[str, ParagraphStyle],
                  document: schema.Document, personal: Personalisation, origin: str,
-                 outside: list[Panel], press: PressOptions) -> None:
+                 outside: list[Panel], press: PressOptions, overdue: bool = False) -> None:
         self.brand, self.layout, self.styles, self.press = brand, layout, styles, press
+        self.overdue = overdue
         self.meta = document.meta
         self.back_panel, self.cover_panel = outside[1], outside[2]
         self.footer_size = layout.spec.footer_size
@@ -202,7 +215,7 @@ class _Sheet:
         costs the few lines that would not fit. The builder is told the panel is a box's
         padding wider each side, so the columns inside come out at the panel's width."""
         panel = self.back_panel
-        builder = StoryBuilder(self.brand, self.layout, self.styles,
+        builder = StoryBuilder(self.brand, self.layout, self.styles, overdue=self.overdue,
                                frame=(panel.text_width + 2 * BOX_PADDING, panel.text_height))
         contact, where = schema.Contact(), "back panel: contact"
         for index, block in enumerate(document.blocks):

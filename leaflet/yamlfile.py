@@ -8,6 +8,7 @@ path (`blocks[3].checklist.items[0].text`) and say what is valid.
 
 from __future__ import annotations
 
+import hashlib
 import types
 import typing
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class YamlSource:
     path: Path
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    sha256: str = ""  # of the file's bytes: what a document was built from
 
     def line_of(self, loc: Path_) -> int | None:
         """The line of `loc`, or of its nearest ancestor that has one."""
@@ -76,7 +78,7 @@ def read_yaml(path: Path) -> YamlSource:
         node = loader.get_single_node()
         if node is None:
             raise SourceError(path, "the file is empty; expected a YAML mapping", line=1)
-        source = YamlSource(path, None)
+        source = YamlSource(path, None, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
         _record_lines(node, (), source)
         source.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:

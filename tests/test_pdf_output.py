@@ -138,7 +138,11 @@ def test_title_and_subtitle_open_page_one(default_pdfs, document, layout):
 def test_every_page_has_header_and_footer(default_pdfs, document, layout):
     pages = default_pdfs[document, layout].pages
     total = len(pages)
-    footer = f"{REFERENCES[document]} · Version 1.0 · Review date {REVIEW_DATE}"
+    wording = ""
+    if document == "consent":  # a form prints which exact wording was signed
+        fingerprint = default_pdfs[document, layout].metadata["/LeafletFingerprint"]
+        wording = f"Wording {fingerprint[:8]} · "
+    footer = f"{REFERENCES[document]} · Version 1.0 · {wording}Review date {REVIEW_DATE}"
     for number, text in enumerate(pages, start=1):
         assert text.startswith(f"{CLINIC} {CLINIC_PHONE} "), number
         assert footer in text, number

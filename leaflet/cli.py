@@ -19,6 +19,7 @@ from leaflet.personal import parse_appointment, parse_date_of_birth, parse_name
 from leaflet.press import PressOptions
 from leaflet.provenance import verify
 from leaflet.resources import LAYOUTS_DIR
+from leaflet.workspace import find_workspace, init_workspace
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -44,12 +45,32 @@ DOCUMENT_HELP = {
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(leaflet.__version__, "--version", prog_name="leaflet")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Branded, print-ready PDF patient leaflets from structured clinic content.
 
     One command per document: info, consent and aftercare. With no options they write
-    the microneedling documents for the built-in example clinic on A4.
+    the microneedling documents for the built-in example clinic on A4. Inside a folder
+    made by `leaflet init`, they use that folder's brand, content and layout.
     """
+    workspace = find_workspace()
+    if workspace is not None:
+        # Options given on the command line still win over the workspace's defaults.
+        defaults = workspace.defaults()
+        ctx.default_map = {name: defaults for name in (*DOCUMENTS, "list", "verify", "check")}
+
+
+@main.command("init", context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(path_type=Path))
+def init_command(folder: Path) -> None:
+    """Make a new clinic workspace in FOLDER: a brand file to fill in, a placeholder
+    logo, an editable copy of the content, and leaflet.yaml, which commands run inside
+    FOLDER pick up."""
+    written = init_workspace(folder)
+    click.echo(f"Made a leaflet workspace in {display_path(folder)} ({len(written)} files).")
+    click.echo(f"Next: edit {display_path(folder / 'brand.yaml')}, replace "
+               f"{display_path(folder / 'logo.png')}, then run leaflet info inside "
+               f"{display_path(folder)}.")
 
 
 def _document_command(name: str) -> click.Command:

@@ -27,6 +27,8 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
     ("Brand file", "Any YAML file, passed with `--brand`; paths in it are relative to it.",
      [schema.Brand, schema.Clinic, schema.Colours, schema.Fonts]),
     ("Layout files", "`layouts/<name>.yaml`", [schema.Layout, schema.Box, schema.StyleSpec]),
+    ("Workspace file", "`leaflet.yaml` in a clinic's folder, made by `leaflet init`",
+     [schema.Workspace]),
 ]
 
 

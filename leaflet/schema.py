@@ -344,3 +344,14 @@ class Layout(Strict):
         "(inner flap back, back panel, cover).")
     panels_inside: list[Length] | None = Field(
         default=None, description="trifold: panel widths of the inside, left to right.")
+
+
+# --- workspace ------------------------------------------------------------------------
+
+class Workspace(Strict):
+    """`leaflet.yaml` in a clinic's folder: defaults for commands run there."""
+
+    brand: str | None = Field(default=None, description="The brand file, relative to "
+                                                        "leaflet.yaml.")
+    content_dir: str | None = Field(default=None, description="The content folder.")
+    layout: str | None = Field(default=None, description="The default layout.")

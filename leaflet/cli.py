@@ -98,6 +98,8 @@ def _document_command(name: str) -> click.Command:
                   help="Print-shop file: crop marks outside the trim.")
     @click.option("--allow-expired", is_flag=True,
                   help="Build wording past its review date; the PDF then says so.")
+    @click.option("--fillable", is_flag=True,
+                  help="Forms only: add PDF form fields to fill in and sign on screen.")
     @click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True),
                   help=f"Where to write the PDF; - for standard output "
                        f"[default: ./<treatment>-{name}.pdf].")
@@ -105,13 +107,14 @@ def _document_command(name: str) -> click.Command:
                 content_dir: Path | None, patient_name: str,
                 date_of_birth: dt.date | None, appointment: dt.datetime | None,
                 practitioner: str, bleed: float, crop_marks: bool, allow_expired: bool,
-                output: Path | None) -> None:
+                fillable: bool, output: Path | None) -> None:
         personal = leaflet.Personalisation(patient_name, date_of_birth, appointment,
                                            practitioner)
         document = leaflet.load_treatment(treatment, content_dir).document(name)
         pdf = leaflet.render_pdf(document, leaflet.load_brand(brand_path),
                                  leaflet.load_layout(layout), personal,
-                                 PressOptions(bleed, crop_marks), allow_expired=allow_expired)
+                                 PressOptions(bleed, crop_marks), allow_expired=allow_expired,
+                                 fillable=fillable)
         target = output or Path(f"{treatment}-{name}.pdf")
         pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
         if str(target) == "-":
@@ -143,6 +146,25 @@ def list_command(content_dir: Path | None) -> None:
     for name in leaflet.known_layouts():
         click.echo(f"  {name}: {leaflet.load_layout(name).spec.description}")
     click.echo(f"(layout files in {LAYOUTS_DIR})")
+
+
+@main.command("check", context_settings=CONTEXT)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--content-dir", type=click.Path(path_type=Path),
+              help="A clinic's own content folder instead of the built-in one.")
+@click.option("--brand", "brand_path", type=click.Path(path_type=Path),
+              help="A clinic's brand file (default: the built-in example clinic).")
+def check_command(strict: bool, content_dir: Path | None, brand_path: Path | None) -> None:
+    """Check every document, the brand and every layout, and report every problem
+    (exit 1 on any error; with --strict, on any warning too)."""
+    from leaflet.check import check_all, summary
+
+    findings = check_all(content_dir, brand_path, strict=strict)
+    for finding in findings:
+        click.echo(str(finding))
+    click.echo(summary(findings, content_dir))
+    if any(finding.severity == "error" for finding in findings):
+        sys.exit(1)
 
 
 @main.command("verify", context_settings=CONTEXT)

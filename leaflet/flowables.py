@@ -47,12 +47,13 @@ class WriteIn(Flowable):
     """Ruled lines to write on; a known value is printed on the first line."""
 
     def __init__(self, lines: int, spacing: float, colour: Color,
-                 value: Paragraph | None = None) -> None:
+                 value: Paragraph | None = None, name: str | None = None) -> None:
         super().__init__()
         self.lines = lines
         self.spacing = spacing
         self.colour = colour
         self.value = value
+        self.name = name  # of its form field, in a fillable form
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -70,6 +71,8 @@ class WriteIn(Flowable):
         if self.value is not None:
             top_line = (self.lines - 1) * self.spacing
             self.value.drawOn(canvas, 0, top_line + 2)
+        elif self.name and (form := getattr(canvas, "leaflet_form", None)):
+            form.write_in(self.name, self.lines, self.spacing, self.width)
 
 
 class StartPageUnlessFits(CondPageBreak):
@@ -150,9 +153,11 @@ class TickRows(Flowable):
     PAD_X = 6  # points either side of the text
 
     def __init__(self, texts: list[Flowable], boxes: int, box_column: float, box_size: float,
-                 colours: dict[str, Color], header: list[Flowable] | None = None) -> None:
+                 colours: dict[str, Color], header: list[Flowable] | None = None,
+                 names: list[str] | None = None) -> None:
         super().__init__()
         self.texts = texts
+        self.names = names  # of the rows' form fields, in a fillable form
         self.boxes = boxes  # 1: a box before the text; 2: Yes and No boxes after it
         self.box_column = box_column
         self.box_size = box_size
@@ -203,6 +208,8 @@ class TickRows(Flowable):
                 box_y = y + (height - self.box_size) / 2
                 for x in box_xs:
                     canvas.rect(x - self.box_size / 2, box_y, self.box_size, self.box_size)
+                if self.names and (form := getattr(canvas, "leaflet_form", None)):
+                    form.ticks(self.names[index - first_row], box_xs, box_y, self.box_size)
             canvas.setStrokeColor(self.colours["rule"])
             canvas.setLineWidth(0.6)
             canvas.line(0, y, right, y)

@@ -22,6 +22,7 @@ from leaflet import __version__
 from leaflet.brand import Brand
 from leaflet.content import ContentDocument
 from leaflet.errors import LeafletError, display_path
+from leaflet.fillable import add_signature_fields, check_fillable, form_canvas
 from leaflet.impose import impose_saddle_stitch
 from leaflet.layout import Layout, known_layouts, load_layout
 from leaflet.output import write_atomically
@@ -53,13 +54,16 @@ class RenderedPdf:
 def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
                personal: Personalisation | None = None,
                press: PressOptions | None = None, *, allow_expired: bool = False,
-               today: dt.date | None = None) -> RenderedPdf:
+               today: dt.date | None = None, fillable: bool = False) -> RenderedPdf:
     """Lay out `document` for `brand` on `layout` pages and return the PDF.
 
     `press` asks for print-shop files: bleed and crop marks around every page. Wording
-    past its review date is refused unless `allow_expired`, and then the PDF says so."""
+    past its review date is refused unless `allow_expired`, and then the PDF says so.
+    `fillable` adds form fields over a form's boxes and lines (see `leaflet.fillable`)."""
     personal = personal or Personalisation()
     press = press or PressOptions()
+    if fillable:
+        check_fillable(document.meta.kind, document.name, layout.spec.format)
     _check_layout_holds(layout, document)
     overdue = _check_review_date(document, allow_expired, today or dt.date.today())
     personal.check_printable(brand.fonts)
@@ -69,7 +73,8 @@ def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
         return render_trifold(document, brand, layout, personal, press, overdue=overdue)
     if layout.spec.format == "booklet":
         return _render_booklet(document, brand, layout, personal, press, overdue)
-    return _render_pages(document, brand, layout, personal, press, overdue=overdue)
+    return _render_pages(document, brand, layout, personal, press, overdue=overdue,
+                         fillable=fillable)
 
 
 def _render_booklet(document: ContentDocument, brand: Brand, layout: Layout,
@@ -117,7 +122,7 @@ def _check_layout_holds(layout: Layout, document: ContentDocument) -> None:
 
 def _render_pages(document: ContentDocument, brand: Brand, layout: Layout,
                   personal: Personalisation, press: PressOptions, *, overdue: bool = False,
-                  notes_pages: int = 0) -> RenderedPdf:
+                  notes_pages: int = 0, fillable: bool = False) -> RenderedPdf:
     meta = document.meta
     variables = {"clinic": brand.template_values(), **personal.template_values(meta.language)}
     rendered = document.render(variables, brand.fonts)
@@ -151,7 +156,12 @@ def _render_pages(document: ContentDocument, brand: Brand, layout: Layout,
                       bottomPadding=0, id="body")])])
     canvas_class = _numbered_canvas(decorations.draw_page_number, decorations.set_boxes,
                                     provenance)
+    if fillable:
+        canvas_class = form_canvas(canvas_class)
     template.build(story, canvasmaker=canvas_class)
+    if fillable:
+        return RenderedPdf(add_signature_fields(buffer.getvalue(), canvas_class.signatures),
+                           canvas_class.page_count)
     return RenderedPdf(buffer.getvalue(), canvas_class.page_count)
 
 

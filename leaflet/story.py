@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from leaflet import schema
 from leaflet.brand import Brand
+from leaflet.fillable import detail_field_name, field_name, party_field_name
 from leaflet.flowables import (
     Box,
     Columns,
@@ -151,30 +152,36 @@ class StoryBuilder:
 
     # --- forms --------------------------------------------------------------------------
 
-    def _checklist(self, checklist: schema.Checklist, where: str) -> list[Flowable]:
+    def _checklist(self, checklist: schema.Checklist, where: str,
+                   field_prefix: str = "contraindication") -> list[Flowable]:
         head = self.styles["table_head"]
         on_primary = ParagraphStyle("th", parent=head, textColor=self.brand.colour("on_primary"))
         centred = ParagraphStyle("thc", parent=on_primary, alignment=1)
         header = [Para(plain(checklist.title or "Question"), on_primary),
                   Para(checklist.yes_label, centred), Para(checklist.no_label, centred)]
-        rows = self._tick_rows([item.text for item in checklist.items], 2, header)
+        rows = self._tick_rows([item.text for item in checklist.items], 2, header,
+                               [field_name(field_prefix, item.id) for item in checklist.items])
         head = self._intro(None, checklist.intro)
         return [self._unsplittable([*head, rows], where), Spacer(0, 5 * mm)]
 
-    _photo_consent = _checklist
+    def _photo_consent(self, checklist: schema.Checklist, where: str) -> list[Flowable]:
+        return self._checklist(checklist, where, field_prefix="photo")
 
     def _declarations(self, declarations: schema.ItemList, where: str) -> list[Flowable]:
-        rows = self._tick_rows([item.text for item in declarations.items], 1)
+        rows = self._tick_rows([item.text for item in declarations.items], 1, None,
+                               [field_name("declaration", item.id)
+                                for item in declarations.items])
         head = self._intro(declarations.title, declarations.intro)
         return [self._unsplittable([*head, rows], where), Spacer(0, 5 * mm)]
 
-    def _tick_rows(self, texts: list[str], boxes: int, header: list[Flowable] | None = None
-                   ) -> TickRows:
+    def _tick_rows(self, texts: list[str], boxes: int, header: list[Flowable] | None = None,
+                   names: list[str] | None = None) -> TickRows:
         colour = self.brand.colour
         return TickRows([Para(text, self.styles["table"]) for text in texts], boxes,
                         TICK_COLUMN, TICK_BOX,
                         {"text": colour("text"), "rule": colour("muted"),
-                         "stripe": colour("tint"), "header": colour("primary")}, header)
+                         "stripe": colour("tint"), "header": colour("primary")}, header,
+                        names)
 
     def _fields(self, fields: schema.Fields, where: str, boxed_panel: bool = False
                 ) -> list[Flowable]:
@@ -198,11 +205,13 @@ class StoryBuilder:
             content: list[Flowable] = [Para(party.title, self.styles["box_title"])]
             if party.note:
                 content.append(Para(party.note, self.styles["small"]))
-            content += self._field_rows(party.fields, SIGNATURE_SPACING, self.width)
+            content += self._field_rows(party.fields, SIGNATURE_SPACING, self.width,
+                                        party_field_name)
             out += [self._unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, 6 * mm)]
         return [StartPageUnlessFits(out, self.page_room), *out]
 
-    def _field_rows(self, items: list[schema.FormField], spacing: float, width: float
+    def _field_rows(self, items: list[schema.FormField], spacing: float, width: float,
+                    naming: Callable[[str], str] = detail_field_name
                     ) -> list[FieldRow]:
         """One flowable per field, so a page can break between any two fields.
 
@@ -215,7 +224,7 @@ class StoryBuilder:
         for item in items:
             label = Para(item.label, self.styles["table_head"])
             value = Para(item.value, self.styles["table"]) if item.value else None
-            lines = WriteIn(item.lines, spacing, muted, value)
+            lines = WriteIn(item.lines, spacing, muted, value, naming(item.id))
             beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
             rows.append(FieldRow(label, lines, label_width if beside else None, spacing))
         return rows

@@ -73,7 +73,7 @@ def init_workspace(folder: Path | str) -> list[Path]:
         brand = brand.replace(
             "# The built-in example clinic. Copy this file (and a logo) to make your own brand:",
             "# Your clinic's brand: replace every value with your own, and logo.png with your\n"
-            "# logo (PNG or JPEG, 300 dpi at 14 mm: at least 170 pixels square).")
+            "# logo (PNG or JPEG, at least 240 pixels square: 300 dpi in every layout).")
         (folder / "brand.yaml").write_text(brand, encoding="utf-8")
         _placeholder_logo(folder / "logo.png")
         shutil.copytree(CONTENT_DIR, folder / "content")

@@ -1,0 +1,404 @@
+"""`leaflet check`: validate all content, the brand and every layout in one run.
+
+Unlike a build, which stops at the first problem, a check reports every problem it can
+find (house style: validate everything, report every problem, then stop). Content
+problems are errors; cosmetic ones (a review date coming up, wording above its target
+reading age, a logo below print resolution) are warnings, which `strict` makes errors.
+Each finding says where: file, line and field, as far as they are known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PIL import Image
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+
+from leaflet import schema
+from leaflet.brand import LOGO_DPI, MIN_CONTRAST, TEXT_PAIRS, WHITE, Brand, load_brand
+from leaflet.colour import contrast
+from leaflet.content import DOCUMENTS, ContentDocument, known_treatments, load_treatment
+from leaflet.errors import LeafletError, SourceError, display_path
+from leaflet.fonts import FontFileError, describe_chars, register_family
+from leaflet.layout import Layout, known_layouts, load_layout
+from leaflet.personal import Personalisation, format_date
+from leaflet.resources import CONTENT_DIR, EXAMPLE_BRAND, FONTS_DIR, LAYOUTS_DIR
+from leaflet.templating import Namespace, TemplateProblem
+from leaflet.trifold import COVER_LOGO
+from leaflet.yamlfile import format_loc, read_yaml, validate
+
+ERROR, WARNING = "error", "warning"
+#: A review date this close (or closer) is a warning.
+REVIEW_WARNING_DAYS = 60
+#: The header logo's share of the header band's height (render.py: 18% padding each side).
+HEADER_LOGO_SHARE = 1 - 2 * 0.18
+#: Personal details the documents are rendered with, so every variable is filled in.
+SAMPLE = Personalisation.from_text(patient_name="Sample Patient", date_of_birth="1980-01-01",
+                                   appointment="2030-01-01T10:00",
+                                   practitioner="Sample Practitioner")
+#: A US school grade plus this is a reading age in years.
+GRADE_TO_AGE = 5
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: how bad, where (file, line, field) and what is wrong."""
+
+    severity: str  # "error" or "warning"
+    path: Path | None
+    line: int | None
+    field: str | None
+    message: str
+
+    @property
+    def where(self) -> str:
+        if self.path is None:
+            return ""
+        where = display_path(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.field:
+            where += f": {self.field}"
+        return where
+
+    def sort_key(self) -> tuple[str, int]:
+        return (display_path(self.path) if self.path else "", self.line or 0)
+
+    def __str__(self) -> str:
+        where = self.where
+        return f"{self.severity}: {where}: {self.message}" if where else \
+            f"{self.severity}: {self.message}"
+
+
+def check_all(content_dir: Path | str | None = None, brand_path: Path | str | None = None,
+              strict: bool = False, today: dt.date | None = None) -> list[Finding]:
+    """Every problem in the content folder, the brand and the layouts, sorted by file
+    and line. With `strict`, warnings are reported as errors."""
+    today = today or dt.date.today()
+    findings: list[Finding] = []
+    brand = _check_brand(Path(brand_path) if brand_path is not None else EXAMPLE_BRAND,
+                         findings)
+    layouts = _check_layouts(findings)
+    if brand is not None:
+        _check_logo(brand, layouts, findings)
+    _check_content(Path(content_dir) if content_dir is not None else CONTENT_DIR,
+                   brand, today, findings)
+    if strict:
+        findings = [replace(f, severity=ERROR) for f in findings]
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=Finding.sort_key)
+
+
+def summary(findings: list[Finding], content_dir: Path | str | None = None) -> str:
+    """`2 errors, 1 warning`, or what was checked when nothing was found."""
+    if not findings:
+        documents = count_documents(content_dir)
+        layouts = len(known_layouts(LAYOUTS_DIR))
+        return (f"no problems found in {_plural(documents, 'document')}, 1 brand and "
+                f"{_plural(layouts, 'layout')}")
+    errors = sum(f.severity == ERROR for f in findings)
+    return f"{_plural(errors, 'error')}, {_plural(len(findings) - errors, 'warning')}"
+
+
+def count_documents(content_dir: Path | str | None = None) -> int:
+    folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
+    return sum((folder / slug / f"{name}.yaml").is_file()
+               for slug in known_treatments(folder) for name in DOCUMENTS)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# --- turning exceptions into findings -----------------------------------------------------
+
+def _from_error(err: LeafletError, path: Path | None,
+                severity: str = ERROR) -> list[Finding]:
+    """Findings for a loader's error; a multi-problem validation error gives one each."""
+    if isinstance(err, SourceError):
+        return [Finding(severity, err.path, err.line, err.field, err.problem)]
+    lines = [line for line in err.message.splitlines() if line.strip()]
+    if path is None:
+        return [Finding(severity, None, None, None, line) for line in lines]
+    # validate() joins SourceError messages: "<path>[:<line>][: <field>]: <problem>"
+    pattern = re.compile(re.escape(display_path(path))
+                         + r"(?::(\d+))?: (?:([A-Za-z_][\w-]*(?:\[\d+\]|\.[\w-]+)*): )?(.*)")
+    out = []
+    for line in lines:
+        if match := pattern.fullmatch(line):
+            number, field, problem = match.groups()
+            out.append(Finding(severity, path, int(number) if number else None, field,
+                               problem))
+        else:
+            out.append(Finding(severity, path, None, None, line))
+    return out
+
+
+# --- brand ----------------------------------------------------------------------------
+
+def _check_brand(path: Path, findings: list[Finding]) -> Brand | None:
+    """Load the brand, reporting every failing colour pair rather than the first."""
+    contrast_failed = _check_contrast(path, findings)
+    try:
+        return load_brand(path)
+    except LeafletError as err:
+        if not (contrast_failed and isinstance(err, SourceError) and "contrast" in err.problem
+                and (err.field or "").startswith("colours.")):
+            findings += _from_error(err, path)
+            return None
+    # load_brand stops at the first colour pair: check what it checks after them.
+    return _brand_after_contrast(path, findings)
+
+
+def _check_contrast(path: Path, findings: list[Finding]) -> bool:
+    """A finding for each text/background pair below MIN_CONTRAST; whether any failed."""
+    try:
+        source = read_yaml(path)
+        spec = validate(schema.Brand, source)
+    except LeafletError:
+        return False  # load_brand reports it
+    failed = False
+    for fg, bg in TEXT_PAIRS:
+        fg_hex = WHITE if fg == "white" else getattr(spec.colours, fg)
+        bg_hex = WHITE if bg == "white" else getattr(spec.colours, bg)
+        ratio = contrast(fg_hex, bg_hex)
+        if ratio < MIN_CONTRAST:
+            failed = True
+            name = fg if fg != "white" else bg
+            findings.append(Finding(
+                ERROR, path, source.line_of(("colours", name)), f"colours.{name}",
+                f"{fg} {fg_hex} on {bg} {bg_hex} has contrast {ratio:.2f}:1; text needs at "
+                f"least {MIN_CONTRAST}:1"))
+    return failed
+
+
+def _brand_after_contrast(path: Path, findings: list[Finding]) -> Brand | None:
+    """The checks `load_brand` makes after the colours (logo, fonts, clinic details),
+    each reported, and the brand when they pass."""
+    source = read_yaml(path)
+    spec = validate(schema.Brand, source)
+    base = path.parent
+
+    def add(field: str, problem: str) -> None:
+        findings.append(Finding(ERROR, path, source.line_of(tuple(field.split("."))), field,
+                                problem))
+
+    ok = True
+    logo = None
+    if spec.logo is not None:
+        logo = (base / spec.logo).resolve()
+        if not logo.is_file():
+            add("logo", f"logo file not found: {logo}")
+            ok = False
+        else:
+            try:
+                ImageReader(str(logo)).getSize()
+            except Exception as err:  # Pillow raises several types for unreadable images
+                add("logo", f"{logo} is not a readable PNG or JPEG image ({err})")
+                ok = False
+    font_paths = {
+        face: (base / given).resolve() if given else FONTS_DIR / f"NotoSans-{face.title()}.ttf"
+        for face, given in (("regular", spec.fonts.regular), ("bold", spec.fonts.bold))
+    }
+    try:
+        fonts = register_family(font_paths["regular"], font_paths["bold"])
+    except FontFileError as err:
+        face = "regular" if str(font_paths["regular"]) in str(err) else "bold"
+        add(f"fonts.{face}", str(err))
+        return None
+    for name, value in spec.clinic.model_dump().items():
+        for text in value if isinstance(value, list) else [value or ""]:
+            if missing := fonts.missing(text):
+                add(f"clinic.{name}", f"the brand fonts cannot print {describe_chars(missing)}")
+                ok = False
+    if not ok:
+        return None
+    return Brand(path=path, spec=spec, fonts=fonts, logo=logo,
+                 font_paths=(font_paths["regular"], font_paths["bold"]))
+
+
+def _check_logo(brand: Brand, layouts: list[Layout], findings: list[Finding]) -> None:
+    """A warning for each layout that prints the logo below LOGO_DPI."""
+    if brand.logo is None:
+        return
+    with Image.open(brand.logo) as image:
+        width, height = image.size
+    source = read_yaml(brand.path)
+    for layout in layouts:
+        if layout.spec.format == "trifold":
+            size = COVER_LOGO  # trifold.py: the logo on the cover panel
+        else:
+            size = layout.header_height * HEADER_LOGO_SHARE  # render.py: the header band
+        # The logo is fitted into a size x size square, so its longer side sets the scale.
+        dpi = max(width, height) / (size / 72)
+        if dpi < LOGO_DPI:
+            needed = math.ceil(size / 72 * LOGO_DPI)
+            findings.append(Finding(
+                WARNING, brand.path, source.line_of(("logo",)), "logo",
+                f"the logo ({width}x{height} pixels) prints at about {dpi:.0f} dpi in the "
+                f"{layout.name} layout ({size / mm:.1f} mm); print needs {LOGO_DPI} dpi: "
+                f"{needed} pixels or more on its longer side"))
+
+
+# --- layouts --------------------------------------------------------------------------
+
+def _check_layouts(findings: list[Finding]) -> list[Layout]:
+    loaded = []
+    for name in known_layouts(LAYOUTS_DIR):
+        try:
+            loaded.append(load_layout(name, LAYOUTS_DIR))
+        except LeafletError as err:
+            findings += _from_error(err, LAYOUTS_DIR / f"{name}.yaml")
+    return loaded
+
+
+# --- content --------------------------------------------------------------------------
+
+def _check_content(folder: Path, brand: Brand | None, today: dt.date,
+                   findings: list[Finding]) -> None:
+    if not folder.is_dir():
+        findings.append(Finding(ERROR, folder, None, None, "content folder not found"))
+        return
+    slugs = known_treatments(folder)
+    if not slugs:
+        findings.append(Finding(ERROR, folder, None, None,
+                                "no treatments here (folders holding a treatment.yaml)"))
+    # Without a usable brand, wording is still checked, with the example clinic's details.
+    render_brand = brand or load_brand()
+    for slug in slugs:
+        try:
+            treatment = load_treatment(slug, folder)
+        except LeafletError as err:
+            findings += _from_error(err, folder / slug / "treatment.yaml")
+            _check_documents_alone(folder / slug, findings)
+            continue
+        for name in treatment.available():
+            try:
+                document = treatment.document(name)
+            except LeafletError as err:
+                findings += _from_error(err, treatment.folder / f"{name}.yaml")
+                continue
+            _check_review(document, today, findings)
+            texts = _check_wording(document, render_brand, findings)
+            if texts is not None:
+                _check_reading_age(document, texts, findings)
+
+
+def _check_documents_alone(folder: Path, findings: list[Finding]) -> None:
+    """Without a usable treatment.yaml, wording cannot be rendered (no settings), but
+    each document's own schema can still be checked."""
+    for name in DOCUMENTS:
+        path = folder / f"{name}.yaml"
+        if path.is_file():
+            try:
+                validate(schema.Document, read_yaml(path))
+            except LeafletError as err:
+                findings += _from_error(err, path)
+
+
+def _check_review(document: ContentDocument, today: dt.date,
+                  findings: list[Finding]) -> None:
+    review, language = document.meta.review, document.meta.language
+    line = document.source.line_of(("meta", "review"))
+    when = format_date(review, language)
+    days = (review - today).days
+    if days < 0:
+        findings.append(Finding(ERROR, document.path, line, "meta.review",
+                                f"the wording was due for review on {when}; review it and "
+                                "update meta.review (builds refuse it until then)"))
+    elif days <= REVIEW_WARNING_DAYS:
+        due = "today" if days == 0 else f"in {_plural(days, 'day')}"
+        findings.append(Finding(WARNING, document.path, line, "meta.review",
+                                f"the wording is due for review on {when} ({due}); review "
+                                "it and update meta.review before then"))
+
+
+def _check_wording(document: ContentDocument, brand: Brand,
+                   findings: list[Finding]) -> list[str] | None:
+    """Render every piece of wording with the sample details, reporting each one that
+    fails or holds characters the brand fonts lack; the rendered texts when all pass."""
+    variables = {"clinic": brand.template_values(), **SAMPLE.template_values(
+        document.meta.language)}
+    context = {name: Namespace(name, values) for name, values in variables.items()}
+    context["settings"] = Namespace("settings", document.treatment.spec.settings)
+    context["treatment"] = Namespace("treatment", {"name": document.treatment.spec.name})
+    context["document"] = Namespace("document", {"reference": document.meta.reference,
+                                                 "version": document.meta.version})
+    problems: list[Finding] = []
+
+    def add(loc: tuple, problem: str) -> None:
+        problems.append(Finding(ERROR, document.path, document.source.line_of(loc),
+                                format_loc(loc), problem))
+
+    def glyphs(loc: tuple, text: str) -> None:
+        if missing := brand.fonts.missing(text):
+            add(loc, f"the brand fonts cannot print {describe_chars(missing)}")
+
+    for field in ("title", "subtitle"):
+        glyphs(("meta", field), getattr(document.meta, field))
+    texts = []
+    for loc, wording in document.wording.items():
+        try:
+            text = wording.render(context)
+        except TemplateProblem as err:
+            add(loc, str(err))
+            continue
+        glyphs(loc, text)
+        texts.append(text)
+    if not problems:
+        # The build's own path, for anything it checks beyond the pieces above.
+        try:
+            document.render(variables, brand.fonts)
+        except LeafletError as err:
+            problems += _from_error(err, document.path)
+    findings += problems
+    return None if problems else texts
+
+
+def _plain_text(texts: list[str]) -> str:
+    """Rendered wording as plain sentences; headings and list items end with a stop."""
+    sentences = []
+    for text in texts:
+        text = " ".join(html.unescape(_TAG.sub("", text)).split())
+        if text:
+            sentences.append(text if text[-1] in ".!?:" else text + ".")
+    return " ".join(sentences)
+
+
+def reading_age(text: str) -> tuple[float, float]:
+    """(Flesch-Kincaid grade, reading age in years) of plain English text."""
+    import textstat  # loading its pronouncing dictionary takes a second: only when used
+
+    grade = float(textstat.flesch_kincaid_grade(text))
+    return grade, grade + GRADE_TO_AGE
+
+
+def _check_reading_age(document: ContentDocument, texts: list[str],
+                       findings: list[Finding]) -> None:
+    text = _plain_text(texts)
+    if not text:
+        return
+    loc = ("meta", "reading_age")
+    line = document.source.line_of(loc)
+    try:
+        grade, age = reading_age(text)
+    except Exception as err:  # a readability library problem must not stop the check
+        findings.append(Finding(WARNING, document.path, line, format_loc(loc),
+                                f"reading age not checked: {type(err).__name__}: {err}"))
+        return
+    target = document.meta.reading_age
+    if round(age) > target:
+        findings.append(Finding(
+            WARNING, document.path, line, format_loc(loc),
+            f"reading age about {round(age)} (Flesch-Kincaid grade {grade:.1f} + "
+            f"{GRADE_TO_AGE}) is above the target {target}; use shorter sentences and "
+            "shorter words"))
+

@@ -1,0 +1,160 @@
+"""Fillable consent forms: PDF form fields laid over the printed boxes and lines.
+
+`render_pdf(..., fillable=True)` builds the form on a canvas that carries a `FormFields`
+(as `canvas.leaflet_form`); the tick rows and write-in lines call it as they draw, so
+each field sits exactly on what is printed. Fields are invisible (no border, no fill):
+the printed look does not change. Their names come from the content ids:
+`contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>` and
+`signature.<id>`.
+
+ReportLab makes no signature fields, so those positions are recorded while drawing and
+added afterwards with pypdf, as empty /Sig fields any signing tool can fill.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib.colors import black, transparent
+from reportlab.pdfgen.canvas import Canvas
+
+from leaflet.errors import LeafletError
+
+#: The PDF standard font: ReportLab's form fields allow only the 14 standard fonts.
+FIELD_FONT = "Helvetica"
+YES, NO = "Yes", "No"
+
+
+def field_name(prefix: str, item_id: str) -> str:
+    """A field's name, e.g. `contraindication.isotretinoin`."""
+    return f"{prefix}.{item_id}"
+
+
+def detail_field_name(item_id: str) -> str:
+    """A write-in field's name: `field.<id>`."""
+    return field_name("field", item_id)
+
+
+def party_field_name(item_id: str) -> str:
+    """A signature block's field: `signature.<id>` for its signature, else `field.<id>`."""
+    return field_name("signature" if item_id.endswith("signature") else "field", item_id)
+
+
+def check_fillable(kind: str, document_name: str, page_format: str) -> None:
+    """Refuse --fillable where there are no fields, or where pages are imposed."""
+    if kind != "form":
+        raise LeafletError(f"--fillable applies to forms; the {document_name} document "
+                           "has no fields")
+    if page_format != "pages":
+        raise LeafletError(f"--fillable needs a layout of single pages, not a "
+                           f"{page_format}; use --layout a4, letter, a5 or large-print")
+
+
+@dataclass(frozen=True)
+class SignatureSpot:
+    name: str
+    page: int  # 1-based
+    rect: tuple[float, float, float, float]  # x1, y1, x2, y2 in page coordinates
+
+
+class FormFields:
+    """Adds the form fields to one canvas while the story draws, and records where
+    the signature fields go."""
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+        self.signatures: list[SignatureSpot] = []
+        self._used: dict[str, int] = {}
+
+    def _unique(self, name: str) -> str:
+        """The name, or with -2, -3... when an id is used twice in one document."""
+        count = self._used[name] = self._used.get(name, 0) + 1
+        return name if count == 1 else f"{name}-{count}"
+
+    def ticks(self, name: str, xs: list[float], y: float, size: float) -> None:
+        """One checkbox (one box) or a Yes/No radio group (two boxes), at the boxes
+        drawn with their lower left corners at (x - size / 2, y)."""
+        form, name = self.canvas.acroForm, self._unique(name)
+        style = {"buttonStyle": "check", "shape": "square", "size": size,
+                 "fillColor": transparent, "borderColor": transparent, "borderWidth": 0,
+                 "textColor": black, "relative": True, "fieldFlags": ""}
+        if len(xs) == 1:
+            form.checkbox(name=name, x=xs[0] - size / 2, y=y, tooltip=name, **style)
+            return
+        for value, x in zip((YES, NO), xs, strict=True):
+            form.radio(name=name, value=value, x=x - size / 2, y=y, tooltip=name,
+                       **{**style, "fieldFlags": "noToggleToOff radio"})
+
+    def write_in(self, name: str, lines: int, spacing: float, width: float) -> None:
+        """A text field over write-in lines whose lowest line is at y = 0; a signature
+        field when `name` is a signature's."""
+        height = (lines - 1) * spacing + spacing * 0.8
+        name = self._unique(name)
+        if name.startswith("signature."):
+            x1, y1 = self.canvas.absolutePosition(0, 0)
+            x2, y2 = self.canvas.absolutePosition(width, height)
+            self.signatures.append(SignatureSpot(name, self.canvas.getPageNumber(),
+                                                 (x1, y1, x2, y2)))
+            return
+        font_size = min(11.0, spacing * 0.6)
+        self.canvas.acroForm.textfield(
+            name=name, tooltip=name, x=0, y=1, width=width, height=height - 1,
+            relative=True, fontName=FIELD_FONT, fontSize=font_size, textColor=black,
+            fillColor=transparent, borderColor=transparent, borderWidth=0,
+            fieldFlags="multiline" if lines > 1 else "", maxlen=0 if lines > 1 else 200)
+
+
+def form_canvas(canvas_class: type[Canvas]) -> type[Canvas]:
+    """`canvas_class` carrying a `FormFields`; the signature spots are kept on the class
+    when the PDF is saved."""
+
+    class FormCanvas(canvas_class):
+        signatures: list[SignatureSpot] = []
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.leaflet_form = FormFields(self)
+
+        def save(self) -> None:
+            type(self).signatures = list(self.leaflet_form.signatures)
+            super().save()
+
+    return FormCanvas
+
+
+def add_signature_fields(data: bytes, spots: list[SignatureSpot]) -> bytes:
+    """The PDF with an empty signature field (/FT /Sig) at each spot."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    acro_form = writer._root_object["/AcroForm"].get_object()
+    fields = acro_form["/Fields"]
+    for spot in spots:
+        page = writer.pages[spot.page - 1]
+        widget = DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/FT"): NameObject("/Sig"),
+            NameObject("/T"): TextStringObject(spot.name),
+            NameObject("/TU"): TextStringObject(spot.name),
+            NameObject("/F"): NumberObject(4),  # print
+            NameObject("/Rect"): ArrayObject([FloatObject(round(v, 2)) for v in spot.rect]),
+            NameObject("/P"): page.indirect_reference,
+        })
+        ref = writer._add_object(widget)
+        if "/Annots" not in page:
+            page[NameObject("/Annots")] = ArrayObject()
+        page["/Annots"].get_object().append(ref)
+        fields.append(ref)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,136 @@
+"""Fillable consent forms (`leaflet consent --fillable`): the fields, their names, filling
+them in with a PDF library, and the printed page left as it was."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import leaflet
+from leaflet.cli import main
+from leaflet.resources import CONTENT_DIR
+
+CONSENT_YAML = CONTENT_DIR / "microneedling" / "consent.yaml"
+INFO_ERROR = "--fillable applies to forms; the info document has no fields"
+
+
+def _render(name: str, **kwargs) -> leaflet.RenderedPdf:
+    document = leaflet.load_treatment("microneedling").document(name)
+    return leaflet.render_pdf(document, leaflet.load_brand(None), leaflet.load_layout("a4"),
+                              **kwargs)
+
+
+def _ids(kind: str) -> list[str]:
+    blocks = yaml.safe_load(CONSENT_YAML.read_text(encoding="utf-8"))["blocks"]
+    return [item["id"] for block in blocks if kind in block for item in block[kind]["items"]]
+
+
+@pytest.fixture(scope="module")
+def fillable() -> bytes:
+    return _render("consent", fillable=True).data
+
+
+@pytest.fixture(scope="module")
+def plain() -> bytes:
+    return _render("consent").data
+
+
+@pytest.fixture(scope="module")
+def fields(fillable: bytes) -> dict:
+    return pypdf.PdfReader(io.BytesIO(fillable)).get_fields()
+
+
+def test_checklist_questions_are_yes_no_radio_groups(fields: dict) -> None:
+    ids = _ids("checklist")
+    assert "isotretinoin" in ids and len(ids) == 20
+    for item in ids:
+        field = fields[f"contraindication.{item}"]
+        assert field["/FT"] == "/Btn"
+        assert int(field["/Ff"]) & (1 << 15)  # a radio group: Yes and No are exclusive
+        assert set(field["/_States_"]) == {"/Yes", "/No"}
+
+
+def test_photo_declaration_and_detail_fields(fields: dict) -> None:
+    for item in _ids("photo_consent"):
+        assert set(fields[f"photo.{item}"]["/_States_"]) == {"/Yes", "/No"}
+    for item in _ids("declarations"):
+        field = fields[f"declaration.{item}"]
+        assert field["/FT"] == "/Btn" and not int(field.get("/Ff", 0)) & (1 << 15)
+    for item in _ids("patient_details") + _ids("fields"):
+        assert fields[f"field.{item}"]["/FT"] == "/Tx"
+    for name in ("field.patient-printed-name", "field.practitioner-role",
+                 "field.patient-date"):
+        assert fields[name]["/FT"] == "/Tx"
+
+
+def test_signature_fields(fields: dict) -> None:
+    signatures = {name for name, field in fields.items() if field.get("/FT") == "/Sig"}
+    assert {"signature.patient-signature", "signature.practitioner-signature"} <= signatures
+    assert all(name.startswith("signature.") and name.endswith("signature")
+               for name in signatures)
+
+
+def test_filled_in_form_reads_back(fillable: bytes) -> None:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(fillable)))
+    values = {
+        "field.patient-name": "Jane Example",
+        "field.medicines": "None",
+        "contraindication.isotretinoin": "/Yes",
+        "contraindication.sunburn": "/No",
+        "photo.marketing": "/No",
+        "declaration.true-information": "/Yes",
+        "field.practitioner-date": "26/11/2026",
+    }
+    for page in writer.pages:
+        if "/Annots" in page:
+            writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    fields = pypdf.PdfReader(buffer).get_fields()
+    for name, value in values.items():
+        assert fields[name].get("/V") == value, name
+    assert fields["contraindication.pregnancy"].get("/V") in (None, "/Off")
+
+
+def test_printed_page_is_unchanged(fillable: bytes, plain: bytes) -> None:
+    filled, printed = (pypdf.PdfReader(io.BytesIO(data)) for data in (fillable, plain))
+    assert len(filled.pages) == len(printed.pages)
+    for ours, theirs in zip(filled.pages, printed.pages, strict=True):
+        assert ours.extract_text() == theirs.extract_text()
+
+
+def test_without_fillable_there_is_no_form(plain: bytes) -> None:
+    assert "/AcroForm" not in pypdf.PdfReader(io.BytesIO(plain)).trailer["/Root"]
+
+
+def test_field_fonts_are_helvetica_and_printed_text_in_brand_fonts(fillable: bytes,
+                                                                    plain: bytes) -> None:
+    def fonts(data: bytes) -> set[str]:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        return {str(font["/BaseFont"]) for page in reader.pages
+                for font in page["/Resources"].get("/Font", {}).values()}
+
+    assert fonts(fillable) == fonts(plain)
+    form = pypdf.PdfReader(io.BytesIO(fillable)).trailer["/Root"]["/AcroForm"]
+    assert {str(font["/BaseFont"]) for font in form["/DR"]["/Font"].values()} <= {
+        "/Helvetica", "/ZapfDingbats"}
+
+
+@pytest.mark.parametrize("name", ["info", "aftercare"])
+def test_fillable_leaflet_is_an_error(name: str) -> None:
+    with pytest.raises(leaflet.LeafletError) as caught:
+        _render(name, fillable=True)
+    assert str(caught.value.message) == INFO_ERROR.replace("info", name)
+
+
+def test_cli_flag(tmp_path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["info", "--fillable", "-o", str(tmp_path / "i.pdf")])
+    assert result.exit_code != 0 and INFO_ERROR in result.output
+    result = runner.invoke(main, ["consent", "--fillable", "-o", str(tmp_path / "c.pdf")])
+    assert result.exit_code == 0, result.output
+    assert pypdf.PdfReader(tmp_path / "c.pdf").get_fields()

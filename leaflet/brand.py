@@ -99,34 +99,47 @@ class Brand:
 
 
 def load_brand(path: Path | str | None = None) -> Brand:
-    """Load a brand file; None loads the built-in example clinic."""
+    """Load a brand file; None loads the built-in example clinic. The first problem
+    found is raised; `inspect_brand` reports them all."""
+    brand, problems = inspect_brand(path)
+    if problems:
+        raise problems[0]
+    return brand
+
+
+def inspect_brand(path: Path | str | None = None) -> tuple[Brand | None, list[SourceError]]:
+    """Load a brand file and collect every problem in it: colour pairs below the contrast
+    clear print needs, a missing or unreadable logo or font, clinic details the fonts
+    cannot print. The brand is None when there is a problem. Malformed YAML and schema
+    errors are raised, as there is nothing further to check."""
     path = Path(path) if path is not None else EXAMPLE_BRAND
     source = read_yaml(path)
     spec = validate(schema.Brand, source)
     base = path.parent
+    problems: list[SourceError] = []
 
-    def located(field: str, problem: str) -> SourceError:
-        return SourceError(path, problem, line=source.line_of(tuple(field.split("."))),
-                           field=field)
+    def located(field: str, problem: str) -> None:
+        problems.append(SourceError(path, problem, line=source.line_of(tuple(field.split("."))),
+                                    field=field))
 
     for fg, bg in TEXT_PAIRS:
         fg_hex = WHITE if fg == "white" else getattr(spec.colours, fg)
         bg_hex = WHITE if bg == "white" else getattr(spec.colours, bg)
         ratio = contrast(fg_hex, bg_hex)
         if ratio < MIN_CONTRAST:
-            raise located(f"colours.{fg}",
-                          f"{fg} {fg_hex} on {bg} {bg_hex} has contrast {ratio:.2f}:1; "
-                          f"text needs at least {MIN_CONTRAST}:1")
+            located(f"colours.{fg}", f"{fg} {fg_hex} on {bg} {bg_hex} has contrast "
+                                     f"{ratio:.2f}:1; text needs at least {MIN_CONTRAST}:1")
 
     logo = None
     if spec.logo is not None:
         logo = (base / spec.logo).resolve()
         if not logo.is_file():
-            raise located("logo", f"logo file not found: {logo}")
-        try:
-            ImageReader(str(logo)).getSize()
-        except Exception as err:  # Pillow raises several types for unreadable images
-            raise located("logo", f"{logo} is not a readable PNG or JPEG image ({err})") from None
+            located("logo", f"logo file not found: {logo}")
+        else:
+            try:
+                ImageReader(str(logo)).getSize()
+            except Exception as err:  # Pillow raises several types for unreadable images
+                located("logo", f"{logo} is not a readable PNG or JPEG image ({err})")
 
     font_paths = {
         face: (base / given).resolve() if given else FONTS_DIR / f"NotoSans-{face.title()}.ttf"
@@ -136,12 +149,15 @@ def load_brand(path: Path | str | None = None) -> Brand:
         fonts = register_family(font_paths["regular"], font_paths["bold"])
     except FontFileError as err:
         face = "regular" if str(font_paths["regular"]) in str(err) else "bold"
-        raise located(f"fonts.{face}", str(err)) from None
+        located(f"fonts.{face}", str(err))
+        return None, problems
 
     for name, value in spec.clinic.model_dump().items():
         for text in value if isinstance(value, list) else [value or ""]:
             if missing := fonts.missing(text):
-                raise located(f"clinic.{name}",
-                              f"the brand fonts cannot print {describe_chars(missing)}")
+                located(f"clinic.{name}",
+                        f"the brand fonts cannot print {describe_chars(missing)}")
+    if problems:
+        return None, problems
     return Brand(path=path, spec=spec, fonts=fonts, logo=logo,
-                 font_paths=(font_paths["regular"], font_paths["bold"]))
+                 font_paths=(font_paths["regular"], font_paths["bold"])), problems

@@ -18,17 +18,15 @@ from pathlib import Path
 
 from PIL import Image
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 
 from leaflet import schema
-from leaflet.brand import LOGO_DPI, MIN_CONTRAST, TEXT_PAIRS, WHITE, Brand, load_brand
-from leaflet.colour import contrast
+from leaflet.brand import LOGO_DPI, Brand, inspect_brand, load_brand
 from leaflet.content import DOCUMENTS, ContentDocument, known_treatments, load_treatment
 from leaflet.errors import LeafletError, SourceError, display_path
-from leaflet.fonts import FontFileError, describe_chars, register_family
+from leaflet.fonts import describe_chars
 from leaflet.layout import Layout, known_layouts, load_layout
 from leaflet.personal import Personalisation, format_date
-from leaflet.resources import CONTENT_DIR, EXAMPLE_BRAND, FONTS_DIR, LAYOUTS_DIR
+from leaflet.resources import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
 from leaflet.templating import Namespace, TemplateProblem
 from leaflet.trifold import COVER_LOGO
 from leaflet.yamlfile import format_loc, read_yaml, validate
@@ -145,84 +143,15 @@ def _from_error(err: LeafletError, path: Path | None,
 # --- brand ----------------------------------------------------------------------------
 
 def _check_brand(path: Path, findings: list[Finding]) -> Brand | None:
-    """Load the brand, reporting every failing colour pair rather than the first."""
-    contrast_failed = _check_contrast(path, findings)
+    """Load the brand, reporting every problem in it rather than the first."""
     try:
-        return load_brand(path)
+        brand, problems = inspect_brand(path)
     except LeafletError as err:
-        if not (contrast_failed and isinstance(err, SourceError) and "contrast" in err.problem
-                and (err.field or "").startswith("colours.")):
-            findings += _from_error(err, path)
-            return None
-    # load_brand stops at the first colour pair: check what it checks after them.
-    return _brand_after_contrast(path, findings)
-
-
-def _check_contrast(path: Path, findings: list[Finding]) -> bool:
-    """A finding for each text/background pair below MIN_CONTRAST; whether any failed."""
-    try:
-        source = read_yaml(path)
-        spec = validate(schema.Brand, source)
-    except LeafletError:
-        return False  # load_brand reports it
-    failed = False
-    for fg, bg in TEXT_PAIRS:
-        fg_hex = WHITE if fg == "white" else getattr(spec.colours, fg)
-        bg_hex = WHITE if bg == "white" else getattr(spec.colours, bg)
-        ratio = contrast(fg_hex, bg_hex)
-        if ratio < MIN_CONTRAST:
-            failed = True
-            name = fg if fg != "white" else bg
-            findings.append(Finding(
-                ERROR, path, source.line_of(("colours", name)), f"colours.{name}",
-                f"{fg} {fg_hex} on {bg} {bg_hex} has contrast {ratio:.2f}:1; text needs at "
-                f"least {MIN_CONTRAST}:1"))
-    return failed
-
-
-def _brand_after_contrast(path: Path, findings: list[Finding]) -> Brand | None:
-    """The checks `load_brand` makes after the colours (logo, fonts, clinic details),
-    each reported, and the brand when they pass."""
-    source = read_yaml(path)
-    spec = validate(schema.Brand, source)
-    base = path.parent
-
-    def add(field: str, problem: str) -> None:
-        findings.append(Finding(ERROR, path, source.line_of(tuple(field.split("."))), field,
-                                problem))
-
-    ok = True
-    logo = None
-    if spec.logo is not None:
-        logo = (base / spec.logo).resolve()
-        if not logo.is_file():
-            add("logo", f"logo file not found: {logo}")
-            ok = False
-        else:
-            try:
-                ImageReader(str(logo)).getSize()
-            except Exception as err:  # Pillow raises several types for unreadable images
-                add("logo", f"{logo} is not a readable PNG or JPEG image ({err})")
-                ok = False
-    font_paths = {
-        face: (base / given).resolve() if given else FONTS_DIR / f"NotoSans-{face.title()}.ttf"
-        for face, given in (("regular", spec.fonts.regular), ("bold", spec.fonts.bold))
-    }
-    try:
-        fonts = register_family(font_paths["regular"], font_paths["bold"])
-    except FontFileError as err:
-        face = "regular" if str(font_paths["regular"]) in str(err) else "bold"
-        add(f"fonts.{face}", str(err))
+        findings += _from_error(err, path)
         return None
-    for name, value in spec.clinic.model_dump().items():
-        for text in value if isinstance(value, list) else [value or ""]:
-            if missing := fonts.missing(text):
-                add(f"clinic.{name}", f"the brand fonts cannot print {describe_chars(missing)}")
-                ok = False
-    if not ok:
-        return None
-    return Brand(path=path, spec=spec, fonts=fonts, logo=logo,
-                 font_paths=(font_paths["regular"], font_paths["bold"]))
+    for problem in problems:
+        findings += _from_error(problem, path)
+    return brand
 
 
 def _check_logo(brand: Brand, layouts: list[Layout], findings: list[Finding]) -> None:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
 
-from leaflet import __version__
+from leaflet import __version__, schema
 from leaflet.brand import Brand
 from leaflet.content import ContentDocument
 from leaflet.errors import LeafletError, display_path
@@ -120,13 +121,33 @@ def _check_layout_holds(layout: Layout, document: ContentDocument) -> None:
                        f"layouts for {document.name}: {', '.join(fitting)}")
 
 
+def fill_in(document: ContentDocument, brand: Brand, layout: Layout,
+            personal: Personalisation) -> tuple[schema.Document, dict[str, ParagraphStyle]]:
+    """The document's wording filled in for this clinic and patient, and the layout's
+    text styles in the brand's fonts and colours: what every format lays out."""
+    variables = {"clinic": brand.template_values(),
+                 **personal.template_values(document.meta.language)}
+    styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
+    return document.render(variables, brand.fonts), styles
+
+
+def document_properties(meta: schema.Meta, brand: Brand) -> dict[str, object]:
+    """Doc-template settings every format shares: PDF metadata (never personal details),
+    the brand font as the initial font, and deterministic output."""
+    return {
+        "title": f"{meta.title}: {meta.subtitle}", "author": brand.clinic.name,
+        "subject": f"{meta.subtitle} ({meta.reference}, version {meta.version})",
+        "keywords": [*meta.keywords, meta.reference], "creator": f"leaflet {__version__}",
+        "lang": meta.language, "displayDocTitle": 1, "invariant": 1,
+        "initialFontName": brand.fonts.regular,
+    }
+
+
 def _render_pages(document: ContentDocument, brand: Brand, layout: Layout,
                   personal: Personalisation, press: PressOptions, *, overdue: bool = False,
                   notes_pages: int = 0, fillable: bool = False) -> RenderedPdf:
     meta = document.meta
-    variables = {"clinic": brand.template_values(), **personal.template_values(meta.language)}
-    rendered = document.render(variables, brand.fonts)
-    styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
+    rendered, styles = fill_in(document, brand, layout, personal)
     builder = StoryBuilder(brand, layout, styles, overdue=overdue)
     story = builder.build(rendered, personal, origin=display_path(document.path))
     for _ in range(notes_pages):
@@ -140,11 +161,7 @@ def _render_pages(document: ContentDocument, brand: Brand, layout: Layout,
         leftMargin=offset + layout.margin_left, rightMargin=offset + layout.margin_right,
         topMargin=offset + layout.margin_top + layout.header_height + layout.header_gap,
         bottomMargin=offset + layout.margin_bottom + layout.footer_height,
-        title=f"{meta.title}: {meta.subtitle}", author=brand.clinic.name,
-        subject=f"{meta.subtitle} ({meta.reference}, version {meta.version})",
-        keywords=[*meta.keywords, meta.reference], creator=f"leaflet {__version__}",
-        lang=meta.language, displayDocTitle=1, invariant=1,
-        initialFontName=brand.fonts.regular,
+        **document_properties(meta, brand),
     )
     provenance = entries(document, brand)
     decorations = _PageDecorations(brand, layout, document, styles["header_name"].fontSize,

@@ -29,7 +29,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import PageBegin
 
-from leaflet import __version__, schema
+from leaflet import schema
 from leaflet.brand import Brand
 from leaflet.content import ContentDocument
 from leaflet.errors import LayoutFitError, display_path
@@ -38,7 +38,7 @@ from leaflet.layout import Layout
 from leaflet.personal import Personalisation, format_date
 from leaflet.press import PressOptions
 from leaflet.provenance import ProvenanceInfo, entries
-from leaflet.render import SEPARATOR, RenderedPdf
+from leaflet.render import SEPARATOR, RenderedPdf, document_properties, fill_in
 from leaflet.story import StoryBuilder
 from leaflet.templating import plain
 
@@ -101,9 +101,7 @@ def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
     """
     meta = document.meta
     origin = display_path(document.path)
-    variables = {"clinic": brand.template_values(), **personal.template_values(meta.language)}
-    rendered = document.render(variables, brand.fonts)
-    styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
+    rendered, styles = fill_in(document, brand, layout, personal)
     press = press or PressOptions()
     outside = panels(layout, "outside", press.offset)
     inside = panels(layout, "inside", press.offset)
@@ -121,11 +119,7 @@ def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
     template = _SheetTemplate(
         buffer,
         pagesize=press.media(layout.page_width, layout.page_height),
-        title=f"{meta.title}: {meta.subtitle}", author=brand.clinic.name,
-        subject=f"{meta.subtitle} ({meta.reference}, version {meta.version})",
-        keywords=[*meta.keywords, meta.reference], creator=f"leaflet {__version__}",
-        lang=meta.language, displayDocTitle=1, invariant=1,
-        initialFontName=brand.fonts.regular,
+        **document_properties(meta, brand),
     )
     template.addPageTemplates([
         PageTemplate(id="outside", frames=[outside[0].frame()], onPage=sheet.draw_outside,

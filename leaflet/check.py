@@ -26,6 +26,7 @@ from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.fonts import describe_chars
 from leaflet.layout import Layout, known_layouts, load_layout
 from leaflet.personal import Personalisation, format_date
+from leaflet.render import header_logo_size
 from leaflet.resources import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
 from leaflet.templating import Namespace, TemplateProblem
 from leaflet.trifold import COVER_LOGO
@@ -34,8 +35,6 @@ from leaflet.yamlfile import format_loc, read_yaml, validate
 ERROR, WARNING = "error", "warning"
 #: A review date this close (or closer) is a warning.
 REVIEW_WARNING_DAYS = 60
-#: The header logo's share of the header band's height (render.py: 18% padding each side).
-HEADER_LOGO_SHARE = 1 - 2 * 0.18
 #: Personal details the documents are rendered with, so every variable is filled in.
 SAMPLE = Personalisation.from_text(patient_name="Sample Patient", date_of_birth="1980-01-01",
                                    appointment="2030-01-01T10:00",
@@ -162,10 +161,8 @@ def _check_logo(brand: Brand, layouts: list[Layout], findings: list[Finding]) ->
         width, height = image.size
     source = read_yaml(brand.path)
     for layout in layouts:
-        if layout.spec.format == "trifold":
-            size = COVER_LOGO  # trifold.py: the logo on the cover panel
-        else:
-            size = layout.header_height * HEADER_LOGO_SHARE  # render.py: the header band
+        # A tri-fold prints the logo on its cover; other formats in the header band.
+        size = COVER_LOGO if layout.spec.format == "trifold" else header_logo_size(layout)
         # The logo is fitted into a size x size square, so its longer side sets the scale.
         dpi = max(width, height) / (size / 72)
         if dpi < LOGO_DPI:

@@ -121,6 +121,15 @@ def _check_layout_holds(layout: Layout, document: ContentDocument) -> None:
                        f"layouts for {document.name}: {', '.join(fitting)}")
 
 
+#: Space above and below the logo in the header band, as a share of the band's height.
+HEADER_PAD_SHARE = 0.18
+
+
+def header_logo_size(layout: Layout) -> float:
+    """The side of the square the logo prints in, in the header band of `layout`."""
+    return layout.header_height * (1 - 2 * HEADER_PAD_SHARE)
+
+
 def fill_in(document: ContentDocument, brand: Brand, layout: Layout,
             personal: Personalisation) -> tuple[schema.Document, dict[str, ParagraphStyle]]:
     """The document's wording filled in for this clinic and patient, and the layout's
@@ -258,9 +267,9 @@ class _PageDecorations:
                         layout.page_height - y + bleed, stroke=0, fill=1)
         else:
             canvas.roundRect(x, y, width, height, 3 * mm, stroke=0, fill=1)
-        pad = height * 0.18
+        pad = height * HEADER_PAD_SHARE
         text_x = x + pad * 1.5
-        size = height - 2 * pad
+        size = header_logo_size(layout)
         logo = brand.logo_image(size)
         if logo is not None:
             canvas.drawImage(logo, text_x, y + pad, size, size, mask="auto",

@@ -14,6 +14,7 @@ from typing import Any
 
 from leaflet import schema
 from leaflet.errors import LeafletError, SourceError
+from leaflet.flowables import without_placeholders
 from leaflet.fonts import FontFamily, describe_chars
 from leaflet.resources import CONTENT_DIR
 from leaflet.templating import Namespace, TemplateProblem, Wording, make_environment
@@ -73,7 +74,7 @@ class ContentDocument:
         return text
 
     def _check_glyphs(self, loc: Loc, text: str, fonts: FontFamily) -> None:
-        if missing := fonts.missing(text):
+        if missing := fonts.missing(without_placeholders(text)):
             raise self._error(loc, f"the brand fonts cannot print {describe_chars(missing)}")
 
     def _error(self, loc: Loc, problem: str) -> SourceError:

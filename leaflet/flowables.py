@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 import itertools
+from dataclasses import dataclass
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -43,22 +45,97 @@ class Para(Paragraph):
         return result
 
 
+#: Stand-ins for personal values while a document is laid out once for many patients
+#: (see `leaflet.stamp`): private-use characters, which no font prints and no one types.
+PLACEHOLDERS = {
+    ("patient", "name"): "\ue001",
+    ("patient", "date_of_birth"): "\ue002",
+    ("appointment", "date"): "\ue003",
+    ("appointment", "time"): "\ue004",
+    ("appointment", "practitioner"): "\ue005",
+}
+_PLACEHOLDER_CHARS = frozenset(PLACEHOLDERS.values())
+
+
+def has_placeholder(text: str) -> bool:
+    return not _PLACEHOLDER_CHARS.isdisjoint(text)
+
+
+def without_placeholders(text: str) -> str:
+    """The text a font must be able to print: placeholders are never printed."""
+    return "".join(char for char in text if char not in _PLACEHOLDER_CHARS) if (
+        has_placeholder(text)) else text
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a piece of text holding personal values goes on a laid-out page."""
+
+    page: int  # 0-based
+    x: float  # bottom left, in page coordinates
+    y: float
+    width: float
+    style: ParagraphStyle
+    markup: str  # with placeholders for the personal values
+    fit: bool  # shrink to one line (else wrap upwards from y)
+
+
+def draw_text(canvas, markup: str, style: ParagraphStyle, x: float, y: float, width: float,
+              fit: bool = False) -> None:
+    """Draw paragraph markup with its bottom at (x, y), `width` wide; with `fit`, on one
+    line, in a smaller size if it would not fit.
+
+    Text holding placeholders is not drawn when the canvas collects slots (a base being
+    laid out for `leaflet.stamp`): its place is recorded, to be filled in per patient.
+    """
+    slots = getattr(canvas, "leaflet_slots", None)
+    if slots is not None and has_placeholder(markup):
+        left, bottom = canvas.absolutePosition(x, y)
+        slots.append(Slot(canvas.getPageNumber() - 1, left, bottom, width, style, markup, fit))
+        return
+    paragraph = Para(markup, style)
+    if fit:
+        paragraph.wrap(1e6, 1e6)
+        natural = max(paragraph.getActualLineWidths0(), default=0)
+        if natural > width:  # same leading, so the line keeps its place in the box
+            paragraph = Para(markup, ParagraphStyle(
+                style.name + "-fitted", parent=style, fontSize=style.fontSize * width / natural))
+    paragraph.wrap(width, 1e6)
+    paragraph.drawOn(canvas, x, y)
+
+
+class FittedLine(Flowable):
+    """One line of text that shrinks rather than wraps: the box it sits in keeps its height
+    whatever the personal values it holds, so a base can be laid out once for everyone."""
+
+    def __init__(self, markup: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.markup = markup
+        self.style = style
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.style.leading
+
+    def draw(self) -> None:
+        draw_text(self.canv, self.markup, self.style, 0, 0, self.width, fit=True)
+
+
 class WriteIn(Flowable):
     """Ruled lines to write on; a known value is printed on the first line."""
 
-    def __init__(self, lines: int, spacing: float, colour: Color,
-                 value: Paragraph | None = None, name: str | None = None) -> None:
+    def __init__(self, lines: int, spacing: float, colour: Color, value: str | None = None,
+                 value_style: ParagraphStyle | None = None, name: str | None = None) -> None:
         super().__init__()
         self.lines = lines
         self.spacing = spacing
         self.colour = colour
-        self.value = value
+        self.value = value  # paragraph markup
+        self.value_style = value_style
         self.name = name  # of its form field, in a fillable form
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
-        if self.value is not None:
-            _, self._value_height = self.value.wrap(available_width, available_height)
         return self.width, self.lines * self.spacing
 
     def draw(self) -> None:
@@ -68,9 +145,9 @@ class WriteIn(Flowable):
         for index in range(self.lines):
             y = index * self.spacing
             canvas.line(0, y, self.width, y)
-        if self.value is not None:
+        if self.value:
             top_line = (self.lines - 1) * self.spacing
-            self.value.drawOn(canvas, 0, top_line + 2)
+            draw_text(canvas, self.value, self.value_style, 0, top_line + 2, self.width)
         elif self.name and (form := getattr(canvas, "leaflet_form", None)):
             form.write_in(self.name, self.lines, self.spacing, self.width)
 

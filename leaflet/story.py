@@ -21,6 +21,7 @@ from leaflet.flowables import (
     Box,
     Columns,
     FieldRow,
+    FittedLine,
     KeepGroup,
     Para,
     QrCode,
@@ -223,8 +224,8 @@ class StoryBuilder:
         rows = []
         for item in items:
             label = Para(item.label, self.styles["table_head"])
-            value = Para(item.value, self.styles["table"]) if item.value else None
-            lines = WriteIn(item.lines, spacing, muted, value, naming(item.id))
+            lines = WriteIn(item.lines, spacing, muted, item.value, self.styles["table"],
+                            naming(item.id))
             beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
             rows.append(FieldRow(label, lines, label_width if beside else None, spacing))
         return rows
@@ -283,17 +284,21 @@ class StoryBuilder:
         return [self._unsplittable([Spacer(0, 3 * mm), box], where), Spacer(0, 4 * mm)]
 
     def _prepared_for(self, personal: Personalisation, language: str) -> Flowable:
+        """One line each for the patient and the appointment, shrunk rather than wrapped:
+        the box is the same height for everyone (see `leaflet.stamp`)."""
+        values = personal.template_values(language)
+        patient, appointment = values["patient"], values["appointment"]
         lines = []
-        if personal.patient_name:
-            lines.append(f"Prepared for <b>{plain(personal.patient_name)}</b>")
-        if personal.appointment:
-            values = personal.template_values(language)["appointment"]
-            when = f"{values['date']} at {values['time']}"
-            with_whom = f" with {plain(personal.practitioner)}" if personal.practitioner else ""
+        if patient["name"]:
+            lines.append(f"Prepared for <b>{plain(patient['name'])}</b>")
+        with_whom = (f" with {plain(appointment['practitioner'])}"
+                     if appointment["practitioner"] else "")
+        if appointment["date"]:
+            when = f"{appointment['date']} at {appointment['time']}"
             lines.append(f"Your appointment: <b>{plain(when)}</b>{with_whom}")
-        elif personal.practitioner:
-            lines.append(f"Your practitioner: {plain(personal.practitioner)}")
-        content = [Para(line, self.styles["small"]) for line in lines]
+        elif appointment["practitioner"]:
+            lines.append(f"Your practitioner: {plain(appointment['practitioner'])}")
+        content = [FittedLine(line, self.styles["small"]) for line in lines]
         return Box(content, self.brand.colour("tint"), bar=self.brand.colour("primary"))
 
     def _about(self, meta: schema.Meta) -> Flowable:

@@ -1,0 +1,126 @@
+"""Personalised copies of a document without laying it out again for each patient.
+
+Most of a leaflet is the same for every patient; only a few values differ (name, date of
+birth, appointment, practitioner), and they sit in places whose size does not depend on
+them: a form's write-in lines and the one-line "Prepared for" notes. So a batch lays a
+document out once, with placeholders where the values go (`lay_out_base`), recording
+those places as slots; each patient's copy is then the base with its slots filled in on
+top (`stamp`): a small overlay drawn by ReportLab, merged page by page with pikepdf.
+
+Wording that puts a personal value into running text (where its length could move
+everything after it) cannot be stamped: `lay_out_base` says so, and such documents are
+laid out in full for each patient.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pikepdf
+from reportlab.pdfgen.canvas import Canvas
+
+from leaflet.brand import Brand
+from leaflet.content import ContentDocument
+from leaflet.flowables import PLACEHOLDERS, Slot, draw_text, has_placeholder
+from leaflet.fonts import FontFamily
+from leaflet.layout import Layout
+from leaflet.personal import Personalisation
+from leaflet.render import RenderedPdf, fill_in, render_pdf
+from leaflet.templating import plain
+
+
+@dataclass(frozen=True)
+class Placeholders:
+    """Stands in for a `Personalisation` while a base is laid out: each value the patient
+    has becomes its placeholder; values they lack stay empty, as they would print."""
+
+    present: frozenset[tuple[str, str]]
+
+    @classmethod
+    def shape_of(cls, personal: Personalisation) -> Placeholders:
+        """The placeholders for the values `personal` has (its bases' cache key)."""
+        values = personal.template_values("en-GB")
+        return cls(frozenset(key for key in PLACEHOLDERS if values[key[0]][key[1]]))
+
+    def __bool__(self) -> bool:
+        return bool(self.present)
+
+    def template_values(self, language: str) -> dict[str, dict[str, str]]:
+        values: dict[str, dict[str, str]] = {"patient": {}, "appointment": {}}
+        for (group, name), placeholder in PLACEHOLDERS.items():
+            values[group][name] = placeholder if (group, name) in self.present else ""
+        return values
+
+    def check_printable(self, fonts: FontFamily) -> None:
+        """Placeholders are never printed; each patient's values are checked on their own."""
+
+
+@dataclass(frozen=True)
+class Base:
+    """A document laid out once, with the slots its personal values fill."""
+
+    data: bytes
+    page_count: int
+    slots: tuple[Slot, ...]
+    page_size: tuple[float, float]
+
+
+def lay_out_base(document: ContentDocument, brand: Brand, layout: Layout,
+                 shape: Placeholders) -> Base | None:
+    """Lay `document` out with placeholders; None when it cannot be stamped (a tri-fold or
+    booklet, or wording that puts a personal value into running text)."""
+    if layout.spec.format != "pages" or _in_running_text(document, brand, layout, shape):
+        return None
+    slots: list[Slot] = []
+    pdf = render_pdf(document, brand, layout, shape, slots=slots)
+    return Base(pdf.data, pdf.page_count, tuple(slots), (layout.page_width, layout.page_height))
+
+
+def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
+    """`base` with `personal`'s values filled into its slots."""
+    if not base.slots:
+        return RenderedPdf(base.data, base.page_count)
+    values = personal.template_values(language)
+    markup = {placeholder: plain(values[group][name])
+              for (group, name), placeholder in PLACEHOLDERS.items()}
+    overlay_data = io.BytesIO()
+    canvas = Canvas(overlay_data, pagesize=base.page_size, invariant=1, pageCompression=1)
+    pages = sorted({slot.page for slot in base.slots})
+    for page in pages:
+        for slot in base.slots:
+            if slot.page == page:
+                text = "".join(markup.get(char, char) for char in slot.markup)
+                draw_text(canvas, text, slot.style, slot.x, slot.y, slot.width, slot.fit)
+        canvas.showPage()
+    canvas.save()
+    overlay = pikepdf.open(overlay_data)
+    with pikepdf.open(io.BytesIO(base.data)) as pdf:
+        for overlay_page, number in zip(overlay.pages, pages, strict=True):
+            page = pdf.pages[number]
+            # By hand rather than Page.add_overlay, which rewrites the page's own content:
+            # the base's streams are copied as they are, so nothing is compressed again.
+            form = pdf.copy_foreign(overlay_page.as_form_xobject())
+            name = page.add_resource(form, pikepdf.Name.XObject, prefix="Personal")
+            page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+            page.contents_add(pdf.make_stream(b"\nQ q " + bytes(name) + b" Do Q"))
+        output = io.BytesIO()
+        pdf.save(output, deterministic_id=True, compress_streams=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return RenderedPdf(output.getvalue(), base.page_count)
+
+
+def _in_running_text(document: ContentDocument, brand: Brand, layout: Layout,
+                     shape: Placeholders) -> bool:
+    """Whether the wording puts a placeholder anywhere but a field's value."""
+    rendered, _ = fill_in(document, brand, layout, shape)
+
+    def outside_values(value: Any, key: str) -> bool:
+        if isinstance(value, dict):
+            return any(outside_values(item, name) for name, item in value.items())
+        if isinstance(value, list):
+            return any(outside_values(item, key) for item in value)
+        return isinstance(value, str) and key != "value" and has_placeholder(value)
+
+    return outside_values(rendered.model_dump(), "")

@@ -57,7 +57,8 @@ def main(ctx: click.Context) -> None:
     if workspace is not None:
         # Options given on the command line still win over the workspace's defaults.
         defaults = workspace.defaults()
-        ctx.default_map = {name: defaults for name in (*DOCUMENTS, "list", "verify", "check")}
+        ctx.default_map = {name: defaults
+                           for name in (*DOCUMENTS, "list", "verify", "check", "batch")}
 
 
 @main.command("init", context_settings=CONTEXT)
@@ -180,3 +181,95 @@ def verify_command(pdf: Path, brand_path: Path | None, content_dir: Path | None)
     click.echo(f"{display_path(pdf)}: {verdict.describe()}")
     if not verdict.matches:
         sys.exit(1)
+
+
+def _document_list(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in value.split(",") if name.strip())
+    unknown = [name for name in names if name not in DOCUMENTS]
+    if unknown or not names:
+        raise click.BadParameter(f"{', '.join(unknown) or 'none given'}; choose from "
+                                 f"{','.join(DOCUMENTS)} (comma-separated)", ctx, param)
+    return names
+
+
+@main.command("batch", context_settings=CONTEXT)
+@click.argument("appointments", type=click.Path(path_type=Path))
+@click.option("--out-dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for the PDFs and manifest.csv (made if missing).")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Worker processes [default: the number of CPUs].")
+@click.option("--documents", default=",".join(DOCUMENTS), show_default=True,
+              callback=_document_list, help="Which documents to build, comma-separated.")
+@click.option("--force", is_flag=True, help="Build every file again, even if already built.")
+@click.option("--layout", default="a4", show_default=True,
+              help="Layout for rows whose layout column is empty.")
+@click.option("--brand", "brand_path", type=click.Path(path_type=Path),
+              help="A clinic's brand file (default: the built-in example clinic).")
+@click.option("--content-dir", type=click.Path(path_type=Path),
+              help="A clinic's own content folder instead of the built-in one.")
+def batch_command(appointments: Path, out_dir: Path, jobs: int | None,
+                  documents: tuple[str, ...], force: bool, layout: str,
+                  brand_path: Path | None, content_dir: Path | None) -> None:
+    """Build every patient's documents for the appointments in a CSV export.
+
+    Files are named by appointment id and document (A1023-consent.pdf), listed in
+    OUT_DIR/manifest.csv. Rows that cannot be used are reported and the rest are built;
+    run it again after fixing them (or after an interruption) and it builds only what is
+    missing. Exit status 1 when any row failed."""
+    from leaflet.appointments import read_appointments
+    from leaflet.batch import BatchSettings, build_batch
+
+    usable, problems = read_appointments(appointments)
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    settings = BatchSettings(brand_path, content_dir, layout, documents)
+    with _BatchProgress() as progress:
+        try:
+            result = build_batch(usable, out_dir, settings=settings, jobs=jobs, force=force,
+                                 progress=progress, source=display_path(appointments))
+        except KeyboardInterrupt:
+            progress.finish()
+            click.echo(f"Interrupted. The files finished so far are in {display_path(out_dir)}"
+                       "; run the same command again to build the rest.", err=True)
+            sys.exit(130)
+    for problem in result.problems:
+        click.echo(f"Error: {problem}", err=True)
+    failed = result.failed_appointments + len({p.row for p in problems})
+    built = len(result.built)
+    summary = (f"Built {built} file{'s' if built != 1 else ''} in {display_path(out_dir)}"
+               f" ({len(result.skipped)} already built)"
+               f"; {failed} row{'s' if failed != 1 else ''} failed."
+               f" Manifest: {display_path(result.manifest)}")
+    click.echo(summary, err=True)
+    if failed:
+        sys.exit(1)
+
+
+class _BatchProgress:
+    """A progress bar on a terminal; otherwise a line at every tenth of the way."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.reported = 0
+        self.interactive = sys.stderr.isatty()
+
+    def __enter__(self) -> _BatchProgress:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.finish()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.interactive:
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label="Building", file=sys.stderr)
+                self.bar.__enter__()
+            self.bar.update(1)
+        elif done * 10 // total > self.reported or done == total:
+            self.reported = done * 10 // total
+            click.echo(f"Built {done} of {total} files", err=True)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None

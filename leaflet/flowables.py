@@ -67,17 +67,21 @@ def without_placeholders(text: str) -> str:
         has_placeholder(text)) else text
 
 
+#: Room below a slot's text inside its form, so descenders are never clipped.
+SLOT_DEPTH = 20
+
+
 @dataclass(frozen=True)
 class Slot:
-    """Where a piece of text holding personal values goes on a laid-out page."""
+    """A piece of text holding personal values, left as an empty form on a laid-out page
+    and drawn into that form for each patient (`leaflet.stamp`)."""
 
     page: int  # 0-based
-    x: float  # bottom left, in page coordinates
-    y: float
+    form: str  # the form XObject's name, as ReportLab names it in the PDF
     width: float
     style: ParagraphStyle
     markup: str  # with placeholders for the personal values
-    fit: bool  # shrink to one line (else wrap upwards from y)
+    fit: bool  # shrink to one line (else wrap upwards)
 
 
 def draw_text(canvas, markup: str, style: ParagraphStyle, x: float, y: float, width: float,
@@ -85,13 +89,21 @@ def draw_text(canvas, markup: str, style: ParagraphStyle, x: float, y: float, wi
     """Draw paragraph markup with its bottom at (x, y), `width` wide; with `fit`, on one
     line, in a smaller size if it would not fit.
 
-    Text holding placeholders is not drawn when the canvas collects slots (a base being
-    laid out for `leaflet.stamp`): its place is recorded, to be filled in per patient.
+    When the canvas collects slots (a base laid out for `leaflet.stamp`), text holding
+    placeholders is not drawn: an empty form takes its place in the page's content, so
+    the text filled in later reads in the right order (copying, screen readers).
     """
     slots = getattr(canvas, "leaflet_slots", None)
     if slots is not None and has_placeholder(markup):
-        left, bottom = canvas.absolutePosition(x, y)
-        slots.append(Slot(canvas.getPageNumber() - 1, left, bottom, width, style, markup, fit))
+        name = f"LeafletSlot{len(slots)}"
+        canvas.beginForm(name)
+        canvas.endForm()
+        canvas.saveState()
+        canvas.translate(x, y - SLOT_DEPTH)
+        canvas.doForm(name)
+        canvas.restoreState()
+        slots.append(Slot(canvas.getPageNumber() - 1, "/" + canvas._doc.getXObjectName(name),
+                          width, style, markup, fit))
         return
     paragraph = Para(markup, style)
     if fit:
@@ -102,8 +114,6 @@ def draw_text(canvas, markup: str, style: ParagraphStyle, x: float, y: float, wi
                 style.name + "-fitted", parent=style, fontSize=style.fontSize * width / natural))
     paragraph.wrap(width, 1e6)
     paragraph.drawOn(canvas, x, y)
-
-
 class FittedLine(Flowable):
     """One line of text that shrinks rather than wraps: the box it sits in keeps its height
     whatever the personal values it holds, so a base can be laid out once for everyone."""

@@ -75,7 +75,7 @@ def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
     if fillable:
         check_fillable(document.meta.kind, document.name, layout.spec.format)
     _check_layout_holds(layout, document)
-    overdue = _check_review_date(document, allow_expired, today or dt.date.today())
+    overdue = check_review_date(document, allow_expired, today or dt.date.today())
     personal.check_printable(brand.fonts)
     if layout.spec.format == "trifold":
         from leaflet.trifold import render_trifold
@@ -106,7 +106,7 @@ def _render_booklet(document: ContentDocument, brand: Brand, layout: Layout,
     return RenderedPdf(data, pages.page_count // 2)
 
 
-def _check_review_date(document: ContentDocument, allow_expired: bool,
+def check_review_date(document: ContentDocument, allow_expired: bool,
                        today: dt.date) -> bool:
     """Whether the wording is past its review date; an error unless that is allowed."""
     review = document.meta.review

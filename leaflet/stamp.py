@@ -5,7 +5,8 @@ birth, appointment, practitioner), and they sit in places whose size does not de
 them: a form's write-in lines and the one-line "Prepared for" notes. So a batch lays a
 document out once, with placeholders where the values go (`lay_out_base`), recording
 those places as slots; each patient's copy is then the base with its slots filled in on
-top (`stamp`): a small overlay drawn by ReportLab, merged page by page with pikepdf.
+top (`stamp`): each slot is an empty form in the base's page content, and each patient's
+copy swaps in a form holding their text, drawn by ReportLab and copied over by pikepdf.
 
 Wording that puts a personal value into running text (where its length could move
 everything after it) cannot be stamped: `lay_out_base` says so, and such documents are
@@ -23,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.brand import Brand
 from leaflet.content import ContentDocument
-from leaflet.flowables import PLACEHOLDERS, Slot, draw_text, has_placeholder
+from leaflet.flowables import PLACEHOLDERS, SLOT_DEPTH, Slot, draw_text, has_placeholder
 from leaflet.fonts import FontFamily
 from leaflet.layout import Layout
 from leaflet.personal import Personalisation
@@ -86,26 +87,21 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
     markup = {placeholder: plain(values[group][name])
               for (group, name), placeholder in PLACEHOLDERS.items()}
     overlay_data = io.BytesIO()
-    canvas = Canvas(overlay_data, pagesize=base.page_size, invariant=1, pageCompression=1)
-    pages = sorted({slot.page for slot in base.slots})
-    for page in pages:
-        for slot in base.slots:
-            if slot.page == page:
-                text = "".join(markup.get(char, char) for char in slot.markup)
-                draw_text(canvas, text, slot.style, slot.x, slot.y, slot.width, slot.fit)
+    canvas = Canvas(overlay_data, pagesize=base.page_size, invariant=1, pageCompression=1,
+                    initialFontName=base.slots[0].style.fontName)
+    for slot in base.slots:  # one overlay page per slot, drawn as the slot's form
+        text = "".join(markup.get(char, char) for char in slot.markup)
+        draw_text(canvas, text, slot.style, 0, SLOT_DEPTH, slot.width, slot.fit)
         canvas.showPage()
     canvas.save()
     overlay = pikepdf.open(overlay_data)
+    _retag_subsets(overlay)
     with pikepdf.open(io.BytesIO(base.data)) as pdf:
-        for overlay_page, number in zip(overlay.pages, pages, strict=True):
-            page = pdf.pages[number]
-            # By hand rather than Page.add_overlay, which rewrites the page's own content:
-            # the base's streams are copied as they are, so nothing is compressed again.
+        for slot, overlay_page in zip(base.slots, overlay.pages, strict=True):
             form = pdf.copy_foreign(overlay_page.as_form_xobject())
-            name = page.add_resource(form, pikepdf.Name.XObject, prefix="Personal")
-            page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-            page.contents_add(pdf.make_stream(b"\nQ q " + bytes(name) + b" Do Q"))
+            pdf.pages[slot.page].Resources.XObject[slot.form] = form
         output = io.BytesIO()
+        # The base's own streams are copied as they are, not compressed again.
         pdf.save(output, deterministic_id=True, compress_streams=False,
                  stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return RenderedPdf(output.getvalue(), base.page_count)
@@ -124,3 +120,18 @@ def _in_running_text(document: ContentDocument, brand: Brand, layout: Layout,
         return isinstance(value, str) and key != "value" and has_placeholder(value)
 
     return outside_values(rendered.model_dump(), "")
+
+
+def _retag_subsets(overlay: pikepdf.Pdf) -> None:
+    """Give the overlay's font subsets tags of their own.
+
+    ReportLab tags the first subset of every font AAAAAA, in the base and the overlay
+    alike; two different subsets under one name is what print-shop preflight flags."""
+    fonts = {font.objgen: font for page in overlay.pages
+             for font in page.Resources.get("/Font", {}).values()}
+    for index, (_, font) in enumerate(sorted(fonts.items())):
+        tag = "LFP" + "".join(chr(ord("A") + int(d)) for d in f"{index:03d}")
+        name = pikepdf.Name("/" + tag + "+" + str(font.BaseFont).split("+", 1)[-1])
+        font.BaseFont = name
+        if "/FontDescriptor" in font:
+            font.FontDescriptor.FontName = name

@@ -1,0 +1,297 @@
+"""Appointment batches: CSV dialects, bad rows, safe file names, manifest, resume, jobs."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import PATIENT, invoke, normalise, read_pdf
+
+import leaflet
+from leaflet.appointments import Appointment, parse_appointments, read_appointments
+from leaflet.batch import BatchSettings, build_batch, read_manifest
+from leaflet.stamp import Placeholders, lay_out_base, stamp
+
+HEADER = ("appointment_id,patient_name,date_of_birth,email,treatment,appointment,"
+          "practitioner")
+ROWS = [
+    "A1001,Zoë Ng,1985-04-23,zoe@example.com,microneedling,2026-12-01T10:30,Dr Sam Lee",
+    'A1002,"Ann <b>O\'Brien</b> & Co",1979-11-02,,microneedling,2026-12-01T11:30,',
+    "A1003,Łukasz Wróbel,,lw@example.org,microneedling,2026-12-02 09:05,Dr Priya Patel",
+]
+NAMES = {"A1001": "Zoë Ng", "A1002": PATIENT, "A1003": "Łukasz Wróbel"}
+
+
+def write_csv(folder: Path, rows: list[str], header: str = HEADER, name: str = "day.csv",
+              ) -> Path:
+    path = folder / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, object]:
+    """The three example appointments built with one job, once for the module."""
+    folder = tmp_path_factory.mktemp("batch")
+    appointments, problems = read_appointments(write_csv(folder, ROWS))
+    assert problems == []
+    return folder / "out", build_batch(appointments, folder / "out", jobs=1)
+
+
+# --- reading the CSV --------------------------------------------------------------------
+
+def test_dialects_read_the_same(tmp_path):
+    plain, _ = parse_appointments("\n".join([HEADER, *ROWS]))
+    header = HEADER.upper().replace(",", ";") + ";Notes;LAYOUT"
+    rows = [row.replace(",", ";") + ";call first;" for row in ROWS]
+    rows[1] = rows[1].replace('"Ann <b>O\'Brien</b> & Co"', "Ann <b>O'Brien</b> & Co")
+    exported = tmp_path / "export.csv"
+    exported.write_bytes("\ufeff".encode() + "\r\n".join([header, *rows, ""]).encode())
+    semicolons, problems = read_appointments(exported)
+    assert problems == []
+    assert [(a.appointment_id, a.personal, a.email, a.row) for a in semicolons] == [
+        (a.appointment_id, a.personal, a.email, a.row) for a in plain]
+    assert semicolons[1].personal.patient_name == PATIENT
+    assert str(semicolons[2].personal.appointment) == "2026-12-02 09:05:00"
+
+
+def test_missing_required_column_is_one_error(tmp_path):
+    path = write_csv(tmp_path, [], header="appointment_id,patient_name,treatment,appointment")
+    with pytest.raises(leaflet.LeafletError) as caught:
+        read_appointments(path)
+    assert caught.value.message == (
+        f"{path}: missing required columns date_of_birth, email, practitioner (the header "
+        "row has: appointment_id, patient_name, treatment, appointment)")
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + "\nA1,Zo\xeb,,,microneedling,2026-12-01T10:00,\n").encode("latin-1"))
+    with pytest.raises(leaflet.LeafletError) as caught:
+        read_appointments(path)
+    assert caught.value.message == (f"{path}, line 2: not UTF-8 text (byte {len(HEADER) + 7});"
+                                    " export the appointments as CSV in UTF-8")
+
+
+def test_bad_rows_are_reported_and_the_rest_built(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rows = [
+        ROWS[0],
+        "A2,,1985-04-23,,microneedling,2026-12-01T10:30,",
+        "A3,Bob,1985-02-30,bob@,microneedling,2026-12-01,",
+        "A4,Bob,,,peel,2026-12-01T10:30,",
+        ROWS[0].replace("Zoë Ng", "Someone Else"),
+        "A5,Bob,,,microneedling,2026-12-01T10:30,Dr 中",
+    ]
+    write_csv(tmp_path, rows)
+    result = invoke(["batch", "day.csv", "--out-dir", "out", "--jobs", "1"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        "Error: day.csv, row 3, column patient_name: empty; every appointment needs one",
+        "Error: day.csv, row 4, column date_of_birth: '1985-02-30' is not valid; expected "
+        "YYYY-MM-DD, e.g. 1985-04-23",
+        "Error: day.csv, row 4, column appointment: '2026-12-01' has no time; expected "
+        "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30",
+        "Error: day.csv, row 4, column email: 'bob@' is not an email address",
+        "Error: day.csv, row 6, column appointment_id: duplicate id 'A1001' (first on row 2)",
+        "Error: day.csv, row 5, column treatment: unknown treatment 'peel'; known "
+        "treatments: microneedling",
+        "Error: day.csv, row 7, column practitioner: the brand fonts cannot print '中' "
+        "(U+4E2D CJK UNIFIED IDEOGRAPH-4E2D)",
+    ]
+    assert result.stderr.splitlines()[-1] == (
+        "Built 3 files in out (0 already built); 5 rows failed. Manifest: out/manifest.csv")
+    assert sorted(files_in(tmp_path / "out")) == [
+        "A1001-aftercare.pdf", "A1001-consent.pdf", "A1001-info.pdf", "manifest.csv"]
+    assert "Zoë Ng" in read_pdf((tmp_path / "out/A1001-consent.pdf").read_bytes()).text
+
+
+@pytest.mark.parametrize("ident", [
+    "../escape", "..", "a/b", "/etc/passwd", "a\\b", ".hidden", "CON", "nul.txt", "x" * 65,
+    "trailing.", "A 1", "C:evil",
+])
+def test_unsafe_ids_are_refused(tmp_path, ident):
+    text = "\n".join([HEADER, f'"{ident}",Zoë Ng,,,microneedling,2026-12-01T10:30,'])
+    appointments, problems = parse_appointments(text, "day.csv")
+    assert appointments == []
+    [problem] = problems
+    assert (problem.row, problem.column) == (2, "appointment_id")
+    assert str(problem).startswith("day.csv, row 2, column appointment_id: ")
+    # A library caller's appointment is checked too, and nothing is written anywhere.
+    personal = leaflet.Personalisation.from_text("Zoë Ng")
+    result = build_batch([Appointment(ident, personal, "microneedling")], tmp_path / "out",
+                         jobs=1)
+    assert [p.column for p in result.problems] == ["appointment_id"]
+    assert sorted(p.name for p in tmp_path.rglob("*.pdf")) == []
+
+
+# --- what gets built --------------------------------------------------------------------
+
+def test_files_are_named_by_id_never_by_patient(built):
+    out, result = built
+    assert sorted(files_in(out)) == sorted(
+        [f"{ident}-{doc}.pdf" for ident in NAMES for doc in leaflet.DOCUMENTS]
+        + ["manifest.csv"])
+    assert len(result.built) == 9 and result.skipped == [] and result.problems == []
+
+
+def test_manifest_lists_every_file_with_its_hash(built):
+    out, _ = built
+    with (out / "manifest.csv").open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [(row["appointment_id"], row["document"]) for row in rows] == [
+        (ident, doc) for ident in NAMES for doc in leaflet.DOCUMENTS]
+    references = {"info": "MN-INF-01", "consent": "MN-CON-01", "aftercare": "MN-AFT-01"}
+    for row in rows:
+        data = (out / row["path"]).read_bytes()
+        assert row["sha256"] == hashlib.sha256(data).hexdigest()
+        assert int(row["bytes"]) == len(data)
+        assert int(row["pages"]) == len(pypdf.PdfReader(out / row["path"]).pages)
+        assert (row["reference"], row["version"]) == (references[row["document"]], "1.0")
+
+
+def test_each_file_is_personalised_for_its_patient(built):
+    out, _ = built
+    for ident, name in NAMES.items():
+        info = read_pdf((out / f"{ident}-info.pdf").read_bytes())
+        consent = read_pdf((out / f"{ident}-consent.pdf").read_bytes())
+        assert f"Prepared for {name}" in info.pages[0]
+        assert f"Full name {name}" in consent.pages[0]
+        assert consent.text.count(name) == 3  # details, signature, withdrawal
+        for other in set(NAMES.values()) - {name}:
+            assert other not in info.text + consent.text
+    assert "Your appointment: Tuesday 1 December 2026 at 10:30 with Dr Sam Lee" in (
+        read_pdf((out / "A1001-aftercare.pdf").read_bytes()).pages[0])
+    consent = read_pdf((out / "A1003-consent.pdf").read_bytes())
+    assert "Date of birth Phone number" in consent.pages[0]  # no date of birth: left blank
+
+
+@pytest.mark.parametrize("document", leaflet.DOCUMENTS)
+def test_stamped_copy_reads_like_a_full_build(document):
+    """A base stamped with a patient's values says what laying it out for them says."""
+    personal = leaflet.Personalisation.from_text(PATIENT, "1985-04-23", "2026-12-01T10:30",
+                                                 "Dr Priya Patel")
+    treatment, brand = leaflet.load_treatment("microneedling"), leaflet.load_brand()
+    content, layout = treatment.document(document), leaflet.load_layout("a4")
+    base = lay_out_base(content, brand, layout, Placeholders.shape_of(personal))
+    stamped = read_pdf(stamp(base, personal, "en-GB").data)
+    full = read_pdf(leaflet.render_pdf(content, brand, layout, personal).data)
+    assert len(stamped.pages) == len(full.pages)
+    for stamped_page, full_page in zip(stamped.pages, full.pages, strict=True):
+        assert sorted(stamped_page.split()) == sorted(full_page.split())
+
+
+def test_wording_with_a_name_in_running_text_is_laid_out_per_patient(content_copy, tmp_path):
+    from conftest import replace_in
+
+    replace_in(content_copy / "microneedling/info.yaml", "This leaflet tells you",
+               "{{ patient.name }}, this leaflet tells you")
+    treatment = leaflet.load_treatment("microneedling", content_copy)
+    shape = Placeholders.shape_of(leaflet.Personalisation.from_text("Zoë Ng"))
+    brand, layout = leaflet.load_brand(), leaflet.load_layout("a4")
+    assert lay_out_base(treatment.document("info"), brand, layout, shape) is None
+    assert lay_out_base(treatment.document("consent"), brand, layout, shape) is not None
+    appointments, _ = parse_appointments("\n".join([HEADER, ROWS[0]]))
+    settings = BatchSettings(content_dir=content_copy, documents=("info",))
+    build_batch(appointments, tmp_path / "out", settings=settings, jobs=1)
+    info = read_pdf((tmp_path / "out/A1001-info.pdf").read_bytes())
+    assert "Zoë Ng, this leaflet tells you" in normalise(info.pages[0])
+
+
+def test_layout_column_and_documents_option(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_csv(tmp_path, [ROWS[0] + ",dl-trifold", ROWS[2] + ",letter"],
+              header=HEADER + ",layout")
+    result = invoke(["batch", "day.csv", "--out-dir", "out", "--jobs", "1",
+                     "--documents", "info,aftercare"])
+    assert result.exit_code == 0, result.stderr
+    info = pypdf.PdfReader(tmp_path / "out/A1001-info.pdf")
+    assert len(info.pages) == 2 and float(info.pages[0].mediabox.width) > 800  # a tri-fold
+    assert "Prepared for Zoë Ng" in normalise(info.pages[0].extract_text())
+    letter = pypdf.PdfReader(tmp_path / "out/A1003-aftercare.pdf").pages[0].mediabox
+    assert (float(letter.width), float(letter.height)) == (612, 792)
+    assert sorted(files_in(tmp_path / "out")) == [
+        "A1001-aftercare.pdf", "A1001-info.pdf", "A1003-aftercare.pdf", "A1003-info.pdf",
+        "manifest.csv"]
+
+
+def test_unknown_document_option(tmp_path):
+    result = invoke(["batch", str(write_csv(tmp_path, ROWS)), "--out-dir", str(tmp_path),
+                     "--documents", "info,leaflet"])
+    assert result.exit_code == 2
+    assert ("Invalid value for '--documents': leaflet; choose from info,consent,aftercare "
+            "(comma-separated)") in result.stderr
+
+
+# --- resuming ---------------------------------------------------------------------------
+
+class Interrupt(Exception):
+    pass
+
+
+def test_resume_after_an_interruption_builds_only_what_is_missing(tmp_path):
+    appointments, _ = read_appointments(write_csv(tmp_path, ROWS))
+    out = tmp_path / "out"
+
+    def stop_after_four(done: int, total: int) -> None:
+        if done == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_batch(appointments, out, jobs=1, progress=stop_after_four)
+    assert len(read_manifest(out)) == 4
+    assert len(list(out.glob("*.pdf"))) == 4
+    (out / ".A1003-info.pdf.x1y2.part").write_bytes(b"%PDF-1.4 half")  # a killed write
+    (out / "A1001-info.pdf").unlink()  # a file gone since
+
+    result = build_batch(appointments, out, jobs=1)
+    assert sorted((e.appointment_id, e.document) for e in result.built) == sorted(
+        [("A1001", "info"), ("A1002", "aftercare"), ("A1003", "info"), ("A1003", "consent"),
+         ("A1003", "aftercare"), ("A1002", "consent")][:6])
+    assert len(result.skipped) == 3
+    assert not list(out.glob(".*.part"))
+    assert len(read_manifest(out)) == 9
+
+    again = build_batch(appointments, out, jobs=1)
+    assert (len(again.built), len(again.skipped)) == (0, 9)
+    forced = build_batch(appointments, out, jobs=1, force=True)
+    assert (len(forced.built), len(forced.skipped)) == (9, 0)
+
+
+def test_changed_row_is_built_again(tmp_path):
+    out = tmp_path / "out"
+    build_batch(read_appointments(write_csv(tmp_path, ROWS))[0], out, jobs=1)
+    edited = [ROWS[0], ROWS[1].replace("1979-11-02", "1979-11-03"), ROWS[2]]
+    result = build_batch(read_appointments(write_csv(tmp_path, edited))[0], out, jobs=1)
+    assert sorted((e.appointment_id, e.document) for e in result.built) == [
+        ("A1002", "aftercare"), ("A1002", "consent"), ("A1002", "info")]
+    assert "3 November 1979" in read_pdf((out / "A1002-consent.pdf").read_bytes()).text
+
+
+def test_a_killed_manifest_line_is_ignored(built, tmp_path):
+    out, _ = built
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name, data in files_in(out).items():
+        (copy / name).write_bytes(data)
+    with (copy / "manifest.csv").open("a", encoding="utf-8") as stream:
+        stream.write("A1004,info,A1004-info.pdf,5,12")
+    assert len(read_manifest(copy)) == 9
+
+
+# --- processes --------------------------------------------------------------------------
+
+def test_one_job_and_two_jobs_give_identical_results(built, tmp_path):
+    out, _ = built
+    appointments, _ = read_appointments(write_csv(tmp_path, ROWS))
+    result = build_batch(appointments, tmp_path / "two", jobs=2)
+    assert len(result.built) == 9
+    assert files_in(tmp_path / "two") == files_in(out)

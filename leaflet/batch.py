@@ -22,6 +22,7 @@ import io
 import json
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -338,7 +339,7 @@ def _run(todo: list[_Job], out_dir: Path, settings: BatchSettings, jobs: int | N
     try:
         # Appointments go to workers in chunks: fewer round trips, and each worker
         # builds all of one appointment's documents.
-        size = max(1, min(32, len(todo) // (jobs * 8)))
+        size = max(1, min(8, len(todo) // (jobs * 8)))
         chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
         futures = [pool.submit(_build_chunk, chunk) for chunk in chunks]
         for future in concurrent.futures.as_completed(futures):
@@ -352,6 +353,9 @@ _WORKER: _Worker | None = None
 
 def _start_worker(settings: BatchSettings, out_dir: Path, source: str) -> None:
     global _WORKER
+    # Ctrl-C reaches every process in the terminal's group; the main process handles it
+    # (cancels what has not started), and workers finish the file they are writing.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = _Worker(settings, out_dir, source)
 
 

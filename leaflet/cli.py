@@ -58,7 +58,7 @@ def main(ctx: click.Context) -> None:
         # Options given on the command line still win over the workspace's defaults.
         defaults = workspace.defaults()
         ctx.default_map = {name: defaults
-                           for name in (*DOCUMENTS, "list", "verify", "check", "batch")}
+                           for name in (*DOCUMENTS, "list", "verify", "check", "batch", "email")}
 
 
 @main.command("init", context_settings=CONTEXT)
@@ -242,6 +242,104 @@ def batch_command(appointments: Path, out_dir: Path, jobs: int | None,
                f" Manifest: {display_path(result.manifest)}")
     click.echo(summary, err=True)
     if failed:
+        sys.exit(1)
+
+
+def _smtp_address(ctx: click.Context, param: click.Parameter,
+                  value: str | None) -> tuple[str, int] | None:
+    if value is None:
+        return None
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"{value!r}; expected HOST:PORT, e.g. smtp.example.com:587",
+                                 ctx, param)
+    return host.strip("[]"), int(port)
+
+
+@main.command("email", context_settings=CONTEXT)
+@click.argument("appointments", type=click.Path(path_type=Path))
+@click.option("--out-dir", type=click.Path(path_type=Path), required=True,
+              help="The batch folder: PDFs (built here if missing), the send ledger.")
+@click.option("--smtp", "smtp_server", callback=_smtp_address, metavar="HOST:PORT",
+              help="Send through this SMTP server (TLS: implicit on port 465, else "
+                   "STARTTLS) instead of writing .eml files.")
+@click.option("--smtp-security", type=click.Choice(["auto", "starttls", "tls", "none"]),
+              default="auto", show_default=True,
+              help="TLS for --smtp; none is allowed only to this computer.")
+@click.option("--smtp-user", help="SMTP user [default: $LEAFLET_SMTP_USER]; the password is "
+                                  "read only from $LEAFLET_SMTP_PASSWORD.")
+@click.option("--outbox", type=click.Path(path_type=Path),
+              help="Folder for the .eml files [default: OUT_DIR/outbox].")
+@click.option("--dry-run", is_flag=True,
+              help="List what would be sent to whom; send nothing.")
+@click.option("--attempts", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Tries per message after a temporary failure, waiting 2, 4... seconds.")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Worker processes for building missing PDFs [default: CPUs].")
+@click.option("--layout", default="a4", show_default=True,
+              help="Layout for rows whose layout column is empty.")
+@click.option("--brand", "brand_path", type=click.Path(path_type=Path),
+              help="A clinic's brand file (default: the built-in example clinic).")
+@click.option("--content-dir", type=click.Path(path_type=Path),
+              help="A clinic's own content folder instead of the built-in one.")
+def email_command(appointments: Path, out_dir: Path, smtp_server: tuple[str, int] | None,
+                  smtp_security: str, smtp_user: str | None, outbox: Path | None,
+                  dry_run: bool, attempts: int, jobs: int | None, layout: str,
+                  brand_path: Path | None, content_dir: Path | None) -> None:
+    """Email each patient with an email address their documents, once.
+
+    Builds any PDFs not yet built (as leaflet batch does), then sends one message per
+    appointment: by default as .eml files in OUT_DIR/outbox, or with --smtp through a
+    mail server. Documents with personal details are locked with a password (the
+    brand's email.password setting). OUT_DIR/email-ledger.sqlite3 records what was
+    sent, so running again sends only what is still unsent. Exit status 1 when any row
+    or message failed."""
+    from leaflet.appointments import read_appointments
+    from leaflet.batch import BatchSettings, build_batch
+    from leaflet.delivery import deliver, find_packs
+    from leaflet.ledger import LEDGER_NAME
+    from leaflet.messages import Pack
+    from leaflet.transports import OutboxTransport, SmtpTransport
+
+    usable, problems = read_appointments(appointments)
+    source = display_path(appointments)
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    with_email = [item for item in usable if item.email]
+    settings = BatchSettings(brand_path, content_dir, layout)
+    with _BatchProgress() as progress:
+        built = build_batch(with_email, out_dir, settings=settings, jobs=jobs,
+                            progress=progress, source=source)
+    for problem in built.problems:
+        click.echo(f"Error: {problem}", err=True)
+    failed = {problem.appointment_id for problem in built.problems}
+    packs, _ = find_packs([item for item in with_email if item.appointment_id not in failed],
+                          out_dir)
+    packs += [Pack(item, ()) for item in usable if not item.email]
+    if dry_run:
+        transport = None
+    elif smtp_server is not None:
+        transport = SmtpTransport(*smtp_server, security=smtp_security, username=smtp_user)
+    else:
+        transport = OutboxTransport(outbox or out_dir / "outbox")
+    report = deliver(packs, leaflet.load_brand(brand_path), transport=transport,
+                     ledger_path=out_dir / LEDGER_NAME, content_dir=content_dir,
+                     dry_run=dry_run, attempts=attempts)
+    for planned in report.planned:
+        files = ", ".join(f"{name}{' (locked)' if locked else ''}"
+                          for name, locked in planned.attachments)
+        click.echo(f"{planned.appointment_id}: to {planned.recipient}: {files}")
+    for outcome in report.sent:
+        click.echo(f"{outcome.appointment_id}: sent to {outcome.recipient}", err=True)
+    for outcome in [*report.temporary, *report.permanent]:
+        click.echo(f"Error: appointment {outcome.appointment_id} ({outcome.recipient}): "
+                   f"{outcome.reason}", err=True)
+    for problem in report.problems:
+        click.echo(f"Error: {problem}", err=True)
+    where = "" if dry_run or smtp_server else (
+        f" (in {display_path(outbox or out_dir / 'outbox')})")
+    click.echo(f"Email: {report.summary()}{where}.", err=True)
+    if problems or built.problems or not report.ok:
         sys.exit(1)
 
 

@@ -277,8 +277,27 @@ class Fonts(Strict):
     bold: str | None = Field(default=None, description="Bold face (.ttf).")
 
 
+EmailAddress = Annotated[str, _pattern(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+",
+                                       "an email address, e.g. clinic@example.com")]
+
+
+class EmailSettings(Strict):
+    """How patients' documents are emailed: the sender and how attachments are locked."""
+
+    password: Literal["date-of-birth", "random"] = Field(
+        default="date-of-birth",
+        description="How documents with personal details are locked (AES-256). "
+                    "date-of-birth: the patient's date of birth as 8 digits, DDMMYYYY; "
+                    "random: a new password per patient, listed in passwords.csv for the "
+                    "clinic to give by text message or phone, never by email.")
+    from_address: EmailAddress | None = Field(
+        default=None, description="The sender's address; default: the clinic's email.")
+    reply_to: EmailAddress | None = Field(
+        default=None, description="Where patients' replies go; default: the sender.")
+
+
 class Brand(Strict):
-    """A clinic's brand file: details, logo, colours and fonts."""
+    """A clinic's brand file: details, logo, colours, fonts and email settings."""
 
     clinic: Clinic = Field(description="The clinic's details.")
     logo: str | None = Field(default=None, description="Logo image (PNG or JPEG), relative "
@@ -286,6 +305,8 @@ class Brand(Strict):
     logo_alt: str | None = Field(default=None, description="Description of the logo.")
     colours: Colours = Field(description="Brand colours.")
     fonts: Fonts = Field(default_factory=Fonts, description="Brand fonts.")
+    email: EmailSettings = Field(default_factory=EmailSettings,
+                                 description="Settings for emailing patients their documents.")
 
 
 # --- layout ---------------------------------------------------------------------------

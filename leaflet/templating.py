@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import SandboxedEnvironment
@@ -137,6 +138,23 @@ def make_environment() -> SandboxedEnvironment:
         autoescape=True,
         undefined=_NamedUndefined,
         extensions=[_AuthorMarkupExtension],
+        keep_trailing_newline=False,
+    )
+    environment.filters["plural"] = plural
+    return environment
+
+
+def make_email_environment(folder: Path) -> SandboxedEnvironment:
+    """The Jinja2 environment email templates in `folder` run in: sandboxed and strict like
+    content, but without `**bold**` (emails are not paragraph markup). `.html` templates
+    are autoescaped; `.txt` ones are not, as plain text is never read as markup and
+    escaping would only show patients `&amp;`."""
+    environment = SandboxedEnvironment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=_NamedUndefined,
+        trim_blocks=True,  # `{% if %}` lines leave no blank lines in the plain text
+        lstrip_blocks=True,
         keep_trailing_newline=False,
     )
     environment.filters["plural"] = plural

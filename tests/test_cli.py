@@ -79,7 +79,8 @@ def test_python_m_leaflet_version():
 
 def test_every_command_is_registered():
     assert sorted(main.commands) == [
-        "aftercare", "batch", "check", "consent", "info", "init", "list", "verify"]
+        "aftercare", "batch", "check", "consent", "email", "info", "init", "list",
+        "verify"]
 
 
 # --- list -----------------------------------------------------------------------------

@@ -1,0 +1,595 @@
+"""Emailing each patient's pack: composed, locked, sent once, resumed after any failure.
+
+Mail goes to a real SMTP server on 127.0.0.1 (aiosmtpd), started per test, whose handler
+keeps what it receives and can refuse an address or drop the connection during DATA.
+No test waits on a clock: retries are counted through a recording `sleep`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.policy
+import io
+import socket
+import stat
+from collections import Counter
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+import pypdf
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from conftest import copy_content, normalise, personalisation, replace_in, write_brand
+
+import leaflet
+from leaflet.appointments import Appointment
+from leaflet.check import reading_age
+from leaflet.delivery import Outcome, PlannedMessage, deliver, find_packs
+from leaflet.encrypt import PASSWORD_ALPHABET, PASSWORDS_NAME, PasswordFile
+from leaflet.ledger import FAILED_PERMANENT, FAILED_TEMPORARY, QUEUED, SENT, read_ledger
+from leaflet.messages import EmailTemplates, Pack, PackFile
+from leaflet.transports import OutboxTransport, SmtpTransport
+
+PATIENTS = {  # appointment id: (name, date of birth, address, password by date of birth)
+    "A1": ("Ann O'Brien", "1985-04-23", "ann@example.org", "23041985"),
+    "A2": ("Bilal Khan", "1979-11-02", "bilal@example.org", "02111979"),
+    "A3": ("Chloé Martin", "1992-06-15", "chloe@example.org", "15061992"),
+}
+LEAFLETS = ["information-leaflet.pdf", "consent-form.pdf"]
+
+
+# --- fixtures ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def brand() -> leaflet.Brand:
+    return leaflet.load_brand()
+
+
+@pytest.fixture(scope="session")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    """A consent form prepared for each patient, and an information leaflet for nobody."""
+    folder = tmp_path_factory.mktemp("packs")
+    treatment = leaflet.load_treatment("microneedling")
+    brand, layout = leaflet.load_brand(), leaflet.load_layout("a4")
+    paths = {"info": folder / "info.pdf"}
+    leaflet.render_pdf(treatment.document("info"), brand, layout).write(paths["info"])
+    for ident, (name, born, _, _) in PATIENTS.items():
+        paths[ident] = folder / f"{ident}-consent.pdf"
+        leaflet.render_pdf(treatment.document("consent"), brand, layout,
+                           personalisation(name, date_of_birth=born)).write(paths[ident])
+    return paths
+
+
+def make_pack(pdfs: dict[str, Path], ident: str, *, email: str | None = None,
+              date_of_birth: str | None = "patient's") -> Pack:
+    name, born, address, _ = PATIENTS[ident]
+    born = born if date_of_birth == "patient's" else date_of_birth
+    appointment = Appointment(ident, personalisation(name, date_of_birth=born),
+                              "microneedling", email=address if email is None else email)
+    return Pack(appointment, (PackFile("info", pdfs["info"], personal=False),
+                              PackFile("consent", pdfs[ident], personal=True)))
+
+
+@pytest.fixture()
+def packs(pdfs) -> list[Pack]:
+    return [make_pack(pdfs, ident) for ident in PATIENTS]
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps each message, refuses chosen addresses with a given
+    reply and drops the connection during DATA for chosen messages (counted from 1)."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.refuse: dict[str, str] = {}  # address: reply to RCPT
+        self.drop_on: set[int] = set()
+        self.data_commands = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.data_commands += 1
+        if self.data_commands in self.drop_on:
+            server.transport.close()
+            return "421 gone"
+        self.messages.append(BytesParser(policy=email.policy.default).parsebytes(
+            envelope.content))
+        return "250 Message accepted"
+
+    def per_message_id(self) -> Counter:
+        return Counter(message["Message-ID"] for message in self.messages)
+
+
+def free_port() -> int:
+    """A port nothing listens on (the OS just handed it out and it was closed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def smtp_server(port: int | None = None, **smtp_options):
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port(),
+                            **smtp_options)
+    controller.start()
+    try:
+        yield mailbox, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture()
+def server():
+    with smtp_server() as running:
+        yield running
+
+
+def plain_smtp(port: int, **options) -> SmtpTransport:
+    return SmtpTransport("127.0.0.1", port, security="none", timeout=5, environ={}, **options)
+
+
+class Sleeps(list):
+    """A `sleep` that records the delays asked for instead of waiting."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def run(packs, brand, tmp_path, transport, **options):
+    options.setdefault("attempts", 1)
+    options.setdefault("sleep", Sleeps())
+    return deliver(packs, brand, transport=transport, ledger_path=tmp_path / "ledger.sqlite3",
+                   **options)
+
+
+def attachments(message: EmailMessage) -> dict[str, bytes]:
+    return {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+
+
+def pdf_text(data: bytes, password: str | None = None) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    if password is not None:
+        assert reader.decrypt(password) != pypdf.PasswordType.NOT_DECRYPTED
+    return normalise(" ".join(page.extract_text() for page in reader.pages))
+
+
+def plain_body(message: EmailMessage) -> str:
+    """The plain text part, with the CRLF line ends of the wire made plain newlines."""
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+def by_recipient(mailbox: Mailbox) -> dict[str, EmailMessage]:
+    return {message["To"].addresses[0].addr_spec: message for message in mailbox.messages}
+
+
+# --- composing and locking --------------------------------------------------------------
+
+def test_each_patient_gets_one_intact_email(packs, brand, tmp_path, server):
+    mailbox, port = server
+    report = run(packs, brand, tmp_path, plain_smtp(port))
+    assert [outcome.appointment_id for outcome in report.sent] == ["A1", "A2", "A3"]
+    assert report.ok and report.summary() == "3 sent"
+    ledger = read_ledger(tmp_path / "ledger.sqlite3")
+    for ident, (name, _, address, _) in PATIENTS.items():
+        message = by_recipient(mailbox)[address]
+        assert str(message["From"]) == "Example Skin Clinic <hello@example.com>"
+        assert message["Message-ID"] == ledger[ident].message_id
+        assert message["Message-ID"].endswith("@example.com>")
+        assert message["Subject"] == "Your appointment at Example Skin Clinic"
+        text = plain_body(message)
+        first_name = name.split()[0]
+        assert text.startswith(f"Hello {first_name},\n\nThis email is from Example Skin "
+                               "Clinic. It is about your appointment on Tuesday 1 December "
+                               "2026 at 10:30 with Dr Priya Patel.\n")
+        assert "- Consent form (consent-form.pdf): locked with a password\n" in text
+        html = message.get_body(("html",)).get_content()
+        assert f"Hello {first_name}," in html and "background-color:#0b5d6b" in html
+        assert list(attachments(message)) == LEAFLETS
+        assert all(part.get_content_type() == "application/pdf"
+                   for part in message.iter_attachments())
+
+
+def test_nothing_personal_in_subjects_or_attachment_names(packs, brand, tmp_path, server):
+    mailbox, port = server
+    run(packs, brand, tmp_path, plain_smtp(port))
+    for message in mailbox.messages:
+        visible = " ".join([message["Subject"], *attachments(message)]).lower()
+        for name, born, _, password in PATIENTS.values():
+            assert not any(word.lower() in visible for word in name.split())
+            assert born not in visible and password not in visible
+        assert "microneedling" not in visible
+        # The body explains the format with a made-up date, never the patient's own.
+        body = plain_body(message)
+        assert "if you were born on 7 March 1990, your password is 07031990." in body
+        assert not any(password in body for *_, password in PATIENTS.values())
+
+
+def test_personal_documents_open_only_with_the_date_of_birth(packs, brand, tmp_path, server):
+    mailbox, port = server
+    run(packs, brand, tmp_path, plain_smtp(port))
+    for name, _, address, password in PATIENTS.values():
+        files = attachments(by_recipient(mailbox)[address])
+        locked = pypdf.PdfReader(io.BytesIO(files["consent-form.pdf"]))
+        assert locked.is_encrypted
+        encryption = locked.trailer["/Encrypt"]
+        assert (encryption["/V"], encryption["/R"]) == (5, 6)  # AES-256
+        assert locked.decrypt("01011990") == pypdf.PasswordType.NOT_DECRYPTED
+        with pytest.raises(pypdf.errors.FileNotDecryptedError):
+            locked.pages[0].extract_text()
+        assert f"Full name {name}" in pdf_text(files["consent-form.pdf"], password)
+        leaflet_text = pdf_text(files["information-leaflet.pdf"])  # no password needed
+        assert not pypdf.PdfReader(io.BytesIO(files["information-leaflet.pdf"])).is_encrypted
+        assert "Microneedling" in leaflet_text and name not in leaflet_text
+
+
+def test_random_passwords_are_kept_for_the_clinic_and_reused(packs, brand, tmp_path,
+                                                             server):
+    random_brand = leaflet.load_brand(write_brand(tmp_path, {
+        "password: date-of-birth": "password: random"}))
+    mailbox, port = server
+    down = run(packs[:1], random_brand, tmp_path, plain_smtp(free_port()))
+    assert down.temporary and not mailbox.messages
+    passwords_file = tmp_path / PASSWORDS_NAME
+    assert stat.S_IMODE(passwords_file.stat().st_mode) == 0o600
+    first = PasswordFile(passwords_file).password_for("A1")
+    assert len(first) == 12 and set(first) <= set(PASSWORD_ALPHABET)
+
+    report = run(packs, random_brand, tmp_path, plain_smtp(port))
+    assert len(report.sent) == 3
+    lines = passwords_file.read_text().splitlines()
+    assert lines[0] == "appointment_id,password" and len(lines) == 4
+    passwords = dict(line.split(",") for line in lines[1:])
+    assert passwords["A1"] == first  # the queued message kept its password
+    for ident, (name, _, address, _) in PATIENTS.items():
+        message = by_recipient(mailbox)[address]
+        body = message.as_string()
+        assert passwords[ident] not in body
+        assert ("We will give you the password in a text message or on the phone. We never "
+                "put it in an email.") in plain_body(message)
+        assert f"Full name {name}" in pdf_text(attachments(message)["consent-form.pdf"],
+                                          passwords[ident])
+
+
+@pytest.mark.parametrize("policy", ["date-of-birth", "random"])
+def test_the_wording_is_plain(pdfs, brand, policy):
+    """The same reading-age target as the leaflets (`leaflet check`): about 11."""
+    letter = EmailTemplates(brand).render(make_pack(pdfs, "A1"), policy)
+    _, age = reading_age(letter.text)
+    assert round(age) <= 11
+
+
+def test_html_is_escaped_and_plain_text_is_not(pdfs, tmp_path):
+    brand = leaflet.load_brand(write_brand(tmp_path, {
+        "name: Example Skin Clinic": "name: Smith & Jones <Skin> Clinic"}))
+    letter = EmailTemplates(brand).render(make_pack(pdfs, "A1"), "date-of-birth")
+    assert letter.subject == "Your appointment at Smith & Jones <Skin> Clinic"
+    assert "This email is from Smith & Jones <Skin> Clinic." in letter.text
+    assert "This email is from Smith &amp; Jones &lt;Skin&gt; Clinic." in letter.html
+
+
+def test_a_subject_naming_the_patient_is_refused(packs, brand, content_copy, server):
+    replace_in(content_copy / "email/subject.txt", "Your appointment",
+               "{{ patient.first_name }}, your appointment")
+    mailbox, port = server
+    with pytest.raises(leaflet.LeafletError) as caught:
+        run(packs, brand, content_copy.parent, plain_smtp(port), content_dir=content_copy)
+    assert caught.value.message == (
+        "content/email/subject.txt: the subject names the patient (appointment A1); "
+        "subjects show on lock screens and in shared inboxes, so they must hold no "
+        "personal details: remove {{ patient.first_name }} from it")
+    assert not mailbox.messages
+
+
+def test_a_patient_sharing_a_word_with_the_clinic_name_is_not_refused(pdfs):
+    pack = make_pack(pdfs, "A1")
+    pack = Pack(Appointment("A1", personalisation("Skin Example"), "microneedling",
+                            email="ann@example.org"), pack.files)
+    letter = EmailTemplates(leaflet.load_brand()).render(pack, "date-of-birth")
+    assert letter.subject == "Your appointment at Example Skin Clinic"
+
+
+@pytest.mark.parametrize(("template", "old", "new", "expected"), [
+    ("body.txt", "Hello {{ patient.first_name }},", "Hello {{ patient.surname }},",
+     "content/email/body.txt:3: template error: undefined variable 'patient.surname' "
+     "(patient has: first_name)"),
+    ("body.html", "<title>{{ clinic.name }}</title>", "<title>{{ clinic.name }</title>",
+     "content/email/body.html:7: template error: unexpected '}'"),
+])
+def test_template_errors_name_the_file_and_line(packs, brand, content_copy, template, old,
+                                                new, expected):
+    replace_in(content_copy / "email" / template, old, new)
+    with pytest.raises(leaflet.LeafletError) as caught:
+        run(packs, brand, content_copy.parent, None, dry_run=True, content_dir=content_copy)
+    assert caught.value.message == expected
+
+
+def test_a_content_folder_without_email_templates_uses_the_built_in_ones(packs, brand,
+                                                                          tmp_path):
+    content = copy_content(tmp_path)
+    for path in (content / "email").iterdir():
+        path.unlink()
+    (content / "email").rmdir()
+    report = run(packs[:1], brand, tmp_path, None, dry_run=True, content_dir=content)
+    assert len(report.planned) == 1
+
+
+# --- failures and re-runs ---------------------------------------------------------------
+
+def test_a_refused_address_fails_that_appointment_only(packs, brand, tmp_path, server):
+    mailbox, port = server
+    mailbox.refuse["bilal@example.org"] = "550 5.1.1 No such mailbox"
+    report = run(packs, brand, tmp_path, plain_smtp(port), attempts=3)
+    assert report.permanent == [Outcome("A2", "bilal@example.org",
+                                        "bilal@example.org refused: 550 5.1.1 No such mailbox")]
+    assert [outcome.appointment_id for outcome in report.sent] == ["A1", "A3"]
+    entry = read_ledger(tmp_path / "ledger.sqlite3")["A2"]
+    assert (entry.state, entry.attempts) == (FAILED_PERMANENT, 1)  # never retried in a run
+    # The clinic sorts the address out; running again sends just that message.
+    mailbox.refuse.clear()
+    again = run(packs, brand, tmp_path, plain_smtp(port))
+    assert [outcome.appointment_id for outcome in again.sent] == ["A2"]
+    assert sorted(mailbox.per_message_id().values()) == [1, 1, 1]
+
+
+def test_a_4xx_reply_is_temporary_and_retried(packs, brand, tmp_path, server):
+    mailbox, port = server
+    mailbox.refuse["bilal@example.org"] = "451 4.3.0 Mailbox busy, try later"
+    sleeps = Sleeps()
+    report = run(packs, brand, tmp_path, plain_smtp(port), attempts=2, sleep=sleeps)
+    assert report.temporary == [Outcome("A2", "bilal@example.org",
+                                        "bilal@example.org refused: 451 4.3.0 Mailbox busy, "
+                                        "try later")]
+    assert [outcome.appointment_id for outcome in report.sent] == ["A1", "A3"]
+    assert sleeps == [2.0]
+    entry = read_ledger(tmp_path / "ledger.sqlite3")["A2"]
+    assert (entry.state, entry.attempts) == (FAILED_TEMPORARY, 2)
+
+
+def test_a_dropped_connection_is_temporary_and_a_rerun_sends_the_rest_once(
+        packs, brand, tmp_path, server):
+    mailbox, port = server
+    mailbox.drop_on.add(2)
+    report = run(packs, brand, tmp_path, plain_smtp(port))
+    assert report.temporary == [Outcome("A2", "bilal@example.org",
+                                        f"the connection to 127.0.0.1:{port} was lost "
+                                        "(Connection unexpectedly closed)")]
+    assert [outcome.appointment_id for outcome in report.sent] == ["A1", "A3"]
+    assert read_ledger(tmp_path / "ledger.sqlite3")["A2"].state == FAILED_TEMPORARY
+
+    again = run(packs, brand, tmp_path, plain_smtp(port))
+    assert [outcome.appointment_id for outcome in again.sent] == ["A2"]
+    assert [outcome.appointment_id for outcome in again.already_sent] == ["A1", "A3"]
+    assert again.summary() == "1 sent, 2 already sent"
+    assert len(mailbox.messages) == 3 and set(mailbox.per_message_id().values()) == {1}
+    assert {entry.state for entry in read_ledger(tmp_path / "ledger.sqlite3").values()} == {
+        SENT}
+
+
+def test_a_dropped_connection_is_retried_with_backoff(packs, brand, tmp_path, server):
+    mailbox, port = server
+    mailbox.drop_on.update({1, 2})
+    sleeps = Sleeps()
+    report = run(packs, brand, tmp_path, plain_smtp(port), attempts=3, backoff=2.0,
+                 sleep=sleeps)
+    assert len(report.sent) == 3 and report.ok
+    assert sleeps == [2.0, 4.0]  # doubling each time
+    assert read_ledger(tmp_path / "ledger.sqlite3")["A1"].attempts == 3
+    assert set(mailbox.per_message_id().values()) == {1}
+
+
+def test_a_server_that_is_down_leaves_everything_queued(packs, brand, tmp_path):
+    port = free_port()
+    sleeps = Sleeps()
+    report = run(packs, brand, tmp_path, plain_smtp(port), attempts=2, sleep=sleeps)
+    reason = f"cannot connect to SMTP server 127.0.0.1:{port} (Connection refused)"
+    assert report.temporary == [
+        Outcome("A1", "ann@example.org", reason),
+        Outcome("A2", "bilal@example.org", f"not tried: {reason}"),
+        Outcome("A3", "chloe@example.org", f"not tried: {reason}")]
+    assert not report.sent and sleeps == [2.0]  # the run stops after the first message
+    first = read_ledger(tmp_path / "ledger.sqlite3")
+    assert [first[ident].state for ident in PATIENTS] == [FAILED_TEMPORARY, QUEUED, QUEUED]
+
+    with smtp_server(port) as (mailbox, _):
+        again = run(packs, brand, tmp_path, plain_smtp(port))
+    assert len(again.sent) == 3
+    # Each message went once, under the Message-ID it was queued with.
+    assert mailbox.per_message_id() == Counter(entry.message_id for entry in first.values())
+
+
+def test_a_refused_login_stops_the_run_and_leaves_everything_queued(packs, brand, tmp_path):
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=auth_data.password == b"right", handled=False)
+
+    with smtp_server(auth_require_tls=False, authenticator=authenticate) as (mailbox, port):
+        transport = SmtpTransport("127.0.0.1", port, security="none", username="clinic",
+                                  timeout=5, environ={"LEAFLET_SMTP_PASSWORD": "wrong"})
+        with pytest.raises(leaflet.LeafletError) as caught:
+            run(packs, brand, tmp_path, transport)
+        assert caught.value.message == (
+            f"SMTP server 127.0.0.1:{port}: the server refused the login for clinic "
+            "(535 5.7.8 Authentication credentials invalid)")
+        assert {entry.state for entry in read_ledger(tmp_path / "ledger.sqlite3").values()
+                } == {QUEUED}
+        transport = SmtpTransport("127.0.0.1", port, security="none", timeout=5,
+                                  environ={"LEAFLET_SMTP_USER": "clinic",
+                                           "LEAFLET_SMTP_PASSWORD": "right"})
+        assert "right" not in repr(transport)
+        assert len(run(packs, brand, tmp_path, transport).sent) == 3
+        assert len(mailbox.messages) == 3
+
+
+def test_starttls_is_required_unless_the_server_is_this_computer(packs, brand, tmp_path,
+                                                                 server):
+    _, port = server
+    with pytest.raises(leaflet.LeafletError) as caught:
+        run(packs, brand, tmp_path, SmtpTransport("127.0.0.1", port, environ={}))
+    assert caught.value.message == (
+        f"SMTP server 127.0.0.1:{port}: the server does not offer STARTTLS, so mail to it "
+        "would not be encrypted; use a server that does, or implicit TLS on port 465")
+    with pytest.raises(leaflet.LeafletError) as caught:
+        SmtpTransport("smtp.example.com", 25, security="none", environ={})
+    assert caught.value.message == (
+        "SMTP server smtp.example.com:25: sending without TLS is allowed only to this "
+        "computer (localhost, 127.0.0.1 or ::1); use STARTTLS, or implicit TLS on port 465")
+    assert SmtpTransport("smtp.example.com", 465, environ={}).security == "tls"
+
+
+def test_the_smtp_password_comes_only_from_the_environment():
+    with pytest.raises(leaflet.LeafletError) as caught:
+        SmtpTransport("smtp.example.com", 587, username="clinic", environ={})
+    assert caught.value.message == (
+        "SMTP server smtp.example.com:587: no password for user clinic; set "
+        "LEAFLET_SMTP_PASSWORD (the password is read only from the environment, never "
+        "from an option)")
+
+
+# --- per-appointment problems, dry run, outbox ------------------------------------------
+
+def test_appointments_that_cannot_be_emailed_are_reported(pdfs, brand, tmp_path, server):
+    mailbox, port = server
+    packs = [make_pack(pdfs, "A1", email=""), make_pack(pdfs, "A2", date_of_birth=None),
+             make_pack(pdfs, "A3")]
+    report = run(packs, brand, tmp_path, plain_smtp(port))
+    assert report.no_email == ["A1"]
+    assert [str(problem) for problem in report.problems] == [
+        "appointment A2, column date_of_birth: no date of birth to make the password from"]
+    assert [outcome.appointment_id for outcome in report.sent] == ["A3"]
+    assert [message["To"] for message in mailbox.messages] == ["chloe@example.org"]
+    assert report.summary() == "1 sent, 1 without an email address, 1 with a problem"
+    assert set(read_ledger(tmp_path / "ledger.sqlite3")) == {"A3"}
+
+
+def test_a_dry_run_sends_nothing_and_leaves_the_ledger_untouched(packs, brand, tmp_path,
+                                                                 server):
+    mailbox, port = server
+    ledger = tmp_path / "ledger.sqlite3"
+    assert run(packs, brand, tmp_path, None, dry_run=True).planned  # no ledger yet
+    assert not ledger.exists()
+    run(packs[:1], brand, tmp_path, plain_smtp(port))
+    before = ledger.read_bytes()
+    report = run(packs, brand, tmp_path, plain_smtp(port), dry_run=True)
+    assert report.planned == [
+        PlannedMessage(ident, PATIENTS[ident][2],
+                       (("information-leaflet.pdf", False), ("consent-form.pdf", True)))
+        for ident in ("A2", "A3")]
+    assert [outcome.appointment_id for outcome in report.already_sent] == ["A1"]
+    assert report.summary() == "2 to send (dry run), 1 already sent"
+    assert len(mailbox.messages) == 1 and ledger.read_bytes() == before
+    assert not (tmp_path / PASSWORDS_NAME).exists()
+
+
+def test_the_outbox_holds_standard_eml_files(packs, brand, tmp_path):
+    outbox = tmp_path / "outbox"
+    report = run(packs, brand, tmp_path, OutboxTransport(outbox))
+    assert len(report.sent) == 3
+    assert sorted(path.name for path in outbox.iterdir()) == ["A1.eml", "A2.eml", "A3.eml"]
+    data = (outbox / "A1.eml").read_bytes()
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    message = BytesParser(policy=email.policy.default).parsebytes(data)
+    assert message["To"] == "ann@example.org"
+    assert message["Subject"] == "Your appointment at Example Skin Clinic"
+    files = attachments(message)
+    assert list(files) == LEAFLETS
+    assert "Full name Ann O'Brien" in pdf_text(files["consent-form.pdf"], "23041985")
+    # Sent is sent: a second run writes nothing new.
+    (outbox / "A1.eml").unlink()
+    assert len(run(packs, brand, tmp_path, OutboxTransport(outbox)).already_sent) == 3
+    assert not (outbox / "A1.eml").exists()
+
+
+def test_find_packs_takes_the_documents_the_batch_built(tmp_path):
+    appointments = [Appointment(ident, personalisation(PATIENTS[ident][0]), "microneedling",
+                                email=PATIENTS[ident][2]) for ident in ("A1", "A2")]
+    for name in ("A1-info.pdf", "A1-aftercare.pdf"):
+        (tmp_path / name).write_bytes(b"%PDF-1.7\n")
+    packs, problems = find_packs(appointments, tmp_path)
+    assert [(item.document, item.path.name, item.personal) for item in packs[0].files] == [
+        ("info", "A1-info.pdf", True), ("aftercare", "A1-aftercare.pdf", True)]
+    assert [str(problem) for problem in problems] == [
+        f"appointment A2: no documents built for it in {tmp_path}; build them with "
+        "`leaflet batch` first"]
+
+
+# --- the command ------------------------------------------------------------------------
+
+CSV_HEADER = ("appointment_id,patient_name,date_of_birth,email,treatment,appointment,"
+              "practitioner\n")
+
+
+def write_day(folder: Path) -> Path:
+    rows = [f"{ident},{name},{born},{address},microneedling,2026-12-01T10:30,Dr Sam Lee\n"
+            for ident, (name, born, address, _) in PATIENTS.items()]
+    rows.append("A4,Dana Scott,1990-01-01,,microneedling,2026-12-01T11:00,\n")
+    path = folder / "day.csv"
+    path.write_text(CSV_HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def test_email_command_builds_sends_once_and_resumes(tmp_path, monkeypatch, server):
+    from conftest import invoke
+
+    mailbox, port = server
+    monkeypatch.chdir(tmp_path)
+    write_day(tmp_path)
+    args = ["email", "day.csv", "--out-dir", "out", "--jobs", "1", "--attempts", "1",
+            "--smtp-security", "none", "--smtp"]
+    down = invoke([*args, f"127.0.0.1:{free_port()}"])  # the server is down: all queued
+    assert down.exit_code == 1
+    assert down.stderr.splitlines()[-1].startswith("Email: 3 left queued after a temporary "
+                                                   "failure, 1 without an email address")
+    assert sorted((tmp_path / "out").glob("A*.pdf")) == sorted(
+        tmp_path / "out" / f"{ident}-{doc}.pdf" for ident in PATIENTS
+        for doc in leaflet.DOCUMENTS)  # nothing built for A4, which has no address
+    for expected in ("3 sent", "3 already sent"):
+        result = invoke([*args, f"127.0.0.1:{port}"])
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.splitlines()[-1] == (
+            f"Email: {expected}, 1 without an email address.")
+    assert set(mailbox.per_message_id().values()) == {1} and len(mailbox.messages) == 3
+    for name, _, address, password in PATIENTS.values():
+        message = by_recipient(mailbox)[address]
+        assert name not in str(message["Subject"])
+        files = attachments(message)
+        assert list(files) == ["information-leaflet.pdf", "consent-form.pdf",
+                               "aftercare-leaflet.pdf"]
+        with pytest.raises(pypdf.errors.FileNotDecryptedError):
+            pypdf.PdfReader(io.BytesIO(files["consent-form.pdf"])).pages[0].extract_text()
+        assert f"Full name {name}" in pdf_text(files["consent-form.pdf"], password)
+        assert f"Prepared for {name}" in pdf_text(files["information-leaflet.pdf"], password)
+
+
+def test_email_command_dry_run_and_outbox(tmp_path, monkeypatch):
+    from conftest import invoke
+
+    monkeypatch.chdir(tmp_path)
+    write_day(tmp_path)
+    dry = invoke(["email", "day.csv", "--out-dir", "out", "--jobs", "1", "--dry-run"])
+    assert dry.exit_code == 0, dry.stderr
+    assert dry.stdout.splitlines()[0] == (
+        "A1: to ann@example.org: information-leaflet.pdf (locked), consent-form.pdf "
+        "(locked), aftercare-leaflet.pdf (locked)")
+    assert not (tmp_path / "out" / "outbox").exists()
+    sent = invoke(["email", "day.csv", "--out-dir", "out", "--jobs", "1"])
+    assert sent.exit_code == 0, sent.stderr
+    assert sent.stderr.splitlines()[-1] == (
+        "Email: 3 sent, 1 without an email address (in out/outbox).")
+    assert sorted(p.name for p in (tmp_path / "out" / "outbox").iterdir()) == [
+        "A1.eml", "A2.eml", "A3.eml"]
+
+
+def test_email_command_refuses_a_bad_server_address(tmp_path):
+    from conftest import invoke
+
+    result = invoke(["email", str(write_day(tmp_path)), "--out-dir", str(tmp_path),
+                     "--smtp", "mail.example.com"])
+    assert result.exit_code == 2
+    assert ("Invalid value for '--smtp': 'mail.example.com'; expected HOST:PORT, e.g. "
+            "smtp.example.com:587") in result.stderr

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,17 +186,3 @@ def _appointment(values: dict[str, str], row: int) -> Appointment:
                        email=values["email"], layout=values.get("layout", ""),
                        language=values.get("language", ""), row=row)
 
-
-def write_appointments(appointments: Iterable[Appointment], target: io.TextIOBase) -> None:
-    """Write appointments as a CSV export (for examples, tests and benchmarks)."""
-    writer = csv.writer(target, lineterminator="\n")
-    writer.writerow([*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS])
-    for item in appointments:
-        personal = item.personal
-        writer.writerow([
-            item.appointment_id, personal.patient_name,
-            personal.date_of_birth.isoformat() if personal.date_of_birth else "",
-            item.email, item.treatment,
-            personal.appointment.isoformat(timespec="minutes") if personal.appointment else "",
-            personal.practitioner, item.layout, item.language,
-        ])

@@ -132,7 +132,8 @@ class FittedLine(Flowable):
 
 
 class WriteIn(Flowable):
-    """Ruled lines to write on; a known value is printed on the first line."""
+    """Ruled lines to write on; a known value is printed on the first line, in a smaller
+    size if it is too long (never across the line above)."""
 
     def __init__(self, lines: int, spacing: float, colour: Color, value: str | None = None,
                  value_style: ParagraphStyle | None = None, name: str | None = None) -> None:
@@ -157,7 +158,8 @@ class WriteIn(Flowable):
             canvas.line(0, y, self.width, y)
         if self.value:
             top_line = (self.lines - 1) * self.spacing
-            draw_text(canvas, self.value, self.value_style, 0, top_line + 2, self.width)
+            draw_text(canvas, self.value, self.value_style, 0, top_line + 2, self.width,
+                      fit=True)
         elif self.name and (form := getattr(canvas, "leaflet_form", None)):
             form.write_in(self.name, self.lines, self.spacing, self.width)
 

@@ -233,19 +233,30 @@ class _PageDecorations:
             parts.append(f"Wording {self.fingerprint[:SHORT]}")
         parts.append(f"Review date {format_date(meta.review, meta.language)}"
                      + (" (overdue)" if self.overdue else ""))
-        reference = SEPARATOR.join(parts)
-        rows = [(reference, PAGE_NUMBER)]
+        rows = [(parts, PAGE_NUMBER)]
         if meta.kind == "form":
-            rows.append((SEPARATOR.join([clinic.name, clinic.phone]), INITIALS))
+            rows.append(([clinic.name, clinic.phone], INITIALS))
         lines: list[tuple[str, str]] = []
-        for left, right in rows:
+        for left_parts, right in rows:
+            left = SEPARATOR.join(left_parts)
             if self._fits(left, right):
                 lines.append((left, right))
             elif right == INITIALS:
                 lines.append(("", right))
             else:
-                lines += [(left, ""), ("", right)]
+                lines += [(text, "") for text in self._wrap(left_parts)] + [("", right)]
         return lines + [("", "")] * (2 - len(lines))
+
+    def _wrap(self, parts: list[str]) -> list[str]:
+        """The parts joined into as few lines as fit the frame (large print needs two)."""
+        lines = [parts[0]]
+        for part in parts[1:]:
+            joined = lines[-1] + SEPARATOR + part
+            if self._fits(joined, ""):
+                lines[-1] = joined
+            else:
+                lines.append(part)
+        return lines
 
     def _fits(self, left: str, right: str) -> bool:
         widest = "Page 888 of 888" if right == PAGE_NUMBER else right

@@ -295,3 +295,24 @@ def test_one_job_and_two_jobs_give_identical_results(built, tmp_path):
     result = build_batch(appointments, tmp_path / "two", jobs=2)
     assert len(result.built) == 9
     assert files_in(tmp_path / "two") == files_in(out)
+
+
+def test_a_long_name_stays_on_its_line(tmp_path):
+    """A value too long for its write-in line prints smaller, on one line, and never
+    across the line above (a signature line)."""
+    name = "Bartholomew Featherstonehaugh-Worthington-Smythe de la Cruz-Ødegård"
+    row = f"L1,{name},1961-02-03,,microneedling,2026-12-03T16:45,Dr Sam Lee"
+    appointments, _ = parse_appointments("\n".join([HEADER, row]))
+    build_batch(appointments, tmp_path, settings=BatchSettings(documents=("consent",)),
+                jobs=1)
+    reader = pypdf.PdfReader(tmp_path / "L1-consent.pdf")
+    for page in reader.pages:
+        baselines = []
+
+        def visit(text, cm, tm, font, size, baselines=baselines):
+            if text.strip() and text.strip() in name:
+                baselines.append(round(cm[5] + tm[5], 1))
+
+        page.extract_text(visitor_text=visit)
+        assert len(set(baselines)) <= 1, baselines
+    assert normalise(reader.pages[0].extract_text()).count(name) == 1

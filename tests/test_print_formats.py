@@ -175,3 +175,25 @@ def test_consent_is_not_a_trifold():
     assert raised.value.message == (
         "the consent document cannot be laid out as dl-trifold; layouts for consent: a4, a5, "
         "a5-booklet, large-print, letter")
+
+
+@pytest.mark.parametrize("layout_name", ["a4", "letter", "large-print", "a5"])
+@pytest.mark.parametrize("document", ["info", "consent"])
+def test_footer_lines_fit_the_page(layout_name, document):
+    """Large print sets the footer so big that a form's reference line takes two lines."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from leaflet.provenance import FINGERPRINT_KEY, entries
+    from leaflet.render import _PageDecorations
+
+    brand, layout = leaflet.load_brand(), leaflet.load_layout(layout_name)
+    content = leaflet.load_treatment("microneedling").document(document)
+    decorations = _PageDecorations(brand, layout, content, 12, PressOptions(),
+                                   entries(content, brand)[FINGERPRINT_KEY], False)
+    texts = [text for line in decorations.footer_lines for text in line if text]
+    assert any("Review date 1 November 2028" in text for text in texts)
+    for left, right in decorations.footer_lines:
+        right = "Page 888 of 888" if right == "<page number>" else right
+        width = (stringWidth(left, brand.fonts.regular, layout.spec.footer_size)
+                 + stringWidth(right, brand.fonts.bold, layout.spec.footer_size))
+        assert width <= layout.frame_width, (left, right)

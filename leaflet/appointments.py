@@ -23,6 +23,7 @@ from leaflet.personal import (
     parse_date_of_birth,
     parse_name,
 )
+from leaflet.schema import EMAIL_PATTERN
 
 #: Columns every export must have, in the order problems are reported.
 REQUIRED_COLUMNS = ("appointment_id", "patient_name", "date_of_birth", "email", "treatment",
@@ -35,7 +36,7 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 #: Names Windows will not use for a file, whatever the extension.
 _RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                        *(f"lpt{i}" for i in range(1, 10))})
-_EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 @dataclass(frozen=True)

@@ -277,8 +277,9 @@ class Fonts(Strict):
     bold: str | None = Field(default=None, description="Bold face (.ttf).")
 
 
-EmailAddress = Annotated[str, _pattern(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+",
-                                       "an email address, e.g. clinic@example.com")]
+#: An email address, roughly: one @, a dot in the domain, no spaces or list separators.
+EMAIL_PATTERN = r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+"
+EmailAddress = Annotated[str, _pattern(EMAIL_PATTERN, "an email address, e.g. clinic@example.com")]
 
 
 class EmailSettings(Strict):

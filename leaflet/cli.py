@@ -268,6 +268,9 @@ def _smtp_address(ctx: click.Context, param: click.Parameter,
               help="TLS for --smtp; none is allowed only to this computer.")
 @click.option("--smtp-user", help="SMTP user [default: $LEAFLET_SMTP_USER]; the password is "
                                   "read only from $LEAFLET_SMTP_PASSWORD.")
+@click.option("--smtp-ca-file", type=click.Path(path_type=Path),
+              help="Trust the server certificates signed by this CA (PEM) as well as "
+                   "the system's.")
 @click.option("--outbox", type=click.Path(path_type=Path),
               help="Folder for the .eml files [default: OUT_DIR/outbox].")
 @click.option("--dry-run", is_flag=True,
@@ -283,7 +286,8 @@ def _smtp_address(ctx: click.Context, param: click.Parameter,
 @click.option("--content-dir", type=click.Path(path_type=Path),
               help="A clinic's own content folder instead of the built-in one.")
 def email_command(appointments: Path, out_dir: Path, smtp_server: tuple[str, int] | None,
-                  smtp_security: str, smtp_user: str | None, outbox: Path | None,
+                  smtp_security: str, smtp_user: str | None, smtp_ca_file: Path | None,
+                  outbox: Path | None,
                   dry_run: bool, attempts: int, jobs: int | None, layout: str,
                   brand_path: Path | None, content_dir: Path | None) -> None:
     """Email each patient with an email address their documents, once.
@@ -319,7 +323,8 @@ def email_command(appointments: Path, out_dir: Path, smtp_server: tuple[str, int
     if dry_run:
         transport = None
     elif smtp_server is not None:
-        transport = SmtpTransport(*smtp_server, security=smtp_security, username=smtp_user)
+        transport = SmtpTransport(*smtp_server, security=smtp_security, username=smtp_user,
+                                  ca_file=smtp_ca_file)
     else:
         transport = OutboxTransport(outbox or out_dir / "outbox")
     report = deliver(packs, leaflet.load_brand(brand_path), transport=transport,

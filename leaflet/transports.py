@@ -79,7 +79,9 @@ class OutboxTransport:
 class SmtpTransport:
     """Sends through an SMTP server, over TLS: implicit on port 465, else STARTTLS.
 
-    `security="none"` (plain text) is allowed only to this computer. The user comes from
+    The server's certificate must be trusted by the system or by `ca_file` (a clinic's
+    own certificate authority). `security="none"` (plain text) is allowed only to this
+    computer. The user comes from
     `username` or `LEAFLET_SMTP_USER`; the password only from `LEAFLET_SMTP_PASSWORD`.
     One connection is opened on the first send and kept; after a failure it is opened
     again on the next send.
@@ -87,7 +89,8 @@ class SmtpTransport:
 
     def __init__(self, host: str, port: int = 587, *, security: str = "auto",
                  username: str | None = None, timeout: float = 30.0,
-                 environ: Mapping[str, str] | None = None) -> None:
+                 environ: Mapping[str, str] | None = None,
+                 ca_file: Path | str | None = None) -> None:
         environ = os.environ if environ is None else environ
         if security not in SECURITY_MODES:
             raise LeafletError(f"SMTP security {security!r} is not valid; expected one of "
@@ -95,6 +98,7 @@ class SmtpTransport:
         if security == "auto":
             security = "tls" if port == IMPLICIT_TLS_PORT else "starttls"
         self.host, self.port, self.security, self.timeout = host, port, security, timeout
+        self.ca_file = ca_file  # certificates to trust besides the system's
         self.where = f"SMTP server {host}:{port}"
         if security == "none" and host.strip("[]").lower() not in LOCAL_HOSTS:
             raise LeafletError(f"{self.where}: sending without TLS is allowed only to this "
@@ -153,6 +157,13 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         context = ssl.create_default_context()
+        try:
+            if self.ca_file is not None:
+                context.load_verify_locations(cafile=self.ca_file)
+        except (OSError, ssl.SSLError) as err:
+            raise LeafletError(f"{self.where}: cannot read the certificates in "
+                               f"{self.ca_file} ({getattr(err, 'strerror', None) or err})"
+                               ) from None
         connection = None
         try:
             if self.security == "tls":

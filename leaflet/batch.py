@@ -15,6 +15,7 @@ in appointment order.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -23,9 +24,14 @@ import json
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: batches into one folder are not guarded
+    fcntl = None
 
 from leaflet import __version__
 from leaflet.appointments import Appointment, RowProblem, check_appointment_id
@@ -119,6 +125,13 @@ def build_batch(appointments: Iterable[Appointment], out_dir: Path | str, *,
     planner = _Planner(settings, source)
     planned, problems = planner.plan(appointments)
     _prepare_folder(out_dir)
+    with _only_run(out_dir):
+        return _build(planned, problems, out_dir, settings, jobs, force, progress, source)
+
+
+def _build(planned: list[_Job], problems: list[RowProblem], out_dir: Path,
+           settings: BatchSettings, jobs: int | None, force: bool,
+           progress: Progress | None, source: str) -> BatchResult:
     manifest = _Manifest(out_dir)
     todo, skipped = [], []
     for job in planned:
@@ -252,6 +265,26 @@ class _Planner:
             str(personal.appointment or ""), personal.practitioner,
         ]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+@contextlib.contextmanager
+def _only_run(out_dir: Path) -> Iterator[None]:
+    """Refuse a second batch into the same folder while one runs: two would write the
+    manifest at once. The folder itself is locked (no lock file is left behind), and the
+    lock goes with the process, however it ends."""
+    if fcntl is None:
+        yield
+        return
+    folder = os.open(out_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LeafletError(f"another leaflet batch is writing to {out_dir}; wait for it "
+                               "to finish, or use another --out-dir") from None
+        yield
+    finally:
+        os.close(folder)
 
 
 def _prepare_folder(out_dir: Path) -> None:

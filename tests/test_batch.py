@@ -316,3 +316,21 @@ def test_a_long_name_stays_on_its_line(tmp_path):
         page.extract_text(visitor_text=visit)
         assert len(set(baselines)) <= 1, baselines
     assert normalise(reader.pages[0].extract_text()).count(name) == 1
+
+
+def test_a_second_batch_into_the_same_folder_is_refused(tmp_path):
+    import fcntl
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    held = os.open(out, os.O_RDONLY)  # as a running batch holds it
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(leaflet.LeafletError) as caught:
+            build_batch(read_appointments(write_csv(tmp_path, ROWS))[0], out, jobs=1)
+    finally:
+        os.close(held)
+    assert caught.value.message == (f"another leaflet batch is writing to {out}; wait for it "
+                                    "to finish, or use another --out-dir")
+    assert list(out.glob("*.pdf")) == []

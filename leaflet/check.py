@@ -20,11 +20,13 @@ from PIL import Image
 from reportlab.lib.units import mm
 
 from leaflet import schema
+from leaflet.appointments import Appointment
 from leaflet.brand import LOGO_DPI, Brand, inspect_brand, load_brand
 from leaflet.content import DOCUMENTS, ContentDocument, known_treatments, load_treatment
 from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.fonts import describe_chars
 from leaflet.layout import Layout, known_layouts, load_layout
+from leaflet.messages import EMAIL_FOLDER, EmailTemplates, Pack, PackFile
 from leaflet.personal import Personalisation, format_date
 from leaflet.render import header_logo_size
 from leaflet.resources import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
@@ -86,8 +88,9 @@ def check_all(content_dir: Path | str | None = None, brand_path: Path | str | No
     layouts = _check_layouts(findings)
     if brand is not None:
         _check_logo(brand, layouts, findings)
-    _check_content(Path(content_dir) if content_dir is not None else CONTENT_DIR,
-                   brand, today, findings)
+    folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
+    _check_content(folder, brand, today, findings)
+    _check_email(folder, brand or load_brand(), findings)
     if strict:
         findings = [replace(f, severity=ERROR) for f in findings]
     unique = list(dict.fromkeys(findings))
@@ -216,6 +219,24 @@ def _check_content(folder: Path, brand: Brand | None, today: dt.date,
             texts = _check_wording(document, render_brand, findings)
             if texts is not None:
                 _check_reading_age(document, texts, findings)
+
+
+def _check_email(folder: Path, brand: Brand, findings: list[Finding]) -> None:
+    """The email templates, rendered for a made-up patient under both password policies,
+    so a mistake shows here rather than when a day's emails go out. (A content folder
+    without `email/` uses the built-in templates.)"""
+    if not (folder / EMAIL_FOLDER).is_dir():
+        return
+    personal = Personalisation.from_text("Sam Sample", "1990-01-01", "2026-12-01T10:30",
+                                         "Dr Lee")
+    files = tuple(PackFile(name, Path(f"{name}.pdf"), personal=True) for name in DOCUMENTS)
+    sample = Pack(Appointment("CHECK", personal, "sample", email="sam@example.com"), files)
+    try:
+        templates = EmailTemplates(brand, folder)
+        for policy in schema.PASSWORD_POLICIES:
+            templates.render(sample, policy)
+    except LeafletError as err:
+        findings += _from_error(err, None)
 
 
 def _check_documents_alone(folder: Path, findings: list[Finding]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import (
     AfterValidator,
@@ -282,10 +282,14 @@ EMAIL_PATTERN = r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+"
 EmailAddress = Annotated[str, _pattern(EMAIL_PATTERN, "an email address, e.g. clinic@example.com")]
 
 
+PasswordPolicy = Literal["date-of-birth", "random"]
+PASSWORD_POLICIES: tuple[str, ...] = get_args(PasswordPolicy)
+
+
 class EmailSettings(Strict):
     """How patients' documents are emailed: the sender and how attachments are locked."""
 
-    password: Literal["date-of-birth", "random"] = Field(
+    password: PasswordPolicy = Field(
         default="date-of-birth",
         description="How documents with personal details are locked (AES-256). "
                     "date-of-birth: the patient's date of birth as 8 digits, DDMMYYYY; "

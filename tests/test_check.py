@@ -260,3 +260,32 @@ def test_cli_built_in_is_clean() -> None:
     if dt.date.today() < dt.date(2028, 9, 1):
         assert result.exit_code == 0, result.output
         assert result.stdout == "no problems found in 3 documents, 1 brand and 7 layouts\n"
+
+
+# --- email templates --------------------------------------------------------------------
+
+def test_email_template_mistakes_are_found_before_sending(content: Path) -> None:
+    replace_in(content / "email" / "body.txt", "call us on {{ clinic.phone }}",
+               "call us on {{ clinic.telephone }}")
+    assert lines(content) == [
+        "error: content/email/body.txt:25: template error: undefined variable "
+        "'clinic.telephone' (clinic has: address, email, emergency_number, feedback, name, "
+        "out_of_hours, phone, website)"]
+
+
+def test_both_password_policies_are_tried(content: Path) -> None:
+    """The brand says date-of-birth, but a clinic may switch: the other branch counts."""
+    replace_in(content / "email" / "subject.txt", "Your appointment at",
+               "{% if password.policy == 'random' %}{{ patient.surname }}{% endif %}"
+               "Your appointment at")
+    [finding] = lines(content)
+    assert finding.startswith("error: content/email/subject.txt")
+    assert finding.endswith("template error: undefined variable 'patient.surname' "
+                            "(patient has: first_name)")
+
+
+def test_a_content_folder_without_email_templates_is_fine(content: Path) -> None:
+    import shutil
+
+    shutil.rmtree(content / "email")
+    assert lines(content) == []

@@ -104,7 +104,8 @@ class _Job:
     inputs: str
 
 
-#: Progress: called in the calling process after each document, with (done, total).
+#: Progress: called in the calling process with (0, total) before the first document
+#: and (done, total) after each.
 Progress = Callable[[int, int], None]
 
 
@@ -143,6 +144,8 @@ def _build(planned: list[_Job], problems: list[RowProblem], out_dir: Path,
     manifest.start(keep=skipped, batch={(job.appointment.appointment_id, job.document)
                                         for job in planned})
     built: list[ManifestEntry] = []
+    if progress is not None and todo:
+        progress(0, len(todo))  # before the workers start, which takes a second
     try:
         for done, result in enumerate(_run(todo, out_dir, settings, jobs, source), start=1):
             if isinstance(result, RowProblem):

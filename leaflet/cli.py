@@ -365,10 +365,11 @@ class _BatchProgress:
     def __call__(self, done: int, total: int) -> None:
         if self.interactive:
             if self.bar is None:
-                self.bar = click.progressbar(length=total, label="Building", file=sys.stderr)
+                self.bar = click.progressbar(length=total, label="Building", file=sys.stderr,
+                                             show_pos=True, show_eta=False)
                 self.bar.__enter__()
-            self.bar.update(1)
-        elif done * 10 // total > self.reported or done == total:
+            self.bar.update(done - self.bar.pos)
+        elif done and (done * 10 // total > self.reported or done == total):
             self.reported = done * 10 // total
             click.echo(f"Built {done} of {total} files", err=True)
 

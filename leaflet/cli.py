@@ -6,8 +6,11 @@ Each command parses options, calls the library and reports one line; errors are
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -223,7 +226,7 @@ def batch_command(appointments: Path, out_dir: Path, jobs: int | None,
     for problem in problems:
         click.echo(f"Error: {problem}", err=True)
     settings = BatchSettings(brand_path, content_dir, layout, documents)
-    with _BatchProgress() as progress:
+    with _BatchProgress() as progress, _terminate_as_interrupt():
         try:
             result = build_batch(usable, out_dir, settings=settings, jobs=jobs, force=force,
                                  progress=progress, source=display_path(appointments))
@@ -346,6 +349,21 @@ def email_command(appointments: Path, out_dir: Path, smtp_server: tuple[str, int
     click.echo(f"Email: {report.summary()}{where}.", err=True)
     if problems or built.problems or not report.ok:
         sys.exit(1)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Stop on `kill` (SIGTERM) as on Ctrl-C: cancel what has not started, keep what is
+    finished and say so, rather than die between two files."""
+
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _BatchProgress:

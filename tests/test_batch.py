@@ -334,3 +334,28 @@ def test_a_second_batch_into_the_same_folder_is_refused(tmp_path):
     assert caught.value.message == (f"another leaflet batch is writing to {out}; wait for it "
                                     "to finish, or use another --out-dir")
     assert list(out.glob("*.pdf")) == []
+
+
+def test_kill_stops_a_batch_as_ctrl_c_does(tmp_path, monkeypatch):
+    """SIGTERM (kill) becomes the same clean stop as Ctrl-C: exit 130, what is finished
+    kept and listed, nothing half-written."""
+    import os
+    import signal
+
+    monkeypatch.chdir(tmp_path)
+    write_csv(tmp_path, ROWS)
+
+    def kill_after_two(self, done, total):
+        if done == 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr("leaflet.cli._BatchProgress.__call__", kill_after_two)
+    result = invoke(["batch", "day.csv", "--out-dir", "out", "--jobs", "1"])
+    assert result.exit_code == 130
+    assert result.stderr.splitlines()[-1] == (
+        "Interrupted. The files finished so far are in out; run the same command again to "
+        "build the rest.")
+    assert len(read_manifest(tmp_path / "out")) == 2
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "A1001-consent.pdf", "A1001-info.pdf", "manifest.csv"]
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # put back afterwards

@@ -380,6 +380,12 @@ def _run(todo: list[_Job], out_dir: Path, settings: BatchSettings, jobs: int | N
         futures = [pool.submit(_build_chunk, chunk) for chunk in chunks]
         for future in concurrent.futures.as_completed(futures):
             yield from future.result()
+    except concurrent.futures.process.BrokenProcessPool:
+        raise LeafletError(
+            "a worker process stopped before finishing (killed, out of memory, or started "
+            "from a script without `if __name__ == \"__main__\":`, which worker processes "
+            "need because they import the script); run again to build the rest, or use "
+            "one job") from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

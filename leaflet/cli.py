@@ -278,6 +278,8 @@ def _smtp_address(ctx: click.Context, param: click.Parameter,
               help="Folder for the .eml files [default: OUT_DIR/outbox].")
 @click.option("--dry-run", is_flag=True,
               help="List what would be sent to whom; send nothing.")
+@click.option("--documents", default=",".join(DOCUMENTS), show_default=True,
+              callback=_document_list, help="Which documents to attach, comma-separated.")
 @click.option("--attempts", type=click.IntRange(min=1), default=3, show_default=True,
               help="Tries per message after a temporary failure, waiting 2, 4... seconds.")
 @click.option("--jobs", type=click.IntRange(min=1),
@@ -290,8 +292,8 @@ def _smtp_address(ctx: click.Context, param: click.Parameter,
               help="A clinic's own content folder instead of the built-in one.")
 def email_command(appointments: Path, out_dir: Path, smtp_server: tuple[str, int] | None,
                   smtp_security: str, smtp_user: str | None, smtp_ca_file: Path | None,
-                  outbox: Path | None,
-                  dry_run: bool, attempts: int, jobs: int | None, layout: str,
+                  outbox: Path | None, dry_run: bool, documents: tuple[str, ...],
+                  attempts: int, jobs: int | None, layout: str,
                   brand_path: Path | None, content_dir: Path | None) -> None:
     """Email each patient with an email address their documents, once.
 
@@ -313,7 +315,7 @@ def email_command(appointments: Path, out_dir: Path, smtp_server: tuple[str, int
     for problem in problems:
         click.echo(f"Error: {problem}", err=True)
     with_email = [item for item in usable if item.email]
-    settings = BatchSettings(brand_path, content_dir, layout)
+    settings = BatchSettings(brand_path, content_dir, layout, documents)
     with _BatchProgress() as progress:
         built = build_batch(with_email, out_dir, settings=settings, jobs=jobs,
                             progress=progress, source=source)
@@ -321,7 +323,7 @@ def email_command(appointments: Path, out_dir: Path, smtp_server: tuple[str, int
         click.echo(f"Error: {problem}", err=True)
     failed = {problem.appointment_id for problem in built.problems}
     packs, _ = find_packs([item for item in with_email if item.appointment_id not in failed],
-                          out_dir)
+                          out_dir, documents)
     packs += [Pack(item, ()) for item in usable if not item.email]
     if dry_run:
         transport = None

@@ -94,18 +94,19 @@ class DeliveryReport:
 
 
 def find_packs(appointments: Iterable[Appointment], out_dir: Path | str,
-               ) -> tuple[list[Pack], list[RowProblem]]:
+               documents: Sequence[str] = DOCUMENTS) -> tuple[list[Pack], list[RowProblem]]:
     """The packs `leaflet batch` built in `out_dir` (`<appointment_id>-<document>.pdf`),
-    and a problem for each appointment that has none. The batch prints the patient's
-    details on every document it builds for an appointment that has any, so each file
-    counts as personal (and is locked) unless the appointment has no personal details."""
+    holding only `documents`, and a problem for each appointment that has none. The
+    batch prints the patient's details on every document it builds for an appointment
+    that has any, so each file counts as personal (and is locked) unless the appointment
+    has no personal details."""
     out_dir = Path(out_dir)
     packs, problems = [], []
     for appointment in appointments:
         files = tuple(
             PackFile(document, out_dir / output_name(appointment.appointment_id, document),
                      personal=bool(appointment.personal))
-            for document in DOCUMENTS
+            for document in documents
             if (out_dir / output_name(appointment.appointment_id, document)).is_file())
         if files:
             packs.append(Pack(appointment, files))

@@ -584,6 +584,10 @@ def test_email_command_dry_run_and_outbox(tmp_path, monkeypatch):
         "A1: to ann@example.org: information-leaflet.pdf (locked), consent-form.pdf "
         "(locked), aftercare-leaflet.pdf (locked)")
     assert not (tmp_path / "out" / "outbox").exists()
+    consent_only = invoke(["email", "day.csv", "--out-dir", "out", "--jobs", "1",
+                           "--dry-run", "--documents", "consent"])
+    assert consent_only.stdout.splitlines()[0] == (
+        "A1: to ann@example.org: consent-form.pdf (locked)")
     sent = invoke(["email", "day.csv", "--out-dir", "out", "--jobs", "1"])
     assert sent.exit_code == 0, sent.stderr
     assert sent.stderr.splitlines()[-1] == (

@@ -196,6 +196,7 @@ def test_each_patient_gets_one_intact_email(packs, brand, tmp_path, server):
                                "Clinic. It is about your appointment on Tuesday 1 December "
                                "2026 at 10:30 with Dr Priya Patel.\n")
         assert "- Consent form (consent-form.pdf): locked with a password\n" in text
+        assert "\nSome of them hold your personal details." in text  # the leaflet is not
         html = message.get_body(("html",)).get_content()
         assert f"Hello {first_name}," in html and "background-color:#0b5d6b" in html
         assert list(attachments(message)) == LEAFLETS
@@ -571,6 +572,7 @@ def test_email_command_builds_sends_once_and_resumes(tmp_path, monkeypatch, serv
             pypdf.PdfReader(io.BytesIO(files["consent-form.pdf"])).pages[0].extract_text()
         assert f"Full name {name}" in pdf_text(files["consent-form.pdf"], password)
         assert f"Prepared for {name}" in pdf_text(files["information-leaflet.pdf"], password)
+        assert "\nThey hold your personal details." in plain_body(message)  # all locked
 
 
 def test_email_command_dry_run_and_outbox(tmp_path, monkeypatch):

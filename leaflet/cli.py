@@ -195,6 +195,21 @@ def _document_list(ctx: click.Context, param: click.Parameter, value: str) -> tu
     return names
 
 
+def _appointment_sources(command):
+    """--layout, --brand and --content-dir, as the commands reading appointments take them."""
+    options = [
+        click.option("--layout", default="a4", show_default=True,
+                     help="Layout for rows whose layout column is empty."),
+        click.option("--brand", "brand_path", type=click.Path(path_type=Path),
+                     help="A clinic's brand file (default: the built-in example clinic)."),
+        click.option("--content-dir", type=click.Path(path_type=Path),
+                     help="A clinic's own content folder instead of the built-in one."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command("batch", context_settings=CONTEXT)
 @click.argument("appointments", type=click.Path(path_type=Path))
 @click.option("--out-dir", type=click.Path(path_type=Path), required=True,
@@ -204,12 +219,7 @@ def _document_list(ctx: click.Context, param: click.Parameter, value: str) -> tu
 @click.option("--documents", default=",".join(DOCUMENTS), show_default=True,
               callback=_document_list, help="Which documents to build, comma-separated.")
 @click.option("--force", is_flag=True, help="Build every file again, even if already built.")
-@click.option("--layout", default="a4", show_default=True,
-              help="Layout for rows whose layout column is empty.")
-@click.option("--brand", "brand_path", type=click.Path(path_type=Path),
-              help="A clinic's brand file (default: the built-in example clinic).")
-@click.option("--content-dir", type=click.Path(path_type=Path),
-              help="A clinic's own content folder instead of the built-in one.")
+@_appointment_sources
 def batch_command(appointments: Path, out_dir: Path, jobs: int | None,
                   documents: tuple[str, ...], force: bool, layout: str,
                   brand_path: Path | None, content_dir: Path | None) -> None:
@@ -284,12 +294,7 @@ def _smtp_address(ctx: click.Context, param: click.Parameter,
               help="Tries per message after a temporary failure, waiting 2, 4... seconds.")
 @click.option("--jobs", type=click.IntRange(min=1),
               help="Worker processes for building missing PDFs [default: CPUs].")
-@click.option("--layout", default="a4", show_default=True,
-              help="Layout for rows whose layout column is empty.")
-@click.option("--brand", "brand_path", type=click.Path(path_type=Path),
-              help="A clinic's brand file (default: the built-in example clinic).")
-@click.option("--content-dir", type=click.Path(path_type=Path),
-              help="A clinic's own content folder instead of the built-in one.")
+@_appointment_sources
 def email_command(appointments: Path, out_dir: Path, smtp_server: tuple[str, int] | None,
                   smtp_security: str, smtp_user: str | None, smtp_ca_file: Path | None,
                   outbox: Path | None, dry_run: bool, documents: tuple[str, ...],

@@ -81,13 +81,12 @@ class Slot:
     width: float
     style: ParagraphStyle
     markup: str  # with placeholders for the personal values
-    fit: bool  # shrink to one line (else wrap upwards)
 
 
-def draw_text(canvas, markup: str, style: ParagraphStyle, x: float, y: float, width: float,
-              fit: bool = False) -> None:
-    """Draw paragraph markup with its bottom at (x, y), `width` wide; with `fit`, on one
-    line, in a smaller size if it would not fit.
+def draw_line(canvas, markup: str, style: ParagraphStyle, x: float, y: float,
+              width: float) -> None:
+    """Draw paragraph markup on one line with its bottom at (x, y), in a smaller size if
+    it would not fit `width`: a name never wraps across the line above.
 
     When the canvas collects slots (a base laid out for `leaflet.stamp`), text holding
     placeholders is not drawn: an empty form takes its place in the page's content, so
@@ -103,17 +102,18 @@ def draw_text(canvas, markup: str, style: ParagraphStyle, x: float, y: float, wi
         canvas.doForm(name)
         canvas.restoreState()
         slots.append(Slot(canvas.getPageNumber() - 1, "/" + canvas._doc.getXObjectName(name),
-                          width, style, markup, fit))
+                          width, style, markup))
         return
     paragraph = Para(markup, style)
-    if fit:
-        paragraph.wrap(1e6, 1e6)
-        natural = max(paragraph.getActualLineWidths0(), default=0)
-        if natural > width:  # same leading, so the line keeps its place in the box
-            paragraph = Para(markup, ParagraphStyle(
-                style.name + "-fitted", parent=style, fontSize=style.fontSize * width / natural))
+    paragraph.wrap(1e6, 1e6)
+    natural = max(paragraph.getActualLineWidths0(), default=0)
+    if natural > width:  # same leading, so the line keeps its place in the box
+        paragraph = Para(markup, ParagraphStyle(
+            style.name + "-fitted", parent=style, fontSize=style.fontSize * width / natural))
     paragraph.wrap(width, 1e6)
     paragraph.drawOn(canvas, x, y)
+
+
 class FittedLine(Flowable):
     """One line of text that shrinks rather than wraps: the box it sits in keeps its height
     whatever the personal values it holds, so a base can be laid out once for everyone."""
@@ -128,7 +128,7 @@ class FittedLine(Flowable):
         return available_width, self.style.leading
 
     def draw(self) -> None:
-        draw_text(self.canv, self.markup, self.style, 0, 0, self.width, fit=True)
+        draw_line(self.canv, self.markup, self.style, 0, 0, self.width)
 
 
 class WriteIn(Flowable):
@@ -158,8 +158,7 @@ class WriteIn(Flowable):
             canvas.line(0, y, self.width, y)
         if self.value:
             top_line = (self.lines - 1) * self.spacing
-            draw_text(canvas, self.value, self.value_style, 0, top_line + 2, self.width,
-                      fit=True)
+            draw_line(canvas, self.value, self.value_style, 0, top_line + 2, self.width)
         elif self.name and (form := getattr(canvas, "leaflet_form", None)):
             form.write_in(self.name, self.lines, self.spacing, self.width)
 

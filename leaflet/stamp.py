@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.brand import Brand
 from leaflet.content import ContentDocument
-from leaflet.flowables import PLACEHOLDERS, SLOT_DEPTH, Slot, draw_text, has_placeholder
+from leaflet.flowables import PLACEHOLDERS, SLOT_DEPTH, Slot, draw_line, has_placeholder
 from leaflet.fonts import FontFamily
 from leaflet.layout import Layout
 from leaflet.personal import Personalisation
@@ -91,7 +91,7 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
                     initialFontName=base.slots[0].style.fontName)
     for slot in base.slots:  # one overlay page per slot, drawn as the slot's form
         text = "".join(markup.get(char, char) for char in slot.markup)
-        draw_text(canvas, text, slot.style, 0, SLOT_DEPTH, slot.width, slot.fit)
+        draw_line(canvas, text, slot.style, 0, SLOT_DEPTH, slot.width)
         canvas.showPage()
     canvas.save()
     overlay = pikepdf.open(overlay_data)

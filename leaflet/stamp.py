@@ -42,7 +42,7 @@ class Placeholders:
     @classmethod
     def shape_of(cls, personal: Personalisation) -> Placeholders:
         """The placeholders for the values `personal` has (its bases' cache key)."""
-        values = personal.template_values("en-GB")
+        values = personal.template_values("en-GB")  # which are empty: any language will do
         return cls(frozenset(key for key in PLACEHOLDERS if values[key[0]][key[1]]))
 
     def __bool__(self) -> bool:
@@ -94,9 +94,9 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
         draw_line(canvas, text, slot.style, 0, SLOT_DEPTH, slot.width)
         canvas.showPage()
     canvas.save()
-    overlay = pikepdf.open(overlay_data)
-    _retag_subsets(overlay)
-    with pikepdf.open(io.BytesIO(base.data)) as pdf:
+    # The overlay stays open until the copy is saved: copied streams are read from it then.
+    with pikepdf.open(overlay_data) as overlay, pikepdf.open(io.BytesIO(base.data)) as pdf:
+        _retag_subsets(overlay)
         for slot, overlay_page in zip(base.slots, overlay.pages, strict=True):
             form = pdf.copy_foreign(overlay_page.as_form_xobject())
             pdf.pages[slot.page].Resources.XObject[slot.form] = form

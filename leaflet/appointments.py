@@ -14,6 +14,8 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from pathlib import Path
 
 from leaflet.errors import LeafletError, display_path
@@ -131,6 +133,19 @@ def check_appointment_id(value: str) -> str | None:
     return None
 
 
+def check_email(address: str) -> str | None:
+    """Why `address` cannot be mailed to, or None: it must look like one (the brand
+    file's rule) and be a single address a mail header can carry as it is."""
+    try:
+        parsed = Address(addr_spec=address)
+    except (ValueError, IndexError, HeaderParseError):
+        parsed = None
+    if (not _EMAIL.fullmatch(address) or parsed is None or not parsed.domain
+            or parsed.addr_spec != address):
+        return f"{address!r} is not an email address"
+    return None
+
+
 def _columns(header: list[str], source: str) -> dict[str, int]:
     """Where each known column is; extra columns are ignored."""
     positions: dict[str, int] = {}
@@ -175,8 +190,8 @@ def _check_row(values: dict[str, str], row: int, source: str,
             parse(values[column], column)
         except LeafletError as err:
             problem(column, err.message.removeprefix(f"{column}: "))
-    if values["email"] and not _EMAIL.fullmatch(values["email"]):
-        problem("email", f"{values['email']!r} is not an email address")
+    if values["email"] and (reason := check_email(values["email"])):
+        problem("email", reason)
     return problems
 
 

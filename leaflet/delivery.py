@@ -20,11 +20,9 @@ import email.utils
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from email.errors import HeaderParseError
-from email.headerregistry import Address
 from pathlib import Path
 
-from leaflet.appointments import Appointment, RowProblem
+from leaflet.appointments import Appointment, RowProblem, check_email
 from leaflet.batch import output_name
 from leaflet.brand import Brand
 from leaflet.content import DOCUMENTS
@@ -185,7 +183,7 @@ def _plan(packs: Iterable[Pack], templates: EmailTemplates, policy: str, entry_o
         if entry is not None and entry.state == SENT:
             report.already_sent.append(Outcome(ident, entry.recipient))
             continue
-        if reason := _address_problem(appointment.email):
+        if reason := check_email(appointment.email):
             problem("email", reason)
             continue
         if not pack.files:
@@ -205,16 +203,6 @@ def _plan(packs: Iterable[Pack], templates: EmailTemplates, policy: str, entry_o
         # before anything is sent.
         plans.append((pack, templates.render(pack, policy)))
     return plans
-
-
-def _address_problem(address: str) -> str | None:
-    try:
-        parsed = Address(addr_spec=address)
-    except (ValueError, IndexError, HeaderParseError):
-        parsed = None
-    if parsed is None or not parsed.domain or parsed.addr_spec != address:
-        return f"{address!r} is not an email address"
-    return None
 
 
 @dataclass

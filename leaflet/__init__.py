@@ -21,8 +21,19 @@ from leaflet.personal import Personalisation
 from leaflet.render import RenderedPdf, render_pdf
 
 __all__ = [
-    "DOCUMENTS", "Brand", "Layout", "LeafletError", "Personalisation", "PressOptions",
+    "DOCUMENTS",
+    "Brand",
+    "Layout",
+    "LeafletError",
+    "Personalisation",
+    "PressOptions",
     "RenderedPdf",
-    "Treatment", "__version__", "known_layouts", "known_treatments", "load_brand",
-    "load_layout", "load_treatment", "render_pdf",
+    "Treatment",
+    "__version__",
+    "known_layouts",
+    "known_treatments",
+    "load_brand",
+    "load_layout",
+    "load_treatment",
+    "render_pdf",
 ]

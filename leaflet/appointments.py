@@ -28,16 +28,31 @@ from leaflet.personal import (
 from leaflet.schema import EMAIL_PATTERN
 
 #: Columns every export must have, in the order problems are reported.
-REQUIRED_COLUMNS = ("appointment_id", "patient_name", "date_of_birth", "email", "treatment",
-                    "appointment", "practitioner")
+REQUIRED_COLUMNS = (
+    "appointment_id",
+    "patient_name",
+    "date_of_birth",
+    "email",
+    "treatment",
+    "appointment",
+    "practitioner",
+)
 OPTIONAL_COLUMNS = ("layout", "language")
 #: Columns whose cells may not be empty.
 NON_EMPTY = frozenset({"appointment_id", "patient_name", "treatment", "appointment"})
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 #: Names Windows will not use for a file, whatever the extension.
-_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                       *(f"lpt{i}" for i in range(1, 10))})
+_RESERVED = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{i}" for i in range(1, 10)),
+        *(f"lpt{i}" for i in range(1, 10)),
+    }
+)
 _EMAIL = re.compile(EMAIL_PATTERN)
 
 
@@ -65,10 +80,16 @@ class RowProblem:
     appointment_id: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.source}, row {self.row}" if self.row else (
-            f"appointment {self.appointment_id or '?'}")
-        return f"{where}, column {self.column}: {self.reason}" if self.column else (
-            f"{where}: {self.reason}")
+        where = (
+            f"{self.source}, row {self.row}"
+            if self.row
+            else (f"appointment {self.appointment_id or '?'}")
+        )
+        return (
+            f"{where}, column {self.column}: {self.reason}"
+            if self.column
+            else (f"{where}: {self.reason}")
+        )
 
 
 def read_appointments(path: Path | str) -> tuple[list[Appointment], list[RowProblem]]:
@@ -84,14 +105,18 @@ def read_appointments(path: Path | str) -> tuple[list[Appointment], list[RowProb
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        line = data[:err.start].count(b"\n") + 1
-        raise LeafletError(f"{source}, line {line}: not UTF-8 text (byte {err.start + 1}); "
-                           "export the appointments as CSV in UTF-8") from None
+        line = data[: err.start].count(b"\n") + 1
+        raise LeafletError(
+            f"{source}, line {line}: not UTF-8 text (byte {err.start + 1}); "
+            "export the appointments as CSV in UTF-8"
+        ) from None
     return parse_appointments(text, source)
 
 
-def parse_appointments(text: str, source: str = "<appointments>",
-                       ) -> tuple[list[Appointment], list[RowProblem]]:
+def parse_appointments(
+    text: str,
+    source: str = "<appointments>",
+) -> tuple[list[Appointment], list[RowProblem]]:
     """`read_appointments` for CSV text already in memory."""
     text = text.removeprefix("\ufeff")
     header_line = text.split("\n", 1)[0]
@@ -100,8 +125,10 @@ def parse_appointments(text: str, source: str = "<appointments>",
     try:
         header = next(reader, None)
         if not header or not any(cell.strip() for cell in header):
-            raise LeafletError(f"{source}: empty; expected a header row with the columns "
-                               f"{', '.join(REQUIRED_COLUMNS)}")
+            raise LeafletError(
+                f"{source}: empty; expected a header row with the columns "
+                f"{', '.join(REQUIRED_COLUMNS)}"
+            )
         columns = _columns(header, source)
         appointments: list[Appointment] = []
         problems: list[RowProblem] = []
@@ -109,8 +136,10 @@ def parse_appointments(text: str, source: str = "<appointments>",
         for row_number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue  # a blank line is not an appointment
-            values = {name: cells[index].strip() if index < len(cells) else ""
-                      for name, index in columns.items()}
+            values = {
+                name: cells[index].strip() if index < len(cells) else ""
+                for name, index in columns.items()
+            }
             row_problems = _check_row(values, row_number, source, seen)
             if row_problems:
                 problems += row_problems
@@ -126,8 +155,10 @@ def check_appointment_id(value: str) -> str | None:
     if not value:
         return "empty; every appointment needs an id"
     if not _SAFE_ID.fullmatch(value) or value.endswith(".") or ".." in value:
-        return (f"{value!r} cannot be used in a file name; use 1 to 64 letters, digits, "
-                "'-', '_' or '.', starting with a letter or digit")
+        return (
+            f"{value!r} cannot be used in a file name; use 1 to 64 letters, digits, "
+            "'-', '_' or '.', starting with a letter or digit"
+        )
     if value.split(".")[0].lower() in _RESERVED:
         return f"{value!r} is a name Windows reserves for devices; it cannot name a file"
     return None
@@ -140,8 +171,12 @@ def check_email(address: str) -> str | None:
         parsed = Address(addr_spec=address)
     except (ValueError, IndexError, HeaderParseError):
         parsed = None
-    if (not _EMAIL.fullmatch(address) or parsed is None or not parsed.domain
-            or parsed.addr_spec != address):
+    if (
+        not _EMAIL.fullmatch(address)
+        or parsed is None
+        or not parsed.domain
+        or parsed.addr_spec != address
+    ):
         return f"{address!r} is not an email address"
     return None
 
@@ -158,14 +193,17 @@ def _columns(header: list[str], source: str) -> dict[str, int]:
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
         plural = "s" if len(missing) > 1 else ""
-        raise LeafletError(f"{source}: missing required column{plural} "
-                           f"{', '.join(missing)} (the header row has: "
-                           f"{', '.join(cell.strip() for cell in header)})")
+        raise LeafletError(
+            f"{source}: missing required column{plural} "
+            f"{', '.join(missing)} (the header row has: "
+            f"{', '.join(cell.strip() for cell in header)})"
+        )
     return positions
 
 
-def _check_row(values: dict[str, str], row: int, source: str,
-               seen: dict[str, int]) -> list[RowProblem]:
+def _check_row(
+    values: dict[str, str], row: int, source: str, seen: dict[str, int]
+) -> list[RowProblem]:
     ident = values["appointment_id"]
     problems = []
 
@@ -179,12 +217,17 @@ def _check_row(values: dict[str, str], row: int, source: str,
         if reason := check_appointment_id(ident):
             problem("appointment_id", reason)
         elif ident.lower() in seen:  # file names must differ on any file system
-            problem("appointment_id", f"duplicate id {ident!r} (first on row "
-                                      f"{seen[ident.lower()]})")
+            problem(
+                "appointment_id", f"duplicate id {ident!r} (first on row {seen[ident.lower()]})"
+            )
         else:
             seen[ident.lower()] = row
-    checks = (("patient_name", parse_name), ("practitioner", parse_name),
-              ("date_of_birth", parse_date_of_birth), ("appointment", parse_appointment))
+    checks = (
+        ("patient_name", parse_name),
+        ("practitioner", parse_name),
+        ("date_of_birth", parse_date_of_birth),
+        ("appointment", parse_appointment),
+    )
     for column, parse in checks:
         try:
             parse(values[column], column)
@@ -196,9 +239,18 @@ def _check_row(values: dict[str, str], row: int, source: str,
 
 
 def _appointment(values: dict[str, str], row: int) -> Appointment:
-    personal = Personalisation.from_text(values["patient_name"], values["date_of_birth"],
-                                         values["appointment"], values["practitioner"])
-    return Appointment(values["appointment_id"], personal, values["treatment"],
-                       email=values["email"], layout=values.get("layout", ""),
-                       language=values.get("language", ""), row=row)
-
+    personal = Personalisation.from_text(
+        values["patient_name"],
+        values["date_of_birth"],
+        values["appointment"],
+        values["practitioner"],
+    )
+    return Appointment(
+        values["appointment_id"],
+        personal,
+        values["treatment"],
+        email=values["email"],
+        layout=values.get("layout", ""),
+        language=values.get("language", ""),
+        row=row,
+    )

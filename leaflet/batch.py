@@ -109,10 +109,16 @@ class _Job:
 Progress = Callable[[int, int], None]
 
 
-def build_batch(appointments: Iterable[Appointment], out_dir: Path | str, *,
-                settings: BatchSettings = BatchSettings(), jobs: int | None = None,
-                force: bool = False, progress: Progress | None = None,
-                source: str = "appointments") -> BatchResult:
+def build_batch(
+    appointments: Iterable[Appointment],
+    out_dir: Path | str,
+    *,
+    settings: BatchSettings = BatchSettings(),
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    source: str = "appointments",
+) -> BatchResult:
     """Build `settings.documents` for every usable appointment into `out_dir`.
 
     `jobs` worker processes (default: the CPU count; 1 builds in this process). With
@@ -130,9 +136,16 @@ def build_batch(appointments: Iterable[Appointment], out_dir: Path | str, *,
         return _build(planned, problems, out_dir, settings, jobs, force, progress, source)
 
 
-def _build(planned: list[_Job], problems: list[RowProblem], out_dir: Path,
-           settings: BatchSettings, jobs: int | None, force: bool,
-           progress: Progress | None, source: str) -> BatchResult:
+def _build(
+    planned: list[_Job],
+    problems: list[RowProblem],
+    out_dir: Path,
+    settings: BatchSettings,
+    jobs: int | None,
+    force: bool,
+    progress: Progress | None,
+    source: str,
+) -> BatchResult:
     manifest = _Manifest(out_dir)
     todo, skipped = [], []
     for job in planned:
@@ -141,8 +154,9 @@ def _build(planned: list[_Job], problems: list[RowProblem], out_dir: Path,
             todo.append(job)
         else:
             skipped.append(done)
-    manifest.start(keep=skipped, batch={(job.appointment.appointment_id, job.document)
-                                        for job in planned})
+    manifest.start(
+        keep=skipped, batch={(job.appointment.appointment_id, job.document) for job in planned}
+    )
     built: list[ManifestEntry] = []
     if progress is not None and todo:
         progress(0, len(todo))  # before the workers start, which takes a second
@@ -156,8 +170,7 @@ def _build(planned: list[_Job], problems: list[RowProblem], out_dir: Path,
             if progress is not None:
                 progress(done, len(todo))
     finally:
-        manifest.close(order=[(job.appointment.appointment_id, job.document)
-                              for job in planned])
+        manifest.close(order=[(job.appointment.appointment_id, job.document) for job in planned])
     problems.sort(key=lambda problem: problem.row)
     return BatchResult(built, skipped, problems, manifest.path)
 
@@ -175,8 +188,9 @@ def read_manifest(out_dir: Path | str) -> dict[tuple[str, str], ManifestEntry]:
             if None in values.values() or None in row:  # cut short, or extra cells
                 continue
             try:
-                entry = ManifestEntry(**{**values, "pages": int(values["pages"]),
-                                         "bytes": int(values["bytes"])})
+                entry = ManifestEntry(
+                    **{**values, "pages": int(values["pages"]), "bytes": int(values["bytes"])}
+                )
             except ValueError:
                 continue
             entries[entry.appointment_id, entry.document] = entry
@@ -194,8 +208,10 @@ class _Planner:
         self.layouts: dict[str, Layout | LeafletError] = {}
         self.today = dt.date.today()
 
-    def plan(self, appointments: Iterable[Appointment],
-             ) -> tuple[list[_Job], list[RowProblem]]:
+    def plan(
+        self,
+        appointments: Iterable[Appointment],
+    ) -> tuple[list[_Job], list[RowProblem]]:
         jobs: list[_Job] = []
         problems: list[RowProblem] = []
         seen: set[str] = set()
@@ -209,8 +225,9 @@ class _Planner:
 
     def _check(self, appointment: Appointment, seen: set[str]) -> list[_Job] | RowProblem:
         def problem(column: str, reason: str) -> RowProblem:
-            return RowProblem(self.source, appointment.row, column, reason,
-                              appointment.appointment_id)
+            return RowProblem(
+                self.source, appointment.row, column, reason, appointment.appointment_id
+            )
 
         ident = appointment.appointment_id
         if reason := check_appointment_id(ident):
@@ -218,8 +235,11 @@ class _Planner:
         if ident.lower() in seen:
             return problem("appointment_id", f"duplicate id {ident!r}")
         seen.add(ident.lower())
-        treatment = self._load(self.treatments, appointment.treatment,
-                               lambda slug: load_treatment(slug, self.settings.content_dir))
+        treatment = self._load(
+            self.treatments,
+            appointment.treatment,
+            lambda slug: load_treatment(slug, self.settings.content_dir),
+        )
         if isinstance(treatment, LeafletError):
             return problem("treatment", treatment.message)
         layout_name = appointment.layout or self.settings.layout
@@ -227,8 +247,10 @@ class _Planner:
         if isinstance(layout, LeafletError):
             return problem("layout", layout.message)
         personal = appointment.personal
-        for column, value in (("patient_name", personal.patient_name),
-                              ("practitioner", personal.practitioner)):
+        for column, value in (
+            ("patient_name", personal.patient_name),
+            ("practitioner", personal.practitioner),
+        ):
             if missing := self.brand.fonts.missing(value):
                 return problem(column, f"the brand fonts cannot print {describe_chars(missing)}")
         jobs = []
@@ -238,15 +260,18 @@ class _Planner:
             document = treatment.document(name)
             language = document.meta.language
             if appointment.language and appointment.language.lower() != language.lower():
-                return problem("language", f"{appointment.language!r} is not available; "
-                                           f"the {treatment.slug} content is in {language}")
+                return problem(
+                    "language",
+                    f"{appointment.language!r} is not available; "
+                    f"the {treatment.slug} content is in {language}",
+                )
             allowed = layout.spec.documents
             if allowed is not None and name not in allowed:
-                return problem("layout", f"the {name} document cannot be laid out as "
-                                         f"{layout.name}")
+                return problem("layout", f"the {name} document cannot be laid out as {layout.name}")
             check_review_date(document, allow_expired=False, today=self.today)
-            jobs.append(_Job(appointment, name, layout.name,
-                             self._inputs(appointment, document, layout)))
+            jobs.append(
+                _Job(appointment, name, layout.name, self._inputs(appointment, document, layout))
+            )
         return jobs
 
     @staticmethod
@@ -262,10 +287,15 @@ class _Planner:
         """A hash of everything a file is made from: a change to any of them rebuilds it."""
         personal = appointment.personal
         parts = [
-            __version__, document.source.sha256, document.treatment.source.sha256,
-            self.brand.fingerprint, layout.spec.model_dump_json(),
-            personal.patient_name, str(personal.date_of_birth or ""),
-            str(personal.appointment or ""), personal.practitioner,
+            __version__,
+            document.source.sha256,
+            document.treatment.source.sha256,
+            self.brand.fingerprint,
+            layout.spec.model_dump_json(),
+            personal.patient_name,
+            str(personal.date_of_birth or ""),
+            str(personal.appointment or ""),
+            personal.practitioner,
         ]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
@@ -283,8 +313,10 @@ def _only_run(out_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise LeafletError(f"another leaflet batch is writing to {out_dir}; wait for it "
-                               "to finish, or use another --out-dir") from None
+            raise LeafletError(
+                f"another leaflet batch is writing to {out_dir}; wait for it "
+                "to finish, or use another --out-dir"
+            ) from None
         yield
     finally:
         os.close(folder)
@@ -294,8 +326,7 @@ def _prepare_folder(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise OutputError(f"cannot make the output folder {out_dir}: "
-                          f"{err.strerror}") from None
+        raise OutputError(f"cannot make the output folder {out_dir}: {err.strerror}") from None
     # Temporary files a killed run left behind (finished files are renamed into place).
     for leftover in out_dir.glob(".*.pdf.*.part"):
         leftover.unlink(missing_ok=True)
@@ -326,8 +357,11 @@ class _Manifest:
         """Rewrite the manifest with the entries still true, then append as files finish.
 
         Files made for appointments not in this batch stay listed while they exist."""
-        others = [entry for key, entry in self.entries.items()
-                  if key not in batch and (self.out_dir / entry.path).is_file()]
+        others = [
+            entry
+            for key, entry in self.entries.items()
+            if key not in batch and (self.out_dir / entry.path).is_file()
+        ]
         self.entries = {(e.appointment_id, e.document): e for e in [*others, *keep]}
         self._write(list(self.entries.values()))
         self._stream = self.path.open("a", newline="", encoding="utf-8")
@@ -344,9 +378,14 @@ class _Manifest:
             return
         self._stream.close()
         rank = {key: index for index, key in enumerate(order)}
-        ordered = sorted(self.entries.values(), key=lambda e: (
-            rank.get((e.appointment_id, e.document), len(rank)), e.appointment_id,
-            DOCUMENTS.index(e.document) if e.document in DOCUMENTS else 0))
+        ordered = sorted(
+            self.entries.values(),
+            key=lambda e: (
+                rank.get((e.appointment_id, e.document), len(rank)),
+                e.appointment_id,
+                DOCUMENTS.index(e.document) if e.document in DOCUMENTS else 0,
+            ),
+        )
         self._write(ordered)
 
     def _write(self, entries: list[ManifestEntry]) -> None:
@@ -358,8 +397,9 @@ class _Manifest:
         write_atomically(self.path, text.getvalue().encode("utf-8"))
 
 
-def _run(todo: list[_Job], out_dir: Path, settings: BatchSettings, jobs: int | None,
-         source: str) -> Iterable[ManifestEntry | RowProblem]:
+def _run(
+    todo: list[_Job], out_dir: Path, settings: BatchSettings, jobs: int | None, source: str
+) -> Iterable[ManifestEntry | RowProblem]:
     """Build every job, in this process or in `jobs` worker processes, yielding results
     as they come."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
@@ -371,21 +411,23 @@ def _run(todo: list[_Job], out_dir: Path, settings: BatchSettings, jobs: int | N
     # Spawned, not forked: each worker starts clean and loads only what it uses.
     context = multiprocessing.get_context("spawn")
     pool = concurrent.futures.ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(settings, out_dir, source))
+        jobs, mp_context=context, initializer=_start_worker, initargs=(settings, out_dir, source)
+    )
     try:
         # Appointments go to workers in chunks: fewer round trips, and each worker
         # builds all of one appointment's documents.
         size = max(1, min(8, len(todo) // (jobs * 8)))
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         futures = [pool.submit(_build_chunk, chunk) for chunk in chunks]
         for future in concurrent.futures.as_completed(futures):
             yield from future.result()
     except concurrent.futures.process.BrokenProcessPool:
         raise LeafletError(
             "a worker process stopped before finishing (killed, out of memory, or started "
-            "from a script without `if __name__ == \"__main__\":`, which worker processes "
+            'from a script without `if __name__ == "__main__":`, which worker processes '
             "need because they import the script); run again to build the rest, or use "
-            "one job") from None
+            "one job"
+        ) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -424,11 +466,20 @@ class _Worker:
             target = self.out_dir / output_name(appointment.appointment_id, job.document)
             write_atomically(target, data)
         except LeafletError as err:
-            return RowProblem(self.source, appointment.row, "", err.message,
-                              appointment.appointment_id)
-        return ManifestEntry(appointment.appointment_id, job.document, target.name, pages,
-                             len(data), hashlib.sha256(data).hexdigest(), meta.reference,
-                             meta.version, job.inputs)
+            return RowProblem(
+                self.source, appointment.row, "", err.message, appointment.appointment_id
+            )
+        return ManifestEntry(
+            appointment.appointment_id,
+            job.document,
+            target.name,
+            pages,
+            len(data),
+            hashlib.sha256(data).hexdigest(),
+            meta.reference,
+            meta.version,
+            job.inputs,
+        )
 
     def _render(self, job: _Job):
         appointment = job.appointment

@@ -26,9 +26,15 @@ from leaflet.yamlfile import read_yaml, validate
 
 #: Text colour / background colour pairs the layouts print; each must reach MIN_CONTRAST.
 TEXT_PAIRS = (
-    ("text", "white"), ("text", "tint"), ("muted", "white"), ("primary", "white"),
-    ("on_primary", "primary"), ("urgent", "white"), ("urgent", "urgent_tint"),
-    ("text", "urgent_tint"), ("primary", "tint"),
+    ("text", "white"),
+    ("text", "tint"),
+    ("muted", "white"),
+    ("primary", "white"),
+    ("on_primary", "primary"),
+    ("urgent", "white"),
+    ("urgent", "urgent_tint"),
+    ("text", "urgent_tint"),
+    ("primary", "tint"),
 )
 MIN_CONTRAST = 4.5
 #: Print resolution of the logo: what print shops ask for, and no more.
@@ -45,8 +51,7 @@ class Brand:
     fonts: FontFamily
     logo: Path | None
     font_paths: tuple[Path, Path]
-    _logo_images: dict[int, ImageReader] = field(default_factory=dict, compare=False,
-                                                 repr=False)
+    _logo_images: dict[int, ImageReader] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def clinic(self) -> schema.Clinic:
@@ -91,9 +96,13 @@ class Brand:
         """The clinic's details as the `clinic` template variables."""
         clinic = self.clinic
         return {
-            "name": clinic.name, "phone": clinic.phone, "email": clinic.email,
-            "website": clinic.website or "", "address": ", ".join(clinic.address),
-            "out_of_hours": clinic.out_of_hours, "emergency_number": clinic.emergency_number,
+            "name": clinic.name,
+            "phone": clinic.phone,
+            "email": clinic.email,
+            "website": clinic.website or "",
+            "address": ", ".join(clinic.address),
+            "out_of_hours": clinic.out_of_hours,
+            "emergency_number": clinic.emergency_number,
             "feedback": clinic.feedback,
         }
 
@@ -119,16 +128,20 @@ def inspect_brand(path: Path | str | None = None) -> tuple[Brand | None, list[So
     problems: list[SourceError] = []
 
     def located(field: str, problem: str) -> None:
-        problems.append(SourceError(path, problem, line=source.line_of(tuple(field.split("."))),
-                                    field=field))
+        problems.append(
+            SourceError(path, problem, line=source.line_of(tuple(field.split("."))), field=field)
+        )
 
     for fg, bg in TEXT_PAIRS:
         fg_hex = WHITE if fg == "white" else getattr(spec.colours, fg)
         bg_hex = WHITE if bg == "white" else getattr(spec.colours, bg)
         ratio = contrast(fg_hex, bg_hex)
         if ratio < MIN_CONTRAST:
-            located(f"colours.{fg}", f"{fg} {fg_hex} on {bg} {bg_hex} has contrast "
-                                     f"{ratio:.2f}:1; text needs at least {MIN_CONTRAST}:1")
+            located(
+                f"colours.{fg}",
+                f"{fg} {fg_hex} on {bg} {bg_hex} has contrast "
+                f"{ratio:.2f}:1; text needs at least {MIN_CONTRAST}:1",
+            )
 
     logo = None
     if spec.logo is not None:
@@ -155,9 +168,13 @@ def inspect_brand(path: Path | str | None = None) -> tuple[Brand | None, list[So
     for name, value in spec.clinic.model_dump().items():
         for text in value if isinstance(value, list) else [value or ""]:
             if missing := fonts.missing(text):
-                located(f"clinic.{name}",
-                        f"the brand fonts cannot print {describe_chars(missing)}")
+                located(f"clinic.{name}", f"the brand fonts cannot print {describe_chars(missing)}")
     if problems:
         return None, problems
-    return Brand(path=path, spec=spec, fonts=fonts, logo=logo,
-                 font_paths=(font_paths["regular"], font_paths["bold"])), problems
+    return Brand(
+        path=path,
+        spec=spec,
+        fonts=fonts,
+        logo=logo,
+        font_paths=(font_paths["regular"], font_paths["bold"]),
+    ), problems

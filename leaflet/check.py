@@ -38,9 +38,12 @@ ERROR, WARNING = "error", "warning"
 #: A review date this close (or closer) is a warning.
 REVIEW_WARNING_DAYS = 60
 #: Personal details the documents are rendered with, so every variable is filled in.
-SAMPLE = Personalisation.from_text(patient_name="Sample Patient", date_of_birth="1980-01-01",
-                                   appointment="2030-01-01T10:00",
-                                   practitioner="Sample Practitioner")
+SAMPLE = Personalisation.from_text(
+    patient_name="Sample Patient",
+    date_of_birth="1980-01-01",
+    appointment="2030-01-01T10:00",
+    practitioner="Sample Practitioner",
+)
 #: A US school grade plus this is a reading age in years.
 GRADE_TO_AGE = 5
 
@@ -73,18 +76,24 @@ class Finding:
 
     def __str__(self) -> str:
         where = self.where
-        return f"{self.severity}: {where}: {self.message}" if where else \
-            f"{self.severity}: {self.message}"
+        return (
+            f"{self.severity}: {where}: {self.message}"
+            if where
+            else f"{self.severity}: {self.message}"
+        )
 
 
-def check_all(content_dir: Path | str | None = None, brand_path: Path | str | None = None,
-              strict: bool = False, today: dt.date | None = None) -> list[Finding]:
+def check_all(
+    content_dir: Path | str | None = None,
+    brand_path: Path | str | None = None,
+    strict: bool = False,
+    today: dt.date | None = None,
+) -> list[Finding]:
     """Every problem in the content folder, the brand and the layouts, sorted by file
     and line. With `strict`, warnings are reported as errors."""
     today = today or dt.date.today()
     findings: list[Finding] = []
-    brand = _check_brand(Path(brand_path) if brand_path is not None else EXAMPLE_BRAND,
-                         findings)
+    brand = _check_brand(Path(brand_path) if brand_path is not None else EXAMPLE_BRAND, findings)
     layouts = _check_layouts(findings)
     if brand is not None:
         _check_logo(brand, layouts, findings)
@@ -102,16 +111,21 @@ def summary(findings: list[Finding], content_dir: Path | str | None = None) -> s
     if not findings:
         documents = count_documents(content_dir)
         layouts = len(known_layouts(LAYOUTS_DIR))
-        return (f"no problems found in {_plural(documents, 'document')}, 1 brand and "
-                f"{_plural(layouts, 'layout')}")
+        return (
+            f"no problems found in {_plural(documents, 'document')}, 1 brand and "
+            f"{_plural(layouts, 'layout')}"
+        )
     errors = sum(f.severity == ERROR for f in findings)
     return f"{_plural(errors, 'error')}, {_plural(len(findings) - errors, 'warning')}"
 
 
 def count_documents(content_dir: Path | str | None = None) -> int:
     folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
-    return sum((folder / slug / f"{name}.yaml").is_file()
-               for slug in known_treatments(folder) for name in DOCUMENTS)
+    return sum(
+        (folder / slug / f"{name}.yaml").is_file()
+        for slug in known_treatments(folder)
+        for name in DOCUMENTS
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -120,8 +134,8 @@ def _plural(count: int, word: str) -> str:
 
 # --- turning exceptions into findings -----------------------------------------------------
 
-def _from_error(err: LeafletError, path: Path | None,
-                severity: str = ERROR) -> list[Finding]:
+
+def _from_error(err: LeafletError, path: Path | None, severity: str = ERROR) -> list[Finding]:
     """Findings for a loader's error; a multi-problem validation error gives one each."""
     if isinstance(err, SourceError):
         return [Finding(severity, err.path, err.line, err.field, err.problem)]
@@ -129,20 +143,22 @@ def _from_error(err: LeafletError, path: Path | None,
     if path is None:
         return [Finding(severity, None, None, None, line) for line in lines]
     # validate() joins SourceError messages: "<path>[:<line>][: <field>]: <problem>"
-    pattern = re.compile(re.escape(display_path(path))
-                         + r"(?::(\d+))?: (?:([A-Za-z_][\w-]*(?:\[\d+\]|\.[\w-]+)*): )?(.*)")
+    pattern = re.compile(
+        re.escape(display_path(path))
+        + r"(?::(\d+))?: (?:([A-Za-z_][\w-]*(?:\[\d+\]|\.[\w-]+)*): )?(.*)"
+    )
     out = []
     for line in lines:
         if match := pattern.fullmatch(line):
             number, field, problem = match.groups()
-            out.append(Finding(severity, path, int(number) if number else None, field,
-                               problem))
+            out.append(Finding(severity, path, int(number) if number else None, field, problem))
         else:
             out.append(Finding(severity, path, None, None, line))
     return out
 
 
 # --- brand ----------------------------------------------------------------------------
+
 
 def _check_brand(path: Path, findings: list[Finding]) -> Brand | None:
     """Load the brand, reporting every problem in it rather than the first."""
@@ -170,14 +186,21 @@ def _check_logo(brand: Brand, layouts: list[Layout], findings: list[Finding]) ->
         dpi = max(width, height) / (size / 72)
         if dpi < LOGO_DPI:
             needed = math.ceil(size / 72 * LOGO_DPI)
-            findings.append(Finding(
-                WARNING, brand.path, source.line_of(("logo",)), "logo",
-                f"the logo ({width}x{height} pixels) prints at about {dpi:.0f} dpi in the "
-                f"{layout.name} layout ({size / mm:.1f} mm); print needs {LOGO_DPI} dpi: "
-                f"{needed} pixels or more on its longer side"))
+            findings.append(
+                Finding(
+                    WARNING,
+                    brand.path,
+                    source.line_of(("logo",)),
+                    "logo",
+                    f"the logo ({width}x{height} pixels) prints at about {dpi:.0f} dpi in the "
+                    f"{layout.name} layout ({size / mm:.1f} mm); print needs {LOGO_DPI} dpi: "
+                    f"{needed} pixels or more on its longer side",
+                )
+            )
 
 
 # --- layouts --------------------------------------------------------------------------
+
 
 def _check_layouts(findings: list[Finding]) -> list[Layout]:
     loaded = []
@@ -191,15 +214,20 @@ def _check_layouts(findings: list[Finding]) -> list[Layout]:
 
 # --- content --------------------------------------------------------------------------
 
-def _check_content(folder: Path, brand: Brand | None, today: dt.date,
-                   findings: list[Finding]) -> None:
+
+def _check_content(
+    folder: Path, brand: Brand | None, today: dt.date, findings: list[Finding]
+) -> None:
     if not folder.is_dir():
         findings.append(Finding(ERROR, folder, None, None, "content folder not found"))
         return
     slugs = known_treatments(folder)
     if not slugs:
-        findings.append(Finding(ERROR, folder, None, None,
-                                "no treatments here (folders holding a treatment.yaml)"))
+        findings.append(
+            Finding(
+                ERROR, folder, None, None, "no treatments here (folders holding a treatment.yaml)"
+            )
+        )
     # Without a usable brand, wording is still checked, with the example clinic's details.
     render_brand = brand or load_brand()
     for slug in slugs:
@@ -227,8 +255,7 @@ def _check_email(folder: Path, brand: Brand, findings: list[Finding]) -> None:
     without `email/` uses the built-in templates.)"""
     if not (folder / EMAIL_FOLDER).is_dir():
         return
-    personal = Personalisation.from_text("Sam Sample", "1990-01-01", "2026-12-01T10:30",
-                                         "Dr Lee")
+    personal = Personalisation.from_text("Sam Sample", "1990-01-01", "2026-12-01T10:30", "Dr Lee")
     files = tuple(PackFile(name, Path(f"{name}.pdf"), personal=True) for name in DOCUMENTS)
     sample = Pack(Appointment("CHECK", personal, "sample", email="sam@example.com"), files)
     try:
@@ -251,39 +278,57 @@ def _check_documents_alone(folder: Path, findings: list[Finding]) -> None:
                 findings += _from_error(err, path)
 
 
-def _check_review(document: ContentDocument, today: dt.date,
-                  findings: list[Finding]) -> None:
+def _check_review(document: ContentDocument, today: dt.date, findings: list[Finding]) -> None:
     review, language = document.meta.review, document.meta.language
     line = document.source.line_of(("meta", "review"))
     when = format_date(review, language)
     days = (review - today).days
     if days < 0:
-        findings.append(Finding(ERROR, document.path, line, "meta.review",
-                                f"the wording was due for review on {when}; review it and "
-                                "update meta.review (builds refuse it until then)"))
+        findings.append(
+            Finding(
+                ERROR,
+                document.path,
+                line,
+                "meta.review",
+                f"the wording was due for review on {when}; review it and "
+                "update meta.review (builds refuse it until then)",
+            )
+        )
     elif days <= REVIEW_WARNING_DAYS:
         due = "today" if days == 0 else f"in {_plural(days, 'day')}"
-        findings.append(Finding(WARNING, document.path, line, "meta.review",
-                                f"the wording is due for review on {when} ({due}); review "
-                                "it and update meta.review before then"))
+        findings.append(
+            Finding(
+                WARNING,
+                document.path,
+                line,
+                "meta.review",
+                f"the wording is due for review on {when} ({due}); review "
+                "it and update meta.review before then",
+            )
+        )
 
 
-def _check_wording(document: ContentDocument, brand: Brand,
-                   findings: list[Finding]) -> list[str] | None:
+def _check_wording(
+    document: ContentDocument, brand: Brand, findings: list[Finding]
+) -> list[str] | None:
     """Render every piece of wording with the sample details, reporting each one that
     fails or holds characters the brand fonts lack; the rendered texts when all pass."""
-    variables = {"clinic": brand.template_values(), **SAMPLE.template_values(
-        document.meta.language)}
+    variables = {
+        "clinic": brand.template_values(),
+        **SAMPLE.template_values(document.meta.language),
+    }
     context = {name: Namespace(name, values) for name, values in variables.items()}
     context["settings"] = Namespace("settings", document.treatment.spec.settings)
     context["treatment"] = Namespace("treatment", {"name": document.treatment.spec.name})
-    context["document"] = Namespace("document", {"reference": document.meta.reference,
-                                                 "version": document.meta.version})
+    context["document"] = Namespace(
+        "document", {"reference": document.meta.reference, "version": document.meta.version}
+    )
     problems: list[Finding] = []
 
     def add(loc: tuple, problem: str) -> None:
-        problems.append(Finding(ERROR, document.path, document.source.line_of(loc),
-                                format_loc(loc), problem))
+        problems.append(
+            Finding(ERROR, document.path, document.source.line_of(loc), format_loc(loc), problem)
+        )
 
     def glyphs(loc: tuple, text: str) -> None:
         if missing := brand.fonts.missing(text):
@@ -328,8 +373,9 @@ def reading_age(text: str) -> tuple[float, float]:
     return grade, grade + GRADE_TO_AGE
 
 
-def _check_reading_age(document: ContentDocument, texts: list[str],
-                       findings: list[Finding]) -> None:
+def _check_reading_age(
+    document: ContentDocument, texts: list[str], findings: list[Finding]
+) -> None:
     text = _plain_text(texts)
     if not text:
         return
@@ -338,14 +384,26 @@ def _check_reading_age(document: ContentDocument, texts: list[str],
     try:
         grade, age = reading_age(text)
     except Exception as err:  # a readability library problem must not stop the check
-        findings.append(Finding(WARNING, document.path, line, format_loc(loc),
-                                f"reading age not checked: {type(err).__name__}: {err}"))
+        findings.append(
+            Finding(
+                WARNING,
+                document.path,
+                line,
+                format_loc(loc),
+                f"reading age not checked: {type(err).__name__}: {err}",
+            )
+        )
         return
     target = document.meta.reading_age
     if round(age) > target:
-        findings.append(Finding(
-            WARNING, document.path, line, format_loc(loc),
-            f"reading age about {round(age)} (Flesch-Kincaid grade {grade:.1f} + "
-            f"{GRADE_TO_AGE}) is above the target {target}; use shorter sentences and "
-            "shorter words"))
-
+        findings.append(
+            Finding(
+                WARNING,
+                document.path,
+                line,
+                format_loc(loc),
+                f"reading age about {round(age)} (Flesch-Kincaid grade {grade:.1f} + "
+                f"{GRADE_TO_AGE}) is above the target {target}; use shorter sentences and "
+                "shorter words",
+            )
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 def rgb(hex_colour: str) -> tuple[float, float, float]:
     """`#0b5d6b` -> channels from 0 to 1."""
     value = hex_colour.lstrip("#")
-    return tuple(int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+    return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
 
 
 def _luminance(hex_colour: str) -> float:

@@ -51,8 +51,9 @@ class ContentDocument:
         context = {name: Namespace(name, values) for name, values in variables.items()}
         context["settings"] = Namespace("settings", self.treatment.spec.settings)
         context["treatment"] = Namespace("treatment", {"name": self.treatment.spec.name})
-        context["document"] = Namespace("document", {"reference": self.meta.reference,
-                                                     "version": self.meta.version})
+        context["document"] = Namespace(
+            "document", {"reference": self.meta.reference, "version": self.meta.version}
+        )
         for loc in (("meta", "title"), ("meta", "subtitle")):
             self._check_glyphs(loc, getattr(self.meta, loc[1]), fonts)
         blocks = self._fill(self.source.data["blocks"], ("blocks",), context, fonts)
@@ -78,8 +79,7 @@ class ContentDocument:
             raise self._error(loc, f"the brand fonts cannot print {describe_chars(missing)}")
 
     def _error(self, loc: Loc, problem: str) -> SourceError:
-        return SourceError(self.path, problem, line=self.source.line_of(loc),
-                           field=format_loc(loc))
+        return SourceError(self.path, problem, line=self.source.line_of(loc), field=format_loc(loc))
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,8 @@ class Treatment:
             if name not in self.available():
                 raise LeafletError(
                     f"{self.slug} has no {name} document ({self.folder / f'{name}.yaml'}); "
-                    f"it has: {', '.join(self.available()) or 'none'}")
+                    f"it has: {', '.join(self.available()) or 'none'}"
+                )
             self._documents[name] = _load_document(self, name)
         return self._documents[name]
 
@@ -120,8 +121,10 @@ def load_treatment(slug: str, content_dir: Path | str | None = None) -> Treatmen
         raise LeafletError(f"content folder not found: {folder}")
     known = known_treatments(folder)
     if slug not in known:
-        raise LeafletError(f"unknown treatment {slug!r}; known treatments: "
-                           f"{', '.join(known) or f'none (no */treatment.yaml in {folder})'}")
+        raise LeafletError(
+            f"unknown treatment {slug!r}; known treatments: "
+            f"{', '.join(known) or f'none (no */treatment.yaml in {folder})'}"
+        )
     source = read_yaml(folder / slug / "treatment.yaml")
     return Treatment(slug, folder / slug, validate(schema.Treatment, source), source)
 
@@ -144,8 +147,9 @@ def _load_document(treatment: Treatment, name: str) -> ContentDocument:
             try:
                 wording[loc] = Wording(value, environment)
             except TemplateProblem as err:
-                raise SourceError(source.path, str(err), line=source.line_of(loc),
-                                  field=format_loc(loc)) from None
+                raise SourceError(
+                    source.path, str(err), line=source.line_of(loc), field=format_loc(loc)
+                ) from None
 
     compile_all(source.data["blocks"], ("blocks",))
     return ContentDocument(treatment, name, source, spec, wording)

@@ -80,7 +80,8 @@ class DeliveryReport:
     def summary(self) -> str:
         """One line of counts, e.g. `3 sent, 1 already sent, 1 refused by the server`."""
         counts = [
-            (len(self.planned), "to send (dry run)"), (len(self.sent), "sent"),
+            (len(self.planned), "to send (dry run)"),
+            (len(self.sent), "sent"),
             (len(self.already_sent), "already sent"),
             (len(self.temporary), "left queued after a temporary failure"),
             (len(self.permanent), "refused by the server"),
@@ -91,8 +92,9 @@ class DeliveryReport:
         return ", ".join(shown) or "nothing to send"
 
 
-def find_packs(appointments: Iterable[Appointment], out_dir: Path | str,
-               documents: Sequence[str] = DOCUMENTS) -> tuple[list[Pack], list[RowProblem]]:
+def find_packs(
+    appointments: Iterable[Appointment], out_dir: Path | str, documents: Sequence[str] = DOCUMENTS
+) -> tuple[list[Pack], list[RowProblem]]:
     """The packs `leaflet batch` built in `out_dir` (`<appointment_id>-<document>.pdf`),
     holding only `documents`, and a problem for each appointment that has none. The
     batch prints the patient's details on every document it builds for an appointment
@@ -102,23 +104,42 @@ def find_packs(appointments: Iterable[Appointment], out_dir: Path | str,
     packs, problems = [], []
     for appointment in appointments:
         files = tuple(
-            PackFile(document, out_dir / output_name(appointment.appointment_id, document),
-                     personal=bool(appointment.personal))
+            PackFile(
+                document,
+                out_dir / output_name(appointment.appointment_id, document),
+                personal=bool(appointment.personal),
+            )
             for document in documents
-            if (out_dir / output_name(appointment.appointment_id, document)).is_file())
+            if (out_dir / output_name(appointment.appointment_id, document)).is_file()
+        )
         if files:
             packs.append(Pack(appointment, files))
         else:
-            problems.append(RowProblem("", 0, "", f"no documents built for it in {out_dir}; "
-                                       "build them with `leaflet batch` first",
-                                       appointment.appointment_id))
+            problems.append(
+                RowProblem(
+                    "",
+                    0,
+                    "",
+                    f"no documents built for it in {out_dir}; "
+                    "build them with `leaflet batch` first",
+                    appointment.appointment_id,
+                )
+            )
     return packs, problems
 
 
-def deliver(packs: Sequence[Pack], brand: Brand, *, transport: Transport | None,
-            ledger_path: Path | str, content_dir: Path | str | None = None,
-            dry_run: bool = False, attempts: int = 3, backoff: float = 2.0,
-            sleep: Callable[[float], None] = time.sleep) -> DeliveryReport:
+def deliver(
+    packs: Sequence[Pack],
+    brand: Brand,
+    *,
+    transport: Transport | None,
+    ledger_path: Path | str,
+    content_dir: Path | str | None = None,
+    dry_run: bool = False,
+    attempts: int = 3,
+    backoff: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryReport:
     """Email each pack to its patient once; see the module docstring for the rules.
 
     `dry_run` reports what would be sent (to whom, which attachments, which locked)
@@ -136,9 +157,13 @@ def deliver(packs: Sequence[Pack], brand: Brand, *, transport: Transport | None,
     if dry_run:
         recorded = read_ledger(ledger_path)
         for pack, letter in _plan(packs, templates, policy, recorded.get, report):
-            report.planned.append(PlannedMessage(
-                pack.appointment.appointment_id, pack.appointment.email,
-                tuple((item.name, item.encrypted) for item in letter.attachments)))
+            report.planned.append(
+                PlannedMessage(
+                    pack.appointment.appointment_id,
+                    pack.appointment.email,
+                    tuple((item.name, item.encrypted) for item in letter.attachments),
+                )
+            )
         return report
     if transport is None:
         raise ValueError("a transport is needed unless dry_run is set")
@@ -147,8 +172,11 @@ def deliver(packs: Sequence[Pack], brand: Brand, *, transport: Transport | None,
         plans = _plan(packs, templates, policy, ledger.entry, report)
         domain = message_id_domain(brand)
         for pack, _ in plans:  # queued before any is sent: a kill leaves them queued
-            ledger.queue(pack.appointment.appointment_id, pack.appointment.email,
-                         email.utils.make_msgid(domain=domain))
+            ledger.queue(
+                pack.appointment.appointment_id,
+                pack.appointment.email,
+                email.utils.make_msgid(domain=domain),
+            )
         passwords = PasswordFile(ledger_path.parent / PASSWORDS_NAME) if policy == RANDOM else None
         sender = _Sender(ledger, transport, attempts, backoff, sleep, report)
         try:
@@ -159,8 +187,9 @@ def deliver(packs: Sequence[Pack], brand: Brand, *, transport: Transport | None,
     return report
 
 
-def _plan(packs: Iterable[Pack], templates: EmailTemplates, policy: str, entry_of,
-          report: DeliveryReport) -> list[tuple[Pack, Letter]]:
+def _plan(
+    packs: Iterable[Pack], templates: EmailTemplates, policy: str, entry_of, report: DeliveryReport
+) -> list[tuple[Pack, Letter]]:
     """The packs to send now with their wording; the others go into `report`."""
     plans = []
     seen: set[str] = set()
@@ -172,8 +201,7 @@ def _plan(packs: Iterable[Pack], templates: EmailTemplates, policy: str, entry_o
             report.problems.append(RowProblem("", 0, column, reason, ident))
 
         if ident in seen:
-            problem("appointment_id", f"duplicate id {ident!r}; each appointment is emailed "
-                                      "once")
+            problem("appointment_id", f"duplicate id {ident!r}; each appointment is emailed once")
             continue
         seen.add(ident)
         if not appointment.email:
@@ -190,8 +218,9 @@ def _plan(packs: Iterable[Pack], templates: EmailTemplates, policy: str, entry_o
             problem("", "no documents to send")
             continue
         if unknown := [item.document for item in pack.files if item.document not in ATTACHMENTS]:
-            problem("", f"unknown document {unknown[0]!r}; expected one of "
-                        f"{', '.join(ATTACHMENTS)}")
+            problem(
+                "", f"unknown document {unknown[0]!r}; expected one of {', '.join(ATTACHMENTS)}"
+            )
             continue
         if missing := [item.path for item in pack.files if not Path(item.path).is_file()]:
             problem("", f"document not found: {missing[0]}")
@@ -217,8 +246,9 @@ class _Sender:
     report: DeliveryReport
     stopped: str = ""  # why the run stopped sending: the server cannot be reached
 
-    def send(self, pack: Pack, letter: Letter, brand: Brand,
-             passwords: PasswordFile | None) -> None:
+    def send(
+        self, pack: Pack, letter: Letter, brand: Brand, passwords: PasswordFile | None
+    ) -> None:
         appointment = pack.appointment
         ident, recipient = appointment.appointment_id, appointment.email
         if self.stopped:
@@ -226,8 +256,13 @@ class _Sender:
             return
         entry = self.ledger.entry(ident)
         try:
-            message = compose(pack, letter, brand, message_id=entry.message_id,
-                              password=_password(pack, passwords))
+            message = compose(
+                pack,
+                letter,
+                brand,
+                message_id=entry.message_id,
+                password=_password(pack, passwords),
+            )
         except LeafletError as err:  # an unreadable document: this appointment only
             self.report.problems.append(RowProblem("", 0, "", err.message, ident))
             return
@@ -235,8 +270,7 @@ class _Sender:
             try:
                 self.transport.send(message, ident)
             except SendFailure as failure:
-                self.ledger.record_failure(ident, failure.reason,
-                                           permanent=not failure.temporary)
+                self.ledger.record_failure(ident, failure.reason, permanent=not failure.temporary)
                 if not failure.temporary:
                     self.report.permanent.append(Outcome(ident, recipient, failure.reason))
                     return

@@ -34,8 +34,15 @@ PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRTUVWXY346789"
 RANDOM_LENGTH = 12  # ~68 bits from a 51-character alphabet
 #: Patients may read, print, fill in a form and add notes; not change the wording.
 PERMISSIONS = pikepdf.Permissions(
-    accessibility=True, extract=True, modify_annotation=True, modify_assembly=False,
-    modify_form=True, modify_other=False, print_lowres=True, print_highres=True)
+    accessibility=True,
+    extract=True,
+    modify_annotation=True,
+    modify_assembly=False,
+    modify_form=True,
+    modify_other=False,
+    print_lowres=True,
+    print_highres=True,
+)
 #: Made-up birthdays for the email's example; the second is used if a patient has the first.
 EXAMPLE_BIRTHDAYS = (dt.date(1990, 3, 7), dt.date(1978, 9, 21))
 
@@ -45,11 +52,16 @@ def encrypt_pdf(data: bytes, password: str, source: Path | str = "<pdf>") -> byt
     output = io.BytesIO()
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            pdf.save(output, encryption=pikepdf.Encryption(
-                owner=secrets.token_urlsafe(32), user=password, R=6, allow=PERMISSIONS))
+            pdf.save(
+                output,
+                encryption=pikepdf.Encryption(
+                    owner=secrets.token_urlsafe(32), user=password, R=6, allow=PERMISSIONS
+                ),
+            )
     except (pikepdf.PdfError, pikepdf.PasswordError) as err:
-        raise LeafletError(f"{display_path(Path(source))}: cannot be locked: not a readable, "
-                           f"unlocked PDF ({err})") from None
+        raise LeafletError(
+            f"{display_path(Path(source))}: cannot be locked: not a readable, unlocked PDF ({err})"
+        ) from None
     return output.getvalue()
 
 
@@ -98,8 +110,10 @@ class PasswordFile:
         except FileNotFoundError:
             return {}
         except (OSError, UnicodeDecodeError) as err:
-            raise LeafletError(f"{display_path(self.path)}: cannot read the passwords file "
-                               f"({getattr(err, 'strerror', None) or err})") from None
+            raise LeafletError(
+                f"{display_path(self.path)}: cannot read the passwords file "
+                f"({getattr(err, 'strerror', None) or err})"
+            ) from None
         passwords = {}
         for row in csv.DictReader(io.StringIO(text)):
             ident, password = row.get("appointment_id"), row.get("password")
@@ -126,5 +140,6 @@ class PasswordFile:
             finally:
                 os.close(handle)
         except OSError as err:
-            raise LeafletError(f"{display_path(self.path)}: cannot write the passwords file "
-                               f"({err.strerror})") from None
+            raise LeafletError(
+                f"{display_path(self.path)}: cannot write the passwords file ({err.strerror})"
+            ) from None

@@ -22,8 +22,9 @@ class LeafletError(click.ClickException):
 class SourceError(LeafletError):
     """A problem in a content, brand or layout file, located by file, line and field."""
 
-    def __init__(self, path: Path | str, problem: str, *, line: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, path: Path | str, problem: str, *, line: int | None = None, field: str | None = None
+    ) -> None:
         self.path = Path(path)
         self.line = line
         self.field = field

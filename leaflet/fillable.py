@@ -44,11 +44,14 @@ def party_field_name(item_id: str) -> str:
 def check_fillable(kind: str, document_name: str, page_format: str) -> None:
     """Refuse --fillable where there are no fields, or where pages are imposed."""
     if kind != "form":
-        raise LeafletError(f"--fillable applies to forms; the {document_name} document "
-                           "has no fields")
+        raise LeafletError(
+            f"--fillable applies to forms; the {document_name} document has no fields"
+        )
     if page_format != "pages":
-        raise LeafletError(f"--fillable needs a layout of single pages, not a "
-                           f"{page_format}; use --layout a4, letter, a5 or large-print")
+        raise LeafletError(
+            f"--fillable needs a layout of single pages, not a "
+            f"{page_format}; use --layout a4, letter, a5 or large-print"
+        )
 
 
 @dataclass(frozen=True)
@@ -76,15 +79,29 @@ class FormFields:
         """One checkbox (one box) or a Yes/No radio group (two boxes), at the boxes
         drawn with their lower left corners at (x - size / 2, y)."""
         form, name = self.canvas.acroForm, self._unique(name)
-        style = {"buttonStyle": "check", "shape": "square", "size": size,
-                 "fillColor": transparent, "borderColor": transparent, "borderWidth": 0,
-                 "textColor": black, "relative": True, "fieldFlags": ""}
+        style = {
+            "buttonStyle": "check",
+            "shape": "square",
+            "size": size,
+            "fillColor": transparent,
+            "borderColor": transparent,
+            "borderWidth": 0,
+            "textColor": black,
+            "relative": True,
+            "fieldFlags": "",
+        }
         if len(xs) == 1:
             form.checkbox(name=name, x=xs[0] - size / 2, y=y, tooltip=name, **style)
             return
         for value, x in zip((YES, NO), xs, strict=True):
-            form.radio(name=name, value=value, x=x - size / 2, y=y, tooltip=name,
-                       **{**style, "fieldFlags": "noToggleToOff radio"})
+            form.radio(
+                name=name,
+                value=value,
+                x=x - size / 2,
+                y=y,
+                tooltip=name,
+                **{**style, "fieldFlags": "noToggleToOff radio"},
+            )
 
     def write_in(self, name: str, lines: int, spacing: float, width: float) -> None:
         """A text field over write-in lines whose lowest line is at y = 0; a signature
@@ -94,15 +111,28 @@ class FormFields:
         if name.startswith("signature."):
             x1, y1 = self.canvas.absolutePosition(0, 0)
             x2, y2 = self.canvas.absolutePosition(width, height)
-            self.signatures.append(SignatureSpot(name, self.canvas.getPageNumber(),
-                                                 (x1, y1, x2, y2)))
+            self.signatures.append(
+                SignatureSpot(name, self.canvas.getPageNumber(), (x1, y1, x2, y2))
+            )
             return
         font_size = min(11.0, spacing * 0.6)
         self.canvas.acroForm.textfield(
-            name=name, tooltip=name, x=0, y=1, width=width, height=height - 1,
-            relative=True, fontName=FIELD_FONT, fontSize=font_size, textColor=black,
-            fillColor=transparent, borderColor=transparent, borderWidth=0,
-            fieldFlags="multiline" if lines > 1 else "", maxlen=0 if lines > 1 else 200)
+            name=name,
+            tooltip=name,
+            x=0,
+            y=1,
+            width=width,
+            height=height - 1,
+            relative=True,
+            fontName=FIELD_FONT,
+            fontSize=font_size,
+            textColor=black,
+            fillColor=transparent,
+            borderColor=transparent,
+            borderWidth=0,
+            fieldFlags="multiline" if lines > 1 else "",
+            maxlen=0 if lines > 1 else 200,
+        )
 
 
 def form_canvas(canvas_class: type[Canvas]) -> type[Canvas]:
@@ -140,16 +170,18 @@ def add_signature_fields(data: bytes, spots: list[SignatureSpot]) -> bytes:
     fields = acro_form["/Fields"]
     for spot in spots:
         page = writer.pages[spot.page - 1]
-        widget = DictionaryObject({
-            NameObject("/Type"): NameObject("/Annot"),
-            NameObject("/Subtype"): NameObject("/Widget"),
-            NameObject("/FT"): NameObject("/Sig"),
-            NameObject("/T"): TextStringObject(spot.name),
-            NameObject("/TU"): TextStringObject(spot.name),
-            NameObject("/F"): NumberObject(4),  # print
-            NameObject("/Rect"): ArrayObject([FloatObject(round(v, 2)) for v in spot.rect]),
-            NameObject("/P"): page.indirect_reference,
-        })
+        widget = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/FT"): NameObject("/Sig"),
+                NameObject("/T"): TextStringObject(spot.name),
+                NameObject("/TU"): TextStringObject(spot.name),
+                NameObject("/F"): NumberObject(4),  # print
+                NameObject("/Rect"): ArrayObject([FloatObject(round(v, 2)) for v in spot.rect]),
+                NameObject("/P"): page.indirect_reference,
+            }
+        )
         ref = writer._add_object(widget)
         if "/Annots" not in page:
             page[NameObject("/Annots")] = ArrayObject()

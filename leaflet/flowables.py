@@ -40,8 +40,7 @@ class Para(Paragraph):
             _, self._wrapWidths, self.blPara, self.width, self.height = cached
             return self.width, self.height
         result = super().wrap(available_width, available_height)
-        self._wrapped_at = (available_width, self._wrapWidths, self.blPara, self.width,
-                            self.height)
+        self._wrapped_at = (available_width, self._wrapWidths, self.blPara, self.width, self.height)
         return result
 
 
@@ -63,8 +62,11 @@ def has_placeholder(text: str) -> bool:
 
 def without_placeholders(text: str) -> str:
     """The text a font must be able to print: placeholders are never printed."""
-    return "".join(char for char in text if char not in _PLACEHOLDER_CHARS) if (
-        has_placeholder(text)) else text
+    return (
+        "".join(char for char in text if char not in _PLACEHOLDER_CHARS)
+        if (has_placeholder(text))
+        else text
+    )
 
 
 #: Room below a slot's text inside its form, so descenders are never clipped.
@@ -83,8 +85,7 @@ class Slot:
     markup: str  # with placeholders for the personal values
 
 
-def draw_line(canvas, markup: str, style: ParagraphStyle, x: float, y: float,
-              width: float) -> None:
+def draw_line(canvas, markup: str, style: ParagraphStyle, x: float, y: float, width: float) -> None:
     """Draw paragraph markup on one line with its bottom at (x, y), in a smaller size if
     it would not fit `width`: a name never wraps across the line above.
 
@@ -101,15 +102,26 @@ def draw_line(canvas, markup: str, style: ParagraphStyle, x: float, y: float,
         canvas.translate(x, y - SLOT_DEPTH)
         canvas.doForm(name)
         canvas.restoreState()
-        slots.append(Slot(canvas.getPageNumber() - 1, "/" + canvas._doc.getXObjectName(name),
-                          width, style, markup))
+        slots.append(
+            Slot(
+                canvas.getPageNumber() - 1,
+                "/" + canvas._doc.getXObjectName(name),
+                width,
+                style,
+                markup,
+            )
+        )
         return
     paragraph = Para(markup, style)
     paragraph.wrap(1e6, 1e6)
     natural = max(paragraph.getActualLineWidths0(), default=0)
     if natural > width:  # same leading, so the line keeps its place in the box
-        paragraph = Para(markup, ParagraphStyle(
-            style.name + "-fitted", parent=style, fontSize=style.fontSize * width / natural))
+        paragraph = Para(
+            markup,
+            ParagraphStyle(
+                style.name + "-fitted", parent=style, fontSize=style.fontSize * width / natural
+            ),
+        )
     paragraph.wrap(width, 1e6)
     paragraph.drawOn(canvas, x, y)
 
@@ -135,8 +147,15 @@ class WriteIn(Flowable):
     """Ruled lines to write on; a known value is printed on the first line, in a smaller
     size if it is too long (never across the line above)."""
 
-    def __init__(self, lines: int, spacing: float, colour: Color, value: str | None = None,
-                 value_style: ParagraphStyle | None = None, name: str | None = None) -> None:
+    def __init__(
+        self,
+        lines: int,
+        spacing: float,
+        colour: Color,
+        value: str | None = None,
+        value_style: ParagraphStyle | None = None,
+        name: str | None = None,
+    ) -> None:
         super().__init__()
         self.lines = lines
         self.spacing = spacing
@@ -207,9 +226,12 @@ class QrCode(Flowable):
         module = self.size / (self.modules + 2 * self.QUIET_ZONE)
         path = self.canv.beginPath()
         for row, column, length in self.runs:
-            path.rect((column + self.QUIET_ZONE) * module,
-                      self.size - (row + 1 + self.QUIET_ZONE) * module,
-                      length * module, module)
+            path.rect(
+                (column + self.QUIET_ZONE) * module,
+                self.size - (row + 1 + self.QUIET_ZONE) * module,
+                length * module,
+                module,
+            )
         self.canv.setFillColor(self.colour)
         self.canv.drawPath(path, stroke=0, fill=1)
 
@@ -240,9 +262,16 @@ class TickRows(Flowable):
     PAD_Y = 2.2 * mm  # above and below the text of a row
     PAD_X = 6  # points either side of the text
 
-    def __init__(self, texts: list[Flowable], boxes: int, box_column: float, box_size: float,
-                 colours: dict[str, Color], header: list[Flowable] | None = None,
-                 names: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        texts: list[Flowable],
+        boxes: int,
+        box_column: float,
+        box_size: float,
+        colours: dict[str, Color],
+        header: list[Flowable] | None = None,
+        names: list[str] | None = None,
+    ) -> None:
         super().__init__()
         self.texts = texts
         self.names = names  # of the rows' form fields, in a fillable form
@@ -271,15 +300,17 @@ class TickRows(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         right = self.width
-        box_xs = ([self.box_column / 2] if self.boxes == 1
-                  else [right - 1.5 * self.box_column, right - 0.5 * self.box_column])
+        box_xs = (
+            [self.box_column / 2]
+            if self.boxes == 1
+            else [right - 1.5 * self.box_column, right - 0.5 * self.box_column]
+        )
         y = self.height
         first_row = 1 if self.header else 0
         for index, height in enumerate(self._heights):
             y -= height
             header = self.header is not None and index == 0
-            stripe = "header" if header else (
-                "stripe" if (index - first_row) % 2 == 1 else None)
+            stripe = "header" if header else ("stripe" if (index - first_row) % 2 == 1 else None)
             if stripe:
                 canvas.setFillColor(self.colours[stripe])
                 canvas.rect(0, y, right, height, stroke=0, fill=1)
@@ -311,8 +342,9 @@ class FieldRow(Flowable):
     GAP = 3 * mm  # between a label and its line
     BELOW = 2  # points under the last line
 
-    def __init__(self, label: Flowable, lines: WriteIn, label_width: float | None,
-                 spacing: float) -> None:
+    def __init__(
+        self, label: Flowable, lines: WriteIn, label_width: float | None, spacing: float
+    ) -> None:
         super().__init__()
         self.label = label
         self.lines = lines
@@ -323,18 +355,23 @@ class FieldRow(Flowable):
         self.width = available_width
         if self.label_width is not None:
             _, self._label_height = self.label.wrapOn(
-                self.canv, self.label_width - self.GAP, available_height)
+                self.canv, self.label_width - self.GAP, available_height
+            )
             _, self._lines_height = self.lines.wrapOn(
-                self.canv, available_width - self.label_width, available_height)
+                self.canv, available_width - self.label_width, available_height
+            )
             above = 1.5 * mm
             self.height = above + max(self._label_height, self._lines_height) + self.BELOW
         else:
-            _, self._label_height = self.label.wrapOn(self.canv, available_width,
-                                                      available_height)
-            _, self._lines_height = self.lines.wrapOn(self.canv, available_width,
-                                                      available_height)
-            self.height = (self.spacing * 0.4 + self._label_height + self.spacing * 0.6
-                           + self._lines_height + self.BELOW)
+            _, self._label_height = self.label.wrapOn(self.canv, available_width, available_height)
+            _, self._lines_height = self.lines.wrapOn(self.canv, available_width, available_height)
+            self.height = (
+                self.spacing * 0.4
+                + self._label_height
+                + self.spacing * 0.6
+                + self._lines_height
+                + self.BELOW
+            )
         return self.width, self.height
 
     def draw(self) -> None:
@@ -343,8 +380,7 @@ class FieldRow(Flowable):
             self.lines.drawOn(self.canv, self.label_width, self.BELOW)
         else:
             self.lines.drawOn(self.canv, 0, self.BELOW)
-            self.label.drawOn(self.canv, 0,
-                              self.BELOW + self._lines_height + self.spacing * 0.6)
+            self.label.drawOn(self.canv, 0, self.BELOW + self._lines_height + self.spacing * 0.6)
 
 
 class Box(Flowable):
@@ -354,9 +390,14 @@ class Box(Flowable):
     split: boxes sit inside `Unsplittable` blocks or are small.
     """
 
-    def __init__(self, content: list[Flowable], background: Color | None = None,
-                 bar: Color | None = None, padding: float = 4 * mm,
-                 bar_width: float = 1.5 * mm) -> None:
+    def __init__(
+        self,
+        content: list[Flowable],
+        background: Color | None = None,
+        bar: Color | None = None,
+        padding: float = 4 * mm,
+        bar_width: float = 1.5 * mm,
+    ) -> None:
         super().__init__()
         self.content = content
         self.background = background
@@ -417,15 +458,16 @@ class Columns(Flowable):
         widths = [width for width, _ in self.columns[:-1]]
         widths.append(available_width - fixed - self.gap * (len(self.columns) - 1))
         self._stacks = [Box(stack, padding=0) for _, stack in self.columns]
-        heights = [stack.wrapOn(self.canv, width, available_height)[1]
-                   for stack, width in zip(self._stacks, widths, strict=True)]
+        heights = [
+            stack.wrapOn(self.canv, width, available_height)[1]
+            for stack, width in zip(self._stacks, widths, strict=True)
+        ]
         self._widths = widths
         self.height = max(heights)
         return self.width, self.height
 
     def getSpaceAfter(self) -> float:
-        return max((stack[-1].getSpaceAfter() for _, stack in self.columns if stack),
-                   default=0)
+        return max((stack[-1].getSpaceAfter() for _, stack in self.columns if stack), default=0)
 
     def draw(self) -> None:
         x = 0.0
@@ -480,7 +522,8 @@ class Unsplittable(KeepGroup):
             raise LayoutFitError(
                 f"{self.what} is {self.height / mm:.0f} mm tall, but a page of this layout "
                 f"holds {self.page_room / mm:.0f} mm and it must not be split; divide it into "
-                "smaller blocks")
+                "smaller blocks"
+            )
         return result
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:

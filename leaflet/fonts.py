@@ -43,8 +43,9 @@ class FontFamily:
 
 def describe_chars(chars: list[str]) -> str:
     """`['Ж', '☃']` -> `'Ж' (U+0416 CYRILLIC CAPITAL LETTER ZHE), '☃' (U+2603 SNOWMAN)`."""
-    return ", ".join(f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')})"
-                     for c in chars)
+    return ", ".join(
+        f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')})" for c in chars
+    )
 
 
 _registered: dict[tuple[Path, Path], FontFamily] = {}
@@ -83,5 +84,7 @@ def _load(path: Path) -> TTFont:
     try:
         return TTFont(name, io.BytesIO(data))
     except (TTFError, OSError) as err:
-        raise FontFileError(f"{path} is not a usable TrueType font ({err}); use a .ttf "
-                            "file with TrueType (glyf) outlines") from None
+        raise FontFileError(
+            f"{path} is not a usable TrueType font ({err}); use a .ttf "
+            "file with TrueType (glyf) outlines"
+        ) from None

@@ -46,8 +46,10 @@ def impose_saddle_stitch(pdf: bytes, sheet: tuple[float, float] | None = None) -
     pages = list(reader.pages)
     count = len(pages)
     if count == 0 or count % 4:
-        raise ValueError(f"a saddle-stitched booklet needs a multiple of 4 pages, got {count}; "
-                         "pad the document with Notes pages first")
+        raise ValueError(
+            f"a saddle-stitched booklet needs a multiple of 4 pages, got {count}; "
+            "pad the document with Notes pages first"
+        )
     for page in pages:
         if page.rotation:
             # A rotated page shows its media box turned; bake the turn into the content
@@ -62,13 +64,13 @@ def impose_saddle_stitch(pdf: bytes, sheet: tuple[float, float] | None = None) -
     sheet_width, sheet_height = sheet or (2 * width, height)
     x0, y0 = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
     for left, right in saddle_stitch_order(count):
-        side = writer.add_page(PageObject.create_blank_page(width=sheet_width,
-                                                            height=sheet_height))
+        side = writer.add_page(PageObject.create_blank_page(width=sheet_width, height=sheet_height))
         for number, x in ((left, x0), (right, x0 + width)):
             page = pages[number - 1]
             box = page.mediabox
             side.merge_transformed_page(
-                page, Transformation().translate(x - float(box.left), y0 - float(box.bottom)))
+                page, Transformation().translate(x - float(box.left), y0 - float(box.bottom))
+            )
         side.compress_content_streams()
 
     _copy_document_properties(reader, writer)
@@ -102,9 +104,11 @@ def _common_size(pages: list[PageObject]) -> tuple[float, float]:
     for number, page in enumerate(pages, start=1):
         w, h = float(page.mediabox.width), float(page.mediabox.height)
         if abs(w - width) > SIZE_TOLERANCE or abs(h - height) > SIZE_TOLERANCE:
-            raise ValueError(f"all booklet pages must be the same size: page 1 is "
-                             f"{width:.2f} x {height:.2f} pt, page {number} is "
-                             f"{w:.2f} x {h:.2f} pt")
+            raise ValueError(
+                f"all booklet pages must be the same size: page 1 is "
+                f"{width:.2f} x {height:.2f} pt, page {number} is "
+                f"{w:.2f} x {h:.2f} pt"
+            )
     return width, height
 
 
@@ -122,7 +126,8 @@ def _drop_internal_links(page: PageObject) -> None:
         annot = ref.get_object()
         action = annot.get("/A")
         goes_to_page = "/Dest" in annot or (
-            action is not None and action.get_object().get("/S") == "/GoTo")
+            action is not None and action.get_object().get("/S") == "/GoTo"
+        )
         if not goes_to_page:
             kept.append(ref)
     page[NameObject("/Annots")] = kept
@@ -132,15 +137,18 @@ def _copy_document_properties(reader: PdfReader, writer: PdfWriter) -> None:
     info = reader.metadata or {}
     # Replace pypdf's own Producer entry: the booklet keeps the source's document info.
     # Custom entries (leaflet's provenance) are kept as they are.
-    writer.metadata = {key: info[key] for key in info
-                       if key in KEPT_METADATA or key.startswith("/Leaflet")}
+    writer.metadata = {
+        key: info[key] for key in info if key in KEPT_METADATA or key.startswith("/Leaflet")
+    }
     catalog = reader.trailer["/Root"].get_object()
     if "/Lang" in catalog:
         writer.root_object[NameObject("/Lang")] = catalog["/Lang"].get_object()
-    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
-        NameObject("/DisplayDocTitle"): BooleanObject(True),
-        # Presets the print dialog; back sides are laid out upright for a short-edge flip.
-        NameObject("/Duplex"): NameObject("/DuplexFlipShortEdge"),
-    })
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {
+            NameObject("/DisplayDocTitle"): BooleanObject(True),
+            # Presets the print dialog; back sides are laid out upright for a short-edge flip.
+            NameObject("/Duplex"): NameObject("/DuplexFlipShortEdge"),
+        }
+    )
     # /Lang and DisplayDocTitle need PDF 1.4, /Duplex 1.7; pypdf would otherwise say 1.3.
     writer.pdf_header = "%PDF-1.7"

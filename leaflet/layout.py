@@ -49,7 +49,8 @@ class Layout:
     panels_outside: tuple[float, ...] = ()
     panels_inside: tuple[float, ...] = ()
     _styles: dict[tuple, dict[str, ParagraphStyle]] = field(
-        default_factory=dict, compare=False, repr=False)
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def frame_width(self) -> float:
@@ -57,24 +58,31 @@ class Layout:
 
     @property
     def frame_height(self) -> float:
-        return (self.page_height - self.margin_top - self.margin_bottom - self.header_height
-                - self.header_gap - self.footer_height)
+        return (
+            self.page_height
+            - self.margin_top
+            - self.margin_bottom
+            - self.header_height
+            - self.header_gap
+            - self.footer_height
+        )
 
-    def styles(self, regular_font: str, bold_font: str,
-               colour_of: Any) -> dict[str, ParagraphStyle]:
+    def styles(
+        self, regular_font: str, bold_font: str, colour_of: Any
+    ) -> dict[str, ParagraphStyle]:
         """ParagraphStyles for the brand's fonts; `colour_of(name)` maps brand colours.
 
         Built once per font and colour set and then shared by every build: styles are
         never changed after they are made.
         """
-        key = (regular_font, bold_font,
-               tuple(colour_of(name).hexval() for name in STYLE_COLOURS))
+        key = (regular_font, bold_font, tuple(colour_of(name).hexval() for name in STYLE_COLOURS))
         if key not in self._styles:
             self._styles[key] = self._build_styles(regular_font, bold_font, colour_of)
         return self._styles[key]
 
-    def _build_styles(self, regular_font: str, bold_font: str,
-                      colour_of: Any) -> dict[str, ParagraphStyle]:
+    def _build_styles(
+        self, regular_font: str, bold_font: str, colour_of: Any
+    ) -> dict[str, ParagraphStyle]:
         specs = self.spec.styles
         built: dict[str, ParagraphStyle] = {}
 
@@ -88,17 +96,20 @@ class Layout:
             size = values.get("size", parent.fontSize if parent else 12)
             bold = values.get("bold", parent is not None and parent.fontName == bold_font)
             style = ParagraphStyle(
-                name, parent=parent,
+                name,
+                parent=parent,
                 fontName=bold_font if bold else regular_font,
                 fontSize=size,
                 leading=values.get("leading", parent.leading if parent else size * 1.4),
-                textColor=colour_of(values["colour"]) if "colour" in values
+                textColor=colour_of(values["colour"])
+                if "colour" in values
                 else (parent.textColor if parent else colour_of("text")),
                 spaceBefore=values.get("space_before", parent.spaceBefore if parent else 0),
                 spaceAfter=values.get("space_after", parent.spaceAfter if parent else 0),
                 alignment=TA_LEFT,  # clear print: never justified
                 bulletFontName=regular_font,
-                allowWidows=0, allowOrphans=0,
+                allowWidows=0,
+                allowOrphans=0,
             )
             built[name] = style
             return style
@@ -123,10 +134,17 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
     merged, seen = dict(source.data), [name]
     while parent := merged.pop("extends", None):
         if parent in seen or parent not in known:
-            raise SourceError(path, f"extends {parent!r}, which is "
-                              + ("a loop" if parent in seen else
-                                 f"not a layout; known layouts: {', '.join(known)}"),
-                              line=source.line_of(("extends",)), field="extends")
+            raise SourceError(
+                path,
+                f"extends {parent!r}, which is "
+                + (
+                    "a loop"
+                    if parent in seen
+                    else f"not a layout; known layouts: {', '.join(known)}"
+                ),
+                line=source.line_of(("extends",)),
+                field="extends",
+            )
         seen.append(parent)
         merged = _merge(read_yaml(layouts_dir / f"{parent}.yaml").data, merged)
     spec = validate(schema.Layout, source, merged)
@@ -141,25 +159,41 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
         raise SourceError(path, "a layout needs a 'body' style", field="styles")
     for style_name, style in spec.styles.items():
         if style.parent is not None and style.parent not in spec.styles:
-            raise SourceError(path, f"parent {style.parent!r} is not a style here; styles: "
-                              + ", ".join(spec.styles),
-                              line=source.line_of(("styles", style_name, "parent")),
-                              field=f"styles.{style_name}.parent")
+            raise SourceError(
+                path,
+                f"parent {style.parent!r} is not a style here; styles: " + ", ".join(spec.styles),
+                line=source.line_of(("styles", style_name, "parent")),
+                field=f"styles.{style_name}.parent",
+            )
     body = spec.styles["body"].size or 0
     if body < spec.min_body_size:
-        raise SourceError(path, f"body text is {body} pt; clear print needs at least "
-                          f"{spec.min_body_size} pt", field="styles.body.size")
+        raise SourceError(
+            path,
+            f"body text is {body} pt; clear print needs at least {spec.min_body_size} pt",
+            field="styles.body.size",
+        )
     return Layout(
-        name=name, path=path, spec=spec,
-        page_width=length(("page_width",)), page_height=length(("page_height",)),
-        margin_top=length(("margins", "top")), margin_right=length(("margins", "right")),
-        margin_bottom=length(("margins", "bottom")), margin_left=length(("margins", "left")),
-        header_height=length(("header_height",)), header_gap=length(("header_gap",)),
-        footer_height=length(("footer_height",)), qr_size=length(("qr_size",)),
+        name=name,
+        path=path,
+        spec=spec,
+        page_width=length(("page_width",)),
+        page_height=length(("page_height",)),
+        margin_top=length(("margins", "top")),
+        margin_right=length(("margins", "right")),
+        margin_bottom=length(("margins", "bottom")),
+        margin_left=length(("margins", "left")),
+        header_height=length(("header_height",)),
+        header_gap=length(("header_gap",)),
+        footer_height=length(("footer_height",)),
+        qr_size=length(("qr_size",)),
         sheet=(length(("sheet_width",)), length(("sheet_height",)))
-        if spec.sheet_width is not None and spec.sheet_height is not None else None,
-        **{f"panels_{side}": _panel_widths(spec, source, side, length(("page_width",)))
-           for side in ("outside", "inside") if spec.format == "trifold"},
+        if spec.sheet_width is not None and spec.sheet_height is not None
+        else None,
+        **{
+            f"panels_{side}": _panel_widths(spec, source, side, length(("page_width",)))
+            for side in ("outside", "inside")
+            if spec.format == "trifold"
+        },
     )
 
 
@@ -167,19 +201,29 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
 PANEL_WIDTH_TOLERANCE = 0.5
 
 
-def _panel_widths(spec: schema.Layout, source: YamlSource, side: str,
-                  sheet_width: float) -> tuple[float, ...]:
+def _panel_widths(
+    spec: schema.Layout, source: YamlSource, side: str, sheet_width: float
+) -> tuple[float, ...]:
     field_name = f"panels_{side}"
     values = getattr(spec, field_name)
     if values is None or len(values) != 3:
-        raise SourceError(source.path, f"a tri-fold layout needs three {side} panel widths, "
-                          "left to right, e.g. [97mm, 100mm, 100mm]", field=field_name)
-    widths = tuple(_points(value, source, (field_name, index))
-                   for index, value in enumerate(values))
+        raise SourceError(
+            source.path,
+            f"a tri-fold layout needs three {side} panel widths, "
+            "left to right, e.g. [97mm, 100mm, 100mm]",
+            field=field_name,
+        )
+    widths = tuple(
+        _points(value, source, (field_name, index)) for index, value in enumerate(values)
+    )
     if abs(sum(widths) - sheet_width) > PANEL_WIDTH_TOLERANCE:
-        raise SourceError(source.path, f"the {side} panels add up to {sum(widths) / mm:.1f} "
-                          f"mm, but the sheet is {sheet_width / mm:.1f} mm wide",
-                          line=source.line_of((field_name,)), field=field_name)
+        raise SourceError(
+            source.path,
+            f"the {side} panels add up to {sum(widths) / mm:.1f} "
+            f"mm, but the sheet is {sheet_width / mm:.1f} mm wide",
+            line=source.line_of((field_name,)),
+            field=field_name,
+        )
     return widths
 
 
@@ -198,6 +242,10 @@ def _points(value: str | float, source: YamlSource, loc: tuple[str, ...]) -> flo
         return float(value)
     match = _LENGTH.fullmatch(value)
     if not match:
-        raise SourceError(source.path, f"{value!r} is not a length; write e.g. 12mm, 0.5in "
-                          "or 10pt", line=source.line_of(loc), field=format_loc(loc))
+        raise SourceError(
+            source.path,
+            f"{value!r} is not a length; write e.g. 12mm, 0.5in or 10pt",
+            line=source.line_of(loc),
+            field=format_loc(loc),
+        )
     return float(match.group(1)) * _UNITS[match.group(2)]

@@ -88,8 +88,9 @@ class Ledger:
 
     def entry(self, appointment_id: str) -> LedgerEntry | None:
         """The appointment's entry, or None if it was never queued."""
-        row = self._db.execute("SELECT * FROM messages WHERE appointment_id = ?",
-                               (appointment_id,)).fetchone()
+        row = self._db.execute(
+            "SELECT * FROM messages WHERE appointment_id = ?", (appointment_id,)
+        ).fetchone()
         return LedgerEntry(*row) if row else None
 
     def queue(self, appointment_id: str, recipient: str, new_message_id: str) -> LedgerEntry:
@@ -97,27 +98,33 @@ class Ledger:
         unsent entry takes the new recipient (the clinic corrected an address); its
         Message-ID never changes."""
         now = _now()
-        self._write("INSERT INTO messages (appointment_id, message_id, recipient, state, "
-                    "queued_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (appointment_id) DO UPDATE SET recipient = excluded.recipient, "
-                    "updated_at = excluded.updated_at "
-                    "WHERE state != 'sent' AND recipient != excluded.recipient",
-                    (appointment_id, new_message_id, recipient, QUEUED, now, now))
+        self._write(
+            "INSERT INTO messages (appointment_id, message_id, recipient, state, "
+            "queued_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (appointment_id) DO UPDATE SET recipient = excluded.recipient, "
+            "updated_at = excluded.updated_at "
+            "WHERE state != 'sent' AND recipient != excluded.recipient",
+            (appointment_id, new_message_id, recipient, QUEUED, now, now),
+        )
         return self.entry(appointment_id)
 
     def record_sent(self, appointment_id: str) -> None:
         """Mark the message sent: no run sends it again."""
         now = _now()
-        self._write("UPDATE messages SET state = ?, attempts = attempts + 1, last_error = '', "
-                    "updated_at = ?, sent_at = ? WHERE appointment_id = ?",
-                    (SENT, now, now, appointment_id))
+        self._write(
+            "UPDATE messages SET state = ?, attempts = attempts + 1, last_error = '', "
+            "updated_at = ?, sent_at = ? WHERE appointment_id = ?",
+            (SENT, now, now, appointment_id),
+        )
 
     def record_failure(self, appointment_id: str, reason: str, *, permanent: bool) -> None:
         """Count a failed attempt and why; the message stays to be tried by a later run."""
         state = FAILED_PERMANENT if permanent else FAILED_TEMPORARY
-        self._write("UPDATE messages SET state = ?, attempts = attempts + 1, last_error = ?, "
-                    "updated_at = ? WHERE appointment_id = ?",
-                    (state, reason, _now(), appointment_id))
+        self._write(
+            "UPDATE messages SET state = ?, attempts = attempts + 1, last_error = ?, "
+            "updated_at = ? WHERE appointment_id = ?",
+            (state, reason, _now(), appointment_id),
+        )
 
     def _write(self, statement: str, values: tuple) -> None:
         try:
@@ -158,19 +165,24 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
 def _check_version(db: sqlite3.Connection, path: Path) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise LeafletError(f"{display_path(path)}: made by a newer version of leaflet "
-                           f"(ledger version {version}); update leaflet to use it")
+        raise LeafletError(
+            f"{display_path(path)}: made by a newer version of leaflet "
+            f"(ledger version {version}); update leaflet to use it"
+        )
 
 
 def _ledger_error(path: Path, err: sqlite3.Error) -> LeafletError:
     where = display_path(path)
     text = str(err)
     if "locked" in text:
-        return LeafletError(f"{where}: in use by another `leaflet email` run; wait for it "
-                            "to finish, then run again")
+        return LeafletError(
+            f"{where}: in use by another `leaflet email` run; wait for it to finish, then run again"
+        )
     if "not a database" in text:
-        return LeafletError(f"{where}: not a send ledger (the file is not an SQLite "
-                            "database); move it away or choose another output folder")
+        return LeafletError(
+            f"{where}: not a send ledger (the file is not an SQLite "
+            "database); move it away or choose another output folder"
+        )
     return LeafletError(f"{where}: cannot use the send ledger ({text})")
 
 

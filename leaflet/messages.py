@@ -87,8 +87,10 @@ def attachments_of(pack: Pack) -> tuple[Attachment, ...]:
     attachments = []
     for item in pack.files:
         if item.document not in ATTACHMENTS:
-            raise LeafletError(f"{item.path}: unknown document {item.document!r}; expected "
-                               f"one of {', '.join(ATTACHMENTS)}")
+            raise LeafletError(
+                f"{item.path}: unknown document {item.document!r}; expected "
+                f"one of {', '.join(ATTACHMENTS)}"
+            )
         name, title = ATTACHMENTS[item.document]
         attachments.append(Attachment(name, title, item.personal, Path(item.path)))
     return tuple(attachments)
@@ -123,21 +125,22 @@ class EmailTemplates:
         self.folder = folder
         self.brand = brand
         environment = make_email_environment(folder)
-        self._templates = {name: self._load(environment, name)
-                           for name in (SUBJECT, BODY_TEXT, BODY_HTML)}
+        self._templates = {
+            name: self._load(environment, name) for name in (SUBJECT, BODY_TEXT, BODY_HTML)
+        }
 
     def _load(self, environment, name: str) -> Template:
         path = self.folder / name
         try:
             return environment.get_template(name)
         except TemplateNotFound:
-            raise SourceError(path, f"file not found; {self.folder} needs {SUBJECT}, "
-                                    f"{BODY_TEXT} and {BODY_HTML}") from None
+            raise SourceError(
+                path, f"file not found; {self.folder} needs {SUBJECT}, {BODY_TEXT} and {BODY_HTML}"
+            ) from None
         except TemplateSyntaxError as err:
             raise SourceError(path, f"template error: {err.message}", line=err.lineno) from None
         except UnicodeDecodeError as err:
-            raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})"
-                              ) from None
+            raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from None
 
     def render(self, pack: Pack, password_policy: str) -> Letter:
         """The subject, plain text and HTML of `pack`'s email. A template that fails, or a
@@ -146,34 +149,65 @@ class EmailTemplates:
         context = self._context(pack, attachments, password_policy)
         subject = " ".join(self._render(SUBJECT, context).split())
         self._check_subject(subject, pack, attachments, password_policy)
-        return Letter(subject, self._render(BODY_TEXT, context) + "\n",
-                      self._render(BODY_HTML, context) + "\n", attachments)
+        return Letter(
+            subject,
+            self._render(BODY_TEXT, context) + "\n",
+            self._render(BODY_HTML, context) + "\n",
+            attachments,
+        )
 
-    def _context(self, pack: Pack, attachments: tuple[Attachment, ...],
-                 password_policy: str, patient_first_name: str | None = None) -> dict:
+    def _context(
+        self,
+        pack: Pack,
+        attachments: tuple[Attachment, ...],
+        password_policy: str,
+        patient_first_name: str | None = None,
+    ) -> dict:
         personal = pack.appointment.personal
         language = pack.appointment.language or DEFAULT_LANGUAGE
         values = personal.template_values(language)
         example = example_birthday(personal.date_of_birth)
         any_locked = any(item.encrypted for item in attachments)
-        name = first_name(personal.patient_name) if patient_first_name is None else (
-            patient_first_name)
+        name = (
+            first_name(personal.patient_name)
+            if patient_first_name is None
+            else (patient_first_name)
+        )
         return {
             "clinic": Namespace("clinic", self.brand.template_values()),
-            "colours": Namespace("colours", {
-                key: self.brand.hex(key) for key in (
-                    "primary", "on_primary", "text", "muted", "tint", "urgent", "urgent_tint")}),
+            "colours": Namespace(
+                "colours",
+                {
+                    key: self.brand.hex(key)
+                    for key in (
+                        "primary",
+                        "on_primary",
+                        "text",
+                        "muted",
+                        "tint",
+                        "urgent",
+                        "urgent_tint",
+                    )
+                },
+            ),
             "appointment": Namespace("appointment", values["appointment"]),
             "patient": Namespace("patient", {"first_name": name}),
-            "attachments": [Namespace("attachment", {
-                "name": item.name, "title": item.title, "encrypted": item.encrypted})
-                for item in attachments],
-            "password": Namespace("password", {
-                "needed": any_locked,
-                "policy": password_policy,
-                "example_date": format_date(example, language),
-                "example": date_of_birth_password(example),
-            }),
+            "attachments": [
+                Namespace(
+                    "attachment",
+                    {"name": item.name, "title": item.title, "encrypted": item.encrypted},
+                )
+                for item in attachments
+            ],
+            "password": Namespace(
+                "password",
+                {
+                    "needed": any_locked,
+                    "policy": password_policy,
+                    "example_date": format_date(example, language),
+                    "example": date_of_birth_password(example),
+                },
+            ),
         }
 
     def _render(self, name: str, context: dict) -> str:
@@ -183,11 +217,11 @@ class EmailTemplates:
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
             line = _template_line(err, template.filename)
-            raise SourceError(self.folder / name, f"template error: {message}",
-                              line=line) from None
+            raise SourceError(self.folder / name, f"template error: {message}", line=line) from None
 
-    def _check_subject(self, subject: str, pack: Pack, attachments: tuple[Attachment, ...],
-                       password_policy: str) -> None:
+    def _check_subject(
+        self, subject: str, pack: Pack, attachments: tuple[Attachment, ...], password_policy: str
+    ) -> None:
         """Refuse a subject holding a word of the patient's name that the same subject,
         rendered for a patient with no name, does not hold (so a patient who shares a
         word with the clinic's name is not refused)."""
@@ -196,23 +230,29 @@ class EmailTemplates:
         anonymous = self._context(pack, attachments, password_policy, patient_first_name="")
         expected = set(_WORD.findall(self._render(SUBJECT, anonymous).casefold()))
         if (words & set(_WORD.findall(subject.casefold()))) - expected:
-            raise SourceError(self.folder / SUBJECT,
-                              f"the subject names the patient (appointment "
-                              f"{pack.appointment.appointment_id}); subjects show on lock "
-                              "screens and in shared inboxes, so they must hold no personal "
-                              "details: remove {{ patient.first_name }} from it")
+            raise SourceError(
+                self.folder / SUBJECT,
+                f"the subject names the patient (appointment "
+                f"{pack.appointment.appointment_id}); subjects show on lock "
+                "screens and in shared inboxes, so they must hold no personal "
+                "details: remove {{ patient.first_name }} from it",
+            )
 
 
 def _template_line(err: Exception, filename: str | None) -> int | None:
     """The template line an error was raised at: Jinja2 rewrites tracebacks so that the
     template's own frames carry its file name and line numbers."""
-    lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__)
-             if filename and frame.filename == filename]
+    lines = [
+        frame.lineno
+        for frame in traceback.extract_tb(err.__traceback__)
+        if filename and frame.filename == filename
+    ]
     return lines[-1] if lines else None
 
 
-def compose(pack: Pack, letter: Letter, brand: Brand, *, message_id: str,
-            password: str | None) -> EmailMessage:
+def compose(
+    pack: Pack, letter: Letter, brand: Brand, *, message_id: str, password: str | None
+) -> EmailMessage:
     """The email for `pack`: plain text with an HTML alternative, the documents attached,
     each personal one locked with `password`. Unreadable files are a `LeafletError`."""
     message = EmailMessage()
@@ -229,22 +269,29 @@ def compose(pack: Pack, letter: Letter, brand: Brand, *, message_id: str,
         try:
             data = attachment.source.read_bytes()
         except OSError as err:
-            raise LeafletError(f"{display_path(attachment.source)}: cannot read "
-                               f"({err.strerror})") from None
+            raise LeafletError(
+                f"{display_path(attachment.source)}: cannot read ({err.strerror})"
+            ) from None
         if attachment.encrypted:
             if not password:
-                raise LeafletError(f"{display_path(attachment.source)}: holds personal "
-                                   "details but there is no password to lock it with")
+                raise LeafletError(
+                    f"{display_path(attachment.source)}: holds personal "
+                    "details but there is no password to lock it with"
+                )
             data = encrypt_pdf(data, password, attachment.source)
-        message.add_attachment(data, maintype="application", subtype="pdf",
-                               filename=attachment.name)
+        message.add_attachment(
+            data, maintype="application", subtype="pdf", filename=attachment.name
+        )
     return message
 
 
 def password_problem(pack: Pack, password_policy: str) -> str | None:
     """Why the pack's personal documents cannot be locked under the policy, or None."""
     needs_password = any(item.personal for item in pack.files)
-    if (needs_password and password_policy == DATE_OF_BIRTH
-            and pack.appointment.personal.date_of_birth is None):
+    if (
+        needs_password
+        and password_policy == DATE_OF_BIRTH
+        and pack.appointment.personal.date_of_birth is None
+    ):
         return "no date of birth to make the password from"
     return None

@@ -18,8 +18,9 @@ def write_atomically(path: Path | str, data: bytes) -> Path:
     path = Path(path)
     folder = path.parent
     if not folder.is_dir():
-        problem = f"{folder} is not a folder" if folder.exists() else (
-            f"folder {folder} does not exist")
+        problem = (
+            f"{folder} is not a folder" if folder.exists() else (f"folder {folder} does not exist")
+        )
         raise OutputError(f"cannot write {path}: {problem}")
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder")

@@ -24,9 +24,13 @@ class Personalisation:
     practitioner: str = ""
 
     @classmethod
-    def from_text(cls, patient_name: str | None = None, date_of_birth: str | None = None,
-                  appointment: str | None = None,
-                  practitioner: str | None = None) -> Personalisation:
+    def from_text(
+        cls,
+        patient_name: str | None = None,
+        date_of_birth: str | None = None,
+        appointment: str | None = None,
+        practitioner: str | None = None,
+    ) -> Personalisation:
         """Parse values as typed on a command line or read from a CSV cell."""
         return cls(
             patient_name=parse_name(patient_name, "patient name"),
@@ -36,16 +40,20 @@ class Personalisation:
         )
 
     def __bool__(self) -> bool:
-        return bool(self.patient_name or self.date_of_birth or self.appointment
-                    or self.practitioner)
+        return bool(
+            self.patient_name or self.date_of_birth or self.appointment or self.practitioner
+        )
 
     def check_printable(self, fonts: FontFamily) -> None:
         """Refuse names the brand fonts cannot print, naming the characters."""
-        for label, value in (("patient name", self.patient_name),
-                             ("practitioner", self.practitioner)):
+        for label, value in (
+            ("patient name", self.patient_name),
+            ("practitioner", self.practitioner),
+        ):
             if missing := fonts.missing(value):
-                raise LeafletError(f"{label}: the brand fonts cannot print "
-                                   f"{describe_chars(missing)}")
+                raise LeafletError(
+                    f"{label}: the brand fonts cannot print {describe_chars(missing)}"
+                )
 
     def template_values(self, language: str) -> dict[str, dict[str, str]]:
         """The `patient` and `appointment` template variables; empty text when unknown."""
@@ -54,7 +62,8 @@ class Personalisation:
             "patient": {
                 "name": self.patient_name,
                 "date_of_birth": format_date(self.date_of_birth, language)
-                if self.date_of_birth else "",
+                if self.date_of_birth
+                else "",
             },
             "appointment": {
                 "date": format_date(when.date(), language, weekday=True) if when else "",
@@ -99,11 +108,13 @@ def parse_date_of_birth(value: str | None, label: str = "date of birth") -> dt.d
 
 def parse_appointment(value: str | None, label: str = "appointment") -> dt.datetime | None:
     """An ISO date and time (YYYY-MM-DDTHH:MM or with a space), or None when empty."""
-    when = _parse(value, label, dt.datetime.fromisoformat,
-                  "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30")
+    when = _parse(
+        value, label, dt.datetime.fromisoformat, "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30"
+    )
     if when is not None and (value or "").strip().count(":") == 0:
-        raise LeafletError(f"{label}: {value!r} has no time; expected YYYY-MM-DDTHH:MM, "
-                           "e.g. 2026-12-01T10:30")
+        raise LeafletError(
+            f"{label}: {value!r} has no time; expected YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30"
+        )
     return when
 
 

@@ -36,12 +36,14 @@ class PressOptions:
             return 0.0
         match = _BLEED.fullmatch(text)
         if not match:
-            raise LeafletError(f"{label}: {text!r} is not valid; expected a length such as "
-                               "3mm or 0.125in")
+            raise LeafletError(
+                f"{label}: {text!r} is not valid; expected a length such as 3mm or 0.125in"
+            )
         value = float(match.group(1)) * (mm if match.group(2) == "mm" else inch)
         if value > 10 * mm:
-            raise LeafletError(f"{label}: {text!r} is more than 10 mm; print shops ask for "
-                               "3 mm (0.125 in)")
+            raise LeafletError(
+                f"{label}: {text!r} is more than 10 mm; print shops ask for 3 mm (0.125 in)"
+            )
         return value
 
     @property

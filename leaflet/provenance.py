@@ -23,15 +23,18 @@ from leaflet.errors import LeafletError
 
 #: The PDF Info entries leaflet adds (custom keys are allowed by the PDF standard).
 REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY = (
-    "LeafletReference", "LeafletVersion", "LeafletFingerprint", "LeafletSource")
+    "LeafletReference",
+    "LeafletVersion",
+    "LeafletFingerprint",
+    "LeafletSource",
+)
 SHORT = 8  # characters of the fingerprint printed on a consent form
 
 
 def fingerprint(document: ContentDocument, brand: Brand) -> str:
     """SHA-256 over the document file, the treatment file and the brand, as hex."""
     digest = hashlib.sha256()
-    for part in (document.source.sha256, document.treatment.source.sha256,
-                 brand.fingerprint):
+    for part in (document.source.sha256, document.treatment.source.sha256, brand.fingerprint):
         digest.update(part.encode("ascii"))
     return digest.hexdigest()
 
@@ -45,8 +48,10 @@ class ProvenanceInfo(PDFInfo):
 
     def format(self, document) -> bytes:
         formatted = super().format(document)
-        extra = b"".join(b"/" + key.encode("ascii") + b" " + PDFString(value).format(document)
-                         + b"\n" for key, value in self.entries.items())
+        extra = b"".join(
+            b"/" + key.encode("ascii") + b" " + PDFString(value).format(document) + b"\n"
+            for key, value in self.entries.items()
+        )
         return formatted.replace(b">>", extra + b">>", 1) if extra else formatted
 
 
@@ -75,18 +80,21 @@ class Verdict:
         return self.current == self.recorded
 
     def describe(self) -> str:
-        head = f"{self.reference} version {self.version} ({self.source}), " \
-               f"fingerprint {self.recorded[:SHORT]}"
+        head = (
+            f"{self.reference} version {self.version} ({self.source}), "
+            f"fingerprint {self.recorded[:SHORT]}"
+        )
         if self.current is None:
             return f"{head}: this document is not in the content folder any more"
         if self.matches:
             return f"{head}: the current content and brand give the same wording"
-        return (f"{head}: the current content or brand differs (now {self.current[:SHORT]}); "
-                "this PDF shows wording that has since changed")
+        return (
+            f"{head}: the current content or brand differs (now {self.current[:SHORT]}); "
+            "this PDF shows wording that has since changed"
+        )
 
 
-def verify(pdf_path: Path | str, brand: Brand, content_dir: Path | str | None = None
-           ) -> Verdict:
+def verify(pdf_path: Path | str, brand: Brand, content_dir: Path | str | None = None) -> Verdict:
     """Read a PDF's provenance and compare it with the current content and `brand`."""
     path = Path(pdf_path)
     try:
@@ -95,16 +103,25 @@ def verify(pdf_path: Path | str, brand: Brand, content_dir: Path | str | None = 
         raise LeafletError(f"{path}: file not found") from None
     except (OSError, pypdf.errors.PdfReadError) as err:
         raise LeafletError(f"{path}: not a readable PDF ({err})") from None
-    values = {key: info.get(f"/{key}") for key in
-              (REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY)}
+    values = {
+        key: info.get(f"/{key}")
+        for key in (REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY)
+    }
     if any(value is None for value in values.values()):
-        raise LeafletError(f"{path}: no leaflet provenance in this PDF (it was not made by "
-                           "leaflet, or by a version before provenance was recorded)")
+        raise LeafletError(
+            f"{path}: no leaflet provenance in this PDF (it was not made by "
+            "leaflet, or by a version before provenance was recorded)"
+        )
     slug, _, name = str(values[SOURCE_KEY]).partition("/")
     try:
         document = load_treatment(slug, content_dir).document(name)
         current = fingerprint(document, brand)
     except LeafletError:
         current = None
-    return Verdict(str(values[REFERENCE_KEY]), str(values[VERSION_KEY]),
-                   str(values[SOURCE_KEY]), str(values[FINGERPRINT_KEY]), current)
+    return Verdict(
+        str(values[REFERENCE_KEY]),
+        str(values[VERSION_KEY]),
+        str(values[SOURCE_KEY]),
+        str(values[FINGERPRINT_KEY]),
+        current,
+    )

@@ -58,11 +58,18 @@ class RenderedPdf:
             target.write(self.data)
 
 
-def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
-               personal: Personalisation | None = None,
-               press: PressOptions | None = None, *, allow_expired: bool = False,
-               today: dt.date | None = None, fillable: bool = False,
-               slots: list[Slot] | None = None) -> RenderedPdf:
+def render_pdf(
+    document: ContentDocument,
+    brand: Brand,
+    layout: Layout,
+    personal: Personalisation | None = None,
+    press: PressOptions | None = None,
+    *,
+    allow_expired: bool = False,
+    today: dt.date | None = None,
+    fillable: bool = False,
+    slots: list[Slot] | None = None,
+) -> RenderedPdf:
     """Lay out `document` for `brand` on `layout` pages and return the PDF.
 
     `press` asks for print-shop files: bleed and crop marks around every page. Wording
@@ -83,31 +90,39 @@ def render_pdf(document: ContentDocument, brand: Brand, layout: Layout,
         return render_trifold(document, brand, layout, personal, press, overdue=overdue)
     if layout.spec.format == "booklet":
         return _render_booklet(document, brand, layout, personal, press, overdue)
-    return _render_pages(document, brand, layout, personal, press, overdue=overdue,
-                         fillable=fillable, slots=slots)
+    return _render_pages(
+        document, brand, layout, personal, press, overdue=overdue, fillable=fillable, slots=slots
+    )
 
 
-def _render_booklet(document: ContentDocument, brand: Brand, layout: Layout,
-                    personal: Personalisation, press: PressOptions,
-                    overdue: bool) -> RenderedPdf:
+def _render_booklet(
+    document: ContentDocument,
+    brand: Brand,
+    layout: Layout,
+    personal: Personalisation,
+    press: PressOptions,
+    overdue: bool,
+) -> RenderedPdf:
     """The pages, padded with Notes pages to a multiple of 4, imposed for saddle stitching.
 
     The page count is known only after a first layout, so a document that needs padding
     is laid out twice."""
     if press.bleed or press.crop_marks:
-        raise LeafletError(f"{layout.name} is imposed for office printers; for a print shop "
-                           "use --layout a5 with --bleed and --crop-marks (print shops "
-                           "impose booklets themselves)")
+        raise LeafletError(
+            f"{layout.name} is imposed for office printers; for a print shop "
+            "use --layout a5 with --bleed and --crop-marks (print shops "
+            "impose booklets themselves)"
+        )
     pages = _render_pages(document, brand, layout, personal, press, overdue=overdue)
     if padding := -pages.page_count % 4:
-        pages = _render_pages(document, brand, layout, personal, press, overdue=overdue,
-                              notes_pages=padding)
+        pages = _render_pages(
+            document, brand, layout, personal, press, overdue=overdue, notes_pages=padding
+        )
     data = impose_saddle_stitch(pages.data, layout.sheet)
     return RenderedPdf(data, pages.page_count // 2)
 
 
-def check_review_date(document: ContentDocument, allow_expired: bool,
-                       today: dt.date) -> bool:
+def check_review_date(document: ContentDocument, allow_expired: bool, today: dt.date) -> bool:
     """Whether the wording is past its review date; an error unless that is allowed."""
     review = document.meta.review
     if review < today and not allow_expired:
@@ -115,7 +130,8 @@ def check_review_date(document: ContentDocument, allow_expired: bool,
             f"{display_path(document.path)}: the wording was due for review on "
             f"{format_date(review, document.meta.language)}; review it and update "
             "meta.review, or build anyway with --allow-expired (the PDF then says the "
-            "wording is past its review date)")
+            "wording is past its review date)"
+        )
     return review < today
 
 
@@ -123,11 +139,16 @@ def _check_layout_holds(layout: Layout, document: ContentDocument) -> None:
     allowed = layout.spec.documents
     if allowed is None or document.name in allowed:
         return
-    fitting = [name for name in known_layouts(layout.path.parent)
-               if (spec := load_layout(name, layout.path.parent).spec).documents is None
-               or document.name in spec.documents]
-    raise LeafletError(f"the {document.name} document cannot be laid out as {layout.name}; "
-                       f"layouts for {document.name}: {', '.join(fitting)}")
+    fitting = [
+        name
+        for name in known_layouts(layout.path.parent)
+        if (spec := load_layout(name, layout.path.parent).spec).documents is None
+        or document.name in spec.documents
+    ]
+    raise LeafletError(
+        f"the {document.name} document cannot be laid out as {layout.name}; "
+        f"layouts for {document.name}: {', '.join(fitting)}"
+    )
 
 
 #: Space above and below the logo in the header band, as a share of the band's height.
@@ -139,12 +160,15 @@ def header_logo_size(layout: Layout) -> float:
     return layout.header_height * (1 - 2 * HEADER_PAD_SHARE)
 
 
-def fill_in(document: ContentDocument, brand: Brand, layout: Layout,
-            personal: Personalisation) -> tuple[schema.Document, dict[str, ParagraphStyle]]:
+def fill_in(
+    document: ContentDocument, brand: Brand, layout: Layout, personal: Personalisation
+) -> tuple[schema.Document, dict[str, ParagraphStyle]]:
     """The document's wording filled in for this clinic and patient, and the layout's
     text styles in the brand's fonts and colours: what every format lays out."""
-    variables = {"clinic": brand.template_values(),
-                 **personal.template_values(document.meta.language)}
+    variables = {
+        "clinic": brand.template_values(),
+        **personal.template_values(document.meta.language),
+    }
     styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
     return document.render(variables, brand.fonts), styles
 
@@ -153,18 +177,30 @@ def document_properties(meta: schema.Meta, brand: Brand) -> dict[str, object]:
     """Doc-template settings every format shares: PDF metadata (never personal details),
     the brand font as the initial font, and deterministic output."""
     return {
-        "title": f"{meta.title}: {meta.subtitle}", "author": brand.clinic.name,
+        "title": f"{meta.title}: {meta.subtitle}",
+        "author": brand.clinic.name,
         "subject": f"{meta.subtitle} ({meta.reference}, version {meta.version})",
-        "keywords": [*meta.keywords, meta.reference], "creator": f"leaflet {__version__}",
-        "lang": meta.language, "displayDocTitle": 1, "invariant": 1,
+        "keywords": [*meta.keywords, meta.reference],
+        "creator": f"leaflet {__version__}",
+        "lang": meta.language,
+        "displayDocTitle": 1,
+        "invariant": 1,
         "initialFontName": brand.fonts.regular,
     }
 
 
-def _render_pages(document: ContentDocument, brand: Brand, layout: Layout,
-                  personal: Personalisation, press: PressOptions, *, overdue: bool = False,
-                  notes_pages: int = 0, fillable: bool = False,
-                  slots: list[Slot] | None = None) -> RenderedPdf:
+def _render_pages(
+    document: ContentDocument,
+    brand: Brand,
+    layout: Layout,
+    personal: Personalisation,
+    press: PressOptions,
+    *,
+    overdue: bool = False,
+    notes_pages: int = 0,
+    fillable: bool = False,
+    slots: list[Slot] | None = None,
+) -> RenderedPdf:
     meta = document.meta
     rendered, styles = fill_in(document, brand, layout, personal)
     builder = StoryBuilder(brand, layout, styles, overdue=overdue)
@@ -177,28 +213,53 @@ def _render_pages(document: ContentDocument, brand: Brand, layout: Layout,
     template = BaseDocTemplate(
         buffer,
         pagesize=press.media(layout.page_width, layout.page_height),
-        leftMargin=offset + layout.margin_left, rightMargin=offset + layout.margin_right,
+        leftMargin=offset + layout.margin_left,
+        rightMargin=offset + layout.margin_right,
         topMargin=offset + layout.margin_top + layout.header_height + layout.header_gap,
         bottomMargin=offset + layout.margin_bottom + layout.footer_height,
         **document_properties(meta, brand),
     )
     provenance = entries(document, brand)
-    decorations = _PageDecorations(brand, layout, document, styles["header_name"].fontSize,
-                                   press, provenance[FINGERPRINT_KEY], overdue)
-    template.addPageTemplates([PageTemplate(
-        id="page", onPage=decorations.draw,
-        frames=[Frame(template.leftMargin, template.bottomMargin, layout.frame_width,
-                      layout.frame_height, leftPadding=0, rightPadding=0, topPadding=0,
-                      bottomPadding=0, id="body")])])
-    canvas_class = _numbered_canvas(decorations.draw_page_number, decorations.set_boxes,
-                                    provenance)
+    decorations = _PageDecorations(
+        brand,
+        layout,
+        document,
+        styles["header_name"].fontSize,
+        press,
+        provenance[FINGERPRINT_KEY],
+        overdue,
+    )
+    template.addPageTemplates(
+        [
+            PageTemplate(
+                id="page",
+                onPage=decorations.draw,
+                frames=[
+                    Frame(
+                        template.leftMargin,
+                        template.bottomMargin,
+                        layout.frame_width,
+                        layout.frame_height,
+                        leftPadding=0,
+                        rightPadding=0,
+                        topPadding=0,
+                        bottomPadding=0,
+                        id="body",
+                    )
+                ],
+            )
+        ]
+    )
+    canvas_class = _numbered_canvas(decorations.draw_page_number, decorations.set_boxes, provenance)
     if fillable:
         canvas_class = form_canvas(canvas_class)
     canvas_class.leaflet_slots = slots
     template.build(story, canvasmaker=canvas_class)
     if fillable:
-        return RenderedPdf(add_signature_fields(buffer.getvalue(), canvas_class.signatures),
-                           canvas_class.page_count)
+        return RenderedPdf(
+            add_signature_fields(buffer.getvalue(), canvas_class.signatures),
+            canvas_class.page_count,
+        )
     return RenderedPdf(buffer.getvalue(), canvas_class.page_count)
 
 
@@ -211,9 +272,16 @@ class _PageDecorations:
 
     FORM = "LeafletPageFurniture"
 
-    def __init__(self, brand: Brand, layout: Layout, document: ContentDocument,
-                 name_size: float, press: PressOptions, fingerprint: str,
-                 overdue: bool) -> None:
+    def __init__(
+        self,
+        brand: Brand,
+        layout: Layout,
+        document: ContentDocument,
+        name_size: float,
+        press: PressOptions,
+        fingerprint: str,
+        overdue: bool,
+    ) -> None:
         self.brand, self.layout, self.meta, self.press = brand, layout, document.meta, press
         self.fingerprint, self.overdue = fingerprint, overdue
         self.name_size = name_size
@@ -231,8 +299,10 @@ class _PageDecorations:
         parts = [meta.reference, f"Version {meta.version}"]
         if meta.kind == "form":  # which exact wording was signed
             parts.append(f"Wording {self.fingerprint[:SHORT]}")
-        parts.append(f"Review date {format_date(meta.review, meta.language)}"
-                     + (" (overdue)" if self.overdue else ""))
+        parts.append(
+            f"Review date {format_date(meta.review, meta.language)}"
+            + (" (overdue)" if self.overdue else "")
+        )
         rows = [(parts, PAGE_NUMBER)]
         if meta.kind == "form":
             rows.append(([clinic.name, clinic.phone], INITIALS))
@@ -260,8 +330,9 @@ class _PageDecorations:
 
     def _fits(self, left: str, right: str) -> bool:
         widest = "Page 888 of 888" if right == PAGE_NUMBER else right
-        width = sum(stringWidth(text, self.brand.fonts.bold, self.footer_size)
-                    for text in (left, widest))
+        width = sum(
+            stringWidth(text, self.brand.fonts.bold, self.footer_size) for text in (left, widest)
+        )
         return width + 6 * mm <= self.layout.frame_width
 
     def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
@@ -285,8 +356,14 @@ class _PageDecorations:
         if bleed := self.press.bleed:
             # For the print shop the band runs off the top and sides of the page, into the
             # bleed, so no white edge shows wherever the guillotine falls.
-            canvas.rect(-bleed, y, layout.page_width + 2 * bleed,
-                        layout.page_height - y + bleed, stroke=0, fill=1)
+            canvas.rect(
+                -bleed,
+                y,
+                layout.page_width + 2 * bleed,
+                layout.page_height - y + bleed,
+                stroke=0,
+                fill=1,
+            )
         else:
             canvas.roundRect(x, y, width, height, 3 * mm, stroke=0, fill=1)
         pad = height * HEADER_PAD_SHARE
@@ -294,8 +371,9 @@ class _PageDecorations:
         size = header_logo_size(layout)
         logo = brand.logo_image(size)
         if logo is not None:
-            canvas.drawImage(logo, text_x, y + pad, size, size, mask="auto",
-                             preserveAspectRatio=True, anchor="w")
+            canvas.drawImage(
+                logo, text_x, y + pad, size, size, mask="auto", preserveAspectRatio=True, anchor="w"
+            )
             text_x += size + pad * 1.2
         canvas.setFillColor(brand.colour("on_primary"))
         canvas.setFont(brand.fonts.bold, self.name_size)
@@ -324,14 +402,18 @@ class _PageDecorations:
         return self.layout.margin_bottom + 1 * mm + below * self.footer_size * 1.35
 
     def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
-        line = next(index for index, (_, right) in enumerate(self.footer_lines)
-                    if right == PAGE_NUMBER)
+        line = next(
+            index for index, (_, right) in enumerate(self.footer_lines) if right == PAGE_NUMBER
+        )
         canvas.saveState()
         canvas.translate(self.press.offset, self.press.offset)
         canvas.setFillColor(self.brand.colour("muted"))
         canvas.setFont(self.brand.fonts.bold, self.footer_size)
-        canvas.drawRightString(self.layout.page_width - self.layout.margin_right,
-                               self._footer_line(line), f"Page {page} of {total}")
+        canvas.drawRightString(
+            self.layout.page_width - self.layout.margin_right,
+            self._footer_line(line),
+            f"Page {page} of {total}",
+        )
         canvas.restoreState()
 
 

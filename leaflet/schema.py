@@ -41,27 +41,35 @@ def _pattern(regex: str, what: str):
 
 
 Text = Annotated[str, Field(min_length=1)]
-Slug = Annotated[str, _pattern(r"[a-z0-9]+(-[a-z0-9]+)*",
-                               "lowercase letters, digits and single hyphens, e.g. cold-sores")]
+Slug = Annotated[
+    str,
+    _pattern(
+        r"[a-z0-9]+(-[a-z0-9]+)*", "lowercase letters, digits and single hyphens, e.g. cold-sores"
+    ),
+]
 Colour = Annotated[str, _pattern(r"#[0-9a-fA-F]{6}", "a colour written #rrggbb, e.g. #0b5d6b")]
 Length = Annotated[str | int | float, Field(description="a length: 12mm, 0.5in, 10pt or points")]
 
 
 # --- content: treatment ---------------------------------------------------------------
 
+
 class Treatment(Strict):
     """`content/<treatment>/treatment.yaml`: the treatment and its clinic settings."""
 
     name: Text = Field(description="Display name, e.g. Microneedling.")
     summary: Text = Field(description="One sentence shown by `leaflet list`.")
-    settings: dict[Annotated[str, _pattern(r"[a-z][a-z0-9_]*", "snake_case names")],
-                   int | float | str] = Field(
+    settings: dict[
+        Annotated[str, _pattern(r"[a-z][a-z0-9_]*", "snake_case names")], int | float | str
+    ] = Field(
         default_factory=dict,
         description="Numbers clinics set differently (hours without make-up, weeks between "
-                    "sessions...), used in wording as {{ settings.name }}.")
+        "sessions...), used in wording as {{ settings.name }}.",
+    )
 
 
 # --- content: documents ---------------------------------------------------------------
+
 
 class Meta(Strict):
     """Who wrote a document, when, and when it must be reviewed."""
@@ -70,17 +78,19 @@ class Meta(Strict):
     subtitle: Text = Field(description="Line under the title, e.g. Consent form.")
     kind: Literal["leaflet", "form"] = Field(
         description="leaflet: personal details appear as a 'Prepared for' note; "
-                    "form: personal details pre-fill the form, initials go on every page.")
-    reference: Annotated[str, _pattern(r"[A-Z0-9]+(-[A-Z0-9]+)*",
-                                       "capitals, digits and hyphens, e.g. MN-AFT-01")] = Field(
-        description="Reference code printed in the footer, e.g. MN-AFT-01.")
-    version: Text = Field(description="Version of the wording, in quotes, e.g. \"1.0\".")
+        "form: personal details pre-fill the form, initials go on every page."
+    )
+    reference: Annotated[
+        str, _pattern(r"[A-Z0-9]+(-[A-Z0-9]+)*", "capitals, digits and hyphens, e.g. MN-AFT-01")
+    ] = Field(description="Reference code printed in the footer, e.g. MN-AFT-01.")
+    version: Text = Field(description='Version of the wording, in quotes, e.g. "1.0".')
     published: dt.date = Field(description="Publication date, YYYY-MM-DD.")
     review: dt.date = Field(description="Date by which the wording must be reviewed.")
     approved_by: Text = Field(description="Who approved the wording.")
     sources: list[Text] = Field(min_length=1, description="Where the facts come from.")
     language: Annotated[str, _pattern(r"[a-z]{2,3}(-[A-Z]{2})?", "a language tag, e.g. en-GB")] = (
-        Field(description="Language tag written into the PDF, e.g. en-GB."))
+        Field(description="Language tag written into the PDF, e.g. en-GB.")
+    )
     reading_age: int = Field(default=11, ge=5, le=18, description="Target reading age.")
     keywords: list[Text] = Field(default_factory=list, description="PDF keywords.")
 
@@ -89,8 +99,7 @@ class Meta(Strict):
     def _review_after_publication(cls, review: dt.date, info: ValidationInfo) -> dt.date:
         published = info.data.get("published")
         if published is not None and review <= published:
-            raise ValueError(f"review date {review} must be after the published date "
-                             f"{published}")
+            raise ValueError(f"review date {review} must be after the published date {published}")
         return review
 
 
@@ -123,8 +132,11 @@ class FormField(Strict):
 
     id: Slug = Field(description="Stable identifier, e.g. patient-signature.")
     label: Text = Field(description="Label printed beside the line.")
-    value: str = Field(default="", description="Pre-filled value (template), e.g. "
-                                                "{{ patient.name }}; empty leaves a blank line.")
+    value: str = Field(
+        default="",
+        description="Pre-filled value (template), e.g. "
+        "{{ patient.name }}; empty leaves a blank line.",
+    )
     lines: int = Field(default=1, ge=1, le=8, description="How many write-in lines.")
 
 
@@ -172,7 +184,8 @@ class Callout(Strict):
     """A highlighted box: a note, when to contact the clinic, or when to get urgent help."""
 
     style: Literal["note", "contact", "urgent"] = Field(
-        default="note", description="note, contact or urgent (drawn in the urgent colour).")
+        default="note", description="note, contact or urgent (drawn in the urgent colour)."
+    )
     title: Text = Field(description="Title of the box, e.g. Get urgent help if.")
     text: str | None = Field(default=None, description="A paragraph.")
     bullets: list[Text] = Field(default_factory=list, description="A bullet list.")
@@ -187,11 +200,15 @@ class Contact(Strict):
 
 
 def _block(name: str, body: Any, doc: str) -> type[Strict]:
-    model = type(f"{name.title().replace('_', '')}Block", (Strict,), {
-        "__annotations__": {name: body},
-        "__doc__": doc,
-        name: Field(description=doc),
-    })
+    model = type(
+        f"{name.title().replace('_', '')}Block",
+        (Strict,),
+        {
+            "__annotations__": {name: body},
+            "__doc__": doc,
+            name: Field(description=doc),
+        },
+    )
     return model
 
 
@@ -202,14 +219,21 @@ BLOCK_TYPES: dict[str, type[Strict]] = {
     "bullets": _block("bullets", Annotated[list[Text], Field(min_length=1)], "A bullet list."),
     "callout": _block("callout", Callout, Callout.__doc__),
     "checklist": _block("checklist", Checklist, Checklist.__doc__),
-    "declarations": _block("declarations", ItemList,
-                           "Statements with a tick box each; never split across pages."),
-    "photo_consent": _block("photo_consent", Checklist,
-                            "Photo uses with a Yes and a No box each; never split."),
-    "fields": _block("fields", Fields, "Labelled write-in lines; up to 5 fields stay on "
-                                       "one page, longer groups may break between fields."),
-    "patient_details": _block("patient_details", Fields,
-                              "Patient details drawn as a boxed panel; pre-filled when known."),
+    "declarations": _block(
+        "declarations", ItemList, "Statements with a tick box each; never split across pages."
+    ),
+    "photo_consent": _block(
+        "photo_consent", Checklist, "Photo uses with a Yes and a No box each; never split."
+    ),
+    "fields": _block(
+        "fields",
+        Fields,
+        "Labelled write-in lines; up to 5 fields stay on "
+        "one page, longer groups may break between fields.",
+    ),
+    "patient_details": _block(
+        "patient_details", Fields, "Patient details drawn as a boxed panel; pre-filled when known."
+    ),
     "timeline": _block("timeline", Timeline, Timeline.__doc__),
     "signatures": _block("signatures", Signatures, Signatures.__doc__),
     "contact": _block("contact", Contact, Contact.__doc__),
@@ -231,7 +255,7 @@ Block = Annotated[
         _block_tag,
         custom_error_type="block_type",
         custom_error_message="each block is a mapping with exactly one of these keys: "
-                             + ", ".join(BLOCK_TYPES),
+        + ", ".join(BLOCK_TYPES),
     ),
 ]
 
@@ -244,6 +268,7 @@ class Document(Strict):
 
 
 # --- brand ----------------------------------------------------------------------------
+
 
 class Clinic(Strict):
     """The clinic's details, printed in headers and contact boxes and usable in wording."""
@@ -292,29 +317,35 @@ class EmailSettings(Strict):
     password: PasswordPolicy = Field(
         default="date-of-birth",
         description="How documents with personal details are locked (AES-256). "
-                    "date-of-birth: the patient's date of birth as 8 digits, DDMMYYYY; "
-                    "random: a new password per patient, listed in passwords.csv for the "
-                    "clinic to give by text message or phone, never by email.")
+        "date-of-birth: the patient's date of birth as 8 digits, DDMMYYYY; "
+        "random: a new password per patient, listed in passwords.csv for the "
+        "clinic to give by text message or phone, never by email.",
+    )
     from_address: EmailAddress | None = Field(
-        default=None, description="The sender's address; default: the clinic's email.")
+        default=None, description="The sender's address; default: the clinic's email."
+    )
     reply_to: EmailAddress | None = Field(
-        default=None, description="Where patients' replies go; default: the sender.")
+        default=None, description="Where patients' replies go; default: the sender."
+    )
 
 
 class Brand(Strict):
     """A clinic's brand file: details, logo, colours, fonts and email settings."""
 
     clinic: Clinic = Field(description="The clinic's details.")
-    logo: str | None = Field(default=None, description="Logo image (PNG or JPEG), relative "
-                                                       "to the brand file.")
+    logo: str | None = Field(
+        default=None, description="Logo image (PNG or JPEG), relative to the brand file."
+    )
     logo_alt: str | None = Field(default=None, description="Description of the logo.")
     colours: Colours = Field(description="Brand colours.")
     fonts: Fonts = Field(default_factory=Fonts, description="Brand fonts.")
-    email: EmailSettings = Field(default_factory=EmailSettings,
-                                 description="Settings for emailing patients their documents.")
+    email: EmailSettings = Field(
+        default_factory=EmailSettings, description="Settings for emailing patients their documents."
+    )
 
 
 # --- layout ---------------------------------------------------------------------------
+
 
 class Box(Strict):
     """Four lengths: top, right, bottom, left."""
@@ -333,7 +364,8 @@ class StyleSpec(Strict):
     leading: float | None = Field(default=None, gt=0, description="Line height in points.")
     bold: bool | None = Field(default=None, description="Bold face.")
     colour: Literal["text", "primary", "muted", "urgent", "on_primary"] | None = Field(
-        default=None, description="A brand colour name.")
+        default=None, description="A brand colour name."
+    )
     space_before: float | None = Field(default=None, ge=0, description="Points above.")
     space_after: float | None = Field(default=None, ge=0, description="Points below.")
 
@@ -352,32 +384,42 @@ class Layout(Strict):
     footer_size: float = Field(gt=0, description="Footer text size in points.")
     qr_size: Length = Field(description="Side of the QR code.")
     min_body_size: float = Field(default=12, gt=0, description="Smallest allowed body size.")
-    styles: dict[str, StyleSpec] = Field(description="Named text styles: body, title, "
-                                                     "subtitle, h2, h3, label, small...")
+    styles: dict[str, StyleSpec] = Field(
+        description="Named text styles: body, title, subtitle, h2, h3, label, small..."
+    )
     format: Literal["pages", "booklet", "trifold"] = Field(
-        default="pages", description="pages: one page per PDF page; booklet: pages imposed "
-        "two to a sheet in saddle-stitch order; trifold: one sheet of six panels.")
-    large_print: bool = Field(default=False, description="This is the large-print edition "
-                                                         "(the About box says so).")
+        default="pages",
+        description="pages: one page per PDF page; booklet: pages imposed "
+        "two to a sheet in saddle-stitch order; trifold: one sheet of six panels.",
+    )
+    large_print: bool = Field(
+        default=False, description="This is the large-print edition (the About box says so)."
+    )
     documents: list[Text] | None = Field(
-        default=None, description="The documents this layout can hold; none means all.")
+        default=None, description="The documents this layout can hold; none means all."
+    )
     sheet_width: Length | None = Field(
-        default=None, description="booklet: width of the printed sheet, e.g. 297mm.")
+        default=None, description="booklet: width of the printed sheet, e.g. 297mm."
+    )
     sheet_height: Length | None = Field(
-        default=None, description="booklet: height of the printed sheet, e.g. 210mm.")
+        default=None, description="booklet: height of the printed sheet, e.g. 210mm."
+    )
     panels_outside: list[Length] | None = Field(
-        default=None, description="trifold: panel widths of the outside, left to right "
-        "(inner flap back, back panel, cover).")
+        default=None,
+        description="trifold: panel widths of the outside, left to right "
+        "(inner flap back, back panel, cover).",
+    )
     panels_inside: list[Length] | None = Field(
-        default=None, description="trifold: panel widths of the inside, left to right.")
+        default=None, description="trifold: panel widths of the inside, left to right."
+    )
 
 
 # --- workspace ------------------------------------------------------------------------
 
+
 class Workspace(Strict):
     """`leaflet.yaml` in a clinic's folder: defaults for commands run there."""
 
-    brand: str | None = Field(default=None, description="The brand file, relative to "
-                                                        "leaflet.yaml.")
+    brand: str | None = Field(default=None, description="The brand file, relative to leaflet.yaml.")
     content_dir: str | None = Field(default=None, description="The content folder.")
     layout: str | None = Field(default=None, description="The default layout.")

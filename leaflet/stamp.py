@@ -68,8 +68,9 @@ class Base:
     page_size: tuple[float, float]
 
 
-def lay_out_base(document: ContentDocument, brand: Brand, layout: Layout,
-                 shape: Placeholders) -> Base | None:
+def lay_out_base(
+    document: ContentDocument, brand: Brand, layout: Layout, shape: Placeholders
+) -> Base | None:
     """Lay `document` out with placeholders; None when it cannot be stamped (a tri-fold or
     booklet, or wording that puts a personal value into running text)."""
     if layout.spec.format != "pages" or _in_running_text(document, brand, layout, shape):
@@ -84,11 +85,18 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
     if not base.slots:
         return RenderedPdf(base.data, base.page_count)
     values = personal.template_values(language)
-    markup = {placeholder: plain(values[group][name])
-              for (group, name), placeholder in PLACEHOLDERS.items()}
+    markup = {
+        placeholder: plain(values[group][name])
+        for (group, name), placeholder in PLACEHOLDERS.items()
+    }
     overlay_data = io.BytesIO()
-    canvas = Canvas(overlay_data, pagesize=base.page_size, invariant=1, pageCompression=1,
-                    initialFontName=base.slots[0].style.fontName)
+    canvas = Canvas(
+        overlay_data,
+        pagesize=base.page_size,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=base.slots[0].style.fontName,
+    )
     for slot in base.slots:  # one overlay page per slot, drawn as the slot's form
         text = "".join(markup.get(char, char) for char in slot.markup)
         draw_line(canvas, text, slot.style, 0, SLOT_DEPTH, slot.width)
@@ -102,13 +110,18 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
             pdf.pages[slot.page].Resources.XObject[slot.form] = form
         output = io.BytesIO()
         # The base's own streams are copied as they are, not compressed again.
-        pdf.save(output, deterministic_id=True, compress_streams=False,
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        pdf.save(
+            output,
+            deterministic_id=True,
+            compress_streams=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
     return RenderedPdf(output.getvalue(), base.page_count)
 
 
-def _in_running_text(document: ContentDocument, brand: Brand, layout: Layout,
-                     shape: Placeholders) -> bool:
+def _in_running_text(
+    document: ContentDocument, brand: Brand, layout: Layout, shape: Placeholders
+) -> bool:
     """Whether the wording puts a placeholder anywhere but a field's value."""
     rendered, _ = fill_in(document, brand, layout, shape)
 
@@ -127,8 +140,11 @@ def _retag_subsets(overlay: pikepdf.Pdf) -> None:
 
     ReportLab tags the first subset of every font AAAAAA, in the base and the overlay
     alike; two different subsets under one name is what print-shop preflight flags."""
-    fonts = {font.objgen: font for page in overlay.pages
-             for font in page.Resources.get("/Font", {}).values()}
+    fonts = {
+        font.objgen: font
+        for page in overlay.pages
+        for font in page.Resources.get("/Font", {}).values()
+    }
     for index, (_, font) in enumerate(sorted(fonts.items())):
         tag = "LFP" + "".join(chr(ord("A") + int(d)) for d in f"{index:03d}")
         name = pikepdf.Name("/" + tag + "+" + str(font.BaseFont).split("+", 1)[-1])

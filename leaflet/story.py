@@ -67,9 +67,16 @@ class StoryBuilder:
         """The height of one frame: the most an unsplittable block may take."""
         return self.frame[1] if self.frame is not None else self.layout.frame_height
 
-    def build(self, document: schema.Document, personal: Personalisation,
-              origin: str = "", *, front_matter: bool = True, about: bool = True,
-              leave_out: Collection[str] = ()) -> list[Flowable]:
+    def build(
+        self,
+        document: schema.Document,
+        personal: Personalisation,
+        origin: str = "",
+        *,
+        front_matter: bool = True,
+        about: bool = True,
+        leave_out: Collection[str] = (),
+    ) -> list[Flowable]:
         """The whole story: title, personal note, the blocks, then 'About this leaflet'.
 
         `origin` (the content file) prefixes the names of blocks in layout errors. A
@@ -80,8 +87,10 @@ class StoryBuilder:
         meta = document.meta
         story: list[Flowable] = []
         if front_matter:
-            story += [Para(plain(meta.title), self.styles["title"]),
-                      Para(plain(meta.subtitle), self.styles["subtitle"])]
+            story += [
+                Para(plain(meta.title), self.styles["title"]),
+                Para(plain(meta.subtitle), self.styles["subtitle"]),
+            ]
             if meta.kind == "leaflet" and personal:
                 story += [self._prepared_for(personal, meta.language), Spacer(0, 4 * mm)]
         for index, block in enumerate(document.blocks):
@@ -140,28 +149,41 @@ class StoryBuilder:
     def _callout(self, callout: schema.Callout, where: str) -> list[Flowable]:
         urgent = callout.style == "urgent"
         title_style = ParagraphStyle(
-            "callout-title", parent=self.styles["box_title"],
-            textColor=self.brand.colour("urgent" if urgent else "primary"))
+            "callout-title",
+            parent=self.styles["box_title"],
+            textColor=self.brand.colour("urgent" if urgent else "primary"),
+        )
         content: list[Flowable] = [Para(callout.title, title_style)]
         if callout.text:
             content.append(Para(callout.text, self.styles["body"]))
         if callout.bullets:
             content += self._list(callout.bullets)
-        box = Box(content, self.brand.colour("urgent_tint" if urgent else "tint"),
-                  bar=self.brand.colour("urgent" if urgent else "primary"))
+        box = Box(
+            content,
+            self.brand.colour("urgent_tint" if urgent else "tint"),
+            bar=self.brand.colour("urgent" if urgent else "primary"),
+        )
         return [self._unsplittable([Spacer(0, 2 * mm), box], where), Spacer(0, 4 * mm)]
 
     # --- forms --------------------------------------------------------------------------
 
-    def _checklist(self, checklist: schema.Checklist, where: str,
-                   field_prefix: str = "contraindication") -> list[Flowable]:
+    def _checklist(
+        self, checklist: schema.Checklist, where: str, field_prefix: str = "contraindication"
+    ) -> list[Flowable]:
         head = self.styles["table_head"]
         on_primary = ParagraphStyle("th", parent=head, textColor=self.brand.colour("on_primary"))
         centred = ParagraphStyle("thc", parent=on_primary, alignment=1)
-        header = [Para(plain(checklist.title or "Question"), on_primary),
-                  Para(checklist.yes_label, centred), Para(checklist.no_label, centred)]
-        rows = self._tick_rows([item.text for item in checklist.items], 2, header,
-                               [field_name(field_prefix, item.id) for item in checklist.items])
+        header = [
+            Para(plain(checklist.title or "Question"), on_primary),
+            Para(checklist.yes_label, centred),
+            Para(checklist.no_label, centred),
+        ]
+        rows = self._tick_rows(
+            [item.text for item in checklist.items],
+            2,
+            header,
+            [field_name(field_prefix, item.id) for item in checklist.items],
+        )
         head = self._intro(None, checklist.intro)
         return [self._unsplittable([*head, rows], where), Spacer(0, 5 * mm)]
 
@@ -169,25 +191,44 @@ class StoryBuilder:
         return self._checklist(checklist, where, field_prefix="photo")
 
     def _declarations(self, declarations: schema.ItemList, where: str) -> list[Flowable]:
-        rows = self._tick_rows([item.text for item in declarations.items], 1, None,
-                               [field_name("declaration", item.id)
-                                for item in declarations.items])
+        rows = self._tick_rows(
+            [item.text for item in declarations.items],
+            1,
+            None,
+            [field_name("declaration", item.id) for item in declarations.items],
+        )
         head = self._intro(declarations.title, declarations.intro)
         return [self._unsplittable([*head, rows], where), Spacer(0, 5 * mm)]
 
-    def _tick_rows(self, texts: list[str], boxes: int, header: list[Flowable] | None = None,
-                   names: list[str] | None = None) -> TickRows:
+    def _tick_rows(
+        self,
+        texts: list[str],
+        boxes: int,
+        header: list[Flowable] | None = None,
+        names: list[str] | None = None,
+    ) -> TickRows:
         colour = self.brand.colour
-        return TickRows([Para(text, self.styles["table"]) for text in texts], boxes,
-                        TICK_COLUMN, TICK_BOX,
-                        {"text": colour("text"), "rule": colour("muted"),
-                         "stripe": colour("tint"), "header": colour("primary")}, header,
-                        names)
+        return TickRows(
+            [Para(text, self.styles["table"]) for text in texts],
+            boxes,
+            TICK_COLUMN,
+            TICK_BOX,
+            {
+                "text": colour("text"),
+                "rule": colour("muted"),
+                "stripe": colour("tint"),
+                "header": colour("primary"),
+            },
+            header,
+            names,
+        )
 
-    def _fields(self, fields: schema.Fields, where: str, boxed_panel: bool = False
-                ) -> list[Flowable]:
-        rows = self._field_rows(fields.items, WRITE_IN_SPACING,
-                                self.width - (8 * mm if boxed_panel else 0))
+    def _fields(
+        self, fields: schema.Fields, where: str, boxed_panel: bool = False
+    ) -> list[Flowable]:
+        rows = self._field_rows(
+            fields.items, WRITE_IN_SPACING, self.width - (8 * mm if boxed_panel else 0)
+        )
         head = self._intro(fields.title, fields.intro)
         if boxed_panel:
             content: list[Flowable] = [Box(rows, self.brand.colour("tint"))]
@@ -206,14 +247,19 @@ class StoryBuilder:
             content: list[Flowable] = [Para(party.title, self.styles["box_title"])]
             if party.note:
                 content.append(Para(party.note, self.styles["small"]))
-            content += self._field_rows(party.fields, SIGNATURE_SPACING, self.width,
-                                        party_field_name)
+            content += self._field_rows(
+                party.fields, SIGNATURE_SPACING, self.width, party_field_name
+            )
             out += [self._unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, 6 * mm)]
         return [StartPageUnlessFits(out, self.page_room), *out]
 
-    def _field_rows(self, items: list[schema.FormField], spacing: float, width: float,
-                    naming: Callable[[str], str] = detail_field_name
-                    ) -> list[FieldRow]:
+    def _field_rows(
+        self,
+        items: list[schema.FormField],
+        spacing: float,
+        width: float,
+        naming: Callable[[str], str] = detail_field_name,
+    ) -> list[FieldRow]:
         """One flowable per field, so a page can break between any two fields.
 
         The label sits beside a single write-in line, and above several lines, which then
@@ -224,8 +270,9 @@ class StoryBuilder:
         rows = []
         for item in items:
             label = Para(item.label, self.styles["table_head"])
-            lines = WriteIn(item.lines, spacing, muted, item.value, self.styles["table"],
-                            naming(item.id))
+            lines = WriteIn(
+                item.lines, spacing, muted, item.value, self.styles["table"], naming(item.id)
+            )
             beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
             rows.append(FieldRow(label, lines, label_width if beside else None, spacing))
         return rows
@@ -235,19 +282,23 @@ class StoryBuilder:
     def _timeline(self, timeline: schema.Timeline, where: str) -> list[Flowable]:
         """Each period under a coloured band; its text flows on, so pages fill up."""
         out = self._intro(timeline.title, None)
-        band_style = ParagraphStyle("period", parent=self.styles["box_title"],
-                                    textColor=self.brand.colour("on_primary"), spaceAfter=0)
+        band_style = ParagraphStyle(
+            "period",
+            parent=self.styles["box_title"],
+            textColor=self.brand.colour("on_primary"),
+            spaceAfter=0,
+        )
         for period in timeline.periods:
-            band = Box([Para(period.period, band_style)], self.brand.colour("primary"),
-                       padding=2.5 * mm)
+            band = Box(
+                [Para(period.period, band_style)], self.brand.colour("primary"), padding=2.5 * mm
+            )
             band.spaceBefore, band.spaceAfter, band.keepWithNext = 3 * mm, 2 * mm, 1
             out.append(band)
             if period.expect:
                 out.append(Para(period.expect, self.styles["body"]))
             for label, items in (("Do", period.do), ("Avoid", period.avoid)):
                 if items:
-                    out += [KeptWithNext(label, self.styles["box_title"]),
-                            *self._list(items)]
+                    out += [KeptWithNext(label, self.styles["box_title"]), *self._list(items)]
         return out + [Spacer(0, 2 * mm)]
 
     def _contact(self, contact: schema.Contact, where: str) -> list[Flowable]:
@@ -256,8 +307,7 @@ class StoryBuilder:
         link = self.brand.hex("primary")
 
         def linked(label: str, href: str, text: str) -> Paragraph:
-            return Para(f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>',
-                        small)
+            return Para(f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>', small)
 
         details: list[Flowable] = [Para(f"<b>{plain(clinic.name)}</b>", small)]
         details.append(Para(plain(", ".join(clinic.address)), small))
@@ -272,12 +322,12 @@ class StoryBuilder:
             content.append(Para(contact.text, body))
         if contact.qr and clinic.website:
             size = self.layout.qr_size
-            qr = [QrCode(clinic.website, size, self.brand.colour("text")),
-                  Para("Scan to visit our website", ParagraphStyle(
-                      "qr", parent=small, alignment=1))]
+            qr = [
+                QrCode(clinic.website, size, self.brand.colour("text")),
+                Para("Scan to visit our website", ParagraphStyle("qr", parent=small, alignment=1)),
+            ]
             inner_width = self.width - 8 * mm
-            content.append(Columns([(inner_width - size - 8 * mm, details),
-                                    (size + 8 * mm, qr)]))
+            content.append(Columns([(inner_width - size - 8 * mm, details), (size + 8 * mm, qr)]))
         else:
             content += details
         box = Box(content, self.brand.colour("tint"))
@@ -291,8 +341,9 @@ class StoryBuilder:
         lines = []
         if patient["name"]:
             lines.append(f"Prepared for <b>{plain(patient['name'])}</b>")
-        with_whom = (f" with {plain(appointment['practitioner'])}"
-                     if appointment["practitioner"] else "")
+        with_whom = (
+            f" with {plain(appointment['practitioner'])}" if appointment["practitioner"] else ""
+        )
         if appointment["date"]:
             when = f"{appointment['date']} at {appointment['time']}"
             lines.append(f"Your appointment: <b>{plain(when)}</b>{with_whom}")
@@ -312,24 +363,41 @@ class StoryBuilder:
 
         inner = self.width - 8 * mm
         pairs = [
-            (cell("Reference", f"{meta.reference}, version {meta.version}"),
-             cell("Approved by", meta.approved_by)),
-            (cell("Published", format_date(meta.published, meta.language)),
-             cell("Next review", format_date(meta.review, meta.language))),
+            (
+                cell("Reference", f"{meta.reference}, version {meta.version}"),
+                cell("Approved by", meta.approved_by),
+            ),
+            (
+                cell("Published", format_date(meta.published, meta.language)),
+                cell("Next review", format_date(meta.review, meta.language)),
+            ),
         ]
-        short_facts = [Columns([(inner / 2, [left]), (inner / 2, [right])])
-                       for left, right in pairs]
-        overdue = [cell("Review overdue", f"This wording was due for review on "
-                        f"{format_date(meta.review, meta.language)}. Ask us for the "
-                        "latest version.")] if self.overdue else []
+        short_facts = [
+            Columns([(inner / 2, [left]), (inner / 2, [right])]) for left, right in pairs
+        ]
+        overdue = (
+            [
+                cell(
+                    "Review overdue",
+                    f"This wording was due for review on "
+                    f"{format_date(meta.review, meta.language)}. Ask us for the "
+                    "latest version.",
+                )
+            ]
+            if self.overdue
+            else []
+        )
         content = [
             Heading(f"About this {noun}", self.styles["box_title"], level=0),
             *overdue,
             *short_facts,
             cell("Sources", "; ".join(meta.sources)),
-            cell("Large print", f"This is the large-print version of this {noun}."
-                 if self.layout.spec.large_print else
-                 f"You can ask us for this {noun} in large print. Call us on {clinic.phone}."),
+            cell(
+                "Large print",
+                f"This is the large-print version of this {noun}."
+                if self.layout.spec.large_print
+                else f"You can ask us for this {noun} in large print. Call us on {clinic.phone}.",
+            ),
             cell("Feedback", clinic.feedback),
         ]
         box = Box(content, self.brand.colour("tint"))
@@ -364,9 +432,14 @@ def _bullet_variant(style: ParagraphStyle, colour) -> ParagraphStyle:
     variant = style.__dict__.get("_bullet_variant")
     if variant is None or variant.bulletColor != colour:
         variant = ParagraphStyle(
-            f"{style.name}-item", parent=style, leftIndent=style.fontSize * 1.3,
-            bulletIndent=0, bulletFontName=style.fontName, bulletFontSize=style.fontSize,
-            bulletColor=colour)
+            f"{style.name}-item",
+            parent=style,
+            leftIndent=style.fontSize * 1.3,
+            bulletIndent=0,
+            bulletFontName=style.fontName,
+            bulletFontSize=style.fontSize,
+            bulletColor=colour,
+        )
         style._bullet_variant = variant
     return variant
 
@@ -387,8 +460,9 @@ class Heading(KeptWithNext):
     tables are listed too. `level` 0 is a section, 1 a subsection.
     """
 
-    def __init__(self, text: str | None, style: ParagraphStyle, level: int = 0,
-                 *args, **kwargs) -> None:
+    def __init__(
+        self, text: str | None, style: ParagraphStyle, level: int = 0, *args, **kwargs
+    ) -> None:
         super().__init__(text, style, *args, **kwargs)
         self.outline_level = level
 
@@ -427,11 +501,18 @@ def _keep_headings_with_blocks(story: list[Flowable], page_room: float) -> list[
             if not isinstance(following, Spacer):
                 out[-1] = KeepGroup([flowable, following], page_room)
                 continue
-        if (isinstance(flowable, Unsplittable) and flowable.what.endswith(".declarations")
-                and len(out) >= 2 and isinstance(out[-2], StartPageUnlessFits)):
+        if (
+            isinstance(flowable, Unsplittable)
+            and flowable.what.endswith(".declarations")
+            and len(out) >= 2
+            and isinstance(out[-2], StartPageUnlessFits)
+        ):
             spacer, marker = out.pop(), out.pop()
-            out += [spacer, flowable,
-                    StartPageUnlessFits([flowable, spacer, *marker.group], marker.page_room)]
+            out += [
+                spacer,
+                flowable,
+                StartPageUnlessFits([flowable, spacer, *marker.group], marker.page_room),
+            ]
             continue
         out.append(flowable)
     return out[::-1]

@@ -27,8 +27,10 @@ def author_markup(text: str) -> str:
     """Escape the author's text and turn `**bold**` into `<b>bold</b>`."""
     converted = _BOLD.sub(lambda m: f"<b>{m.group(1)}</b>", str(escape(text)))
     if "**" in converted:
-        raise ValueError("unmatched ** (bold needs ** on both sides, within one sentence "
-                         "and not around a {{ variable }})")
+        raise ValueError(
+            "unmatched ** (bold needs ** on both sides, within one sentence "
+            "and not around a {{ variable }})"
+        )
     return converted
 
 
@@ -72,8 +74,10 @@ class _NamedUndefined(StrictUndefined):
         owner = self._undefined_obj
         if isinstance(owner, Namespace):
             known = ", ".join(sorted(owner._values)) or "nothing"
-            return (f"undefined variable '{owner._name}.{self._undefined_name}' "
-                    f"({owner._name} has: {known})")
+            return (
+                f"undefined variable '{owner._name}.{self._undefined_name}' "
+                f"({owner._name} has: {known})"
+            )
         return f"undefined variable {self._undefined_name!r}"
 
 

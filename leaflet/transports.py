@@ -66,8 +66,9 @@ class OutboxTransport:
 
     def send(self, message: EmailMessage, appointment_id: str) -> None:
         # CRLF line ends, as RFC 5322 (and so every mail program) expects of a message.
-        write_atomically(self.folder / f"{appointment_id}.eml",
-                         message.as_bytes(policy=SMTP_POLICY))
+        write_atomically(
+            self.folder / f"{appointment_id}.eml", message.as_bytes(policy=SMTP_POLICY)
+        )
 
     def close(self) -> None:
         pass
@@ -87,37 +88,54 @@ class SmtpTransport:
     again on the next send.
     """
 
-    def __init__(self, host: str, port: int = 587, *, security: str = "auto",
-                 username: str | None = None, timeout: float = 30.0,
-                 environ: Mapping[str, str] | None = None,
-                 ca_file: Path | str | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int = 587,
+        *,
+        security: str = "auto",
+        username: str | None = None,
+        timeout: float = 30.0,
+        environ: Mapping[str, str] | None = None,
+        ca_file: Path | str | None = None,
+    ) -> None:
         environ = os.environ if environ is None else environ
         if security not in SECURITY_MODES:
-            raise LeafletError(f"SMTP security {security!r} is not valid; expected one of "
-                               f"{', '.join(SECURITY_MODES)}")
+            raise LeafletError(
+                f"SMTP security {security!r} is not valid; expected one of "
+                f"{', '.join(SECURITY_MODES)}"
+            )
         if security == "auto":
             security = "tls" if port == IMPLICIT_TLS_PORT else "starttls"
         self.host, self.port, self.security, self.timeout = host, port, security, timeout
         self.ca_file = ca_file  # certificates to trust besides the system's
         self.where = f"SMTP server {host}:{port}"
         if security == "none" and host.strip("[]").lower() not in LOCAL_HOSTS:
-            raise LeafletError(f"{self.where}: sending without TLS is allowed only to this "
-                               "computer (localhost, 127.0.0.1 or ::1); use STARTTLS, or "
-                               f"implicit TLS on port {IMPLICIT_TLS_PORT}")
+            raise LeafletError(
+                f"{self.where}: sending without TLS is allowed only to this "
+                "computer (localhost, 127.0.0.1 or ::1); use STARTTLS, or "
+                f"implicit TLS on port {IMPLICIT_TLS_PORT}"
+            )
         self.username = username or environ.get(USER_VARIABLE) or None
         self._password = environ.get(PASSWORD_VARIABLE) or None
         if self.username and not self._password:
-            raise LeafletError(f"{self.where}: no password for user {self.username}; set "
-                               f"{PASSWORD_VARIABLE} (the password is read only from the "
-                               "environment, never from an option)")
+            raise LeafletError(
+                f"{self.where}: no password for user {self.username}; set "
+                f"{PASSWORD_VARIABLE} (the password is read only from the "
+                "environment, never from an option)"
+            )
         if self._password and not self.username:
-            raise LeafletError(f"{self.where}: {PASSWORD_VARIABLE} is set but no user is "
-                               f"given; set {USER_VARIABLE} too")
+            raise LeafletError(
+                f"{self.where}: {PASSWORD_VARIABLE} is set but no user is "
+                f"given; set {USER_VARIABLE} too"
+            )
         self._connection: smtplib.SMTP | None = None
 
     def __repr__(self) -> str:  # never shows the password
-        return (f"SmtpTransport({self.host!r}, {self.port}, security={self.security!r}, "
-                f"username={self.username!r})")
+        return (
+            f"SmtpTransport({self.host!r}, {self.port}, security={self.security!r}, "
+            f"username={self.username!r})"
+        )
 
     def send(self, message: EmailMessage, appointment_id: str) -> None:
         """Hand `message` to the server for its To address, or raise `SendFailure`."""
@@ -129,24 +147,34 @@ class SmtpTransport:
             self._connection.send_message(message, from_addr=sender, to_addrs=[recipient])
         except smtplib.SMTPRecipientsRefused as err:
             code, text = err.recipients.get(recipient, (550, b"refused"))
-            raise SendFailure(f"{recipient} refused: {_reply(code, text)}",
-                              temporary=_is_temporary(code)) from None
+            raise SendFailure(
+                f"{recipient} refused: {_reply(code, text)}", temporary=_is_temporary(code)
+            ) from None
         except smtplib.SMTPResponseException as err:
             if err.smtp_code == 421:  # the server is closing the connection
                 self._drop()
-            raise SendFailure(f"the server answered {_reply(err.smtp_code, err.smtp_error)}",
-                              temporary=_is_temporary(err.smtp_code)) from None
+            raise SendFailure(
+                f"the server answered {_reply(err.smtp_code, err.smtp_error)}",
+                temporary=_is_temporary(err.smtp_code),
+            ) from None
         except smtplib.SMTPServerDisconnected as err:
             self._drop()
-            raise SendFailure(f"the connection to {self.host}:{self.port} was lost "
-                              f"({_describe(err, self.timeout)})", temporary=True) from None
+            raise SendFailure(
+                f"the connection to {self.host}:{self.port} was lost "
+                f"({_describe(err, self.timeout)})",
+                temporary=True,
+            ) from None
         except smtplib.SMTPException as err:  # e.g. the server cannot take UTF-8 addresses
-            raise SendFailure(f"the server cannot take this message ({err})",
-                              temporary=False) from None
+            raise SendFailure(
+                f"the server cannot take this message ({err})", temporary=False
+            ) from None
         except OSError as err:  # reset, broken pipe, timeout: SMTPException's base too
             self._drop()
-            raise SendFailure(f"the connection to {self.host}:{self.port} was lost "
-                              f"({_describe(err, self.timeout)})", temporary=True) from None
+            raise SendFailure(
+                f"the connection to {self.host}:{self.port} was lost "
+                f"({_describe(err, self.timeout)})",
+                temporary=True,
+            ) from None
 
     def close(self) -> None:
         if self._connection is not None:
@@ -161,23 +189,27 @@ class SmtpTransport:
             if self.ca_file is not None:
                 context.load_verify_locations(cafile=self.ca_file)
         except (OSError, ssl.SSLError) as err:
-            raise LeafletError(f"{self.where}: cannot read the certificates in "
-                               f"{self.ca_file} ({getattr(err, 'strerror', None) or err})"
-                               ) from None
+            raise LeafletError(
+                f"{self.where}: cannot read the certificates in "
+                f"{self.ca_file} ({getattr(err, 'strerror', None) or err})"
+            ) from None
         connection = None
         try:
             if self.security == "tls":
-                connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                              context=context)
+                connection = smtplib.SMTP_SSL(
+                    self.host, self.port, timeout=self.timeout, context=context
+                )
             else:
                 connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             connection.ehlo()
             if self.security == "starttls":
                 if not connection.has_extn("starttls"):
-                    raise LeafletError(f"{self.where}: the server does not offer STARTTLS, "
-                                       "so mail to it would not be encrypted; use a server "
-                                       f"that does, or implicit TLS on port "
-                                       f"{IMPLICIT_TLS_PORT}")
+                    raise LeafletError(
+                        f"{self.where}: the server does not offer STARTTLS, "
+                        "so mail to it would not be encrypted; use a server "
+                        f"that does, or implicit TLS on port "
+                        f"{IMPLICIT_TLS_PORT}"
+                    )
                 connection.starttls(context=context)
                 connection.ehlo()
             if self.username:
@@ -192,20 +224,26 @@ class SmtpTransport:
         if isinstance(err, LeafletError):
             return err
         if isinstance(err, smtplib.SMTPAuthenticationError):
-            return LeafletError(f"{self.where}: the server refused the login for "
-                                f"{self.username} ({_reply(err.smtp_code, err.smtp_error)})")
+            return LeafletError(
+                f"{self.where}: the server refused the login for "
+                f"{self.username} ({_reply(err.smtp_code, err.smtp_error)})"
+            )
         if isinstance(err, smtplib.SMTPNotSupportedError):
             return LeafletError(f"{self.where}: the server does not offer login (AUTH)")
         if isinstance(err, ssl.SSLError):
             return LeafletError(f"{self.where}: TLS failed ({err.reason or err})")
         if isinstance(err, smtplib.SMTPResponseException):  # e.g. 421 or 554 at greeting
-            return SendFailure(f"{self.where} is not taking mail "
-                               f"({_reply(err.smtp_code, err.smtp_error)})",
-                               temporary=True, server_unreachable=True)
+            return SendFailure(
+                f"{self.where} is not taking mail ({_reply(err.smtp_code, err.smtp_error)})",
+                temporary=True,
+                server_unreachable=True,
+            )
         if isinstance(err, OSError | smtplib.SMTPException):
-            return SendFailure(f"cannot connect to {self.where} "
-                               f"({_describe(err, self.timeout)})",
-                               temporary=True, server_unreachable=True)
+            return SendFailure(
+                f"cannot connect to {self.where} ({_describe(err, self.timeout)})",
+                temporary=True,
+                server_unreachable=True,
+            )
         return err  # KeyboardInterrupt and the like go on up unchanged
 
     def _drop(self) -> None:

@@ -67,9 +67,17 @@ class Panel:
 
     def frame(self, bottom: float = 0.0) -> Frame:
         """A frame over the text area, without padding; `bottom` raises its foot."""
-        return Frame(self.text_x, self.text_y + bottom, self.text_width,
-                     self.text_height - bottom, leftPadding=0, rightPadding=0,
-                     topPadding=0, bottomPadding=0, id=self.name)
+        return Frame(
+            self.text_x,
+            self.text_y + bottom,
+            self.text_width,
+            self.text_height - bottom,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id=self.name,
+        )
 
 
 def panels(layout: Layout, side: str, offset: float = 0.0) -> list[Panel]:
@@ -83,16 +91,30 @@ def panels(layout: Layout, side: str, offset: float = 0.0) -> list[Panel]:
     for index, (name, width) in enumerate(zip(names, widths, strict=True)):
         inset_left = layout.margin_left if index == 0 else FOLD_CLEARANCE
         inset_right = layout.margin_right if index == len(widths) - 1 else FOLD_CLEARANCE
-        out.append(Panel(name, left, width, left + inset_left,
-                         width - inset_left - inset_right, offset + layout.margin_bottom,
-                         layout.page_height - layout.margin_top - layout.margin_bottom))
+        out.append(
+            Panel(
+                name,
+                left,
+                width,
+                left + inset_left,
+                width - inset_left - inset_right,
+                offset + layout.margin_bottom,
+                layout.page_height - layout.margin_top - layout.margin_bottom,
+            )
+        )
         left += width
     return out
 
 
-def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
-                   personal: Personalisation, press: PressOptions | None = None, *,
-                   overdue: bool = False) -> RenderedPdf:
+def render_trifold(
+    document: ContentDocument,
+    brand: Brand,
+    layout: Layout,
+    personal: Personalisation,
+    press: PressOptions | None = None,
+    *,
+    overdue: bool = False,
+) -> RenderedPdf:
     """Lay out `document` on the two sides of a tri-fold sheet and return the 2-page PDF.
 
     `press` adds bleed and crop marks around the sheet for a print shop. Raises
@@ -108,9 +130,9 @@ def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
     flow = [outside[0], *inside]
 
     narrowest = min(flow, key=lambda panel: panel.text_width)
-    story = StoryBuilder(brand, layout, styles,
-                         frame=(narrowest.text_width, narrowest.text_height)).build(
-        rendered, personal, origin, front_matter=False, about=False, leave_out={"contact"})
+    story = StoryBuilder(
+        brand, layout, styles, frame=(narrowest.text_width, narrowest.text_height)
+    ).build(rendered, personal, origin, front_matter=False, about=False, leave_out={"contact"})
     while story and isinstance(story[-1], Spacer):
         story.pop()  # room after the last block would only push it to another panel
 
@@ -121,12 +143,19 @@ def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
         pagesize=press.media(layout.page_width, layout.page_height),
         **document_properties(meta, brand),
     )
-    template.addPageTemplates([
-        PageTemplate(id="outside", frames=[outside[0].frame()], onPage=sheet.draw_outside,
-                     autoNextPageTemplate="inside"),
-        PageTemplate(id="inside", frames=[panel.frame() for panel in inside],
-                     onPage=sheet.draw_inside),
-    ])
+    template.addPageTemplates(
+        [
+            PageTemplate(
+                id="outside",
+                frames=[outside[0].frame()],
+                onPage=sheet.draw_outside,
+                autoNextPageTemplate="inside",
+            ),
+            PageTemplate(
+                id="inside", frames=[panel.frame() for panel in inside], onPage=sheet.draw_inside
+            ),
+        ]
+    )
     try:
         template.build(story, canvasmaker=_provenance_canvas(entries(document, brand)))
     except _Overflow:
@@ -138,7 +167,8 @@ def render_trifold(document: ContentDocument, brand: Brand, layout: Layout,
             f"{origin}: the {document.name} {noun} does not fit the {layout.name} panels: "
             f"about {left_over / mm:.0f} mm of content is left over "
             f"({left_over / last.text_height:.1f} panels); shorten the wording or choose "
-            "another layout") from None
+            "another layout"
+        ) from None
     return RenderedPdf(buffer.getvalue(), page_count=2)
 
 
@@ -183,9 +213,18 @@ def _height(flowable: Flowable, canvas: Canvas, width: float) -> float:
 class _Sheet:
     """Draws the back panel (A2) and the cover (A3) onto the outside page."""
 
-    def __init__(self, brand: Brand, layout: Layout, styles: dict[str, ParagraphStyle],
-                 document: schema.Document, personal: Personalisation, origin: str,
-                 outside: list[Panel], press: PressOptions, overdue: bool = False) -> None:
+    def __init__(
+        self,
+        brand: Brand,
+        layout: Layout,
+        styles: dict[str, ParagraphStyle],
+        document: schema.Document,
+        personal: Personalisation,
+        origin: str,
+        outside: list[Panel],
+        press: PressOptions,
+        overdue: bool = False,
+    ) -> None:
         self.brand, self.layout, self.styles, self.press = brand, layout, styles, press
         self.overdue = overdue
         self.meta = document.meta
@@ -195,10 +234,10 @@ class _Sheet:
         self._measure = Canvas(io.BytesIO())  # flowables measure text on a canvas
         self.back = self._back(document, origin)
         self.cover = self._cover(personal)
-        self._check_fits(self.back, self.back_panel, 0, "the contact and About boxes",
-                         "back panel")
-        self._check_fits(self.cover, self.cover_panel, self.foot_height,
-                         "the title and personal note", "cover")
+        self._check_fits(self.back, self.back_panel, 0, "the contact and About boxes", "back panel")
+        self._check_fits(
+            self.cover, self.cover_panel, self.foot_height, "the title and personal note", "cover"
+        )
 
     def _back(self, document: schema.Document, origin: str) -> list[Flowable]:
         """The contact details (the document's own `contact` block, if it has one) and
@@ -209,15 +248,23 @@ class _Sheet:
         costs the few lines that would not fit. The builder is told the panel is a box's
         padding wider each side, so the columns inside come out at the panel's width."""
         panel = self.back_panel
-        builder = StoryBuilder(self.brand, self.layout, self.styles, overdue=self.overdue,
-                               frame=(panel.text_width + 2 * BOX_PADDING, panel.text_height))
+        builder = StoryBuilder(
+            self.brand,
+            self.layout,
+            self.styles,
+            overdue=self.overdue,
+            frame=(panel.text_width + 2 * BOX_PADDING, panel.text_height),
+        )
         contact, where = schema.Contact(), "back panel: contact"
         for index, block in enumerate(document.blocks):
             if getattr(block, "contact", None) is not None:
                 contact, where = block.contact, f"{origin}: blocks[{index}].contact"
                 break
-        return [*_box_content(builder.contact_box(contact, where)[0]), Spacer(0, 6 * mm),
-                *_box_content(builder.about_box(self.meta))]
+        return [
+            *_box_content(builder.contact_box(contact, where)[0]),
+            Spacer(0, 6 * mm),
+            *_box_content(builder.about_box(self.meta)),
+        ]
 
     def _cover(self, personal: Personalisation) -> list[Flowable]:
         """A block in the brand colour holding the logo, clinic name, title and subtitle,
@@ -225,11 +272,13 @@ class _Sheet:
         meta, styles, brand = self.meta, self.styles, self.brand
         panel = self.cover_panel
         on_primary = brand.colour("on_primary")
-        name = ParagraphStyle("cover-name", parent=styles["header_name"],
-                              textColor=on_primary, spaceAfter=0)
+        name = ParagraphStyle(
+            "cover-name", parent=styles["header_name"], textColor=on_primary, spaceAfter=0
+        )
         title = ParagraphStyle("cover-title", parent=styles["title"], textColor=on_primary)
-        subtitle = ParagraphStyle("cover-subtitle", parent=styles["subtitle"],
-                                  textColor=on_primary, spaceAfter=0)
+        subtitle = ParagraphStyle(
+            "cover-subtitle", parent=styles["subtitle"], textColor=on_primary, spaceAfter=0
+        )
         top: list[Flowable] = []
         logo = brand.logo_image(COVER_LOGO)
         if logo is not None:
@@ -245,27 +294,33 @@ class _Sheet:
         wanted = (panel.text_height - self.foot_height) * COVER_BAND_SHARE
         out: list[Flowable] = [band(8 * mm + max(0.0, wanted - natural))]
         if meta.kind == "leaflet" and personal:
-            out += [Spacer(0, 6 * mm),
-                    StoryBuilder(self.brand, self.layout, self.styles).prepared_for(
-                        personal, meta.language)]
+            out += [
+                Spacer(0, 6 * mm),
+                StoryBuilder(self.brand, self.layout, self.styles).prepared_for(
+                    personal, meta.language
+                ),
+            ]
         return out
 
-    def _check_fits(self, flowables: list[Flowable], panel: Panel, bottom: float,
-                    what: str, where: str) -> None:
-        height = sum(_height(flowable, self._measure, panel.text_width)
-                     for flowable in flowables)
+    def _check_fits(
+        self, flowables: list[Flowable], panel: Panel, bottom: float, what: str, where: str
+    ) -> None:
+        height = sum(_height(flowable, self._measure, panel.text_width) for flowable in flowables)
         room = panel.text_height - bottom
         if height > room + 0.5:  # half a point of rounding
             raise LayoutFitError(
                 f"{what} do not fit the {where} of the {self.layout.name} layout: they are "
-                f"{height / mm:.0f} mm tall and the panel holds {room / mm:.0f} mm")
+                f"{height / mm:.0f} mm tall and the panel holds {room / mm:.0f} mm"
+            )
 
     def draw_outside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """onPage of the outside page: the back panel, the cover and the cover's foot."""
         self.press.set_boxes(canvas, self.layout.page_width, self.layout.page_height)
         self.draw_inside(canvas, doc)
-        for flowables, panel, bottom in ((self.back, self.back_panel, 0.0),
-                                         (self.cover, self.cover_panel, self.foot_height)):
+        for flowables, panel, bottom in (
+            (self.back, self.back_panel, 0.0),
+            (self.cover, self.cover_panel, self.foot_height),
+        ):
             remaining = list(flowables)
             panel.frame(bottom).addFromList(remaining, canvas)
             if remaining:  # measured in __init__, so this is a bug, not a user error
@@ -279,8 +334,10 @@ class _Sheet:
     def _cover_foot(self, canvas: Canvas) -> None:
         """Reference and version, then the review date, at the foot of the cover."""
         meta, panel, size = self.meta, self.cover_panel, self.footer_size
-        lines = [SEPARATOR.join([meta.reference, f"Version {meta.version}"]),
-                 f"Review date {format_date(meta.review, meta.language)}"]
+        lines = [
+            SEPARATOR.join([meta.reference, f"Version {meta.version}"]),
+            f"Review date {format_date(meta.review, meta.language)}",
+        ]
         canvas.saveState()
         canvas.setStrokeColor(self.brand.colour("muted"))
         canvas.setLineWidth(0.5)
@@ -289,15 +346,17 @@ class _Sheet:
         canvas.setFillColor(self.brand.colour("muted"))
         canvas.setFont(self.brand.fonts.regular, size)
         for index, line in enumerate(lines):
-            canvas.drawString(panel.text_x, panel.text_y + 1 * mm
-                              + (len(lines) - 1 - index) * size * 1.35, line)
+            canvas.drawString(
+                panel.text_x, panel.text_y + 1 * mm + (len(lines) - 1 - index) * size * 1.35, line
+            )
         canvas.restoreState()
 
 
 def _box_content(group: Flowable) -> list[Flowable]:
     """What the tinted box of a block holds, without the box and the space above it."""
-    box = next(part for part in group.content
-               if isinstance(part, Box) and not isinstance(part, KeepGroup))
+    box = next(
+        part for part in group.content if isinstance(part, Box) and not isinstance(part, KeepGroup)
+    )
     if box.padding != BOX_PADDING:
         raise AssertionError(f"the box is padded {box.padding} pt, not {BOX_PADDING} pt")
     return list(box.content)
@@ -314,5 +373,13 @@ class _Logo(Flowable):
         return self.size, self.size
 
     def draw(self) -> None:
-        self.canv.drawImage(self.image, 0, 0, self.size, self.size, mask="auto",
-                            preserveAspectRatio=True, anchor="sw")
+        self.canv.drawImage(
+            self.image,
+            0,
+            0,
+            self.size,
+            self.size,
+            mask="auto",
+            preserveAspectRatio=True,
+            anchor="sw",
+        )

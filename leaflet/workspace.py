@@ -40,8 +40,7 @@ class Workspace:
 
     def defaults(self) -> dict[str, object]:
         """Option defaults for the document commands (Click's default_map entries)."""
-        values = {"brand_path": self.brand, "content_dir": self.content_dir,
-                  "layout": self.layout}
+        values = {"brand_path": self.brand, "content_dir": self.content_dir, "layout": self.layout}
         return {key: value for key, value in values.items() if value is not None}
 
 
@@ -64,8 +63,10 @@ def init_workspace(folder: Path | str) -> list[Path]:
     """Make a new workspace in `folder` (new or empty) and return the paths written."""
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise LeafletError(f"{folder} already exists and is not an empty folder; "
-                           "choose a new folder for the workspace")
+        raise LeafletError(
+            f"{folder} already exists and is not an empty folder; "
+            "choose a new folder for the workspace"
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / CONFIG_NAME).write_text(CONFIG_TEXT, encoding="utf-8")
@@ -73,7 +74,8 @@ def init_workspace(folder: Path | str) -> list[Path]:
         brand = brand.replace(
             "# The built-in example clinic. Copy this file (and a logo) to make your own brand:",
             "# Your clinic's brand: replace every value with your own, and logo.png with your\n"
-            "# logo (PNG or JPEG, at least 240 pixels square: 300 dpi in every layout).")
+            "# logo (PNG or JPEG, at least 240 pixels square: 300 dpi in every layout).",
+        )
         (folder / "brand.yaml").write_text(brand, encoding="utf-8")
         _placeholder_logo(folder / "logo.png")
         shutil.copytree(CONTENT_DIR, folder / "content")
@@ -87,8 +89,9 @@ def _placeholder_logo(path: Path) -> None:
     size = 240
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
-    draw.ellipse((0, 0, size - 1, size - 1), fill=(255, 255, 255, 255),
-                 outline=(120, 120, 120, 255), width=8)
+    draw.ellipse(
+        (0, 0, size - 1, size - 1), fill=(255, 255, 255, 255), outline=(120, 120, 120, 255), width=8
+    )
     font = ImageFont.truetype(str(FONTS_DIR / "NotoSans-Bold.ttf"), 56)
     draw.text((size / 2, size / 2), "LOGO", fill=(90, 90, 90, 255), font=font, anchor="mm")
     image.save(path, optimize=True)

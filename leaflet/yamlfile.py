@@ -35,7 +35,8 @@ def _construct_timestamp(loader: _Loader, node: yaml.Node):
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError as err:
         raise yaml.constructor.ConstructorError(
-            None, None, f"{node.value!r} is not a real date ({err})", node.start_mark) from None
+            None, None, f"{node.value!r} is not a real date ({err})", node.start_mark
+        ) from None
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
@@ -84,15 +85,17 @@ def read_yaml(path: Path) -> YamlSource:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or err.context or "malformed YAML"
-        raise SourceError(path, f"malformed YAML: {problem}",
-                          line=mark.line + 1 if mark else None) from None
+        raise SourceError(
+            path, f"malformed YAML: {problem}", line=mark.line + 1 if mark else None
+        ) from None
     except yaml.YAMLError as err:
         raise SourceError(path, f"malformed YAML: {err}") from None
     finally:
         loader.dispose()
     if not isinstance(source.data, dict):
-        raise SourceError(path, "expected a YAML mapping (key: value lines) at the top level",
-                          line=1)
+        raise SourceError(
+            path, "expected a YAML mapping (key: value lines) at the top level", line=1
+        )
     return source
 
 
@@ -103,9 +106,12 @@ def _record_lines(node: yaml.Node, loc: Path_, source: YamlSource) -> None:
         for key_node, value_node in node.value:
             key = key_node.value
             if key in seen:
-                raise SourceError(source.path, f"duplicate key {key!r}",
-                                  line=key_node.start_mark.line + 1,
-                                  field=format_loc(loc) or None)
+                raise SourceError(
+                    source.path,
+                    f"duplicate key {key!r}",
+                    line=key_node.start_mark.line + 1,
+                    field=format_loc(loc) or None,
+                )
             seen.add(key)
             source.lines[loc + (key,)] = key_node.start_mark.line + 1
             _record_lines(value_node, loc + (key,), source)
@@ -162,8 +168,9 @@ def _describe(model: type[pydantic.BaseModel], source: YamlSource, error: dict) 
         problem = "must not be empty"
     else:
         problem = error["msg"].removeprefix("Value error, ")
-    return SourceError(source.path, problem, line=source.line_of(loc),
-                       field=format_loc(loc) or None)
+    return SourceError(
+        source.path, problem, line=source.line_of(loc), field=format_loc(loc) or None
+    )
 
 
 def _clean_loc(loc: Path_) -> Path_:

@@ -83,20 +83,37 @@ def read_pdf(data: bytes) -> Pdf:
     return Pdf(leaflet.RenderedPdf(data, len(pypdf.PdfReader(io.BytesIO(data)).pages)))
 
 
-def personalisation(patient_name: str = PATIENT, *, date_of_birth: str | None = DATE_OF_BIRTH,
-                    appointment: str | None = APPOINTMENT,
-                    practitioner: str | None = PRACTITIONER) -> leaflet.Personalisation:
-    return leaflet.Personalisation.from_text(patient_name=patient_name,
-                                             date_of_birth=date_of_birth,
-                                             appointment=appointment, practitioner=practitioner)
+def personalisation(
+    patient_name: str = PATIENT,
+    *,
+    date_of_birth: str | None = DATE_OF_BIRTH,
+    appointment: str | None = APPOINTMENT,
+    practitioner: str | None = PRACTITIONER,
+) -> leaflet.Personalisation:
+    return leaflet.Personalisation.from_text(
+        patient_name=patient_name,
+        date_of_birth=date_of_birth,
+        appointment=appointment,
+        practitioner=practitioner,
+    )
 
 
-def build(document: str, layout: str = "a4", personal: leaflet.Personalisation | None = None,
-          *, brand: Path | str | None = None, content_dir: Path | str | None = None) -> Pdf:
+def build(
+    document: str,
+    layout: str = "a4",
+    personal: leaflet.Personalisation | None = None,
+    *,
+    brand: Path | str | None = None,
+    content_dir: Path | str | None = None,
+) -> Pdf:
     """Render one document of the microneedling treatment."""
     treatment = leaflet.load_treatment("microneedling", content_dir)
-    rendered = leaflet.render_pdf(treatment.document(document), leaflet.load_brand(brand),
-                                  leaflet.load_layout(layout), personal)
+    rendered = leaflet.render_pdf(
+        treatment.document(document),
+        leaflet.load_brand(brand),
+        leaflet.load_layout(layout),
+        personal,
+    )
     return Pdf(rendered)
 
 
@@ -122,6 +139,7 @@ def page_fonts(reader: pypdf.PdfReader) -> list[dict]:
 
 # --- throw-away copies to break ---------------------------------------------------------
 
+
 def copy_content(destination: Path) -> Path:
     """Copy the built-in content folder to `destination/content` and return that folder."""
     target = destination / "content"
@@ -144,8 +162,7 @@ def line_number(path: Path, startswith: str) -> int:
     raise AssertionError(f"no line starting {startswith!r} in {path}")
 
 
-def write_brand(folder: Path, replacements: dict[str, str] | None = None,
-                extra: str = "") -> Path:
+def write_brand(folder: Path, replacements: dict[str, str] | None = None, extra: str = "") -> Path:
     """A copy of the example brand in `folder/brand.yaml`, its logo given as an absolute path.
 
     `replacements` maps exact text of the example brand file to its replacement;
@@ -165,11 +182,13 @@ def write_brand(folder: Path, replacements: dict[str, str] | None = None,
 
 def leftovers(folder: Path) -> list[str]:
     """Names in `folder` that a failed write must not leave: PDFs and temporary files."""
-    return sorted(p.name for p in folder.iterdir()
-                  if p.suffix in {".pdf", ".part"} or ".part" in p.name)
+    return sorted(
+        p.name for p in folder.iterdir() if p.suffix in {".pdf", ".part"} or ".part" in p.name
+    )
 
 
 # --- command line -----------------------------------------------------------------------
+
 
 def cli_runner() -> CliRunner:
     """A CliRunner keeping standard output and standard error apart on any Click 8."""
@@ -186,11 +205,13 @@ def invoke(args: list[str], **kwargs):
 
 # --- session-scoped PDFs ----------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def default_pdfs() -> dict[tuple[str, str], Pdf]:
     """Every built-in document on every layout, without personal details."""
-    return {(document, layout): build(document, layout)
-            for layout in LAYOUTS for document in DOCUMENTS}
+    return {
+        (document, layout): build(document, layout) for layout in LAYOUTS for document in DOCUMENTS
+    }
 
 
 @pytest.fixture(scope="session")

@@ -11,14 +11,13 @@ The library API, in pipeline order::
     pdf.write("consent.pdf")                                 # or use pdf.data
 """
 
-__version__ = "0.1.0"
-
-from leaflet.brand import Brand, load_brand
-from leaflet.content import DOCUMENTS, Treatment, known_treatments, load_treatment
 from leaflet.errors import LeafletError
-from leaflet.layout import Layout, known_layouts, load_layout
-from leaflet.personal import Personalisation
-from leaflet.render import RenderedPdf, render_pdf
+from leaflet.render.document import RenderedPdf, render_pdf
+from leaflet.sources.brand import Brand, load_brand
+from leaflet.sources.content import DOCUMENTS, Treatment, known_treatments, load_treatment
+from leaflet.sources.layout import Layout, known_layouts, load_layout
+from leaflet.sources.personal import Personalisation
+from leaflet.version import __version__
 
 __all__ = [
     "DOCUMENTS",

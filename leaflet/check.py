@@ -19,20 +19,20 @@ from pathlib import Path
 from PIL import Image
 from reportlab.lib.units import mm
 
-from leaflet import schema
-from leaflet.appointments import Appointment
-from leaflet.brand import LOGO_DPI, Brand, inspect_brand, load_brand
-from leaflet.content import DOCUMENTS, ContentDocument, known_treatments, load_treatment
 from leaflet.errors import LeafletError, SourceError, display_path
-from leaflet.fonts import describe_chars
-from leaflet.layout import Layout, known_layouts, load_layout
-from leaflet.messages import EMAIL_FOLDER, EmailTemplates, Pack, PackFile
-from leaflet.personal import Personalisation, format_date
-from leaflet.render import header_logo_size
-from leaflet.resources import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
-from leaflet.templating import Namespace, TemplateProblem
-from leaflet.trifold import COVER_LOGO
-from leaflet.yamlfile import format_loc, read_yaml, validate
+from leaflet.mail.messages import EMAIL_FOLDER, EmailTemplates, Pack, PackFile
+from leaflet.packs.appointments import Appointment
+from leaflet.render.document import header_logo_size
+from leaflet.render.trifold import COVER_LOGO
+from leaflet.sources import schema
+from leaflet.sources.brand import LOGO_DPI, Brand, inspect_brand, load_brand
+from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
+from leaflet.sources.content import DOCUMENTS, ContentDocument, known_treatments, load_treatment
+from leaflet.sources.fonts import describe_chars
+from leaflet.sources.layout import Layout, known_layouts, load_layout
+from leaflet.sources.personal import Personalisation, format_date
+from leaflet.sources.templating import Namespace, TemplateProblem
+from leaflet.sources.yamlfile import format_loc, read_yaml, validate
 
 ERROR, WARNING = "error", "warning"
 #: A review date this close (or closer) is a warning.

@@ -13,7 +13,7 @@ import typing
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from leaflet import schema
+from leaflet.sources import schema
 
 SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
     ("Treatment file", "`content/<treatment>/treatment.yaml`", [schema.Treatment]),

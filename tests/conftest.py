@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 import leaflet
-from leaflet.resources import CONTENT_DIR, EXAMPLE_BRAND
+from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND
 
 REPO = Path(__file__).resolve().parents[1]
 DOCUMENTS = ("info", "consent", "aftercare")

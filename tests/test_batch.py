@@ -11,9 +11,9 @@ import pytest
 from conftest import PATIENT, invoke, normalise, read_pdf
 
 import leaflet
-from leaflet.appointments import Appointment, parse_appointments, read_appointments
-from leaflet.batch import BatchSettings, build_batch, read_manifest
-from leaflet.stamp import Placeholders, lay_out_base, stamp
+from leaflet.packs.appointments import Appointment, parse_appointments, read_appointments
+from leaflet.packs.batch import BatchSettings, build_batch, read_manifest
+from leaflet.render.stamp import Placeholders, lay_out_base, stamp
 
 HEADER = "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner"
 ROWS = [

@@ -17,7 +17,7 @@ from PIL import Image
 
 from leaflet import check
 from leaflet.check import Finding, check_all, reading_age, summary
-from leaflet.resources import EXAMPLE_BRAND, LAYOUTS_DIR
+from leaflet.sources.bundled import EXAMPLE_BRAND, LAYOUTS_DIR
 
 TODAY = dt.date(2027, 1, 1)
 INFO = "content/microneedling/info.yaml"

@@ -22,7 +22,7 @@ from conftest import (
 
 import leaflet
 from leaflet.cli import main
-from leaflet.resources import CONTENT_DIR, LAYOUTS_DIR
+from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
 
 USAGE = "Usage: leaflet {command} [OPTIONS]\nTry 'leaflet {command} --help' for help.\n\n"
 

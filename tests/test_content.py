@@ -10,7 +10,7 @@ import yaml
 from conftest import DOCUMENTS, LAYOUTS, REFERENCES
 
 import leaflet
-from leaflet.resources import CONTENT_DIR
+from leaflet.sources.bundled import CONTENT_DIR
 
 FOLDER = CONTENT_DIR / "microneedling"
 

@@ -31,13 +31,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 import leaflet
-from leaflet.appointments import Appointment
 from leaflet.check import reading_age
-from leaflet.delivery import Outcome, PlannedMessage, deliver, find_packs
-from leaflet.encrypt import PASSWORD_ALPHABET, PASSWORDS_NAME, PasswordFile
-from leaflet.ledger import FAILED_PERMANENT, FAILED_TEMPORARY, QUEUED, SENT, read_ledger
-from leaflet.messages import EmailTemplates, Pack, PackFile
-from leaflet.transports import OutboxTransport, SmtpTransport
+from leaflet.mail.delivery import Outcome, PlannedMessage, deliver, find_packs
+from leaflet.mail.encrypt import PASSWORD_ALPHABET, PASSWORDS_NAME, PasswordFile
+from leaflet.mail.ledger import FAILED_PERMANENT, FAILED_TEMPORARY, QUEUED, SENT, read_ledger
+from leaflet.mail.messages import EmailTemplates, Pack, PackFile
+from leaflet.mail.transports import OutboxTransport, SmtpTransport
+from leaflet.packs.appointments import Appointment
 
 PATIENTS = {  # appointment id: (name, date of birth, address, password by date of birth)
     "A1": ("Ann O'Brien", "1985-04-23", "ann@example.org", "23041985"),

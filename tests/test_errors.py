@@ -11,7 +11,7 @@ from conftest import build, leftovers, replace_in, write_brand
 
 import leaflet
 from leaflet.errors import LayoutFitError, OutputError, SourceError
-from leaflet.output import write_atomically
+from leaflet.render.output import write_atomically
 
 INFO = "content/microneedling/info.yaml"
 CONSENT = "content/microneedling/consent.yaml"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import leaflet
 from leaflet.cli import main
-from leaflet.resources import CONTENT_DIR
+from leaflet.sources.bundled import CONTENT_DIR
 
 CONSENT_YAML = CONTENT_DIR / "microneedling" / "consent.yaml"
 INFO_ERROR = "--fillable applies to forms; the info document has no fields"

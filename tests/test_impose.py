@@ -14,7 +14,7 @@ import pytest
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.pdfgen.canvas import Canvas
 
-from leaflet.impose import impose_saddle_stitch, saddle_stitch_order
+from leaflet.render.impose import impose_saddle_stitch, saddle_stitch_order
 
 WIDTH, HEIGHT = A5
 TOLERANCE = 0.5  # points: page boxes are floats written with limited precision

@@ -8,7 +8,7 @@ import pytest
 from conftest import PAGE_SIZES
 
 import leaflet
-from leaflet.resources import LAYOUTS_DIR
+from leaflet.sources.bundled import LAYOUTS_DIR
 
 
 @pytest.fixture()

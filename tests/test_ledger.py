@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
-from leaflet.encrypt import PasswordFile
 from leaflet.errors import LeafletError
-from leaflet.ledger import (
+from leaflet.mail.encrypt import PasswordFile
+from leaflet.mail.ledger import (
     FAILED_PERMANENT,
     FAILED_TEMPORARY,
     QUEUED,

@@ -17,7 +17,7 @@ from conftest import (
 )
 
 import leaflet
-from leaflet.personal import (
+from leaflet.sources.personal import (
     Personalisation,
     format_date,
     format_time,

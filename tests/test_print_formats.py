@@ -14,7 +14,7 @@ import pytest
 from conftest import build, read_pdf
 
 import leaflet
-from leaflet.press import PressOptions
+from leaflet.render.press import PressOptions
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -206,8 +206,8 @@ def test_footer_lines_fit_the_page(layout_name, document):
     """Large print sets the footer so big that a form's reference line takes two lines."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from leaflet.provenance import FINGERPRINT_KEY, entries
-    from leaflet.render import _PageDecorations
+    from leaflet.render.document import _PageDecorations
+    from leaflet.render.provenance import FINGERPRINT_KEY, entries
 
     brand, layout = leaflet.load_brand(), leaflet.load_layout(layout_name)
     content = leaflet.load_treatment("microneedling").document(document)

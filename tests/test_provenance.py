@@ -8,7 +8,7 @@ import pytest
 from conftest import build, copy_content, invoke, read_pdf, replace_in
 
 import leaflet
-from leaflet.provenance import fingerprint, verify
+from leaflet.render.provenance import fingerprint, verify
 
 
 def test_metadata_records_reference_version_and_fingerprint(default_pdfs):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaflet.templating import (
+from leaflet.sources.templating import (
     Namespace,
     TemplateProblem,
     Wording,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import invoke, read_pdf
 
-from leaflet.workspace import CONFIG_NAME, find_workspace
+from leaflet.sources.workspace import CONFIG_NAME, find_workspace
 
 
 def test_init_then_build_inside(tmp_path, monkeypatch):

@@ -22,14 +22,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leaflet.appointments import Appointment, RowProblem, check_email
-from leaflet.batch import output_name
-from leaflet.brand import Brand
-from leaflet.content import DOCUMENTS
-from leaflet.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile, date_of_birth_password
 from leaflet.errors import LeafletError
-from leaflet.ledger import SENT, Ledger, read_ledger
-from leaflet.messages import (
+from leaflet.mail.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile, date_of_birth_password
+from leaflet.mail.ledger import SENT, Ledger, read_ledger
+from leaflet.mail.messages import (
     ATTACHMENTS,
     EmailTemplates,
     Letter,
@@ -39,7 +35,11 @@ from leaflet.messages import (
     message_id_domain,
     password_problem,
 )
-from leaflet.transports import SendFailure, Transport
+from leaflet.mail.transports import SendFailure, Transport
+from leaflet.packs.appointments import Appointment, RowProblem, check_email
+from leaflet.packs.batch import output_name
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import DOCUMENTS
 
 
 @dataclass(frozen=True)

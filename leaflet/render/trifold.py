@@ -29,18 +29,18 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import PageBegin
 
-from leaflet import schema
-from leaflet.brand import Brand
-from leaflet.content import ContentDocument
 from leaflet.errors import LayoutFitError, display_path
-from leaflet.flowables import Box, KeepGroup, Para
-from leaflet.layout import Layout
-from leaflet.personal import Personalisation, format_date
-from leaflet.press import PressOptions
-from leaflet.provenance import ProvenanceInfo, entries
-from leaflet.render import SEPARATOR, RenderedPdf, document_properties, fill_in
-from leaflet.story import StoryBuilder
-from leaflet.templating import plain
+from leaflet.render.document import SEPARATOR, RenderedPdf, document_properties, fill_in
+from leaflet.render.press import PressOptions
+from leaflet.render.provenance import ProvenanceInfo, entries
+from leaflet.sources import schema
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import ContentDocument
+from leaflet.sources.layout import Layout
+from leaflet.sources.personal import Personalisation, format_date
+from leaflet.sources.templating import plain
+from leaflet.story.builder import StoryBuilder
+from leaflet.story.flowables import Box, KeepGroup, Para
 
 #: Text keeps this far from a fold line. Print shops ask for at least 3 mm; folding by
 #: hand or on an office folder is less exact, and 6 mm still reads as one page when open.

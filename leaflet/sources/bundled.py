@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
 FONTS_DIR = RESOURCES_DIR / "fonts"
 EXAMPLE_BRAND = RESOURCES_DIR / "example-clinic" / "brand.yaml"

@@ -16,10 +16,10 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 
-from leaflet import schema
 from leaflet.errors import LeafletError, SourceError
-from leaflet.resources import LAYOUTS_DIR
-from leaflet.yamlfile import YamlSource, format_loc, read_yaml, validate
+from leaflet.sources import schema
+from leaflet.sources.bundled import LAYOUTS_DIR
+from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
 
 _LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*")
 #: The brand colours a text style may name (schema.StyleSpec.colour).

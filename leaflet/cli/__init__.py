@@ -16,13 +16,13 @@ from pathlib import Path
 import click
 
 import leaflet
-from leaflet.content import DOCUMENTS
 from leaflet.errors import display_path
-from leaflet.personal import parse_appointment, parse_date_of_birth, parse_name
-from leaflet.press import PressOptions
-from leaflet.provenance import verify
-from leaflet.resources import LAYOUTS_DIR
-from leaflet.workspace import find_workspace, init_workspace
+from leaflet.render.press import PressOptions
+from leaflet.render.provenance import verify
+from leaflet.sources.bundled import LAYOUTS_DIR
+from leaflet.sources.content import DOCUMENTS
+from leaflet.sources.personal import parse_appointment, parse_date_of_birth, parse_name
+from leaflet.sources.workspace import find_workspace, init_workspace
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -332,8 +332,8 @@ def batch_command(
     OUT_DIR/manifest.csv. Rows that cannot be used are reported and the rest are built;
     run it again after fixing them (or after an interruption) and it builds only what is
     missing. Exit status 1 when any row failed."""
-    from leaflet.appointments import read_appointments
-    from leaflet.batch import BatchSettings, build_batch
+    from leaflet.packs.appointments import read_appointments
+    from leaflet.packs.batch import BatchSettings, build_batch
 
     usable, problems = read_appointments(appointments)
     for problem in problems:
@@ -469,12 +469,12 @@ def email_command(
     brand's email.password setting). OUT_DIR/email-ledger.sqlite3 records what was
     sent, so running again sends only what is still unsent. Exit status 1 when any row
     or message failed."""
-    from leaflet.appointments import read_appointments
-    from leaflet.batch import BatchSettings, build_batch
-    from leaflet.delivery import deliver, find_packs
-    from leaflet.ledger import LEDGER_NAME
-    from leaflet.messages import Pack
-    from leaflet.transports import OutboxTransport, SmtpTransport
+    from leaflet.mail.delivery import deliver, find_packs
+    from leaflet.mail.ledger import LEDGER_NAME
+    from leaflet.mail.messages import Pack
+    from leaflet.mail.transports import OutboxTransport, SmtpTransport
+    from leaflet.packs.appointments import read_appointments
+    from leaflet.packs.batch import BatchSettings, build_batch
 
     usable, problems = read_appointments(appointments)
     source = display_path(appointments)

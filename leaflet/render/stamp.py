@@ -22,14 +22,14 @@ from typing import Any
 import pikepdf
 from reportlab.pdfgen.canvas import Canvas
 
-from leaflet.brand import Brand
-from leaflet.content import ContentDocument
-from leaflet.flowables import PLACEHOLDERS, SLOT_DEPTH, Slot, draw_line, has_placeholder
-from leaflet.fonts import FontFamily
-from leaflet.layout import Layout
-from leaflet.personal import Personalisation
-from leaflet.render import RenderedPdf, fill_in, render_pdf
-from leaflet.templating import plain
+from leaflet.render.document import RenderedPdf, fill_in, render_pdf
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import ContentDocument
+from leaflet.sources.fonts import FontFamily
+from leaflet.sources.layout import Layout
+from leaflet.sources.personal import Personalisation
+from leaflet.sources.templating import plain
+from leaflet.story.flowables import PLACEHOLDERS, SLOT_DEPTH, Slot, draw_line, has_placeholder
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,18 @@ from pathlib import Path
 
 from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
 
-from leaflet.appointments import Appointment
-from leaflet.brand import Brand
-from leaflet.encrypt import DATE_OF_BIRTH, date_of_birth_password, encrypt_pdf, example_birthday
 from leaflet.errors import LeafletError, SourceError, display_path
-from leaflet.personal import format_date
-from leaflet.resources import CONTENT_DIR
-from leaflet.templating import Namespace, make_email_environment
+from leaflet.mail.encrypt import (
+    DATE_OF_BIRTH,
+    date_of_birth_password,
+    encrypt_pdf,
+    example_birthday,
+)
+from leaflet.packs.appointments import Appointment
+from leaflet.sources.brand import Brand
+from leaflet.sources.bundled import CONTENT_DIR
+from leaflet.sources.personal import format_date
+from leaflet.sources.templating import Namespace, make_email_environment
 
 EMAIL_FOLDER = "email"
 SUBJECT, BODY_TEXT, BODY_HTML = "subject.txt", "body.txt", "body.html"

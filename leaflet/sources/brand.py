@@ -17,12 +17,12 @@ from PIL import Image
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 
-from leaflet import schema
-from leaflet.colour import contrast
 from leaflet.errors import SourceError
-from leaflet.fonts import FontFamily, FontFileError, describe_chars, register_family
-from leaflet.resources import EXAMPLE_BRAND, FONTS_DIR
-from leaflet.yamlfile import read_yaml, validate
+from leaflet.sources import schema
+from leaflet.sources.bundled import EXAMPLE_BRAND, FONTS_DIR
+from leaflet.sources.colour import contrast
+from leaflet.sources.fonts import FontFamily, FontFileError, describe_chars, register_family
+from leaflet.sources.yamlfile import read_yaml, validate
 
 #: Text colour / background colour pairs the layouts print; each must reach MIN_CONTRAST.
 TEXT_PAIRS = (

@@ -19,13 +19,13 @@ from email.headerregistry import Address
 from pathlib import Path
 
 from leaflet.errors import LeafletError, display_path
-from leaflet.personal import (
+from leaflet.sources.personal import (
     Personalisation,
     parse_appointment,
     parse_date_of_birth,
     parse_name,
 )
-from leaflet.schema import EMAIL_PATTERN
+from leaflet.sources.schema import EMAIL_PATTERN
 
 #: Columns every export must have, in the order problems are reported.
 REQUIRED_COLUMNS = (

@@ -17,9 +17,9 @@ from pathlib import Path
 import pypdf
 from reportlab.pdfbase.pdfdoc import PDFInfo, PDFString
 
-from leaflet.brand import Brand
-from leaflet.content import ContentDocument, load_treatment
 from leaflet.errors import LeafletError
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import ContentDocument, load_treatment
 
 #: The PDF Info entries leaflet adds (custom keys are allowed by the PDF standard).
 REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY = (

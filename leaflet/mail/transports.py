@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 from leaflet.errors import LeafletError, OutputError
-from leaflet.output import write_atomically
+from leaflet.render.output import write_atomically
 
 USER_VARIABLE, PASSWORD_VARIABLE = "LEAFLET_SMTP_USER", "LEAFLET_SMTP_PASSWORD"
 IMPLICIT_TLS_PORT = 465

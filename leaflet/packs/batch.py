@@ -33,16 +33,16 @@ try:
 except ImportError:  # Windows: batches into one folder are not guarded
     fcntl = None
 
-from leaflet import __version__
-from leaflet.appointments import Appointment, RowProblem, check_appointment_id
-from leaflet.brand import Brand, load_brand
-from leaflet.content import DOCUMENTS, Treatment, load_treatment
 from leaflet.errors import LeafletError, OutputError
-from leaflet.fonts import describe_chars
-from leaflet.layout import Layout, load_layout
-from leaflet.output import write_atomically
-from leaflet.render import check_review_date, render_pdf
-from leaflet.stamp import Base, Placeholders, lay_out_base, stamp
+from leaflet.packs.appointments import Appointment, RowProblem, check_appointment_id
+from leaflet.render.document import check_review_date, render_pdf
+from leaflet.render.output import write_atomically
+from leaflet.render.stamp import Base, Placeholders, lay_out_base, stamp
+from leaflet.sources.brand import Brand, load_brand
+from leaflet.sources.content import DOCUMENTS, Treatment, load_treatment
+from leaflet.sources.fonts import describe_chars
+from leaflet.sources.layout import Layout, load_layout
+from leaflet.version import __version__
 
 MANIFEST_NAME = "manifest.csv"
 

@@ -14,10 +14,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from leaflet import schema
-from leaflet.brand import Brand
-from leaflet.fillable import detail_field_name, field_name, party_field_name
-from leaflet.flowables import (
+from leaflet.render.fillable import detail_field_name, field_name, party_field_name
+from leaflet.sources import schema
+from leaflet.sources.brand import Brand
+from leaflet.sources.layout import Layout
+from leaflet.sources.personal import Personalisation, format_date
+from leaflet.sources.templating import plain
+from leaflet.sources.yamlfile import format_loc
+from leaflet.story.flowables import (
     Box,
     Columns,
     FieldRow,
@@ -30,10 +34,6 @@ from leaflet.flowables import (
     Unsplittable,
     WriteIn,
 )
-from leaflet.layout import Layout
-from leaflet.personal import Personalisation, format_date
-from leaflet.templating import plain
-from leaflet.yamlfile import format_loc
 
 TICK_COLUMN = 16 * mm
 TICK_BOX = 5 * mm

@@ -20,19 +20,20 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
 
-from leaflet import __version__, schema
-from leaflet.brand import Brand
-from leaflet.content import ContentDocument
 from leaflet.errors import LeafletError, display_path
-from leaflet.fillable import add_signature_fields, check_fillable, form_canvas
-from leaflet.flowables import Slot
-from leaflet.impose import impose_saddle_stitch
-from leaflet.layout import Layout, known_layouts, load_layout
-from leaflet.output import write_atomically
-from leaflet.personal import Personalisation, format_date
-from leaflet.press import PressOptions
-from leaflet.provenance import FINGERPRINT_KEY, SHORT, ProvenanceInfo, entries
-from leaflet.story import StoryBuilder
+from leaflet.render.fillable import add_signature_fields, check_fillable, form_canvas
+from leaflet.render.impose import impose_saddle_stitch
+from leaflet.render.output import write_atomically
+from leaflet.render.press import PressOptions
+from leaflet.render.provenance import FINGERPRINT_KEY, SHORT, ProvenanceInfo, entries
+from leaflet.sources import schema
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import ContentDocument
+from leaflet.sources.layout import Layout, known_layouts, load_layout
+from leaflet.sources.personal import Personalisation, format_date
+from leaflet.story.builder import StoryBuilder
+from leaflet.story.flowables import Slot
+from leaflet.version import __version__
 
 # Binary streams rather than ASCII85 text: a quarter smaller, and personalised copies
 # (leaflet.stamp) copy a base's streams as they are instead of decoding them again.
@@ -85,7 +86,7 @@ def render_pdf(
     overdue = check_review_date(document, allow_expired, today or dt.date.today())
     personal.check_printable(brand.fonts)
     if layout.spec.format == "trifold":
-        from leaflet.trifold import render_trifold
+        from leaflet.render.trifold import render_trifold
 
         return render_trifold(document, brand, layout, personal, press, overdue=overdue)
     if layout.spec.format == "booklet":

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from leaflet import schema
 from leaflet.errors import LeafletError
-from leaflet.resources import CONTENT_DIR, EXAMPLE_BRAND, FONTS_DIR
-from leaflet.yamlfile import read_yaml, validate
+from leaflet.sources import schema
+from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, FONTS_DIR
+from leaflet.sources.yamlfile import read_yaml, validate
 
 CONFIG_NAME = "leaflet.yaml"
 CONFIG_TEXT = """\

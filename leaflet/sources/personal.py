@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from leaflet.errors import LeafletError
-from leaflet.fonts import FontFamily, describe_chars
+from leaflet.sources.fonts import FontFamily, describe_chars
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,10 @@ from leaflet.sources import schema
 from leaflet.sources.brand import LOGO_DPI, Brand, inspect_brand, load_brand
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
 from leaflet.sources.content import DOCUMENTS, ContentDocument, known_treatments, load_treatment
+from leaflet.sources.dates import format_date
 from leaflet.sources.fonts import describe_chars
 from leaflet.sources.layout import Layout, known_layouts, load_layout
-from leaflet.sources.personal import Personalisation, format_date
+from leaflet.sources.personal import Personalisation
 from leaflet.sources.templating import Namespace, TemplateProblem
 from leaflet.sources.yamlfile import format_loc, read_yaml, validate
 

@@ -110,7 +110,7 @@ def render() -> str:
     out = [
         "# Content, brand and layout file reference",
         "",
-        "Generated from `leaflet/schema.py` by `python -m leaflet.docs`; do not edit by hand.",
+        "Generated from `leaflet/sources/schema/` by `python -m leaflet.docs`; do not edit it.",
         "Unknown fields are errors. Text fields in blocks are Jinja2 templates (see the README",
         "for the variables) and may use `**bold**`.",
         "",

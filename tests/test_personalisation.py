@@ -17,10 +17,9 @@ from conftest import (
 )
 
 import leaflet
+from leaflet.sources.dates import format_date, format_time
 from leaflet.sources.personal import (
     Personalisation,
-    format_date,
-    format_time,
     parse_appointment,
     parse_date_of_birth,
     parse_name,

@@ -33,7 +33,7 @@ from leaflet.mail.encrypt import (
 from leaflet.packs.appointments import Appointment
 from leaflet.sources.brand import Brand
 from leaflet.sources.bundled import CONTENT_DIR
-from leaflet.sources.personal import format_date
+from leaflet.sources.dates import format_date
 from leaflet.sources.templating import Namespace, make_email_environment
 
 EMAIL_FOLDER = "email"

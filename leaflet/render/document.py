@@ -29,8 +29,9 @@ from leaflet.render.provenance import FINGERPRINT_KEY, SHORT, ProvenanceInfo, en
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
+from leaflet.sources.dates import format_date
 from leaflet.sources.layout import Layout, known_layouts, load_layout
-from leaflet.sources.personal import Personalisation, format_date
+from leaflet.sources.personal import Personalisation
 from leaflet.story.builder import StoryBuilder
 from leaflet.story.flowables import Slot
 from leaflet.version import __version__

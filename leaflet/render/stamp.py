@@ -27,9 +27,9 @@ from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
 from leaflet.sources.fonts import FontFamily
 from leaflet.sources.layout import Layout
-from leaflet.sources.personal import Personalisation
+from leaflet.sources.personal import PLACEHOLDERS, Personalisation, has_placeholder
 from leaflet.sources.templating import plain
-from leaflet.story.flowables import PLACEHOLDERS, SLOT_DEPTH, Slot, draw_line, has_placeholder
+from leaflet.story.flowables import SLOT_DEPTH, Slot, draw_line
 
 
 @dataclass(frozen=True)

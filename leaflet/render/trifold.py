@@ -36,8 +36,9 @@ from leaflet.render.provenance import ProvenanceInfo, entries
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
+from leaflet.sources.dates import format_date
 from leaflet.sources.layout import Layout
-from leaflet.sources.personal import Personalisation, format_date
+from leaflet.sources.personal import Personalisation
 from leaflet.sources.templating import plain
 from leaflet.story.builder import StoryBuilder
 from leaflet.story.flowables import Box, KeepGroup, Para

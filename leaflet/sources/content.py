@@ -16,9 +16,9 @@ from leaflet.errors import LeafletError, SourceError
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.fonts import FontFamily, describe_chars
+from leaflet.sources.personal import without_placeholders
 from leaflet.sources.templating import Namespace, TemplateProblem, Wording, make_environment
 from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
-from leaflet.story.flowables import without_placeholders
 
 #: The documents a treatment can have, in the order `leaflet list` shows them.
 DOCUMENTS = ("info", "consent", "aftercare")

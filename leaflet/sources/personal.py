@@ -3,6 +3,9 @@
 Values come from a person (a receptionist typing, a booking system export), so they are
 checked here, before they reach a template: dates must be real ISO dates, names must hold
 no control characters and only characters the brand fonts can print.
+
+While a document is laid out once for many patients (`leaflet.render.stamp`), each
+personal value is stood in for by a placeholder character (`PLACEHOLDERS`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from leaflet.errors import LeafletError
+from leaflet.sources import dates
+from leaflet.sources.dates import format_date, format_time
 from leaflet.sources.fonts import FontFamily, describe_chars
 
 
@@ -73,21 +78,6 @@ class Personalisation:
         }
 
 
-def format_date(day: dt.date, language: str, weekday: bool = False) -> str:
-    """`1 December 2026` (or `December 1, 2026` for en-US), optionally with the weekday."""
-    name = f"{day:%A} " if weekday else ""
-    if language == "en-US":
-        return f"{name.strip()}{', ' if weekday else ''}{day:%B} {day.day}, {day.year}"
-    return f"{name}{day.day} {day:%B} {day.year}"
-
-
-def format_time(when: dt.datetime, language: str) -> str:
-    """`14:30`, or `2:30 PM` for en-US."""
-    if language == "en-US":
-        return f"{when.hour % 12 or 12}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
-    return f"{when:%H:%M}"
-
-
 def parse_name(value: str | None, label: str = "name") -> str:
     """A person's name with runs of white space folded; control characters are refused."""
     value = " ".join((value or "").split())
@@ -101,7 +91,7 @@ def parse_name(value: str | None, label: str = "name") -> str:
 def parse_date_of_birth(value: str | None, label: str = "date of birth") -> dt.date | None:
     """An ISO date (YYYY-MM-DD) in the past, or None when empty."""
     day = _parse(value, label, dt.date.fromisoformat, "YYYY-MM-DD, e.g. 1985-04-23")
-    if day is not None and day > dt.date.today():
+    if day is not None and day > dates.today():
         raise LeafletError(f"{label}: {value!r} is in the future")
     return day
 
@@ -125,3 +115,28 @@ def _parse(value: str | None, label: str, parse, expected: str):
         return parse(value.strip())
     except ValueError:
         raise LeafletError(f"{label}: {value!r} is not valid; expected {expected}") from None
+
+
+#: Stand-ins for personal values while a document is laid out once for many patients
+#: (see `leaflet.render.stamp`): private-use characters, which no font prints and no one
+#: types.
+PLACEHOLDERS = {
+    ("patient", "name"): "\ue001",
+    ("patient", "date_of_birth"): "\ue002",
+    ("appointment", "date"): "\ue003",
+    ("appointment", "time"): "\ue004",
+    ("appointment", "practitioner"): "\ue005",
+}
+_PLACEHOLDER_CHARS = frozenset(PLACEHOLDERS.values())
+
+
+def has_placeholder(text: str) -> bool:
+    """Whether `text` holds a stand-in for a personal value."""
+    return not _PLACEHOLDER_CHARS.isdisjoint(text)
+
+
+def without_placeholders(text: str) -> str:
+    """The text a font must be able to print: placeholders are never printed."""
+    if not has_placeholder(text):
+        return text
+    return "".join(char for char in text if char not in _PLACEHOLDER_CHARS)

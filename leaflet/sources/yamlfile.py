@@ -2,7 +2,7 @@
 
 Content, brand and layout files all come through here: PyYAML parses the text once into
 plain data plus a map from field path to line number, and pydantic validates the data
-against a schema from `schema.py`. Errors name the file, the line and a readable field
+against a schema from `schema`. Errors name the file, the line and a readable field
 path (`blocks[3].checklist.items[0].text`) and say what is valid.
 """
 

@@ -17,8 +17,9 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from leaflet.render.fillable import detail_field_name, field_name, party_field_name
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand
+from leaflet.sources.dates import format_date
 from leaflet.sources.layout import Layout
-from leaflet.sources.personal import Personalisation, format_date
+from leaflet.sources.personal import Personalisation
 from leaflet.sources.templating import plain
 from leaflet.sources.yamlfile import format_loc
 from leaflet.story.flowables import (

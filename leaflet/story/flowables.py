@@ -22,6 +22,7 @@ from reportlab.platypus import (
 )
 
 from leaflet.errors import LayoutFitError
+from leaflet.sources.personal import has_placeholder
 
 
 class Para(Paragraph):
@@ -42,31 +43,6 @@ class Para(Paragraph):
         result = super().wrap(available_width, available_height)
         self._wrapped_at = (available_width, self._wrapWidths, self.blPara, self.width, self.height)
         return result
-
-
-#: Stand-ins for personal values while a document is laid out once for many patients
-#: (see `leaflet.stamp`): private-use characters, which no font prints and no one types.
-PLACEHOLDERS = {
-    ("patient", "name"): "\ue001",
-    ("patient", "date_of_birth"): "\ue002",
-    ("appointment", "date"): "\ue003",
-    ("appointment", "time"): "\ue004",
-    ("appointment", "practitioner"): "\ue005",
-}
-_PLACEHOLDER_CHARS = frozenset(PLACEHOLDERS.values())
-
-
-def has_placeholder(text: str) -> bool:
-    return not _PLACEHOLDER_CHARS.isdisjoint(text)
-
-
-def without_placeholders(text: str) -> str:
-    """The text a font must be able to print: placeholders are never printed."""
-    return (
-        "".join(char for char in text if char not in _PLACEHOLDER_CHARS)
-        if (has_placeholder(text))
-        else text
-    )
 
 
 #: Room below a slot's text inside its form, so descenders are never clipped.

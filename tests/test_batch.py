@@ -11,8 +11,14 @@ import pytest
 from conftest import PATIENT, invoke, normalise, read_pdf
 
 import leaflet
-from leaflet.packs.appointments import Appointment, parse_appointments, read_appointments
-from leaflet.packs.batch import BatchSettings, build_batch, read_manifest
+from leaflet import (
+    Appointment,
+    BatchSettings,
+    build_batch,
+    parse_appointments,
+    read_appointments,
+    read_manifest,
+)
 from leaflet.render.stamp import Placeholders, lay_out_base, stamp
 
 HEADER = "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner"
@@ -389,9 +395,13 @@ def test_a_second_batch_into_the_same_folder_is_refused(tmp_path):
             build_batch(read_appointments(write_csv(tmp_path, ROWS))[0], out, jobs=1)
     finally:
         os.close(held)
-    assert caught.value.message == (
+    # The command line names its option; a library caller reads the argument's name.
+    assert caught.value.format_message() == (
         f"another leaflet batch is writing to {out}; wait for it "
         "to finish, or use another --out-dir"
+    )
+    assert caught.value.message == (
+        f"another batch is writing to {out}; wait for it to finish, or use another out_dir"
     )
     assert list(out.glob("*.pdf")) == []
 
@@ -409,7 +419,7 @@ def test_kill_stops_a_batch_as_ctrl_c_does(tmp_path, monkeypatch):
         if done == 2:
             os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr("leaflet.cli._BatchProgress.__call__", kill_after_two)
+    monkeypatch.setattr("leaflet.cli.progress.BatchProgress.__call__", kill_after_two)
     result = invoke(["batch", "day.csv", "--out-dir", "out", "--jobs", "1"])
     assert result.exit_code == 130
     assert result.stderr.splitlines()[-1] == (

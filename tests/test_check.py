@@ -15,7 +15,6 @@ import pytest
 from conftest import invoke, line_number, replace_in, write_brand
 from PIL import Image
 
-from leaflet import check
 from leaflet.check import Finding, check_all, reading_age, summary
 from leaflet.sources.bundled import EXAMPLE_BRAND, LAYOUTS_DIR
 
@@ -32,8 +31,10 @@ def lines(
     *,
     strict: bool = False,
     today: dt.date = TODAY,
+    layouts_dir: Path | None = None,
 ) -> list[str]:
-    return [str(f) for f in check_all(content, brand, strict=strict, today=today)]
+    found = check_all(content, brand, strict=strict, today=today, layouts_dir=layouts_dir)
+    return [str(f) for f in found]
 
 
 @pytest.fixture()
@@ -204,15 +205,12 @@ def test_a_small_logo_is_warned_with_its_dpi_per_layout(content: Path, tmp_path:
     assert len(found) == 7  # one per layout: every one prints it below 300 dpi
 
 
-def test_every_broken_layout_is_reported(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_every_broken_layout_is_reported(content: Path, tmp_path: Path) -> None:
     layouts = tmp_path / "layouts"
     shutil.copytree(LAYOUTS_DIR, layouts)
-    monkeypatch.setattr(check, "LAYOUTS_DIR", layouts)
     replace_in(layouts / "letter.yaml", "page_width: 8.5in\n", "page_width: 8.5 inches\n")
     replace_in(layouts / "a5.yaml", "header_height: 15mm\n", "header_height: 15mm\nheader: 1\n")
-    found = lines(content)
+    found = lines(content, layouts_dir=layouts)
     # a5-booklet extends a5, so it inherits the unknown field; load_layout reports it in
     # the extending file, at a line of that file that does not hold it.
     assert found[0].startswith("error: layouts/a5-booklet.yaml:4: header: unknown field")

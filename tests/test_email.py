@@ -603,7 +603,7 @@ def test_find_packs_takes_the_documents_the_batch_built(tmp_path):
     ]
     assert [str(problem) for problem in problems] == [
         f"appointment A2: no documents built for it in {tmp_path}; build them with "
-        "`leaflet batch` first"
+        "build_batch first"
     ]
 
 

@@ -129,7 +129,11 @@ def test_field_fonts_are_helvetica_and_printed_text_in_brand_fonts(
 def test_fillable_leaflet_is_an_error(name: str) -> None:
     with pytest.raises(leaflet.LeafletError) as caught:
         _render(name, fillable=True)
-    assert str(caught.value.message) == INFO_ERROR.replace("info", name)
+    # The command line names its option (`format_message`), a library caller the argument.
+    assert caught.value.format_message() == INFO_ERROR.replace("info", name)
+    assert caught.value.message == (
+        f"fillable=True applies to forms; the {name} document has no fields"
+    )
 
 
 def test_cli_flag(tmp_path) -> None:

@@ -58,9 +58,12 @@ def test_two_runs_cannot_use_one_ledger_at_once(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with Ledger("ledger.sqlite3"), pytest.raises(LeafletError) as caught:
         Ledger("ledger.sqlite3")
-    assert caught.value.message == (
+    assert caught.value.format_message() == (
         "ledger.sqlite3: in use by another `leaflet email` run; "
         "wait for it to finish, then run again"
+    )
+    assert caught.value.message == (
+        "ledger.sqlite3: in use by another delivery; wait for it to finish, then run again"
     )
     Ledger("ledger.sqlite3").close()  # free again once the first run is over
 

@@ -185,9 +185,14 @@ def test_booklet_refuses_print_shop_options():
             leaflet.load_layout("a5-booklet"),
             press=PressOptions(3 * MM),
         )
-    assert raised.value.message == (
+    assert raised.value.format_message() == (
         "a5-booklet is imposed for office printers; for a print shop use --layout a5 with "
         "--bleed and --crop-marks (print shops impose booklets themselves)"
+    )
+    assert raised.value.message == (
+        "a5-booklet is imposed for office printers; for a print shop use load_layout('a5') "
+        "with PressOptions(bleed=..., crop_marks=True) (print shops impose booklets "
+        "themselves)"
     )
 
 
@@ -206,17 +211,21 @@ def test_footer_lines_fit_the_page(layout_name, document):
     """Large print sets the footer so big that a form's reference line takes two lines."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from leaflet.render.document import _PageDecorations
+    from leaflet.render.footer import plan_footer
     from leaflet.render.provenance import FINGERPRINT_KEY, entries
 
     brand, layout = leaflet.load_brand(), leaflet.load_layout(layout_name)
     content = leaflet.load_treatment("microneedling").document(document)
-    decorations = _PageDecorations(
-        brand, layout, content, 12, PressOptions(), entries(content, brand)[FINGERPRINT_KEY], False
+    footer = plan_footer(
+        content.meta,
+        brand,
+        layout.spec.footer_size,
+        layout.frame_width,
+        fingerprint=entries(content, brand)[FINGERPRINT_KEY],
     )
-    texts = [text for line in decorations.footer_lines for text in line if text]
+    texts = [text for line in footer.lines for text in line if text]
     assert any("Review date 1 November 2028" in text for text in texts)
-    for left, right in decorations.footer_lines:
+    for left, right in footer.lines:
         right = "Page 888 of 888" if right == "<page number>" else right
         width = stringWidth(left, brand.fonts.regular, layout.spec.footer_size) + stringWidth(
             right, brand.fonts.bold, layout.spec.footer_size

@@ -86,10 +86,14 @@ def test_expired_wording_is_refused_then_marked():
     later = dt.date(2028, 11, 2)
     with pytest.raises(leaflet.LeafletError) as raised:
         leaflet.render_pdf(document, brand, layout, today=later)
-    assert raised.value.message.endswith(
+    assert raised.value.format_message().endswith(
         "content/microneedling/aftercare.yaml: the wording was due for review on 1 November "
         "2028; review it and update meta.review, or build anyway with --allow-expired (the "
         "PDF then says the wording is past its review date)"
+    )
+    assert raised.value.message.endswith(
+        "update meta.review, or build anyway with allow_expired=True (the PDF then says the "
+        "wording is past its review date)"
     )
     pdf = read_pdf(
         leaflet.render_pdf(document, brand, layout, today=later, allow_expired=True).data

@@ -2,8 +2,8 @@
 
 `deliver` first checks every pack and renders every email's wording, so a template
 mistake stops the run before anything is sent. It then queues each message in the send
-ledger (`leaflet.ledger`), locks the personal documents (`leaflet.encrypt`), and sends
-through a transport (`leaflet.transports`), committing each outcome at once:
+ledger (`ledger`), locks the personal documents (`encrypt`), and sends through a
+transport (`transports`), committing each outcome at once:
 
 - a message marked sent is never sent again, by this run or any later one;
 - a temporary failure is tried again after 2, 4... seconds (`backoff`), up to `attempts`
@@ -20,11 +20,12 @@ import email.utils
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 
 from leaflet.errors import LeafletError
 from leaflet.mail.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile, date_of_birth_password
-from leaflet.mail.ledger import SENT, Ledger, read_ledger
+from leaflet.mail.ledger import SENT, Ledger, LedgerEntry, read_ledger
 from leaflet.mail.messages import (
     ATTACHMENTS,
     EmailTemplates,
@@ -37,7 +38,7 @@ from leaflet.mail.messages import (
 )
 from leaflet.mail.transports import SendFailure, Transport
 from leaflet.packs.appointments import Appointment, RowProblem, check_email
-from leaflet.packs.batch import output_name
+from leaflet.packs.manifest import output_name
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import DOCUMENTS
 
@@ -120,8 +121,7 @@ def find_packs(
                     "",
                     0,
                     "",
-                    f"no documents built for it in {out_dir}; "
-                    "build them with `leaflet batch` first",
+                    f"no documents built for it in {out_dir}; build them with build_batch first",
                     appointment.appointment_id,
                 )
             )
@@ -151,57 +151,41 @@ def deliver(
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
     ledger_path = Path(ledger_path)
-    policy = brand.spec.email.password
     templates = EmailTemplates(brand, content_dir)
     report = DeliveryReport(dry_run=dry_run)
     if dry_run:
         recorded = read_ledger(ledger_path)
-        for pack, letter in _plan(packs, templates, policy, recorded.get, report):
-            report.planned.append(
-                PlannedMessage(
-                    pack.appointment.appointment_id,
-                    pack.appointment.email,
-                    tuple((item.name, item.encrypted) for item in letter.attachments),
-                )
-            )
+        for pack, letter in _plan(packs, templates, brand, recorded.get, report):
+            attachments = tuple((item.name, item.encrypted) for item in letter.attachments)
+            appointment = pack.appointment
+            planned = PlannedMessage(appointment.appointment_id, appointment.email, attachments)
+            report.planned.append(planned)
         return report
     if transport is None:
         raise ValueError("a transport is needed unless dry_run is set")
-
+    sender = _Sender(brand, transport, attempts, backoff, sleep, report)
     with Ledger(ledger_path) as ledger:
-        plans = _plan(packs, templates, policy, ledger.entry, report)
-        domain = message_id_domain(brand)
-        for pack, _ in plans:  # queued before any is sent: a kill leaves them queued
-            ledger.queue(
-                pack.appointment.appointment_id,
-                pack.appointment.email,
-                email.utils.make_msgid(domain=domain),
-            )
-        passwords = PasswordFile(ledger_path.parent / PASSWORDS_NAME) if policy == RANDOM else None
-        sender = _Sender(ledger, transport, attempts, backoff, sleep, report)
-        try:
-            for pack, letter in plans:
-                sender.send(pack, letter, brand, passwords)
-        finally:
-            transport.close()
+        sender.send_all(_plan(packs, templates, brand, ledger.entry, report), ledger)
     return report
 
 
 def _plan(
-    packs: Iterable[Pack], templates: EmailTemplates, policy: str, entry_of, report: DeliveryReport
+    packs: Iterable[Pack],
+    templates: EmailTemplates,
+    brand: Brand,
+    entry_of: Callable[[str], LedgerEntry | None],
+    report: DeliveryReport,
 ) -> list[tuple[Pack, Letter]]:
     """The packs to send now with their wording; the others go into `report`."""
+    policy = brand.spec.email.password
     plans = []
     seen: set[str] = set()
     for pack in packs:
         appointment = pack.appointment
         ident = appointment.appointment_id
-
-        def problem(column: str, reason: str, ident: str = ident) -> None:
-            report.problems.append(RowProblem("", 0, column, reason, ident))
-
         if ident in seen:
-            problem("appointment_id", f"duplicate id {ident!r}; each appointment is emailed once")
+            reason = f"duplicate id {ident!r}; each appointment is emailed once"
+            report.problems.append(RowProblem("", 0, "appointment_id", reason, ident))
             continue
         seen.add(ident)
         if not appointment.email:
@@ -211,22 +195,8 @@ def _plan(
         if entry is not None and entry.state == SENT:
             report.already_sent.append(Outcome(ident, entry.recipient))
             continue
-        if reason := check_email(appointment.email):
-            problem("email", reason)
-            continue
-        if not pack.files:
-            problem("", "no documents to send")
-            continue
-        if unknown := [item.document for item in pack.files if item.document not in ATTACHMENTS]:
-            problem(
-                "", f"unknown document {unknown[0]!r}; expected one of {', '.join(ATTACHMENTS)}"
-            )
-            continue
-        if missing := [item.path for item in pack.files if not Path(item.path).is_file()]:
-            problem("", f"document not found: {missing[0]}")
-            continue
-        if reason := password_problem(pack, policy):
-            problem("date_of_birth", reason)
+        if found := _problem(pack, policy):
+            report.problems.append(RowProblem("", 0, *found, ident))
             continue
         # A template mistake is the same for every patient: it stops the whole run here,
         # before anything is sent.
@@ -234,11 +204,26 @@ def _plan(
     return plans
 
 
+def _problem(pack: Pack, policy: str) -> tuple[str, str] | None:
+    """(column, reason) when the pack cannot be sent, else None."""
+    if reason := check_email(pack.appointment.email):
+        return "email", reason
+    if not pack.files:
+        return "", "no documents to send"
+    if unknown := [item.document for item in pack.files if item.document not in ATTACHMENTS]:
+        return "", f"unknown document {unknown[0]!r}; expected one of {', '.join(ATTACHMENTS)}"
+    if missing := [item.path for item in pack.files if not Path(item.path).is_file()]:
+        return "", f"document not found: {missing[0]}"
+    if reason := password_problem(pack, policy):
+        return "date_of_birth", reason
+    return None
+
+
 @dataclass
 class _Sender:
     """Sends planned messages one by one, recording each outcome in the ledger."""
 
-    ledger: Ledger
+    brand: Brand
     transport: Transport
     attempts: int
     backoff: float
@@ -246,31 +231,49 @@ class _Sender:
     report: DeliveryReport
     stopped: str = ""  # why the run stopped sending: the server cannot be reached
 
-    def send(
-        self, pack: Pack, letter: Letter, brand: Brand, passwords: PasswordFile | None
+    def send_all(self, plans: list[tuple[Pack, Letter]], ledger: Ledger) -> None:
+        """Queue every planned message in the ledger, then send them one by one."""
+        try:
+            domain = message_id_domain(self.brand)
+            for pack, _ in plans:  # queued before any is sent: a kill leaves them queued
+                appointment = pack.appointment
+                message_id = email.utils.make_msgid(domain=domain)
+                ledger.queue(appointment.appointment_id, appointment.email, message_id)
+            passwords = None
+            if self.brand.spec.email.password == RANDOM:
+                passwords = PasswordFile(ledger.path.parent / PASSWORDS_NAME)
+            for pack, letter in plans:
+                self._send(pack, letter, ledger, passwords)
+        finally:
+            self.transport.close()
+
+    def _send(
+        self, pack: Pack, letter: Letter, ledger: Ledger, passwords: PasswordFile | None
     ) -> None:
         appointment = pack.appointment
         ident, recipient = appointment.appointment_id, appointment.email
         if self.stopped:
             self.report.temporary.append(Outcome(ident, recipient, f"not tried: {self.stopped}"))
             return
-        entry = self.ledger.entry(ident)
+        entry = ledger.entry(ident)
+        assert entry is not None, "every planned message is queued first"
         try:
+            password = _password(pack, passwords)
             message = compose(
-                pack,
-                letter,
-                brand,
-                message_id=entry.message_id,
-                password=_password(pack, passwords),
+                pack, letter, self.brand, message_id=entry.message_id, password=password
             )
         except LeafletError as err:  # an unreadable document: this appointment only
             self.report.problems.append(RowProblem("", 0, "", err.message, ident))
             return
+        self._try(message, ident, recipient, ledger)
+
+    def _try(self, message: EmailMessage, ident: str, recipient: str, ledger: Ledger) -> None:
+        """Send, trying a temporary failure again after 2, 4... seconds."""
         for attempt in range(1, self.attempts + 1):
             try:
                 self.transport.send(message, ident)
             except SendFailure as failure:
-                self.ledger.record_failure(ident, failure.reason, permanent=not failure.temporary)
+                ledger.record_failure(ident, failure.reason, permanent=not failure.temporary)
                 if not failure.temporary:
                     self.report.permanent.append(Outcome(ident, recipient, failure.reason))
                     return
@@ -281,7 +284,7 @@ class _Sender:
                     return
                 self.sleep(self.backoff * 2 ** (attempt - 1))
             else:
-                self.ledger.record_sent(ident)
+                ledger.record_sent(ident)
                 self.report.sent.append(Outcome(ident, recipient))
                 return
 

@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from leaflet.errors import LeafletError, display_path
+from leaflet.errors import Argument, LeafletError, display_path
 
 LEDGER_NAME = "email-ledger.sqlite3"
 QUEUED, SENT = "queued", "sent"
@@ -176,7 +176,9 @@ def _ledger_error(path: Path, err: sqlite3.Error) -> LeafletError:
     text = str(err)
     if "locked" in text:
         return LeafletError(
-            f"{where}: in use by another `leaflet email` run; wait for it to finish, then run again"
+            f"{where}: in use by another ",
+            Argument("delivery", "`leaflet email` run"),
+            "; wait for it to finish, then run again",
         )
     if "not a database" in text:
         return LeafletError(

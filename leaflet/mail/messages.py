@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
 
@@ -45,6 +46,8 @@ ATTACHMENTS = {
     "aftercare": ("aftercare-leaflet.pdf", "Aftercare leaflet"),
 }
 DEFAULT_LANGUAGE = "en-GB"
+#: The brand colours email templates can use, as `colours.<name>`.
+COLOUR_NAMES = ("primary", "on_primary", "text", "muted", "tint", "urgent", "urgent_tint")
 #: Words before a first name that are not the name.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
 _WORD = re.compile(r"\w+")
@@ -167,36 +170,25 @@ class EmailTemplates:
         attachments: tuple[Attachment, ...],
         password_policy: str,
         patient_first_name: str | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         personal = pack.appointment.personal
         language = pack.appointment.language or DEFAULT_LANGUAGE
-        values = personal.template_values(language)
+        if patient_first_name is None:
+            patient_first_name = first_name(personal.patient_name)
         example = example_birthday(personal.date_of_birth)
-        any_locked = any(item.encrypted for item in attachments)
-        name = (
-            first_name(personal.patient_name)
-            if patient_first_name is None
-            else (patient_first_name)
-        )
+        password = {
+            "needed": any(item.encrypted for item in attachments),
+            "policy": password_policy,
+            "example_date": format_date(example, language),
+            "example": date_of_birth_password(example),
+        }
         return {
             "clinic": Namespace("clinic", self.brand.template_values()),
-            "colours": Namespace(
-                "colours",
-                {
-                    key: self.brand.hex(key)
-                    for key in (
-                        "primary",
-                        "on_primary",
-                        "text",
-                        "muted",
-                        "tint",
-                        "urgent",
-                        "urgent_tint",
-                    )
-                },
+            "colours": Namespace("colours", {key: self.brand.hex(key) for key in COLOUR_NAMES}),
+            "appointment": Namespace(
+                "appointment", personal.template_values(language)["appointment"]
             ),
-            "appointment": Namespace("appointment", values["appointment"]),
-            "patient": Namespace("patient", {"first_name": name}),
+            "patient": Namespace("patient", {"first_name": patient_first_name}),
             "attachments": [
                 Namespace(
                     "attachment",
@@ -204,15 +196,7 @@ class EmailTemplates:
                 )
                 for item in attachments
             ],
-            "password": Namespace(
-                "password",
-                {
-                    "needed": any_locked,
-                    "policy": password_policy,
-                    "example_date": format_date(example, language),
-                    "example": date_of_birth_password(example),
-                },
-            ),
+            "password": Namespace("password", password),
         }
 
     def _render(self, name: str, context: dict) -> str:

@@ -1,8 +1,8 @@
 """Fillable consent forms: PDF form fields laid over the printed boxes and lines.
 
-`render_pdf(..., fillable=True)` builds the form on a canvas that carries a `FormFields`
-(as `canvas.leaflet_form`); the tick rows and write-in lines call it as they draw, so
-each field sits exactly on what is printed. Fields are invisible (no border, no fill):
+`render_pdf(..., fillable=True)` gives the build's drawing session a `FormFields`; the
+tick rows and write-in lines call it as they draw, so each field sits exactly on what is
+printed. Fields are invisible (no border, no fill):
 the printed look does not change. Their names come from the content ids:
 `contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>` and
 `signature.<id>`.
@@ -19,38 +19,26 @@ from dataclasses import dataclass
 from reportlab.lib.colors import black, transparent
 from reportlab.pdfgen.canvas import Canvas
 
-from leaflet.errors import LeafletError
+from leaflet.errors import Argument, LeafletError
 
 #: The PDF standard font: ReportLab's form fields allow only the 14 standard fonts.
 FIELD_FONT = "Helvetica"
 YES, NO = "Yes", "No"
-
-
-def field_name(prefix: str, item_id: str) -> str:
-    """A field's name, e.g. `contraindication.isotretinoin`."""
-    return f"{prefix}.{item_id}"
-
-
-def detail_field_name(item_id: str) -> str:
-    """A write-in field's name: `field.<id>`."""
-    return field_name("field", item_id)
-
-
-def party_field_name(item_id: str) -> str:
-    """A signature block's field: `signature.<id>` for its signature, else `field.<id>`."""
-    return field_name("signature" if item_id.endswith("signature") else "field", item_id)
+FILLABLE = Argument("fillable=True", "--fillable")
 
 
 def check_fillable(kind: str, document_name: str, page_format: str) -> None:
-    """Refuse --fillable where there are no fields, or where pages are imposed."""
+    """Refuse a fillable PDF where there are no fields, or where pages are imposed."""
     if kind != "form":
         raise LeafletError(
-            f"--fillable applies to forms; the {document_name} document has no fields"
+            FILLABLE, f" applies to forms; the {document_name} document has no fields"
         )
     if page_format != "pages":
         raise LeafletError(
-            f"--fillable needs a layout of single pages, not a "
-            f"{page_format}; use --layout a4, letter, a5 or large-print"
+            FILLABLE,
+            f" needs a layout of single pages, not a {page_format}; use ",
+            Argument("layout", "--layout"),
+            " a4, letter, a5 or large-print",
         )
 
 
@@ -62,11 +50,10 @@ class SignatureSpot:
 
 
 class FormFields:
-    """Adds the form fields to one canvas while the story draws, and records where
-    the signature fields go."""
+    """Adds the form fields to a canvas while the story draws (it is the drawing
+    session's field recorder), and records where the signature fields go."""
 
-    def __init__(self, canvas: Canvas) -> None:
-        self.canvas = canvas
+    def __init__(self) -> None:
         self.signatures: list[SignatureSpot] = []
         self._used: dict[str, int] = {}
 
@@ -75,10 +62,10 @@ class FormFields:
         count = self._used[name] = self._used.get(name, 0) + 1
         return name if count == 1 else f"{name}-{count}"
 
-    def ticks(self, name: str, xs: list[float], y: float, size: float) -> None:
+    def ticks(self, canvas: Canvas, name: str, xs: list[float], y: float, size: float) -> None:
         """One checkbox (one box) or a Yes/No radio group (two boxes), at the boxes
         drawn with their lower left corners at (x - size / 2, y)."""
-        form, name = self.canvas.acroForm, self._unique(name)
+        form, name = canvas.acroForm, self._unique(name)
         style = {
             "buttonStyle": "check",
             "shape": "square",
@@ -103,20 +90,17 @@ class FormFields:
                 **{**style, "fieldFlags": "noToggleToOff radio"},
             )
 
-    def write_in(self, name: str, lines: int, spacing: float, width: float) -> None:
+    def write_in(self, canvas: Canvas, name: str, lines: int, spacing: float, width: float) -> None:
         """A text field over write-in lines whose lowest line is at y = 0; a signature
         field when `name` is a signature's."""
         height = (lines - 1) * spacing + spacing * 0.8
         name = self._unique(name)
         if name.startswith("signature."):
-            x1, y1 = self.canvas.absolutePosition(0, 0)
-            x2, y2 = self.canvas.absolutePosition(width, height)
-            self.signatures.append(
-                SignatureSpot(name, self.canvas.getPageNumber(), (x1, y1, x2, y2))
-            )
+            x1, y1 = canvas.absolutePosition(0, 0)
+            x2, y2 = canvas.absolutePosition(width, height)
+            self.signatures.append(SignatureSpot(name, canvas.getPageNumber(), (x1, y1, x2, y2)))
             return
-        font_size = min(11.0, spacing * 0.6)
-        self.canvas.acroForm.textfield(
+        canvas.acroForm.textfield(
             name=name,
             tooltip=name,
             x=0,
@@ -125,7 +109,7 @@ class FormFields:
             height=height - 1,
             relative=True,
             fontName=FIELD_FONT,
-            fontSize=font_size,
+            fontSize=min(11.0, spacing * 0.6),
             textColor=black,
             fillColor=transparent,
             borderColor=transparent,
@@ -133,24 +117,6 @@ class FormFields:
             fieldFlags="multiline" if lines > 1 else "",
             maxlen=0 if lines > 1 else 200,
         )
-
-
-def form_canvas(canvas_class: type[Canvas]) -> type[Canvas]:
-    """`canvas_class` carrying a `FormFields`; the signature spots are kept on the class
-    when the PDF is saved."""
-
-    class FormCanvas(canvas_class):
-        signatures: list[SignatureSpot] = []
-
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self.leaflet_form = FormFields(self)
-
-        def save(self) -> None:
-            type(self).signatures = list(self.leaflet_form.signatures)
-            super().save()
-
-    return FormCanvas
 
 
 def add_signature_fields(data: bytes, spots: list[SignatureSpot]) -> bytes:

@@ -57,22 +57,8 @@ def impose_saddle_stitch(pdf: bytes, sheet: tuple[float, float] | None = None) -
             page.transfer_rotation_to_content()
         _drop_internal_links(page)
     width, height = _common_size(pages)
-
     writer = PdfWriter()
-    # /TrimBox and /BleedBox are ignored: booklets go to office printers, which print the
-    # media box as it is; the merge clips each page to its own media box.
-    sheet_width, sheet_height = sheet or (2 * width, height)
-    x0, y0 = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
-    for left, right in saddle_stitch_order(count):
-        side = writer.add_page(PageObject.create_blank_page(width=sheet_width, height=sheet_height))
-        for number, x in ((left, x0), (right, x0 + width)):
-            page = pages[number - 1]
-            box = page.mediabox
-            side.merge_transformed_page(
-                page, Transformation().translate(x - float(box.left), y0 - float(box.bottom))
-            )
-        side.compress_content_streams()
-
+    _place_pages(writer, pages, (width, height), sheet or (2 * width, height))
     _copy_document_properties(reader, writer)
     # pypdf writes no /ID unless asked, and its own generator is random. A file identifier
     # is expected by PDF 2.0 and PDF/A, so derive one from the input: the same pages give
@@ -83,6 +69,28 @@ def impose_saddle_stitch(pdf: bytes, sheet: tuple[float, float] | None = None) -
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _place_pages(
+    writer: PdfWriter,
+    pages: list[PageObject],
+    size: tuple[float, float],
+    sheet: tuple[float, float],
+) -> None:
+    """Add a sheet side to `writer` for each pair of pages, in saddle-stitch order."""
+    (width, height), (sheet_width, sheet_height) = size, sheet
+    # /TrimBox and /BleedBox are ignored: booklets go to office printers, which print the
+    # media box as it is; the merge clips each page to its own media box.
+    x0, y0 = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
+    for left, right in saddle_stitch_order(len(pages)):
+        side = writer.add_page(PageObject.create_blank_page(width=sheet_width, height=sheet_height))
+        for number, x in ((left, x0), (right, x0 + width)):
+            page = pages[number - 1]
+            box = page.mediabox
+            side.merge_transformed_page(
+                page, Transformation().translate(x - float(box.left), y0 - float(box.bottom))
+            )
+        side.compress_content_streams()
 
 
 def saddle_stitch_order(count: int) -> list[tuple[int, int]]:

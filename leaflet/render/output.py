@@ -1,16 +1,34 @@
-"""Writing files so that nothing half-written is ever left behind.
+"""Finished PDFs, and writing files so that nothing half-written is ever left behind.
 
-The bytes go to a temporary file in the target's folder, are flushed to disk, and are then
-renamed over the target in one step: a crash or Ctrl-C leaves the old file or none.
+A file's bytes go to a temporary file in the target's folder, are flushed to disk, and
+are then renamed over the target in one step: a crash or Ctrl-C leaves the old file or
+none.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from leaflet.errors import OutputError
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A finished PDF: its bytes and how many pages it has."""
+
+    data: bytes
+    page_count: int
+
+    def write(self, target: Path | str | BinaryIO) -> None:
+        """Write to a path (atomically, via a temporary file) or to a binary stream."""
+        if isinstance(target, str | Path):
+            write_atomically(target, self.data)
+        else:
+            target.write(self.data)
 
 
 def write_atomically(path: Path | str, data: bytes) -> Path:
@@ -27,7 +45,7 @@ def write_atomically(path: Path | str, data: bytes) -> Path:
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as err:
-        raise OutputError(f"cannot write {path}: {err.strerror}") from None
+        raise OutputError(f"cannot write {path}: {err.strerror}") from err
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -38,6 +56,6 @@ def write_atomically(path: Path | str, data: bytes) -> Path:
     except BaseException as err:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(err, OSError):
-            raise OutputError(f"cannot write {path}: {err.strerror}") from None
+            raise OutputError(f"cannot write {path}: {err.strerror}") from err
         raise
     return path

@@ -18,7 +18,7 @@ import pypdf
 from reportlab.pdfbase.pdfdoc import PDFInfo, PDFString
 
 from leaflet.errors import LeafletError
-from leaflet.sources.brand import Brand
+from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import ContentDocument, load_treatment
 
 #: The PDF Info entries leaflet adds (custom keys are allowed by the PDF standard).
@@ -94,8 +94,15 @@ class Verdict:
         )
 
 
-def verify(pdf_path: Path | str, brand: Brand, content_dir: Path | str | None = None) -> Verdict:
-    """Read a PDF's provenance and compare it with the current content and `brand`."""
+def verify(
+    pdf_path: Path | str,
+    brand: Brand | Path | str | None = None,
+    content_dir: Path | str | None = None,
+) -> Verdict:
+    """Read a PDF's provenance and compare it with the current content and `brand` (a
+    loaded brand or a brand file; None: the built-in example clinic)."""
+    if not isinstance(brand, Brand):
+        brand = load_brand(brand)
     path = Path(pdf_path)
     try:
         info = pypdf.PdfReader(io.BytesIO(path.read_bytes())).metadata or {}

@@ -15,21 +15,25 @@ laid out in full for each patient.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
 
 import pikepdf
-from reportlab.pdfgen.canvas import Canvas
 
-from leaflet.render.document import RenderedPdf, fill_in, render_pdf
+from leaflet.render.canvas import BuildCanvas
+from leaflet.render.document import render_pdf
+from leaflet.render.output import RenderedPdf
+from leaflet.render.prepare import Build, fill_in
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
 from leaflet.sources.fonts import FontFamily
 from leaflet.sources.layout import Layout
 from leaflet.sources.personal import PLACEHOLDERS, Personalisation, has_placeholder
 from leaflet.sources.templating import plain
-from leaflet.story.flowables import SLOT_DEPTH, Slot, draw_line
+from leaflet.story.flowables.text import SLOT_DEPTH, draw_line
+from leaflet.story.session import DrawingSession, Slot
 
 
 @dataclass(frozen=True)
@@ -69,14 +73,19 @@ class Base:
 
 
 def lay_out_base(
-    document: ContentDocument, brand: Brand, layout: Layout, shape: Placeholders
+    document: ContentDocument,
+    brand: Brand,
+    layout: Layout,
+    shape: Placeholders,
+    today: dt.date | None = None,
 ) -> Base | None:
     """Lay `document` out with placeholders; None when it cannot be stamped (a tri-fold or
-    booklet, or wording that puts a personal value into running text)."""
+    booklet, or wording that puts a personal value into running text). `today` is as
+    for `render_pdf`."""
     if layout.spec.format != "pages" or _in_running_text(document, brand, layout, shape):
         return None
     slots: list[Slot] = []
-    pdf = render_pdf(document, brand, layout, shape, slots=slots)
+    pdf = render_pdf(document, brand, layout, shape, slots=slots, today=today)
     return Base(pdf.data, pdf.page_count, tuple(slots), (layout.page_width, layout.page_height))
 
 
@@ -90,12 +99,13 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
         for (group, name), placeholder in PLACEHOLDERS.items()
     }
     overlay_data = io.BytesIO()
-    canvas = Canvas(
+    canvas = BuildCanvas(
         overlay_data,
         pagesize=base.page_size,
         invariant=1,
         pageCompression=1,
         initialFontName=base.slots[0].style.fontName,
+        session=DrawingSession(),
     )
     for slot in base.slots:  # one overlay page per slot, drawn as the slot's form
         text = "".join(markup.get(char, char) for char in slot.markup)
@@ -123,7 +133,7 @@ def _in_running_text(
     document: ContentDocument, brand: Brand, layout: Layout, shape: Placeholders
 ) -> bool:
     """Whether the wording puts a placeholder anywhere but a field's value."""
-    rendered, _ = fill_in(document, brand, layout, shape)
+    rendered, _ = fill_in(Build(document, brand, layout, shape))
 
     def outside_values(value: Any, key: str) -> bool:
         if isinstance(value, dict):

@@ -22,7 +22,7 @@ from leaflet.sources import schema
 from leaflet.sources.bundled import EXAMPLE_BRAND, FONTS_DIR
 from leaflet.sources.colour import contrast
 from leaflet.sources.fonts import FontFamily, FontFileError, describe_chars, register_family
-from leaflet.sources.yamlfile import read_yaml, validate
+from leaflet.sources.yamlfile import YamlSource, read_yaml, validate
 
 #: Text colour / background colour pairs the layouts print; each must reach MIN_CONTRAST.
 TEXT_PAIRS = (
@@ -124,57 +124,68 @@ def inspect_brand(path: Path | str | None = None) -> tuple[Brand | None, list[So
     path = Path(path) if path is not None else EXAMPLE_BRAND
     source = read_yaml(path)
     spec = validate(schema.Brand, source)
-    base = path.parent
-    problems: list[SourceError] = []
+    problems = _Problems(path, source)
+    _check_contrast(spec, problems)
+    logo = _check_logo(spec, path.parent, problems)
+    font_paths = tuple(
+        (path.parent / given).resolve() if given else FONTS_DIR / f"NotoSans-{face.title()}.ttf"
+        for face, given in (("regular", spec.fonts.regular), ("bold", spec.fonts.bold))
+    )
+    try:
+        fonts = register_family(*font_paths)
+    except FontFileError as err:
+        face = "regular" if str(font_paths[0]) in str(err) else "bold"
+        problems.add(f"fonts.{face}", str(err))
+        return None, problems.found
+    for name, value in spec.clinic.model_dump().items():
+        for text in value if isinstance(value, list) else [value or ""]:
+            if missing := fonts.missing(text):
+                problems.add(
+                    f"clinic.{name}", f"the brand fonts cannot print {describe_chars(missing)}"
+                )
+    if problems.found:
+        return None, problems.found
+    regular, bold = font_paths
+    return Brand(path, spec, fonts, logo, (regular, bold)), []
 
-    def located(field: str, problem: str) -> None:
-        problems.append(
-            SourceError(path, problem, line=source.line_of(tuple(field.split("."))), field=field)
-        )
 
+@dataclass
+class _Problems:
+    """The problems found in one brand file, each located by its field."""
+
+    path: Path
+    source: YamlSource
+    found: list[SourceError] = field(default_factory=list)
+
+    def add(self, where: str, problem: str) -> None:
+        line = self.source.line_of(tuple(where.split(".")))
+        self.found.append(SourceError(self.path, problem, line=line, field=where))
+
+
+def _check_contrast(spec: schema.Brand, problems: _Problems) -> None:
+    """Every text colour against its background: at least MIN_CONTRAST."""
     for fg, bg in TEXT_PAIRS:
         fg_hex = WHITE if fg == "white" else getattr(spec.colours, fg)
         bg_hex = WHITE if bg == "white" else getattr(spec.colours, bg)
         ratio = contrast(fg_hex, bg_hex)
         if ratio < MIN_CONTRAST:
-            located(
+            problems.add(
                 f"colours.{fg}",
                 f"{fg} {fg_hex} on {bg} {bg_hex} has contrast "
                 f"{ratio:.2f}:1; text needs at least {MIN_CONTRAST}:1",
             )
 
-    logo = None
-    if spec.logo is not None:
-        logo = (base / spec.logo).resolve()
-        if not logo.is_file():
-            located("logo", f"logo file not found: {logo}")
-        else:
-            try:
-                ImageReader(str(logo)).getSize()
-            except Exception as err:  # Pillow raises several types for unreadable images
-                located("logo", f"{logo} is not a readable PNG or JPEG image ({err})")
 
-    font_paths = {
-        face: (base / given).resolve() if given else FONTS_DIR / f"NotoSans-{face.title()}.ttf"
-        for face, given in (("regular", spec.fonts.regular), ("bold", spec.fonts.bold))
-    }
+def _check_logo(spec: schema.Brand, base: Path, problems: _Problems) -> Path | None:
+    """The logo's path, when the brand has one; a missing or unreadable file is a problem."""
+    if spec.logo is None:
+        return None
+    logo = (base / spec.logo).resolve()
+    if not logo.is_file():
+        problems.add("logo", f"logo file not found: {logo}")
+        return logo
     try:
-        fonts = register_family(font_paths["regular"], font_paths["bold"])
-    except FontFileError as err:
-        face = "regular" if str(font_paths["regular"]) in str(err) else "bold"
-        located(f"fonts.{face}", str(err))
-        return None, problems
-
-    for name, value in spec.clinic.model_dump().items():
-        for text in value if isinstance(value, list) else [value or ""]:
-            if missing := fonts.missing(text):
-                located(f"clinic.{name}", f"the brand fonts cannot print {describe_chars(missing)}")
-    if problems:
-        return None, problems
-    return Brand(
-        path=path,
-        spec=spec,
-        fonts=fonts,
-        logo=logo,
-        font_paths=(font_paths["regular"], font_paths["bold"]),
-    ), problems
+        ImageReader(str(logo)).getSize()
+    except Exception as err:  # Pillow raises several types for unreadable images
+        problems.add("logo", f"{logo} is not a readable PNG or JPEG image ({err})")
+    return logo

@@ -8,6 +8,7 @@ document (`info.yaml`, `consent.yaml`, `aftercare.yaml`) is validated against
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,14 +47,22 @@ class ContentDocument:
     def meta(self) -> schema.Meta:
         return self.spec.meta
 
-    def render(self, variables: dict[str, dict[str, Any]], fonts: FontFamily) -> schema.Document:
-        """The document with its wording filled in as paragraph markup."""
+    def template_context(self, variables: Mapping[str, Mapping[str, Any]]) -> dict[str, Namespace]:
+        """What the wording's templates see: `variables` (`clinic`, `patient`,
+        `appointment`) and the treatment's `settings`, `treatment` and `document`."""
         context = {name: Namespace(name, values) for name, values in variables.items()}
         context["settings"] = Namespace("settings", self.treatment.spec.settings)
         context["treatment"] = Namespace("treatment", {"name": self.treatment.spec.name})
         context["document"] = Namespace(
             "document", {"reference": self.meta.reference, "version": self.meta.version}
         )
+        return context
+
+    def render(
+        self, variables: Mapping[str, Mapping[str, Any]], fonts: FontFamily
+    ) -> schema.Document:
+        """The document with its wording filled in as paragraph markup."""
+        context = self.template_context(variables)
         for loc in (("meta", "title"), ("meta", "subtitle")):
             self._check_glyphs(loc, getattr(self.meta, loc[1]), fonts)
         blocks = self._fill(self.source.data["blocks"], ("blocks",), context, fonts)

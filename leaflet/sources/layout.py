@@ -12,18 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 
 from leaflet.errors import LeafletError, SourceError
 from leaflet.sources import schema
 from leaflet.sources.bundled import LAYOUTS_DIR
+from leaflet.sources.styles import STYLE_COLOURS, ColourOf, StyleSet, build_styles
 from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
 
 _LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*")
-#: The brand colours a text style may name (schema.StyleSpec.colour).
-STYLE_COLOURS = ("text", "primary", "muted", "urgent", "on_primary")
 _UNITS = {"mm": mm, "cm": 10 * mm, "in": inch, "pt": 1.0, None: 1.0}
 
 
@@ -48,7 +45,7 @@ class Layout:
     #: trifold: panel widths left to right, on the outside and the inside of the sheet.
     panels_outside: tuple[float, ...] = ()
     panels_inside: tuple[float, ...] = ()
-    _styles: dict[tuple, dict[str, ParagraphStyle]] = field(
+    _styles: dict[tuple[object, ...], StyleSet] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -67,56 +64,13 @@ class Layout:
             - self.footer_height
         )
 
-    def styles(
-        self, regular_font: str, bold_font: str, colour_of: Any
-    ) -> dict[str, ParagraphStyle]:
-        """ParagraphStyles for the brand's fonts; `colour_of(name)` maps brand colours.
-
-        Built once per font and colour set and then shared by every build: styles are
-        never changed after they are made.
-        """
+    def styles(self, regular_font: str, bold_font: str, colour_of: ColourOf) -> StyleSet:
+        """The layout's text styles in the brand's fonts; `colour_of(name)` maps brand
+        colours. Built once per font and colour set and then shared by every build."""
         key = (regular_font, bold_font, tuple(colour_of(name).hexval() for name in STYLE_COLOURS))
         if key not in self._styles:
-            self._styles[key] = self._build_styles(regular_font, bold_font, colour_of)
+            self._styles[key] = build_styles(self.spec.styles, regular_font, bold_font, colour_of)
         return self._styles[key]
-
-    def _build_styles(
-        self, regular_font: str, bold_font: str, colour_of: Any
-    ) -> dict[str, ParagraphStyle]:
-        specs = self.spec.styles
-        built: dict[str, ParagraphStyle] = {}
-
-        def build(name: str, chain: tuple[str, ...] = ()) -> ParagraphStyle:
-            if name in built:
-                return built[name]
-            spec = specs[name]
-            parent_name = spec.parent or ("body" if name != "body" else None)
-            parent = build(parent_name, chain + (name,)) if parent_name else None
-            values = {k: v for k, v in spec.model_dump().items() if v is not None}
-            size = values.get("size", parent.fontSize if parent else 12)
-            bold = values.get("bold", parent is not None and parent.fontName == bold_font)
-            style = ParagraphStyle(
-                name,
-                parent=parent,
-                fontName=bold_font if bold else regular_font,
-                fontSize=size,
-                leading=values.get("leading", parent.leading if parent else size * 1.4),
-                textColor=colour_of(values["colour"])
-                if "colour" in values
-                else (parent.textColor if parent else colour_of("text")),
-                spaceBefore=values.get("space_before", parent.spaceBefore if parent else 0),
-                spaceAfter=values.get("space_after", parent.spaceAfter if parent else 0),
-                alignment=TA_LEFT,  # clear print: never justified
-                bulletFontName=regular_font,
-                allowWidows=0,
-                allowOrphans=0,
-            )
-            built[name] = style
-            return style
-
-        for style_name in specs:
-            build(style_name)
-        return built
 
 
 def known_layouts(layouts_dir: Path = LAYOUTS_DIR) -> list[str]:
@@ -129,38 +83,71 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
     known = known_layouts(layouts_dir)
     if name not in known:
         raise LeafletError(f"unknown layout {name!r}; known layouts: {', '.join(known)}")
-    path = layouts_dir / f"{name}.yaml"
-    source = read_yaml(path)
-    merged, seen = dict(source.data), [name]
-    while parent := merged.pop("extends", None):
-        if parent in seen or parent not in known:
-            raise SourceError(
-                path,
-                f"extends {parent!r}, which is "
-                + (
-                    "a loop"
-                    if parent in seen
-                    else f"not a layout; known layouts: {', '.join(known)}"
-                ),
-                line=source.line_of(("extends",)),
-                field="extends",
-            )
-        seen.append(parent)
-        merged = _merge(read_yaml(layouts_dir / f"{parent}.yaml").data, merged)
-    spec = validate(schema.Layout, source, merged)
+    source, spec = _read_spec(name, layouts_dir, known)
+    _check_styles(spec, source)
 
-    def length(loc: tuple[str, ...]) -> float:
+    def length(*loc: str) -> float:
         value: Any = spec
         for part in loc:
             value = getattr(value, part)
         return _points(value, source, loc)
 
+    sheet = None
+    if spec.sheet_width is not None and spec.sheet_height is not None:
+        sheet = (length("sheet_width"), length("sheet_height"))
+    panels = {
+        f"panels_{side}": _panel_widths(spec, source, side, length("page_width"))
+        for side in ("outside", "inside")
+        if spec.format == "trifold"
+    }
+    return Layout(
+        name=name,
+        path=source.path,
+        spec=spec,
+        page_width=length("page_width"),
+        page_height=length("page_height"),
+        margin_top=length("margins", "top"),
+        margin_right=length("margins", "right"),
+        margin_bottom=length("margins", "bottom"),
+        margin_left=length("margins", "left"),
+        header_height=length("header_height"),
+        header_gap=length("header_gap"),
+        footer_height=length("footer_height"),
+        qr_size=length("qr_size"),
+        sheet=sheet,
+        **panels,
+    )
+
+
+def _read_spec(name: str, layouts_dir: Path, known: list[str]) -> tuple[YamlSource, schema.Layout]:
+    """The layout file, merged over the layouts it `extends:`, and validated."""
+    path = layouts_dir / f"{name}.yaml"
+    source = read_yaml(path)
+    merged, seen = dict(source.data), [name]
+    while parent := merged.pop("extends", None):
+        if parent in seen or parent not in known:
+            problem = (
+                "a loop" if parent in seen else f"not a layout; known layouts: {', '.join(known)}"
+            )
+            raise SourceError(
+                path,
+                f"extends {parent!r}, which is {problem}",
+                line=source.line_of(("extends",)),
+                field="extends",
+            )
+        seen.append(parent)
+        merged = _merge(read_yaml(layouts_dir / f"{parent}.yaml").data, merged)
+    return source, validate(schema.Layout, source, merged)
+
+
+def _check_styles(spec: schema.Layout, source: YamlSource) -> None:
+    """A `body` style, parents that exist, and body text large enough for clear print."""
     if "body" not in spec.styles:
-        raise SourceError(path, "a layout needs a 'body' style", field="styles")
+        raise SourceError(source.path, "a layout needs a 'body' style", field="styles")
     for style_name, style in spec.styles.items():
         if style.parent is not None and style.parent not in spec.styles:
             raise SourceError(
-                path,
+                source.path,
                 f"parent {style.parent!r} is not a style here; styles: " + ", ".join(spec.styles),
                 line=source.line_of(("styles", style_name, "parent")),
                 field=f"styles.{style_name}.parent",
@@ -168,33 +155,10 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
     body = spec.styles["body"].size or 0
     if body < spec.min_body_size:
         raise SourceError(
-            path,
+            source.path,
             f"body text is {body} pt; clear print needs at least {spec.min_body_size} pt",
             field="styles.body.size",
         )
-    return Layout(
-        name=name,
-        path=path,
-        spec=spec,
-        page_width=length(("page_width",)),
-        page_height=length(("page_height",)),
-        margin_top=length(("margins", "top")),
-        margin_right=length(("margins", "right")),
-        margin_bottom=length(("margins", "bottom")),
-        margin_left=length(("margins", "left")),
-        header_height=length(("header_height",)),
-        header_gap=length(("header_gap",)),
-        footer_height=length(("footer_height",)),
-        qr_size=length(("qr_size",)),
-        sheet=(length(("sheet_width",)), length(("sheet_height",)))
-        if spec.sheet_width is not None and spec.sheet_height is not None
-        else None,
-        **{
-            f"panels_{side}": _panel_widths(spec, source, side, length(("page_width",)))
-            for side in ("outside", "inside")
-            if spec.format == "trifold"
-        },
-    )
 
 
 #: Panel widths must add up to the sheet within this (lengths are rounded in the file).

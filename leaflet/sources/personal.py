@@ -12,11 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 from leaflet.errors import LeafletError
 from leaflet.sources import dates
 from leaflet.sources.dates import format_date, format_time
 from leaflet.sources.fonts import FontFamily, describe_chars
+
+
+class PersonalValues(Protocol):
+    """What a build asks of personal details: a `Personalisation`, or the placeholders
+    that stand in for one while a base is laid out for stamping."""
+
+    def __bool__(self) -> bool: ...
+
+    def check_printable(self, fonts: FontFamily) -> None: ...
+
+    def template_values(self, language: str) -> dict[str, dict[str, str]]: ...
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,12 @@ throw-away copies of the content folder and the example brand to break on purpos
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import io
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 import leaflet
+from leaflet.sources import dates
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,6 +37,9 @@ SUBTITLES = {
     "aftercare": "Aftercare: looking after your skin",
 }
 REVIEW_DATE = "1 November 2028"
+#: The date every test runs on: the built-in wording is published (1 November 2026) and
+#: not yet due for review (1 November 2028), whatever the real date.
+TODAY = dt.date(2027, 1, 1)
 PUBLISHED_DATE = "1 November 2026"
 CLINIC = "Example Skin Clinic"
 CLINIC_PHONE = "020 7946 0000"
@@ -201,6 +207,26 @@ def invoke(args: list[str], **kwargs):
     from leaflet.cli import main
 
     return cli_runner().invoke(main, args, prog_name="leaflet", **kwargs)
+
+
+# --- the date ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_today() -> Iterator[dt.date]:
+    """Every test runs on TODAY: the library reads the date through `dates.today()`.
+    (Batches in worker processes are given the date the batch was planned on.)"""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dates, "today", lambda: TODAY)
+        yield TODAY
+
+
+#: Runs the command line in a new process on TODAY, like `python -m leaflet`.
+PINNED_MAIN = (
+    "import datetime, sys; from leaflet.sources import dates; "
+    f"dates.today = lambda: datetime.date({TODAY.year}, {TODAY.month}, {TODAY.day}); "
+    "from leaflet.cli import main; main(prog_name='leaflet')"
+)
 
 
 # --- session-scoped PDFs ----------------------------------------------------------------

@@ -484,3 +484,39 @@ def test_failed_build_leaves_the_existing_file(content_copy):
         build("info", content_dir=content_copy).rendered.write(target)
     assert target.read_bytes() == b"previous leaflet"
     assert leftovers(content_copy.parent) == ["info.pdf"]
+
+
+# --- causes, and how the two audiences read a message ------------------------------------
+
+
+def test_a_wrapped_error_keeps_its_cause(tmp_path: Path) -> None:
+    import yaml
+
+    broken = write_brand(tmp_path, extra="colours: [unclosed\n")
+    with pytest.raises(SourceError) as caught:
+        leaflet.load_brand(broken)
+    assert isinstance(caught.value.__cause__, yaml.YAMLError)
+    assert caught.value.message.startswith(f"{broken}:")
+
+
+def test_debug_prints_the_traceback_with_its_cause(tmp_path: Path) -> None:
+    from conftest import invoke
+
+    broken = write_brand(tmp_path, extra="colours: [unclosed\n")
+    plain = invoke(["info", "--brand", str(broken), "-o", str(tmp_path / "x.pdf")])
+    debug = invoke(["--debug", "info", "--brand", str(broken), "-o", str(tmp_path / "x.pdf")])
+    assert plain.exit_code == debug.exit_code == 1
+    assert "Traceback" not in plain.stderr
+    error_line = plain.stderr.strip()
+    assert error_line.startswith("Error: ") and "malformed YAML" in error_line
+    assert "yaml.scanner.ScannerError" in debug.stderr or "yaml.parser.ParserError" in debug.stderr
+    assert "The above exception was the direct cause of the following exception" in debug.stderr
+    assert debug.stderr.strip().endswith(error_line)
+
+
+def test_messages_name_arguments_for_python_and_options_for_the_command_line() -> None:
+    from leaflet.errors import Argument
+
+    error = leaflet.LeafletError("build anyway with ", Argument("allow_expired=True", "--x"), ".")
+    assert error.message == str(error) == "build anyway with allow_expired=True."
+    assert error.format_message() == "build anyway with --x."

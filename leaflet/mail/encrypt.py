@@ -61,7 +61,7 @@ def encrypt_pdf(data: bytes, password: str, source: Path | str = "<pdf>") -> byt
     except (pikepdf.PdfError, pikepdf.PasswordError) as err:
         raise LeafletError(
             f"{display_path(Path(source))}: cannot be locked: not a readable, unlocked PDF ({err})"
-        ) from None
+        ) from err
     return output.getvalue()
 
 
@@ -113,7 +113,7 @@ class PasswordFile:
             raise LeafletError(
                 f"{display_path(self.path)}: cannot read the passwords file "
                 f"({getattr(err, 'strerror', None) or err})"
-            ) from None
+            ) from err
         passwords = {}
         for row in csv.DictReader(io.StringIO(text)):
             ident, password = row.get("appointment_id"), row.get("password")
@@ -142,4 +142,4 @@ class PasswordFile:
         except OSError as err:
             raise LeafletError(
                 f"{display_path(self.path)}: cannot write the passwords file ({err.strerror})"
-            ) from None
+            ) from err

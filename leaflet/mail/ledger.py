@@ -72,7 +72,7 @@ class Ledger:
             self._db.execute("COMMIT")
         except sqlite3.Error as err:
             self._db.close()
-            raise _ledger_error(self.path, err) from None
+            raise _ledger_error(self.path, err) from err
         except LeafletError:
             self._db.close()
             raise
@@ -131,7 +131,7 @@ class Ledger:
             with self._db:  # one transaction, committed before the next message
                 self._db.execute(statement, values)
         except sqlite3.Error as err:
-            raise _ledger_error(self.path, err) from None
+            raise _ledger_error(self.path, err) from err
 
 
 def read_ledger(path: Path | str) -> dict[str, LedgerEntry]:
@@ -147,7 +147,7 @@ def read_ledger(path: Path | str) -> dict[str, LedgerEntry]:
         rows = db.execute("SELECT * FROM messages ORDER BY queued_at, appointment_id")
         return {row[0]: LedgerEntry(*row) for row in rows}
     except sqlite3.Error as err:
-        raise _ledger_error(path, err) from None
+        raise _ledger_error(path, err) from err
     finally:
         db.close()
 
@@ -159,7 +159,7 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
         # Autocommit: each write is committed by its own `with` block (see `_write`).
         return sqlite3.connect(path, timeout=0, isolation_level=None)
     except sqlite3.Error as err:
-        raise _ledger_error(path, err) from None
+        raise _ledger_error(path, err) from err
 
 
 def _check_version(db: sqlite3.Connection, path: Path) -> None:

@@ -141,14 +141,14 @@ class EmailTemplates:
         path = self.folder / name
         try:
             return environment.get_template(name)
-        except TemplateNotFound:
+        except TemplateNotFound as err:
             raise SourceError(
                 path, f"file not found; {self.folder} needs {SUBJECT}, {BODY_TEXT} and {BODY_HTML}"
-            ) from None
+            ) from err
         except TemplateSyntaxError as err:
-            raise SourceError(path, f"template error: {err.message}", line=err.lineno) from None
+            raise SourceError(path, f"template error: {err.message}", line=err.lineno) from err
         except UnicodeDecodeError as err:
-            raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from None
+            raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
 
     def render(self, pack: Pack, password_policy: str) -> Letter:
         """The subject, plain text and HTML of `pack`'s email. A template that fails, or a
@@ -206,7 +206,7 @@ class EmailTemplates:
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
             line = _template_line(err, template.filename)
-            raise SourceError(self.folder / name, f"template error: {message}", line=line) from None
+            raise SourceError(self.folder / name, f"template error: {message}", line=line) from err
 
     def _check_subject(
         self, subject: str, pack: Pack, attachments: tuple[Attachment, ...], password_policy: str
@@ -260,7 +260,7 @@ def compose(
         except OSError as err:
             raise LeafletError(
                 f"{display_path(attachment.source)}: cannot read ({err.strerror})"
-            ) from None
+            ) from err
         if attachment.encrypted:
             if not password:
                 raise LeafletError(

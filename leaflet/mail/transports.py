@@ -62,7 +62,7 @@ class OutboxTransport:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise OutputError(f"cannot make the outbox {self.folder}: {err.strerror}") from None
+            raise OutputError(f"cannot make the outbox {self.folder}: {err.strerror}") from err
 
     def send(self, message: EmailMessage, appointment_id: str) -> None:
         # CRLF line ends, as RFC 5322 (and so every mail program) expects of a message.
@@ -149,32 +149,32 @@ class SmtpTransport:
             code, text = err.recipients.get(recipient, (550, b"refused"))
             raise SendFailure(
                 f"{recipient} refused: {_reply(code, text)}", temporary=_is_temporary(code)
-            ) from None
+            ) from err
         except smtplib.SMTPResponseException as err:
             if err.smtp_code == 421:  # the server is closing the connection
                 self._drop()
             raise SendFailure(
                 f"the server answered {_reply(err.smtp_code, err.smtp_error)}",
                 temporary=_is_temporary(err.smtp_code),
-            ) from None
+            ) from err
         except smtplib.SMTPServerDisconnected as err:
             self._drop()
             raise SendFailure(
                 f"the connection to {self.host}:{self.port} was lost "
                 f"({_describe(err, self.timeout)})",
                 temporary=True,
-            ) from None
+            ) from err
         except smtplib.SMTPException as err:  # e.g. the server cannot take UTF-8 addresses
             raise SendFailure(
                 f"the server cannot take this message ({err})", temporary=False
-            ) from None
+            ) from err
         except OSError as err:  # reset, broken pipe, timeout: SMTPException's base too
             self._drop()
             raise SendFailure(
                 f"the connection to {self.host}:{self.port} was lost "
                 f"({_describe(err, self.timeout)})",
                 temporary=True,
-            ) from None
+            ) from err
 
     def close(self) -> None:
         if self._connection is not None:
@@ -192,7 +192,7 @@ class SmtpTransport:
             raise LeafletError(
                 f"{self.where}: cannot read the certificates in "
                 f"{self.ca_file} ({getattr(err, 'strerror', None) or err})"
-            ) from None
+            ) from err
         connection = None
         try:
             if self.security == "tls":
@@ -218,7 +218,10 @@ class SmtpTransport:
         except BaseException as err:
             if connection is not None:
                 connection.close()
-            raise self._connect_error(err) from None
+            error = self._connect_error(err)
+            if error is err:
+                raise
+            raise error from err
 
     def _connect_error(self, err: BaseException) -> BaseException:
         if isinstance(err, LeafletError):

@@ -98,10 +98,10 @@ def read_appointments(path: Path | str) -> tuple[list[Appointment], list[RowProb
     source = display_path(path)
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise LeafletError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise LeafletError(f"{source}: is a folder, not a CSV file") from None
+    except FileNotFoundError as err:
+        raise LeafletError(f"{source}: no such file") from err
+    except IsADirectoryError as err:
+        raise LeafletError(f"{source}: is a folder, not a CSV file") from err
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -109,7 +109,7 @@ def read_appointments(path: Path | str) -> tuple[list[Appointment], list[RowProb
         raise LeafletError(
             f"{source}, line {line}: not UTF-8 text (byte {err.start + 1}); "
             "export the appointments as CSV in UTF-8"
-        ) from None
+        ) from err
     return parse_appointments(text, source)
 
 
@@ -146,7 +146,7 @@ def parse_appointments(
             else:
                 appointments.append(_appointment(values, row_number))
     except csv.Error as err:
-        raise LeafletError(f"{source}, row {reader.line_num}: not valid CSV ({err})") from None
+        raise LeafletError(f"{source}, row {reader.line_num}: not valid CSV ({err})") from err
     return appointments, problems
 
 

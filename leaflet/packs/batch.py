@@ -138,13 +138,13 @@ def _only_run(out_dir: Path) -> Iterator[None]:
     try:
         try:
             fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        except BlockingIOError as err:
             raise LeafletError(
                 "another ",
                 Argument("batch", "leaflet batch"),
                 f" is writing to {out_dir}; wait for it to finish, or use another ",
                 Argument("out_dir", "--out-dir"),
-            ) from None
+            ) from err
         yield
     finally:
         os.close(folder)

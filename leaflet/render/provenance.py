@@ -106,10 +106,10 @@ def verify(
     path = Path(pdf_path)
     try:
         info = pypdf.PdfReader(io.BytesIO(path.read_bytes())).metadata or {}
-    except FileNotFoundError:
-        raise LeafletError(f"{path}: file not found") from None
+    except FileNotFoundError as err:
+        raise LeafletError(f"{path}: file not found") from err
     except (OSError, pypdf.errors.PdfReadError) as err:
-        raise LeafletError(f"{path}: not a readable PDF ({err})") from None
+        raise LeafletError(f"{path}: not a readable PDF ({err})") from err
     values = {
         key: info.get(f"/{key}")
         for key in (REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY)

@@ -79,7 +79,7 @@ class ContentDocument:
         try:
             text = wording.render(context)
         except TemplateProblem as err:
-            raise self._error(loc, str(err)) from None
+            raise self._error(loc, str(err)) from err
         self._check_glyphs(loc, text, fonts)
         return text
 
@@ -158,7 +158,7 @@ def _load_document(treatment: Treatment, name: str) -> ContentDocument:
             except TemplateProblem as err:
                 raise SourceError(
                     source.path, str(err), line=source.line_of(loc), field=format_loc(loc)
-                ) from None
+                ) from err
 
     compile_all(source.data["blocks"], ("blocks",))
     return ContentDocument(treatment, name, source, spec, wording)

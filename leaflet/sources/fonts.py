@@ -87,4 +87,4 @@ def _load(path: Path) -> TTFont:
         raise FontFileError(
             f"{path} is not a usable TrueType font ({err}); use a .ttf "
             "file with TrueType (glyf) outlines"
-        ) from None
+        ) from err

@@ -125,8 +125,8 @@ def _parse(value: str | None, label: str, parse, expected: str):
         return None
     try:
         return parse(value.strip())
-    except ValueError:
-        raise LeafletError(f"{label}: {value!r} is not valid; expected {expected}") from None
+    except ValueError as err:
+        raise LeafletError(f"{label}: {value!r} is not valid; expected {expected}") from err
 
 
 #: Stand-ins for personal values while a document is laid out once for many patients

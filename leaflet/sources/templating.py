@@ -90,7 +90,7 @@ class _AuthorMarkupExtension(Extension):
                 try:
                     yield Token(token.lineno, "data", author_markup(token.value))
                 except ValueError as err:
-                    raise TemplateSyntaxError(str(err), token.lineno) from None
+                    raise TemplateSyntaxError(str(err), token.lineno) from err
             else:
                 yield token
 
@@ -112,12 +112,12 @@ class Wording:
             try:
                 self._template = environment.from_string(source)
             except TemplateSyntaxError as err:
-                raise TemplateProblem(f"template error: {err.message}") from None
+                raise TemplateProblem(f"template error: {err.message}") from err
         else:
             try:
                 self._static = author_markup(source)
             except ValueError as err:
-                raise TemplateProblem(str(err)) from None
+                raise TemplateProblem(str(err)) from err
 
     def render(self, context: Mapping[str, Any]) -> str:
         """The paragraph markup for `context`."""
@@ -127,7 +127,7 @@ class Wording:
             return " ".join(self._template.render(context).split())
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
-            raise TemplateProblem(message) from None
+            raise TemplateProblem(message) from err
 
 
 def plural(count: int | float | str, unit: str) -> str:

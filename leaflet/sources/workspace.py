@@ -80,7 +80,7 @@ def init_workspace(folder: Path | str) -> list[Path]:
         _placeholder_logo(folder / "logo.png")
         shutil.copytree(CONTENT_DIR, folder / "content")
     except OSError as err:
-        raise LeafletError(f"cannot create the workspace in {folder}: {err.strerror}") from None
+        raise LeafletError(f"cannot create the workspace in {folder}: {err.strerror}") from err
     return sorted(path for path in folder.rglob("*") if path.is_file())
 
 

@@ -36,7 +36,7 @@ def _construct_timestamp(loader: _Loader, node: yaml.Node):
     except ValueError as err:
         raise yaml.constructor.ConstructorError(
             None, None, f"{node.value!r} is not a real date ({err})", node.start_mark
-        ) from None
+        ) from err
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
@@ -68,12 +68,12 @@ def read_yaml(path: Path) -> YamlSource:
     """Parse a YAML file whose top level is a mapping; malformed YAML names file and line."""
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceError(path, "file not found") from None
+    except FileNotFoundError as err:
+        raise SourceError(path, "file not found") from err
     except UnicodeDecodeError as err:
-        raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from None
+        raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
     except OSError as err:
-        raise SourceError(path, f"cannot read: {err.strerror}") from None
+        raise SourceError(path, f"cannot read: {err.strerror}") from err
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -87,9 +87,9 @@ def read_yaml(path: Path) -> YamlSource:
         problem = err.problem or err.context or "malformed YAML"
         raise SourceError(
             path, f"malformed YAML: {problem}", line=mark.line + 1 if mark else None
-        ) from None
+        ) from err
     except yaml.YAMLError as err:
-        raise SourceError(path, f"malformed YAML: {err}") from None
+        raise SourceError(path, f"malformed YAML: {err}") from err
     finally:
         loader.dispose()
     if not isinstance(source.data, dict):

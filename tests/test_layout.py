@@ -100,3 +100,17 @@ def test_unknown_parent_style(layouts):
     assert message.startswith(
         "layouts/odd.yaml:4: styles.h2.parent: parent 'heading' is not a style here; styles: body, "
     )
+
+
+def test_styles_that_inherit_in_a_loop(layouts):
+    (layouts / "loop.yaml").write_text(
+        "extends: a4\ndescription: Loop\nstyles:\n  h2: {parent: h3}\n  h3: {parent: h2}\n"
+    )
+    assert layout_error("loop", layouts) == (
+        "layouts/loop.yaml:4: styles.h2.parent: styles inherit from each other in a loop: "
+        "h2 -> h3 -> h2"
+    )
+    (layouts / "body.yaml").write_text(
+        "extends: a4\ndescription: Body\nstyles:\n  body: {parent: small}\n"
+    )
+    assert layout_error("body", layouts).endswith("loop: body -> small -> body")

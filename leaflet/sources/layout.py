@@ -17,7 +17,13 @@ from reportlab.lib.units import inch, mm
 from leaflet.errors import LeafletError, SourceError
 from leaflet.sources import schema
 from leaflet.sources.bundled import LAYOUTS_DIR
-from leaflet.sources.styles import STYLE_COLOURS, ColourOf, StyleSet, build_styles
+from leaflet.sources.styles import (
+    STYLE_COLOURS,
+    ColourOf,
+    StyleSet,
+    build_styles,
+    effective_parent,
+)
 from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
 
 _LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*")
@@ -141,7 +147,8 @@ def _read_spec(name: str, layouts_dir: Path, known: list[str]) -> tuple[YamlSour
 
 
 def _check_styles(spec: schema.Layout, source: YamlSource) -> None:
-    """A `body` style, parents that exist, and body text large enough for clear print."""
+    """A `body` style, parents that exist and do not loop, and body text large enough
+    for clear print."""
     if "body" not in spec.styles:
         raise SourceError(source.path, "a layout needs a 'body' style", field="styles")
     for style_name, style in spec.styles.items():
@@ -152,6 +159,18 @@ def _check_styles(spec: schema.Layout, source: YamlSource) -> None:
                 line=source.line_of(("styles", style_name, "parent")),
                 field=f"styles.{style_name}.parent",
             )
+    for style_name in spec.styles:
+        chain = [style_name]
+        while (parent := effective_parent(spec.styles, chain[-1])) is not None:
+            if parent in chain:
+                raise SourceError(
+                    source.path,
+                    "styles inherit from each other in a loop: "
+                    + " -> ".join([*chain[chain.index(parent) :], parent]),
+                    line=source.line_of(("styles", style_name, "parent")),
+                    field=f"styles.{style_name}.parent",
+                )
+            chain.append(parent)
     body = spec.styles["body"].size or 0
     if body < spec.min_body_size:
         raise SourceError(

@@ -54,6 +54,11 @@ class StyleSet(Mapping[str, ParagraphStyle]):
         return style
 
 
+def effective_parent(specs: Mapping[str, schema.StyleSpec], name: str) -> str | None:
+    """The style `name` inherits from: its `parent`, else `body` (which has none)."""
+    return specs[name].parent or ("body" if name != "body" else None)
+
+
 def build_styles(
     specs: Mapping[str, schema.StyleSpec], regular_font: str, bold_font: str, colour_of: ColourOf
 ) -> StyleSet:
@@ -65,7 +70,7 @@ def build_styles(
         if name in built:
             return built[name]
         spec = specs[name]
-        parent_name = spec.parent or ("body" if name != "body" else None)
+        parent_name = effective_parent(specs, name)
         parent = build(parent_name) if parent_name else None
         values = {k: v for k, v in spec.model_dump().items() if v is not None}
         size = values.get("size", parent.fontSize if parent else 12)

@@ -121,12 +121,12 @@ def _check_wording(
     context = document.template_context(variables)
     problems: list[Finding] = []
 
-    def add(loc: tuple, problem: str) -> None:
+    def add(loc: tuple[str | int, ...], problem: str) -> None:
         problems.append(
             Finding(ERROR, document.path, document.source.line_of(loc), format_loc(loc), problem)
         )
 
-    def glyphs(loc: tuple, text: str) -> None:
+    def glyphs(loc: tuple[str | int, ...], text: str) -> None:
         if missing := brand.fonts.missing(text):
             add(loc, f"the brand fonts cannot print {describe_chars(missing)}")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,6 +12,8 @@ import leaflet
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 Command = TypeVar("Command", bound=Callable[..., Any])
+#: What `click.option(...)` returns.
+Decorator = Callable[[Any], Any]
 
 
 def checked(parse: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
@@ -77,7 +79,7 @@ def appointment_sources(command: Command) -> Command:
     return with_options(options, command)
 
 
-def with_options(options: list[Callable[[Command], Command]], command: Command) -> Command:
+def with_options(options: Sequence[Decorator], command: Command) -> Command:
     """`command` with `options`, listed in this order in its help."""
     for option in reversed(options):
         command = option(command)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 import leaflet
-from leaflet.cli.options import CONTEXT, appointment_sources, document_list
+from leaflet.cli.options import CONTEXT, Decorator, appointment_sources, document_list
 from leaflet.cli.progress import BatchProgress, terminate_as_interrupt
 
 OUT_DIR = click.option(
@@ -19,7 +20,7 @@ OUT_DIR = click.option(
 )
 
 
-def _documents_option(purpose: str):  # type: ignore[no-untyped-def]
+def _documents_option(purpose: str) -> Decorator:
     return click.option(
         "--documents",
         default=",".join(leaflet.DOCUMENTS),
@@ -218,7 +219,7 @@ def email_command(
         sys.exit(1)
 
 
-def _built(progress: BatchProgress):  # type: ignore[no-untyped-def]
+def _built(progress: BatchProgress) -> Callable[[leaflet.BatchResult], None]:
     """After the build: close the progress bar and report the rows that failed."""
 
     def report(result: leaflet.BatchResult) -> None:

@@ -295,4 +295,6 @@ def _password(pack: Pack, passwords: PasswordFile | None) -> str | None:
         return None
     if passwords is not None:
         return passwords.password_for(pack.appointment.appointment_id)
-    return date_of_birth_password(pack.appointment.personal.date_of_birth)
+    birthday = pack.appointment.personal.date_of_birth
+    assert birthday is not None, "password_problem() refuses packs without one"
+    return date_of_birth_password(birthday)

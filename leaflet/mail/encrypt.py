@@ -114,7 +114,7 @@ class PasswordFile:
                 f"{display_path(self.path)}: cannot read the passwords file "
                 f"({getattr(err, 'strerror', None) or err})"
             ) from err
-        passwords = {}
+        passwords: dict[str, str] = {}
         for row in csv.DictReader(io.StringIO(text)):
             ident, password = row.get("appointment_id"), row.get("password")
             # A line cut short by a kill while it was written was never used: skip it.

@@ -80,7 +80,7 @@ class Ledger:
     def __enter__(self) -> Ledger:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -106,7 +106,9 @@ class Ledger:
             "WHERE state != 'sent' AND recipient != excluded.recipient",
             (appointment_id, new_message_id, recipient, QUEUED, now, now),
         )
-        return self.entry(appointment_id)
+        entry = self.entry(appointment_id)
+        assert entry is not None, "the row was just written"
+        return entry
 
     def record_sent(self, appointment_id: str) -> None:
         """Mark the message sent: no run sends it again."""
@@ -126,7 +128,7 @@ class Ledger:
             (state, reason, _now(), appointment_id),
         )
 
-    def _write(self, statement: str, values: tuple) -> None:
+    def _write(self, statement: str, values: tuple[object, ...]) -> None:
         try:
             with self._db:  # one transaction, committed before the next message
                 self._db.execute(statement, values)

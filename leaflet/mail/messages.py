@@ -22,7 +22,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Template, TemplateNotFound, TemplateSyntaxError
+from jinja2 import Environment, Template, TemplateNotFound, TemplateSyntaxError
 
 from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.mail.encrypt import (
@@ -137,7 +137,7 @@ class EmailTemplates:
             name: self._load(environment, name) for name in (SUBJECT, BODY_TEXT, BODY_HTML)
         }
 
-    def _load(self, environment, name: str) -> Template:
+    def _load(self, environment: Environment, name: str) -> Template:
         path = self.folder / name
         try:
             return environment.get_template(name)
@@ -199,7 +199,7 @@ class EmailTemplates:
             "password": Namespace("password", password),
         }
 
-    def _render(self, name: str, context: dict) -> str:
+    def _render(self, name: str, context: dict[str, Any]) -> str:
         template = self._templates[name]
         try:
             return template.render(context).strip()

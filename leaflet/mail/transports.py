@@ -193,7 +193,7 @@ class SmtpTransport:
                 f"{self.where}: cannot read the certificates in "
                 f"{self.ca_file} ({getattr(err, 'strerror', None) or err})"
             ) from err
-        connection = None
+        connection: smtplib.SMTP | None = None
         try:
             if self.security == "tls":
                 connection = smtplib.SMTP_SSL(
@@ -212,7 +212,7 @@ class SmtpTransport:
                     )
                 connection.starttls(context=context)
                 connection.ehlo()
-            if self.username:
+            if self.username and self._password:  # __init__ refuses one without the other
                 connection.login(self.username, self._password)
             return connection
         except BaseException as err:

@@ -17,14 +17,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-try:
+if sys.platform != "win32":
     import fcntl
-except ImportError:  # Windows: batches into one folder are not guarded
-    fcntl = None  # type: ignore[assignment]
 
 from leaflet.errors import Argument, LeafletError, OutputError
 from leaflet.packs.appointments import Appointment, RowProblem
@@ -101,11 +100,11 @@ def _build(
     """Skip what the manifest shows is built, build the rest, and list each new file."""
     todo, skipped = [], []
     for job in planned:
-        done = None if force else manifest.still_valid(_key(job), job.inputs)
-        if done is None:
+        kept = None if force else manifest.still_valid(_key(job), job.inputs)
+        if kept is None:
             todo.append(job)
         else:
-            skipped.append(done)
+            skipped.append(kept)
     manifest.start(keep=skipped, batch={_key(job) for job in planned})
     built: list[ManifestEntry] = []
     if progress is not None and todo:
@@ -131,7 +130,7 @@ def _only_run(out_dir: Path) -> Iterator[None]:
     """Refuse a second batch into the same folder while one runs: two would write the
     manifest at once. The folder itself is locked (no lock file is left behind), and the
     lock goes with the process, however it ends."""
-    if fcntl is None:
+    if sys.platform == "win32":  # no flock: batches into one folder are not guarded
         yield
         return
     folder = os.open(out_dir, os.O_RDONLY)

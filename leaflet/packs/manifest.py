@@ -15,7 +15,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from leaflet.render.output import write_atomically
 from leaflet.sources.content import DOCUMENTS
@@ -55,17 +55,23 @@ def read_manifest(out_dir: Path | str) -> dict[tuple[str, str], ManifestEntry]:
         return entries
     with path.open(newline="", encoding="utf-8") as stream:
         for row in csv.DictReader(stream):
-            values = {name: row.get(name) for name in MANIFEST_COLUMNS}
-            if None in values.values() or None in row:  # cut short, or extra cells
-                continue
-            try:
-                entry = ManifestEntry(
-                    **{**values, "pages": int(values["pages"]), "bytes": int(values["bytes"])}
-                )
-            except ValueError:
-                continue
-            entries[entry.appointment_id, entry.document] = entry
+            if entry := _entry(row):
+                entries[entry.appointment_id, entry.document] = entry
     return entries
+
+
+def _entry(row: dict[str | Any, str | Any]) -> ManifestEntry | None:
+    """The manifest entry on a line, or None for a line cut short or with extra cells."""
+    values = [row.get(name) for name in MANIFEST_COLUMNS]
+    if None in row or not all(isinstance(value, str) for value in values):
+        return None
+    texts: dict[str, Any] = dict(zip(MANIFEST_COLUMNS, values, strict=True))
+    try:
+        return ManifestEntry(
+            **{**texts, "pages": int(texts["pages"]), "bytes": int(texts["bytes"])}
+        )
+    except ValueError:
+        return None
 
 
 class Manifest:
@@ -105,6 +111,7 @@ class Manifest:
 
     def add(self, entry: ManifestEntry) -> None:
         self.entries[entry.appointment_id, entry.document] = entry
+        assert self._stream is not None, "start() opens the manifest for appending"
         self._writer.writerow([getattr(entry, name) for name in MANIFEST_COLUMNS])
         self._stream.flush()
 

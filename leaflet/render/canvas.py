@@ -35,6 +35,11 @@ PageNumberer = Callable[[Canvas, int, int], None]
 class BuildCanvas(Canvas):
     """A ReportLab canvas for one build (see the module docstring)."""
 
+    # ReportLab's own attributes, which its stubs leave out: the PDF document being
+    # written, and the operators of the page being drawn.
+    _doc: PDFDocument
+    _code: list[str]
+
     def __init__(
         self,
         *args: Any,
@@ -59,7 +64,7 @@ class BuildCanvas(Canvas):
         page); each page's number is added to the end of its content stream here: one
         layout pass, and no extra objects in the file.
         """
-        pages = self._doc.Pages.pages
+        pages = _pages(self._doc)
         self._session.page_count = total = len(pages)
         if self._page_numbers is not None:
             for number, page in enumerate(pages, start=1):
@@ -79,21 +84,40 @@ def canvas_maker(session: DrawingSession, **options: Any) -> Callable[..., Canva
 
 def use_binary_streams(document: PDFDocument) -> None:
     """Give every compressed page, form and image stream of `document` the Flate filter
-    alone, as `rl_config.useA85 = 0` would, before the document is written."""
-    for page in document.Pages.pages:
+    alone, as `rl_config.useA85 = 0` would, before the document is written.
+
+    ReportLab picks a page's or form's filters as it writes it, unless it has its
+    contents already; an image is encoded as it is drawn, so it is decoded back here."""
+    for page in _pages(document):
         if page.compression and not page.Contents and page.stream:
             page.Contents = _flate(page.stream, "page stream")
-    for item in document.idToObject.values():
-        if isinstance(item, PDFFormXObject) and item.compression and not item.Contents:
-            if item.stream:
-                item.Contents = _flate(item.stream, "xobject form stream")
-                item.compression = 0  # its filter is set: format() must not choose one
-        elif isinstance(item, PDFImageXObject) and item._filters[:1] == ("ASCII85Decode",):
-            item.streamContent = asciiBase85Decode(item.streamContent)
-            item._filters = item._filters[1:]
+    objects: dict[str, Any] = document.idToObject
+    for item in objects.values():
+        if isinstance(item, PDFFormXObject):
+            _binary_form(item)
+        elif isinstance(item, PDFImageXObject):
+            _binary_image(item)
 
 
-def _flate(content: Any, comment: str) -> PDFStream:
-    stream = PDFStream(content=content, filters=[PDFZCompress])
-    stream.__Comment__ = comment
+def _pages(document: PDFDocument) -> list[Any]:
+    # The document's page tree, which ReportLab's stubs leave out.
+    pages: list[Any] = document.Pages.pages  # type: ignore[attr-defined]
+    return pages
+
+
+def _binary_form(form: PDFFormXObject) -> None:
+    if form.compression and not form.Contents and form.stream:
+        form.Contents = _flate(form.stream, "xobject form stream")
+        form.compression = 0  # its filter is set: format() must not choose one
+
+
+def _binary_image(image: Any) -> None:  # its encoding attributes are untyped
+    if image._filters[:1] == ("ASCII85Decode",):
+        image.streamContent = asciiBase85Decode(image.streamContent)
+        image._filters = image._filters[1:]
+
+
+def _flate(content: Any, comment: str) -> Any:
+    stream: Any = PDFStream(content=content, filters=[PDFZCompress])
+    stream.__Comment__ = comment  # as ReportLab names its own streams
     return stream

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any, cast
 
 from reportlab.lib.colors import black, transparent
 from reportlab.pdfgen.canvas import Canvas
@@ -65,7 +66,9 @@ class FormFields:
     def ticks(self, canvas: Canvas, name: str, xs: list[float], y: float, size: float) -> None:
         """One checkbox (one box) or a Yes/No radio group (two boxes), at the boxes
         drawn with their lower left corners at (x - size / 2, y)."""
-        form, name = canvas.acroForm, self._unique(name)
+        # types-reportlab declares whole points; ReportLab takes any number.
+        form: Any = canvas.acroForm
+        name = self._unique(name)
         style = {
             "buttonStyle": "check",
             "shape": "square",
@@ -100,7 +103,8 @@ class FormFields:
             x2, y2 = canvas.absolutePosition(width, height)
             self.signatures.append(SignatureSpot(name, canvas.getPageNumber(), (x1, y1, x2, y2)))
             return
-        canvas.acroForm.textfield(
+        form: Any = canvas.acroForm  # see `ticks`
+        form.textfield(
             name=name,
             tooltip=name,
             x=0,
@@ -132,8 +136,8 @@ def add_signature_fields(data: bytes, spots: list[SignatureSpot]) -> bytes:
     )
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    acro_form = writer._root_object["/AcroForm"].get_object()
-    fields = acro_form["/Fields"]
+    acro_form = cast(DictionaryObject, writer.root_object["/AcroForm"].get_object())
+    fields = cast(ArrayObject, acro_form["/Fields"])
     for spot in spots:
         page = writer.pages[spot.page - 1]
         widget = DictionaryObject(
@@ -151,7 +155,7 @@ def add_signature_fields(data: bytes, spots: list[SignatureSpot]) -> bytes:
         ref = writer._add_object(widget)
         if "/Annots" not in page:
             page[NameObject("/Annots")] = ArrayObject()
-        page["/Annots"].get_object().append(ref)
+        cast(ArrayObject, page["/Annots"].get_object()).append(ref)
         fields.append(ref)
     buffer = io.BytesIO()
     writer.write(buffer)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Mapping
+from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import (
@@ -142,13 +144,13 @@ def _drop_internal_links(page: PageObject) -> None:
 
 
 def _copy_document_properties(reader: PdfReader, writer: PdfWriter) -> None:
-    info = reader.metadata or {}
+    info: Mapping[str, Any] = reader.metadata or {}
     # Replace pypdf's own Producer entry: the booklet keeps the source's document info.
     # Custom entries (leaflet's provenance) are kept as they are.
     writer.metadata = {
         key: info[key] for key in info if key in KEPT_METADATA or key.startswith("/Leaflet")
     }
-    catalog = reader.trailer["/Root"].get_object()
+    catalog = reader.root_object
     if "/Lang" in catalog:
         writer.root_object[NameObject("/Lang")] = catalog["/Lang"].get_object()
     writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from leaflet.errors import Argument, LeafletError, display_path
 from leaflet.render.press import PressOptions
@@ -85,7 +86,7 @@ def fill_in(build: Build) -> tuple[schema.Document, StyleSet]:
     return document.render(variables, brand.fonts), styles
 
 
-def document_properties(meta: schema.Meta, brand: Brand) -> dict[str, object]:
+def document_properties(meta: schema.Meta, brand: Brand) -> dict[str, Any]:
     """Doc-template settings every format shares: PDF metadata (never personal details),
     the brand font as the initial font, and deterministic output."""
     return {

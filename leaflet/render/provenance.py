@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pypdf
-from reportlab.pdfbase.pdfdoc import PDFInfo, PDFString
+from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo, PDFString
 
 from leaflet.errors import LeafletError
 from leaflet.sources.brand import Brand, load_brand
@@ -46,7 +48,7 @@ class ProvenanceInfo(PDFInfo):
         super().__init__()
         self.entries = entries
 
-    def format(self, document) -> bytes:
+    def format(self, document: PDFDocument) -> bytes:
         formatted = super().format(document)
         extra = b"".join(
             b"/" + key.encode("ascii") + b" " + PDFString(value).format(document) + b"\n"
@@ -105,7 +107,7 @@ def verify(
         brand = load_brand(brand)
     path = Path(pdf_path)
     try:
-        info = pypdf.PdfReader(io.BytesIO(path.read_bytes())).metadata or {}
+        info: Mapping[str, Any] = pypdf.PdfReader(io.BytesIO(path.read_bytes())).metadata or {}
     except FileNotFoundError as err:
         raise LeafletError(f"{path}: file not found") from err
     except (OSError, pypdf.errors.PdfReadError) as err:

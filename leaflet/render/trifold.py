@@ -127,9 +127,12 @@ class _SheetTemplate(BaseDocTemplate):
             raise _Overflow
         super().handle_pageBegin()
 
+    # Overrides ReportLab's end of build, which its stubs leave out, as they do the queue of
+    # page events (`_hanging`).
     def _endBuild(self) -> None:
         if self.page == 1:
-            if not (self._hanging and self._hanging[-1] is PageBegin):
+            hanging: list[object] = self._hanging  # type: ignore[attr-defined]
+            if not (hanging and hanging[-1] is PageBegin):
                 self.handle_pageBreak()  # end the outside page...
             self.clean_hanging()  # ...and begin the inside one, which the base class ends
-        super()._endBuild()
+        super()._endBuild()  # type: ignore[misc]

@@ -66,10 +66,10 @@ class SheetOutside:
         """The contact details (the document's own `contact` block, if it has one) and
         the About facts."""
         width = self.back_panel.text_width
-        contact = next(
-            (block.contact for block in document.blocks if isinstance(block, _ContactBlock)),
-            schema.Contact(),
-        )
+        contacts = [
+            schema.block_value(b) for b in document.blocks if schema.block_kind(b) == "contact"
+        ]
+        contact = contacts[0] if contacts else schema.Contact()
         return [
             *self.builder.contact_details(contact, width),
             Spacer(0, LARGE),
@@ -138,9 +138,6 @@ class SheetOutside:
         """onPage of the inside page (and the outside): crop marks, if asked for."""
         layout = self.build.layout
         self.build.press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
-
-
-_ContactBlock = schema.BLOCK_TYPES["contact"]
 
 
 def flowable_height(flowable: Flowable, canvas: Canvas, width: float) -> float:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
-from reportlab.lib.colors import HexColor
+from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
 
 from leaflet.errors import SourceError
@@ -57,7 +57,7 @@ class Brand:
     def clinic(self) -> schema.Clinic:
         return self.spec.clinic
 
-    def colour(self, name: str) -> HexColor:
+    def colour(self, name: str) -> Color:
         """A ReportLab colour for a brand colour name (`primary`, `tint`, `white`...)."""
         return HexColor(self.hex(name))
 
@@ -88,7 +88,7 @@ class Brand:
                 image = original.convert("RGBA")
             if image.width > pixels:
                 height = max(1, round(image.height * pixels / image.width))
-                image = image.resize((pixels, height), Image.LANCZOS)
+                image = image.resize((pixels, height), Image.Resampling.LANCZOS)
             self._logo_images[pixels] = ImageReader(image)
         return self._logo_images[pixels]
 
@@ -111,7 +111,7 @@ def load_brand(path: Path | str | None = None) -> Brand:
     """Load a brand file; None loads the built-in example clinic. The first problem
     found is raised; `inspect_brand` reports them all."""
     brand, problems = inspect_brand(path)
-    if problems:
+    if brand is None:
         raise problems[0]
     return brand
 

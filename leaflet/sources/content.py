@@ -68,7 +68,7 @@ class ContentDocument:
         blocks = self._fill(self.source.data["blocks"], ("blocks",), context, fonts)
         return validate(schema.Document, self.source, {"meta": self.spec.meta, "blocks": blocks})
 
-    def _fill(self, value: Any, loc: Loc, context: dict, fonts: FontFamily) -> Any:
+    def _fill(self, value: Any, loc: Loc, context: dict[str, Namespace], fonts: FontFamily) -> Any:
         if isinstance(value, dict):
             return {k: self._fill(v, loc + (k,), context, fonts) for k, v in value.items()}
         if isinstance(value, list):

@@ -101,11 +101,11 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
     sheet = None
     if spec.sheet_width is not None and spec.sheet_height is not None:
         sheet = (length("sheet_width"), length("sheet_height"))
-    panels = {
-        f"panels_{side}": _panel_widths(spec, source, side, length("page_width"))
-        for side in ("outside", "inside")
-        if spec.format == "trifold"
-    }
+    outside: tuple[float, ...] = ()
+    inside: tuple[float, ...] = ()
+    if spec.format == "trifold":
+        outside = _panel_widths(spec, source, "outside", length("page_width"))
+        inside = _panel_widths(spec, source, "inside", length("page_width"))
     return Layout(
         name=name,
         path=source.path,
@@ -121,7 +121,8 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
         footer_height=length("footer_height"),
         qr_size=length("qr_size"),
         sheet=sheet,
-        **panels,
+        panels_outside=outside,
+        panels_inside=inside,
     )
 
 
@@ -210,7 +211,7 @@ def _panel_widths(
     return widths
 
 
-def _merge(base: dict, override: dict) -> dict:
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
@@ -220,8 +221,9 @@ def _merge(base: dict, override: dict) -> dict:
     return out
 
 
-def _points(value: str | float, source: YamlSource, loc: tuple[str, ...]) -> float:
-    if isinstance(value, (int, float)):
+def _points(value: str | float, source: YamlSource, loc: tuple[str | int, ...]) -> float:
+    """A length from the file (`12mm`, `0.5in`, `10pt` or a number of points) in points."""
+    if isinstance(value, int | float):
         return float(value)
     match = _LENGTH.fullmatch(value)
     if not match:

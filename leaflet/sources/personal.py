@@ -11,13 +11,16 @@ personal value is stood in for by a placeholder character (`PLACEHOLDERS`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from leaflet.errors import LeafletError
 from leaflet.sources import dates
 from leaflet.sources.dates import format_date, format_time
 from leaflet.sources.fonts import FontFamily, describe_chars
+
+Parsed = TypeVar("Parsed")
 
 
 class PersonalValues(Protocol):
@@ -120,7 +123,9 @@ def parse_appointment(value: str | None, label: str = "appointment") -> dt.datet
     return when
 
 
-def _parse(value: str | None, label: str, parse, expected: str):
+def _parse(
+    value: str | None, label: str, parse: Callable[[str], Parsed], expected: str
+) -> Parsed | None:
     if value is None or not value.strip():
         return None
     try:

@@ -122,6 +122,7 @@ class Wording:
     def render(self, context: Mapping[str, Any]) -> str:
         """The paragraph markup for `context`."""
         if self._template is None:
+            assert self._static is not None, "a text is compiled or static"
             return self._static
         try:
             return " ".join(self._template.render(context).split())

@@ -17,20 +17,21 @@ from typing import Any, TypeVar
 
 import pydantic
 import yaml
+from pydantic_core import ErrorDetails
 
 from leaflet.errors import LeafletError, SourceError
 
 try:  # the C parser is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
 class _Loader(_BaseLoader):
     """PyYAML's safe loader, with impossible dates reported at their line."""
 
 
-def _construct_timestamp(loader: _Loader, node: yaml.Node):
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError as err:
@@ -137,12 +138,14 @@ def validate(model: type[Model], source: YamlSource, data: Any = None) -> Model:
         return model.model_validate(source.data if data is None else data)
     except pydantic.ValidationError as err:
         problems = [_describe(model, source, error) for error in err.errors()]
-    if len(problems) == 1:
-        raise problems[0]
-    raise LeafletError("\n".join(p.message for p in problems))
+        if len(problems) == 1:
+            raise problems[0] from err
+        raise LeafletError("\n".join(p.message for p in problems)) from err
 
 
-def _describe(model: type[pydantic.BaseModel], source: YamlSource, error: dict) -> SourceError:
+def _describe(
+    model: type[pydantic.BaseModel], source: YamlSource, error: ErrorDetails
+) -> SourceError:
     loc = _clean_loc(error["loc"])
     kind = error["type"]
     if kind == "missing":

@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, Spacer
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
-from leaflet.sources.personal import Personalisation
+from leaflet.sources.personal import PersonalValues
 from leaflet.sources.styles import StyleSet
 from leaflet.sources.templating import plain
 from leaflet.sources.yamlfile import format_loc
@@ -56,7 +56,7 @@ class StoryBuilder:
     def build(
         self,
         document: schema.Document,
-        personal: Personalisation,
+        personal: PersonalValues,
         origin: str = "",
         *,
         front_matter: bool = True,
@@ -89,17 +89,17 @@ class StoryBuilder:
         story = self.context
         flowables: list[Flowable] = []
         for index, block in enumerate(document.blocks):
-            kind = next(iter(type(block).model_fields))
+            kind = schema.block_kind(block)
             if kind in leave_out:
                 continue
             if kind not in BLOCK_BUILDERS:
                 raise LookupError(f"no block builder is registered for {kind!r} blocks")
             where = format_loc(("blocks", index, kind))
             where = f"{origin}: {where}" if origin else where
-            flowables += BLOCK_BUILDERS[kind](story, getattr(block, kind), where)
+            flowables += BLOCK_BUILDERS[kind](story, schema.block_value(block), where)
         return flowables
 
-    def prepared_for(self, personal: Personalisation, language: str) -> Flowable:
+    def prepared_for(self, personal: PersonalValues, language: str) -> Flowable:
         """The 'Prepared for' note under a leaflet's title."""
         return leaflets.prepared_for(self.context, personal, language)
 

@@ -22,6 +22,8 @@ from leaflet.sources.schema.blocks import (
     Period,
     Signatures,
     Timeline,
+    block_kind,
+    block_value,
 )
 from leaflet.sources.schema.brand import (
     PASSWORD_POLICIES,
@@ -79,4 +81,6 @@ __all__ = [
     "Timeline",
     "Treatment",
     "Workspace",
+    "block_kind",
+    "block_value",
 ]

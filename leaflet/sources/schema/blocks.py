@@ -6,7 +6,7 @@ builder for it (`leaflet.story.blocks`).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import BaseModel, Discriminator, Field, Tag
 
@@ -109,14 +109,15 @@ class Contact(Strict):
     qr: bool = Field(default=True, description="Show a QR code when the brand has a website.")
 
 
-def _block(name: str, body: Any, doc: str) -> type[Strict]:
+def _block(name: str, body: Any, doc: str | None) -> type[Strict]:
+    """A block model: a mapping with the one key `name`, whose value is a `body`."""
     model = type(
         f"{name.title().replace('_', '')}Block",
         (Strict,),
         {
             "__annotations__": {name: body},
             "__doc__": doc,
-            name: Field(description=doc),
+            name: Field(description=doc or ""),
         },
     )
     return model
@@ -155,16 +156,30 @@ def _block_tag(value: Any) -> str | None:
         (key,) = value
         return key if key in BLOCK_TYPES else None
     if isinstance(value, BaseModel):
-        return next(iter(type(value).model_fields))
+        return block_kind(value)
     return None
 
 
-Block = Annotated[
-    Union[tuple(Annotated[model, Tag(name)] for name, model in BLOCK_TYPES.items())],  # noqa: UP007
-    Discriminator(
-        _block_tag,
-        custom_error_type="block_type",
-        custom_error_message="each block is a mapping with exactly one of these keys: "
-        + ", ".join(BLOCK_TYPES),
-    ),
-]
+if TYPE_CHECKING:
+    #: To a type checker, a block is a strict model whose one field is named by its type.
+    Block: TypeAlias = Strict
+else:
+    Block = Annotated[
+        Union[tuple(Annotated[model, Tag(name)] for name, model in BLOCK_TYPES.items())],  # noqa: UP007
+        Discriminator(
+            _block_tag,
+            custom_error_type="block_type",
+            custom_error_message="each block is a mapping with exactly one of these keys: "
+            + ", ".join(BLOCK_TYPES),
+        ),
+    ]
+
+
+def block_kind(block: BaseModel) -> str:
+    """A block's type: the name of its one field, e.g. `checklist`."""
+    return next(iter(type(block).model_fields))
+
+
+def block_value(block: BaseModel) -> Any:
+    """What a block holds: its one field's value."""
+    return getattr(block, block_kind(block))

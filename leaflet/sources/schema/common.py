@@ -14,7 +14,9 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def pattern(regex: str, what: str):
+def pattern(regex: str, what: str) -> AfterValidator:
+    """A validator refusing text that does not match `regex` in full; `what` says what
+    is valid."""
     compiled = re.compile(regex)
 
     def check(value: str) -> str:

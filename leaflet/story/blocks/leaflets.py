@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources import schema
 from leaflet.sources.dates import format_date
-from leaflet.sources.personal import Personalisation
+from leaflet.sources.personal import PersonalValues
 from leaflet.sources.templating import plain
 from leaflet.story.blocks.forms import WRITE_IN_SPACING
 from leaflet.story.context import StoryContext
@@ -110,7 +110,7 @@ def _clinic_details(story: StoryContext) -> list[Flowable]:
     return details
 
 
-def prepared_for(story: StoryContext, personal: Personalisation, language: str) -> Flowable:
+def prepared_for(story: StoryContext, personal: PersonalValues, language: str) -> Flowable:
     """One line each for the patient and the appointment, shrunk rather than wrapped:
     the box is the same height for everyone (see `leaflet.render.stamp`)."""
     values = personal.template_values(language)

@@ -9,8 +9,6 @@ together when it can.
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable
@@ -212,5 +210,5 @@ class StartPageUnlessFits(CondPageBreak):
             _, height = flowable.wrapOn(self.canv, available_width, available_height)
             total += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
         self.height = total if total <= self.page_room else 0
-        result: Any = super().wrap(available_width, available_height)
-        return result
+        width, height = super().wrap(available_width, available_height)
+        return width, height

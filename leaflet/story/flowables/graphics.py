@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import Color
@@ -46,7 +47,8 @@ class QrCode(Flowable):
 @functools.lru_cache(maxsize=64)
 def _qr_runs(value: str) -> tuple[tuple[tuple[int, int, int], ...], int]:
     """The dark runs (row, first column, length) of the QR code for `value`."""
-    code = QrCodeWidget(value, barLevel="M").qr
+    widget: Any = QrCodeWidget(value, barLevel="M")  # its encoder is untyped
+    code = widget.qr
     code.make()
     runs = []
     for row, cells in enumerate(code.modules):

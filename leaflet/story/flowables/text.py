@@ -101,7 +101,9 @@ def draw_line(
         canvas.translate(x, y - SLOT_DEPTH)
         canvas.doForm(name)
         canvas.restoreState()
-        form = "/" + canvas._doc.getXObjectName(name)
+        # The name ReportLab gives the form in the PDF; only its document knows it.
+        document: Any = canvas._doc  # type: ignore[attr-defined]
+        form = "/" + document.getXObjectName(name)
         slots.append(Slot(canvas.getPageNumber() - 1, form, width, style, markup))
         return
     paragraph = Para(markup, style)

@@ -221,12 +221,13 @@ def fixed_today() -> Iterator[dt.date]:
         yield TODAY
 
 
-#: Runs the command line in a new process on TODAY, like `python -m leaflet`.
-PINNED_MAIN = (
-    "import datetime, sys; from leaflet.sources import dates; "
-    f"dates.today = lambda: datetime.date({TODAY.year}, {TODAY.month}, {TODAY.day}); "
-    "from leaflet.cli import main; main(prog_name='leaflet')"
+#: Python that fixes the date of a new process to TODAY.
+PIN_TODAY = (
+    "import datetime; from leaflet.sources import dates; "
+    f"dates.today = lambda: datetime.date({TODAY.year}, {TODAY.month}, {TODAY.day})"
 )
+#: Runs the command line in a new process on TODAY, like `python -m leaflet`.
+PINNED_MAIN = f"{PIN_TODAY}; from leaflet.cli import main; main(prog_name='leaflet')"
 
 
 # --- session-scoped PDFs ----------------------------------------------------------------

@@ -250,3 +250,24 @@ def test_too_long_a_document_says_how_much_is_left_over(content_copy: Path, layo
 def test_pdf_bytes_open_in_a_second_reader(sheets: dict[str, Pdf]) -> None:
     for pdf in sheets.values():
         assert len(pypdf.PdfReader(io.BytesIO(pdf.data)).pages) == 2
+
+
+def test_overdue_wording_says_so_on_the_cover() -> None:
+    """Built past its review date (allow_expired), the cover's foot says "(overdue)", as
+    a page footer does, and the About facts on the back panel explain it."""
+    import datetime as dt
+
+    layout = "dl-trifold"
+    document = leaflet.load_treatment("microneedling").document("info")
+    pdf = leaflet.render_pdf(
+        document,
+        leaflet.load_brand(),
+        leaflet.load_layout(layout),
+        allow_expired=True,
+        today=dt.date(2028, 11, 2),
+    )
+    outside = pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0]
+    cover = [t.strip() for x, _, t in fragments(outside) if in_panel(x, layout, 0, 2)]
+    assert "Review date 1 November 2028 (overdue)" in cover
+    back = " ".join(t for x, _, t in fragments(outside) if in_panel(x, layout, 0, 1))
+    assert "This wording was due for review on 1 November 2028" in " ".join(back.split())

@@ -176,30 +176,20 @@ def _check_reading_age(
     if not text:
         return
     loc = ("meta", "reading_age")
-    line = document.source.line_of(loc)
+
+    def warn(problem: str) -> None:
+        line = document.source.line_of(loc)
+        findings.append(Finding(WARNING, document.path, line, format_loc(loc), problem))
+
     try:
         grade, age = reading_age(text)
     except Exception as err:  # a readability library problem must not stop the check
-        findings.append(
-            Finding(
-                WARNING,
-                document.path,
-                line,
-                format_loc(loc),
-                f"reading age not checked: {type(err).__name__}: {err}",
-            )
-        )
+        warn(f"reading age not checked: {type(err).__name__}: {err}")
         return
     target = document.meta.reading_age
     if round(age) > target:
-        findings.append(
-            Finding(
-                WARNING,
-                document.path,
-                line,
-                format_loc(loc),
-                f"reading age about {round(age)} (Flesch-Kincaid grade {grade:.1f} + "
-                f"{GRADE_TO_AGE}) is above the target {target}; use shorter sentences and "
-                "shorter words",
-            )
+        warn(
+            f"reading age about {round(age)} (Flesch-Kincaid grade {grade:.1f} + "
+            f"{GRADE_TO_AGE}) is above the target {target}; use shorter sentences and "
+            "shorter words"
         )

@@ -158,23 +158,22 @@ class SmtpTransport:
                 temporary=_is_temporary(err.smtp_code),
             ) from err
         except smtplib.SMTPServerDisconnected as err:
-            self._drop()
-            raise SendFailure(
-                f"the connection to {self.host}:{self.port} was lost "
-                f"({_describe(err, self.timeout)})",
-                temporary=True,
-            ) from err
+            raise self._lost(err) from err
         except smtplib.SMTPException as err:  # e.g. the server cannot take UTF-8 addresses
             raise SendFailure(
                 f"the server cannot take this message ({err})", temporary=False
             ) from err
         except OSError as err:  # reset, broken pipe, timeout: SMTPException's base too
-            self._drop()
-            raise SendFailure(
-                f"the connection to {self.host}:{self.port} was lost "
-                f"({_describe(err, self.timeout)})",
-                temporary=True,
-            ) from err
+            raise self._lost(err) from err
+
+    def _lost(self, err: OSError) -> SendFailure:
+        """The connection broke: drop it (the next send opens a new one); try again later."""
+        self._drop()
+        where = f"{self.host}:{self.port}"
+        return SendFailure(
+            f"the connection to {where} was lost ({_describe(err, self.timeout)})",
+            temporary=True,
+        )
 
     def close(self) -> None:
         if self._connection is not None:

@@ -154,6 +154,17 @@ def test_tagged_output_is_deterministic():
     assert _render("consent", fillable=True) == _render("consent", fillable=True)
 
 
+@pytest.mark.parametrize("name", ["info-personalised", "consent-stamped", "consent-fillable"])
+def test_every_glyph_maps_to_a_character_the_font_has(pdfs, name):
+    """Text read back through the fonts' Unicode maps is text the brand font has glyphs
+    for: nothing is drawn with glyph 0 (.notdef) or read back as something else."""
+    path, password = pdfs[name]
+    text = "".join("".join(page.values()) for page in tagged_pdf.marked_texts(path, password))
+    fonts = leaflet.load_brand().fonts
+    assert text and fonts.missing(text.replace("\n", "")) == []
+    assert PATIENT.split()[0] in text or name == "consent-fillable"
+
+
 def test_xmp_says_what_the_info_dictionary_says(pdfs):
     with pikepdf.open(pdfs["info-a4"][0]) as pdf:
         info = pdf.trailer.Info

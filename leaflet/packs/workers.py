@@ -103,7 +103,7 @@ class Worker:
         self.brand: Brand = load_brand(setup.settings.brand_path)
         self.treatments: dict[str, Treatment] = {}
         self.layouts: dict[str, Layout] = {}
-        self.bases: dict[tuple[str, str, str, Placeholders], Base | None] = {}
+        self.bases: dict[tuple[str, str, str, str, Placeholders], Base | None] = {}
 
     def build(self, job: Job) -> Result:
         """Build one job's file and its manifest entry, or say why it failed."""
@@ -135,10 +135,11 @@ class Worker:
             self.treatments[slug] = load_treatment(slug, self.setup.settings.content_dir)
         if job.layout not in self.layouts:
             self.layouts[job.layout] = load_layout(job.layout)
-        document = self.treatments[slug].document(job.document)
+        document = self.treatments[slug].document(job.document, job.language or None)
         layout = self.layouts[job.layout]
         shape = Placeholders.shape_of(appointment.personal)
-        key = (slug, job.document, job.layout, shape)
+        # One base per treatment, document, layout and language (and shape).
+        key = (slug, job.document, job.layout, document.meta.language, shape)
         if key not in self.bases:
             self.bases[key] = lay_out_base(document, self.brand, layout, shape, today)
         base = self.bases[key]

@@ -44,7 +44,9 @@ def render_pages(
     structure = StructureRecord() if tagged else None
     session = DrawingSession(slots=slots, fields=fields, structure=structure)
     rendered, styles = fill_in(build)
-    builder = StoryBuilder(brand, layout, styles, overdue=build.overdue, session=session)
+    builder = StoryBuilder(
+        brand, layout, styles, document.strings, overdue=build.overdue, session=session
+    )
     story = builder.build(rendered, build.personal, origin=build.origin)
     for _ in range(notes_pages):
         story += [PageBreak(), *builder.notes_page()]
@@ -55,10 +57,13 @@ def render_pages(
         brand,
         layout.spec.footer_size,
         layout.frame_width,
+        document.strings,
         overdue=build.overdue,
         fingerprint=provenance[FINGERPRINT_KEY],
     )
-    furniture = PageFurniture(brand, layout, footer, styles["header_name"].fontSize, press)
+    furniture = PageFurniture(
+        brand, layout, footer, styles["header_name"].fontSize, press, document.strings
+    )
     buffer = io.BytesIO()
     template = _page_template(build, buffer, furniture)
     template.build(
@@ -88,7 +93,7 @@ def _page_template(build: Build, buffer: io.BytesIO, furniture: PageFurniture) -
         rightMargin=offset + layout.margin_right,
         topMargin=offset + layout.margin_top + layout.header_height + layout.header_gap,
         bottomMargin=offset + layout.margin_bottom + layout.footer_height,
-        **document_properties(build.document.meta, build.brand),
+        **document_properties(build.document, build.brand),
     )
     frame = Frame(
         template.leftMargin,

@@ -34,9 +34,10 @@ SHORT = 8  # characters of the fingerprint printed on a consent form
 
 
 def fingerprint(document: ContentDocument, brand: Brand) -> str:
-    """SHA-256 over the document file, the treatment file and the brand, as hex."""
+    """SHA-256 over the document file, the treatment files, the strings and the brand, as
+    hex."""
     digest = hashlib.sha256()
-    for part in (document.source.sha256, document.treatment.source.sha256, brand.fingerprint):
+    for part in (*document.inputs, brand.fingerprint):
         digest.update(part.encode("ascii"))
     return digest.hexdigest()
 
@@ -63,7 +64,7 @@ def entries(document: ContentDocument, brand: Brand) -> dict[str, str]:
         REFERENCE_KEY: document.meta.reference,
         VERSION_KEY: document.meta.version,
         FINGERPRINT_KEY: fingerprint(document, brand),
-        SOURCE_KEY: f"{document.treatment.slug}/{document.name}",
+        SOURCE_KEY: f"{document.treatment.slug}/{document.meta.language}/{document.name}",
     }
 
 
@@ -121,9 +122,10 @@ def verify(
             f"{path}: no leaflet provenance in this PDF (it was not made by "
             "leaflet, or by a version before provenance was recorded)"
         )
-    slug, _, name = str(values[SOURCE_KEY]).partition("/")
+    # treatment/language/document; a PDF made before languages says treatment/document.
+    slug, *language, name = str(values[SOURCE_KEY]).split("/")
     try:
-        document = load_treatment(slug, content_dir).document(name)
+        document = load_treatment(slug, content_dir).document(name, *language[:1])
         current = fingerprint(document, brand)
     except LeafletError:
         current = None

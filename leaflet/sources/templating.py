@@ -10,7 +10,7 @@ exactly as typed. Undefined variables are errors that name the variable.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,9 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
+
+from leaflet.sources.dates import format_number
+from leaflet.sources.languages import Language, parse_language
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 
@@ -131,29 +134,71 @@ class Wording:
             raise TemplateProblem(message) from err
 
 
-def plural(count: int | float | str, unit: str) -> str:
-    """`{{ settings.no_makeup_hours | plural('hour') }}` -> "24 hours", or "1 hour"."""
-    number = f"{count:g}" if isinstance(count, float) else str(count)
-    return f"{number} {unit}" if count == 1 else f"{number} {unit}s"
+def make_plural(language: Language) -> Callable[..., str]:
+    """The `plural` filter for `language`: a number, written as the language writes
+    numbers, with the form of its unit that the number takes in CLDR's plural rules.
+
+    Every language gives its forms by CLDR category, all of them, so none is forgotten
+    for a number a clinic may set later: `plural(one='dzień', few='dni', many='dni',
+    other='dnia')`. English may give just the singular, `plural('hour')`, and an `s` is
+    added for every number but 1 (CLDR's `one`)."""
+    categories = language.plural_categories
+
+    def plural(count: Any, unit: str | None = None, /, **forms: str) -> str:
+        value = _number(count)
+        number = format_number(value, language.tag)
+        category = language.plural_category(value)
+        if unit is not None and not forms:
+            if language.locale.language != "en":
+                raise ValueError(
+                    f"plural('{unit}') adds an English 's'; in {language.tag} give every "
+                    f"form: plural({', '.join(f'{c}=...' for c in categories)})"
+                )
+            return f"{number} {unit}" if category == "one" else f"{number} {unit}s"
+        missing = [c for c in categories if c not in forms]
+        unknown = sorted(set(forms) - set(categories))
+        if unit is not None or missing or unknown:
+            raise ValueError(
+                f"plural in {language.tag} needs the forms {', '.join(categories)} "
+                f"(CLDR plural categories) as plural({', '.join(f'{c}=...' for c in categories)})"
+                + (f"; missing: {', '.join(missing)}" if missing else "")
+                + (f"; not a form of {language.tag}: {', '.join(unknown)}" if unknown else "")
+            )
+        return f"{number} {forms[category]}"
+
+    return plural
 
 
-def make_environment() -> SandboxedEnvironment:
-    """The Jinja2 environment content runs in: sandboxed, strict and autoescaping."""
+def _number(count: Any) -> int | float:
+    if isinstance(count, int | float) and not isinstance(count, bool):
+        return count
+    try:
+        return int(str(count))
+    except ValueError:
+        try:
+            return float(str(count))
+        except ValueError:
+            raise ValueError(f"plural needs a number, not {count!r}") from None
+
+
+def make_environment(language: str = "en-GB") -> SandboxedEnvironment:
+    """The Jinja2 environment content in `language` runs in: sandboxed, strict and
+    autoescaping."""
     environment = SandboxedEnvironment(
         autoescape=True,
         undefined=_NamedUndefined,
         extensions=[_AuthorMarkupExtension],
         keep_trailing_newline=False,
     )
-    environment.filters["plural"] = plural
+    environment.filters["plural"] = make_plural(parse_language(language))
     return environment
 
 
-def make_email_environment(folder: Path) -> SandboxedEnvironment:
-    """The Jinja2 environment email templates in `folder` run in: sandboxed and strict like
-    content, but without `**bold**` (emails are not paragraph markup). `.html` templates
-    are autoescaped; `.txt` ones are not, as plain text is never read as markup and
-    escaping would only show patients `&amp;`."""
+def make_email_environment(folder: Path, language: str = "en-GB") -> SandboxedEnvironment:
+    """The Jinja2 environment email templates in `folder` (in `language`) run in:
+    sandboxed and strict like content, but without `**bold**` (emails are not paragraph
+    markup). `.html` templates are autoescaped; `.txt` ones are not, as plain text is
+    never read as markup and escaping would only show patients `&amp;`."""
     environment = SandboxedEnvironment(
         loader=FileSystemLoader(folder),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
@@ -162,5 +207,5 @@ def make_email_environment(folder: Path) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    environment.filters["plural"] = plural
+    environment.filters["plural"] = make_plural(parse_language(language))
     return environment

@@ -29,6 +29,7 @@ from leaflet.sources.schema.brand import (
     PASSWORD_POLICIES,
     Brand,
     Clinic,
+    ClinicWording,
     Colours,
     EmailSettings,
     Fonts,
@@ -36,19 +37,28 @@ from leaflet.sources.schema.brand import (
 )
 from leaflet.sources.schema.common import (
     EMAIL_PATTERN,
+    LANGUAGE_TAG,
     Colour,
     EmailAddress,
+    LanguageTag,
     Length,
     Slug,
     Strict,
     Text,
 )
-from leaflet.sources.schema.documents import Document, Meta, Treatment
+from leaflet.sources.schema.documents import (
+    Document,
+    Meta,
+    Treatment,
+    TreatmentLanguage,
+)
 from leaflet.sources.schema.layout import Box, Layout, StyleSpec, Workspace
+from leaflet.sources.schema.strings import Strings
 
 __all__ = [
     "BLOCK_TYPES",
     "EMAIL_PATTERN",
+    "LANGUAGE_TAG",
     "PASSWORD_POLICIES",
     "Block",
     "Box",
@@ -56,6 +66,7 @@ __all__ = [
     "Callout",
     "Checklist",
     "Clinic",
+    "ClinicWording",
     "Colour",
     "Colours",
     "Contact",
@@ -67,6 +78,7 @@ __all__ = [
     "FormField",
     "Item",
     "ItemList",
+    "LanguageTag",
     "Layout",
     "Length",
     "Meta",
@@ -76,10 +88,12 @@ __all__ = [
     "Signatures",
     "Slug",
     "Strict",
+    "Strings",
     "StyleSpec",
     "Text",
     "Timeline",
     "Treatment",
+    "TreatmentLanguage",
     "Workspace",
     "block_kind",
     "block_value",

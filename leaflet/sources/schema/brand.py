@@ -6,7 +6,7 @@ from typing import Literal, get_args
 
 from pydantic import Field
 
-from leaflet.sources.schema.common import Colour, EmailAddress, Strict, Text
+from leaflet.sources.schema.common import Colour, EmailAddress, LanguageTag, Strict, Text
 
 
 class Clinic(Strict):
@@ -63,6 +63,16 @@ class EmailSettings(Strict):
     )
 
 
+class ClinicWording(Strict):
+    """The clinic's own wording in one more language (its details stay as they are)."""
+
+    out_of_hours: Text = Field(description="What to do when the clinic is closed.")
+    feedback: Text = Field(description="How patients give feedback on the leaflet.")
+    logo_alt: str | None = Field(
+        default=None, description="What the logo shows, in words (default: from the strings)."
+    )
+
+
 class Brand(Strict):
     """A clinic's brand file: details, logo, colours, fonts and email settings."""
 
@@ -79,4 +89,15 @@ class Brand(Strict):
     fonts: Fonts = Field(default_factory=Fonts, description="Brand fonts.")
     email: EmailSettings = Field(
         default_factory=EmailSettings, description="Settings for emailing patients their documents."
+    )
+    language: LanguageTag = Field(
+        default="en-GB",
+        description="The language of the clinic's wording in this file (out_of_hours, "
+        "feedback, logo_alt), and the language a patient gets when their appointment "
+        "does not say.",
+    )
+    languages: dict[LanguageTag, ClinicWording] = Field(
+        default_factory=dict,
+        description="The clinic's wording in other languages, by language tag, e.g. pl: "
+        "{out_of_hours: ..., feedback: ...}: documents in a language print it.",
     )

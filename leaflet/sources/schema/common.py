@@ -40,3 +40,7 @@ Length = Annotated[str | int | float, Field(description="a length: 12mm, 0.5in, 
 #: An email address, roughly: one @, a dot in the domain, no spaces or list separators.
 EMAIL_PATTERN = r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+"
 EmailAddress = Annotated[str, pattern(EMAIL_PATTERN, "an email address, e.g. clinic@example.com")]
+
+#: A language tag (BCP 47): language[-Script][-REGION], e.g. en-GB, pl, cy, sr-Latn.
+LANGUAGE_TAG = r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?"
+LanguageTag = Annotated[str, pattern(LANGUAGE_TAG, "a language tag, e.g. en-GB, pl or cy")]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from leaflet.sources.schema.blocks import Block
-from leaflet.sources.schema.common import Strict, Text, pattern
+from leaflet.sources.schema.common import LANGUAGE_TAG, LanguageTag, Strict, Text, pattern
 
 
 class Treatment(Strict):
@@ -42,11 +42,35 @@ class Meta(Strict):
     review: dt.date = Field(description="Date by which the wording must be reviewed.")
     approved_by: Text = Field(description="Who approved the wording.")
     sources: list[Text] = Field(min_length=1, description="Where the facts come from.")
-    language: Annotated[str, pattern(r"[a-z]{2,3}(-[A-Z]{2})?", "a language tag, e.g. en-GB")] = (
-        Field(description="Language tag written into the PDF, e.g. en-GB.")
+    language: LanguageTag = Field(
+        description="The document's language (BCP 47 tag), written into the PDF: the "
+        "name of the language folder it is in, e.g. en-GB, pl or cy."
     )
     reading_age: int = Field(default=11, ge=5, le=18, description="Target reading age.")
     keywords: list[Text] = Field(default_factory=list, description="PDF keywords.")
+    translates: (
+        Annotated[
+            str,
+            pattern(
+                LANGUAGE_TAG + r" \S+",
+                "the source's language tag and version, e.g. en-GB 2.0",
+            ),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="A translation: the language and version of the document it "
+        "translates, e.g. en-GB 2.0. leaflet check warns when the source has a newer "
+        "version, and the translation must keep the source's structure and ids.",
+    )
+    translator: Text | None = Field(
+        default=None, description="A translation: who translated it (required then)."
+    )
+    reviewer: Text | None = Field(
+        default=None,
+        description="A translation: the clinician who checked it against the source. "
+        "Until one is named, the PDF says 'Translation not yet reviewed'.",
+    )
 
     @field_validator("review")
     @classmethod
@@ -55,6 +79,36 @@ class Meta(Strict):
         if published is not None and review <= published:
             raise ValueError(f"review date {review} must be after the published date {published}")
         return review
+
+    @model_validator(mode="after")
+    def _translation_has_translator(self) -> Meta:
+        if self.translates is not None and self.translator is None:
+            raise ValueError("a translation (translates) names its translator")
+        if self.translates is None and (self.translator or self.reviewer):
+            raise ValueError("translator and reviewer belong to a translation (translates)")
+        return self
+
+    @property
+    def source_of_translation(self) -> tuple[str, str] | None:
+        """(language, version) of the document this one translates, if it is a translation."""
+        if self.translates is None:
+            return None
+        language, version = self.translates.split(" ", 1)
+        return language, version
+
+
+class TreatmentLanguage(Strict):
+    """`content/<treatment>/<language>/treatment.yaml`, optional: the treatment's name and
+    summary in that language, and its text settings in that language's words."""
+
+    name: Text | None = Field(default=None, description="Display name in this language.")
+    summary: Text | None = Field(default=None, description="The summary in this language.")
+    settings: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Text settings of treatment.yaml in this language's words, e.g. "
+        "numbing_cream_contains. Numbers are shared by every language and stay in "
+        "treatment.yaml.",
+    )
 
 
 class Document(Strict):

@@ -57,10 +57,15 @@ def checklist(
     centred = story.styles.derive(
         "table_head", "thc", textColor=story.colour("on_primary"), alignment=1
     )
+    strings = story.strings
+    words = strings.words.forms
     header: list[Flowable] = [  # column headers (see TickRows)
-        Para(plain(checklist.title or "Question"), on_primary),
-        Para(checklist.yes_label, centred),
-        Para(checklist.no_label, centred),
+        Para(
+            plain(checklist.title) if checklist.title else strings.markup(words.question),
+            on_primary,
+        ),
+        Para(checklist.yes_label or strings.markup(words.yes_label), centred),
+        Para(checklist.no_label or strings.markup(words.no_label), centred),
     ]
     rows = tick_rows(
         story,

@@ -1,7 +1,7 @@
 """`leaflet check`: every problem in content, brand and layouts reported in one run.
 
 Each test breaks a throw-away copy of the content or the example brand (in tmp_path,
-which is also the working folder, so paths print as `content/microneedling/info.yaml`)
+which is also the working folder, so paths print as `content/microneedling/en-GB/info.yaml`)
 and asserts the exact finding lines. `today` is fixed so review dates do not drift.
 """
 
@@ -18,9 +18,9 @@ from PIL import Image
 from leaflet.check import Finding, check_all, reading_age, summary
 from leaflet.sources.bundled import EXAMPLE_BRAND, LAYOUTS_DIR
 
-INFO = "content/microneedling/info.yaml"
-CONSENT = "content/microneedling/consent.yaml"
-AFTERCARE = "content/microneedling/aftercare.yaml"
+INFO = "content/microneedling/en-GB/info.yaml"
+CONSENT = "content/microneedling/en-GB/consent.yaml"
+AFTERCARE = "content/microneedling/en-GB/aftercare.yaml"
 TREATMENT = "content/microneedling/treatment.yaml"
 
 
@@ -42,7 +42,7 @@ def content(content_copy: Path) -> Path:
 
 
 def doc(content: Path, name: str) -> Path:
-    return content / "microneedling" / f"{name}.yaml"
+    return content / "microneedling" / "en-GB" / f"{name}.yaml"
 
 
 # --- content ----------------------------------------------------------------------------
@@ -149,8 +149,8 @@ def test_complex_wording_raises_the_reading_age() -> None:
         "stimulating neocollagenesis, neovascularisation and comprehensive "
         "extracellular matrix remodelling throughout the reticular dermis."
     )
-    assert round(reading_age(simple)[1]) == 11
-    assert round(reading_age(complex_)[1]) == 39
+    assert round(reading_age(simple).age) == 11
+    assert round(reading_age(complex_).age) == 39
 
 
 # --- brand and layouts ------------------------------------------------------------------
@@ -296,12 +296,12 @@ def test_cli_built_in_is_clean() -> None:
 
 def test_email_template_mistakes_are_found_before_sending(content: Path) -> None:
     replace_in(
-        content / "email" / "body.txt",
+        content / "email" / "en-GB" / "body.txt",
         "call us on {{ clinic.phone }}",
         "call us on {{ clinic.telephone }}",
     )
     assert lines(content) == [
-        "error: content/email/body.txt:25: template error: undefined variable "
+        "error: content/email/en-GB/body.txt:25: template error: undefined variable "
         "'clinic.telephone' (clinic has: address, email, emergency_number, feedback, name, "
         "out_of_hours, phone, website)"
     ]
@@ -310,12 +310,12 @@ def test_email_template_mistakes_are_found_before_sending(content: Path) -> None
 def test_both_password_policies_are_tried(content: Path) -> None:
     """The brand says date-of-birth, but a clinic may switch: the other branch counts."""
     replace_in(
-        content / "email" / "subject.txt",
+        content / "email" / "en-GB" / "subject.txt",
         "Your appointment at",
         "{% if password.policy == 'random' %}{{ patient.surname }}{% endif %}Your appointment at",
     )
     [finding] = lines(content)
-    assert finding.startswith("error: content/email/subject.txt")
+    assert finding.startswith("error: content/email/en-GB/subject.txt")
     assert finding.endswith(
         "template error: undefined variable 'patient.surname' (patient has: first_name)"
     )

@@ -228,7 +228,7 @@ def test_prepared_for_on_the_command_line(in_tmp):
     assert result.exit_code == 0, result.output
     first = read_pdf((in_tmp / "microneedling-info.pdf").read_bytes()).pages[0]
     assert (
-        "Prepared for Ann <b>O'Brien</b> & Co Your appointment: Tuesday 1 December 2026 "
+        "Prepared for Ann <b>O'Brien</b> & Co Your appointment: Tuesday, 1 December 2026 "
         "at 10:30 with Dr Priya Patel"
     ) in first
 
@@ -329,13 +329,15 @@ def test_failed_build_keeps_the_existing_file(in_tmp):
 
 def test_content_error_from_own_content_folder(in_tmp):
     copy_content(in_tmp)
-    replace_in(in_tmp / "content/microneedling/aftercare.yaml", 'version: "1.0"', "version: 1.0")
+    replace_in(
+        in_tmp / "content/microneedling/en-GB/aftercare.yaml", 'version: "1.0"', "version: 1.0"
+    )
     (in_tmp / "out").mkdir()
     (in_tmp / "out/aftercare.pdf").write_bytes(b"old")
     result = invoke(["aftercare", "--content-dir", "content", "-o", "out/aftercare.pdf"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: content/microneedling/aftercare.yaml:6: meta.version: "
+        "Error: content/microneedling/en-GB/aftercare.yaml:6: meta.version: "
         "expected text (put numbers and dates in quotes)\n"
     )
     assert (in_tmp / "out/aftercare.pdf").read_bytes() == b"old"

@@ -45,7 +45,9 @@ def test_verify_notices_a_changed_sentence(tmp_path):
     path = tmp_path / "consent.pdf"
     build("consent", content_dir=content).rendered.write(path)
     replace_in(
-        content / "microneedling/consent.yaml", "Tiny spots of bleeding", "Small spots of bleeding"
+        content / "microneedling/en-GB/consent.yaml",
+        "Tiny spots of bleeding",
+        "Small spots of bleeding",
     )
     verdict = verify(path, leaflet.load_brand(), content)
     assert not verdict.matches
@@ -87,7 +89,7 @@ def test_expired_wording_is_refused_then_marked():
     with pytest.raises(leaflet.LeafletError) as raised:
         leaflet.render_pdf(document, brand, layout, today=later)
     assert raised.value.format_message().endswith(
-        "content/microneedling/aftercare.yaml: the wording was due for review on 1 November "
+        "content/microneedling/en-GB/aftercare.yaml: the wording was due for review on 1 November "
         "2028; review it and update meta.review, or build anyway with --allow-expired (the "
         "PDF then says the wording is past its review date)"
     )

@@ -80,7 +80,7 @@ def in_panel(x: float, layout: str, side: int, index: int) -> bool:
 
 def shorten_aftercare(content: Path) -> Path:
     """Take three blocks out of aftercare so that it fits a tri-fold; return its path."""
-    path = content / "microneedling" / "aftercare.yaml"
+    path = content / "microneedling" / "en-GB" / "aftercare.yaml"
     text = path.read_text(encoding="utf-8")
     cuts = [
         ("  - heading: Why aftercare matters", "  - heading: What to expect"),

@@ -1,4 +1,5 @@
-"""Checking content: every document's schema, review date, wording and reading age."""
+"""Checking content: every document's schema, review date, wording and reading age, in
+every language, and each translation against the version of its source."""
 
 from __future__ import annotations
 
@@ -7,11 +8,19 @@ import html
 import re
 from pathlib import Path
 
-from leaflet.check.findings import ERROR, WARNING, Finding, from_error, plural
+from leaflet.check.findings import ERROR, NOTE, WARNING, Finding, from_error, plural
+from leaflet.check.languages import check_strings, check_translated_version
+from leaflet.check.readability import not_measured, reading_age
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand, load_brand
-from leaflet.sources.content import DOCUMENTS, ContentDocument, known_treatments, load_treatment
+from leaflet.sources.content import (
+    DOCUMENTS,
+    ContentDocument,
+    find_languages,
+    known_treatments,
+    load_treatment,
+)
 from leaflet.sources.dates import format_date
 from leaflet.sources.fonts import describe_chars
 from leaflet.sources.personal import Personalisation
@@ -27,8 +36,6 @@ SAMPLE = Personalisation.from_text(
     appointment="2030-01-01T10:00",
     practitioner="Sample Practitioner",
 )
-#: A US school grade plus this is a reading age in years.
-GRADE_TO_AGE = 5
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -55,28 +62,37 @@ def check_content(
             findings += from_error(err, folder / slug / "treatment.yaml")
             _check_documents_alone(folder / slug, findings)
             continue
-        for name in treatment.available():
-            try:
-                document = treatment.document(name)
-            except LeafletError as err:
-                findings += from_error(err, treatment.folder / f"{name}.yaml")
-                continue
-            _check_review(document, today, findings)
-            texts = _check_wording(document, render_brand, findings)
-            if texts is not None:
-                _check_reading_age(document, texts, findings)
+        for language in sorted(treatment.languages):
+            for name in treatment.available(language):
+                try:
+                    document = treatment.document(name, language)
+                except LeafletError as err:
+                    findings += from_error(err, treatment.languages[language] / f"{name}.yaml")
+                    continue
+                _check_review(document, today, findings)
+                check_translated_version(document, findings)
+                texts = _check_wording(document, render_brand, findings)
+                if texts is not None:
+                    _check_reading_age(document, texts, findings)
+    check_strings(folder, findings)
 
 
 def _check_documents_alone(folder: Path, findings: list[Finding]) -> None:
     """Without a usable treatment.yaml, wording cannot be rendered (no settings), but
     each document's own schema can still be checked."""
-    for name in DOCUMENTS:
-        path = folder / f"{name}.yaml"
-        if path.is_file():
-            try:
-                validate(schema.Document, read_yaml(path))
-            except LeafletError as err:
-                findings += from_error(err, path)
+    try:
+        folders = list(find_languages(folder).values())
+    except LeafletError as err:
+        findings += from_error(err, folder)
+        return
+    for language_folder in folders:
+        for name in DOCUMENTS:
+            path = language_folder / f"{name}.yaml"
+            if path.is_file():
+                try:
+                    validate(schema.Document, read_yaml(path))
+                except LeafletError as err:
+                    findings += from_error(err, path)
 
 
 def _check_review(document: ContentDocument, today: dt.date, findings: list[Finding]) -> None:
@@ -114,10 +130,12 @@ def _check_wording(
 ) -> list[str] | None:
     """Render every piece of wording with the sample details, reporting each one that
     fails or holds characters the brand fonts lack; the rendered texts when all pass."""
-    variables = {
-        "clinic": brand.template_values(),
-        **SAMPLE.template_values(document.meta.language),
-    }
+    try:
+        clinic = brand.template_values(document.meta.language)
+    except LeafletError as err:
+        findings += from_error(err, brand.path)
+        return None
+    variables = {"clinic": clinic, **SAMPLE.template_values(document.meta.language)}
     context = document.template_context(variables)
     problems: list[Finding] = []
 
@@ -161,35 +179,33 @@ def _plain_text(texts: list[str]) -> str:
     return " ".join(sentences)
 
 
-def reading_age(text: str) -> tuple[float, float]:
-    """(Flesch-Kincaid grade, reading age in years) of plain English text."""
-    import textstat  # loading its pronouncing dictionary takes a second: only when used
-
-    grade = float(textstat.flesch_kincaid_grade(text))
-    return grade, grade + GRADE_TO_AGE
-
-
 def _check_reading_age(
     document: ContentDocument, texts: list[str], findings: list[Finding]
 ) -> None:
+    """The whole document's reading age, by the formula for its language (see
+    `readability`), against its target; a language without one gets a note."""
     text = _plain_text(texts)
     if not text:
         return
     loc = ("meta", "reading_age")
 
-    def warn(problem: str) -> None:
+    def add(severity: str, problem: str) -> None:
         line = document.source.line_of(loc)
-        findings.append(Finding(WARNING, document.path, line, format_loc(loc), problem))
+        findings.append(Finding(severity, document.path, line, format_loc(loc), problem))
 
+    language = document.meta.language
     try:
-        grade, age = reading_age(text)
+        measured = reading_age(text, language)
     except Exception as err:  # a readability library problem must not stop the check
-        warn(f"reading age not checked: {type(err).__name__}: {err}")
+        add(WARNING, f"reading age not checked: {type(err).__name__}: {err}")
+        return
+    if measured is None:
+        add(NOTE, not_measured(f"{document.language.name} ({language})"))
         return
     target = document.meta.reading_age
-    if round(age) > target:
-        warn(
-            f"reading age about {round(age)} (Flesch-Kincaid grade {grade:.1f} + "
-            f"{GRADE_TO_AGE}) is above the target {target}; use shorter sentences and "
-            "shorter words"
+    if round(measured.age) > target:
+        add(
+            WARNING,
+            f"reading age about {round(measured.age)} ({measured.method}) is above the target "
+            f"{target}; use shorter sentences and shorter words",
         )

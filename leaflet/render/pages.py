@@ -39,7 +39,7 @@ def render_pages(
     `fillable` adds form fields over a form's boxes and lines; `slots` collects where
     personal values go instead of drawing them; `tagged` False leaves out the structure
     a screen reader reads (pages to be imposed lose it anyway)."""
-    document, brand, layout, press = build.document, build.brand, build.layout, build.press
+    document, brand, layout = build.document, build.brand, build.layout
     fields = FormFields() if fillable else None
     structure = StructureRecord() if tagged else None
     session = DrawingSession(slots=slots, fields=fields, structure=structure)
@@ -52,18 +52,7 @@ def render_pages(
         story += [PageBreak(), *builder.notes_page()]
 
     provenance = entries(document, brand)
-    footer = plan_footer(
-        document.meta,
-        brand,
-        layout.spec.footer_size,
-        layout.frame_width,
-        document.strings,
-        overdue=build.overdue,
-        fingerprint=provenance[FINGERPRINT_KEY],
-    )
-    furniture = PageFurniture(
-        brand, layout, footer, styles["header_name"].fontSize, press, document.strings
-    )
+    furniture = _furniture(build, styles["header_name"].fontSize, provenance[FINGERPRINT_KEY])
     buffer = io.BytesIO()
     template = _page_template(build, buffer, furniture)
     template.build(
@@ -81,6 +70,21 @@ def render_pages(
     if structure is not None:
         data = tag_pdf(data, structure)
     return RenderedPdf(data, session.page_count)
+
+
+def _furniture(build: Build, name_size: float, fingerprint: str) -> PageFurniture:
+    """The header band and footer of every page."""
+    document, layout = build.document, build.layout
+    footer = plan_footer(
+        document.meta,
+        build.brand,
+        layout.spec.footer_size,
+        layout.frame_width,
+        document.strings,
+        overdue=build.overdue,
+        fingerprint=fingerprint,
+    )
+    return PageFurniture(build.brand, layout, footer, name_size, build.press, document.strings)
 
 
 def _page_template(build: Build, buffer: io.BytesIO, furniture: PageFurniture) -> BaseDocTemplate:

@@ -23,7 +23,13 @@ from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.fonts import FontFamily, describe_chars
-from leaflet.sources.languages import Language, match_language, normalise, parse_language
+from leaflet.sources.languages import (
+    Language,
+    is_tag,
+    match_language,
+    normalise,
+    parse_language,
+)
 from leaflet.sources.personal import without_placeholders
 from leaflet.sources.strings import Strings, load_strings
 from leaflet.sources.templating import Namespace, TemplateProblem, Wording, make_environment
@@ -36,6 +42,8 @@ DOCUMENTS = ("info", "consent", "aftercare")
 NOT_WORDING = frozenset({"id", "style"})
 #: The treatment file: in the treatment's folder, and optionally in a language folder.
 TREATMENT_FILE = "treatment.yaml"
+#: The language of documents that do not say, in a folder made before languages.
+UNFOLDERED_LANGUAGE = "en-GB"
 
 Loc = tuple[str | int, ...]
 
@@ -285,15 +293,18 @@ def find_languages(folder: Path) -> dict[str, Path]:
     flat = [folder / f"{name}.yaml" for name in DOCUMENTS if (folder / f"{name}.yaml").is_file()]
     if flat:
         source = read_yaml(flat[0])
-        meta = validate(schema.Document, source).meta
-        if meta.language in languages:
+        meta = source.data.get("meta") if isinstance(source.data, dict) else None
+        said = meta.get("language") if isinstance(meta, dict) else None
+        # A file that does not say is checked when it loads; until then, take English.
+        tag = said if isinstance(said, str) and is_tag(said) else UNFOLDERED_LANGUAGE
+        if tag in languages:
             raise SourceError(
                 flat[0],
-                f"there is also a {meta.language} folder; move this file into it",
+                f"there is also a {tag} folder; move this file into it",
                 line=source.line_of(("meta", "language")),
                 field="meta.language",
             )
-        languages[meta.language] = folder
+        languages[tag] = folder
     if not languages:
         raise LeafletError(
             f"{display_path(folder)}: no documents; put them in a folder per language, "

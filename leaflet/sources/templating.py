@@ -146,8 +146,10 @@ def make_plural(language: Language) -> Callable[..., str]:
 
     def plural(count: Any, unit: str | None = None, /, **forms: str) -> str:
         value = _number(count)
-        number = format_number(value, language.tag)
-        category = language.plural_category(value)
+        if value is None:  # "2 to 3": written as it is, in the `other` form
+            number, category = str(count), "other"
+        else:
+            number, category = format_number(value, language.tag), language.plural_category(value)
         if unit is not None and not forms:
             if language.locale.language != "en":
                 raise ValueError(
@@ -169,16 +171,16 @@ def make_plural(language: Language) -> Callable[..., str]:
     return plural
 
 
-def _number(count: Any) -> int | float:
+def _number(count: Any) -> int | float | None:
+    """`count` as a number, or None when it is text that is not one."""
     if isinstance(count, int | float) and not isinstance(count, bool):
         return count
-    try:
-        return int(str(count))
-    except ValueError:
+    for kind in (int, float):
         try:
-            return float(str(count))
+            return kind(str(count))
         except ValueError:
-            raise ValueError(f"plural needs a number, not {count!r}") from None
+            pass
+    return None
 
 
 def make_environment(language: str = "en-GB") -> SandboxedEnvironment:

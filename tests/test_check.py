@@ -56,7 +56,7 @@ def test_every_schema_problem_is_its_own_finding_with_file_and_line(content: Pat
         f"error: {INFO}:4: meta.kind: Input should be 'leaflet' or 'form'",
         f"error: {INFO}:15: meta.colour: unknown field 'colour'; valid fields here: "
         "approved_by, keywords, kind, language, published, reading_age, reference, review, "
-        "sources, subtitle, title, version",
+        "reviewer, sources, subtitle, title, translates, translator, version",
     ]
 
 

@@ -211,7 +211,7 @@ def test_each_patient_gets_one_intact_email(packs, brand, tmp_path, server):
         first_name = name.split()[0]
         assert text.startswith(
             f"Hello {first_name},\n\nThis email is from Example Skin "
-            "Clinic. It is about your appointment on Tuesday 1 December "
+            "Clinic. It is about your appointment on Tuesday, 1 December "
             "2026 at 10:30 with Dr Priya Patel.\n"
         )
         assert "- Consent form (consent-form.pdf): locked with a password\n" in text

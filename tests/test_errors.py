@@ -81,8 +81,8 @@ def test_unknown_field_lists_valid_fields(content_copy):
     )
     assert error_from("info", content_copy).message == (
         f"{INFO}:5: meta.colour: unknown field 'colour'; valid fields here: approved_by, "
-        "keywords, kind, language, published, reading_age, reference, review, sources, "
-        "subtitle, title, version"
+        "keywords, kind, language, published, reading_age, reference, review, reviewer, sources, "
+        "subtitle, title, translates, translator, version"
     )
 
 
@@ -280,13 +280,13 @@ def test_missing_content_folder(tmp_path):
 
 def test_missing_document(content_copy):
     (content_copy / "microneedling/en-GB/aftercare.yaml").unlink()
-    folder = content_copy.resolve() / "microneedling"
+    folder = content_copy.resolve() / "microneedling" / "en-GB"
     treatment = leaflet.load_treatment("microneedling", content_copy.resolve())
     assert treatment.available() == ["info", "consent"]
     with pytest.raises(leaflet.LeafletError) as raised:
         treatment.document("aftercare")
     assert raised.value.message == (
-        f"microneedling has no aftercare document "
+        f"microneedling has no aftercare document in en-GB "
         f"({folder / 'aftercare.yaml'}); it has: info, consent"
     )
 

@@ -19,7 +19,7 @@ def test_metadata_records_reference_version_and_fingerprint(default_pdfs):
         assert meta["/LeafletFingerprint"] == expected, (document, layout)
         assert meta["/LeafletReference"] == treatment.document(document).meta.reference
         assert meta["/LeafletVersion"] == "1.0"
-        assert meta["/LeafletSource"] == f"microneedling/{document}"
+        assert meta["/LeafletSource"] == f"microneedling/en-GB/{document}"
 
 
 def test_fingerprint_ignores_patient_and_layout():
@@ -35,7 +35,7 @@ def test_verify_round_trip(tmp_path, layout):
     verdict = verify(path, leaflet.load_brand())
     assert verdict.matches
     assert verdict.describe() == (
-        f"MN-INF-01 version 1.0 (microneedling/info), fingerprint {verdict.recorded[:8]}: "
+        f"MN-INF-01 version 1.0 (microneedling/en-GB/info), fingerprint {verdict.recorded[:8]}: "
         "the current content and brand give the same wording"
     )
 
@@ -62,7 +62,7 @@ def test_verify_cli_matches(tmp_path, monkeypatch):
     assert invoke(["consent", "-o", "c.pdf"]).exit_code == 0
     result = invoke(["verify", "c.pdf"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("c.pdf: MN-CON-01 version 1.0 (microneedling/consent)")
+    assert result.stdout.startswith("c.pdf: MN-CON-01 version 1.0 (microneedling/en-GB/consent)")
 
 
 def test_verify_a_pdf_without_provenance(tmp_path):

@@ -45,7 +45,7 @@ FOLD_CLEARANCE = 6 * mm
 EDGE_CLEARANCE = 7 * mm
 TOLERANCE = 0.5  # points
 OVERFLOW = re.compile(
-    r"content/microneedling/aftercare\.yaml: the aftercare leaflet does not fit the "
+    r"content/microneedling/en-GB/aftercare\.yaml: the aftercare leaflet does not fit the "
     r"(?P<layout>[a-z-]+) panels: about (?P<mm>\d+) mm of content is left over "
     r"\((?P<panels>\d+\.\d) panels\); shorten the wording or choose another layout"
 )

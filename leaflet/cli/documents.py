@@ -34,6 +34,11 @@ OPTIONS = [
     ),
     CONTENT_DIR,
     click.option(
+        "--language",
+        help="Language of the document, a tag such as en-GB, pl or cy (leaflet list shows "
+        "each treatment's) [default: the brand's language].",
+    ),
+    click.option(
         "--patient-name",
         callback=checked("parse_name"),
         help="Print the patient's name in the document.",
@@ -81,6 +86,7 @@ def document_command(name: str) -> click.Command:
         brand_path: Path | None,
         layout: str,
         content_dir: Path | None,
+        language: str | None,
         patient_name: str,
         date_of_birth: dt.date | None,
         appointment: dt.datetime | None,
@@ -103,7 +109,10 @@ def document_command(name: str) -> click.Command:
             press=leaflet.PressOptions(bleed, crop_marks),
             allow_expired=allow_expired,
             fillable=fillable,
+            language=language,
         )
+        for warning in pdf.warnings:
+            click.echo(f"Warning: {warning}", err=True)
         target = output or Path(f"{treatment}-{name}.pdf")
         pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
         if str(target) == "-":

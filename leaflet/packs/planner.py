@@ -26,7 +26,6 @@ from leaflet.render.prepare import check_review_date
 from leaflet.sources.brand import load_brand
 from leaflet.sources.content import DOCUMENTS, ContentDocument, Treatment, load_treatment
 from leaflet.sources.fonts import describe_chars
-from leaflet.sources.languages import match_language
 from leaflet.sources.layout import Layout, load_layout
 from leaflet.version import __version__
 
@@ -120,24 +119,15 @@ class Planner:
         problem: Callable[[str, str], RowProblem],
     ) -> str | RowProblem:
         """The row's language, else the clinic's, else English (with a warning)."""
-        if appointment.language:
-            try:
-                return treatment.language(appointment.language)
-            except LeafletError as err:
-                return problem("language", err.message)
-        clinic = self.brand.spec.language
         try:
-            return treatment.language(clinic)
-        except LeafletError:
-            english = match_language("en", treatment.languages) or treatment.source_language
-            self.warnings.append(
-                problem(
-                    "language",
-                    f"empty, and {treatment.slug} has no {clinic} (the clinic's language): "
-                    f"built in {english}",
-                )
+            tag, warning = treatment.choose_language(
+                appointment.language or None, self.brand.spec.language
             )
-            return english
+        except LeafletError as err:
+            return problem("language", err.message)
+        if warning:
+            self.warnings.append(problem("language", f"empty, and {warning}"))
+        return tag
 
     def _jobs(
         self,

@@ -11,6 +11,7 @@ command line does.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from leaflet.render.booklet import render_booklet
@@ -74,14 +75,21 @@ def build_document(
     allow_expired: bool = False,
     fillable: bool = False,
     today: dt.date | None = None,
+    language: str | None = None,
 ) -> RenderedPdf:
     """Load a treatment's document, a brand file and a layout by name, and render them:
     what `leaflet info`, `leaflet consent` and `leaflet aftercare` do. `brand` None is
-    the built-in example clinic; `content_dir` None the built-in content."""
-    document = load_treatment(treatment, content_dir).document(name)
-    return render_pdf(
+    the built-in example clinic; `content_dir` None the built-in content.
+
+    `language` (a tag) None is the clinic's language (the brand's), or English when the
+    treatment lacks it: the PDF's `warnings` then say so."""
+    loaded = load_treatment(treatment, content_dir)
+    brand_ = load_brand(brand)
+    tag, warning = loaded.choose_language(language, brand_.spec.language)
+    document = loaded.document(name, tag)
+    pdf = render_pdf(
         document,
-        load_brand(brand),
+        brand_,
         load_layout(layout),
         personal,
         press,
@@ -89,3 +97,4 @@ def build_document(
         fillable=fillable,
         today=today,
     )
+    return replace(pdf, warnings=(warning,)) if warning else pdf

@@ -183,6 +183,20 @@ class Treatment:
             )
         return found
 
+    def choose_language(self, requested: str | None, clinic: str) -> tuple[str, str | None]:
+        """The language to build in, and a warning when it is not the one wanted:
+        `requested` (an error if this treatment lacks it), else the clinic's language,
+        else English (or the source language): never another language silently."""
+        if requested:
+            return self.language(requested), None
+        try:
+            return self.language(clinic), None
+        except LeafletError:
+            english = match_language("en", self.languages) or self.source_language
+            return english, (
+                f"{self.slug} has no {clinic} content (the clinic's language): built in {english}"
+            )
+
     def describe_languages(self) -> str:
         """`en-GB (English (United Kingdom)), pl (Polish)`."""
         return ", ".join(f"{tag} ({parse_language(tag).name})" for tag in sorted(self.languages))

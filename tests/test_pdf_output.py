@@ -168,8 +168,8 @@ def test_last_page_says_about_this_document(default_pdfs, document, layout):
                     "Surgery, 2021 (85 articles);"),
         ("Large print", f"You can ask us for this {noun} in large print. "
                         f"Call us on {CLINIC_PHONE}."),
-        ("Feedback", "Tell us what you think of this leaflet. Email hello@example.com or ask "
-                     "at reception."),
+        ("Feedback", "Tell us what you think of our leaflets and forms. Email hello@example.com "
+                     "or ask at reception."),
     ]
     assert f"About this {noun}" in last
     missing = [label for label, value in facts

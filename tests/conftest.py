@@ -31,10 +31,12 @@ REFERENCES = {"info": "MN-INF-01", "consent": "MN-CON-01", "aftercare": "MN-AFT-
 SUBTITLES = {
     "info": "Information for patients",
     "consent": "Consent form",
-    "aftercare": "Aftercare: looking after your skin",
+    "aftercare": "Aftercare",
 }
-REVIEW_DATE = "1 November 2028"
-PUBLISHED_DATE = "1 November 2026"
+REVIEW_DATE = "30 November 2028"
+PUBLISHED_DATE = "30 November 2026"
+#: The version of every built-in document's wording.
+VERSION = "2.0"
 CLINIC = "Example Skin Clinic"
 CLINIC_PHONE = "020 7946 0000"
 

@@ -17,13 +17,16 @@ from PIL import Image
 
 from leaflet import check
 from leaflet.check import Finding, check_all, reading_age, summary
-from leaflet.resources import EXAMPLE_BRAND, LAYOUTS_DIR
+from leaflet.resources import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
 
 TODAY = dt.date(2027, 1, 1)
 INFO = "content/microneedling/info.yaml"
 CONSENT = "content/microneedling/consent.yaml"
 AFTERCARE = "content/microneedling/aftercare.yaml"
 TREATMENT = "content/microneedling/treatment.yaml"
+#: The line of consent.yaml that sets its reading age, where that warning points.
+CONSENT_READING_AGE = line_number(CONTENT_DIR / "microneedling" / "consent.yaml",
+                                  "  reading_age:")
 
 
 def lines(content: Path | None = None, brand: Path | None = None, *, strict: bool = False,
@@ -46,9 +49,10 @@ def test_every_schema_problem_is_its_own_finding_with_file_and_line(content: Pat
     info = doc(content, "info")
     replace_in(info, "  kind: leaflet\n", "  kind: poster\n")
     replace_in(info, "  language: en-GB\n", "  language: en-GB\n  colour: red\n")
+    colour = line_number(info, "  colour:")
     assert lines(content) == [
         f"error: {INFO}:4: meta.kind: Input should be 'leaflet' or 'form'",
-        f"error: {INFO}:15: meta.colour: unknown field 'colour'; valid fields here: "
+        f"error: {INFO}:{colour}: meta.colour: unknown field 'colour'; valid fields here: "
         "approved_by, keywords, kind, language, published, reading_age, reference, review, "
         "sources, subtitle, title, version",
     ]
@@ -87,21 +91,24 @@ def test_every_undefined_variable_and_missing_character_is_reported(content: Pat
     replace_in(info, "{{ settings.numbing_cream_minutes | plural('minute') }}",
                "{{ clinic.fax }}")
     replace_in(info, "over {{ settings.results_weeks_min }}", "over {{ patient.age }}")
+    snowman = line_number(info, "  - paragraph:")  # blocks[0]; its text starts here
+    age = line_number(info, "  - heading: What is microneedling?") + 1
+    fax = line_number(info, '      - "We put on numbing cream')
     assert lines(content) == [
-        f"error: {INFO}:19: blocks[0].paragraph: the brand fonts cannot print '☃' "
+        f"error: {INFO}:{snowman}: blocks[0].paragraph: the brand fonts cannot print '☃' "
         "(U+2603 SNOWMAN)",
-        f"error: {INFO}:36: blocks[6].paragraph: undefined variable 'patient.age' "
+        f"error: {INFO}:{age}: blocks[2].paragraph: undefined variable 'patient.age' "
         "(patient has: date_of_birth, name)",
-        f"error: {INFO}:43: blocks[8].bullets[2]: undefined variable 'clinic.fax' "
+        f"error: {INFO}:{fax}: blocks[4].bullets[2]: undefined variable 'clinic.fax' "
         "(clinic has: address, email, emergency_number, feedback, name, out_of_hours, "
         "phone, website)",
     ]
 
 
 def test_review_date_passed_is_an_error_and_close_is_a_warning(content: Path) -> None:
-    replace_in(doc(content, "info"), "  review: 2028-11-01\n", "  review: 2026-12-01\n")
-    replace_in(doc(content, "consent"), "  review: 2028-11-01\n", "  review: 2027-01-20\n")
-    replace_in(doc(content, "aftercare"), "  review: 2028-11-01\n", "  review: 2027-03-02\n")
+    replace_in(doc(content, "info"), "  review: 2028-11-30\n", "  review: 2026-12-01\n")
+    replace_in(doc(content, "consent"), "  review: 2028-11-30\n", "  review: 2027-01-20\n")
+    replace_in(doc(content, "aftercare"), "  review: 2028-11-30\n", "  review: 2027-03-02\n")
     # aftercare: 60 days away, the last day that warns; 61 days would not.
     assert lines(content) == [
         f"warning: {AFTERCARE}:8: meta.review: the wording is due for review on 2 March "
@@ -119,8 +126,9 @@ def test_review_date_passed_is_an_error_and_close_is_a_warning(content: Path) ->
 def test_reading_age_above_target_is_a_warning(content: Path) -> None:
     replace_in(doc(content, "consent"), "  reading_age: 11\n", "  reading_age: 5\n")
     assert lines(content) == [
-        f"warning: {CONSENT}:15: meta.reading_age: reading age about 10 (Flesch-Kincaid "
-        "grade 4.7 + 5) is above the target 5; use shorter sentences and shorter words"]
+        f"warning: {CONSENT}:{CONSENT_READING_AGE}: meta.reading_age: reading age about 9 "
+        "(Flesch-Kincaid grade 3.5 + 5) is above the target 5; use shorter sentences and "
+        "shorter words"]
 
 
 def test_complex_wording_raises_the_reading_age() -> None:
@@ -202,12 +210,12 @@ def test_missing_files_are_findings_not_tracebacks(tmp_path: Path,
 
 
 def test_built_in_content_brand_and_layouts_have_no_findings() -> None:
-    # No warnings either: reviews are due 2028-11-01 (far from TODAY), reading ages are
-    # about 8 to 10 against a target of 11, and the 240 px logo is 305 dpi or more in
+    # No warnings either: reviews are due 2028-11-30 (far from TODAY), reading ages are
+    # about 8 or 9 against a target of 11, and the 240 px logo is 305 dpi or more in
     # every layout (the tightest is the 20 mm tri-fold cover).
     assert check_all(today=TODAY) == []
     # On the real date, there must at least be no errors until the review date passes.
-    if dt.date.today() < dt.date(2028, 11, 1):
+    if dt.date.today() < dt.date(2028, 11, 30):
         assert [f for f in check_all() if f.severity == "error"] == []
 
 
@@ -215,7 +223,8 @@ def test_strict_makes_warnings_errors(content: Path) -> None:
     replace_in(doc(content, "consent"), "  reading_age: 11\n", "  reading_age: 5\n")
     (finding,) = check_all(content, strict=True, today=TODAY)
     assert finding.severity == "error"
-    assert str(finding).startswith(f"error: {CONSENT}:15: meta.reading_age: reading age")
+    assert str(finding).startswith(
+        f"error: {CONSENT}:{CONSENT_READING_AGE}: meta.reading_age: reading age")
 
 
 def test_finding_str_without_line_or_field() -> None:
@@ -238,7 +247,8 @@ def test_cli_prints_findings_and_summary_and_exits_1_on_errors(content: Path) ->
     result = invoke(["check", "--content-dir", "content"])
     assert result.exit_code == 1, result.output
     out = result.stdout.splitlines()
-    assert out[0].startswith(f"warning: {CONSENT}:15: meta.reading_age: reading age about")
+    assert out[0].startswith(
+        f"warning: {CONSENT}:{CONSENT_READING_AGE}: meta.reading_age: reading age about")
     assert out[1:] == [f"error: {INFO}:4: meta.kind: Input should be 'leaflet' or 'form'",
                        "1 error, 1 warning"]
 
@@ -250,7 +260,7 @@ def test_cli_warnings_exit_0_unless_strict(content: Path) -> None:
     assert relaxed.stdout.splitlines()[-1] == "0 errors, 1 warning"
     strict = invoke(["check", "--strict", "--content-dir", "content"])
     assert strict.exit_code == 1, strict.output
-    assert strict.stdout.splitlines()[0].startswith(f"error: {CONSENT}:15:")
+    assert strict.stdout.splitlines()[0].startswith(f"error: {CONSENT}:{CONSENT_READING_AGE}:")
     assert strict.stdout.splitlines()[-1] == "1 error, 0 warnings"
 
 

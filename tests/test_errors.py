@@ -49,7 +49,7 @@ def test_unclosed_bracket(content_copy):
     replace_in(content_copy / "microneedling/info.yaml", "  - heading: What is microneedling?",
                "  - heading: [What is microneedling?")
     assert error_from("info", content_copy).message == \
-        f"{INFO}:25: malformed YAML: did not find expected ',' or ']'"
+        f"{INFO}:26: malformed YAML: did not find expected ',' or ']'"
 
 
 def test_duplicate_key(content_copy):
@@ -104,8 +104,8 @@ def test_unknown_block_type(content_copy):
 
 
 def test_date_in_words(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "published: 2026-11-01",
-               "published: 1 November 2026")
+    replace_in(content_copy / "microneedling/info.yaml", "published: 2026-11-30",
+               "published: 30 November 2026")
     assert error_from("info", content_copy).message == \
         f"{INFO}:7: meta.published: expected a date written as YYYY-MM-DD, e.g. 2026-11-01"
 
@@ -113,7 +113,7 @@ def test_date_in_words(content_copy):
 def test_impossible_date_is_a_located_error(content_copy):
     # YAML reads 2026-13-01 as a timestamp and fails while constructing it; that must
     # still be reported as a problem in the file, not as a crash with a traceback.
-    replace_in(content_copy / "microneedling/info.yaml", "published: 2026-11-01",
+    replace_in(content_copy / "microneedling/info.yaml", "published: 2026-11-30",
                "published: 2026-13-01")
     error = error_from("info", content_copy)
     assert error.message.startswith(f"{INFO}:7")
@@ -121,15 +121,15 @@ def test_impossible_date_is_a_located_error(content_copy):
 
 
 def test_review_must_follow_publication(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "review: 2028-11-01",
+    replace_in(content_copy / "microneedling/info.yaml", "review: 2028-11-30",
                "review: 2026-10-01")
     assert error_from("info", content_copy).message == \
         f"{INFO}:8: meta.review: review date 2026-10-01 must be after the published date " \
-        "2026-11-01"
+        "2026-11-30"
 
 
 def test_unquoted_version_expects_text(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", 'version: "1.0"', "version: 1.0")
+    replace_in(content_copy / "microneedling/info.yaml", 'version: "2.0"', "version: 2.0")
     assert error_from("info", content_copy).message == \
         f"{INFO}:6: meta.version: expected text (put numbers and dates in quotes)"
 
@@ -165,14 +165,14 @@ def break_wording(content: Path, new: str) -> int:
 def test_undefined_variable_names_file_field_and_variable(content_copy):
     line = break_wording(content_copy, "Fax us on {{ clinic.fax }}")
     assert error_from("info", content_copy).message == (
-        f"{INFO}:{line}: blocks[8].bullets[1]: undefined variable 'clinic.fax' (clinic has: "
+        f"{INFO}:{line}: blocks[4].bullets[1]: undefined variable 'clinic.fax' (clinic has: "
         "address, email, emergency_number, feedback, name, out_of_hours, phone, website)")
 
 
 def test_undefined_setting(content_copy):
     line = break_wording(content_copy, "Wait {{ settings.nap_minutes }} minutes")
     message = error_from("info", content_copy).message
-    assert message.startswith(f"{INFO}:{line}: blocks[8].bullets[1]: undefined variable "
+    assert message.startswith(f"{INFO}:{line}: blocks[4].bullets[1]: undefined variable "
                               "'settings.nap_minutes' (settings has: actives_avoid_days_after, ")
     assert "numbing_cream_minutes" in message
 
@@ -180,14 +180,14 @@ def test_undefined_setting(content_copy):
 def test_template_syntax_error(content_copy):
     line = break_wording(content_copy, "Call {{ clinic.phone now")
     assert error_from("info", content_copy).message == (
-        f"{INFO}:{line}: blocks[8].bullets[1]: template error: expected token "
+        f"{INFO}:{line}: blocks[4].bullets[1]: template error: expected token "
         "'end of print statement', got 'now'")
 
 
 def test_unmatched_bold(content_copy):
     line = break_wording(content_copy, "We clean your **skin well.")
     assert error_from("info", content_copy).message == (
-        f"{INFO}:{line}: blocks[8].bullets[1]: unmatched ** (bold needs ** on both sides, "
+        f"{INFO}:{line}: blocks[4].bullets[1]: unmatched ** (bold needs ** on both sides, "
         "within one sentence and not around a {{ variable }})")
 
 
@@ -197,7 +197,7 @@ def test_setting_the_font_cannot_print(content_copy):
     path = content_copy / "microneedling/info.yaml"
     line = line_of(path, "settings.numbing_cream_minutes")
     assert error_from("info", content_copy).message == (
-        f"{INFO}:{line}: blocks[8].bullets[2]: the brand fonts cannot print "
+        f"{INFO}:{line}: blocks[4].bullets[2]: the brand fonts cannot print "
         "'三' (U+4E09 CJK UNIFIED IDEOGRAPH-4E09), '十' (U+5341 CJK UNIFIED IDEOGRAPH-5341)")
 
 

@@ -76,11 +76,13 @@ def in_panel(x: float, layout: str, side: int, index: int) -> bool:
 
 
 def shorten_aftercare(content: Path) -> Path:
-    """Take three blocks out of aftercare so that it fits a tri-fold; return its path."""
+    """Take out why aftercare matters, the urgent box and the next session, so that
+    aftercare fits a tri-fold; return its path."""
     path = content / "microneedling" / "aftercare.yaml"
     text = path.read_text(encoding="utf-8")
     cuts = [("  - heading: Why aftercare matters", "  - heading: What to expect"),
-            ("  - callout:\n      style: urgent", "  - contact:")]
+            ("  - callout:\n      style: urgent", "  - callout:\n      style: contact"),
+            ("  - heading: Your next session", "  - contact:")]
     for start, end in cuts:
         text = text[:text.index(start)] + text[text.index(end):]
     path.write_text(text, encoding="utf-8")
@@ -115,9 +117,9 @@ def test_two_landscape_pages_of_the_sheet_size(sheets: dict[str, Pdf], layout: s
 @pytest.mark.parametrize("layout", SHEETS)
 def test_cover_and_back_panel(sheets: dict[str, Pdf], layout: str) -> None:
     outside = fragments(sheets[layout].reader.pages[0])
-    title = [x for x, _, text in outside if "Microneedling" in text]
+    title = [x for x, _, text in outside if text.strip() == "Microneedling"]
     assert title and all(in_panel(x, layout, 0, 2) for x in title)
-    subtitle = [x for x, _, text in outside if "Aftercare: looking" in text]
+    subtitle = [x for x, _, text in outside if text.strip() == "Aftercare"]
     assert subtitle and all(in_panel(x, layout, 0, 2) for x in subtitle)
     phone = [x for x, _, text in outside if CLINIC_PHONE in text]
     assert phone and all(in_panel(x, layout, 0, 1) for x in phone)
@@ -169,7 +171,7 @@ def test_no_text_near_a_fold_or_the_edge(sheets: dict[str, Pdf], layout: str) ->
 @pytest.mark.parametrize("layout", SHEETS)
 def test_metadata_and_embedded_fonts(sheets: dict[str, Pdf], layout: str) -> None:
     pdf = sheets[layout]
-    assert pdf.metadata["/Title"] == "Microneedling: Aftercare: looking after your skin"
+    assert pdf.metadata["/Title"] == "Microneedling: Aftercare"
     assert pdf.metadata["/Author"] == CLINIC
     assert "MN-AFT-01" in pdf.metadata["/Keywords"]
     root = pdf.reader.trailer["/Root"]

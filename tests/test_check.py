@@ -140,10 +140,48 @@ def test_review_date_passed_is_an_error_and_close_is_a_warning(content: Path) ->
 def test_reading_age_above_target_is_a_warning(content: Path) -> None:
     replace_in(doc(content, "consent"), "  reading_age: 11\n", "  reading_age: 5\n")
     assert lines(content) == [
-        f"warning: {CONSENT}:{CONSENT_READING_AGE}: meta.reading_age: reading age about 9 "
-        "(Flesch-Kincaid grade 3.5 + 5) is above the target 5; use shorter sentences and "
-        "shorter words"
+        f"warning: {CONSENT}:{CONSENT_READING_AGE}: meta.reading_age: reading age about 8 by "
+        "Flesch-Kincaid (grade 3.5 + 5) and about 11 by SMOG (grade 6.4 + 5), above the "
+        "target 5; use shorter sentences and shorter words"
     ]
+
+
+def test_a_long_sentence_is_found_where_it_is(content: Path) -> None:
+    aftercare = doc(content, "aftercare")
+    long = (
+        "Keep using clean towels and pillowcases, and change them each day for the first "
+        "week, because germs that live on cloth can get into the tiny holes."
+    )
+    replace_in(aftercare, "- Keep using clean towels and pillowcases.", f"- {long}")
+    line = line_number(aftercare, f"            - {long[:20]}")
+    assert lines(content) == [
+        f"warning: {AFTERCARE}:{line}: blocks[4].timeline.periods[1].do[2]: hard to read: "
+        '"Keep using clean towels and pillowcases, and change them each day f..." '
+        "(27 words); split the sentence or use shorter words"
+    ]
+
+
+def test_a_short_sentence_of_long_words_is_found_too(content: Path) -> None:
+    # The document's average reading age barely moves; the sentence itself is far above.
+    aftercare = doc(content, "aftercare")
+    hard = "Exfoliation should proceed physiologically without mechanical intervention."
+    replace_in(aftercare, "- Let flakes come off on their own.", f"- {hard}")
+    line = line_number(aftercare, f"            - {hard[:20]}")
+    found = [str(f) for f in check_all(content, today=TODAY) if f.field != "meta.reading_age"]
+    assert found == [
+        (
+            f"warning: {AFTERCARE}:{line}: blocks[4].timeline.periods[2].do[1]: hard to read: "
+            '"Exfoliation should proceed physiologically without mechanical inter..." '
+            "(reading age about 33); split the sentence or use shorter words"
+        )
+    ]
+
+
+def test_short_labels_are_not_judged_alone(content: Path) -> None:
+    # Fewer than 7 words: one medical word would swing the score, so it is not flagged.
+    aftercare = doc(content, "aftercare")
+    replace_in(aftercare, "- Let flakes come off on their own.", "- Avoid hyaluronic acid.")
+    assert lines(content) == []
 
 
 def test_complex_wording_raises_the_reading_age() -> None:
@@ -221,7 +259,9 @@ def test_every_broken_layout_is_reported(content: Path, tmp_path: Path) -> None:
     # a5-booklet extends a5, so it inherits the unknown field; load_layout reports it in
     # the extending file, at a line of that file that does not hold it.
     assert found[0].startswith("error: layouts/a5-booklet.yaml:4: header: unknown field")
-    assert found[1].startswith("error: layouts/a5.yaml:9: header: unknown field 'header'; ")
+    assert found[1].startswith(
+        "error: layouts/a5.yaml:9: header: unknown field 'header' (did you mean 'header_gap'?); "
+    )
     assert found[2:] == [
         "error: layouts/letter.yaml:4: page_width: '8.5 inches' is not a "
         "length; write e.g. 12mm, 0.5in or 10pt"
@@ -315,8 +355,8 @@ def test_email_template_mistakes_are_found_before_sending(content: Path) -> None
     line = line_number(content / "email" / "body.txt", "Do you have a question")
     assert lines(content) == [
         f"error: content/email/body.txt:{line}: template error: undefined variable "
-        "'clinic.telephone' (clinic has: address, email, emergency_number, feedback, name, "
-        "out_of_hours, phone, website)"
+        "'clinic.telephone' (did you mean 'clinic.phone'? clinic has: address, email, "
+        "emergency_number, feedback, name, out_of_hours, phone, website)"
     ]
 
 

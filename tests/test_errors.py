@@ -18,7 +18,7 @@ CONSENT = "content/microneedling/consent.yaml"
 AFTERCARE = "content/microneedling/aftercare.yaml"
 BLOCK_KEYS = (
     "heading, subheading, paragraph, bullets, callout, checklist, declarations, "
-    "photo_consent, fields, patient_details, timeline, signatures, contact"
+    "photo_consent, fields, patient_details, timeline, signatures, record_table, contact"
 )
 
 
@@ -120,17 +120,39 @@ def test_several_problems_are_all_reported(content_copy):
     )
 
 
-def test_unknown_block_type(content_copy):
+@pytest.mark.parametrize(
+    ("old", "key", "index", "hint"),
+    [
+        # A misspelt key gets the block type it is most like; an unlike one gets none.
+        (
+            "  - paragraph: >-\n      This leaflet tells",
+            "paragraf",
+            0,
+            " (did you mean 'paragraph'?)",
+        ),
+        ("  - bullets:\n      - We check your health", "bullet", 4, " (did you mean 'bullets'?)"),
+        ("  - heading: What is microneedling?", "banner", 1, ""),
+    ],
+)
+def test_unknown_block_type(content_copy, old, key, index, hint):
     path = content_copy / "microneedling/info.yaml"
-    replace_in(
-        path,
-        "  - paragraph: >-\n      This leaflet tells",
-        "  - paragraf: >-\n      This leaflet tells",
-    )
-    line = line_of(path, "- paragraf:")
+    kind = old.split(":")[0].removeprefix("  - ")
+    replace_in(path, old, old.replace(f"- {kind}:", f"- {key}:"))
+    line = line_of(path, f"- {key}:")
     assert error_from("info", content_copy).message == (
-        f"{INFO}:{line}: blocks[0]: each block is a mapping with exactly one of these keys: "
-        f"{BLOCK_KEYS}"
+        f"{INFO}:{line}: blocks[{index}]: unknown block type '{key}'{hint}; each block is a "
+        f"mapping with exactly one of these keys: {BLOCK_KEYS}"
+    )
+
+
+def test_a_misspelt_field_gets_the_field_it_is_most_like(content_copy):
+    path = content_copy / "microneedling/info.yaml"
+    replace_in(path, "  reading_age: 11\n", "  reading_ages: 11\n")
+    line = line_of(path, "reading_ages:")
+    message = error_from("info", content_copy).message
+    assert message.startswith(
+        f"{INFO}:{line}: meta.reading_ages: unknown field 'reading_ages' (did you mean "
+        "'reading_age'?); valid fields here: approved_by, keywords, "
     )
 
 
@@ -221,8 +243,9 @@ def test_undefined_setting(content_copy):
     line = break_wording(content_copy, "Wait {{ settings.nap_minutes }} minutes")
     message = error_from("info", content_copy).message
     assert message.startswith(
-        f"{INFO}:{line}: blocks[4].bullets[1]: undefined variable "
-        "'settings.nap_minutes' (settings has: actives_avoid_days_after, "
+        f"{INFO}:{line}: blocks[4].bullets[1]: undefined variable 'settings.nap_minutes' "
+        "(did you mean 'settings.numbing_cream_minutes'? settings has: "
+        "actives_avoid_days_after, "
     )
     assert "numbing_cream_minutes" in message
 

@@ -6,9 +6,14 @@ session's field recorder where each one is, so a form field sits exactly on it.
 
 from __future__ import annotations
 
+import html
+import re
+
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from leaflet.story.flowables.text import draw_line
@@ -192,3 +197,166 @@ class FieldRow(Flowable):
         else:
             self.lines.drawOn(self.canv, 0, self.BELOW)
             self.label.drawOn(self.canv, 0, self.BELOW + self._lines_height + self.spacing * 0.6)
+
+
+class RecordRows(Flowable):
+    """A record table: a header row over ruled rows of write-in cells, one row per
+    occasion (each session of a course), with an optional label ("Session 3") first.
+
+    Unlike a checklist it may break between rows: the part on the next page repeats the
+    header row, and its rows keep their numbers (and their form fields' names).
+    """
+
+    PAD_Y = 2.2 * mm  # above and below the text of the header
+    PAD_X = 6  # points either side of a cell's text
+    CELL_INSET = 3  # points between a cell's write-in lines and its sides
+
+    def __init__(
+        self,
+        header: list[Flowable],
+        widths: list[float],
+        row_lines: int,
+        spacing: float,
+        colours: dict[str, Color],
+        *,
+        labels: list[Flowable] | None = None,
+        label_width: float = 0,
+        names: list[list[str]] | None = None,
+        rows: range | None = None,
+        session: DrawingSession | None = None,
+    ) -> None:
+        super().__init__()
+        self.header = header  # one paragraph per column
+        self.widths = widths  # relative, one per column
+        self.row_lines = row_lines
+        self.spacing = spacing
+        self.colours = colours  # text, rule, stripe, header, write_in
+        self.labels = labels  # one paragraph per row of the whole table, or None
+        self.label_width = label_width  # of the labels' column, padding included
+        self.names = names  # [row][column] field names of the whole table, or None
+        count = len(labels) if labels is not None else len(names or [])
+        self.rows = rows if rows is not None else range(count)  # the rows this part draws
+        self.session = session or DrawingSession()
+
+    def _part(self, rows: range) -> RecordRows:
+        return RecordRows(
+            self.header,
+            self.widths,
+            self.row_lines,
+            self.spacing,
+            self.colours,
+            labels=self.labels,
+            label_width=self.label_width,
+            names=self.names,
+            rows=rows,
+            session=self.session,
+        )
+
+    def _columns(self, width: float) -> list[tuple[float, float]]:
+        """(x, width) of the label column, if any, then of each column."""
+        label = min(self.label_width, width * 0.3) if self.labels is not None else 0.0
+        share = (width - label) / sum(self.widths)
+        widths = [weight * share for weight in self.widths]
+        # No heading breaks inside a word: a narrow column takes room from the widest.
+        for index, cell in enumerate(self.header):
+            least = _longest_word_width(cell) + 2 * self.PAD_X
+            widest = max(range(len(widths)), key=widths.__getitem__)
+            if widths[index] < least and widest != index:
+                widths[widest] -= least - widths[index]
+                widths[index] = least
+        out = [(0.0, label)] if self.labels is not None else []
+        x = label
+        for column in widths:
+            out.append((x, column))
+            x += column
+        return out
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self._cells = self._columns(available_width)
+        written = self._cells[1:] if self.labels is not None else self._cells
+        heights = [
+            cell.wrapOn(self.canv, width - 2 * self.PAD_X, available_height)[1]
+            for cell, (_, width) in zip(self.header, written, strict=True)
+        ]
+        self._header_height = max(heights) + 2 * self.PAD_Y
+        self._row_height = self.row_lines * self.spacing + self.PAD_Y
+        self.height = self._header_height + len(self.rows) * self._row_height
+        return self.width, self.height
+
+    def first_rows_height(self) -> float:
+        """The least of the table a page must hold: its header and one row."""
+        return self._header_height + self._row_height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self.wrap(available_width, available_height)
+        fit = int((available_height - self._header_height) // self._row_height)
+        if len(self.rows) - fit == 1 and fit > 2:
+            fit -= 1  # no row alone under a repeated header
+        if fit == 1 and len(self.rows) > 3:
+            fit = 0  # nor one alone under the first header: start on the next page
+        if fit < 1 or fit >= len(self.rows):
+            return []  # not even one row fits here: the frame moves the table on
+        first, rest = self.rows[:fit], self.rows[fit:]
+        return [self._part(first), self._part(rest)]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        written = self._cells[1:] if self.labels is not None else self._cells
+        y = self.height - self._header_height
+        canvas.setFillColor(self.colours["header"])
+        canvas.rect(0, y, self.width, self._header_height, stroke=0, fill=1)
+        for cell, (x, _) in zip(self.header, written, strict=True):
+            cell.drawOn(canvas, x + self.PAD_X, y + self.PAD_Y)
+        for position, row in enumerate(self.rows):
+            y -= self._row_height
+            if position % 2 == 1:
+                canvas.setFillColor(self.colours["stripe"])
+                canvas.rect(0, y, self.width, self._row_height, stroke=0, fill=1)
+            if self.labels is not None:
+                label = self.labels[row]
+                label.wrapOn(canvas, self._cells[0][1] - 2 * self.PAD_X, self._row_height)
+                top = y + self._row_height - self.PAD_Y / 2 - label.height
+                label.drawOn(canvas, self.PAD_X, top)
+            self._draw_cells(canvas, row, y, written)
+            canvas.setStrokeColor(self.colours["rule"])
+            canvas.setLineWidth(0.6)
+            canvas.line(0, y, self.width, y)
+        canvas.setStrokeColor(self.colours["rule"])
+        canvas.setLineWidth(0.6)
+        for x, _ in written[1:]:  # column rules below the header
+            canvas.line(x, 0, x, self.height - self._header_height)
+        if self.labels is not None:
+            canvas.line(written[0][0], 0, written[0][0], self.height - self._header_height)
+
+    def _draw_cells(
+        self, canvas: Canvas, row: int, y: float, written: list[tuple[float, float]]
+    ) -> None:
+        """The write-in lines of one row's cells, and their form fields if fillable."""
+        bottom = y + self.PAD_Y / 2
+        canvas.setStrokeColor(self.colours["write_in"])
+        canvas.setLineWidth(0.5)
+        for x, width in written:
+            left, right = x + self.CELL_INSET, x + width - self.CELL_INSET
+            for index in range(self.row_lines - 1):  # guide lines; the row rule is the last
+                line_y = bottom + (index + 1) * self.spacing
+                canvas.line(left, line_y, right, line_y)
+        fields = self.session.fields
+        if self.names is None or fields is None:
+            return
+        for (x, width), name in zip(written, self.names[row], strict=True):
+            canvas.saveState()
+            canvas.translate(x + self.CELL_INSET, bottom)
+            fields.write_in(canvas, name, self.row_lines, self.spacing, width - 2 * self.CELL_INSET)
+            canvas.restoreState()
+
+
+def _longest_word_width(paragraph: Flowable) -> float:
+    """The width of a paragraph's longest word in its own font and size."""
+    style = paragraph.style  # type: ignore[attr-defined]
+    words = _plain_words(paragraph.text)  # type: ignore[attr-defined]
+    return max((stringWidth(word, style.fontName, style.fontSize) for word in words), default=0)
+
+
+def _plain_words(markup: str) -> list[str]:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup)).split()

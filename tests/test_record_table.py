@@ -5,6 +5,7 @@ repeated, and named form fields for every cell."""
 from __future__ import annotations
 
 import io
+import re
 
 import pypdf
 import pytest
@@ -12,7 +13,7 @@ from conftest import build, line_number, replace_in
 
 import leaflet
 
-SESSION_HEADER = "Date Any change to your health Your initials Our initials"
+SESSION_HEADER = "Session Date Any change to your health Your initials Our initials"
 SESSION_COLUMNS = ("date", "health-changes", "patient-initials", "practitioner-initials")
 
 
@@ -95,5 +96,5 @@ def test_a_long_table_breaks_between_rows_and_repeats_its_header(content_copy) -
 def test_no_row_is_left_alone_under_a_header(content_copy, layout: str) -> None:
     pdf = build("consent", layout, content_dir=content_copy)
     for page in pdf.pages:
-        rows = page.count("Session ")
+        rows = len(re.findall(r"Session \d", page))
         assert rows == 0 or rows >= 2, page

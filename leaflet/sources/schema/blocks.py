@@ -152,7 +152,7 @@ class RecordTable(Strict):
     row_label: str | None = Field(
         default=None,
         description="Word before each row's number in a first column, e.g. Session gives "
-        "Session 1, Session 2...",
+        "Session 1, Session 2...; it also heads that column.",
     )
     row_lines: int = Field(default=1, ge=1, le=4, description="Write-in lines in each row.")
     columns: list[Column] = Field(

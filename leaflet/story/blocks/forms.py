@@ -18,10 +18,12 @@ from leaflet.sources import schema
 from leaflet.sources.templating import plain
 from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import Box, StartPageUnlessFits
-from leaflet.story.flowables.forms import FieldRow, RecordRows, TickRows, WriteIn
-from leaflet.story.flowables.text import Para
+from leaflet.story.flowables.forms import FieldRow, TickRows, WriteIn
+from leaflet.story.flowables.records import RecordRows
+from leaflet.story.flowables.text import Para, plain_text
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import AFTER_BOX, AFTER_TABLE, BOX_PADDING, LARGE
+from leaflet.story.tags import Tag
 
 TICK_COLUMN = 16 * mm
 TICK_BOX = 5 * mm
@@ -57,7 +59,7 @@ def checklist(
     centred = story.styles.derive(
         "table_head", "thc", textColor=story.colour("on_primary"), alignment=1
     )
-    header: list[Flowable] = [
+    header: list[Flowable] = [  # column headers (see TickRows)
         Para(plain(checklist.title or "Question"), on_primary),
         Para(checklist.yes_label, centred),
         Para(checklist.no_label, centred),
@@ -140,10 +142,15 @@ def signatures(story: StoryContext, block: schema.Signatures, where: str) -> lis
     """One unsplittable group per party, all kept on one page when they fit."""
     out = story.intro(block.title, block.intro)
     for index, party in enumerate(block.parties):
-        content: list[Flowable] = [story.para(party.title, "box_title")]
+        title = story.para(party.title, "box_title", Tag.heading(4))
+        content: list[Flowable] = [title]
         if party.note:
             content.append(story.para(party.note, "small"))
-        content += field_rows(story, party.fields, SIGNATURE_SPACING, story.width, party_field_name)
+        # A field's description names the party: "Patient: Signature".
+        party_name = title.getPlainText()
+        content += field_rows(
+            story, party.fields, SIGNATURE_SPACING, story.width, party_field_name, party_name
+        )
         out += [story.unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, LARGE)]
     return [StartPageUnlessFits(out, story.page_room), *out]
 
@@ -154,6 +161,7 @@ def field_rows(
     spacing: float,
     width: float,
     naming: Callable[[str], str] = detail_field_name,
+    context: str | None = None,
 ) -> list[Flowable]:
     """One flowable per field, so a page can break between any two fields.
 
@@ -175,7 +183,7 @@ def field_rows(
             story.session,
         )
         beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
-        rows.append(FieldRow(label, lines, label_width if beside else None, spacing))
+        rows.append(FieldRow(label, lines, label_width if beside else None, spacing, context))
     return rows
 
 
@@ -187,11 +195,13 @@ def record_table(story: StoryContext, table: schema.RecordTable, where: str) -> 
     header_style = story.styles.derive("table_head", "th", textColor=story.colour("on_primary"))
     header: list[Flowable] = [Para(column.label, header_style) for column in table.columns]
     labels: list[Flowable] | None = None
+    label_header: Flowable | None = None
     label_width = 0.0
     if table.row_label:
         bold = story.styles["table_head"]
         texts = [f"{table.row_label} {row}" for row in range(1, count + 1)]
         labels = [story.para(text, "table_head") for text in texts]
+        label_header = Para(table.row_label, header_style)  # heads the labels' column
         widest = max(stringWidth(text, bold.fontName, bold.fontSize) for text in texts)
         label_width = widest + 2 * RecordRows.PAD_X
     names = [
@@ -204,6 +214,7 @@ def record_table(story: StoryContext, table: schema.RecordTable, where: str) -> 
         "header": story.colour("primary"),
         "write_in": story.colour("muted"),
     }
+    head = story.intro(table.title, table.intro)
     grid = RecordRows(
         header,
         [column.width for column in table.columns],
@@ -211,8 +222,10 @@ def record_table(story: StoryContext, table: schema.RecordTable, where: str) -> 
         WRITE_IN_SPACING,
         colours,
         labels=labels,
+        label_header=label_header,
         label_width=label_width,
         names=names,
+        caption=plain_text(head[0]) if table.title else "",
         session=story.session,
     )
-    return [*story.intro(table.title, table.intro), grid, Spacer(0, AFTER_TABLE)]
+    return [*head, grid, Spacer(0, AFTER_TABLE)]

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from leaflet.check.findings import ERROR, NOTE, WARNING, Finding, from_error, plural
 from leaflet.check.languages import check_strings, check_translated_version
-from leaflet.check.readability import not_measured, reading_age
+from leaflet.check.readability import not_measured, reading_age, reading_ages
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import (
     DOCUMENTS,
     ContentDocument,
+    Loc,
     find_languages,
     known_treatments,
     load_treatment,
@@ -36,8 +37,21 @@ SAMPLE = Personalisation.from_text(
     appointment="2030-01-01T10:00",
     practitioner="Sample Practitioner",
 )
+#: A sentence longer than this many words is hard to read, whatever its words.
+LONG_SENTENCE_WORDS = 25
+#: Sentences this long or longer are also judged by their own reading age; a shorter one
+#: (a label, a question naming one medicine) swings too far on a single long word.
+GRADED_SENTENCE_WORDS = 7
+#: A sentence whose reading age is more than this many years above the target is hard,
+#: and so is one above `HARD_SENTENCE_AGE` whatever the target: a single sentence is
+#: judged against what no patient should meet, the document's average against its target.
+HARD_SENTENCE_MARGIN = 4
+HARD_SENTENCE_AGE = 15
+#: A hard sentence is quoted up to this many characters.
+QUOTE_CHARACTERS = 70
 
 _TAG = re.compile(r"<[^>]+>")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def check_content(
@@ -71,9 +85,10 @@ def check_content(
                     continue
                 _check_review(document, today, findings)
                 check_translated_version(document, findings)
-                texts = _check_wording(document, render_brand, findings)
-                if texts is not None:
-                    _check_reading_age(document, texts, findings)
+                pieces = _check_wording(document, render_brand, findings)
+                if pieces is not None:
+                    _check_reading_age(document, [text for _, text in pieces], findings)
+                    _check_sentences(document, pieces, findings)
     check_strings(folder, findings)
 
 
@@ -127,9 +142,10 @@ def _check_review(document: ContentDocument, today: dt.date, findings: list[Find
 
 def _check_wording(
     document: ContentDocument, brand: Brand, findings: list[Finding]
-) -> list[str] | None:
+) -> list[tuple[Loc, str]] | None:
     """Render every piece of wording with the sample details, reporting each one that
-    fails or holds characters the brand fonts lack; the rendered texts when all pass."""
+    fails or holds characters the brand fonts lack; each piece's place and rendered text
+    when all pass."""
     try:
         clinic = brand.template_values(document.meta.language)
     except LeafletError as err:
@@ -150,7 +166,7 @@ def _check_wording(
 
     for field in ("title", "subtitle"):
         glyphs(("meta", field), getattr(document.meta, field))
-    texts = []
+    pieces: list[tuple[Loc, str]] = []
     for loc, wording in document.wording.items():
         try:
             text = wording.render(context)
@@ -158,7 +174,7 @@ def _check_wording(
             add(loc, str(err))
             continue
         glyphs(loc, text)
-        texts.append(text)
+        pieces.append((loc, text))
     if not problems:
         # The build's own path, for anything it checks beyond the pieces above.
         try:
@@ -166,15 +182,19 @@ def _check_wording(
         except LeafletError as err:
             problems += from_error(err, document.path)
     findings += problems
-    return None if problems else texts
+    return None if problems else pieces
+
+
+def _plain(text: str) -> str:
+    """Rendered wording as plain text: no markup, single spaces."""
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
 
 
 def _plain_text(texts: list[str]) -> str:
     """Rendered wording as plain sentences; headings and list items end with a stop."""
     sentences = []
     for text in texts:
-        text = " ".join(html.unescape(_TAG.sub("", text)).split())
-        if text:
+        if text := _plain(text):
             sentences.append(text if text[-1] in ".!?:" else text + ".")
     return " ".join(sentences)
 
@@ -182,8 +202,9 @@ def _plain_text(texts: list[str]) -> str:
 def _check_reading_age(
     document: ContentDocument, texts: list[str], findings: list[Finding]
 ) -> None:
-    """The whole document's reading age, by the formula for its language (see
-    `readability`), against its target; a language without one gets a note."""
+    """The whole document's reading age, by the formulas for its language (see
+    `readability`: Flesch-Kincaid and SMOG for English), against its target: one
+    warning when any is above it; a language without a formula gets a note."""
     text = _plain_text(texts)
     if not text:
         return
@@ -195,17 +216,64 @@ def _check_reading_age(
 
     language = document.meta.language
     try:
-        measured = reading_age(text, language)
+        measured = reading_ages(text, language)
     except Exception as err:  # a readability library problem must not stop the check
         add(WARNING, f"reading age not checked: {type(err).__name__}: {err}")
         return
-    if measured is None:
+    if not measured:
         add(NOTE, not_measured(f"{document.language.name} ({language})"))
         return
     target = document.meta.reading_age
-    if round(measured.age) > target:
+    if any(round(measure.age) > target for measure in measured):
+        described = " and ".join(f"about {round(m.age)} by {m.method}" for m in measured)
         add(
             WARNING,
-            f"reading age about {round(measured.age)} ({measured.method}) is above the target "
-            f"{target}; use shorter sentences and shorter words",
+            f"reading age {described}, above the target {target}; use shorter sentences "
+            "and shorter words",
         )
+
+
+def _sentences(text: str) -> list[str]:
+    return [sentence for sentence in _SENTENCE_END.split(text) if sentence]
+
+
+def _check_sentences(
+    document: ContentDocument, pieces: list[tuple[Loc, str]], findings: list[Finding]
+) -> None:
+    """Each piece of wording (a paragraph, a bullet, a question) whose hardest sentence
+    is long, or well above the target reading age: a document's average hides them."""
+    limit = max(document.meta.reading_age + HARD_SENTENCE_MARGIN, HARD_SENTENCE_AGE)
+    for loc, text in pieces:
+        hardest: tuple[int, str, list[str]] | None = None
+        for sentence in _sentences(_plain(text)):
+            words = len(sentence.split())
+            reasons = []
+            if words > LONG_SENTENCE_WORDS:
+                reasons.append(f"{words} words")
+            if words >= GRADED_SENTENCE_WORDS:
+                try:
+                    measured = reading_age(sentence, document.meta.language)
+                except Exception:  # a readability library problem must not stop the check
+                    measured = None
+                age = measured.age if measured is not None else 0.0
+                if round(age) > limit:
+                    reasons.append(f"reading age about {round(age)}")
+            if reasons and (hardest is None or len(reasons) > len(hardest[2])):
+                hardest = (words, sentence, reasons)
+        if hardest is not None:
+            _, sentence, reasons = hardest
+            quoted = (
+                sentence
+                if len(sentence) <= QUOTE_CHARACTERS
+                else (sentence[: QUOTE_CHARACTERS - 3].rstrip() + "...")
+            )
+            findings.append(
+                Finding(
+                    WARNING,
+                    document.path,
+                    document.source.line_of(loc),
+                    format_loc(loc),
+                    f'hard to read: "{quoted}" ({", ".join(reasons)}); split the sentence '
+                    "or use shorter words",
+                )
+            )

@@ -5,7 +5,7 @@ measures nothing (Polish words are longer than English ones, and Welsh mutations
 how words look). So each language gets its own formula, or is not measured:
 
 - English: the Flesch-Kincaid grade (textstat), plus 5 for a reading age (a US grade 1
-  pupil is 6).
+  pupil is 6); and for a whole document of 30 sentences or more, the SMOG grade too.
 - Polish: FOG-PL, Gunning's fog index as adapted for Polish (hard words are those of 4 or
   more syllables, not 3), used by the Pracownia Prostej Polszczyzny (Wrocław) and
   Jasnopis. It gives years of schooling; plus 6 for a reading age (Polish pupils start
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 #: A US school grade plus this is a reading age in years.
 GRADE_TO_AGE = 5
+#: SMOG is defined on a sample of 30 sentences; shorter documents get Flesch-Kincaid only.
+SMOG_SENTENCES = 30
 #: Years of Polish schooling plus this is a reading age in years.
 POLISH_SCHOOLING_TO_AGE = 6
 #: FOG-PL's hard words have at least this many syllables.
@@ -36,7 +38,7 @@ class ReadingAge:
     """A text's reading age in years, and how it was measured."""
 
     age: float
-    method: str  # e.g. "Flesch-Kincaid grade 6.2 + 5"
+    method: str  # e.g. "Flesch-Kincaid (grade 6.2 + 5)"
 
 
 def reading_age(text: str, language: str = "en") -> ReadingAge | None:

@@ -22,6 +22,7 @@ from markupsafe import escape
 
 from leaflet.sources.dates import format_number
 from leaflet.sources.languages import Language, parse_language
+from leaflet.sources.spelling import did_you_mean
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 
@@ -67,6 +68,10 @@ class Namespace:
         return f"<{self._name}>"
 
 
+#: The message of an undefined name that is not in a group: `{{ setings.x }}`.
+_UNDEFINED_NAME = re.compile(r"undefined variable '([^'.]+)'")
+
+
 class _NamedUndefined(StrictUndefined):
     """StrictUndefined whose message names the whole variable and what exists beside it."""
 
@@ -76,11 +81,11 @@ class _NamedUndefined(StrictUndefined):
     def _undefined_message(self) -> str:
         owner = self._undefined_obj
         if isinstance(owner, Namespace):
+            name = self._undefined_name or ""
             known = ", ".join(sorted(owner._values)) or "nothing"
-            return (
-                f"undefined variable '{owner._name}.{self._undefined_name}' "
-                f"({owner._name} has: {known})"
-            )
+            hint = did_you_mean(name, owner._values, prefix=f"{owner._name}.")
+            has = f"{hint} {owner._name} has: {known}" if hint else f"{owner._name} has: {known}"
+            return f"undefined variable '{owner._name}.{name}' ({has})"
         return f"undefined variable {self._undefined_name!r}"
 
 
@@ -131,6 +136,9 @@ class Wording:
             return " ".join(self._template.render(context).split())
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
+            top = _UNDEFINED_NAME.fullmatch(message)  # a misspelt group, e.g. setings
+            if top and (hint := did_you_mean(top[1], context)):
+                message += f" ({hint})"
             raise TemplateProblem(message) from err
 
 

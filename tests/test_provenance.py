@@ -35,7 +35,8 @@ def test_verify_round_trip(tmp_path, layout):
     verdict = verify(path, leaflet.load_brand())
     assert verdict.matches
     assert verdict.describe() == (
-        f"MN-INF-01 version {VERSION} (microneedling/en-GB/info), fingerprint {verdict.recorded[:8]}: "
+        f"MN-INF-01 version {VERSION} (microneedling/en-GB/info), "
+        f"fingerprint {verdict.recorded[:8]}: "
         "the current content and brand give the same wording"
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from leaflet.check.findings import ERROR, NOTE, WARNING, Finding, from_error, plural
 from leaflet.check.languages import check_strings, check_translated_version
-from leaflet.check.readability import not_measured, reading_age, reading_ages
+from leaflet.check.readability import not_measured, reading_ages, sentence_reading_age
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand, load_brand
@@ -252,7 +252,7 @@ def _check_sentences(
                 reasons.append(f"{words} words")
             if words >= GRADED_SENTENCE_WORDS:
                 try:
-                    measured = reading_age(sentence, document.meta.language)
+                    measured = sentence_reading_age(sentence, document.meta.language)
                 except Exception:  # a readability library problem must not stop the check
                     measured = None
                 age = measured.age if measured is not None else 0.0

@@ -49,16 +49,39 @@ def reading_age(text: str, language: str = "en") -> ReadingAge | None:
         import textstat  # loading its pronouncing dictionary takes a second: only when used
 
         grade = float(textstat.flesch_kincaid_grade(text))
-        return ReadingAge(
-            grade + GRADE_TO_AGE, f"Flesch-Kincaid grade {grade:.1f} + {GRADE_TO_AGE}"
-        )
+        method = f"Flesch-Kincaid (grade {grade:.1f} + {GRADE_TO_AGE})"
+        return ReadingAge(grade + GRADE_TO_AGE, method)
     if base == "pl":
         years = fog_pl(text)
-        return ReadingAge(
-            years + POLISH_SCHOOLING_TO_AGE,
-            f"FOG-PL {years:.1f} years of schooling + {POLISH_SCHOOLING_TO_AGE}",
-        )
+        method = f"FOG-PL ({years:.1f} years of schooling + {POLISH_SCHOOLING_TO_AGE})"
+        return ReadingAge(years + POLISH_SCHOOLING_TO_AGE, method)
     return None
+
+
+def reading_ages(text: str, language: str = "en") -> list[ReadingAge]:
+    """Every measure of a whole document in `language`: `reading_age`'s, and SMOG for
+    English of 30 sentences or more; empty when there is no formula for the language."""
+    first = reading_age(text, language)
+    if first is None:
+        return []
+    measured = [first]
+    if language.split("-")[0].lower() == "en":
+        import textstat
+
+        if textstat.sentence_count(text) >= SMOG_SENTENCES:
+            grade = float(textstat.smog_index(text))
+            method = f"SMOG (grade {grade:.1f} + {GRADE_TO_AGE})"
+            measured.append(ReadingAge(grade + GRADE_TO_AGE, method))
+    return measured
+
+
+def sentence_reading_age(sentence: str, language: str) -> ReadingAge | None:
+    """The reading age of one sentence, where the language's formula means anything for
+    a single sentence: Flesch-Kincaid's does (English); FOG-PL counts the share of long
+    words in a sample of 100 words or more, which one short sentence swings wildly."""
+    if language.split("-")[0].lower() != "en":
+        return None
+    return reading_age(sentence, language)
 
 
 def not_measured(language: str) -> str:

@@ -90,7 +90,7 @@ class StoryBuilder:
                 flowables += [self.prepared_for(personal), Spacer(0, AFTER_BOX)]
         flowables += self.blocks(document, origin, leave_out)
         if about:
-            flowables.append(leaflets.about_box(story, meta))
+            flowables += leaflets.about_box(story, meta)
         return keep_headings_with_blocks(flowables, story.page_room)
 
     def blocks(

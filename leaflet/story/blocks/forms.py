@@ -15,7 +15,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources import schema
-from leaflet.sources.templating import plain
 from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import Box, StartPageUnlessFits
 from leaflet.story.flowables.forms import FieldRow, TickRows, WriteIn
@@ -63,7 +62,7 @@ def checklist(
     words = strings.words.forms
     header: list[Flowable] = [  # column headers (see TickRows)
         Para(
-            plain(checklist.title) if checklist.title else strings.markup(words.question),
+            checklist.title or strings.markup(words.question),
             on_primary,
         ),
         Para(checklist.yes_label or strings.markup(words.yes_label), centred),

@@ -9,7 +9,11 @@ their own.
 
 from __future__ import annotations
 
+import functools
+import io
+
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources import schema
@@ -152,11 +156,30 @@ def prepared_for(story: StoryContext, personal: PersonalValues) -> Flowable:
     return Box(content, story.colour("tint"), bar=story.colour("primary"))
 
 
-def about_box(story: StoryContext, meta: schema.Meta) -> Flowable:
-    """The About box that ends a document's story; never split."""
+def about_box(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
+    """The About box that ends a document's story; never split. Taller than a page (large
+    print of a translation, whose words run longer), its facts go in two boxes, each
+    kept on one page, rather than fail."""
     facts = about_facts(story, meta, story.width - 2 * BOX_PADDING)
-    box = Box(facts, story.colour("tint"), tag=Tag("Sect"))
-    return story.unsplittable([Spacer(0, LARGE), box], "About this document")
+    groups = [facts]
+    height = _boxed(story, facts).wrapOn(_measuring_canvas(), story.width, story.page_room)[1]
+    if height + LARGE > story.page_room:
+        cut = len(facts) // 2
+        groups = [facts[:cut], facts[cut:]]
+    return [
+        story.unsplittable([Spacer(0, LARGE), _boxed(story, group)], "About this document")
+        for group in groups
+    ]
+
+
+@functools.cache
+def _measuring_canvas() -> Canvas:
+    """A canvas flowables measure their text on before a build has one."""
+    return Canvas(io.BytesIO())
+
+
+def _boxed(story: StoryContext, facts: list[Flowable]) -> Box:
+    return Box(facts, story.colour("tint"), tag=Tag("Sect"))
 
 
 def about_facts(story: StoryContext, meta: schema.Meta, width: float) -> list[Flowable]:

@@ -120,6 +120,10 @@ def test_list():
         "Treatments:\n"
         f"  microneedling: {treatment['summary']}\n"
         "    documents: info, consent, aftercare\n"
+        "    languages:\n"
+        "      cy Welsh: info, consent, aftercare (translation of en-GB 2.0, not yet reviewed)\n"
+        "      en-GB English (United Kingdom): info, consent, aftercare\n"
+        "      pl Polish: info, consent, aftercare (translation of en-GB 2.0, not yet reviewed)\n"
         "Layouts:\n"
         + "".join(f"  {name}: {text}\n" for name, text in descriptions.items())
         + f"(layout files in {LAYOUTS_DIR})\n"
@@ -134,7 +138,8 @@ def test_list_own_content_folder(tmp_path):
     result = invoke(["list", "--content-dir", str(content)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        "Treatments:\n  peels: A chemical peel.\n    documents: aftercare\nLayouts:\n"
+        "Treatments:\n  peels: A chemical peel.\n    documents: aftercare\n"
+        "    languages:\n      en-GB English (United Kingdom): aftercare\nLayouts:\n"
     )
 
 

@@ -18,6 +18,7 @@ from leaflet.sources.content import (
     DOCUMENTS,
     ContentDocument,
     Loc,
+    Treatment,
     find_languages,
     known_treatments,
     load_treatment,
@@ -76,20 +77,38 @@ def check_content(
             findings += from_error(err, folder / slug / "treatment.yaml")
             _check_documents_alone(folder / slug, findings)
             continue
-        for language in sorted(treatment.languages):
-            for name in treatment.available(language):
-                try:
-                    document = treatment.document(name, language)
-                except LeafletError as err:
-                    findings += from_error(err, treatment.languages[language] / f"{name}.yaml")
-                    continue
-                _check_review(document, today, findings)
-                check_translated_version(document, findings)
-                pieces = _check_wording(document, render_brand, findings)
-                if pieces is not None:
-                    _check_reading_age(document, [text for _, text in pieces], findings)
-                    _check_sentences(document, pieces, findings)
+        _check_treatment(treatment, render_brand, today, findings)
     check_strings(folder, findings)
+
+
+def _check_treatment(
+    treatment: Treatment, brand: Brand, today: dt.date, findings: list[Finding]
+) -> None:
+    """Every document in every language, the source language first: a translation whose
+    source has errors is not checked against it (a note says so), so each error shows once."""
+    source = treatment.source_language
+    failed: set[str] = set()
+    for language in sorted(treatment.languages, key=lambda tag: (tag != source, tag)):
+        for name in treatment.available(language):
+            path = treatment.languages[language] / f"{name}.yaml"
+            if language != source and name in failed:
+                why = f"not checked: the {source} {name} it translates has errors"
+                findings.append(Finding(NOTE, path, None, None, why))
+                continue
+            try:
+                document = treatment.document(name, language)
+            except LeafletError as err:
+                findings += from_error(err, path)
+                failed.add(name)
+                continue
+            _check_review(document, today, findings)
+            check_translated_version(document, findings)
+            pieces = _check_wording(document, brand, findings)
+            if pieces is None:
+                failed.add(name)
+            else:
+                _check_reading_age(document, [text for _, text in pieces], findings)
+                _check_sentences(document, pieces, findings)
 
 
 def _check_documents_alone(folder: Path, findings: list[Finding]) -> None:

@@ -111,16 +111,7 @@ def document_command(name: str) -> click.Command:
             fillable=fillable,
             language=language,
         )
-        for warning in pdf.warnings:
-            click.echo(f"Warning: {warning}", err=True)
-        target = output or Path(f"{treatment}-{name}.pdf")
-        pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
-        if str(target) == "-":
-            pdf.write(sys.stdout.buffer)
-            click.echo(f"Wrote {name} PDF to standard output ({pages})", err=True)
-        else:
-            pdf.write(target)
-            click.echo(f"Wrote {leaflet.display_path(target)} ({pages})", err=True)
+        _write(pdf, output or Path(f"{treatment}-{name}.pdf"), name)
 
     output = click.option(
         "-o",
@@ -131,3 +122,16 @@ def document_command(name: str) -> click.Command:
     command.__doc__ = DOCUMENT_HELP[name]
     decorated = with_options([*OPTIONS, output], command)
     return click.command(name, context_settings=CONTEXT, help=DOCUMENT_HELP[name])(decorated)
+
+
+def _write(pdf: leaflet.RenderedPdf, target: Path, name: str) -> None:
+    """Write the PDF and say so, after any warning (built in another language)."""
+    for warning in pdf.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
+    if str(target) == "-":
+        pdf.write(sys.stdout.buffer)
+        click.echo(f"Wrote {name} PDF to standard output ({pages})", err=True)
+    else:
+        pdf.write(target)
+        click.echo(f"Wrote {leaflet.display_path(target)} ({pages})", err=True)

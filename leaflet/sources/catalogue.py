@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from leaflet.errors import LeafletError
 from leaflet.sources.bundled import LAYOUTS_DIR
 from leaflet.sources.content import Treatment, known_treatments, load_treatment
 from leaflet.sources.languages import parse_language
@@ -43,7 +44,10 @@ def _describe(treatment: Treatment, tag: str) -> str:
     """`pl Polish: info, consent, aftercare (translation of en-GB 2.0, not yet reviewed)`."""
     documents = treatment.available(tag)
     described = f"{tag} {parse_language(tag).name}: {', '.join(documents)}"
-    first = treatment.document(documents[0], tag).meta if documents else None
+    try:
+        first = treatment.document(documents[0], tag).meta if documents else None
+    except LeafletError:  # `leaflet check` says what is wrong with it
+        first = None
     if first is not None and (source := first.source_of_translation):
         unreviewed = "" if first.reviewer else ", not yet reviewed"
         described += f" (translation of {' '.join(source)}{unreviewed})"

@@ -6,8 +6,10 @@ problems are errors; cosmetic ones (a review date coming up, wording above its t
 reading age, a logo below print resolution) are warnings, which `strict` makes errors.
 Each finding says where: file, line and field, as far as they are known.
 
-The checks live in `sources` (brand, logo, layouts, email templates) and `content`
-(documents); `findings` holds what they find.
+The checks live in `sources` (brand, logo, layouts, email templates), `content`
+(documents), `languages` (translations' versions, strings files, the email's language)
+and `readability` (reading age by each language's formula); `findings` holds what they
+find, and notes for what could not be checked.
 """
 
 from __future__ import annotations

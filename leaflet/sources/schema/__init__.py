@@ -55,13 +55,25 @@ from leaflet.sources.schema.documents import (
     TreatmentLanguage,
 )
 from leaflet.sources.schema.layout import Box, Layout, StyleSpec, Workspace
-from leaflet.sources.schema.strings import Strings
+from leaflet.sources.schema.strings import (
+    AboutStrings,
+    AttachmentsStrings,
+    AttachmentStrings,
+    ContactStrings,
+    FooterStrings,
+    FormStrings,
+    PersonalStrings,
+    Strings,
+)
 
 __all__ = [
     "BLOCK_TYPES",
     "EMAIL_PATTERN",
     "LANGUAGE_TAG",
     "PASSWORD_POLICIES",
+    "AboutStrings",
+    "AttachmentStrings",
+    "AttachmentsStrings",
     "Block",
     "Box",
     "Brand",
@@ -73,12 +85,15 @@ __all__ = [
     "Colours",
     "Column",
     "Contact",
+    "ContactStrings",
     "Document",
     "EmailAddress",
     "EmailSettings",
     "Fields",
     "Fonts",
+    "FooterStrings",
     "FormField",
+    "FormStrings",
     "Item",
     "ItemList",
     "LanguageTag",
@@ -88,6 +103,7 @@ __all__ = [
     "Party",
     "PasswordPolicy",
     "Period",
+    "PersonalStrings",
     "RecordTable",
     "Signatures",
     "Slug",

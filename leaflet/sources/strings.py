@@ -21,7 +21,7 @@ from leaflet.sources import dates, schema
 from leaflet.sources.bundled import RESOURCES_DIR
 from leaflet.sources.languages import Language, match_language, parse_language
 from leaflet.sources.templating import author_markup, plain
-from leaflet.sources.yamlfile import YamlSource, read_yaml, validate
+from leaflet.sources.yamlfile import YamlSource, merged, read_yaml, validate
 
 STRINGS_DIR = RESOURCES_DIR / "strings"
 #: The folder of a clinic's own strings, in its content folder.
@@ -93,21 +93,9 @@ def _load(language: Language, files: tuple[Path, ...], stamps: tuple[Any, ...]) 
     sources = [read_yaml(path) for path in files]
     data: dict[str, Any] = {}
     for source in sources:
-        data = _merged(data, source.data)
+        if isinstance(source.data, dict):
+            data = merged(data, source.data)
     # The last file is the one a problem is in: the package's own files are complete.
     words = validate(schema.Strings, YamlSource(sources[-1].path, data, sources[-1].lines))
     digest = hashlib.sha256("".join(source.sha256 for source in sources).encode()).hexdigest()
     return Strings(language, words, files, digest)
-
-
-def _merged(base: dict[str, Any], over: Any) -> dict[str, Any]:
-    """`over` laid over `base`, key by key, at every depth."""
-    if not isinstance(over, dict):
-        return base
-    out = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merged(out[key], value)
-        else:
-            out[key] = value
-    return out

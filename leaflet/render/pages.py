@@ -47,14 +47,9 @@ def render_pages(
     provenance = entries(document, brand)
     furniture = _furniture(build, styles["header_name"].fontSize, provenance[FINGERPRINT_KEY])
     frame_height = _frame_height(build, furniture)
+    frame = (layout.frame_width, frame_height)
     builder = StoryBuilder(
-        brand,
-        layout,
-        styles,
-        document.strings,
-        overdue=build.overdue,
-        frame=(layout.frame_width, frame_height),
-        session=session,
+        brand, layout, styles, document.strings, build.overdue, frame, session=session
     )
     story = builder.build(rendered, build.personal, origin=build.origin)
     for _ in range(notes_pages):

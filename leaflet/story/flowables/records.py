@@ -23,7 +23,6 @@ from leaflet.story.flowables.text import plain_text
 from leaflet.story.session import DrawingSession
 from leaflet.story.tags import Tag
 
-
 #: Room beyond a heading's longest word: a word exactly as wide as its column is split.
 WORD_SLACK = 1.0
 

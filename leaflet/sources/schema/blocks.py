@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import BaseModel, Discriminator, Field, Tag
 
-from leaflet.sources.schema.common import Slug, Strict, Text
+from leaflet.sources.schema.common import Heading, Slug, Strict, Text
 
 
 class Item(Strict):
@@ -23,7 +23,7 @@ class Item(Strict):
 class ItemList(Strict):
     """A titled list of items: declarations to tick."""
 
-    title: str | None = Field(default=None, description="Heading above the list.")
+    title: Heading | None = Field(default=None, description="Heading above the list.")
     intro: str | None = Field(default=None, description="Paragraph before the list.")
     items: list[Item] = Field(min_length=1, description="The questions or statements.")
 
@@ -33,15 +33,15 @@ class Checklist(ItemList):
 
     `title` heads the question column of the table."""
 
-    yes_label: Text = Field(default="Yes", description="Heading of the Yes column.")
-    no_label: Text = Field(default="No", description="Heading of the No column.")
+    yes_label: Heading = Field(default="Yes", description="Heading of the Yes column.")
+    no_label: Heading = Field(default="No", description="Heading of the No column.")
 
 
 class FormField(Strict):
     """A labelled write-in line, pre-filled when `value` renders to text."""
 
     id: Slug = Field(description="Stable identifier, e.g. patient-signature.")
-    label: Text = Field(description="Label printed beside the line.")
+    label: Heading = Field(description="Label printed beside the line.")
     value: str = Field(
         default="",
         description="Pre-filled value (template), e.g. "
@@ -53,7 +53,7 @@ class FormField(Strict):
 class Fields(Strict):
     """A group of write-in fields with an optional title and lead-in."""
 
-    title: str | None = Field(default=None, description="Heading above the fields.")
+    title: Heading | None = Field(default=None, description="Heading above the fields.")
     intro: str | None = Field(default=None, description="Paragraph before the fields.")
     items: list[FormField] = Field(min_length=1, description="The fields.")
 
@@ -61,7 +61,7 @@ class Fields(Strict):
 class Party(Strict):
     """One person who signs: patient, practitioner, witness, interpreter."""
 
-    title: Text = Field(description="Who signs, e.g. Patient.")
+    title: Heading = Field(description="Who signs, e.g. Patient.")
     note: str | None = Field(default=None, description="A line under the title.")
     fields: list[FormField] = Field(min_length=1, description="Signature, name, date...")
 
@@ -69,7 +69,7 @@ class Party(Strict):
 class Signatures(Strict):
     """Signature blocks; each party is kept together on one page."""
 
-    title: str | None = Field(default=None, description="Heading above the signatures.")
+    title: Heading | None = Field(default=None, description="Heading above the signatures.")
     intro: str | None = Field(default=None, description="Paragraph before the signatures.")
     parties: list[Party] = Field(min_length=1, description="Who signs.")
 
@@ -77,7 +77,7 @@ class Signatures(Strict):
 class Period(Strict):
     """One period of the aftercare timeline."""
 
-    period: Text = Field(description="When, e.g. First 24 hours.")
+    period: Heading = Field(description="When, e.g. First 24 hours.")
     expect: str | None = Field(default=None, description="What the patient may notice.")
     do: list[Text] = Field(default_factory=list, description="Things to do.")
     avoid: list[Text] = Field(default_factory=list, description="Things to avoid.")
@@ -86,7 +86,7 @@ class Period(Strict):
 class Timeline(Strict):
     """Aftercare by period, drawn as a band per period."""
 
-    title: str | None = Field(default=None, description="Heading above the timeline.")
+    title: Heading | None = Field(default=None, description="Heading above the timeline.")
     periods: list[Period] = Field(min_length=1, description="The periods, in order.")
 
 
@@ -96,7 +96,7 @@ class Callout(Strict):
     style: Literal["note", "contact", "urgent"] = Field(
         default="note", description="note, contact or urgent (drawn in the urgent colour)."
     )
-    title: Text = Field(description="Title of the box, e.g. Get urgent help if.")
+    title: Heading = Field(description="Title of the box, e.g. Get urgent help if.")
     text: str | None = Field(default=None, description="A paragraph.")
     bullets: list[Text] = Field(default_factory=list, description="A bullet list.")
 
@@ -104,7 +104,7 @@ class Callout(Strict):
 class Contact(Strict):
     """The clinic's contact details from the brand, with a QR code to its website."""
 
-    title: Text = Field(default="How to contact us", description="Heading of the box.")
+    title: Heading = Field(default="How to contact us", description="Heading of the box.")
     text: str | None = Field(default=None, description="A paragraph before the details.")
     qr: bool = Field(default=True, description="Show a QR code when the brand has a website.")
 
@@ -124,8 +124,8 @@ def _block(name: str, body: Any, doc: str | None) -> type[Strict]:
 
 
 BLOCK_TYPES: dict[str, type[Strict]] = {
-    "heading": _block("heading", Text, "A section heading; never left alone at a page end."),
-    "subheading": _block("subheading", Text, "A smaller heading inside a section."),
+    "heading": _block("heading", Heading, "A section heading; never left alone at a page end."),
+    "subheading": _block("subheading", Heading, "A smaller heading inside a section."),
     "paragraph": _block("paragraph", Text, "A paragraph of text."),
     "bullets": _block("bullets", Annotated[list[Text], Field(min_length=1)], "A bullet list."),
     "callout": _block("callout", Callout, Callout.__doc__),

@@ -28,6 +28,10 @@ def pattern(regex: str, what: str) -> AfterValidator:
 
 
 Text = Annotated[str, Field(min_length=1)]
+#: The most a heading, title or label may hold: about 25 words, four times the longest
+#: built-in one, and short enough to fit a page of every layout in the largest type.
+HEADING_LENGTH = 150
+Heading = Annotated[str, Field(min_length=1, max_length=HEADING_LENGTH)]
 Slug = Annotated[
     str,
     pattern(

@@ -315,9 +315,9 @@ def test_a_subject_naming_the_patient_is_refused(packs, brand, content_copy, ser
     with pytest.raises(leaflet.LeafletError) as caught:
         run(packs, brand, content_copy.parent, plain_smtp(port), content_dir=content_copy)
     assert caught.value.message == (
-        "content/email/subject.txt: the subject names the patient (appointment A1); "
-        "subjects show on lock screens and in shared inboxes, so they must hold no "
-        "personal details: remove {{ patient.first_name }} from it"
+        "content/email/subject.txt:2: template error: the subject cannot use patient "
+        "details: subjects show on lock screens and in shared inboxes; remove "
+        "{{ patient... }} from it"
     )
     assert not mailbox.messages
 

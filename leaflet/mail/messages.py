@@ -6,15 +6,15 @@ colours). A content folder without `email/` uses the built-in templates. Templat
 `clinic`, `colours`, `appointment`, `patient` (first name only), `attachments` and
 `password` (how to open the locked files, never the password itself).
 
-Nothing personal goes where others see it: a subject that names the patient is refused
-(subjects show on lock screens and in shared inboxes), and attachments are named by
-document alone (`consent-form.pdf`), never by patient or treatment.
+Nothing personal goes where others see it: the subject template is given no patient or
+appointment values at all (subjects show on lock screens and in shared inboxes), and
+attachments are named by document alone (`consent-form.pdf`), never by patient or
+treatment.
 """
 
 from __future__ import annotations
 
 import email.utils
-import re
 import traceback
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -22,7 +22,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, Template, TemplateNotFound, TemplateSyntaxError
+from jinja2 import Environment, StrictUndefined, Template, TemplateNotFound, TemplateSyntaxError
 
 from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.mail.encrypt import (
@@ -35,7 +35,8 @@ from leaflet.packs.appointments import Appointment
 from leaflet.sources.brand import Brand
 from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.dates import format_date
-from leaflet.sources.templating import Namespace, make_email_environment
+from leaflet.sources.sandbox import render_bounded
+from leaflet.sources.templating import MAX_EMAIL, Namespace, make_email_environment
 
 EMAIL_FOLDER = "email"
 SUBJECT, BODY_TEXT, BODY_HTML = "subject.txt", "body.txt", "body.html"
@@ -50,7 +51,8 @@ DEFAULT_LANGUAGE = "en-GB"
 COLOUR_NAMES = ("primary", "on_primary", "text", "muted", "tint", "urgent", "urgent_tint")
 #: Words before a first name that are not the name.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
-_WORD = re.compile(r"\w+")
+#: Variables the subject template may not use: they hold the patient's details.
+WITHHELD_FROM_SUBJECT = ("patient", "appointment")
 
 
 @dataclass(frozen=True)
@@ -152,29 +154,25 @@ class EmailTemplates:
 
     def render(self, pack: Pack, password_policy: str) -> Letter:
         """The subject, plain text and HTML of `pack`'s email. A template that fails, or a
-        subject that would name the patient, is a `SourceError` naming the template."""
+        subject that uses the patient's details, is a `SourceError` naming the template."""
         attachments = attachments_of(pack)
         context = self._context(pack, attachments, password_policy)
-        subject = " ".join(self._render(SUBJECT, context).split())
-        self._check_subject(subject, pack, attachments, password_policy)
+        subject_context = {
+            **context,
+            **{name: _WithheldFromSubject(name=name) for name in WITHHELD_FROM_SUBJECT},
+        }
         return Letter(
-            subject,
+            " ".join(self._render(SUBJECT, subject_context).split()),
             self._render(BODY_TEXT, context) + "\n",
             self._render(BODY_HTML, context) + "\n",
             attachments,
         )
 
     def _context(
-        self,
-        pack: Pack,
-        attachments: tuple[Attachment, ...],
-        password_policy: str,
-        patient_first_name: str | None = None,
+        self, pack: Pack, attachments: tuple[Attachment, ...], password_policy: str
     ) -> dict[str, Any]:
         personal = pack.appointment.personal
         language = pack.appointment.language or DEFAULT_LANGUAGE
-        if patient_first_name is None:
-            patient_first_name = first_name(personal.patient_name)
         example = example_birthday(personal.date_of_birth)
         password = {
             "needed": any(item.encrypted for item in attachments),
@@ -188,7 +186,7 @@ class EmailTemplates:
             "appointment": Namespace(
                 "appointment", personal.template_values(language)["appointment"]
             ),
-            "patient": Namespace("patient", {"first_name": patient_first_name}),
+            "patient": Namespace("patient", {"first_name": first_name(personal.patient_name)}),
             "attachments": [
                 Namespace(
                     "attachment",
@@ -202,30 +200,26 @@ class EmailTemplates:
     def _render(self, name: str, context: dict[str, Any]) -> str:
         template = self._templates[name]
         try:
-            return template.render(context).strip()
+            return render_bounded(template, context, MAX_EMAIL).strip()
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
             line = _template_line(err, template.filename)
             raise SourceError(self.folder / name, f"template error: {message}", line=line) from err
 
-    def _check_subject(
-        self, subject: str, pack: Pack, attachments: tuple[Attachment, ...], password_policy: str
-    ) -> None:
-        """Refuse a subject holding a word of the patient's name that the same subject,
-        rendered for a patient with no name, does not hold (so a patient who shares a
-        word with the clinic's name is not refused)."""
-        name = pack.appointment.personal.patient_name.casefold()
-        words = {word for word in _WORD.findall(name) if len(word) > 1}
-        anonymous = self._context(pack, attachments, password_policy, patient_first_name="")
-        expected = set(_WORD.findall(self._render(SUBJECT, anonymous).casefold()))
-        if (words & set(_WORD.findall(subject.casefold()))) - expected:
-            raise SourceError(
-                self.folder / SUBJECT,
-                f"the subject names the patient (appointment "
-                f"{pack.appointment.appointment_id}); subjects show on lock "
-                "screens and in shared inboxes, so they must hold no personal "
-                "details: remove {{ patient.first_name }} from it",
-            )
+
+class _WithheldFromSubject(StrictUndefined):
+    """What the subject template sees for `patient` and `appointment`: any use of it is
+    an error saying why."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        return (
+            f"the subject cannot use {self._undefined_name} details: subjects show on "
+            "lock screens and in shared inboxes; remove {{ "
+            f"{self._undefined_name}... }}}} from it"
+        )
 
 
 def _template_line(err: Exception, filename: str | None) -> int | None:

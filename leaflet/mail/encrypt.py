@@ -25,6 +25,7 @@ from pathlib import Path
 import pikepdf
 
 from leaflet.errors import LeafletError, display_path
+from leaflet.render.output import refuse_link, spreadsheet_safe
 
 DATE_OF_BIRTH, RANDOM = "date-of-birth", "random"
 PASSWORDS_NAME = "passwords.csv"
@@ -105,6 +106,7 @@ class PasswordFile:
         return self._passwords[appointment_id]
 
     def _read(self) -> dict[str, str]:
+        refuse_link(self.path, "the passwords file")
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -131,8 +133,9 @@ class PasswordFile:
                 writer.writerow(self.COLUMNS)
             elif not self.path.read_bytes().endswith(b"\n"):
                 line.write("\n")  # finish a line cut short by a kill
-            writer.writerow((appointment_id, password))
-            handle = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            writer.writerow((spreadsheet_safe(appointment_id), spreadsheet_safe(password)))
+            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+            handle = os.open(self.path, flags, 0o600)
             try:
                 os.fchmod(handle, 0o600)  # also when the file was made by hand
                 os.write(handle, line.getvalue().encode("utf-8"))

@@ -67,7 +67,9 @@ class OutboxTransport:
     def send(self, message: EmailMessage, appointment_id: str) -> None:
         # CRLF line ends, as RFC 5322 (and so every mail program) expects of a message.
         write_atomically(
-            self.folder / f"{appointment_id}.eml", message.as_bytes(policy=SMTP_POLICY)
+            self.folder / f"{appointment_id}.eml",
+            message.as_bytes(policy=SMTP_POLICY),
+            private=True,  # the patient's email, documents and all
         )
 
     def close(self) -> None:

@@ -151,7 +151,7 @@ class Worker:
         try:
             pdf, meta = self._render(job)
             target = self.setup.out_dir / output_name(appointment.appointment_id, job.document)
-            write_atomically(target, pdf.data)
+            write_atomically(target, pdf.data, private=True)
         except LeafletError as err:
             return RowProblem(
                 self.setup.source, appointment.row, "", err.message, appointment.appointment_id

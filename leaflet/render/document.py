@@ -11,6 +11,7 @@ command line does.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from leaflet.render.booklet import render_booklet
@@ -56,10 +57,12 @@ def render_pdf(
     personal.check_printable(brand.fonts)
     build = Build(document, brand, layout, personal, press or PressOptions(), overdue)
     if layout.spec.format == "trifold":
-        return render_trifold(build)
-    if layout.spec.format == "booklet":
-        return render_booklet(build)
-    return render_pages(build, fillable=fillable, slots=slots)
+        pdf = render_trifold(build)
+    elif layout.spec.format == "booklet":
+        pdf = render_booklet(build)
+    else:
+        pdf = render_pages(build, fillable=fillable, slots=slots)
+    return replace(pdf, personal=bool(personal))  # written readable by its owner only
 
 
 def build_document(

@@ -300,8 +300,9 @@ def test_email_template_mistakes_are_found_before_sending(content: Path) -> None
         "call us on {{ clinic.phone }}",
         "call us on {{ clinic.telephone }}",
     )
+    line = line_number(content / "email" / "body.txt", "Do you have a question")
     assert lines(content) == [
-        "error: content/email/body.txt:25: template error: undefined variable "
+        f"error: content/email/body.txt:{line}: template error: undefined variable "
         "'clinic.telephone' (clinic has: address, email, emergency_number, feedback, name, "
         "out_of_hours, phone, website)"
     ]

@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from leaflet.errors import LeafletError
-from leaflet.mail.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile, date_of_birth_password
+from leaflet.mail.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile
 from leaflet.mail.ledger import SENT, Ledger, LedgerEntry, read_ledger
 from leaflet.mail.messages import (
     ATTACHMENTS,
@@ -35,6 +35,7 @@ from leaflet.mail.messages import (
     compose,
     message_id_domain,
     password_problem,
+    policy_password,
 )
 from leaflet.mail.transports import SendFailure, Transport
 from leaflet.packs.appointments import Appointment, RowProblem, check_email
@@ -214,9 +215,7 @@ def _problem(pack: Pack, policy: str) -> tuple[str, str] | None:
         return "", f"unknown document {unknown[0]!r}; expected one of {', '.join(ATTACHMENTS)}"
     if missing := [item.path for item in pack.files if not Path(item.path).is_file()]:
         return "", f"document not found: {missing[0]}"
-    if reason := password_problem(pack, policy):
-        return "date_of_birth", reason
-    return None
+    return password_problem(pack, policy)
 
 
 @dataclass
@@ -258,7 +257,7 @@ class _Sender:
         entry = ledger.entry(ident)
         assert entry is not None, "every planned message is queued first"
         try:
-            password = _password(pack, passwords)
+            password = _password(pack, self.brand.spec.email.password, passwords)
             message = compose(
                 pack, letter, self.brand, message_id=entry.message_id, password=password
             )
@@ -289,12 +288,10 @@ class _Sender:
                 return
 
 
-def _password(pack: Pack, passwords: PasswordFile | None) -> str | None:
+def _password(pack: Pack, policy: str, passwords: PasswordFile | None) -> str | None:
     """The password the pack's personal documents are locked with, if it has any."""
     if not any(item.personal for item in pack.files):
         return None
     if passwords is not None:
         return passwords.password_for(pack.appointment.appointment_id)
-    birthday = pack.appointment.personal.date_of_birth
-    assert birthday is not None, "password_problem() refuses packs without one"
-    return date_of_birth_password(birthday)
+    return policy_password(pack, policy)

@@ -27,9 +27,12 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateNotFound, Tem
 from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.mail.encrypt import (
     DATE_OF_BIRTH,
+    DATE_OF_BIRTH_AND_MOBILE,
     date_of_birth_password,
     encrypt_pdf,
     example_birthday,
+    example_mobile_end,
+    mobile_end,
 )
 from leaflet.packs.appointments import Appointment
 from leaflet.sources.brand import Brand
@@ -174,11 +177,14 @@ class EmailTemplates:
         personal = pack.appointment.personal
         language = pack.appointment.language or DEFAULT_LANGUAGE
         example = example_birthday(personal.date_of_birth)
+        example_end = example_mobile_end(pack.appointment.mobile)
+        with_mobile = password_policy == DATE_OF_BIRTH_AND_MOBILE
         password = {
             "needed": any(item.encrypted for item in attachments),
             "policy": password_policy,
             "example_date": format_date(example, language),
-            "example": date_of_birth_password(example),
+            "example_mobile_end": example_end,
+            "example": date_of_birth_password(example, example_end if with_mobile else ""),
         }
         return {
             "clinic": Namespace("clinic", self.brand.template_values()),
@@ -268,13 +274,29 @@ def compose(
     return message
 
 
-def password_problem(pack: Pack, password_policy: str) -> str | None:
-    """Why the pack's personal documents cannot be locked under the policy, or None."""
-    needs_password = any(item.personal for item in pack.files)
-    if (
-        needs_password
-        and password_policy == DATE_OF_BIRTH
-        and pack.appointment.personal.date_of_birth is None
-    ):
-        return "no date of birth to make the password from"
+def password_problem(pack: Pack, password_policy: str) -> tuple[str, str] | None:
+    """(column, reason) when the pack's personal documents cannot be locked under the
+    policy, or None."""
+    if not any(item.personal for item in pack.files):
+        return None
+    if password_policy not in (DATE_OF_BIRTH, DATE_OF_BIRTH_AND_MOBILE):
+        return None
+    if pack.appointment.personal.date_of_birth is None:
+        return "date_of_birth", "no date of birth to make the password from"
+    if password_policy == DATE_OF_BIRTH_AND_MOBILE and not mobile_end(pack.appointment.mobile):
+        return "mobile", (
+            "no mobile number to make the password from (the password is the date of birth "
+            "and the mobile number's last 4 digits); add it to the export, or choose "
+            "another email.password in the brand file"
+        )
     return None
+
+
+def policy_password(pack: Pack, password_policy: str) -> str:
+    """The password of a date-based policy for `pack` (see `password_problem`)."""
+    appointment = pack.appointment
+    birthday = appointment.personal.date_of_birth
+    assert birthday is not None, "password_problem() refuses packs without one"
+    if password_policy == DATE_OF_BIRTH_AND_MOBILE:
+        return date_of_birth_password(birthday, mobile_end(appointment.mobile))
+    return date_of_birth_password(birthday)

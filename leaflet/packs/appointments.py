@@ -37,7 +37,9 @@ REQUIRED_COLUMNS = (
     "appointment",
     "practitioner",
 )
-OPTIONAL_COLUMNS = ("layout", "language")
+OPTIONAL_COLUMNS = ("layout", "language", "mobile")
+#: Other names a column goes by in exports (the first one found is used).
+COLUMN_ALIASES = {"phone": "mobile"}
 #: Columns whose cells may not be empty.
 NON_EMPTY = frozenset({"appointment_id", "patient_name", "treatment", "appointment"})
 
@@ -54,6 +56,8 @@ _RESERVED = frozenset(
     }
 )
 _EMAIL = re.compile(EMAIL_PATTERN)
+#: A phone number as people write it: digits, spaces and + ( ) - . between them.
+_PHONE = re.compile(r"\+?[0-9][0-9 ().-]*")
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class Appointment:
     layout: str = ""  # empty: the batch's layout
     language: str = ""  # empty: the content's own language
     row: int = 0  # in the CSV file; 0 when built in code
+    mobile: str = ""  # as written in the export; its last digits go into the password
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,18 @@ def check_email(address: str) -> str | None:
     return None
 
 
+def check_mobile(number: str) -> str | None:
+    """Why `number` is not a phone number, or None: digits (7 to 15 of them, as in any
+    country's numbers) with spaces, + ( ) - or . between them."""
+    digits = sum(char.isdigit() for char in number)
+    if not _PHONE.fullmatch(number) or not 7 <= digits <= 15:
+        return (
+            f"{number!r} is not a phone number; expected 7 to 15 digits, with spaces, "
+            "+ ( ) - if you like, e.g. 07700 900123 or +44 7700 900123"
+        )
+    return None
+
+
 def _columns(header: list[str], source: str) -> dict[str, int]:
     """Where each known column is; extra columns are ignored."""
     positions: dict[str, int] = {}
@@ -188,8 +205,11 @@ def _columns(header: list[str], source: str) -> dict[str, int]:
         name = cell.strip().lower()
         if name in positions:
             raise LeafletError(f"{source}: column {name!r} appears twice in the header row")
-        if name in REQUIRED_COLUMNS or name in OPTIONAL_COLUMNS:
+        if name in REQUIRED_COLUMNS or name in OPTIONAL_COLUMNS or name in COLUMN_ALIASES:
             positions[name] = index
+    for alias, name in COLUMN_ALIASES.items():
+        if alias in positions:  # the column's own name wins over an alias
+            positions.setdefault(name, positions.pop(alias))
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
         plural = "s" if len(missing) > 1 else ""
@@ -235,6 +255,8 @@ def _check_row(
             problem(column, err.message.removeprefix(f"{column}: "))
     if values["email"] and (reason := check_email(values["email"])):
         problem("email", reason)
+    if values.get("mobile") and (reason := check_mobile(values["mobile"])):
+        problem("mobile", reason)
     return problems
 
 
@@ -253,4 +275,5 @@ def _appointment(values: dict[str, str], row: int) -> Appointment:
         layout=values.get("layout", ""),
         language=values.get("language", ""),
         row=row,
+        mobile=values.get("mobile", ""),
     )

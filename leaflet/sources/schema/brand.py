@@ -41,7 +41,7 @@ class Fonts(Strict):
     bold: str | None = Field(default=None, description="Bold face (.ttf).")
 
 
-PasswordPolicy = Literal["date-of-birth", "random"]
+PasswordPolicy = Literal["date-of-birth-and-mobile", "date-of-birth", "random"]
 PASSWORD_POLICIES: tuple[str, ...] = get_args(PasswordPolicy)
 
 
@@ -49,10 +49,12 @@ class EmailSettings(Strict):
     """How patients' documents are emailed: the sender and how attachments are locked."""
 
     password: PasswordPolicy = Field(
-        default="date-of-birth",
+        default="date-of-birth-and-mobile",
         description="How documents with personal details are locked (AES-256). "
-        "date-of-birth: the patient's date of birth as 8 digits, DDMMYYYY; "
-        "random: a new password per patient, listed in passwords.csv for the "
+        "date-of-birth-and-mobile: the patient's date of birth as 8 digits, DDMMYYYY, "
+        "then the last 4 digits of their mobile number (the appointments' mobile column); "
+        "date-of-birth: the date of birth alone, which anyone holding the PDF can guess "
+        "in minutes; random: a new password per patient, listed in passwords.csv for the "
         "clinic to give by text message or phone, never by email.",
     )
     from_address: EmailAddress | None = Field(

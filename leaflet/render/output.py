@@ -88,9 +88,10 @@ def refuse_link(path: Path, what: str) -> None:
     """Refuse to read or write `what` (`the send ledger`) through a symbolic link: one
     planted where it belongs would send its contents, or our writes, elsewhere."""
     if path.is_symlink():
+        link = Path(display_path(path.parent)) / path.name  # the link, not where it leads
         raise OutputError(
-            f"{display_path(path)}: is a symbolic link; {what} is kept only in a file of "
-            "its own, never through a link: remove the link"
+            f"{link}: is a symbolic link; {what} is kept only in a file of its own, never "
+            "through a link: remove the link"
         )
 
 

@@ -39,6 +39,7 @@ from leaflet.sources.brand import Brand
 from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.dates import format_date
 from leaflet.sources.sandbox import render_bounded
+from leaflet.sources.schema.common import mail_domain
 from leaflet.sources.templating import MAX_EMAIL, Namespace, make_email_environment
 
 EMAIL_FOLDER = "email"
@@ -119,8 +120,15 @@ def first_name(patient_name: str) -> str:
 
 def sender(brand: Brand) -> Address:
     """The From address: the clinic's name and its email setting's or clinic address."""
-    address = brand.spec.email.from_address or brand.clinic.email
-    return Address(display_name=brand.clinic.name, addr_spec=address)
+    return mail_address(brand.spec.email.from_address or brand.clinic.email, brand.clinic.name)
+
+
+def mail_address(address: str, display_name: str = "") -> Address:
+    """`address` (already checked: `schema.email_problem`) as a header carries it, its
+    domain in IDNA: `ann@bücher.example` is written `ann@xn--bcher-kva.example`, where a
+    bare header would hold `ann@=?utf-8?q?...?=`, which no server delivers."""
+    username, _, domain = address.rpartition("@")
+    return Address(display_name=display_name, username=username, domain=mail_domain(domain))
 
 
 def message_id_domain(brand: Brand) -> str:
@@ -246,9 +254,9 @@ def compose(
     each personal one locked with `password`. Unreadable files are a `LeafletError`."""
     message = EmailMessage()
     message["From"] = sender(brand)
-    message["To"] = Address(addr_spec=pack.appointment.email)
+    message["To"] = mail_address(pack.appointment.email)
     if brand.spec.email.reply_to:
-        message["Reply-To"] = brand.spec.email.reply_to
+        message["Reply-To"] = mail_address(brand.spec.email.reply_to)
     message["Subject"] = letter.subject
     message["Date"] = email.utils.formatdate(localtime=True)
     message["Message-ID"] = message_id

@@ -6,20 +6,22 @@ from typing import Literal, get_args
 
 from pydantic import Field
 
-from leaflet.sources.schema.common import Colour, EmailAddress, Strict, Text
+from leaflet.sources.schema.common import Colour, EmailAddress, Line, Strict, Website
 
 
 class Clinic(Strict):
     """The clinic's details, printed in headers and contact boxes and usable in wording."""
 
-    name: Text = Field(description="Clinic name, shown in the header band.")
-    address: list[Text] = Field(min_length=1, description="Address lines.")
-    phone: Text = Field(description="Phone number as patients should dial it.")
-    email: Text = Field(description="Email address.")
-    website: str | None = Field(default=None, description="Website address; adds a QR code.")
-    out_of_hours: Text = Field(description="What to do when the clinic is closed.")
-    emergency_number: Text = Field(description="Emergency phone number, e.g. 999 or 911.")
-    feedback: Text = Field(description="How patients give feedback on the leaflet.")
+    name: Line = Field(description="Clinic name, shown in the header band.")
+    address: list[Line] = Field(min_length=1, description="Address lines.")
+    phone: Line = Field(description="Phone number as patients should dial it.")
+    email: EmailAddress = Field(description="Email address.")
+    website: Website | None = Field(
+        default=None, description="Website address (https://...); adds a QR code."
+    )
+    out_of_hours: Line = Field(description="What to do when the clinic is closed.")
+    emergency_number: Line = Field(description="Emergency phone number, e.g. 999 or 911.")
+    feedback: Line = Field(description="How patients give feedback on the leaflet.")
 
 
 class Colours(Strict):

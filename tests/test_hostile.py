@@ -8,6 +8,7 @@ bounded time and memory. Killed runs, full disks and the email ledger are in
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -228,3 +229,227 @@ def test_email_template_loops_are_bounded(content_copy):
         "template error: the template takes more than 10,000 steps (loop turns and "
         "filters); no wording needs that many"
     )
+
+
+# --- Low: brands ------------------------------------------------------------------------
+
+
+def brand_error(tmp_path, replacements=None, extra="") -> str:
+    """The one `Error:` line `leaflet info` prints for a broken copy of the example brand."""
+    brand = write_brand(tmp_path, replacements, extra)
+    return one_error(invoke(["info", "--brand", str(brand), "-o", str(tmp_path / "x.pdf")]))
+
+
+@pytest.mark.parametrize(
+    "website", ["javascript:alert(1)", "file:///etc/passwd", "www.example.com", "https://a b"]
+)
+def test_a_website_must_be_a_web_address(tmp_path, website):
+    message = brand_error(tmp_path, {"website: https://www.example.com": f"website: '{website}'"})
+    assert message.endswith(
+        f"clinic.website: {website!r} is not valid; expected a web address starting with "
+        "https:// (or http://, mailto: or tel:)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("email", "problem"),
+    [
+        ("reception", "'reception' is not an email address"),
+        ('"hello@example.com\\r\\nBcc: all@example.org"', "is not an email address"),
+    ],
+)
+def test_a_clinic_email_must_be_one_address(tmp_path, email, problem):
+    message = brand_error(tmp_path, {"email: hello@example.com": f"email: {email}"})
+    assert "clinic.email: " in message and problem in message
+
+
+def test_a_clinic_name_with_a_line_break(tmp_path):
+    message = brand_error(
+        tmp_path, {"name: Example Skin Clinic": 'name: "Example\\r\\nBcc: all@example.org"'}
+    )
+    assert message.endswith(
+        "clinic.name: contains a line break or other control character; write it on one line"
+    )
+
+
+def with_logo(tmp_path: Path, logo: Path) -> dict[str, str]:
+    """The replacement that makes the example brand's copy use `logo`."""
+    return {f"logo: {leaflet.load_brand().logo}": f"logo: {logo}"}
+
+
+def test_a_truncated_png_logo(tmp_path):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(Path(leaflet.load_brand().logo).read_bytes()[:2000])
+    message = brand_error(tmp_path, with_logo(tmp_path, logo))
+    assert f"logo: {logo} is not a readable PNG or JPEG image (" in message
+
+
+def test_a_12000_pixel_logo_is_refused_before_it_is_decoded(tmp_path):
+    """Decoding it took 1.3 GB and printed Pillow's DecompressionBombWarning."""
+    from PIL import Image
+
+    logo = tmp_path / "huge.png"
+    Image.new("1", (12000, 12000)).save(logo)  # 144 million pixels in a small file
+    message = brand_error(tmp_path, with_logo(tmp_path, logo))
+    assert message.endswith(
+        f"logo: {logo} is 12000 x 12000 pixels, more than the 16,777,216 leaflet takes; "
+        "240 pixels square prints at 300 dpi in every layout: make it smaller"
+    )
+
+
+@pytest.mark.parametrize("keep", [1000, 200_000, -5000])
+def test_a_truncated_font(tmp_path, keep):
+    from leaflet.sources.bundled import FONTS_DIR
+
+    font = tmp_path / "Cut-Regular.ttf"
+    font.write_bytes((FONTS_DIR / "NotoSans-Regular.ttf").read_bytes()[:keep])
+    message = brand_error(tmp_path, extra=f"fonts:\n  regular: {font}\n")
+    assert f"fonts.regular: {font}" in message
+    assert "is cut short" in message or "is not a usable TrueType font" in message
+
+
+# --- Low: files that are not what they seem -----------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["batch", "verify"])
+def test_dev_zero_as_an_input(tmp_path, command):
+    """`leaflet batch /dev/zero` and `leaflet verify /dev/zero` read until memory ran out."""
+    args = [command, "/dev/zero"] + (["--out-dir", str(tmp_path)] if command == "batch" else [])
+    assert one_error(invoke(args)) == (
+        "Error: /dev/zero: is not a regular file (a device, pipe or socket)"
+    )
+
+
+@pytest.fixture(scope="module")
+def consent_pdf(tmp_path_factory) -> bytes:
+    folder = tmp_path_factory.mktemp("verify")
+    assert invoke(["consent", "-o", str(folder / "consent.pdf")]).exit_code == 0
+    return (folder / "consent.pdf").read_bytes()
+
+
+def test_verify_shows_forged_line_breaks_as_escapes(tmp_path, consent_pdf):
+    """CR/LF in a metadata value printed a second, forged verdict line."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(consent_pdf)) as pdf:
+        pdf.docinfo["/LeafletReference"] = "MN-CON-01\r\nforged.pdf: the same wording"
+        pdf.save(tmp_path / "forged.pdf")
+    result = invoke(["verify", str(tmp_path / "forged.pdf")])
+    [line] = result.stdout.splitlines()
+    assert line.startswith(
+        f"{tmp_path / 'forged.pdf'}: MN-CON-01\\u000d\\u000aforged.pdf: the same wording "
+        "version 1.0"
+    )
+
+
+def test_verify_of_a_pdf_whose_info_is_a_bare_reference(tmp_path, consent_pdf):
+    """The trailer's /Info names an object that is itself only a reference."""
+    import re
+
+    number = re.search(rb"/Info (\d+) 0 R", consent_pdf).group(1)
+    body = re.search(rb"\n" + number + rb" 0 obj\n(.*?)\nendobj", consent_pdf, re.S)
+    damaged = consent_pdf[: body.start(1)] + b"1 0 R".ljust(len(body.group(1)))
+    (tmp_path / "bare.pdf").write_bytes(damaged + consent_pdf[body.end(1) :])
+    message = one_error(invoke(["verify", str(tmp_path / "bare.pdf")]))
+    assert message.startswith(f"Error: {tmp_path / 'bare.pdf'}: not a readable PDF (")
+
+
+@pytest.mark.parametrize(
+    ("redirect", "problem"),
+    [(">&-", "it is closed"), (">/dev/full", "No space left on device")],
+)
+def test_standard_output_closed_or_full(tmp_path, redirect, problem):
+    command = f'{sys.executable} -c "{PINNED_MAIN}" info -o - {redirect}'
+    result = subprocess.run(
+        ["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"Error: cannot write the PDF to standard output: {problem}\n"
+
+
+# --- Low: spreadsheets, subjects, addresses, CSV quotes -----------------------------------
+
+
+def test_a_formula_as_content_version(content_copy):
+    replace_in(
+        content_copy / "microneedling/info.yaml",
+        'version: "1.0"',
+        """version: '=HYPERLINK("http://x.example")'""",
+    )
+    message = one_error(invoke(["info", "--content-dir", "content"]))
+    assert message.startswith(f"Error: {INFO}:6: meta.version: ") and "is not valid" in message
+
+
+def test_no_csv_cell_we_write_starts_a_formula(tmp_path):
+    from leaflet.packs.manifest import Manifest, ManifestEntry
+    from leaflet.render.output import spreadsheet_safe
+
+    assert [spreadsheet_safe(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "A1", 3)] == [
+        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", "A1", "3",
+    ]  # fmt: skip
+    manifest = Manifest(tmp_path)
+    manifest.start(keep=[], batch=set())
+    entry = ManifestEntry("A1", "info", "A1-info.pdf", 1, 2, "ab", "MN", '=HYPERLINK("x")', "cd")
+    manifest.add(entry)
+    manifest.close(order=[])
+    assert (tmp_path / "manifest.csv").read_text().splitlines()[1] == (
+        """A1,info,A1-info.pdf,1,2,ab,MN,"'=HYPERLINK(""x"")",cd"""
+    )
+
+
+def test_the_subject_cannot_reach_patient_values(tmp_path):
+    """`{{ patient.first_name | join(".") }}` slipped past the check on subject words."""
+    from leaflet.mail.messages import EmailTemplates
+
+    content = tmp_path / "content"
+    shutil.copytree(leaflet.CONTENT_DIR, content)
+    (content / "email/subject.txt").write_text('Hi {{ patient.first_name | join(".") }}\n')
+    personal = leaflet.Personalisation.from_text("Ann Lee")
+    pack = leaflet.Pack(leaflet.Appointment("A1", personal, "microneedling", email="a@b.org"), ())
+    with pytest.raises(leaflet.SourceError) as raised:
+        EmailTemplates(leaflet.load_brand(), content).render(pack, "random")
+    assert raised.value.message == (
+        f"{content / 'email/subject.txt'}:1: template error: the subject cannot use patient "
+        "details: subjects show on lock screens and in shared inboxes; remove "
+        "{{ patient... }} from it"
+    )
+
+
+def test_an_international_domain_is_written_as_idna(tmp_path, monkeypatch):
+    """`To: ann@=?utf-8?q?...?=` is no address any server delivers to."""
+    monkeypatch.chdir(tmp_path)
+    Path("day.csv").write_text(
+        "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,"
+        "mobile\nA1,Ann Lee,1985-04-23,ann@bücher.example,microneedling,2026-12-01T10:30,,"
+        "07700 900123\n",
+        encoding="utf-8",
+    )
+    args = ["email", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "info"]
+    assert invoke(args).exit_code == 0
+    headers = (tmp_path / "out/outbox/A1.eml").read_bytes().split(b"\r\n\r\n")[0]
+    assert b"\r\nTo: ann@xn--bcher-kva.example\r\n" in headers
+
+
+def test_one_stray_quote_costs_one_row(tmp_path, monkeypatch):
+    """One malformed quote in one row refused the whole file."""
+    monkeypatch.chdir(tmp_path)
+    rows = [
+        'A1,"Ann" Lee,,,microneedling,2026-12-01T10:30,',  # a quote, then more text
+        'A2,"Bo Li,,,microneedling,2026-12-01T10:30,',  # a quote never closed
+        "A3,Cy Ng,,,microneedling,2026-12-01T10:30,",
+    ]
+    header = "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner"
+    Path("day.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    result = invoke(["batch", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "info"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: day.csv, row 2: not valid CSV (',' expected after '\"'); check the quotes on "
+        "this row",
+        "Error: day.csv, row 3: not valid CSV (unexpected end of data); check the quotes on "
+        "this row",
+        "Built 1 of 1 files",
+        "Built 1 file in out (0 already built); 2 rows failed. Manifest: out/manifest.csv",
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["A3-info.pdf"]

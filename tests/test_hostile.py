@@ -8,7 +8,6 @@ bounded time and memory. Killed runs, full disks and the email ledger are in
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -127,6 +126,7 @@ RAW_MARKUP = [
     ("{% macro m() %}x{% endmacro %}{{ m() }}", "macros are not available"),
     ("{{ '<b>%s</b>' % clinic.name }}", "'%' works on numbers only"),
     ("{{ clinic.name.format() }}", "calls (name(...)) are not available"),
+    ("{{ '<x>' | e | upper }}", "the template makes markup of its own"),  # &LT;X&GT;
 ]
 
 
@@ -399,35 +399,41 @@ def test_no_csv_cell_we_write_starts_a_formula(tmp_path):
     )
 
 
-def test_the_subject_cannot_reach_patient_values(tmp_path):
-    """`{{ patient.first_name | join(".") }}` slipped past the check on subject words."""
-    from leaflet.mail.messages import EmailTemplates
+DAY = (
+    "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,"
+    "mobile\nA1,Ann Lee,1985-04-23,ann@example.org,microneedling,2026-12-01T10:30,,"
+    "07700 900123\n"
+)
+EMAIL = ["email", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "info"]
 
-    content = tmp_path / "content"
-    shutil.copytree(leaflet.CONTENT_DIR, content)
-    (content / "email/subject.txt").write_text('Hi {{ patient.first_name | join(".") }}\n')
-    personal = leaflet.Personalisation.from_text("Ann Lee")
-    pack = leaflet.Pack(leaflet.Appointment("A1", personal, "microneedling", email="a@b.org"), ())
-    with pytest.raises(leaflet.SourceError) as raised:
-        EmailTemplates(leaflet.load_brand(), content).render(pack, "random")
-    assert raised.value.message == (
-        f"{content / 'email/subject.txt'}:1: template error: the subject cannot use patient "
+
+def test_the_subject_cannot_reach_patient_values(content_copy):
+    """`{{ patient.first_name | join(".") }}` slipped past the check on subject words."""
+    (content_copy / "email/subject.txt").write_text('Hi {{ patient.first_name | join(".") }}\n')
+    Path("day.csv").write_text(DAY, encoding="utf-8")
+    result = invoke([*EMAIL, "--content-dir", "content"])
+    assert result.stderr.splitlines()[-1] == (
+        "Error: content/email/subject.txt:1: template error: the subject cannot use patient "
         "details: subjects show on lock screens and in shared inboxes; remove "
         "{{ patient... }} from it"
     )
+    assert not list((content_copy.parent / "out").rglob("*.eml"))  # nothing sent
+
+
+@pytest.mark.parametrize("email", ["reception desk", '"hello@example.com\\r\\nBcc: x@y.org"'])
+def test_leaflet_email_with_a_brand_email_that_is_not_one(tmp_path, monkeypatch, email):
+    monkeypatch.chdir(tmp_path)
+    Path("day.csv").write_text(DAY, encoding="utf-8")
+    brand = write_brand(tmp_path, {"email: hello@example.com": f"email: {email}"})
+    message = one_error(invoke([*EMAIL, "--brand", str(brand)]))
+    assert "clinic.email: " in message and "is not an email address" in message
 
 
 def test_an_international_domain_is_written_as_idna(tmp_path, monkeypatch):
     """`To: ann@=?utf-8?q?...?=` is no address any server delivers to."""
     monkeypatch.chdir(tmp_path)
-    Path("day.csv").write_text(
-        "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,"
-        "mobile\nA1,Ann Lee,1985-04-23,ann@bücher.example,microneedling,2026-12-01T10:30,,"
-        "07700 900123\n",
-        encoding="utf-8",
-    )
-    args = ["email", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "info"]
-    assert invoke(args).exit_code == 0
+    Path("day.csv").write_text(DAY.replace("@example.org", "@bücher.example"), encoding="utf-8")
+    assert invoke(EMAIL).exit_code == 0
     headers = (tmp_path / "out/outbox/A1.eml").read_bytes().split(b"\r\n\r\n")[0]
     assert b"\r\nTo: ann@xn--bcher-kva.example\r\n" in headers
 

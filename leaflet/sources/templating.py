@@ -26,6 +26,9 @@ from markupsafe import escape
 from leaflet.sources.sandbox import Allowed, BoundedSandbox, render_bounded, too_long
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+#: All the markup rendered wording may hold: our own bold and the entities escaping
+#: makes. Anything else (say a lone `&` sliced from an escaped value) is refused.
+_OUR_MARKUP = re.compile(r"(?:[^<>&]|</?b>|&(?:amp|lt|gt|#39|#34);)*")
 #: The most one piece of wording (a paragraph, a bullet) may hold, as written and as
 #: rendered: 12 times the longest built-in one (about 400), and small enough that laying
 #: it out (which takes time with the square of a paragraph's length) stays instant.
@@ -140,10 +143,16 @@ class Wording:
             assert self._static is not None, "a text is compiled or static"
             return self._static
         try:
-            return " ".join(render_bounded(self._template, context, MAX_TEXT).split())
+            text = " ".join(render_bounded(self._template, context, MAX_TEXT).split())
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
             raise TemplateProblem(message) from err
+        if not _OUR_MARKUP.fullmatch(text):
+            raise TemplateProblem(
+                "the template makes markup of its own (pieces of escaped text put "
+                "together); use the values as they are"
+            )
+        return text
 
 
 def plural(count: int | float | str, unit: str) -> str:

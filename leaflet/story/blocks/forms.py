@@ -21,6 +21,7 @@ from leaflet.story.flowables.forms import FieldRow, TickRows, WriteIn
 from leaflet.story.flowables.text import Para
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import AFTER_BOX, AFTER_TABLE, BOX_PADDING, LARGE
+from leaflet.story.tags import Tag
 
 TICK_COLUMN = 16 * mm
 TICK_BOX = 5 * mm
@@ -56,7 +57,7 @@ def checklist(
     centred = story.styles.derive(
         "table_head", "thc", textColor=story.colour("on_primary"), alignment=1
     )
-    header: list[Flowable] = [
+    header: list[Flowable] = [  # column headers (see TickRows)
         Para(plain(checklist.title or "Question"), on_primary),
         Para(checklist.yes_label, centred),
         Para(checklist.no_label, centred),
@@ -139,10 +140,15 @@ def signatures(story: StoryContext, block: schema.Signatures, where: str) -> lis
     """One unsplittable group per party, all kept on one page when they fit."""
     out = story.intro(block.title, block.intro)
     for index, party in enumerate(block.parties):
-        content: list[Flowable] = [story.para(party.title, "box_title")]
+        title = story.para(party.title, "box_title", Tag.heading(4))
+        content: list[Flowable] = [title]
         if party.note:
             content.append(story.para(party.note, "small"))
-        content += field_rows(story, party.fields, SIGNATURE_SPACING, story.width, party_field_name)
+        # A field's description names the party: "Patient: Signature".
+        party_name = title.getPlainText()
+        content += field_rows(
+            story, party.fields, SIGNATURE_SPACING, story.width, party_field_name, party_name
+        )
         out += [story.unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, LARGE)]
     return [StartPageUnlessFits(out, story.page_room), *out]
 
@@ -153,6 +159,7 @@ def field_rows(
     spacing: float,
     width: float,
     naming: Callable[[str], str] = detail_field_name,
+    context: str | None = None,
 ) -> list[Flowable]:
     """One flowable per field, so a page can break between any two fields.
 
@@ -174,5 +181,5 @@ def field_rows(
             story.session,
         )
         beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
-        rows.append(FieldRow(label, lines, label_width if beside else None, spacing))
+        rows.append(FieldRow(label, lines, label_width if beside else None, spacing, context))
     return rows

@@ -346,12 +346,19 @@ def test_verify_shows_forged_line_breaks_as_escapes(tmp_path, consent_pdf):
 
 def test_verify_of_a_pdf_whose_info_is_a_bare_reference(tmp_path, consent_pdf):
     """The trailer's /Info names an object that is itself only a reference."""
+    import io
     import re
 
-    number = re.search(rb"/Info (\d+) 0 R", consent_pdf).group(1)
-    body = re.search(rb"\n" + number + rb" 0 obj\n(.*?)\nendobj", consent_pdf, re.S)
-    damaged = consent_pdf[: body.start(1)] + b"1 0 R".ljust(len(body.group(1)))
-    (tmp_path / "bare.pdf").write_bytes(damaged + consent_pdf[body.end(1) :])
+    import pikepdf
+
+    plain = io.BytesIO()  # every object written out as text, so it can be edited
+    with pikepdf.open(io.BytesIO(consent_pdf)) as pdf:
+        pdf.save(plain, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    data = plain.getvalue()
+    number = re.search(rb"/Info (\d+) 0 R", data).group(1)
+    body = re.search(rb"\n" + number + rb" 0 obj\n(.*?)\nendobj", data, re.S)
+    damaged = data[: body.start(1)] + b"1 0 R".ljust(len(body.group(1))) + data[body.end(1) :]
+    (tmp_path / "bare.pdf").write_bytes(damaged)
     message = one_error(invoke(["verify", str(tmp_path / "bare.pdf")]))
     assert message.startswith(f"Error: {tmp_path / 'bare.pdf'}: not a readable PDF (")
 

@@ -320,6 +320,15 @@ def test_dev_zero_as_an_input(tmp_path, command):
     )
 
 
+def test_an_email_template_linked_to_dev_zero(content_copy):
+    (content_copy / "email/body.txt").unlink()
+    (content_copy / "email/body.txt").symlink_to("/dev/zero")
+    Path("day.csv").write_text(DAY, encoding="utf-8")
+    assert invoke([*EMAIL, "--content-dir", "content"]).stderr.splitlines()[-1] == (
+        "Error: content/email/body.txt: is not a regular file (a device, pipe or socket)"
+    )
+
+
 @pytest.fixture(scope="module")
 def consent_pdf(tmp_path_factory) -> bytes:
     folder = tmp_path_factory.mktemp("verify")

@@ -38,6 +38,7 @@ from leaflet.packs.appointments import Appointment
 from leaflet.sources.brand import Brand
 from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.dates import format_date
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
 from leaflet.sources.sandbox import render_bounded
 from leaflet.sources.schema.common import mail_domain
 from leaflet.sources.templating import MAX_EMAIL, Namespace, make_email_environment
@@ -152,6 +153,11 @@ class EmailTemplates:
 
     def _load(self, environment: Environment, name: str) -> Template:
         path = self.folder / name
+        try:  # Jinja2's loader would read a link to /dev/zero until memory ran out
+            read_limited(path, MB)
+        except UnreadableFile as err:
+            if str(err) != "file not found":  # that one is reported below
+                raise SourceError(path, str(err)) from err
         try:
             return environment.get_template(name)
         except TemplateNotFound as err:

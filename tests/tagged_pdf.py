@@ -255,6 +255,11 @@ def pdfjs_reading_order(pdfjs: dict) -> list[tuple[str, str]]:
     return out
 
 
+def pdfjs_nodes(node: dict) -> list[dict]:
+    """`node` and every element below it in a pdf.js tree, in reading order."""
+    return [node, *(n for kid in node["kids"] if "role" in kid for n in pdfjs_nodes(kid))]
+
+
 # --- the structure tree, read with pikepdf and pypdf ----------------------------------
 
 

@@ -245,11 +245,35 @@ def test_bullets_are_lists_of_labelled_items(trees):
         ]
 
 
+TABLE_BLOCKS = ("checklist", "photo_consent", "record_table")
+
+
+def _tables(tree: Node) -> list[tuple[Node, str, object]]:
+    """The consent's tables, each with the kind and value of the block it comes from."""
+    blocks = [
+        (schema.block_kind(block), schema.block_value(block))
+        for block in _spec("consent").blocks
+        if schema.block_kind(block) in TABLE_BLOCKS
+    ]
+    tables = tree.find("Table")
+    assert len(tables) == len(blocks)  # a table broken by a page is still one table
+    return [(table, kind, value) for table, (kind, value) in zip(tables, blocks, strict=True)]
+
+
+def _record_field(table: schema.RecordTable, row: int, label: str) -> str:
+    """What a record table's cell's form field says: "Session 3: Your initials"."""
+    if table.row_label:
+        where = f"{table.row_label} {row}"
+    else:  # the caption, and the row's number when there are several
+        number = str(row) if int(table.rows) > 1 else ""
+        where = " ".join(part for part in (_plain(table.title or ""), number) if part)
+    return f"{where}: {_plain(label)}" if where else _plain(label)
+
+
 def test_checklists_are_tables_with_column_and_row_headers(trees):
-    tables = trees["consent-fillable"].find("Table")
-    checklists = [*_blocks("consent", "checklist"), *_blocks("consent", "photo_consent")]
-    assert len(tables) == len(checklists)
-    for table, checklist in zip(tables, checklists, strict=True):
+    for table, kind, checklist in _tables(trees["consent-fillable"]):
+        if kind == "record_table":
+            continue
         header, *rows = table.kids
         assert [(cell.role, cell.attributes["/Scope"]) for cell in header.kids] == [
             ("TH", "/Column")
@@ -264,6 +288,51 @@ def test_checklists_are_tables_with_column_and_row_headers(trees):
             for cell, answer in ((yes, checklist.yes_label), (no, checklist.no_label)):
                 assert cell.role == "TD"
                 assert cell.find("Form")[0].fields == [f"{_plain(item.text)} {answer}"]
+
+
+def test_record_tables_have_column_and_row_headers_and_a_field_in_each_cell(trees):
+    """A header row (the row labels' column headed by the row label), then per row its
+    label as the row's header and one cell per column, holding the cell's form field."""
+    records = [
+        (t, v) for t, kind, v in _tables(trees["consent-fillable"]) if kind == "record_table"
+    ]
+    assert records
+    for table, record in records:
+        header, *rows = table.kids
+        labels = [record.row_label] if record.row_label else []
+        labels += [_plain(column.label) for column in record.columns]
+        assert [(cell.role, cell.text) for cell in header.kids] == [("TH", t) for t in labels]
+        assert {cell.attributes["/Scope"] for cell in header.kids} == {"/Column"}
+        assert len(rows) == int(record.rows)
+        for number, row in enumerate(rows, start=1):
+            cells = row.kids
+            if record.row_label:
+                label, *cells = cells
+                assert (label.role, label.text) == ("TH", f"{record.row_label} {number}")
+                assert label.attributes["/Scope"] == "/Row"
+            assert [cell.role for cell in cells] == ["TD"] * len(record.columns)
+            assert [cell.find("Form")[0].fields for cell in cells] == [
+                [_record_field(record, number, column.label)] for column in record.columns
+            ]
+
+
+def test_a_record_table_broken_by_a_page_reads_as_one_table(pdfs, trees):
+    """On large print the sessions run over two pages: one table, its header read once
+    (the header repeated on the next page is decoration), its rows in order."""
+    path, _ = pdfs["consent-large-print"]
+    tables = _tables(trees["consent-large-print"])
+    table = next(t for t, kind, v in tables if kind == "record_table" and v.id == "sessions")
+    pages_with_rows = {
+        page
+        for page, texts in enumerate(tagged_pdf.marked_texts(path))
+        for text in texts.values()
+        if re.fullmatch(r"Session \d+", text.strip())
+    }
+    assert len(pages_with_rows) == 2
+    header, *rows = table.kids
+    assert [cell.text for cell in header.kids][:2] == ["Session", "Date"]
+    assert table.all_text.count("Any change to your health") == 1
+    assert [row.kids[0].text for row in rows] == [f"Session {n}" for n in range(1, len(rows) + 1)]
 
 
 def test_aftercare_timeline_is_a_list_of_periods(trees):
@@ -295,6 +364,9 @@ def test_form_fields_are_met_in_the_order_of_the_form(trees):
                 expected += [f"{_plain(item.text)} {value.no_label}"]
         elif kind == "declarations":
             expected += [_plain(item.text) for item in value.items]
+        elif kind == "record_table":
+            for row in range(1, int(value.rows) + 1):
+                expected += [_record_field(value, row, column.label) for column in value.columns]
         elif kind == "signatures":
             for party in value.parties:
                 expected += [f"{_plain(party.title)}: {_plain(f.label)}" for f in party.fields]
@@ -356,7 +428,14 @@ needs_pdfjs = pytest.mark.skipif(
 
 @needs_pdfjs
 @pytest.mark.parametrize(
-    "name", ["info-a4", "consent-fillable", "aftercare-dl-trifold", "consent-encrypted"]
+    "name",
+    [
+        "info-a4",
+        "consent-fillable",
+        "consent-large-print",
+        "aftercare-dl-trifold",
+        "consent-encrypted",
+    ],
 )
 def test_pdfjs_reads_what_the_tree_says(pdfs, trees, name):
     """Firefox's engine finds no text outside the structure (but artifacts), and the same
@@ -376,3 +455,28 @@ def test_pdfjs_reads_what_the_tree_says(pdfs, trees, name):
         assert sorted(kept(seen)) == sorted(kept(ours))
     else:
         assert kept(seen) == kept(ours)
+
+
+@needs_pdfjs
+def test_pdfjs_reads_a_record_row_as_its_header_then_its_fields(pdfs):
+    """A session's row: its label as the row's header, then each cell's form field."""
+    pdfjs = tagged_pdf.read_with_pdfjs(*pdfs["consent-fillable"])
+    rows = [
+        node
+        for page in pdfjs["pages"]
+        if page["tree"] is not None
+        for node in tagged_pdf.pdfjs_nodes(page["tree"])
+        if node["role"] == "TR"
+    ]
+    session = next(
+        row
+        for row in rows
+        if tagged_pdf.pdfjs_reading_order({"pages": [{"tree": row}]})[:1] == [("TH", "Session 3")]
+    )
+    assert tagged_pdf.pdfjs_reading_order({"pages": [{"tree": session}]}) == [
+        ("TH", "Session 3"),
+        ("Form", "[Session 3: Date]"),
+        ("Form", "[Session 3: Any change to your health]"),
+        ("Form", "[Session 3: Your initials]"),
+        ("Form", "[Session 3: Our initials]"),
+    ]

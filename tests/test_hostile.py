@@ -8,6 +8,7 @@ bounded time and memory. Killed runs, full disks and the email ledger are in
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -348,8 +349,7 @@ def test_verify_shows_forged_line_breaks_as_escapes(tmp_path, consent_pdf):
     result = invoke(["verify", str(tmp_path / "forged.pdf")])
     [line] = result.stdout.splitlines()
     assert line.startswith(
-        f"{tmp_path / 'forged.pdf'}: MN-CON-01\\u000d\\u000aforged.pdf: the same wording "
-        "version 1.0"
+        f"{tmp_path / 'forged.pdf'}: MN-CON-01\\u000d\\u000aforged.pdf: the same wording version "
     )
 
 
@@ -389,13 +389,13 @@ def test_standard_output_closed_or_full(tmp_path, redirect, problem):
 
 
 def test_a_formula_as_content_version(content_copy):
-    replace_in(
-        content_copy / "microneedling/info.yaml",
-        'version: "1.0"',
-        """version: '=HYPERLINK("http://x.example")'""",
-    )
+    path = content_copy / "microneedling/info.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index("  version: ")].count("\n") + 1
+    formula = """  version: '=HYPERLINK("http://x.example")'\n"""
+    path.write_text(re.sub(r"  version: .*\n", formula, text, count=1), encoding="utf-8")
     message = one_error(invoke(["info", "--content-dir", "content"]))
-    assert message.startswith(f"Error: {INFO}:6: meta.version: ") and "is not valid" in message
+    assert message.startswith(f"Error: {INFO}:{line}: meta.version: ") and "is not valid" in message
 
 
 def test_no_csv_cell_we_write_starts_a_formula(tmp_path):
@@ -475,3 +475,28 @@ def test_one_stray_quote_costs_one_row(tmp_path, monkeypatch):
         "Built 1 file in out (0 already built); 2 rows failed. Manifest: out/manifest.csv",
     ]
     assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["A3-info.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("widths", "problem"),
+    [
+        ([1] * 6, "part of the consent document is taller than a page of the a5 layout holds"),
+        ([20] + [0.01] * 5, "a record table's columns do not fit across the page"),  # with
+    ],  # a long row label, the label column takes a third of the width
+)
+def test_a_record_table_no_page_can_hold(content_copy, widths, problem):
+    """Long column headings: a header row taller than a page (ReportLab's LayoutError),
+    or columns narrower than their padding (an AttributeError deep in ReportLab)."""
+    import yaml
+
+    path = content_copy / "microneedling/consent.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    table = next(block["record_table"] for block in data["blocks"] if "record_table" in block)
+    heading = ("Column heading words " * 10)[:150].strip()
+    table["columns"] = [
+        {"id": f"c{index}", "label": heading, "width": width} for index, width in enumerate(widths)
+    ]
+    table["row_label"] = heading
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    message = one_error(invoke(["consent", "--content-dir", "content", "--layout", "a5"]))
+    assert message.startswith(f"Error: content/microneedling/consent.yaml: {problem}")

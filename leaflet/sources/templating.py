@@ -24,6 +24,7 @@ from jinja2.lexer import Token, TokenStream
 from markupsafe import escape
 
 from leaflet.sources.sandbox import Allowed, BoundedSandbox, render_bounded, too_long
+from leaflet.sources.spelling import did_you_mean
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 #: All the markup rendered wording may hold: our own bold and the entities escaping
@@ -80,6 +81,10 @@ class Namespace:
         return f"<{self._name}>"
 
 
+#: The message of an undefined name that is not in a group: `{{ setings.x }}`.
+_UNDEFINED_NAME = re.compile(r"undefined variable '([^'.]+)'")
+
+
 class _NamedUndefined(StrictUndefined):
     """StrictUndefined whose message names the whole variable and what exists beside it."""
 
@@ -89,11 +94,11 @@ class _NamedUndefined(StrictUndefined):
     def _undefined_message(self) -> str:
         owner = self._undefined_obj
         if isinstance(owner, Namespace):
+            name = self._undefined_name or ""
             known = ", ".join(sorted(owner._values)) or "nothing"
-            return (
-                f"undefined variable '{owner._name}.{self._undefined_name}' "
-                f"({owner._name} has: {known})"
-            )
+            hint = did_you_mean(name, owner._values, prefix=f"{owner._name}.")
+            has = f"{hint} {owner._name} has: {known}" if hint else f"{owner._name} has: {known}"
+            return f"undefined variable '{owner._name}.{name}' ({has})"
         return f"undefined variable {self._undefined_name!r}"
 
 
@@ -146,6 +151,9 @@ class Wording:
             text = " ".join(render_bounded(self._template, context, MAX_TEXT).split())
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
+            top = _UNDEFINED_NAME.fullmatch(message)  # a misspelt group, e.g. setings
+            if top and (hint := did_you_mean(top[1], context)):
+                message += f" ({hint})"
             raise TemplateProblem(message) from err
         if not _OUR_MARKUP.fullmatch(text):
             raise TemplateProblem(

@@ -2,8 +2,8 @@
 
 Each tick box and write-in line is named after its content id, so a fillable form's
 fields (`leaflet.render.fillable`) carry names a clinic system can read:
-`contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>` and
-`signature.<id>`.
+`contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>`,
+`signature.<id>` and, for a record table's cells, `table.<id>.<row>.<column id>`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources import schema
@@ -18,7 +19,8 @@ from leaflet.sources.templating import plain
 from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import Box, StartPageUnlessFits
 from leaflet.story.flowables.forms import FieldRow, TickRows, WriteIn
-from leaflet.story.flowables.text import Para
+from leaflet.story.flowables.records import RecordRows
+from leaflet.story.flowables.text import Para, plain_text
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import AFTER_BOX, AFTER_TABLE, BOX_PADDING, LARGE
 from leaflet.story.tags import Tag
@@ -183,3 +185,47 @@ def field_rows(
         beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
         rows.append(FieldRow(label, lines, label_width if beside else None, spacing, context))
     return rows
+
+
+@block_builder("record_table")
+def record_table(story: StoryContext, table: schema.RecordTable, where: str) -> list[Flowable]:
+    """A table of write-in cells, one row per occasion; it breaks between rows, and its
+    title and lead-in stay with the first rows."""
+    count = int(table.rows)  # rendered wording is validated as a whole number
+    header_style = story.styles.derive("table_head", "th", textColor=story.colour("on_primary"))
+    header: list[Flowable] = [Para(column.label, header_style) for column in table.columns]
+    labels: list[Flowable] | None = None
+    label_header: Flowable | None = None
+    label_width = 0.0
+    if table.row_label:
+        bold = story.styles["table_head"]
+        texts = [f"{table.row_label} {row}" for row in range(1, count + 1)]
+        labels = [story.para(text, "table_head") for text in texts]
+        label_header = Para(table.row_label, header_style)  # heads the labels' column
+        widest = max(stringWidth(text, bold.fontName, bold.fontSize) for text in texts)
+        label_width = widest + 2 * RecordRows.PAD_X
+    names = [
+        [field_name("table", f"{table.id}.{row}.{column.id}") for column in table.columns]
+        for row in range(1, count + 1)
+    ]
+    colours = {
+        "rule": story.colour("muted"),
+        "stripe": story.colour("tint"),
+        "header": story.colour("primary"),
+        "write_in": story.colour("muted"),
+    }
+    head = story.intro(table.title, table.intro)
+    grid = RecordRows(
+        header,
+        [column.width for column in table.columns],
+        table.row_lines,
+        WRITE_IN_SPACING,
+        colours,
+        labels=labels,
+        label_header=label_header,
+        label_width=label_width,
+        names=names,
+        caption=plain_text(head[0]) if table.title else "",
+        session=story.session,
+    )
+    return [*head, grid, Spacer(0, AFTER_TABLE)]

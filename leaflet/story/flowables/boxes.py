@@ -9,6 +9,8 @@ together when it can.
 
 from __future__ import annotations
 
+from typing import Any, Protocol, runtime_checkable
+
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable
@@ -130,6 +132,18 @@ class Columns(Flowable):
             x += width + self.gap
 
 
+@runtime_checkable
+class BreaksBetweenRows(Protocol):
+    """A table that may break between its rows (`RecordRows`): a heading kept with it is
+    kept with its first rows only."""
+
+    def first_rows_height(self) -> float:
+        """The least of the table a page must hold."""
+        ...
+
+    def splitOn(self, canvas: Any, width: float, height: float) -> list[Flowable]: ...
+
+
 class KeepGroup(Box):
     """Flowables that go to the next page together when they do not fit in the space left
     (a heading and what follows it). A group taller than a page splits as usual.
@@ -155,6 +169,17 @@ class KeepGroup(Box):
         return self.content[-1].getSpaceAfter()
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        last = self.content[-1]
+        if len(self.content) > 1 and isinstance(last, BreaksBetweenRows):
+            # A heading and lead-in stay with the first rows of a table that may break:
+            # here if they fit, else on the next page.
+            self.wrap(available_width, available_height)
+            lead = sum(before + height + after for _, before, height, after in self._placed[:-1])
+            lead += self._placed[-1][1]
+            if parts := last.splitOn(self.canv, available_width, available_height - lead):
+                return [*self.content[:-1], *parts]
+            if lead + last.first_rows_height() <= self.page_room:
+                return []
         if self.height <= self.page_room:
             return []  # the frame moves the whole group to the next page
         return list(self.content)

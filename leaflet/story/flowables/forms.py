@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from leaflet.story import tags
-from leaflet.story.flowables.text import Para, draw_line
+from leaflet.story.flowables.text import Para, draw_line, plain_text
 from leaflet.story.session import DrawingSession
 from leaflet.story.tags import Tag
 
@@ -130,11 +130,11 @@ class TickRows(Flowable):
 
         Each Yes and No names its question too: moving from field to field, a screen
         reader reads the field's description, not the table around it."""
-        question = _plain_text(self.texts[row])
+        question = plain_text(self.texts[row])
         cells = self._box_tags[row]
         if len(cells) == 1:
             return [Tag("Form", cells[0], field_description=question)]
-        answers = [_plain_text(cell) for cell in self.header[1:]] if self.header else ["Yes", "No"]
+        answers = [plain_text(cell) for cell in self.header[1:]] if self.header else ["Yes", "No"]
         return [
             Tag("Form", cell, description=f"{question} {answer}", field_description=question)
             for cell, answer in zip(cells, answers, strict=True)
@@ -238,7 +238,7 @@ class FieldRow(Flowable):
         self.label_width = label_width
         self.spacing = spacing
         label.tag = lines.tag = Tag("P")
-        text = _plain_text(label)
+        text = plain_text(label)
         lines.description = f"{context}: {text}" if context else text
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -271,9 +271,3 @@ class FieldRow(Flowable):
         else:  # the label first: it comes before the value in reading order
             self.label.drawOn(self.canv, 0, self.BELOW + self._lines_height + self.spacing * 0.6)
             self.lines.drawOn(self.canv, 0, self.BELOW)
-
-
-def _plain_text(flowable: Flowable) -> str:
-    """A paragraph's text without its markup."""
-    text: str = flowable.getPlainText()  # type: ignore[attr-defined]
-    return " ".join(text.split())

@@ -178,3 +178,9 @@ class FittedLine(Flowable):
     def draw(self) -> None:
         with tags.content(self.canv, self.tag):
             draw_line(self.canv, self.markup, self.style, 0, 0, self.width, self.session.slots)
+
+
+def plain_text(flowable: Flowable) -> str:
+    """A paragraph's text without its markup."""
+    text: str = flowable.getPlainText()  # type: ignore[attr-defined]
+    return " ".join(text.split())

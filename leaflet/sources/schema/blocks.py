@@ -51,7 +51,7 @@ class FormField(Strict):
     """A labelled write-in line, pre-filled when `value` renders to text."""
 
     id: Slug = Field(description="Stable identifier, e.g. patient-signature.")
-    label: Heading = Field(description="Label printed beside the line.")
+    label: Text = Field(description="Label printed beside the line.")
     value: str = Field(
         default="",
         description="Pre-filled value (template), e.g. "

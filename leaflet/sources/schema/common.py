@@ -41,8 +41,8 @@ def _one_line(value: str) -> str:
 
 #: Text that goes on one line of a page or a mail header (the clinic's name, phone...).
 Line = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
-#: The most a heading, title or label may hold: about 25 words, four times the longest
-#: built-in one, and short enough to fit a page of every layout in the largest type.
+#: The most a heading, title or column heading may hold: about 25 words, four times the
+#: longest built-in one, and short enough to fit a page of every layout in large print.
 HEADING_LENGTH = 150
 Heading = Annotated[str, Field(min_length=1, max_length=HEADING_LENGTH)]
 Slug = Annotated[

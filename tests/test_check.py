@@ -384,12 +384,12 @@ def test_email_template_mistakes_are_found_before_sending(content: Path) -> None
 def test_both_password_policies_are_tried(content: Path) -> None:
     """The brand says date-of-birth, but a clinic may switch: the other branch counts."""
     replace_in(
-        content / "email" / "en-GB" / "subject.txt",
-        "Your appointment at",
-        "{% if password.policy == 'random' %}{{ patient.surname }}{% endif %}Your appointment at",
+        content / "email" / "en-GB" / "body.txt",
+        "This email is from",
+        "{% if password.policy == 'random' %}{{ patient.surname }}{% endif %}This email is from",
     )
     [finding] = lines(content)
-    assert finding.startswith("error: content/email/en-GB/subject.txt")
+    assert finding.startswith("error: content/email/en-GB/body.txt")
     assert finding.endswith(
         "template error: undefined variable 'patient.surname' (patient has: first_name)"
     )

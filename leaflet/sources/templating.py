@@ -5,6 +5,10 @@ piece of inline markup, `**bold**`; every value substituted into them (clinic de
 patient name, settings) is escaped by autoescaping. The result is ReportLab paragraph
 markup in which the only tags are those we produce, so `Ann <b>O'Brien</b> & Co` prints
 exactly as typed. Undefined variables are errors that name the variable.
+
+Templates run in `sandbox.BoundedSandbox`: no way to emit raw markup, no calls, no loops
+in content, and every piece of wording at most `MAX_TEXT` characters, before and after
+its variables are filled in.
 """
 
 from __future__ import annotations
@@ -17,14 +21,25 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
 from leaflet.sources.dates import format_number
 from leaflet.sources.languages import Language, parse_language
+from leaflet.sources.sandbox import Allowed, BoundedSandbox, render_bounded, too_long
 from leaflet.sources.spelling import did_you_mean
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+#: All the markup rendered wording may hold: our own bold and the entities escaping
+#: makes. Anything else (say a lone `&` sliced from an escaped value) is refused.
+_OUR_MARKUP = re.compile(r"(?:[^<>&]|</?b>|&(?:amp|lt|gt|#39|#34);)*")
+#: The most one piece of wording (a paragraph, a bullet) may hold, as written and as
+#: rendered: 12 times the longest built-in one (about 400), and small enough that laying
+#: it out (which takes time with the square of a paragraph's length) stays instant.
+MAX_TEXT = 5_000
+#: The most an email template may render to (the built-in HTML body is about 4,000).
+MAX_EMAIL = 100_000
+CONTENT = Allowed("content", loops=False, max_output=MAX_TEXT)
+EMAIL = Allowed("email", loops=True, max_output=MAX_EMAIL)
 
 
 def author_markup(text: str) -> str:
@@ -112,8 +127,10 @@ class Wording:
 
     __slots__ = ("_static", "_template")
 
-    def __init__(self, source: str, environment: SandboxedEnvironment) -> None:
+    def __init__(self, source: str, environment: BoundedSandbox) -> None:
         source = source.strip()
+        if len(source) > MAX_TEXT:
+            raise TemplateProblem(too_long(MAX_TEXT))
         self._static: str | None = None
         self._template = None
         if "{{" in source or "{%" in source or "{#" in source:
@@ -133,13 +150,19 @@ class Wording:
             assert self._static is not None, "a text is compiled or static"
             return self._static
         try:
-            return " ".join(self._template.render(context).split())
+            text = " ".join(render_bounded(self._template, context, MAX_TEXT).split())
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
             top = _UNDEFINED_NAME.fullmatch(message)  # a misspelt group, e.g. setings
             if top and (hint := did_you_mean(top[1], context)):
                 message += f" ({hint})"
             raise TemplateProblem(message) from err
+        if not _OUR_MARKUP.fullmatch(text):
+            raise TemplateProblem(
+                "the template makes markup of its own (pieces of escaped text put "
+                "together); use the values as they are"
+            )
+        return text
 
 
 def make_plural(language: Language) -> Callable[..., str]:
@@ -191,25 +214,27 @@ def _number(count: Any) -> int | float | None:
     return None
 
 
-def make_environment(language: str = "en-GB") -> SandboxedEnvironment:
-    """The Jinja2 environment content in `language` runs in: sandboxed, strict and
-    autoescaping."""
-    environment = SandboxedEnvironment(
+def make_environment(language: str = "en-GB") -> BoundedSandbox:
+    """The Jinja2 environment content in `language` runs in: sandboxed, bounded, strict
+    and autoescaping."""
+    environment = BoundedSandbox(
+        CONTENT,
         autoescape=True,
         undefined=_NamedUndefined,
         extensions=[_AuthorMarkupExtension],
         keep_trailing_newline=False,
     )
-    environment.filters["plural"] = make_plural(parse_language(language))
+    environment.add_filter("plural", make_plural(parse_language(language)))
     return environment
 
 
-def make_email_environment(folder: Path, language: str = "en-GB") -> SandboxedEnvironment:
+def make_email_environment(folder: Path, language: str = "en-GB") -> BoundedSandbox:
     """The Jinja2 environment email templates in `folder` (in `language`) run in:
     sandboxed and strict like content, but without `**bold**` (emails are not paragraph
     markup). `.html` templates are autoescaped; `.txt` ones are not, as plain text is
     never read as markup and escaping would only show patients `&amp;`."""
-    environment = SandboxedEnvironment(
+    environment = BoundedSandbox(
+        EMAIL,
         loader=FileSystemLoader(folder),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=_NamedUndefined,
@@ -217,5 +242,5 @@ def make_email_environment(folder: Path, language: str = "en-GB") -> SandboxedEn
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    environment.filters["plural"] = make_plural(parse_language(language))
+    environment.add_filter("plural", make_plural(parse_language(language)))
     return environment

@@ -18,6 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from leaflet.errors import LayoutFitError
 from leaflet.story import tags
 from leaflet.story.flowables.text import plain_text
 from leaflet.story.session import DrawingSession
@@ -126,6 +127,12 @@ class RecordRows(Flowable):
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         self._cells = self._columns(available_width)
+        if min(width for _, width in self._cells) <= 2 * self.PAD_X:
+            raise LayoutFitError(
+                "a record table's columns do not fit across the page: the longest words "
+                "of their headings need more room than it has; shorten the headings or "
+                "use fewer columns"
+            )
         heights = [
             cell.wrapOn(self.canv, width - 2 * self.PAD_X, available_height)[1]
             for cell, (_, width) in zip(self._header_cells(), self._cells, strict=True)

@@ -44,7 +44,7 @@ def run_leaflet(args: list[str], cwd: Path, timeout: float = 60) -> subprocess.C
 
 def add_block(content: Path, block: str, document: str = "info") -> int:
     """Make `block` (YAML lines) the first block of `document`; return its line."""
-    path = content / "microneedling" / f"{document}.yaml"
+    path = content / "microneedling" / "en-GB" / f"{document}.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("\nblocks:\n") + len("\nblocks:\n")
     path.write_text(text[:start] + block + text[start:], encoding="utf-8")
@@ -431,7 +431,7 @@ def test_the_subject_cannot_reach_patient_values(content_copy):
     Path("day.csv").write_text(DAY, encoding="utf-8")
     result = invoke([*EMAIL, "--content-dir", "content"])
     assert result.stderr.splitlines()[-1] == (
-        "Error: content/email/subject.txt:1: template error: the subject cannot use patient "
+        "Error: content/email/en-GB/subject.txt:1: template error: the subject cannot use patient "
         "details: subjects show on lock screens and in shared inboxes; remove "
         "{{ patient... }} from it"
     )
@@ -491,7 +491,7 @@ def test_a_record_table_no_page_can_hold(content_copy, widths, problem):
     or columns narrower than their padding (an AttributeError deep in ReportLab)."""
     import yaml
 
-    path = content_copy / "microneedling/consent.yaml"
+    path = content_copy / "microneedling/en-GB/consent.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     table = next(block["record_table"] for block in data["blocks"] if "record_table" in block)
     heading = ("Column heading words " * 10)[:150].strip()
@@ -501,4 +501,4 @@ def test_a_record_table_no_page_can_hold(content_copy, widths, problem):
     table["row_label"] = heading
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     message = one_error(invoke(["consent", "--content-dir", "content", "--layout", "a5"]))
-    assert message.startswith(f"Error: content/microneedling/consent.yaml: {problem}")
+    assert message.startswith(f"Error: content/microneedling/en-GB/consent.yaml: {problem}")

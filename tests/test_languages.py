@@ -370,13 +370,15 @@ def test_leaflet_check_warns_when_the_source_is_newer(content_copy):
 # --- batch and email: a language per row ------------------------------------------------
 
 HEADER = (
-    "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,language"
+    "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,"
+    "language,mobile"
 )
 ROWS = [
-    "B1,Zoë Ng,1985-04-23,zoe@example.com,microneedling,2026-12-01T10:30,Dr Sam Lee,",
-    "B2,Łukasz Wróbel,1979-11-02,lw@example.org,microneedling,2026-12-01T11:30,Dr Sam Lee,pl",
-    "B3,Siân Hŵyl,1990-02-03,sh@example.org,microneedling,2026-12-02T09:05,,cy",
-    "B4,Ana Pop,1990-02-03,ap@example.org,microneedling,2026-12-02T09:05,,ro",
+    "B1,Zoë Ng,1985-04-23,zoe@example.com,microneedling,2026-12-01T10:30,Dr Sam Lee,,07700900001",
+    "B2,Łukasz Wróbel,1979-11-02,lw@example.org,microneedling,2026-12-01T11:30,Dr Sam Lee,pl,"
+    "07700900002",
+    "B3,Siân Hŵyl,1990-02-03,sh@example.org,microneedling,2026-12-02T09:05,,cy,07700900003",
+    "B4,Ana Pop,1990-02-03,ap@example.org,microneedling,2026-12-02T09:05,,ro,07700900004",
 ]
 
 

@@ -93,7 +93,7 @@ def ms(seconds: float) -> float:
 def reference_sheet(brand: leaflet.Brand, layout: leaflet.Layout) -> dict[str, ParagraphStyle]:
     """A simple stylesheet: the layout's style names, fonts, sizes, leading and spacing,
     in the brand's registered fonts, without colours or inheritance."""
-    styled = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
+    styled = layout.styles(brand.fonts, brand.colour)
     sheet = {
         name: ParagraphStyle(name, fontName=style.fontName, fontSize=style.fontSize,
                              leading=style.leading, spaceBefore=style.spaceBefore,

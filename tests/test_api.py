@@ -43,7 +43,7 @@ def test_reportlab_settings_are_left_alone() -> None:
 
 def test_building_never_changes_a_style() -> None:
     brand, layout = leaflet.load_brand(), leaflet.load_layout("a4")
-    styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
+    styles = layout.styles(brand.fonts, brand.colour)
     before = {name: dict(vars(style)) for name, style in styles.items()}
     treatment = leaflet.load_treatment("microneedling")
     for name in leaflet.DOCUMENTS:

@@ -46,7 +46,7 @@ def lines(
 def content(content_copy: Path) -> Path:
     """A copy of the built-in content in English alone: these tests break the English
     wording, which its translations follow (tests/test_languages.py checks those)."""
-    for language in ("pl", "cy"):
+    for language in ("pl", "cy", "ar"):
         shutil.rmtree(content_copy / "microneedling" / language)
         shutil.rmtree(content_copy / "email" / language)
     return content_copy
@@ -291,11 +291,11 @@ def test_built_in_content_brand_and_layouts_have_no_findings() -> None:
     # No warnings either: reviews are due 2028-11-30 (far from TODAY), reading ages are
     # about 8 or 9 against a target of 11, and the 240 px logo is 305 dpi or more in
     # every layout (the tightest is the 20 mm tri-fold cover).
-    # The Welsh documents' reading age is not measured: one note each, nothing else.
+    # The Arabic and Welsh documents' reading age is not measured: one note each.
     found = check_all(today=TODAY)
     assert [(f.severity, f.path.parent.name, f.field) for f in found if f.path] == [
-        ("note", "cy", "meta.reading_age")
-    ] * 3
+        ("note", "ar", "meta.reading_age")
+    ] * 3 + [("note", "cy", "meta.reading_age")] * 3
     # Without a date, check_all asks dates.today(), which the tests fix (conftest.TODAY).
     assert check_all() == found
 
@@ -318,9 +318,9 @@ def test_summary_lines() -> None:
     one = Finding("error", None, None, None, "a")
     two = Finding("warning", None, None, None, "b")
     assert summary([one, two, two]) == "1 error, 2 warnings"
-    assert summary([]) == "no problems found in 9 documents, 1 brand and 7 layouts"
+    assert summary([]) == "no problems found in 12 documents, 1 brand and 7 layouts"
     note = Finding("note", None, None, None, "c")
-    assert summary([note]) == "no problems found in 9 documents, 1 brand and 7 layouts (1 note)"
+    assert summary([note]) == "no problems found in 12 documents, 1 brand and 7 layouts (1 note)"
     assert summary([one, note, note]) == "1 error, 0 warnings (2 notes)"
 
 
@@ -358,10 +358,11 @@ def test_cli_built_in_is_clean() -> None:
     assert result.exit_code == 0, result.output
     *notes, last = result.stdout.splitlines()
     assert [note.split(":")[:2] for note in notes] == [
-        ["note", f" content/microneedling/cy/{name}.yaml"]
+        ["note", f" content/microneedling/{language}/{name}.yaml"]
+        for language in ("ar", "cy")
         for name in ("aftercare", "consent", "info")
     ]
-    assert last == "no problems found in 9 documents, 1 brand and 7 layouts (3 notes)"
+    assert last == "no problems found in 12 documents, 1 brand and 7 layouts (6 notes)"
 
 
 # --- email templates --------------------------------------------------------------------

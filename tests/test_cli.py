@@ -121,6 +121,7 @@ def test_list():
         f"  microneedling: {treatment['summary']}\n"
         "    documents: info, consent, aftercare\n"
         "    languages:\n"
+        "      ar Arabic: info, consent, aftercare (translation of en-GB 2.0, not yet reviewed)\n"
         "      cy Welsh: info, consent, aftercare (translation of en-GB 2.0, not yet reviewed)\n"
         "      en-GB English (United Kingdom): info, consent, aftercare\n"
         "      pl Polish: info, consent, aftercare (translation of en-GB 2.0, not yet reviewed)\n"

@@ -275,7 +275,7 @@ def test_language_option_on_the_command_line(tmp_path, monkeypatch):
         ),
         (
             "ro",
-            "Error: microneedling has no Romanian (ro) content; it has: cy (Welsh), "
+            "Error: microneedling has no Romanian (ro) content; it has: ar (Arabic), cy (Welsh), "
             "en-GB (English (United Kingdom)), pl (Polish) (add a folder ",
         ),
     ],

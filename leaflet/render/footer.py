@@ -10,16 +10,17 @@ document's strings, in its language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.render.provenance import SHORT
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand
+from leaflet.sources.fonts import FontChain
 from leaflet.sources.strings import Strings
+from leaflet.story.lines import ShapedText
 
 SEPARATOR = "  \u00b7  "
 #: Stands for "Page X of Y" in a plan: the numbers are drawn once the total is known.
@@ -50,6 +51,16 @@ class Footer:
     size: float
     strings: Strings
     right_column: bool = True
+    #: The fonts its text prints in, and whether it reads right to left: then the
+    #: "left" text starts at the right edge and the "right" column is at the left.
+    fonts: FontChain | None = None
+    rtl: bool = False
+
+    def shaped(self, text: str, *, bold: bool = False) -> ShapedText:
+        """`text` as the footer prints it."""
+        fonts = self.fonts or self.brand.fonts
+        language = self.strings.tag
+        return ShapedText.of(text, fonts, self.size, bold=bold, rtl=self.rtl, language=language)
 
     def page_number(self, page: int, total: int) -> str:
         """ "Page 2 of 4", in the strings' language."""
@@ -88,21 +99,27 @@ class Footer:
         canvas.setLineWidth(0.5)
         canvas.line(x, rule_y, x + width, rule_y)
         canvas.setFillColor(muted)
-        canvas.setFont(self.brand.fonts.regular, self.size)
+        start, end = (x + width, x) if self.rtl else (x, x + width)
+        start_anchor, end_anchor = ("right", "left") if self.rtl else ("left", "right")
         for index, (left, right) in enumerate(self.lines):
             y = self.baseline(index, bottom)
-            canvas.drawString(x, y, left)
+            self.shaped(left).draw(canvas, start, y, anchor=start_anchor)
             if self.right_column and right != PAGE_NUMBER:
-                canvas.drawRightString(x + width, y, right)
+                self.shaped(right).draw(canvas, end, y, anchor=end_anchor)
 
     def draw_page_number(
-        self, canvas: Canvas, right: float, bottom: float, page: int, total: int
+        self, canvas: Canvas, x: float, width: float, bottom: float, page: int, total: int
     ) -> None:
-        """ "Page X of Y", in bold, on the line the plan keeps for it, ending at `right`."""
+        """ "Page X of Y", in bold, on the line the plan keeps for it, at the end of the
+        line (the right; the left, right to left) of the text between `x` and `x+width`."""
         line = next(i for i, (_, text) in enumerate(self.lines) if text == PAGE_NUMBER)
         canvas.setFillColor(self.brand.colour("muted"))
-        canvas.setFont(self.brand.fonts.bold, self.size)
-        canvas.drawRightString(right, self.baseline(line, bottom), self.page_number(page, total))
+        text = self.shaped(self.page_number(page, total), bold=True)
+        y = self.baseline(line, bottom)
+        if self.rtl:
+            text.draw(canvas, x, y)
+        else:
+            text.draw(canvas, x + width, y, anchor="right")
 
 
 def plan_footer(
@@ -115,16 +132,18 @@ def plan_footer(
     overdue: bool = False,
     fingerprint: str = "",
     page_numbers: bool = True,
+    fonts: FontChain | None = None,
+    rtl: bool = False,
 ) -> Footer:
-    """The footer of a document whose text runs `width` wide.
+    """The footer of a document whose text runs `width` wide, in `fonts`, mirrored when
+    it reads right to left (`rtl`).
 
     The reference shares a line with the page number, and on forms the clinic shares one
     with the box for initials, when they fit side by side; otherwise they take a line
     each (as in large print, where the clinic then shows only in the header band). A
     footer always has at least two lines, so footers line up across a pack of documents.
     Without `page_numbers` (a tri-fold's narrow cover) there is no right column, and the
-    review date takes a line of its own.
-    """
+    review date takes a line of its own."""
     words, text = strings.words.footer, strings.text
     reference = [meta.reference, text(words.version, version=meta.version)]
     if meta.kind == "form":  # which exact wording was signed
@@ -139,8 +158,8 @@ def plan_footer(
             rows.append(([brand.clinic.name, brand.clinic.phone], initials))
     else:  # a narrow foot: the reference on one line, the review date on the next
         rows = [(reference, ""), ([review, *unreviewed], "")]
-    widest = Footer((), brand, size, strings).page_number(WIDEST_PAGE, WIDEST_PAGE)
-    fits = _Fitting(brand, size, width, widest)
+    sample = Footer((), brand, size, strings, fonts=fonts, rtl=rtl)
+    fits = _Fitting(sample, width, sample.page_number(WIDEST_PAGE, WIDEST_PAGE))
     lines: list[tuple[str, str]] = []
     for left_parts, right in rows:
         left = SEPARATOR.join(left_parts)
@@ -152,21 +171,20 @@ def plan_footer(
             lines += [(text, "") for text in fits.wrap(left_parts)]
             lines += [("", right)] if right else []
     lines += [("", "")] * (2 - len(lines))
-    return Footer(tuple(lines), brand, size, strings, right_column=page_numbers)
+    return replace(sample, lines=tuple(lines), right_column=page_numbers)
 
 
 @dataclass(frozen=True)
 class _Fitting:
     """Whether footer texts fit side by side, measured in bold, the widest face."""
 
-    brand: Brand
-    size: float
+    footer: Footer
     width: float
     widest_page_number: str
 
     def __call__(self, left: str, right: str) -> bool:
         widest = self.widest_page_number if right == PAGE_NUMBER else right
-        used = sum(stringWidth(text, self.brand.fonts.bold, self.size) for text in (left, widest))
+        used = sum(self.footer.shaped(text, bold=True).width for text in (left, widest))
         return used + COLUMN_GAP <= self.width
 
     def wrap(self, parts: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
 from leaflet.sources.strings import Strings
 from leaflet.story import tags
+from leaflet.story.lines import ShapedText
 from leaflet.story.tags import Tag
 
 #: Space above and below the logo in the header band, as a share of the band's height.
@@ -79,8 +80,10 @@ class PageFurniture:
         """ "Page X of Y" on page `page`, once the total is known."""
         canvas.saveState()
         canvas.translate(self.press.offset, self.press.offset)
-        right = self.layout.page_width - self.layout.margin_right
-        self.footer.draw_page_number(canvas, right, self.layout.margin_bottom, page, total)
+        layout = self.layout
+        self.footer.draw_page_number(
+            canvas, layout.margin_left, layout.frame_width, layout.margin_bottom, page, total
+        )
         canvas.restoreState()
 
     def _logo_form(self, canvas: Canvas) -> None:
@@ -92,6 +95,8 @@ class PageFurniture:
             return
         pad = layout.header_height * HEADER_PAD_SHARE
         x = self.press.offset + layout.margin_left + pad * 1.5
+        if self.footer.rtl:  # the logo at the start of the band: its right end
+            x = self.press.offset + layout.margin_left + layout.frame_width - pad * 1.5 - size
         y = self.press.offset + layout.page_height - layout.margin_top - layout.header_height
         canvas.beginForm(self.LOGO_FORM)
         canvas.drawImage(
@@ -112,12 +117,20 @@ class PageFurniture:
         else:
             canvas.roundRect(x, y, width, height, BAND_RADIUS, stroke=0, fill=1)
         pad = height * HEADER_PAD_SHARE
-        text_x = x + pad * 1.5
+        indent = pad * 1.5
         if brand.logo is not None:  # drawn beside the band's form (_logo_form)
-            text_x += header_logo_size(layout) + pad * 1.2
+            indent += header_logo_size(layout) + pad * 1.2
         canvas.setFillColor(brand.colour("on_primary"))
-        canvas.setFont(brand.fonts.bold, self.name_size)
         baseline = y + height / 2 - self.name_size * NAME_DROP_SHARE
-        canvas.drawString(text_x, baseline, brand.clinic.name)
-        canvas.setFont(brand.fonts.regular, self.footer.size + 1)
-        canvas.drawRightString(x + width - pad * 1.5, baseline, brand.clinic.phone)
+        footer, language = self.footer, self.footer.strings.tag
+        fonts = footer.fonts or brand.fonts
+        name = ShapedText.of(
+            brand.clinic.name, fonts, self.name_size, bold=True, rtl=footer.rtl, language=language
+        )
+        phone = ShapedText.of(brand.clinic.phone, fonts, footer.size + 1, rtl=footer.rtl)
+        if footer.rtl:  # mirrored: the name at the right after the logo, the phone at the left
+            name.draw(canvas, x + width - indent, baseline, anchor="right")
+            phone.draw(canvas, x + pad * 1.5, baseline)
+        else:
+            name.draw(canvas, x + indent, baseline)
+            phone.draw(canvas, x + width - pad * 1.5, baseline, anchor="right")

@@ -85,6 +85,8 @@ def _furniture(build: Build, name_size: float, fingerprint: str) -> PageFurnitur
         document.strings,
         overdue=build.overdue,
         fingerprint=fingerprint,
+        fonts=build.fonts,
+        rtl=build.direction == "rtl",
     )
     return PageFurniture(build.brand, layout, footer, name_size, build.press, document.strings)
 

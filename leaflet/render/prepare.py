@@ -17,6 +17,8 @@ from leaflet.sources import schema
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
 from leaflet.sources.dates import format_date
+from leaflet.sources.fonts import FontChain
+from leaflet.sources.languages import parse_language
 from leaflet.sources.layout import Layout, known_layouts, load_layout
 from leaflet.sources.personal import PersonalValues
 from leaflet.sources.styles import StyleSet
@@ -36,6 +38,20 @@ class Build:
     personal: PersonalValues
     press: PressOptions = field(default_factory=PressOptions)
     overdue: bool = False
+
+    @property
+    def direction(self) -> str:
+        """`rtl` or `ltr`: how the document's language is written (CLDR)."""
+        return parse_language(self.document.meta.language).direction
+
+    @property
+    def fonts(self) -> FontChain:
+        """The brand's fonts, led by the first family that prints the document's own
+        script (Noto Sans Arabic for an Arabic document; the brand's, for English)."""
+        if self.direction == "rtl":
+            meta = self.document.meta
+            return self.brand.fonts.led_by(meta.title + meta.subtitle)
+        return self.brand.fonts
 
     @property
     def origin(self) -> str:
@@ -83,7 +99,7 @@ def fill_in(build: Build) -> tuple[schema.Document, StyleSet]:
         "clinic": brand.template_values(language),
         **build.personal.template_values(language),
     }
-    styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
+    styles = layout.styles(build.fonts, brand.colour, build.direction, language)
     return document.render(variables, brand.fonts), styles
 
 

@@ -28,7 +28,7 @@ from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, fill_in
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
-from leaflet.sources.fonts import FontFamily
+from leaflet.sources.fonts import FontChain
 from leaflet.sources.layout import Layout
 from leaflet.sources.personal import PLACEHOLDERS, Personalisation, has_placeholder
 from leaflet.sources.templating import plain
@@ -58,7 +58,7 @@ class Placeholders:
             values[group][name] = placeholder if (group, name) in self.present else ""
         return values
 
-    def check_printable(self, fonts: FontFamily) -> None:
+    def check_printable(self, fonts: FontChain) -> None:
         """Placeholders are never printed; each patient's values are checked on their own."""
 
 
@@ -70,6 +70,8 @@ class Base:
     page_count: int
     slots: tuple[Slot, ...]
     page_size: tuple[float, float]
+    #: The structure elements whose /ActualText holds placeholders: (object, text).
+    texts: tuple[tuple[tuple[int, int], str], ...] = ()
 
 
 def lay_out_base(
@@ -86,7 +88,27 @@ def lay_out_base(
         return None
     slots: list[Slot] = []
     pdf = render_pdf(document, brand, layout, shape, slots=slots, today=today)
-    return Base(pdf.data, pdf.page_count, tuple(slots), (layout.page_width, layout.page_height))
+    size = (layout.page_width, layout.page_height)
+    return Base(pdf.data, pdf.page_count, tuple(slots), size, _texts_with_placeholders(pdf.data))
+
+
+def _texts_with_placeholders(data: bytes) -> tuple[tuple[tuple[int, int], str], ...]:
+    """The structure elements of `data` whose /ActualText a copy fills in."""
+    found: list[tuple[tuple[int, int], str]] = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        pending = [root.K] if root is not None else []
+        while pending:
+            node = pending.pop()
+            if isinstance(node, pikepdf.Array):
+                pending.extend(node)
+            elif isinstance(node, pikepdf.Dictionary) and node.get("/Type") == "/StructElem":
+                text = node.get("/ActualText")
+                if text is not None and has_placeholder(str(text)):
+                    found.append((node.objgen, str(text)))
+                if "/K" in node:
+                    pending.append(node.K)
+    return tuple(sorted(found))
 
 
 def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
@@ -118,6 +140,12 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
         for slot, overlay_page in zip(base.slots, overlay.pages, strict=True):
             form = pdf.copy_foreign(overlay_page.as_form_xobject())
             pdf.pages[slot.page].Resources.XObject[slot.form] = form
+        filled = {
+            placeholder: values[group][name] for (group, name), placeholder in PLACEHOLDERS.items()
+        }
+        for objgen, text in base.texts:
+            actual = "".join(filled.get(char, char) for char in text)
+            pdf.get_object(objgen).ActualText = pikepdf.String(actual)
         output = io.BytesIO()
         # The base's own streams are copied as they are, not compressed again; only its
         # object streams (the structure tree, `leaflet.render.tagged`) are compressed anew.

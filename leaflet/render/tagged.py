@@ -66,6 +66,8 @@ class _TreeWriter:
         tag = element.tag
         if tag.alt:
             entries["/Alt"] = pikepdf.String(tag.alt)
+        if element.visual:
+            entries["/ActualText"] = pikepdf.String(" ".join(element.actual_text))
         if tag.scope:
             entries["/A"] = Dictionary({"/O": Name.Table, "/Scope": Name("/" + tag.scope)})
         kids: list[object] = []

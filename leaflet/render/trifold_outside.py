@@ -57,6 +57,8 @@ class SheetOutside:
             build.document.strings,
             overdue=build.overdue,
             page_numbers=False,
+            fonts=build.fonts,
+            rtl=build.direction == "rtl",
         )
         self.foot_height = self.footer.lines_height + 2 * RULE_GAP
         self._measure = Canvas(io.BytesIO())  # flowables measure text on a canvas

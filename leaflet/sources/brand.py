@@ -23,7 +23,14 @@ from leaflet.errors import SourceError
 from leaflet.sources import schema
 from leaflet.sources.bundled import EXAMPLE_BRAND, FONTS_DIR
 from leaflet.sources.colour import contrast
-from leaflet.sources.fonts import FontFamily, FontFileError, describe_chars, register_family
+from leaflet.sources.fonts import (
+    ARABIC_FONTS,
+    Fallback,
+    FontChain,
+    FontFileError,
+    describe_chars,
+    register_family,
+)
 from leaflet.sources.languages import match_language, parse_language
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
 from leaflet.sources.strings import Strings
@@ -56,7 +63,7 @@ class Brand:
 
     path: Path
     spec: schema.Brand
-    fonts: FontFamily
+    fonts: FontChain
     logo: Path | None
     font_paths: tuple[Path, Path]
     _logo_images: dict[int, ImageReader] = field(default_factory=dict, compare=False, repr=False)
@@ -170,7 +177,7 @@ def inspect_brand(path: Path | str | None = None) -> tuple[Brand | None, list[So
         for face, given in (("regular", spec.fonts.regular), ("bold", spec.fonts.bold))
     )
     try:
-        fonts = register_family(*font_paths)
+        fonts = FontChain(register_family(*font_paths), _fallbacks(spec, path.parent))
     except FontFileError as err:
         face = "regular" if str(font_paths[0]) in str(err) else "bold"
         problems.add(f"fonts.{face}", str(err))
@@ -186,6 +193,22 @@ def inspect_brand(path: Path | str | None = None) -> tuple[Brand | None, list[So
         return None, problems.found
     regular, bold = font_paths
     return Brand(path, spec, fonts, logo, (regular, bold)), []
+
+
+def _fallbacks(spec: schema.Brand, base: Path) -> tuple[Fallback, ...]:
+    """The bundled Arabic family, then the brand's fallback fonts, in order."""
+    regular, bold = (FONTS_DIR / name for name in ARABIC_FONTS)
+    arabic = Fallback(regular, bold, where="bundled")
+    listed = [
+        Fallback(
+            (base / font.regular).resolve(),
+            (base / (font.bold or font.regular)).resolve(),
+            where=f"fonts.fallback[{index}]",
+            note=font.package or "",
+        )
+        for index, font in enumerate(spec.fonts.fallback)
+    ]
+    return (arabic, *listed)
 
 
 @dataclass

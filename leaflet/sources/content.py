@@ -22,7 +22,7 @@ from typing import Any
 from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR
-from leaflet.sources.fonts import FontFamily, describe_chars
+from leaflet.sources.fonts import FontChain, describe_chars
 from leaflet.sources.languages import (
     Language,
     is_tag,
@@ -103,7 +103,7 @@ class ContentDocument:
         return context
 
     def render(
-        self, variables: Mapping[str, Mapping[str, Any]], fonts: FontFamily
+        self, variables: Mapping[str, Mapping[str, Any]], fonts: FontChain
     ) -> schema.Document:
         """The document with its wording filled in as paragraph markup."""
         context = self.template_context(variables)
@@ -112,7 +112,7 @@ class ContentDocument:
         blocks = self._fill(self.source.data["blocks"], ("blocks",), context, fonts)
         return validate(schema.Document, self.source, {"meta": self.spec.meta, "blocks": blocks})
 
-    def _fill(self, value: Any, loc: Loc, context: dict[str, Namespace], fonts: FontFamily) -> Any:
+    def _fill(self, value: Any, loc: Loc, context: dict[str, Namespace], fonts: FontChain) -> Any:
         if isinstance(value, dict):
             return {k: self._fill(v, loc + (k,), context, fonts) for k, v in value.items()}
         if isinstance(value, list):
@@ -127,7 +127,7 @@ class ContentDocument:
         self._check_glyphs(loc, text, fonts)
         return text
 
-    def _check_glyphs(self, loc: Loc, text: str, fonts: FontFamily) -> None:
+    def _check_glyphs(self, loc: Loc, text: str, fonts: FontChain) -> None:
         if missing := fonts.missing(without_placeholders(text)):
             raise self._error(loc, f"the brand fonts cannot print {describe_chars(missing)}")
 

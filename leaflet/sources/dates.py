@@ -2,7 +2,10 @@
 
 Dates, times and numbers are written the way CLDR says each language writes them
 (through Babel): `1 December 2026`, `1 grudnia 2026`, `1 Rhagfyr 2026`; `10:30`, or
-`10:30 AM` in American English.
+`10:30 AM` in American English; in the digits of the language's default numbering system
+(Western for `ar`, Arabic-Indic for `ar-EG`, extended Arabic-Indic for `fa`). Babel
+formats dates and times in Western digits whatever the locale: their digits are swapped
+for the locale's here.
 
 Every check against today (a review date passed, a date of birth in the future) asks
 `today()`, so a test, or a build that must be reproduced later, can fix the date in one
@@ -12,6 +15,7 @@ place; library functions also take a `today=` argument.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel import dates, numbers
 
@@ -27,14 +31,31 @@ def format_date(day: dt.date, language: str, weekday: bool = False) -> str:
     """`1 December 2026` in the language's long form, or with the weekday (its full form:
     `Tuesday, 1 December 2026`)."""
     locale = parse_language(language).locale
-    return str(dates.format_date(day, "full" if weekday else "long", locale=locale))
+    text = str(dates.format_date(day, "full" if weekday else "long", locale=locale))
+    return text.translate(_digits(language))
 
 
 def format_time(when: dt.datetime, language: str) -> str:
     """`14:30`, or `2:30 PM` in American English: the language's short time."""
-    return str(dates.format_time(when, "short", locale=parse_language(language).locale))
+    text = str(dates.format_time(when, "short", locale=parse_language(language).locale))
+    return text.translate(_digits(language))
 
 
 def format_number(value: int | float, language: str) -> str:
     """`1,000` or `1 000` or `2,5`: a number as the language writes it."""
-    return str(numbers.format_decimal(value, locale=parse_language(language).locale))
+    locale = parse_language(language).locale
+    text = numbers.format_decimal(value, locale=locale, numbering_system="default")
+    return str(text).translate(_digits(language))
+
+
+#: The digits of the numbering systems right-to-left languages use by default (CLDR
+#: numberingSystems): Babel knows which system a locale uses, and its separators, but
+#: writes Western digits whatever the system.
+DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+@functools.lru_cache(maxsize=64)
+def _digits(language: str) -> dict[int, int]:
+    """Western digits to the digits of `language`'s default numbering system."""
+    system = parse_language(language).locale.default_numbering_system
+    return str.maketrans("0123456789", DIGITS.get(system, "0123456789"))

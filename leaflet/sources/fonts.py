@@ -1,9 +1,12 @@
-"""Registering the brand's TrueType fonts with ReportLab and checking their coverage.
+"""Registering TrueType fonts with ReportLab, and which font prints which character.
 
 ReportLab has no font fallback: a character missing from the font prints as an empty
-box. So we keep each family's character map and refuse text it cannot show, naming the
-character. The registry is global to ReportLab, so each file is registered once per
-process under a name derived from its path.
+box. So text prints in a chain of families (`FontChain`): the brand's, then the bundled
+Arabic font, then the brand's fallback fonts (a CJK font for names, say); each run of
+characters in the first family that has them. Text no family can show is refused, naming
+the character. The registry is global to ReportLab, so each file is registered once per
+process under a name derived from its content; fonts other than the brand's are only
+read when a character first needs them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
+from leaflet.sources.shaping import ShapingTTFont
 
 #: Larger than any font a leaflet uses (a whole CJK TrueType font is about 20 MB).
 MAX_FONT_BYTES = 50 * MB
@@ -60,12 +64,14 @@ class FontFileError(Exception):
     """A font file is missing or unusable; the caller names the field that pointed at it."""
 
 
-def register_family(regular: Path, bold: Path) -> FontFamily:
-    """Register a regular and bold TrueType face as one family and return it."""
+def register_family(regular: Path, bold: Path, *, shaping: bool = False) -> FontFamily:
+    """Register a regular and bold TrueType face as one family and return it. A family
+    for a script that needs shaping (`shaping`) measures text as HarfBuzz shapes it."""
     key = (regular.resolve(), bold.resolve())
     if key in _registered:
         return _registered[key]
-    faces = [_load(path) for path in key]
+    faces = [_load(key[0], shaping)]
+    faces.append(faces[0] if key[1] == key[0] else _load(key[1], shaping))
     for face in faces:
         pdfmetrics.registerFont(face)
     regular_name, bold_name = (face.fontName for face in faces)
@@ -80,7 +86,7 @@ def register_family(regular: Path, bold: Path) -> FontFamily:
     return family
 
 
-def _load(path: Path) -> TTFont:
+def _load(path: Path, shaping: bool = False) -> TTFont:
     try:
         data = read_limited(path, MAX_FONT_BYTES)
     except UnreadableFile as err:
@@ -89,7 +95,7 @@ def _load(path: Path) -> TTFont:
     # Named by content, not location, so output is the same wherever the files are installed.
     name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
     try:
-        face = TTFont(name, io.BytesIO(data))
+        face = (ShapingTTFont if shaping else TTFont)(name, io.BytesIO(data))
     except Exception as err:  # a damaged file fails in many ways: TTFError, struct.error...
         raise FontFileError(
             f"{path} is not a usable TrueType font ({err}); use a .ttf "
@@ -104,3 +110,128 @@ def _load(path: Path) -> TTFont:
                 "copy the font file again"
             )
     return face
+
+
+#: The bundled family for right-to-left scripts (Arabic, Urdu, Persian): second in every
+#: chain, after the brand's own.
+ARABIC_FONTS = ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf")
+#: Characters that stay in the font of the run they are in when it has them (spaces,
+#: punctuation, symbols, digits, marks): a run changes font only for a letter.
+_FOLLOWING = frozenset("ZPSNMC")
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A family read only when a character first needs it. `where` names the brand field
+    that lists it, and `note` how to get it (a Debian package)."""
+
+    regular: Path
+    bold: Path
+    where: str = ""
+    note: str = ""
+    shaping: bool = True
+
+    def load(self) -> FontFamily | None:
+        """The registered family, or None when its files are not on this machine."""
+        if not (self.regular.is_file() and self.bold.is_file()):
+            return None
+        return register_family(self.regular, self.bold, shaping=self.shaping)
+
+
+class FontChain:
+    """The families text prints in, in order: the first (`primary`) gives a style its
+    font; each run of characters the primary lacks prints in the first later family that
+    has them. Families after the first are read when first needed."""
+
+    def __init__(self, primary: FontFamily, fallbacks: tuple[Fallback, ...]) -> None:
+        self.primary = primary
+        self.fallbacks = fallbacks
+        self._loaded: list[FontFamily] = [primary]
+        self._pending = list(fallbacks)
+        self._runs: dict[tuple[str, bool], list[tuple[str, str]]] = {}
+        self._led: dict[str, FontChain] = {}
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """What tells two chains apart: their primary faces and fallback files."""
+        return (self.primary.regular, self.primary.bold, self.fallbacks)
+
+    @property
+    def regular(self) -> str:
+        return self.primary.regular
+
+    @property
+    def bold(self) -> str:
+        return self.primary.bold
+
+    def __deepcopy__(self, memo: dict[int, object]) -> FontChain:
+        return self  # shared by the styles that name it; ReportLab deep-copies styles
+
+    def families(self, text: str = "") -> list[FontFamily]:
+        """The families loaded so far, after loading those `text` needs."""
+        absent = set(text) - self._loaded[0].printable
+        for family in self._loaded[1:]:
+            absent -= family.printable
+        while absent and self._pending:
+            loaded = self._pending.pop(0).load()
+            if loaded is not None:
+                self._loaded.append(loaded)
+                absent -= loaded.printable
+        return self._loaded
+
+    def missing(self, text: str) -> list[str]:
+        """Characters of `text` no family can print, in the order they first appear."""
+        if not (absent := set(text) - self.primary.printable):
+            return []
+        for family in self.families(text)[1:]:
+            absent -= family.printable
+        return [char for char in dict.fromkeys(text) if char in absent]
+
+    def led_by(self, text: str) -> FontChain:
+        """This chain led by its first family that prints every letter of `text` (the
+        Arabic family for an Arabic document), the others after it in their order."""
+        families = self.families(text)
+        letters = {char for char in text if unicodedata.category(char)[0] == "L"}
+        lead = next((f for f in families if letters <= f.printable), self.primary)
+        if lead is self.primary:
+            return self
+        if (chain := self._led.get(lead.regular)) is None:
+            chain = FontChain(lead, self.fallbacks)
+            chain._loaded = [lead, *(f for f in families if f is not lead)]
+            chain._pending = list(self._pending)
+            self._led[lead.regular] = chain
+        return chain
+
+    def runs(self, text: str, bold: bool) -> list[tuple[str, str]]:
+        """`text` cut into (font name, text) runs, each in the regular or bold face of
+        the first family that has its letters."""
+        key = (text, bold)
+        if (cached := self._runs.get(key)) is not None:
+            return cached
+        families = self.families(text)
+        faces = [family.bold if bold else family.regular for family in families]
+        runs: list[list[str]] = []
+        current: FontFamily | None = None
+        for char in text:
+            family = self._family_for(char, current, families)
+            face = faces[families.index(family)]
+            if runs and runs[-1][0] == face:
+                runs[-1][1] += char
+            else:
+                runs.append([face, char])
+            current = family
+        result = [(face, part) for face, part in runs]
+        self._runs[key] = result
+        return result
+
+    @staticmethod
+    def _family_for(
+        char: str, current: FontFamily | None, families: list[FontFamily]
+    ) -> FontFamily:
+        if (
+            current is not None
+            and char in current.printable
+            and unicodedata.category(char)[0] in _FOLLOWING
+        ):
+            return current
+        return next((f for f in families if char in f.printable), families[0])

@@ -17,6 +17,7 @@ from reportlab.lib.units import inch, mm
 from leaflet.errors import LeafletError, SourceError
 from leaflet.sources import schema
 from leaflet.sources.bundled import LAYOUTS_DIR
+from leaflet.sources.fonts import FontChain
 from leaflet.sources.styles import (
     STYLE_COLOURS,
     ColourOf,
@@ -70,12 +71,22 @@ class Layout:
             - self.footer_height
         )
 
-    def styles(self, regular_font: str, bold_font: str, colour_of: ColourOf) -> StyleSet:
-        """The layout's text styles in the brand's fonts; `colour_of(name)` maps brand
-        colours. Built once per font and colour set and then shared by every build."""
-        key = (regular_font, bold_font, tuple(colour_of(name).hexval() for name in STYLE_COLOURS))
+    def styles(
+        self,
+        fonts: FontChain,
+        colour_of: ColourOf,
+        direction: str = "ltr",
+        language: str | None = None,
+    ) -> StyleSet:
+        """The layout's text styles in `fonts`, set in `direction` for `language`;
+        `colour_of(name)` maps brand colours. Built once per font chain, colour set and
+        language, and then shared by every build."""
+        colours = tuple(colour_of(name).hexval() for name in STYLE_COLOURS)
+        key = (fonts.key, colours, direction, language)
         if key not in self._styles:
-            self._styles[key] = build_styles(self.spec.styles, regular_font, bold_font, colour_of)
+            self._styles[key] = build_styles(
+                self.spec.styles, fonts, colour_of, direction, language
+            )
         return self._styles[key]
 
 

@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 from leaflet.errors import LeafletError
 from leaflet.sources import dates
 from leaflet.sources.dates import format_date, format_time
-from leaflet.sources.fonts import FontFamily, describe_chars
+from leaflet.sources.fonts import FontChain, describe_chars
 
 Parsed = TypeVar("Parsed")
 
@@ -29,7 +29,7 @@ class PersonalValues(Protocol):
 
     def __bool__(self) -> bool: ...
 
-    def check_printable(self, fonts: FontFamily) -> None: ...
+    def check_printable(self, fonts: FontChain) -> None: ...
 
     def template_values(self, language: str) -> dict[str, dict[str, str]]: ...
 
@@ -64,7 +64,7 @@ class Personalisation:
             self.patient_name or self.date_of_birth or self.appointment or self.practitioner
         )
 
-    def check_printable(self, fonts: FontFamily) -> None:
+    def check_printable(self, fonts: FontChain) -> None:
         """Refuse names the brand fonts cannot print, naming the characters."""
         for label, value in (
             ("patient name", self.patient_name),

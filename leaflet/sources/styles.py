@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from reportlab.lib.colors import Color
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
 from leaflet.sources import schema
+from leaflet.sources.fonts import FontChain
 
 #: The brand colours a text style may name (schema.StyleSpec.colour).
 STYLE_COLOURS = ("text", "primary", "muted", "urgent", "on_primary")
@@ -23,11 +24,21 @@ STYLE_COLOURS = ("text", "primary", "muted", "urgent", "on_primary")
 ColourOf = Callable[[str], Color]
 
 
-class StyleSet(Mapping[str, ParagraphStyle]):
-    """Named paragraph styles (`body`, `h2`, `small`...) and their derived variants."""
+#: What a left-to-right style's attribute becomes right to left: indents and alignment
+#: swap sides.
+_MIRRORED = {"leftIndent": "rightIndent", "rightIndent": "leftIndent"}
+_MIRRORED_ALIGNMENT = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT}
 
-    def __init__(self, styles: Mapping[str, ParagraphStyle]) -> None:
+
+class StyleSet(Mapping[str, ParagraphStyle]):
+    """Named paragraph styles (`body`, `h2`, `small`...) and their derived variants.
+
+    Right to left (`rtl`), a variant is asked for as it would be left to right and made
+    mirrored: a bullet list's indent goes on the right, left alignment becomes right."""
+
+    def __init__(self, styles: Mapping[str, ParagraphStyle], rtl: bool = False) -> None:
         self._styles = dict(styles)
+        self.rtl = rtl
         self._variants: dict[tuple[str, str, tuple[tuple[str, str], ...]], ParagraphStyle] = {}
 
     def __getitem__(self, name: str) -> ParagraphStyle:
@@ -49,6 +60,11 @@ class StyleSet(Mapping[str, ParagraphStyle]):
         )
         style = self._variants.get(key)
         if style is None:
+            if self.rtl:
+                overrides = {_MIRRORED.get(name, name): value for name, value in overrides.items()}
+                if "alignment" in overrides:
+                    alignment = overrides["alignment"]
+                    overrides["alignment"] = _MIRRORED_ALIGNMENT.get(alignment, alignment)
             style = ParagraphStyle(f"{base}-{variant}", parent=self._styles[base], **overrides)
             self._variants[key] = style
         return style
@@ -60,11 +76,19 @@ def effective_parent(specs: Mapping[str, schema.StyleSpec], name: str) -> str | 
 
 
 def build_styles(
-    specs: Mapping[str, schema.StyleSpec], regular_font: str, bold_font: str, colour_of: ColourOf
+    specs: Mapping[str, schema.StyleSpec],
+    fonts: FontChain,
+    colour_of: ColourOf,
+    direction: str = "ltr",
+    language: str | None = None,
 ) -> StyleSet:
     """A layout's styles: each inherits unset values from its `parent` (or from `body`),
-    in the brand's fonts and colours; left-aligned, no widows or orphans."""
+    in the brand's fonts and colours; aligned to the start of the line (left, or right in
+    a right-to-left language), no widows or orphans. Each style carries the font chain,
+    direction and language its text is set in (`leaflet.story.lines`)."""
     built: dict[str, ParagraphStyle] = {}
+    regular_font, bold_font = fonts.regular, fonts.bold
+    rtl = direction == "rtl"
 
     def build(name: str) -> ParagraphStyle:
         if name in built:
@@ -85,13 +109,19 @@ def build_styles(
             textColor=colour_of(values["colour"]) if "colour" in values else inherited_colour,
             spaceBefore=values.get("space_before", parent.spaceBefore if parent else 0),
             spaceAfter=values.get("space_after", parent.spaceAfter if parent else 0),
-            alignment=TA_LEFT,  # clear print: never justified
+            alignment=TA_RIGHT if rtl else TA_LEFT,  # clear print: never justified
             bulletFontName=regular_font,
             allowWidows=0,
             allowOrphans=0,
+            # ReportLab puts bullets and their room on the right for "RTL"; the lines'
+            # order is ours (leaflet.story.lines), as ReportLab has no bidi of its own.
+            wordWrap="RTL" if rtl else None,
+            fonts=fonts,
+            direction=direction,
+            language=language,
         )
         return built[name]
 
     for style_name in specs:
         build(style_name)
-    return StyleSet(built)
+    return StyleSet(built, rtl)

@@ -3,5 +3,7 @@
 `builder.StoryBuilder` walks a document's blocks and calls the block builder registered
 for each block type (`blocks/`); the drawing pieces they are made of live in
 `flowables/`. What the flowables of one build share while they draw (the outline, the
-form fields, the slots for personal values) is a `session.DrawingSession`.
+form fields, the slots for personal values) is a `session.DrawingSession`. Text in any
+script is set by `lines` (each run in a font that has it, shaped, each line in visual
+order, with `bidi` for right-to-left lines); `tags` records what a screen reader reads.
 """

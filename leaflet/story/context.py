@@ -56,6 +56,11 @@ class StoryContext:
         paragraph.tag = tag or Tag("P")
         return paragraph
 
+    def font_for(self, text: str, style: ParagraphStyle) -> str:
+        """The face of `style`'s font chain that prints `text` (a bullet, a tick)."""
+        bold = style.fontName != self.styles["body"].fontName
+        return str(style.fonts.runs(text, bold)[0][0])
+
     def keeping(self, style: str) -> ParagraphStyle:
         """`style`, kept on the page of whatever follows it."""
         return self.styles.derive(style, "keep", keepWithNext=1)
@@ -82,9 +87,12 @@ class StoryContext:
             "item",
             leftIndent=base.fontSize * 1.3,
             bulletIndent=0,
-            bulletFontName=base.fontName,
+            bulletFontName=self.font_for(BULLET, base),
             bulletFontSize=base.fontSize,
             bulletColor=self.colour("primary"),
+            # Arabic letters stand taller on the line than Latin ones: the bullet (a Latin
+            # character) rises to their middle.
+            bulletOffsetY=base.fontSize * 0.2 if self.styles.rtl else 0,
         )
         bullets = Tag("L", parent)
         flowables: list[Flowable] = []

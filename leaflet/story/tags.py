@@ -101,6 +101,11 @@ class Element:
     kids: list[tuple[int, int, Element | MarkedContent | AnnotationRef]] = field(
         default_factory=list
     )
+    #: Its text in logical order, when some of it was drawn in visual order (right to
+    #: left): written as /ActualText, so copying and screen readers get the words in
+    #: the order they are read.
+    actual_text: list[str] = field(default_factory=list)
+    visual: bool = False
 
     def ordered_kids(self) -> list[Element | MarkedContent | AnnotationRef]:
         return [kid for _, _, kid in sorted(self.kids, key=lambda item: item[:2])]
@@ -154,15 +159,26 @@ def _code(canvas: Canvas) -> list[str]:
 
 
 @contextmanager
-def content(canvas: Canvas, tag: Tag | None) -> Iterator[None]:
-    """Draw real content that belongs to `tag`."""
+def content(
+    canvas: Canvas, tag: Tag | None, text: str | None = None, *, visual: bool = False
+) -> Iterator[None]:
+    """Draw real content that belongs to `tag`; `text`, when given, is what it says in
+    logical order, and `visual` that it is drawn in another order (right to left): the
+    element's text is then written as its /ActualText."""
     record = _record(canvas)
+    if record is not None and tag is None and record._open is not None and text is not None:
+        # text drawn inside another's content (a value on its line): part of that element
+        record._open.actual_text.append(text)
+        record._open.visual = record._open.visual or visual
     if record is None or tag is None:
         yield
         return
     if record._open is not None:
         raise AssertionError(f"{tag} drawn inside {record._open.tag}: marked content nests")
     element = record.place(tag)
+    if text is not None:
+        element.actual_text.append(text)
+        element.visual = element.visual or visual
     page = canvas.getPageNumber() - 1
     owners = record.owners.setdefault(page, [])
     record._add(element, MarkedContent(page, len(owners)))
@@ -174,6 +190,16 @@ def content(canvas: Canvas, tag: Tag | None) -> Iterator[None]:
     finally:
         record._open = None
         _code(canvas).append("EMC")
+
+
+def note_slot_text(canvas: Canvas, text: str) -> None:
+    """The open element holds a slot whose text (`text`, with placeholders) is filled in
+    later by stamping: its /ActualText is written with the placeholders, for the copy to
+    fill in too (`leaflet.render.stamp`), so copying and screen readers get the value."""
+    record = _record(canvas)
+    if record is not None and record._open is not None:
+        record._open.actual_text.append(text)
+        record._open.visual = True
 
 
 @contextmanager

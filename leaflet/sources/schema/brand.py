@@ -36,11 +36,28 @@ class Colours(Strict):
     urgent_tint: Colour = Field(default="#fdecec", description="Background of urgent boxes.")
 
 
+class FallbackFont(Strict):
+    """A font for characters the brand's fonts lack (a patient's name in Chinese, say):
+    TrueType (glyf), a path relative to the brand file or absolute. It is read only when
+    a character needs it, and skipped when the file is not on this machine."""
+
+    regular: str = Field(description="Regular face (.ttf, or .ttc with TrueType outlines).")
+    bold: str | None = Field(default=None, description="Bold face; default: the regular one.")
+    package: str | None = Field(
+        default=None, description="Where to get it, named in errors (a Debian package)."
+    )
+
+
 class Fonts(Strict):
-    """TrueType (glyf) font files, relative to the brand file; default: bundled Noto Sans."""
+    """TrueType (glyf) font files, relative to the brand file; default: bundled Noto Sans.
+    Arabic script (Arabic, Urdu, Persian) prints in the bundled Noto Sans Arabic."""
 
     regular: str | None = Field(default=None, description="Regular face (.ttf).")
     bold: str | None = Field(default=None, description="Bold face (.ttf).")
+    fallback: list[FallbackFont] = Field(
+        default_factory=list,
+        description="Fonts for characters no other font has, tried in order.",
+    )
 
 
 PasswordPolicy = Literal["date-of-birth-and-mobile", "date-of-birth", "random"]

@@ -17,6 +17,7 @@ from reportlab.platypus import CondPageBreak, Flowable
 
 from leaflet.errors import LayoutFitError
 from leaflet.story import tags
+from leaflet.story.lines import flows_rtl
 from leaflet.story.spacing import BOX_PADDING
 from leaflet.story.tags import Tag
 
@@ -79,21 +80,24 @@ class Box(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
+        rtl = flows_rtl(self.content)
         if self.background is not None or self.bar is not None:
             with tags.artifact(canvas):
                 canvas.saveState()
                 if self.background is not None:
                     canvas.setFillColor(self.background)
                     canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-                if self.bar is not None:
+                if self.bar is not None:  # at the start of the lines: the right, right to left
+                    bar_x = self.width - self.bar_width if rtl else 0
                     canvas.setFillColor(self.bar)
-                    canvas.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
+                    canvas.rect(bar_x, 0, self.bar_width, self.height, stroke=0, fill=1)
                 canvas.restoreState()
         y = self.height - self.padding * 0.8
+        x = self.padding if rtl else self._inner_left()
         with tags.group(canvas, self.tag):
             for flowable, before, height, after in self._placed:
                 y -= before + height
-                flowable.drawOn(canvas, self._inner_left(), y)
+                flowable.drawOn(canvas, x, y)
                 y -= after
 
 
@@ -126,10 +130,11 @@ class Columns(Flowable):
         return max((stack[-1].getSpaceAfter() for _, stack in self.columns if stack), default=0)
 
     def draw(self) -> None:
-        x = 0.0
+        rtl = flows_rtl([f for _, stack in self.columns for f in stack])
+        x = self.width if rtl else 0.0  # right to left, the first column is at the right
         for stack, width in zip(self._stacks, self._widths, strict=True):
-            stack.drawOn(self.canv, x, self.height - stack.height)
-            x += width + self.gap
+            stack.drawOn(self.canv, x - width if rtl else x, self.height - stack.height)
+            x += -(width + self.gap) if rtl else width + self.gap
 
 
 @runtime_checkable

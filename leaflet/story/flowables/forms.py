@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable
 
 from leaflet.story import tags
 from leaflet.story.flowables.text import Para, draw_line, plain_text
+from leaflet.story.lines import flows_rtl, is_rtl
 from leaflet.story.session import DrawingSession
 from leaflet.story.tags import Tag
 
@@ -141,7 +142,15 @@ class TickRows(Flowable):
             for cell, answer in zip(cells, answers, strict=True)
         ]
 
+    @property
+    def rtl(self) -> bool:
+        """Right to left: the mirror image, a statement's box at the right, the Yes and
+        No columns at the left."""
+        return flows_rtl(self.texts)
+
     def _text_x(self) -> float:
+        if self.rtl:
+            return (self.box_column if self.boxes == 2 else 0) * self.boxes / 2 + self.PAD_X
         return (self.box_column if self.boxes == 1 else 0) + self.PAD_X
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -165,6 +174,8 @@ class TickRows(Flowable):
             if self.boxes == 1
             else [right - 1.5 * self.box_column, right - 0.5 * self.box_column]
         )
+        if self.rtl:
+            box_xs = [right - x for x in box_xs]
         y = self.height
         first_row = 1 if self.header else 0
         with tags.group(canvas, self.tag):
@@ -267,8 +278,12 @@ class FieldRow(Flowable):
 
     def draw(self) -> None:
         if self.label_width is not None:  # both bottom-aligned, like text on a line
-            self.label.drawOn(self.canv, 0, self.BELOW)
-            self.lines.drawOn(self.canv, self.label_width, self.BELOW)
+            if is_rtl(self.label.style):  # the label at the right, the lines at the left
+                label_x, lines_x = self.width - self.label_width + self.GAP, 0.0
+            else:
+                label_x, lines_x = 0.0, self.label_width
+            self.label.drawOn(self.canv, label_x, self.BELOW)
+            self.lines.drawOn(self.canv, lines_x, self.BELOW)
         else:  # the label first: it comes before the value in reading order
             self.label.drawOn(self.canv, 0, self.BELOW + self._lines_height + self.spacing * 0.6)
             self.lines.drawOn(self.canv, 0, self.BELOW)

@@ -21,6 +21,7 @@ from reportlab.platypus import Flowable
 from leaflet.errors import LayoutFitError
 from leaflet.story import tags
 from leaflet.story.flowables.text import plain_text
+from leaflet.story.lines import flows_rtl
 from leaflet.story.session import DrawingSession
 from leaflet.story.tags import Tag
 
@@ -124,9 +125,16 @@ class RecordRows(Flowable):
             x += column
         return out
 
+    @property
+    def rtl(self) -> bool:
+        """Right to left: columns in mirror order, the first at the right."""
+        return flows_rtl(self.header)
+
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         self._cells = self._columns(available_width)
+        if self.rtl:
+            self._cells = [(available_width - x - width, width) for x, width in self._cells]
         if min(width for _, width in self._cells) <= 2 * self.PAD_X:
             raise LayoutFitError(
                 "a record table's columns do not fit across the page: the longest words "
@@ -172,12 +180,13 @@ class RecordRows(Flowable):
                     label = self.labels[row]
                     label.wrapOn(canvas, self._cells[0][1] - 2 * self.PAD_X, self._row_height)
                     top = y + self._row_height - self.PAD_Y / 2 - label.height
-                    label.drawOn(canvas, self.PAD_X, top)
+                    label.drawOn(canvas, self._cells[0][0] + self.PAD_X, top)
                 self._add_fields(canvas, row, y, written)
         with tags.artifact(canvas):
             canvas.setStrokeColor(self.colours["rule"])
             canvas.setLineWidth(0.6)
-            for x, _ in self._cells[1:]:  # column rules below the header
+            for x, width in self._cells[1:]:  # column rules below the header
+                x = x + width if self.rtl else x  # on the side of the column before
                 canvas.line(x, 0, x, self.height - self._header_height)
 
     def _draw_header(self, canvas: Canvas, y: float) -> None:

@@ -16,6 +16,7 @@ from reportlab.platypus.paragraph import _drawBullet  # type: ignore[attr-define
 
 from leaflet.sources.personal import has_placeholder
 from leaflet.story import tags
+from leaflet.story.lines import is_rtl, logical_text, needs_visual, split_fonts, visual_lines
 from leaflet.story.session import DrawingSession, Slot
 from leaflet.story.tags import Tag
 
@@ -24,12 +25,20 @@ SLOT_DEPTH = 20
 
 
 class Para(Paragraph):
-    """A Paragraph that keeps its line breaks for the width it was last wrapped at.
+    """A Paragraph that keeps its line breaks for the width it was last wrapped at, and
+    prints any script: each run of characters in a font that has them, right-to-left
+    text drawn line by line in visual order (`leaflet.story.lines`).
 
     Platypus wraps a paragraph several times at the same width (to keep blocks together,
     to keep headings with what follows, then to place it); breaking lines again each time
     is most of the cost of a build.
     """
+
+    def __init__(self, text: str | None, style: ParagraphStyle, **kwargs: Any) -> None:
+        super().__init__(text, style, **kwargs)  # type: ignore[arg-type]  # None: split parts
+        if text is not None:  # not a part made by split(), whose fragments are done
+            self.frags = split_fonts(self.frags, style)
+        self.visual = needs_visual(style, self.frags)
 
     _wrapped_at: tuple[Any, ...] | None = None
     #: The structure element the text belongs to and, for a list item, the element its
@@ -59,9 +68,22 @@ class Para(Paragraph):
         return parts
 
     def draw(self) -> None:
+        if not self.visual:
+            self._draw_tagged(logical_text(self), visual=False)
+            return
+        # Wrapped in logical order, drawn in visual order: ReportLab draws (and, right to
+        # left, reverses in place) a fresh set of lines; the cached ones stay as they are.
+        logical = self.blPara
+        self.blPara, text = visual_lines(self)
+        try:
+            self._draw_tagged(text, visual=True)
+        finally:
+            self.blPara = logical
+
+    def _draw_tagged(self, text: str, visual: bool) -> None:
         canvas, bullet = self.canv, self.bulletText
         if self.label is None or not bullet:
-            with tags.content(canvas, self.tag):
+            with tags.content(canvas, self.tag, text, visual=visual):
                 super().draw()
             return
         # The bullet is drawn here, not by ReportLab, to mark it as the item's label and
@@ -70,11 +92,12 @@ class Para(Paragraph):
             canvas.saveState()
             first = self.blPara if self.blPara.kind == 0 else self.blPara.lines[0]
             baseline = self.height - getattr(first, "ascent", first.fontSize)
-            _drawBullet(canvas, self.style.firstLineIndent, baseline, bullet, self.style, False)
+            rtl = self._wrapWidths if is_rtl(self.style) else False
+            _drawBullet(canvas, self.style.firstLineIndent, baseline, bullet, self.style, rtl)
             canvas.restoreState()
         self.bulletText = None
         try:
-            with tags.content(canvas, self.tag):
+            with tags.content(canvas, self.tag, text, visual=visual):
                 super().draw()
         finally:
             self.bulletText = bullet
@@ -147,6 +170,7 @@ def draw_line(
         document: Any = canvas._doc  # type: ignore[attr-defined]
         form = "/" + document.getXObjectName(name)
         slots.append(Slot(canvas.getPageNumber() - 1, form, width, style, markup))
+        tags.note_slot_text(canvas, plain_text(Paragraph(markup, style)))
         return
     paragraph = Para(markup, style)
     paragraph.wrap(1e6, 1e6)

@@ -1,0 +1,297 @@
+"""Right-to-left leaflets (Arabic) and names in any script.
+
+The built-in microneedling content has an Arabic translation (`ar`). Its PDFs are read
+back three ways: the structure tree's /ActualText (what pdfplumber and Mozilla pdf.js
+give screen readers and copying: the text in logical order), the characters with their
+positions on the page (what a reader sees: right to left, joined, digits left to right),
+and the shaping itself (glyphs HarfBuzz chose for joined letters).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import tagged_pdf
+import yaml
+from bidi import get_display
+from conftest import invoke, normalise, personalisation, write_brand
+
+import leaflet
+from leaflet.sources.bundled import CONTENT_DIR
+from leaflet.sources.fonts import ARABIC_FONTS, register_family
+from leaflet.sources.languages import parse_language
+from leaflet.sources.shaping import shape
+from leaflet.story.bidi import islands, visual_runs
+
+DOCUMENTS = ("info", "consent", "aftercare")
+FIXTURE_FONT = Path(__file__).parent / "fixtures" / "fonts" / "DroidSansFallback-subset.ttf"
+FONTS_DIR = Path(leaflet.__file__).parent / "resources" / "fonts"
+
+
+def build(document: str, language: str = "ar", layout: str = "a4", **options) -> bytes:
+    treatment = leaflet.load_treatment("microneedling")
+    rendered = leaflet.render_pdf(
+        treatment.document(document, language),
+        leaflet.load_brand(options.pop("brand", None)),
+        leaflet.load_layout(layout),
+        options.pop("personal", None),
+    )
+    return rendered.data
+
+
+@pytest.fixture(scope="module")
+def arabic() -> dict[str, bytes]:
+    return {document: build(document) for document in DOCUMENTS}
+
+
+def actual_texts(data: bytes) -> list[tuple[str, str]]:
+    """(role, /ActualText) of every structure element that has one, in tree order."""
+    found: list[tuple[str, str]] = []
+
+    def walk(nodes: list[dict]) -> None:
+        for node in nodes:
+            if node.get("actual_text"):
+                found.append((node["type"], node["actual_text"]))
+            walk(node.get("children", []))
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        walk(pdf.structure_tree)
+    return found
+
+
+def fold(text: str) -> str:
+    """Text as compared: NFKC (presentation forms to letters), white space folded."""
+    return normalise(unicodedata.normalize("NFKC", text))
+
+
+def plain_paragraphs(document: str) -> list[str]:
+    """The Arabic source's paragraphs with no template in them, bold marks removed."""
+    source = yaml.safe_load((CONTENT_DIR / "microneedling" / "ar" / f"{document}.yaml").read_text())
+    texts = [b["paragraph"] for b in source["blocks"] if "paragraph" in b]
+    return [fold(t.replace("**", "")) for t in texts if "{{" not in t]
+
+
+def page_lines(data: bytes, page: int = 0) -> list[list[dict]]:
+    """The characters of each line of a page (by baseline), top to bottom."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        chars = pdf.pages[page].chars
+    lines: dict[float, list[dict]] = {}
+    for char in chars:
+        lines.setdefault(round(char["matrix"][5], 1), []).append(char)
+    return [lines[y] for y in sorted(lines, reverse=True)]
+
+
+# --- logical order for copying and screen readers ----------------------------------------
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_actual_text_is_the_source_text(arabic, document):
+    texts = {fold(text) for role, text in actual_texts(arabic[document]) if role == "P"}
+    paragraphs = plain_paragraphs(document)
+    assert paragraphs
+    for paragraph in paragraphs:
+        assert paragraph in texts
+
+
+def test_pdfjs_gives_screen_readers_the_logical_text(arabic, tmp_path):
+    if not tagged_pdf.pdfjs_available():
+        pytest.skip("pdf.js is not installed (npm ci --prefix tests/pdfjs)")
+    path = tmp_path / "info.pdf"
+    path.write_bytes(arabic["info"])
+    tree = tagged_pdf.read_with_pdfjs(path)
+    alts = {
+        fold(node["alt"])
+        for page in tree["pages"]
+        if page["tree"]
+        for node in tagged_pdf.pdfjs_nodes(page["tree"])
+        if node.get("alt")
+    }
+    for paragraph in plain_paragraphs("info"):
+        assert paragraph in alts
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_arabic_pdfs_pass_the_accessibility_checks(arabic, document, tmp_path):
+    path = tmp_path / f"{document}.pdf"
+    path.write_bytes(arabic[document])
+    assert tagged_pdf.pdfua_findings(path) == []
+    assert tagged_pdf.structure_problems(path) == []
+
+
+# --- what a reader sees --------------------------------------------------------------------
+
+
+def test_shaped_glyphs_differ_from_unshaped_where_letters_join():
+    family = register_family(*(FONTS_DIR / name for name in ARABIC_FONTS), shaping=True)
+    from reportlab.pdfbase import pdfmetrics
+
+    font = pdfmetrics.getFont(family.regular)
+    word = "بعد"  # beh, ain, dal: the first two join to the next letter
+    shaped = shape(font, word, rtl=True)
+    glyphs = [font.face.charToGlyph[ord(c)] for c in shaped]
+    alone = [font.face.charToGlyph[ord(c)] for c in reversed(word)]
+    assert len(glyphs) == len(alone)
+    assert glyphs != alone  # joined forms, not the letters on their own
+    assert glyphs[-1] != alone[-1] and glyphs[-2] != alone[-2]  # initial and medial forms
+    # the PDF's characters are the joined forms (presentation forms), not the letters
+    assert any(unicodedata.name(c).endswith("INITIAL FORM") for c in shaped)
+
+
+def test_first_line_of_a_wrapped_paragraph_is_at_the_top_right(arabic):
+    first_paragraph = plain_paragraphs("info")[0]
+    lines = page_lines(arabic["info"])
+    line = next(chars for chars in lines if len(chars) > 20 and chars[0]["size"] < 15)
+    right_to_left = sorted(line, key=lambda c: -c["x0"])
+    # the rightmost glyphs are the paragraph's first letters, in reading order
+    first_word = first_paragraph.split()[0]
+    read = fold("".join(c["text"] for c in right_to_left[: len(first_word) + 2]))
+    assert read.replace(" ", "").startswith(first_word[:2])
+    assert max(c["x1"] for c in line) == pytest.approx(
+        max(c["x1"] for chars in lines for c in chars if c["size"] < 15), abs=1
+    )
+
+
+def test_digits_and_latin_words_keep_their_order_inside_arabic_lines(arabic):
+    text = " ".join(
+        "".join(c["text"] for c in sorted(line, key=lambda c: c["x0"]))
+        for page in range(4)
+        for line in page_lines(arabic["aftercare"], page)
+    )
+    assert "SPF 30" in text  # not "30 SPF"
+    assert "020 7946 0000" in text  # the clinic's phone number, groups left to right
+    assert "MN-AFT-01" in text
+
+
+def test_lines_agree_with_python_bidi():
+    """Our visual order of every line of the Arabic content is UAX #9's (python-bidi's)
+    with each of our islands isolated."""
+    for document in DOCUMENTS:
+        source = (CONTENT_DIR / "microneedling" / "ar" / f"{document}.yaml").read_text()
+        for line in re.findall(r"[^\n\"]*[\u0600-\u06ff][^\n\"]*", source):
+            line = line.strip(" -:>").replace("**", "")
+            ours = "".join(
+                line[a:b][::-1] if rtl else line[a:b] for a, b, rtl in visual_runs(line, True)
+            )
+            marked, position = "", 0
+            for a, b in islands(line, True):
+                marked += line[position:a] + "\u2066" + line[a:b] + "\u2069"
+                position = b
+            marked += line[position:]
+            reference = re.sub("[\u2066-\u2069]", "", get_display(marked, base_dir="R"))
+            assert reference == ours, line
+
+
+def test_the_direction_comes_from_cldr():
+    assert parse_language("ar").direction == "rtl"
+    assert parse_language("ur").direction == "rtl"
+    assert parse_language("fa").direction == "rtl"
+    assert parse_language("he").direction == "rtl"
+    assert parse_language("pl").direction == "ltr"
+
+
+def test_page_furniture_is_mirrored(arabic):
+    with pdfplumber.open(io.BytesIO(arabic["consent"])) as pdf:
+        page = pdf.pages[0]
+        phone = [w for w in page.extract_words() if w["text"] == "0000"]
+        name = [w for w in page.extract_words() if w["text"] == "Clinic"]
+        images = page.images
+    middle = page.width / 2
+    assert phone[0]["x0"] < middle  # the clinic's phone at the left of the band
+    assert name[0]["x0"] > middle  # its name at the right, after the logo
+    assert images and images[0]["x0"] > middle  # the logo at the right
+
+
+def test_yes_and_no_are_at_the_left_of_each_question(arabic):
+    with pdfplumber.open(io.BytesIO(arabic["consent"])) as pdf:
+        for page in pdf.pages:
+            words = page.extract_words(extra_attrs=["size"])
+            # a word's characters come left to right: a right-to-left word reversed
+            yes = [w for w in words if fold(w["text"])[::-1] == "نعم"]
+            no = [w for w in words if fold(w["text"]) == "لا" and w["size"] < 13]
+            if yes:
+                break
+    assert yes and no
+    assert max(w["x1"] for w in no) < min(w["x0"] for w in yes) < page.width / 3
+
+
+# --- names in any script -----------------------------------------------------------------
+
+
+def test_mixed_script_name_prints_exactly(tmp_path):
+    brand = write_brand(tmp_path, extra=f"fonts:\n  fallback:\n    - regular: {FIXTURE_FONT}\n")
+    data = build("consent", "en-GB", brand=brand, personal=personalisation("Zoë 王"))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "Zoë 王" in text
+
+
+def test_a_name_in_a_script_no_font_has_is_refused(tmp_path):
+    missing = (
+        "fonts:\n  fallback:\n    - regular: /nowhere/CJK.ttf\n"
+        "      package: 'Debian: fonts-droid-fallback'\n"
+    )
+    brand = write_brand(tmp_path, extra=missing)
+    result = invoke(
+        ["info", "--brand", str(brand), "--patient-name", "Zoë 王", "-o", str(tmp_path / "x.pdf")]
+    )
+    assert result.exit_code != 0
+    assert "U+738B" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_arabic_name_in_an_english_leaflet_keeps_its_order():
+    data = build("info", "en-GB", personal=personalisation("محمد علي"))
+    found = [text for _, text in actual_texts(data) if "محمد" in text]
+    assert found and "Prepared for محمد علي" in found[0]
+    lines = page_lines(data)
+    line = next(chars for chars in lines if any(c["text"] == "P" for c in chars))
+    arabic = sorted(
+        (c for c in line if unicodedata.bidirectional(c["text"]) == "AL"), key=lambda c: -c["x0"]
+    )
+    # read right to left, the name starts with mim (its initial form) and ends with yeh
+    assert fold(arabic[0]["text"]) == "م"
+    assert fold(arabic[-1]["text"]) == "ي"
+
+
+# --- batch: Arabic, Polish and English rows in one CSV, stamped ---------------------------
+
+
+def test_batch_of_arabic_polish_and_english_rows(tmp_path):
+    csv = tmp_path / "appointments.csv"
+    csv.write_text(
+        "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,language\n"
+        "A1,محمد علي,1985-04-23,,microneedling,2026-12-01T10:30,Dr Sam Lee,ar\n"
+        "A2,Łukasz Wróbel,1985-04-23,,microneedling,2026-12-01T11:30,Sam Lee,pl\n"
+        "A3,Zoë Ng,1990-01-02,,microneedling,2026-12-01T12:30,سارة أحمد,en-GB\n"
+        "A4,Ann Lee,1990-01-02,,microneedling,2026-12-01T13:30,Sam Lee,ar\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "packs"
+    result = invoke(
+        ["batch", str(csv), "--out-dir", str(out), "--jobs", "1", "--documents", "consent"]
+    )
+    assert result.exit_code == 0, result.output
+    texts = {
+        row: actual_texts((out / f"{row}-consent.pdf").read_bytes()) for row in ("A1", "A3", "A4")
+    }
+    assert any(text == "الاسم الكامل محمد علي" for _, text in texts["A1"])
+    assert any(text == "الاسم الكامل Ann Lee" for _, text in texts["A4"])
+    assert any("سارة أحمد" in text for _, text in texts["A3"])
+    with pdfplumber.open(io.BytesIO((out / "A2-consent.pdf").read_bytes())) as pdf:
+        assert "Łukasz Wróbel" in pdf.pages[0].extract_text()
+
+
+def test_numbers_follow_the_locale_digits():
+    import datetime as dt
+
+    from leaflet.sources.dates import format_date, format_number
+
+    assert format_number(24, "ar") == "24"  # CLDR: Arabic writes Western digits
+    assert format_number(24, "ar-EG") == "٢٤"  # Egyptian Arabic: Arabic-Indic digits
+    assert format_number(1234, "fa") == "۱٬۲۳۴"  # Persian: extended Arabic-Indic
+    assert format_date(dt.date(2026, 12, 1), "ar-EG") == "١ ديسمبر ٢٠٢٦"

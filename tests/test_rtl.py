@@ -26,7 +26,7 @@ from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.fonts import ARABIC_FONTS, register_family
 from leaflet.sources.languages import parse_language
 from leaflet.sources.shaping import shape
-from leaflet.story.bidi import islands, visual_runs
+from leaflet.story.bidi import islands, line_islands, visual_runs
 
 DOCUMENTS = ("info", "consent", "aftercare")
 FIXTURE_FONT = Path(__file__).parent / "fixtures" / "fonts" / "DroidSansFallback-subset.ttf"
@@ -186,6 +186,19 @@ def test_lines_agree_with_python_bidi():
             assert reference == ours, line
 
 
+def test_a_full_stop_between_latin_words_stays_with_them_across_a_line_break():
+    """Directions are resolved over the paragraph, lines reordered one by one (UAX #9):
+    the full stop ending a line inside a Latin reference stays at its right."""
+    lines = ("المصادر: Harris AG. Skin needling for acne scarring.", "Int J Womens Dermatol")
+    spans = line_islands(lines, True)
+    first = lines[0]
+    assert spans == (((first.index("H"), len(first)),), ((0, len(lines[1])),))
+    runs = visual_runs(first, True, spans=spans[0])
+    visual = "".join(first[a:b][::-1] if rtl else first[a:b] for a, b, rtl in runs)
+    assert visual.startswith("Harris AG. Skin needling for acne scarring. ")
+    assert visual_runs(first, True)[0] == (len(first) - 1, len(first), True)  # line alone
+
+
 def test_the_direction_comes_from_cldr():
     assert parse_language("ar").direction == "rtl"
     assert parse_language("ur").direction == "rtl"
@@ -217,6 +230,19 @@ def test_yes_and_no_are_at_the_left_of_each_question(arabic):
                 break
     assert yes and no
     assert max(w["x1"] for w in no) < min(w["x0"] for w in yes) < page.width / 3
+    # the questions take the rest of the row, from its right edge to clear of the boxes
+    header_tops = {round(w["top"]) for w in yes}
+    questions = [
+        w
+        for w in words
+        if min(header_tops)
+        < w["top"]
+        < page.height - 120  # below the first header, above the footer
+        and round(w["top"]) not in header_tops
+        and w["x0"] > 100
+    ]
+    assert min(w["x0"] for w in questions) > max(w["x1"] for w in yes) + 10
+    assert max(w["x1"] for w in questions) > page.width - 80
 
 
 # --- names in any script -----------------------------------------------------------------

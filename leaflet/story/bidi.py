@@ -19,7 +19,9 @@ isolated run keep their left-to-right order, as phone numbers must.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from unicodedata import bidirectional
 
 #: Characters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan...
@@ -40,13 +42,20 @@ def has_rtl(text: str) -> bool:
     return RTL_CHARS.search(text) is not None
 
 
-def visual_runs(text: str, rtl: bool, start: int = 0, end: int | None = None) -> list[Run]:
+def visual_runs(
+    text: str,
+    rtl: bool,
+    start: int = 0,
+    end: int | None = None,
+    spans: Sequence[tuple[int, int]] | None = None,
+) -> list[Run]:
     """The runs of `text[start:end]` (one line) in visual order, left to right, for a
-    paragraph written right to left (`rtl`) or left to right."""
+    paragraph written right to left (`rtl`) or left to right. `spans`, when given, are
+    the line's islands as found in its whole paragraph (`line_islands`)."""
     end = len(text) if end is None else end
     units: list[list[Run]] = []
     position = start
-    for first, last in islands(text, rtl, start, end):
+    for first, last in islands(text, rtl, start, end) if spans is None else spans:
         if first > position:
             units.append([(position, first, rtl)])
         units.append([(first, last, False)] if rtl else visual_runs(text, True, first, last))
@@ -81,3 +90,27 @@ def islands(text: str, rtl: bool, start: int = 0, end: int | None = None) -> lis
     if first >= 0:
         spans.append((first, last + 1))
     return spans
+
+
+@functools.lru_cache(maxsize=4096)
+def line_islands(lines: tuple[str, ...], rtl: bool) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The islands of each of a paragraph's wrapped `lines`, found in the paragraph as a
+    whole (its lines joined by the spaces the breaks took) and cut at the line ends.
+
+    UAX #9 resolves directions over the paragraph and reorders line by line: the full
+    stop in "scarring. Int J" sits between two Latin words, so it stays with them in a
+    left-to-right run even when the line breaks right after it."""
+    text = " ".join(lines)
+    found = islands(text, rtl)
+    out, offset = [], 0
+    for line in lines:
+        end = offset + len(line)
+        out.append(
+            tuple(
+                (max(a, offset) - offset, min(b, end) - offset)
+                for a, b in found
+                if max(a, offset) < min(b, end)
+            )
+        )
+        offset = end + 1
+    return tuple(out)

@@ -32,7 +32,7 @@ from reportlab.platypus.paragraph import FragLine, ParaLines
 
 from leaflet.sources.fonts import FontChain
 from leaflet.sources.shaping import shape
-from leaflet.story.bidi import has_rtl, visual_runs
+from leaflet.story.bidi import has_rtl, line_islands, visual_runs
 
 
 def is_rtl(style: ParagraphStyle) -> bool:
@@ -113,8 +113,10 @@ def visual_lines(paragraph: Any) -> tuple[ParaLines, str]:
     rtl, language = is_rtl(style), getattr(style, "language", None)
     blocks, widths = paragraph.blPara, paragraph._wrapWidths
     lines, texts = [], []
-    for index, pieces in enumerate(logical_lines(paragraph)):
-        words, text = _visual_line(pieces, rtl, language)
+    logical = logical_lines(paragraph)
+    spans = line_islands(tuple("".join(p for _, p in ps).rstrip() for ps in logical), rtl)
+    for index, pieces in enumerate(logical):
+        words, text = _visual_line(pieces, rtl, language, spans[index])
         texts.append(text)
         width = sum(pdfmetrics.getFont(w.fontName).stringWidth(w.text, w.fontSize) for w in words)
         metrics = blocks if blocks.kind == 0 else blocks.lines[index]
@@ -137,17 +139,24 @@ def visual_lines(paragraph: Any) -> tuple[ParaLines, str]:
 
 
 def _visual_line(
-    pieces: list[tuple[Any, str]], rtl: bool, language: str | None
+    pieces: list[tuple[Any, str]],
+    rtl: bool,
+    language: str | None,
+    spans: tuple[tuple[int, int], ...],
 ) -> tuple[list[Any], str]:
-    """One line's fragments, cut where direction or font changes, shaped, left to right."""
+    """One line's fragments, cut where direction or font changes, shaped, left to right;
+    `spans` are its islands of the other direction (`leaflet.story.bidi.line_islands`)."""
     key = tuple((frag.fontName, part) for frag, part in pieces)
-    layout, text = _line_layout(key, rtl, language)
+    layout, text = _line_layout(key, rtl, language, spans)
     return [pieces[index][0].clone(text=glyphs) for index, glyphs in layout], text
 
 
 @functools.lru_cache(maxsize=16384)
 def _line_layout(
-    pieces: tuple[tuple[str, str], ...], rtl: bool, language: str | None
+    pieces: tuple[tuple[str, str], ...],
+    rtl: bool,
+    language: str | None,
+    spans: tuple[tuple[int, int], ...],
 ) -> tuple[tuple[tuple[int, str], ...], str]:
     """For a line of (font, text) pieces: which piece each shaped run comes from, and its
     glyphs, left to right; and the line's text. Cached: a batch sets the same lines for
@@ -158,7 +167,7 @@ def _line_layout(
         bounds.append((start, min(start + len(part), len(text)), index))
         start += len(part)
     layout = []
-    for first, last, run_rtl in visual_runs(text, rtl):
+    for first, last, run_rtl in visual_runs(text, rtl, spans=spans):
         cuts = [
             (max(first, a), min(last, b), i) for a, b, i in bounds if max(first, a) < min(last, b)
         ]

@@ -149,8 +149,8 @@ class TickRows(Flowable):
         return flows_rtl(self.texts)
 
     def _text_x(self) -> float:
-        if self.rtl:
-            return (self.box_column if self.boxes == 2 else 0) * self.boxes / 2 + self.PAD_X
+        if self.rtl:  # the Yes and No columns at the left; a statement's box at the right
+            return (2 * self.box_column if self.boxes == 2 else 0) + self.PAD_X
         return (self.box_column if self.boxes == 1 else 0) + self.PAD_X
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:

@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 import pytest
 import tagged_pdf
 import yaml
@@ -321,3 +322,21 @@ def test_numbers_follow_the_locale_digits():
     assert format_number(24, "ar-EG") == "٢٤"  # Egyptian Arabic: Arabic-Indic digits
     assert format_number(1234, "fa") == "۱٬۲۳۴"  # Persian: extended Arabic-Indic
     assert format_date(dt.date(2026, 12, 1), "ar-EG") == "١ ديسمبر ٢٠٢٦"
+
+
+def test_an_arabic_booklet_opens_on_the_right():
+    data = build("info", layout="a5-booklet")
+
+    def foot_digits(side) -> list[str]:
+        """The numbers at the foot of a sheet side, left to right ("Page X of 8" each)."""
+        words = sorted(side.extract_words(), key=lambda w: w["x0"])
+        return [w["text"] for w in words if w["top"] > side.height - 40 and w["text"].isdigit()]
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        front, back = pdf.pages[0], pdf.pages[1]
+        title = [c for c in front.chars if c["size"] > 20]
+        assert title and max(c["x1"] for c in title) < front.width / 2  # the cover at left
+        # printed flipped on the short edge, the back's right half is behind the cover
+        assert foot_digits(back) == ["8", "7", "8", "2"]  # "8 of 7", "8 of 2" read leftwards
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pdf.Root.ViewerPreferences.Direction == "/R2L"

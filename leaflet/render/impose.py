@@ -43,6 +43,8 @@ def impose_saddle_stitch(pdf: bytes, sheet: tuple[float, float] | None = None) -
     because bookmarks would point at single pages that no longer exist. The same input
     bytes always give the same output bytes. Raises ValueError if the page count is not a
     positive multiple of 4 (the caller pads with Notes pages) or the pages differ in size.
+    A right-to-left document (/ViewerPreferences /Direction /R2L) is bound on the right:
+    each side's two pages change places, [1|8] on the first sheet's front.
     """
     reader = PdfReader(io.BytesIO(pdf))
     pages = list(reader.pages)
@@ -60,8 +62,9 @@ def impose_saddle_stitch(pdf: bytes, sheet: tuple[float, float] | None = None) -
         _drop_internal_links(page)
     width, height = _common_size(pages)
     writer = PdfWriter()
-    _place_pages(writer, pages, (width, height), sheet or (2 * width, height))
-    _copy_document_properties(reader, writer)
+    right_to_left = _reads_right_to_left(reader)
+    _place_pages(writer, pages, (width, height), sheet or (2 * width, height), right_to_left)
+    _copy_document_properties(reader, writer, right_to_left)
     # pypdf writes no /ID unless asked, and its own generator is random. A file identifier
     # is expected by PDF 2.0 and PDF/A, so derive one from the input: the same pages give
     # the same booklet, byte for byte. pypdf has no public setter, hence the private field.
@@ -78,13 +81,17 @@ def _place_pages(
     pages: list[PageObject],
     size: tuple[float, float],
     sheet: tuple[float, float],
+    right_to_left: bool = False,
 ) -> None:
-    """Add a sheet side to `writer` for each pair of pages, in saddle-stitch order."""
+    """Add a sheet side to `writer` for each pair of pages, in saddle-stitch order; the
+    mirror image for a booklet bound on the right (`right_to_left`)."""
     (width, height), (sheet_width, sheet_height) = size, sheet
     # /TrimBox and /BleedBox are ignored: booklets go to office printers, which print the
     # media box as it is; the merge clips each page to its own media box.
     x0, y0 = (sheet_width - 2 * width) / 2, (sheet_height - height) / 2
     for left, right in saddle_stitch_order(len(pages)):
+        if right_to_left:
+            left, right = right, left
         side = writer.add_page(PageObject.create_blank_page(width=sheet_width, height=sheet_height))
         for number, x in ((left, x0), (right, x0 + width)):
             page = pages[number - 1]
@@ -143,7 +150,16 @@ def _drop_internal_links(page: PageObject) -> None:
     page[NameObject("/Annots")] = kept
 
 
-def _copy_document_properties(reader: PdfReader, writer: PdfWriter) -> None:
+def _reads_right_to_left(reader: PdfReader) -> bool:
+    """Whether the pages ask for right-to-left reading (a right-to-left language's
+    /ViewerPreferences /Direction /R2L): such a booklet opens on the right."""
+    preferences = reader.root_object.get("/ViewerPreferences")
+    return preferences is not None and preferences.get_object().get("/Direction") == "/R2L"
+
+
+def _copy_document_properties(
+    reader: PdfReader, writer: PdfWriter, right_to_left: bool = False
+) -> None:
     info: Mapping[str, Any] = reader.metadata or {}
     # Replace pypdf's own Producer entry: the booklet keeps the source's document info.
     # Custom entries (leaflet's provenance) are kept as they are.
@@ -158,6 +174,7 @@ def _copy_document_properties(reader: PdfReader, writer: PdfWriter) -> None:
             NameObject("/DisplayDocTitle"): BooleanObject(True),
             # Presets the print dialog; back sides are laid out upright for a short-edge flip.
             NameObject("/Duplex"): NameObject("/DuplexFlipShortEdge"),
+            **({NameObject("/Direction"): NameObject("/R2L")} if right_to_left else {}),
         }
     )
     # /Lang and DisplayDocTitle need PDF 1.4, /Duplex 1.7; pypdf would otherwise say 1.3.

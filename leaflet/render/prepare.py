@@ -124,4 +124,6 @@ def document_properties(document: ContentDocument, brand: Brand) -> dict[str, An
         "displayDocTitle": 1,
         "invariant": 1,
         "initialFontName": brand.fonts.regular,
+        # Viewers show facing pages right to left, and booklets are bound on the right.
+        **({"direction": "R2L"} if parse_language(meta.language).direction == "rtl" else {}),
     }

@@ -224,9 +224,13 @@ class ShapedText:
         elif anchor == "middle":
             x -= self.width / 2
         text_object = canvas.beginText(x, y)
-        for name, glyphs in self.runs:
+        if not self.runs:  # as drawString("") writes it
+            text_object.textLine("")
+        for index, (name, glyphs) in enumerate(self.runs):
             text_object.setFont(name, self.size)
-            text_object._textOut(glyphs)  # type: ignore[attr-defined]  # draws ShapedStr
+            # ends with T*, as drawString does: a left-to-right line writes the same bytes
+            last = index == len(self.runs) - 1
+            text_object._textOut(glyphs, TStar=last)  # type: ignore[attr-defined]  # ShapedStr
         canvas.drawText(text_object)
 
 

@@ -58,8 +58,7 @@ from bench_build import (
 )
 
 import leaflet
-from leaflet.appointments import Appointment
-from leaflet.batch import build_batch
+from leaflet import Appointment, build_batch
 
 FIRST = ["Zoë", "Ann", "Łukasz", "Priya", "Sam", "Olúwaseun", "Mei", "José", "Siobhán",
          "Tom", "Anna-Maria", "Bartholomew"]

@@ -50,7 +50,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 import leaflet
-from leaflet.personal import Personalisation
+from leaflet import Personalisation
 
 KB = 1024
 MAX_SIZE_KB = 150.0

@@ -9,20 +9,201 @@ The library API, in pipeline order::
     pdf = leaflet.render_pdf(treatment.document("consent"), brand, layout,
                              leaflet.Personalisation.from_text(patient_name="Zoë Ng"))
     pdf.write("consent.pdf")                                 # or use pdf.data
+
+A day's appointments: `read_appointments`, then `build_batch` or `email_appointments`.
+Names are imported on first use (PEP 562), so `import leaflet` is quick and loads only
+what a program uses; `from leaflet import *` gives every name in `__all__`.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from leaflet.brand import Brand, load_brand
-from leaflet.content import DOCUMENTS, Treatment, known_treatments, load_treatment
-from leaflet.errors import LeafletError
-from leaflet.layout import Layout, known_layouts, load_layout
-from leaflet.personal import Personalisation
-from leaflet.render import RenderedPdf, render_pdf
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from leaflet.version import __version__
 
 __all__ = [
-    "DOCUMENTS", "Brand", "Layout", "LeafletError", "Personalisation", "PressOptions",
+    "CONTENT_DIR",
+    "DOCUMENTS",
+    "LAYOUTS_DIR",
+    "LEDGER_NAME",
+    "MANIFEST_NAME",
+    "Appointment",
+    "Argument",
+    "BatchResult",
+    "BatchSettings",
+    "Brand",
+    "Catalogue",
+    "ContentDocument",
+    "DeliveryReport",
+    "EmailResult",
+    "Finding",
+    "Layout",
+    "LayoutFitError",
+    "LeafletError",
+    "ManifestEntry",
+    "OutboxTransport",
+    "OutputError",
+    "Pack",
+    "PackFile",
+    "Personalisation",
+    "PressOptions",
     "RenderedPdf",
-    "Treatment", "__version__", "known_layouts", "known_treatments", "load_brand",
-    "load_layout", "load_treatment", "render_pdf",
+    "RowProblem",
+    "SmtpServer",
+    "SmtpTransport",
+    "SourceError",
+    "Treatment",
+    "Verdict",
+    "Workspace",
+    "__version__",
+    "build_batch",
+    "build_document",
+    "catalogue",
+    "check_all",
+    "check_summary",
+    "deliver",
+    "display_path",
+    "email_appointments",
+    "find_packs",
+    "find_workspace",
+    "init_workspace",
+    "inspect_brand",
+    "known_layouts",
+    "known_treatments",
+    "load_brand",
+    "load_layout",
+    "load_treatment",
+    "parse_appointment",
+    "parse_appointments",
+    "parse_date_of_birth",
+    "parse_name",
+    "read_appointments",
+    "read_manifest",
+    "render_pdf",
+    "verify",
 ]
+
+#: Where each public name lives: module, and the name there.
+_WHERE: dict[str, tuple[str, str]] = {
+    "Appointment": ("leaflet.packs.appointments", "Appointment"),
+    "Argument": ("leaflet.errors", "Argument"),
+    "BatchResult": ("leaflet.packs.batch", "BatchResult"),
+    "BatchSettings": ("leaflet.packs.planner", "BatchSettings"),
+    "Brand": ("leaflet.sources.brand", "Brand"),
+    "CONTENT_DIR": ("leaflet.sources.bundled", "CONTENT_DIR"),
+    "Catalogue": ("leaflet.sources.catalogue", "Catalogue"),
+    "ContentDocument": ("leaflet.sources.content", "ContentDocument"),
+    "DOCUMENTS": ("leaflet.sources.content", "DOCUMENTS"),
+    "DeliveryReport": ("leaflet.mail.delivery", "DeliveryReport"),
+    "EmailResult": ("leaflet.mail.emailing", "EmailResult"),
+    "Finding": ("leaflet.check", "Finding"),
+    "LAYOUTS_DIR": ("leaflet.sources.bundled", "LAYOUTS_DIR"),
+    "LEDGER_NAME": ("leaflet.mail.ledger", "LEDGER_NAME"),
+    "Layout": ("leaflet.sources.layout", "Layout"),
+    "LayoutFitError": ("leaflet.errors", "LayoutFitError"),
+    "LeafletError": ("leaflet.errors", "LeafletError"),
+    "MANIFEST_NAME": ("leaflet.packs.manifest", "MANIFEST_NAME"),
+    "ManifestEntry": ("leaflet.packs.manifest", "ManifestEntry"),
+    "OutboxTransport": ("leaflet.mail.transports", "OutboxTransport"),
+    "OutputError": ("leaflet.errors", "OutputError"),
+    "Pack": ("leaflet.mail.messages", "Pack"),
+    "PackFile": ("leaflet.mail.messages", "PackFile"),
+    "Personalisation": ("leaflet.sources.personal", "Personalisation"),
+    "PressOptions": ("leaflet.render.press", "PressOptions"),
+    "RenderedPdf": ("leaflet.render.output", "RenderedPdf"),
+    "RowProblem": ("leaflet.packs.appointments", "RowProblem"),
+    "SmtpServer": ("leaflet.mail.emailing", "SmtpServer"),
+    "SmtpTransport": ("leaflet.mail.transports", "SmtpTransport"),
+    "SourceError": ("leaflet.errors", "SourceError"),
+    "Treatment": ("leaflet.sources.content", "Treatment"),
+    "Verdict": ("leaflet.render.provenance", "Verdict"),
+    "Workspace": ("leaflet.sources.workspace", "Workspace"),
+    "build_batch": ("leaflet.packs.batch", "build_batch"),
+    "build_document": ("leaflet.render.document", "build_document"),
+    "catalogue": ("leaflet.sources.catalogue", "catalogue"),
+    "check_all": ("leaflet.check", "check_all"),
+    "check_summary": ("leaflet.check", "summary"),
+    "deliver": ("leaflet.mail.delivery", "deliver"),
+    "display_path": ("leaflet.errors", "display_path"),
+    "email_appointments": ("leaflet.mail.emailing", "email_appointments"),
+    "find_packs": ("leaflet.mail.delivery", "find_packs"),
+    "find_workspace": ("leaflet.sources.workspace", "find_workspace"),
+    "init_workspace": ("leaflet.sources.workspace", "init_workspace"),
+    "inspect_brand": ("leaflet.sources.brand", "inspect_brand"),
+    "known_layouts": ("leaflet.sources.layout", "known_layouts"),
+    "known_treatments": ("leaflet.sources.content", "known_treatments"),
+    "load_brand": ("leaflet.sources.brand", "load_brand"),
+    "load_layout": ("leaflet.sources.layout", "load_layout"),
+    "load_treatment": ("leaflet.sources.content", "load_treatment"),
+    "parse_appointment": ("leaflet.sources.personal", "parse_appointment"),
+    "parse_appointments": ("leaflet.packs.appointments", "parse_appointments"),
+    "parse_date_of_birth": ("leaflet.sources.personal", "parse_date_of_birth"),
+    "parse_name": ("leaflet.sources.personal", "parse_name"),
+    "read_appointments": ("leaflet.packs.appointments", "read_appointments"),
+    "read_manifest": ("leaflet.packs.manifest", "read_manifest"),
+    "render_pdf": ("leaflet.render.document", "render_pdf"),
+    "verify": ("leaflet.render.provenance", "verify"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'leaflet' has no attribute {name!r}")
+    module, attribute = _WHERE[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:
+    from leaflet.check import Finding, check_all
+    from leaflet.check import summary as check_summary
+    from leaflet.errors import (
+        Argument,
+        LayoutFitError,
+        LeafletError,
+        OutputError,
+        SourceError,
+        display_path,
+    )
+    from leaflet.mail.delivery import DeliveryReport, deliver, find_packs
+    from leaflet.mail.emailing import EmailResult, SmtpServer, email_appointments
+    from leaflet.mail.ledger import LEDGER_NAME
+    from leaflet.mail.messages import Pack, PackFile
+    from leaflet.mail.transports import OutboxTransport, SmtpTransport
+    from leaflet.packs.appointments import (
+        Appointment,
+        RowProblem,
+        parse_appointments,
+        read_appointments,
+    )
+    from leaflet.packs.batch import BatchResult, build_batch
+    from leaflet.packs.manifest import MANIFEST_NAME, ManifestEntry, read_manifest
+    from leaflet.packs.planner import BatchSettings
+    from leaflet.render.document import build_document, render_pdf
+    from leaflet.render.output import RenderedPdf
+    from leaflet.render.press import PressOptions
+    from leaflet.render.provenance import Verdict, verify
+    from leaflet.sources.brand import Brand, inspect_brand, load_brand
+    from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
+    from leaflet.sources.catalogue import Catalogue, catalogue
+    from leaflet.sources.content import (
+        DOCUMENTS,
+        ContentDocument,
+        Treatment,
+        known_treatments,
+        load_treatment,
+    )
+    from leaflet.sources.layout import Layout, known_layouts, load_layout
+    from leaflet.sources.personal import (
+        Personalisation,
+        parse_appointment,
+        parse_date_of_birth,
+        parse_name,
+    )
+    from leaflet.sources.workspace import Workspace, find_workspace, init_workspace

@@ -13,23 +13,43 @@ import typing
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from leaflet import schema
+from leaflet.sources import schema
 
 SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
     ("Treatment file", "`content/<treatment>/treatment.yaml`", [schema.Treatment]),
-    ("Document files",
-     "`content/<treatment>/info.yaml`, `consent.yaml`, `aftercare.yaml`",
-     [schema.Document, schema.Meta]),
-    ("Block parts", "The mappings used inside blocks.",
-     [schema.Callout, schema.Checklist, schema.ItemList, schema.Item, schema.Fields,
-      schema.FormField, schema.Signatures, schema.Party, schema.Timeline, schema.Period,
-      schema.Contact]),
-    ("Brand file", "Any YAML file, passed with `--brand`; paths in it are relative to it.",
-     [schema.Brand, schema.Clinic, schema.Colours, schema.Fonts,
-      schema.EmailSettings]),
+    (
+        "Document files",
+        "`content/<treatment>/info.yaml`, `consent.yaml`, `aftercare.yaml`",
+        [schema.Document, schema.Meta],
+    ),
+    (
+        "Block parts",
+        "The mappings used inside blocks.",
+        [
+            schema.Callout,
+            schema.Checklist,
+            schema.ItemList,
+            schema.Item,
+            schema.Fields,
+            schema.FormField,
+            schema.Signatures,
+            schema.Party,
+            schema.Timeline,
+            schema.Period,
+            schema.Contact,
+        ],
+    ),
+    (
+        "Brand file",
+        "Any YAML file, passed with `--brand`; paths in it are relative to it.",
+        [schema.Brand, schema.Clinic, schema.Colours, schema.Fonts, schema.EmailSettings],
+    ),
     ("Layout files", "`layouts/<name>.yaml`", [schema.Layout, schema.Box, schema.StyleSpec]),
-    ("Workspace file", "`leaflet.yaml` in a clinic's folder, made by `leaflet init`",
-     [schema.Workspace]),
+    (
+        "Workspace file",
+        "`leaflet.yaml` in a clinic's folder, made by `leaflet init`",
+        [schema.Workspace],
+    ),
 ]
 
 
@@ -52,13 +72,20 @@ def type_name(annotation: typing.Any) -> str:
     if inspect.isclass(annotation) and issubclass(annotation, BaseModel):
         return annotation.__name__
     return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(
-        annotation, getattr(annotation, "__name__", str(annotation)))
+        annotation, getattr(annotation, "__name__", str(annotation))
+    )
 
 
 def model_table(model: type[BaseModel]) -> list[str]:
     doc = inspect.cleandoc(model.__doc__ or "")
-    lines = [f"### {model.__name__}", "", doc, "", "| field | type | default | description |",
-             "|---|---|---|---|"]
+    lines = [
+        f"### {model.__name__}",
+        "",
+        doc,
+        "",
+        "| field | type | default | description |",
+        "|---|---|---|---|",
+    ]
     for name, field in model.model_fields.items():
         if field.is_required():
             default = "required"
@@ -69,8 +96,11 @@ def model_table(model: type[BaseModel]) -> list[str]:
         else:
             default = f"`{field.default}`"
         description = (field.description or "").replace("|", "\\|")
-        kind = ("list of blocks (see Blocks)" if model is schema.Document and name == "blocks"
-                else type_name(field.annotation))
+        kind = (
+            "list of blocks (see Blocks)"
+            if model is schema.Document and name == "blocks"
+            else type_name(field.annotation)
+        )
         lines.append(f"| `{name}` | {kind} | {default} | {description} |")
     return [*lines, ""]
 
@@ -80,7 +110,7 @@ def render() -> str:
     out = [
         "# Content, brand and layout file reference",
         "",
-        "Generated from `leaflet/schema.py` by `python -m leaflet.docs`; do not edit by hand.",
+        "Generated from `leaflet/sources/schema/` by `python -m leaflet.docs`; do not edit it.",
         "Unknown fields are errors. Text fields in blocks are Jinja2 templates (see the README",
         "for the variables) and may use `**bold**`.",
         "",
@@ -90,9 +120,14 @@ def render() -> str:
         for model in models:
             out += model_table(model)
         if models[0] is schema.Document:
-            out += ["### Blocks", "",
-                    "`blocks:` is a list; each block is a mapping with exactly one of these "
-                    "keys.", "", "| block | value | what it is |", "|---|---|---|"]
+            out += [
+                "### Blocks",
+                "",
+                "`blocks:` is a list; each block is a mapping with exactly one of these keys.",
+                "",
+                "| block | value | what it is |",
+                "|---|---|---|",
+            ]
             for name, block in schema.BLOCK_TYPES.items():
                 field = block.model_fields[name]
                 out.append(f"| `{name}` | {type_name(field.annotation)} | {field.description} |")

@@ -8,10 +8,12 @@ throw-away copies of the content folder and the example brand to break on purpos
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import io
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +23,8 @@ import pytest
 from click.testing import CliRunner
 
 import leaflet
-from leaflet.resources import CONTENT_DIR, EXAMPLE_BRAND
+from leaflet.sources import dates
+from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND
 
 REPO = Path(__file__).resolve().parents[1]
 DOCUMENTS = ("info", "consent", "aftercare")
@@ -34,6 +37,9 @@ SUBTITLES = {
     "aftercare": "Aftercare: looking after your skin",
 }
 REVIEW_DATE = "1 November 2028"
+#: The date every test runs on: the built-in wording is published (1 November 2026) and
+#: not yet due for review (1 November 2028), whatever the real date.
+TODAY = dt.date(2027, 1, 1)
 PUBLISHED_DATE = "1 November 2026"
 CLINIC = "Example Skin Clinic"
 CLINIC_PHONE = "020 7946 0000"
@@ -83,20 +89,37 @@ def read_pdf(data: bytes) -> Pdf:
     return Pdf(leaflet.RenderedPdf(data, len(pypdf.PdfReader(io.BytesIO(data)).pages)))
 
 
-def personalisation(patient_name: str = PATIENT, *, date_of_birth: str | None = DATE_OF_BIRTH,
-                    appointment: str | None = APPOINTMENT,
-                    practitioner: str | None = PRACTITIONER) -> leaflet.Personalisation:
-    return leaflet.Personalisation.from_text(patient_name=patient_name,
-                                             date_of_birth=date_of_birth,
-                                             appointment=appointment, practitioner=practitioner)
+def personalisation(
+    patient_name: str = PATIENT,
+    *,
+    date_of_birth: str | None = DATE_OF_BIRTH,
+    appointment: str | None = APPOINTMENT,
+    practitioner: str | None = PRACTITIONER,
+) -> leaflet.Personalisation:
+    return leaflet.Personalisation.from_text(
+        patient_name=patient_name,
+        date_of_birth=date_of_birth,
+        appointment=appointment,
+        practitioner=practitioner,
+    )
 
 
-def build(document: str, layout: str = "a4", personal: leaflet.Personalisation | None = None,
-          *, brand: Path | str | None = None, content_dir: Path | str | None = None) -> Pdf:
+def build(
+    document: str,
+    layout: str = "a4",
+    personal: leaflet.Personalisation | None = None,
+    *,
+    brand: Path | str | None = None,
+    content_dir: Path | str | None = None,
+) -> Pdf:
     """Render one document of the microneedling treatment."""
     treatment = leaflet.load_treatment("microneedling", content_dir)
-    rendered = leaflet.render_pdf(treatment.document(document), leaflet.load_brand(brand),
-                                  leaflet.load_layout(layout), personal)
+    rendered = leaflet.render_pdf(
+        treatment.document(document),
+        leaflet.load_brand(brand),
+        leaflet.load_layout(layout),
+        personal,
+    )
     return Pdf(rendered)
 
 
@@ -122,6 +145,7 @@ def page_fonts(reader: pypdf.PdfReader) -> list[dict]:
 
 # --- throw-away copies to break ---------------------------------------------------------
 
+
 def copy_content(destination: Path) -> Path:
     """Copy the built-in content folder to `destination/content` and return that folder."""
     target = destination / "content"
@@ -144,8 +168,7 @@ def line_number(path: Path, startswith: str) -> int:
     raise AssertionError(f"no line starting {startswith!r} in {path}")
 
 
-def write_brand(folder: Path, replacements: dict[str, str] | None = None,
-                extra: str = "") -> Path:
+def write_brand(folder: Path, replacements: dict[str, str] | None = None, extra: str = "") -> Path:
     """A copy of the example brand in `folder/brand.yaml`, its logo given as an absolute path.
 
     `replacements` maps exact text of the example brand file to its replacement;
@@ -165,11 +188,13 @@ def write_brand(folder: Path, replacements: dict[str, str] | None = None,
 
 def leftovers(folder: Path) -> list[str]:
     """Names in `folder` that a failed write must not leave: PDFs and temporary files."""
-    return sorted(p.name for p in folder.iterdir()
-                  if p.suffix in {".pdf", ".part"} or ".part" in p.name)
+    return sorted(
+        p.name for p in folder.iterdir() if p.suffix in {".pdf", ".part"} or ".part" in p.name
+    )
 
 
 # --- command line -----------------------------------------------------------------------
+
 
 def cli_runner() -> CliRunner:
     """A CliRunner keeping standard output and standard error apart on any Click 8."""
@@ -184,13 +209,36 @@ def invoke(args: list[str], **kwargs):
     return cli_runner().invoke(main, args, prog_name="leaflet", **kwargs)
 
 
+# --- the date ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_today() -> Iterator[dt.date]:
+    """Every test runs on TODAY: the library reads the date through `dates.today()`.
+    (Batches in worker processes are given the date the batch was planned on.)"""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dates, "today", lambda: TODAY)
+        yield TODAY
+
+
+#: Python that fixes the date of a new process to TODAY.
+PIN_TODAY = (
+    "import datetime; from leaflet.sources import dates; "
+    f"dates.today = lambda: datetime.date({TODAY.year}, {TODAY.month}, {TODAY.day})"
+)
+#: Runs the command line in a new process on TODAY, like `python -m leaflet`.
+PINNED_MAIN = f"{PIN_TODAY}; from leaflet.cli import main; main(prog_name='leaflet')"
+
+
 # --- session-scoped PDFs ----------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def default_pdfs() -> dict[tuple[str, str], Pdf]:
     """Every built-in document on every layout, without personal details."""
-    return {(document, layout): build(document, layout)
-            for layout in LAYOUTS for document in DOCUMENTS}
+    return {
+        (document, layout): build(document, layout) for layout in LAYOUTS for document in DOCUMENTS
+    }
 
 
 @pytest.fixture(scope="session")

@@ -11,12 +11,17 @@ import pytest
 from conftest import PATIENT, invoke, normalise, read_pdf
 
 import leaflet
-from leaflet.appointments import Appointment, parse_appointments, read_appointments
-from leaflet.batch import BatchSettings, build_batch, read_manifest
-from leaflet.stamp import Placeholders, lay_out_base, stamp
+from leaflet import (
+    Appointment,
+    BatchSettings,
+    build_batch,
+    parse_appointments,
+    read_appointments,
+    read_manifest,
+)
+from leaflet.render.stamp import Placeholders, lay_out_base, stamp
 
-HEADER = ("appointment_id,patient_name,date_of_birth,email,treatment,appointment,"
-          "practitioner")
+HEADER = "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner"
 ROWS = [
     "A1001,Zoë Ng,1985-04-23,zoe@example.com,microneedling,2026-12-01T10:30,Dr Sam Lee",
     'A1002,"Ann <b>O\'Brien</b> & Co",1979-11-02,,microneedling,2026-12-01T11:30,',
@@ -25,8 +30,12 @@ ROWS = [
 NAMES = {"A1001": "Zoë Ng", "A1002": PATIENT, "A1003": "Łukasz Wróbel"}
 
 
-def write_csv(folder: Path, rows: list[str], header: str = HEADER, name: str = "day.csv",
-              ) -> Path:
+def write_csv(
+    folder: Path,
+    rows: list[str],
+    header: str = HEADER,
+    name: str = "day.csv",
+) -> Path:
     path = folder / name
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     return path
@@ -47,6 +56,7 @@ def built(tmp_path_factory) -> tuple[Path, object]:
 
 # --- reading the CSV --------------------------------------------------------------------
 
+
 def test_dialects_read_the_same(tmp_path):
     plain, _ = parse_appointments("\n".join([HEADER, *ROWS]))
     header = HEADER.upper().replace(",", ";") + ";Notes;LAYOUT"
@@ -57,7 +67,8 @@ def test_dialects_read_the_same(tmp_path):
     semicolons, problems = read_appointments(exported)
     assert problems == []
     assert [(a.appointment_id, a.personal, a.email, a.row) for a in semicolons] == [
-        (a.appointment_id, a.personal, a.email, a.row) for a in plain]
+        (a.appointment_id, a.personal, a.email, a.row) for a in plain
+    ]
     assert semicolons[1].personal.patient_name == PATIENT
     assert str(semicolons[2].personal.appointment) == "2026-12-02 09:05:00"
 
@@ -68,7 +79,8 @@ def test_missing_required_column_is_one_error(tmp_path):
         read_appointments(path)
     assert caught.value.message == (
         f"{path}: missing required columns date_of_birth, email, practitioner (the header "
-        "row has: appointment_id, patient_name, treatment, appointment)")
+        "row has: appointment_id, patient_name, treatment, appointment)"
+    )
 
 
 def test_not_utf8(tmp_path):
@@ -76,8 +88,10 @@ def test_not_utf8(tmp_path):
     path.write_bytes((HEADER + "\nA1,Zo\xeb,,,microneedling,2026-12-01T10:00,\n").encode("latin-1"))
     with pytest.raises(leaflet.LeafletError) as caught:
         read_appointments(path)
-    assert caught.value.message == (f"{path}, line 2: not UTF-8 text (byte {len(HEADER) + 7});"
-                                    " export the appointments as CSV in UTF-8")
+    assert caught.value.message == (
+        f"{path}, line 2: not UTF-8 text (byte {len(HEADER) + 7});"
+        " export the appointments as CSV in UTF-8"
+    )
 
 
 def test_bad_rows_are_reported_and_the_rest_built(tmp_path, monkeypatch):
@@ -108,16 +122,34 @@ def test_bad_rows_are_reported_and_the_rest_built(tmp_path, monkeypatch):
         "(U+4E2D CJK UNIFIED IDEOGRAPH-4E2D)",
     ]
     assert result.stderr.splitlines()[-1] == (
-        "Built 3 files in out (0 already built); 5 rows failed. Manifest: out/manifest.csv")
+        "Built 3 files in out (0 already built); 5 rows failed. Manifest: out/manifest.csv"
+    )
     assert sorted(files_in(tmp_path / "out")) == [
-        "A1001-aftercare.pdf", "A1001-consent.pdf", "A1001-info.pdf", "manifest.csv"]
+        "A1001-aftercare.pdf",
+        "A1001-consent.pdf",
+        "A1001-info.pdf",
+        "manifest.csv",
+    ]
     assert "Zoë Ng" in read_pdf((tmp_path / "out/A1001-consent.pdf").read_bytes()).text
 
 
-@pytest.mark.parametrize("ident", [
-    "../escape", "..", "a/b", "/etc/passwd", "a\\b", ".hidden", "CON", "nul.txt", "x" * 65,
-    "trailing.", "A 1", "C:evil",
-])
+@pytest.mark.parametrize(
+    "ident",
+    [
+        "../escape",
+        "..",
+        "a/b",
+        "/etc/passwd",
+        "a\\b",
+        ".hidden",
+        "CON",
+        "nul.txt",
+        "x" * 65,
+        "trailing.",
+        "A 1",
+        "C:evil",
+    ],
+)
 def test_unsafe_ids_are_refused(tmp_path, ident):
     text = "\n".join([HEADER, f'"{ident}",Zoë Ng,,,microneedling,2026-12-01T10:30,'])
     appointments, problems = parse_appointments(text, "day.csv")
@@ -127,19 +159,19 @@ def test_unsafe_ids_are_refused(tmp_path, ident):
     assert str(problem).startswith("day.csv, row 2, column appointment_id: ")
     # A library caller's appointment is checked too, and nothing is written anywhere.
     personal = leaflet.Personalisation.from_text("Zoë Ng")
-    result = build_batch([Appointment(ident, personal, "microneedling")], tmp_path / "out",
-                         jobs=1)
+    result = build_batch([Appointment(ident, personal, "microneedling")], tmp_path / "out", jobs=1)
     assert [p.column for p in result.problems] == ["appointment_id"]
     assert sorted(p.name for p in tmp_path.rglob("*.pdf")) == []
 
 
 # --- what gets built --------------------------------------------------------------------
 
+
 def test_files_are_named_by_id_never_by_patient(built):
     out, result = built
     assert sorted(files_in(out)) == sorted(
-        [f"{ident}-{doc}.pdf" for ident in NAMES for doc in leaflet.DOCUMENTS]
-        + ["manifest.csv"])
+        [f"{ident}-{doc}.pdf" for ident in NAMES for doc in leaflet.DOCUMENTS] + ["manifest.csv"]
+    )
     assert len(result.built) == 9 and result.skipped == [] and result.problems == []
 
 
@@ -148,7 +180,8 @@ def test_manifest_lists_every_file_with_its_hash(built):
     with (out / "manifest.csv").open(newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     assert [(row["appointment_id"], row["document"]) for row in rows] == [
-        (ident, doc) for ident in NAMES for doc in leaflet.DOCUMENTS]
+        (ident, doc) for ident in NAMES for doc in leaflet.DOCUMENTS
+    ]
     references = {"info": "MN-INF-01", "consent": "MN-CON-01", "aftercare": "MN-AFT-01"}
     for row in rows:
         data = (out / row["path"]).read_bytes()
@@ -168,8 +201,10 @@ def test_each_file_is_personalised_for_its_patient(built):
         assert consent.text.count(name) == 3  # details, signature, withdrawal
         for other in set(NAMES.values()) - {name}:
             assert other not in info.text + consent.text
-    assert "Your appointment: Tuesday 1 December 2026 at 10:30 with Dr Sam Lee" in (
-        read_pdf((out / "A1001-aftercare.pdf").read_bytes()).pages[0])
+    assert (
+        "Your appointment: Tuesday 1 December 2026 at 10:30 with Dr Sam Lee"
+        in (read_pdf((out / "A1001-aftercare.pdf").read_bytes()).pages[0])
+    )
     consent = read_pdf((out / "A1003-consent.pdf").read_bytes())
     assert "Date of birth Phone number" in consent.pages[0]  # no date of birth: left blank
 
@@ -177,8 +212,9 @@ def test_each_file_is_personalised_for_its_patient(built):
 @pytest.mark.parametrize("document", leaflet.DOCUMENTS)
 def test_stamped_copy_reads_like_a_full_build(document):
     """A base stamped with a patient's values says what laying it out for them says."""
-    personal = leaflet.Personalisation.from_text(PATIENT, "1985-04-23", "2026-12-01T10:30",
-                                                 "Dr Priya Patel")
+    personal = leaflet.Personalisation.from_text(
+        PATIENT, "1985-04-23", "2026-12-01T10:30", "Dr Priya Patel"
+    )
     treatment, brand = leaflet.load_treatment("microneedling"), leaflet.load_brand()
     content, layout = treatment.document(document), leaflet.load_layout("a4")
     base = lay_out_base(content, brand, layout, Placeholders.shape_of(personal))
@@ -192,8 +228,11 @@ def test_stamped_copy_reads_like_a_full_build(document):
 def test_wording_with_a_name_in_running_text_is_laid_out_per_patient(content_copy, tmp_path):
     from conftest import replace_in
 
-    replace_in(content_copy / "microneedling/info.yaml", "This leaflet tells you",
-               "{{ patient.name }}, this leaflet tells you")
+    replace_in(
+        content_copy / "microneedling/info.yaml",
+        "This leaflet tells you",
+        "{{ patient.name }}, this leaflet tells you",
+    )
     treatment = leaflet.load_treatment("microneedling", content_copy)
     shape = Placeholders.shape_of(leaflet.Personalisation.from_text("Zoë Ng"))
     brand, layout = leaflet.load_brand(), leaflet.load_layout("a4")
@@ -208,10 +247,10 @@ def test_wording_with_a_name_in_running_text_is_laid_out_per_patient(content_cop
 
 def test_layout_column_and_documents_option(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write_csv(tmp_path, [ROWS[0] + ",dl-trifold", ROWS[2] + ",letter"],
-              header=HEADER + ",layout")
-    result = invoke(["batch", "day.csv", "--out-dir", "out", "--jobs", "1",
-                     "--documents", "info,aftercare"])
+    write_csv(tmp_path, [ROWS[0] + ",dl-trifold", ROWS[2] + ",letter"], header=HEADER + ",layout")
+    result = invoke(
+        ["batch", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "info,aftercare"]
+    )
     assert result.exit_code == 0, result.stderr
     info = pypdf.PdfReader(tmp_path / "out/A1001-info.pdf")
     assert len(info.pages) == 2 and float(info.pages[0].mediabox.width) > 800  # a tri-fold
@@ -219,19 +258,34 @@ def test_layout_column_and_documents_option(tmp_path, monkeypatch):
     letter = pypdf.PdfReader(tmp_path / "out/A1003-aftercare.pdf").pages[0].mediabox
     assert (float(letter.width), float(letter.height)) == (612, 792)
     assert sorted(files_in(tmp_path / "out")) == [
-        "A1001-aftercare.pdf", "A1001-info.pdf", "A1003-aftercare.pdf", "A1003-info.pdf",
-        "manifest.csv"]
+        "A1001-aftercare.pdf",
+        "A1001-info.pdf",
+        "A1003-aftercare.pdf",
+        "A1003-info.pdf",
+        "manifest.csv",
+    ]
 
 
 def test_unknown_document_option(tmp_path):
-    result = invoke(["batch", str(write_csv(tmp_path, ROWS)), "--out-dir", str(tmp_path),
-                     "--documents", "info,leaflet"])
+    result = invoke(
+        [
+            "batch",
+            str(write_csv(tmp_path, ROWS)),
+            "--out-dir",
+            str(tmp_path),
+            "--documents",
+            "info,leaflet",
+        ]
+    )
     assert result.exit_code == 2
-    assert ("Invalid value for '--documents': leaflet; choose from info,consent,aftercare "
-            "(comma-separated)") in result.stderr
+    assert (
+        "Invalid value for '--documents': leaflet; choose from info,consent,aftercare "
+        "(comma-separated)"
+    ) in result.stderr
 
 
 # --- resuming ---------------------------------------------------------------------------
+
 
 class Interrupt(Exception):
     pass
@@ -254,8 +308,15 @@ def test_resume_after_an_interruption_builds_only_what_is_missing(tmp_path):
 
     result = build_batch(appointments, out, jobs=1)
     assert sorted((e.appointment_id, e.document) for e in result.built) == sorted(
-        [("A1001", "info"), ("A1002", "aftercare"), ("A1003", "info"), ("A1003", "consent"),
-         ("A1003", "aftercare"), ("A1002", "consent")][:6])
+        [
+            ("A1001", "info"),
+            ("A1002", "aftercare"),
+            ("A1003", "info"),
+            ("A1003", "consent"),
+            ("A1003", "aftercare"),
+            ("A1002", "consent"),
+        ][:6]
+    )
     assert len(result.skipped) == 3
     assert not list(out.glob(".*.part"))
     assert len(read_manifest(out)) == 9
@@ -272,7 +333,10 @@ def test_changed_row_is_built_again(tmp_path):
     edited = [ROWS[0], ROWS[1].replace("1979-11-02", "1979-11-03"), ROWS[2]]
     result = build_batch(read_appointments(write_csv(tmp_path, edited))[0], out, jobs=1)
     assert sorted((e.appointment_id, e.document) for e in result.built) == [
-        ("A1002", "aftercare"), ("A1002", "consent"), ("A1002", "info")]
+        ("A1002", "aftercare"),
+        ("A1002", "consent"),
+        ("A1002", "info"),
+    ]
     assert "3 November 1979" in read_pdf((out / "A1002-consent.pdf").read_bytes()).text
 
 
@@ -289,6 +353,7 @@ def test_a_killed_manifest_line_is_ignored(built, tmp_path):
 
 # --- processes --------------------------------------------------------------------------
 
+
 def test_one_job_and_two_jobs_give_identical_results(built, tmp_path):
     out, _ = built
     appointments, _ = read_appointments(write_csv(tmp_path, ROWS))
@@ -303,8 +368,7 @@ def test_a_long_name_stays_on_its_line(tmp_path):
     name = "Bartholomew Featherstonehaugh-Worthington-Smythe de la Cruz-Ødegård"
     row = f"L1,{name},1961-02-03,,microneedling,2026-12-03T16:45,Dr Sam Lee"
     appointments, _ = parse_appointments("\n".join([HEADER, row]))
-    build_batch(appointments, tmp_path, settings=BatchSettings(documents=("consent",)),
-                jobs=1)
+    build_batch(appointments, tmp_path, settings=BatchSettings(documents=("consent",)), jobs=1)
     reader = pypdf.PdfReader(tmp_path / "L1-consent.pdf")
     for page in reader.pages:
         baselines = []
@@ -331,8 +395,14 @@ def test_a_second_batch_into_the_same_folder_is_refused(tmp_path):
             build_batch(read_appointments(write_csv(tmp_path, ROWS))[0], out, jobs=1)
     finally:
         os.close(held)
-    assert caught.value.message == (f"another leaflet batch is writing to {out}; wait for it "
-                                    "to finish, or use another --out-dir")
+    # The command line names its option; a library caller reads the argument's name.
+    assert caught.value.format_message() == (
+        f"another leaflet batch is writing to {out}; wait for it "
+        "to finish, or use another --out-dir"
+    )
+    assert caught.value.message == (
+        f"another batch is writing to {out}; wait for it to finish, or use another out_dir"
+    )
     assert list(out.glob("*.pdf")) == []
 
 
@@ -349,13 +419,17 @@ def test_kill_stops_a_batch_as_ctrl_c_does(tmp_path, monkeypatch):
         if done == 2:
             os.kill(os.getpid(), signal.SIGTERM)
 
-    monkeypatch.setattr("leaflet.cli._BatchProgress.__call__", kill_after_two)
+    monkeypatch.setattr("leaflet.cli.progress.BatchProgress.__call__", kill_after_two)
     result = invoke(["batch", "day.csv", "--out-dir", "out", "--jobs", "1"])
     assert result.exit_code == 130
     assert result.stderr.splitlines()[-1] == (
         "Interrupted. The files finished so far are in out; run the same command again to "
-        "build the rest.")
+        "build the rest."
+    )
     assert len(read_manifest(tmp_path / "out")) == 2
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "A1001-consent.pdf", "A1001-info.pdf", "manifest.csv"]
+        "A1001-consent.pdf",
+        "A1001-info.pdf",
+        "manifest.csv",
+    ]
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # put back afterwards

@@ -22,7 +22,7 @@ from conftest import (
 
 import leaflet
 from leaflet.cli import main
-from leaflet.resources import CONTENT_DIR, LAYOUTS_DIR
+from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
 
 USAGE = "Usage: leaflet {command} [OPTIONS]\nTry 'leaflet {command} --help' for help.\n\n"
 
@@ -34,6 +34,7 @@ def in_tmp(tmp_path, monkeypatch) -> Path:
 
 
 # --- help and version -----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("flag", ["--help", "-h"])
 def test_main_help(flag):
@@ -51,8 +52,16 @@ def test_command_help(command):
     assert result.stdout.startswith(f"Usage: leaflet {command} [OPTIONS]\n")
     options = ["--content-dir", "--help"]
     if command != "list":
-        options += ["--treatment", "--brand", "--layout", "--patient-name", "--date-of-birth",
-                    "--appointment", "--practitioner", "--output"]
+        options += [
+            "--treatment",
+            "--brand",
+            "--layout",
+            "--patient-name",
+            "--date-of-birth",
+            "--appointment",
+            "--practitioner",
+            "--output",
+        ]
     assert [option for option in options if option not in result.stdout] == []
 
 
@@ -71,24 +80,40 @@ def test_version():
 
 
 def test_python_m_leaflet_version():
-    result = subprocess.run([sys.executable, "-m", "leaflet", "--version"],
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "leaflet", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"leaflet, version {leaflet.__version__}\n"
 
 
 def test_every_command_is_registered():
     assert sorted(main.commands) == [
-        "aftercare", "batch", "check", "consent", "email", "info", "init", "list",
-        "verify"]
+        "aftercare",
+        "batch",
+        "check",
+        "consent",
+        "email",
+        "info",
+        "init",
+        "list",
+        "verify",
+    ]
 
 
 # --- list -----------------------------------------------------------------------------
 
+
 def test_list():
     treatment = yaml.safe_load((CONTENT_DIR / "microneedling/treatment.yaml").read_text())
-    descriptions = {name: yaml.safe_load((LAYOUTS_DIR / f"{name}.yaml").read_text())
-                    ["description"] for name in leaflet.known_layouts()}
+    descriptions = {
+        name: yaml.safe_load((LAYOUTS_DIR / f"{name}.yaml").read_text())["description"]
+        for name in leaflet.known_layouts()
+    }
     result = invoke(["list"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
@@ -96,8 +121,9 @@ def test_list():
         f"  microneedling: {treatment['summary']}\n"
         "    documents: info, consent, aftercare\n"
         "Layouts:\n"
-        + "".join(f"  {name}: {text}\n" for name, text in descriptions.items()) +
-        f"(layout files in {LAYOUTS_DIR})\n")
+        + "".join(f"  {name}: {text}\n" for name, text in descriptions.items())
+        + f"(layout files in {LAYOUTS_DIR})\n"
+    )
 
 
 def test_list_own_content_folder(tmp_path):
@@ -108,10 +134,12 @@ def test_list_own_content_folder(tmp_path):
     result = invoke(["list", "--content-dir", str(content)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        "Treatments:\n  peels: A chemical peel.\n    documents: aftercare\nLayouts:\n")
+        "Treatments:\n  peels: A chemical peel.\n    documents: aftercare\nLayouts:\n"
+    )
 
 
 # --- writing --------------------------------------------------------------------------
+
 
 def test_default_output_name(in_tmp):
     result = invoke(["info"])
@@ -126,8 +154,7 @@ def test_default_output_name(in_tmp):
 def test_default_output_matches_the_library(in_tmp, default_pdfs):
     result = invoke(["consent"])
     assert result.exit_code == 0, result.output
-    assert (in_tmp / "microneedling-consent.pdf").read_bytes() == \
-        default_pdfs["consent", "a4"].data
+    assert (in_tmp / "microneedling-consent.pdf").read_bytes() == default_pdfs["consent", "a4"].data
 
 
 def test_letter_layout_from_the_command_line(in_tmp):
@@ -165,9 +192,21 @@ def test_standard_output(in_tmp, default_pdfs):
 
 
 def test_personal_details_on_the_command_line(in_tmp):
-    result = invoke(["consent", "--patient-name", "Zoë Ng", "--date-of-birth", "1985-04-23",
-                     "--appointment", "2026-12-01T10:30", "--practitioner", "Dr Priya Patel",
-                     "-o", "zoe.pdf"])
+    result = invoke(
+        [
+            "consent",
+            "--patient-name",
+            "Zoë Ng",
+            "--date-of-birth",
+            "1985-04-23",
+            "--appointment",
+            "2026-12-01T10:30",
+            "--practitioner",
+            "Dr Priya Patel",
+            "-o",
+            "zoe.pdf",
+        ]
+    )
     assert result.exit_code == 0, result.output
     text = read_pdf((in_tmp / "zoe.pdf").read_bytes()).text
     assert "Full name Zoë Ng Date of birth 23 April 1985" in text
@@ -175,12 +214,23 @@ def test_personal_details_on_the_command_line(in_tmp):
 
 
 def test_prepared_for_on_the_command_line(in_tmp):
-    result = invoke(["info", "--patient-name", "Ann <b>O'Brien</b> & Co",
-                     "--appointment", "2026-12-01 10:30", "--practitioner", "Dr Priya Patel"])
+    result = invoke(
+        [
+            "info",
+            "--patient-name",
+            "Ann <b>O'Brien</b> & Co",
+            "--appointment",
+            "2026-12-01 10:30",
+            "--practitioner",
+            "Dr Priya Patel",
+        ]
+    )
     assert result.exit_code == 0, result.output
     first = read_pdf((in_tmp / "microneedling-info.pdf").read_bytes()).pages[0]
-    assert ("Prepared for Ann <b>O'Brien</b> & Co Your appointment: Tuesday 1 December 2026 "
-            "at 10:30 with Dr Priya Patel") in first
+    assert (
+        "Prepared for Ann <b>O'Brien</b> & Co Your appointment: Tuesday 1 December 2026 "
+        "at 10:30 with Dr Priya Patel"
+    ) in first
 
 
 def test_brand_option(in_tmp):
@@ -194,21 +244,35 @@ def test_brand_option(in_tmp):
 
 # --- errors ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["consent", "--date-of-birth", "23/04/1985"],
-     "Invalid value for '--date-of-birth': '23/04/1985' is not valid; expected YYYY-MM-DD, "
-     "e.g. 1985-04-23"),
-    (["consent", "--date-of-birth", "2999-01-01"],
-     "Invalid value for '--date-of-birth': '2999-01-01' is in the future"),
-    (["info", "--appointment", "2026-12-01"],
-     "Invalid value for '--appointment': '2026-12-01' has no time; expected "
-     "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30"),
-    (["info", "--appointment", "next tuesday"],
-     "Invalid value for '--appointment': 'next tuesday' is not valid; expected "
-     "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30"),
-    (["aftercare", "--patient-name", "Ann\x07"],
-     "Invalid value for '--patient-name': contains a control character"),
-])
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["consent", "--date-of-birth", "23/04/1985"],
+            "Invalid value for '--date-of-birth': '23/04/1985' is not valid; expected YYYY-MM-DD, "
+            "e.g. 1985-04-23",
+        ),
+        (
+            ["consent", "--date-of-birth", "2999-01-01"],
+            "Invalid value for '--date-of-birth': '2999-01-01' is in the future",
+        ),
+        (
+            ["info", "--appointment", "2026-12-01"],
+            "Invalid value for '--appointment': '2026-12-01' has no time; expected "
+            "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30",
+        ),
+        (
+            ["info", "--appointment", "next tuesday"],
+            "Invalid value for '--appointment': 'next tuesday' is not valid; expected "
+            "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30",
+        ),
+        (
+            ["aftercare", "--patient-name", "Ann\x07"],
+            "Invalid value for '--patient-name': contains a control character",
+        ),
+    ],
+)
 def test_bad_option_values(in_tmp, args, message):
     result = invoke(args)
     assert result.exit_code == 2
@@ -223,18 +287,29 @@ def test_unknown_option(in_tmp):
     assert "--colour" in result.stderr
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["info", "--layout", "a3"],
-     "unknown layout 'a3'; known layouts: a4, a5, a5-booklet, dl-trifold, large-print, "
-     "letter, letter-trifold"),
-    (["info", "--treatment", "botox"],
-     "unknown treatment 'botox'; known treatments: microneedling"),
-    (["consent", "--patient-name", "Ann 漢"],
-     "patient name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22)"),
-    (["info", "--brand", "nope.yaml"], "nope.yaml: file not found"),
-    (["info", "-o", "missing/info.pdf"],
-     "cannot write missing/info.pdf: folder missing does not exist"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["info", "--layout", "a3"],
+            "unknown layout 'a3'; known layouts: a4, a5, a5-booklet, dl-trifold, large-print, "
+            "letter, letter-trifold",
+        ),
+        (
+            ["info", "--treatment", "botox"],
+            "unknown treatment 'botox'; known treatments: microneedling",
+        ),
+        (
+            ["consent", "--patient-name", "Ann 漢"],
+            "patient name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22)",
+        ),
+        (["info", "--brand", "nope.yaml"], "nope.yaml: file not found"),
+        (
+            ["info", "-o", "missing/info.pdf"],
+            "cannot write missing/info.pdf: folder missing does not exist",
+        ),
+    ],
+)
 def test_errors_exit_1_without_writing(in_tmp, args, message):
     result = invoke(args)
     assert result.exit_code == 1
@@ -254,14 +329,15 @@ def test_failed_build_keeps_the_existing_file(in_tmp):
 
 def test_content_error_from_own_content_folder(in_tmp):
     copy_content(in_tmp)
-    replace_in(in_tmp / "content/microneedling/aftercare.yaml", 'version: "1.0"',
-               "version: 1.0")
+    replace_in(in_tmp / "content/microneedling/aftercare.yaml", 'version: "1.0"', "version: 1.0")
     (in_tmp / "out").mkdir()
     (in_tmp / "out/aftercare.pdf").write_bytes(b"old")
     result = invoke(["aftercare", "--content-dir", "content", "-o", "out/aftercare.pdf"])
     assert result.exit_code == 1
-    assert result.stderr == ("Error: content/microneedling/aftercare.yaml:6: meta.version: "
-                             "expected text (put numbers and dates in quotes)\n")
+    assert result.stderr == (
+        "Error: content/microneedling/aftercare.yaml:6: meta.version: "
+        "expected text (put numbers and dates in quotes)\n"
+    )
     assert (in_tmp / "out/aftercare.pdf").read_bytes() == b"old"
     assert leftovers(in_tmp / "out") == ["aftercare.pdf"]
 

@@ -10,7 +10,7 @@ import yaml
 from conftest import DOCUMENTS, LAYOUTS, REFERENCES
 
 import leaflet
-from leaflet.resources import CONTENT_DIR
+from leaflet.sources.bundled import CONTENT_DIR
 
 FOLDER = CONTENT_DIR / "microneedling"
 
@@ -71,8 +71,7 @@ def test_every_setting_used_exists_and_every_setting_is_used(treatment):
     assert sorted(settings - used) == []
 
 
-@pytest.mark.parametrize(("document", "layout"),
-                         [(d, lay) for lay in LAYOUTS for d in DOCUMENTS])
+@pytest.mark.parametrize(("document", "layout"), [(d, lay) for lay in LAYOUTS for d in DOCUMENTS])
 def test_every_document_renders_with_the_strict_environment(default_pdfs, document, layout):
     # default_pdfs renders through the strict, sandboxed environment: any undefined
     # variable would have raised while building it.
@@ -98,8 +97,11 @@ def test_no_percentages(default_pdfs):
 
 
 def test_no_guarantees(default_pdfs):
-    found = [(where, text) for where, text in all_texts(default_pdfs)
-             if re.search(r"\bguarantee", text, re.IGNORECASE)]
+    found = [
+        (where, text)
+        for where, text in all_texts(default_pdfs)
+        if re.search(r"\bguarantee", text, re.IGNORECASE)
+    ]
     assert found == []
 
 
@@ -111,8 +113,11 @@ def test_promises_are_only_ever_refused(default_pdfs):
 
 
 def test_no_safe_and_effective(default_pdfs):
-    found = [(where, text) for where, text in all_texts(default_pdfs)
-             if "safe and effective" in text.lower()]
+    found = [
+        (where, text)
+        for where, text in all_texts(default_pdfs)
+        if "safe and effective" in text.lower()
+    ]
     assert found == []
 
 

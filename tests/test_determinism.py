@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DOCUMENTS, build, personalisation
+from conftest import DOCUMENTS, PINNED_MAIN, build, personalisation
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
@@ -43,8 +43,13 @@ def test_no_creation_time_in_the_file(default_pdfs):
 
 def test_same_bytes_from_another_process(default_pdfs, tmp_path):
     target = tmp_path / "info.pdf"
-    result = subprocess.run([sys.executable, "-m", "leaflet", "info", "-o", str(target)],
-                            capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", PINNED_MAIN, "info", "-o", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert target.read_bytes() == default_pdfs["info", "a4"].data

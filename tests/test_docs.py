@@ -17,13 +17,13 @@ def test_readme_mentions_every_command(command):
     assert f"leaflet {command}" in README.read_text(encoding="utf-8")
 
 
-
 def test_format_reference_is_generated_from_the_schema():
     from leaflet import docs
 
     committed = (Path(__file__).parents[1] / "docs" / "content-format.md").read_text("utf-8")
     assert committed == docs.render(), (
-        "docs/content-format.md is stale: run python -m leaflet.docs > docs/content-format.md")
+        "docs/content-format.md is stale: run python -m leaflet.docs > docs/content-format.md"
+    )
 
 
 def test_readme_starts_with_the_two_commands():

@@ -31,13 +31,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 import leaflet
-from leaflet.appointments import Appointment
 from leaflet.check import reading_age
-from leaflet.delivery import Outcome, PlannedMessage, deliver, find_packs
-from leaflet.encrypt import PASSWORD_ALPHABET, PASSWORDS_NAME, PasswordFile
-from leaflet.ledger import FAILED_PERMANENT, FAILED_TEMPORARY, QUEUED, SENT, read_ledger
-from leaflet.messages import EmailTemplates, Pack, PackFile
-from leaflet.transports import OutboxTransport, SmtpTransport
+from leaflet.mail.delivery import Outcome, PlannedMessage, deliver, find_packs
+from leaflet.mail.encrypt import PASSWORD_ALPHABET, PASSWORDS_NAME, PasswordFile
+from leaflet.mail.ledger import FAILED_PERMANENT, FAILED_TEMPORARY, QUEUED, SENT, read_ledger
+from leaflet.mail.messages import EmailTemplates, Pack, PackFile
+from leaflet.mail.transports import OutboxTransport, SmtpTransport
+from leaflet.packs.appointments import Appointment
 
 PATIENTS = {  # appointment id: (name, date of birth, address, password by date of birth)
     "A1": ("Ann O'Brien", "1985-04-23", "ann@example.org", "23041985"),
@@ -48,6 +48,7 @@ LEAFLETS = ["information-leaflet.pdf", "consent-form.pdf"]
 
 
 # --- fixtures ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def brand() -> leaflet.Brand:
@@ -64,19 +65,34 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     leaflet.render_pdf(treatment.document("info"), brand, layout).write(paths["info"])
     for ident, (name, born, _, _) in PATIENTS.items():
         paths[ident] = folder / f"{ident}-consent.pdf"
-        leaflet.render_pdf(treatment.document("consent"), brand, layout,
-                           personalisation(name, date_of_birth=born)).write(paths[ident])
+        leaflet.render_pdf(
+            treatment.document("consent"), brand, layout, personalisation(name, date_of_birth=born)
+        ).write(paths[ident])
     return paths
 
 
-def make_pack(pdfs: dict[str, Path], ident: str, *, email: str | None = None,
-              date_of_birth: str | None = "patient's") -> Pack:
+def make_pack(
+    pdfs: dict[str, Path],
+    ident: str,
+    *,
+    email: str | None = None,
+    date_of_birth: str | None = "patient's",
+) -> Pack:
     name, born, address, _ = PATIENTS[ident]
     born = born if date_of_birth == "patient's" else date_of_birth
-    appointment = Appointment(ident, personalisation(name, date_of_birth=born),
-                              "microneedling", email=address if email is None else email)
-    return Pack(appointment, (PackFile("info", pdfs["info"], personal=False),
-                              PackFile("consent", pdfs[ident], personal=True)))
+    appointment = Appointment(
+        ident,
+        personalisation(name, date_of_birth=born),
+        "microneedling",
+        email=address if email is None else email,
+    )
+    return Pack(
+        appointment,
+        (
+            PackFile("info", pdfs["info"], personal=False),
+            PackFile("consent", pdfs[ident], personal=True),
+        ),
+    )
 
 
 @pytest.fixture()
@@ -105,8 +121,7 @@ class Mailbox:
         if self.data_commands in self.drop_on:
             server.transport.close()
             return "421 gone"
-        self.messages.append(BytesParser(policy=email.policy.default).parsebytes(
-            envelope.content))
+        self.messages.append(BytesParser(policy=email.policy.default).parsebytes(envelope.content))
         return "250 Message accepted"
 
     def per_message_id(self) -> Counter:
@@ -123,8 +138,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def smtp_server(port: int | None = None, **smtp_options):
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port(),
-                            **smtp_options)
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port or free_port(), **smtp_options)
     controller.start()
     try:
         yield mailbox, controller.port
@@ -152,8 +166,9 @@ class Sleeps(list):
 def run(packs, brand, tmp_path, transport, **options):
     options.setdefault("attempts", 1)
     options.setdefault("sleep", Sleeps())
-    return deliver(packs, brand, transport=transport, ledger_path=tmp_path / "ledger.sqlite3",
-                   **options)
+    return deliver(
+        packs, brand, transport=transport, ledger_path=tmp_path / "ledger.sqlite3", **options
+    )
 
 
 def attachments(message: EmailMessage) -> dict[str, bytes]:
@@ -178,6 +193,7 @@ def by_recipient(mailbox: Mailbox) -> dict[str, EmailMessage]:
 
 # --- composing and locking --------------------------------------------------------------
 
+
 def test_each_patient_gets_one_intact_email(packs, brand, tmp_path, server):
     mailbox, port = server
     report = run(packs, brand, tmp_path, plain_smtp(port))
@@ -192,16 +208,19 @@ def test_each_patient_gets_one_intact_email(packs, brand, tmp_path, server):
         assert message["Subject"] == "Your appointment at Example Skin Clinic"
         text = plain_body(message)
         first_name = name.split()[0]
-        assert text.startswith(f"Hello {first_name},\n\nThis email is from Example Skin "
-                               "Clinic. It is about your appointment on Tuesday 1 December "
-                               "2026 at 10:30 with Dr Priya Patel.\n")
+        assert text.startswith(
+            f"Hello {first_name},\n\nThis email is from Example Skin "
+            "Clinic. It is about your appointment on Tuesday 1 December "
+            "2026 at 10:30 with Dr Priya Patel.\n"
+        )
         assert "- Consent form (consent-form.pdf): locked with a password\n" in text
         assert "\nSome of them hold your personal details." in text  # the leaflet is not
         html = message.get_body(("html",)).get_content()
         assert f"Hello {first_name}," in html and "background-color:#0b5d6b" in html
         assert list(attachments(message)) == LEAFLETS
-        assert all(part.get_content_type() == "application/pdf"
-                   for part in message.iter_attachments())
+        assert all(
+            part.get_content_type() == "application/pdf" for part in message.iter_attachments()
+        )
 
 
 def test_nothing_personal_in_subjects_or_attachment_names(packs, brand, tmp_path, server):
@@ -237,10 +256,10 @@ def test_personal_documents_open_only_with_the_date_of_birth(packs, brand, tmp_p
         assert "Microneedling" in leaflet_text and name not in leaflet_text
 
 
-def test_random_passwords_are_kept_for_the_clinic_and_reused(packs, brand, tmp_path,
-                                                             server):
-    random_brand = leaflet.load_brand(write_brand(tmp_path, {
-        "password: date-of-birth": "password: random"}))
+def test_random_passwords_are_kept_for_the_clinic_and_reused(packs, brand, tmp_path, server):
+    random_brand = leaflet.load_brand(
+        write_brand(tmp_path, {"password: date-of-birth": "password: random"})
+    )
     mailbox, port = server
     down = run(packs[:1], random_brand, tmp_path, plain_smtp(free_port()))
     assert down.temporary and not mailbox.messages
@@ -259,10 +278,13 @@ def test_random_passwords_are_kept_for_the_clinic_and_reused(packs, brand, tmp_p
         message = by_recipient(mailbox)[address]
         body = message.as_string()
         assert passwords[ident] not in body
-        assert ("We will give you the password in a text message or on the phone. We never "
-                "put it in an email.") in plain_body(message)
-        assert f"Full name {name}" in pdf_text(attachments(message)["consent-form.pdf"],
-                                          passwords[ident])
+        assert (
+            "We will give you the password in a text message or on the phone. We never "
+            "put it in an email."
+        ) in plain_body(message)
+        assert f"Full name {name}" in pdf_text(
+            attachments(message)["consent-form.pdf"], passwords[ident]
+        )
 
 
 @pytest.mark.parametrize("policy", ["date-of-birth", "random"])
@@ -274,8 +296,9 @@ def test_the_wording_is_plain(pdfs, brand, policy):
 
 
 def test_html_is_escaped_and_plain_text_is_not(pdfs, tmp_path):
-    brand = leaflet.load_brand(write_brand(tmp_path, {
-        "name: Example Skin Clinic": "name: Smith & Jones <Skin> Clinic"}))
+    brand = leaflet.load_brand(
+        write_brand(tmp_path, {"name: Example Skin Clinic": "name: Smith & Jones <Skin> Clinic"})
+    )
     letter = EmailTemplates(brand).render(make_pack(pdfs, "A1"), "date-of-birth")
     assert letter.subject == "Your appointment at Smith & Jones <Skin> Clinic"
     assert "This email is from Smith & Jones <Skin> Clinic." in letter.text
@@ -283,43 +306,62 @@ def test_html_is_escaped_and_plain_text_is_not(pdfs, tmp_path):
 
 
 def test_a_subject_naming_the_patient_is_refused(packs, brand, content_copy, server):
-    replace_in(content_copy / "email/subject.txt", "Your appointment",
-               "{{ patient.first_name }}, your appointment")
+    replace_in(
+        content_copy / "email/subject.txt",
+        "Your appointment",
+        "{{ patient.first_name }}, your appointment",
+    )
     mailbox, port = server
     with pytest.raises(leaflet.LeafletError) as caught:
         run(packs, brand, content_copy.parent, plain_smtp(port), content_dir=content_copy)
     assert caught.value.message == (
         "content/email/subject.txt: the subject names the patient (appointment A1); "
         "subjects show on lock screens and in shared inboxes, so they must hold no "
-        "personal details: remove {{ patient.first_name }} from it")
+        "personal details: remove {{ patient.first_name }} from it"
+    )
     assert not mailbox.messages
 
 
 def test_a_patient_sharing_a_word_with_the_clinic_name_is_not_refused(pdfs):
     pack = make_pack(pdfs, "A1")
-    pack = Pack(Appointment("A1", personalisation("Skin Example"), "microneedling",
-                            email="ann@example.org"), pack.files)
+    pack = Pack(
+        Appointment(
+            "A1", personalisation("Skin Example"), "microneedling", email="ann@example.org"
+        ),
+        pack.files,
+    )
     letter = EmailTemplates(leaflet.load_brand()).render(pack, "date-of-birth")
     assert letter.subject == "Your appointment at Example Skin Clinic"
 
 
-@pytest.mark.parametrize(("template", "old", "new", "expected"), [
-    ("body.txt", "Hello {{ patient.first_name }},", "Hello {{ patient.surname }},",
-     "content/email/body.txt:3: template error: undefined variable 'patient.surname' "
-     "(patient has: first_name)"),
-    ("body.html", "<title>{{ clinic.name }}</title>", "<title>{{ clinic.name }</title>",
-     "content/email/body.html:7: template error: unexpected '}'"),
-])
-def test_template_errors_name_the_file_and_line(packs, brand, content_copy, template, old,
-                                                new, expected):
+@pytest.mark.parametrize(
+    ("template", "old", "new", "expected"),
+    [
+        (
+            "body.txt",
+            "Hello {{ patient.first_name }},",
+            "Hello {{ patient.surname }},",
+            "content/email/body.txt:3: template error: undefined variable 'patient.surname' "
+            "(patient has: first_name)",
+        ),
+        (
+            "body.html",
+            "<title>{{ clinic.name }}</title>",
+            "<title>{{ clinic.name }</title>",
+            "content/email/body.html:7: template error: unexpected '}'",
+        ),
+    ],
+)
+def test_template_errors_name_the_file_and_line(
+    packs, brand, content_copy, template, old, new, expected
+):
     replace_in(content_copy / "email" / template, old, new)
     with pytest.raises(leaflet.LeafletError) as caught:
         run(packs, brand, content_copy.parent, None, dry_run=True, content_dir=content_copy)
     assert caught.value.message == expected
 
 
-def test_a_content_folder_without_email_templates_uses_the_built_in_ones(packs, brand,
-                                                                          tmp_path):
+def test_a_content_folder_without_email_templates_uses_the_built_in_ones(packs, brand, tmp_path):
     content = copy_content(tmp_path)
     for path in (content / "email").iterdir():
         path.unlink()
@@ -330,12 +372,14 @@ def test_a_content_folder_without_email_templates_uses_the_built_in_ones(packs, 
 
 # --- failures and re-runs ---------------------------------------------------------------
 
+
 def test_a_refused_address_fails_that_appointment_only(packs, brand, tmp_path, server):
     mailbox, port = server
     mailbox.refuse["bilal@example.org"] = "550 5.1.1 No such mailbox"
     report = run(packs, brand, tmp_path, plain_smtp(port), attempts=3)
-    assert report.permanent == [Outcome("A2", "bilal@example.org",
-                                        "bilal@example.org refused: 550 5.1.1 No such mailbox")]
+    assert report.permanent == [
+        Outcome("A2", "bilal@example.org", "bilal@example.org refused: 550 5.1.1 No such mailbox")
+    ]
     assert [outcome.appointment_id for outcome in report.sent] == ["A1", "A3"]
     entry = read_ledger(tmp_path / "ledger.sqlite3")["A2"]
     assert (entry.state, entry.attempts) == (FAILED_PERMANENT, 1)  # never retried in a run
@@ -351,9 +395,13 @@ def test_a_4xx_reply_is_temporary_and_retried(packs, brand, tmp_path, server):
     mailbox.refuse["bilal@example.org"] = "451 4.3.0 Mailbox busy, try later"
     sleeps = Sleeps()
     report = run(packs, brand, tmp_path, plain_smtp(port), attempts=2, sleep=sleeps)
-    assert report.temporary == [Outcome("A2", "bilal@example.org",
-                                        "bilal@example.org refused: 451 4.3.0 Mailbox busy, "
-                                        "try later")]
+    assert report.temporary == [
+        Outcome(
+            "A2",
+            "bilal@example.org",
+            "bilal@example.org refused: 451 4.3.0 Mailbox busy, try later",
+        )
+    ]
     assert [outcome.appointment_id for outcome in report.sent] == ["A1", "A3"]
     assert sleeps == [2.0]
     entry = read_ledger(tmp_path / "ledger.sqlite3")["A2"]
@@ -361,13 +409,18 @@ def test_a_4xx_reply_is_temporary_and_retried(packs, brand, tmp_path, server):
 
 
 def test_a_dropped_connection_is_temporary_and_a_rerun_sends_the_rest_once(
-        packs, brand, tmp_path, server):
+    packs, brand, tmp_path, server
+):
     mailbox, port = server
     mailbox.drop_on.add(2)
     report = run(packs, brand, tmp_path, plain_smtp(port))
-    assert report.temporary == [Outcome("A2", "bilal@example.org",
-                                        f"the connection to 127.0.0.1:{port} was lost "
-                                        "(Connection unexpectedly closed)")]
+    assert report.temporary == [
+        Outcome(
+            "A2",
+            "bilal@example.org",
+            f"the connection to 127.0.0.1:{port} was lost (Connection unexpectedly closed)",
+        )
+    ]
     assert [outcome.appointment_id for outcome in report.sent] == ["A1", "A3"]
     assert read_ledger(tmp_path / "ledger.sqlite3")["A2"].state == FAILED_TEMPORARY
 
@@ -376,16 +429,14 @@ def test_a_dropped_connection_is_temporary_and_a_rerun_sends_the_rest_once(
     assert [outcome.appointment_id for outcome in again.already_sent] == ["A1", "A3"]
     assert again.summary() == "1 sent, 2 already sent"
     assert len(mailbox.messages) == 3 and set(mailbox.per_message_id().values()) == {1}
-    assert {entry.state for entry in read_ledger(tmp_path / "ledger.sqlite3").values()} == {
-        SENT}
+    assert {entry.state for entry in read_ledger(tmp_path / "ledger.sqlite3").values()} == {SENT}
 
 
 def test_a_dropped_connection_is_retried_with_backoff(packs, brand, tmp_path, server):
     mailbox, port = server
     mailbox.drop_on.update({1, 2})
     sleeps = Sleeps()
-    report = run(packs, brand, tmp_path, plain_smtp(port), attempts=3, backoff=2.0,
-                 sleep=sleeps)
+    report = run(packs, brand, tmp_path, plain_smtp(port), attempts=3, backoff=2.0, sleep=sleeps)
     assert len(report.sent) == 3 and report.ok
     assert sleeps == [2.0, 4.0]  # doubling each time
     assert read_ledger(tmp_path / "ledger.sqlite3")["A1"].attempts == 3
@@ -400,7 +451,8 @@ def test_a_server_that_is_down_leaves_everything_queued(packs, brand, tmp_path):
     assert report.temporary == [
         Outcome("A1", "ann@example.org", reason),
         Outcome("A2", "bilal@example.org", f"not tried: {reason}"),
-        Outcome("A3", "chloe@example.org", f"not tried: {reason}")]
+        Outcome("A3", "chloe@example.org", f"not tried: {reason}"),
+    ]
     assert not report.sent and sleeps == [2.0]  # the run stops after the first message
     first = read_ledger(tmp_path / "ledger.sqlite3")
     assert [first[ident].state for ident in PATIENTS] == [FAILED_TEMPORARY, QUEUED, QUEUED]
@@ -417,36 +469,49 @@ def test_a_refused_login_stops_the_run_and_leaves_everything_queued(packs, brand
         return AuthResult(success=auth_data.password == b"right", handled=False)
 
     with smtp_server(auth_require_tls=False, authenticator=authenticate) as (mailbox, port):
-        transport = SmtpTransport("127.0.0.1", port, security="none", username="clinic",
-                                  timeout=5, environ={"LEAFLET_SMTP_PASSWORD": "wrong"})
+        transport = SmtpTransport(
+            "127.0.0.1",
+            port,
+            security="none",
+            username="clinic",
+            timeout=5,
+            environ={"LEAFLET_SMTP_PASSWORD": "wrong"},
+        )
         with pytest.raises(leaflet.LeafletError) as caught:
             run(packs, brand, tmp_path, transport)
         assert caught.value.message == (
             f"SMTP server 127.0.0.1:{port}: the server refused the login for clinic "
-            "(535 5.7.8 Authentication credentials invalid)")
-        assert {entry.state for entry in read_ledger(tmp_path / "ledger.sqlite3").values()
-                } == {QUEUED}
-        transport = SmtpTransport("127.0.0.1", port, security="none", timeout=5,
-                                  environ={"LEAFLET_SMTP_USER": "clinic",
-                                           "LEAFLET_SMTP_PASSWORD": "right"})
+            "(535 5.7.8 Authentication credentials invalid)"
+        )
+        assert {entry.state for entry in read_ledger(tmp_path / "ledger.sqlite3").values()} == {
+            QUEUED
+        }
+        transport = SmtpTransport(
+            "127.0.0.1",
+            port,
+            security="none",
+            timeout=5,
+            environ={"LEAFLET_SMTP_USER": "clinic", "LEAFLET_SMTP_PASSWORD": "right"},
+        )
         assert "right" not in repr(transport)
         assert len(run(packs, brand, tmp_path, transport).sent) == 3
         assert len(mailbox.messages) == 3
 
 
-def test_starttls_is_required_unless_the_server_is_this_computer(packs, brand, tmp_path,
-                                                                 server):
+def test_starttls_is_required_unless_the_server_is_this_computer(packs, brand, tmp_path, server):
     _, port = server
     with pytest.raises(leaflet.LeafletError) as caught:
         run(packs, brand, tmp_path, SmtpTransport("127.0.0.1", port, environ={}))
     assert caught.value.message == (
         f"SMTP server 127.0.0.1:{port}: the server does not offer STARTTLS, so mail to it "
-        "would not be encrypted; use a server that does, or implicit TLS on port 465")
+        "would not be encrypted; use a server that does, or implicit TLS on port 465"
+    )
     with pytest.raises(leaflet.LeafletError) as caught:
         SmtpTransport("smtp.example.com", 25, security="none", environ={})
     assert caught.value.message == (
         "SMTP server smtp.example.com:25: sending without TLS is allowed only to this "
-        "computer (localhost, 127.0.0.1 or ::1); use STARTTLS, or implicit TLS on port 465")
+        "computer (localhost, 127.0.0.1 or ::1); use STARTTLS, or implicit TLS on port 465"
+    )
     assert SmtpTransport("smtp.example.com", 465, environ={}).security == "tls"
 
 
@@ -456,27 +521,32 @@ def test_the_smtp_password_comes_only_from_the_environment():
     assert caught.value.message == (
         "SMTP server smtp.example.com:587: no password for user clinic; set "
         "LEAFLET_SMTP_PASSWORD (the password is read only from the environment, never "
-        "from an option)")
+        "from an option)"
+    )
 
 
 # --- per-appointment problems, dry run, outbox ------------------------------------------
 
+
 def test_appointments_that_cannot_be_emailed_are_reported(pdfs, brand, tmp_path, server):
     mailbox, port = server
-    packs = [make_pack(pdfs, "A1", email=""), make_pack(pdfs, "A2", date_of_birth=None),
-             make_pack(pdfs, "A3")]
+    packs = [
+        make_pack(pdfs, "A1", email=""),
+        make_pack(pdfs, "A2", date_of_birth=None),
+        make_pack(pdfs, "A3"),
+    ]
     report = run(packs, brand, tmp_path, plain_smtp(port))
     assert report.no_email == ["A1"]
     assert [str(problem) for problem in report.problems] == [
-        "appointment A2, column date_of_birth: no date of birth to make the password from"]
+        "appointment A2, column date_of_birth: no date of birth to make the password from"
+    ]
     assert [outcome.appointment_id for outcome in report.sent] == ["A3"]
     assert [message["To"] for message in mailbox.messages] == ["chloe@example.org"]
     assert report.summary() == "1 sent, 1 without an email address, 1 with a problem"
     assert set(read_ledger(tmp_path / "ledger.sqlite3")) == {"A3"}
 
 
-def test_a_dry_run_sends_nothing_and_leaves_the_ledger_untouched(packs, brand, tmp_path,
-                                                                 server):
+def test_a_dry_run_sends_nothing_and_leaves_the_ledger_untouched(packs, brand, tmp_path, server):
     mailbox, port = server
     ledger = tmp_path / "ledger.sqlite3"
     assert run(packs, brand, tmp_path, None, dry_run=True).planned  # no ledger yet
@@ -485,9 +555,13 @@ def test_a_dry_run_sends_nothing_and_leaves_the_ledger_untouched(packs, brand, t
     before = ledger.read_bytes()
     report = run(packs, brand, tmp_path, plain_smtp(port), dry_run=True)
     assert report.planned == [
-        PlannedMessage(ident, PATIENTS[ident][2],
-                       (("information-leaflet.pdf", False), ("consent-form.pdf", True)))
-        for ident in ("A2", "A3")]
+        PlannedMessage(
+            ident,
+            PATIENTS[ident][2],
+            (("information-leaflet.pdf", False), ("consent-form.pdf", True)),
+        )
+        for ident in ("A2", "A3")
+    ]
     assert [outcome.appointment_id for outcome in report.already_sent] == ["A1"]
     assert report.summary() == "2 to send (dry run), 1 already sent"
     assert len(mailbox.messages) == 1 and ledger.read_bytes() == before
@@ -514,27 +588,35 @@ def test_the_outbox_holds_standard_eml_files(packs, brand, tmp_path):
 
 
 def test_find_packs_takes_the_documents_the_batch_built(tmp_path):
-    appointments = [Appointment(ident, personalisation(PATIENTS[ident][0]), "microneedling",
-                                email=PATIENTS[ident][2]) for ident in ("A1", "A2")]
+    appointments = [
+        Appointment(
+            ident, personalisation(PATIENTS[ident][0]), "microneedling", email=PATIENTS[ident][2]
+        )
+        for ident in ("A1", "A2")
+    ]
     for name in ("A1-info.pdf", "A1-aftercare.pdf"):
         (tmp_path / name).write_bytes(b"%PDF-1.7\n")
     packs, problems = find_packs(appointments, tmp_path)
     assert [(item.document, item.path.name, item.personal) for item in packs[0].files] == [
-        ("info", "A1-info.pdf", True), ("aftercare", "A1-aftercare.pdf", True)]
+        ("info", "A1-info.pdf", True),
+        ("aftercare", "A1-aftercare.pdf", True),
+    ]
     assert [str(problem) for problem in problems] == [
         f"appointment A2: no documents built for it in {tmp_path}; build them with "
-        "`leaflet batch` first"]
+        "build_batch first"
+    ]
 
 
 # --- the command ------------------------------------------------------------------------
 
-CSV_HEADER = ("appointment_id,patient_name,date_of_birth,email,treatment,appointment,"
-              "practitioner\n")
+CSV_HEADER = "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner\n"
 
 
 def write_day(folder: Path) -> Path:
-    rows = [f"{ident},{name},{born},{address},microneedling,2026-12-01T10:30,Dr Sam Lee\n"
-            for ident, (name, born, address, _) in PATIENTS.items()]
+    rows = [
+        f"{ident},{name},{born},{address},microneedling,2026-12-01T10:30,Dr Sam Lee\n"
+        for ident, (name, born, address, _) in PATIENTS.items()
+    ]
     rows.append("A4,Dana Scott,1990-01-01,,microneedling,2026-12-01T11:00,\n")
     path = folder / "day.csv"
     path.write_text(CSV_HEADER + "".join(rows), encoding="utf-8")
@@ -547,27 +629,41 @@ def test_email_command_builds_sends_once_and_resumes(tmp_path, monkeypatch, serv
     mailbox, port = server
     monkeypatch.chdir(tmp_path)
     write_day(tmp_path)
-    args = ["email", "day.csv", "--out-dir", "out", "--jobs", "1", "--attempts", "1",
-            "--smtp-security", "none", "--smtp"]
+    args = [
+        "email",
+        "day.csv",
+        "--out-dir",
+        "out",
+        "--jobs",
+        "1",
+        "--attempts",
+        "1",
+        "--smtp-security",
+        "none",
+        "--smtp",
+    ]
     down = invoke([*args, f"127.0.0.1:{free_port()}"])  # the server is down: all queued
     assert down.exit_code == 1
-    assert down.stderr.splitlines()[-1].startswith("Email: 3 left queued after a temporary "
-                                                   "failure, 1 without an email address")
+    assert down.stderr.splitlines()[-1].startswith(
+        "Email: 3 left queued after a temporary failure, 1 without an email address"
+    )
     assert sorted((tmp_path / "out").glob("A*.pdf")) == sorted(
-        tmp_path / "out" / f"{ident}-{doc}.pdf" for ident in PATIENTS
-        for doc in leaflet.DOCUMENTS)  # nothing built for A4, which has no address
+        tmp_path / "out" / f"{ident}-{doc}.pdf" for ident in PATIENTS for doc in leaflet.DOCUMENTS
+    )  # nothing built for A4, which has no address
     for expected in ("3 sent", "3 already sent"):
         result = invoke([*args, f"127.0.0.1:{port}"])
         assert result.exit_code == 0, result.stderr
-        assert result.stderr.splitlines()[-1] == (
-            f"Email: {expected}, 1 without an email address.")
+        assert result.stderr.splitlines()[-1] == (f"Email: {expected}, 1 without an email address.")
     assert set(mailbox.per_message_id().values()) == {1} and len(mailbox.messages) == 3
     for name, _, address, password in PATIENTS.values():
         message = by_recipient(mailbox)[address]
         assert name not in str(message["Subject"])
         files = attachments(message)
-        assert list(files) == ["information-leaflet.pdf", "consent-form.pdf",
-                               "aftercare-leaflet.pdf"]
+        assert list(files) == [
+            "information-leaflet.pdf",
+            "consent-form.pdf",
+            "aftercare-leaflet.pdf",
+        ]
         with pytest.raises(pypdf.errors.FileNotDecryptedError):
             pypdf.PdfReader(io.BytesIO(files["consent-form.pdf"])).pages[0].extract_text()
         assert f"Full name {name}" in pdf_text(files["consent-form.pdf"], password)
@@ -584,28 +680,55 @@ def test_email_command_dry_run_and_outbox(tmp_path, monkeypatch):
     assert dry.exit_code == 0, dry.stderr
     assert dry.stdout.splitlines()[0] == (
         "A1: to ann@example.org: information-leaflet.pdf (locked), consent-form.pdf "
-        "(locked), aftercare-leaflet.pdf (locked)")
+        "(locked), aftercare-leaflet.pdf (locked)"
+    )
     assert not (tmp_path / "out" / "outbox").exists()
-    consent_only = invoke(["email", "day.csv", "--out-dir", "out", "--jobs", "1",
-                           "--dry-run", "--documents", "consent"])
+    consent_only = invoke(
+        [
+            "email",
+            "day.csv",
+            "--out-dir",
+            "out",
+            "--jobs",
+            "1",
+            "--dry-run",
+            "--documents",
+            "consent",
+        ]
+    )
     assert consent_only.stdout.splitlines()[0] == (
-        "A1: to ann@example.org: consent-form.pdf (locked)")
+        "A1: to ann@example.org: consent-form.pdf (locked)"
+    )
     sent = invoke(["email", "day.csv", "--out-dir", "out", "--jobs", "1"])
     assert sent.exit_code == 0, sent.stderr
     assert sent.stderr.splitlines()[-1] == (
-        "Email: 3 sent, 1 without an email address (in out/outbox).")
+        "Email: 3 sent, 1 without an email address (in out/outbox)."
+    )
     assert sorted(p.name for p in (tmp_path / "out" / "outbox").iterdir()) == [
-        "A1.eml", "A2.eml", "A3.eml"]
+        "A1.eml",
+        "A2.eml",
+        "A3.eml",
+    ]
 
 
 def test_email_command_refuses_a_bad_server_address(tmp_path):
     from conftest import invoke
 
-    result = invoke(["email", str(write_day(tmp_path)), "--out-dir", str(tmp_path),
-                     "--smtp", "mail.example.com"])
+    result = invoke(
+        [
+            "email",
+            str(write_day(tmp_path)),
+            "--out-dir",
+            str(tmp_path),
+            "--smtp",
+            "mail.example.com",
+        ]
+    )
     assert result.exit_code == 2
-    assert ("Invalid value for '--smtp': 'mail.example.com'; expected HOST:PORT, e.g. "
-            "smtp.example.com:587") in result.stderr
+    assert (
+        "Invalid value for '--smtp': 'mail.example.com'; expected HOST:PORT, e.g. "
+        "smtp.example.com:587"
+    ) in result.stderr
 
 
 # --- TLS: STARTTLS and implicit TLS with a certificate made for the test ----------------
@@ -621,29 +744,52 @@ def certificate(tmp_path_factory) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName(
-            [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False)
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
-            key_encipherment=False, data_encipherment=False, key_agreement=False,
-            encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                       critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()),
-                       critical=False)
-        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
-                       critical=False)
-        .sign(key, hashes.SHA256()))
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_path, key_path
 
 
@@ -654,19 +800,27 @@ def server_context(certificate) -> ssl.SSLContext:
 
 
 def check_login(server, session, envelope, mechanism, auth_data):
-    return AuthResult(success=auth_data.login == USER.encode()
-                      and auth_data.password == PASSWORD.encode())
+    return AuthResult(
+        success=auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
+    )
 
 
 @pytest.fixture()
 def tls_server(certificate, request):
     """A server needing STARTTLS (and TLS for login), or speaking TLS from the start."""
     mailbox = Mailbox()
-    options = {"tls_context": server_context(certificate), "require_starttls": True,
-               "auth_require_tls": True, "authenticator": check_login}
+    options = {
+        "tls_context": server_context(certificate),
+        "require_starttls": True,
+        "auth_require_tls": True,
+        "authenticator": check_login,
+    }
     if request.param == "implicit":
-        options = {"ssl_context": server_context(certificate), "authenticator": check_login,
-                   "auth_require_tls": False}  # the whole session is already TLS
+        options = {
+            "ssl_context": server_context(certificate),
+            "authenticator": check_login,
+            "auth_require_tls": False,
+        }  # the whole session is already TLS
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), **options)
     controller.start()
     yield request.param, mailbox, controller.port
@@ -679,9 +833,14 @@ ENVIRON = {"LEAFLET_SMTP_USER": USER, "LEAFLET_SMTP_PASSWORD": PASSWORD}
 @pytest.mark.parametrize("tls_server", ["starttls", "implicit"], indirect=True)
 def test_mail_goes_over_tls_with_a_login(tls_server, certificate, pdfs, tmp_path):
     mode, mailbox, port = tls_server
-    transport = SmtpTransport("127.0.0.1", port, timeout=5, environ=ENVIRON,
-                              security="tls" if mode == "implicit" else "starttls",
-                              ca_file=certificate[0])
+    transport = SmtpTransport(
+        "127.0.0.1",
+        port,
+        timeout=5,
+        environ=ENVIRON,
+        security="tls" if mode == "implicit" else "starttls",
+        ca_file=certificate[0],
+    )
     assert PASSWORD not in repr(transport)
     report = run([make_pack(pdfs, "A1")], leaflet.load_brand(), tmp_path, transport)
     assert report.ok and report.summary() == "1 sent"
@@ -696,15 +855,18 @@ def test_a_certificate_nobody_vouches_for_stops_the_run(tls_server, pdfs, tmp_pa
     with pytest.raises(leaflet.LeafletError) as caught:
         run([make_pack(pdfs, "A1")], leaflet.load_brand(), tmp_path, transport)
     assert caught.value.message.startswith(
-        f"SMTP server 127.0.0.1:{port}: TLS failed (CERTIFICATE_VERIFY_FAILED")
+        f"SMTP server 127.0.0.1:{port}: TLS failed (CERTIFICATE_VERIFY_FAILED"
+    )
     assert mailbox.messages == []
 
 
 def test_an_unreadable_ca_file_is_named(tmp_path):
-    transport = SmtpTransport("127.0.0.1", free_port(), environ={},
-                              ca_file=tmp_path / "missing.pem")
+    transport = SmtpTransport(
+        "127.0.0.1", free_port(), environ={}, ca_file=tmp_path / "missing.pem"
+    )
     with pytest.raises(leaflet.LeafletError) as caught:
         transport.send(None, "A1")
     assert caught.value.message == (
         f"SMTP server 127.0.0.1:{transport.port}: cannot read the certificates in "
-        f"{tmp_path / 'missing.pem'} (No such file or directory)")
+        f"{tmp_path / 'missing.pem'} (No such file or directory)"
+    )

@@ -11,19 +11,22 @@ from conftest import build, leftovers, replace_in, write_brand
 
 import leaflet
 from leaflet.errors import LayoutFitError, OutputError, SourceError
-from leaflet.output import write_atomically
+from leaflet.render.output import write_atomically
 
 INFO = "content/microneedling/info.yaml"
 CONSENT = "content/microneedling/consent.yaml"
 AFTERCARE = "content/microneedling/aftercare.yaml"
-BLOCK_KEYS = ("heading, subheading, paragraph, bullets, callout, checklist, declarations, "
-              "photo_consent, fields, patient_details, timeline, signatures, contact")
+BLOCK_KEYS = (
+    "heading, subheading, paragraph, bullets, callout, checklist, declarations, "
+    "photo_consent, fields, patient_details, timeline, signatures, contact"
+)
 
 
 def line_of(path: Path | str, text: str) -> int:
     """1-based number of the only line of `path` containing `text`."""
-    numbers = [n for n, line in enumerate(Path(path).read_text().splitlines(), start=1)
-               if text in line]
+    numbers = [
+        n for n, line in enumerate(Path(path).read_text().splitlines(), start=1) if text in line
+    ]
     assert len(numbers) == 1, (text, numbers)
     return numbers[0]
 
@@ -37,34 +40,50 @@ def error_from(document: str, content: Path, layout: str = "a4") -> leaflet.Leaf
 
 # --- content files --------------------------------------------------------------------
 
+
 def test_malformed_yaml_names_file_and_line(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "  kind: leaflet\n",
-               "  kind: leaflet\n kind2: x\n")
+    replace_in(
+        content_copy / "microneedling/info.yaml",
+        "  kind: leaflet\n",
+        "  kind: leaflet\n kind2: x\n",
+    )
     error = error_from("info", content_copy)
     assert isinstance(error, SourceError)
     assert error.message == f"{INFO}:5: malformed YAML: did not find expected key"
 
 
 def test_unclosed_bracket(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "  - heading: What is microneedling?",
-               "  - heading: [What is microneedling?")
-    assert error_from("info", content_copy).message == \
-        f"{INFO}:25: malformed YAML: did not find expected ',' or ']'"
+    replace_in(
+        content_copy / "microneedling/info.yaml",
+        "  - heading: What is microneedling?",
+        "  - heading: [What is microneedling?",
+    )
+    assert (
+        error_from("info", content_copy).message
+        == f"{INFO}:25: malformed YAML: did not find expected ',' or ']'"
+    )
 
 
 def test_duplicate_key(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "  kind: leaflet\n",
-               "  kind: leaflet\n  kind: form\n")
+    replace_in(
+        content_copy / "microneedling/info.yaml",
+        "  kind: leaflet\n",
+        "  kind: leaflet\n  kind: form\n",
+    )
     assert error_from("info", content_copy).message == f"{INFO}:5: meta: duplicate key 'kind'"
 
 
 def test_unknown_field_lists_valid_fields(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "  kind: leaflet\n",
-               "  kind: leaflet\n  colour: red\n")
+    replace_in(
+        content_copy / "microneedling/info.yaml",
+        "  kind: leaflet\n",
+        "  kind: leaflet\n  colour: red\n",
+    )
     assert error_from("info", content_copy).message == (
         f"{INFO}:5: meta.colour: unknown field 'colour'; valid fields here: approved_by, "
         "keywords, kind, language, published, reading_age, reference, review, sources, "
-        "subtitle, title, version")
+        "subtitle, title, version"
+    )
 
 
 def test_unknown_field_inside_a_block(content_copy):
@@ -74,14 +93,21 @@ def test_unknown_field_inside_a_block(content_copy):
     error = error_from("aftercare", content_copy)
     assert re.fullmatch(
         rf"{AFTERCARE}:{line}: blocks\[\d+\]\.callout\.colour: unknown field 'colour'; "
-        r"valid fields here: bullets, style, text, title", error.message)
+        r"valid fields here: bullets, style, text, title",
+        error.message,
+    )
 
 
 def test_missing_field(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml",
-               "  approved_by: Clinical lead, Example Skin Clinic\n", "")
-    assert error_from("info", content_copy).message == \
-        f"{INFO}:1: meta.approved_by: required field is missing"
+    replace_in(
+        content_copy / "microneedling/info.yaml",
+        "  approved_by: Clinical lead, Example Skin Clinic\n",
+        "",
+    )
+    assert (
+        error_from("info", content_copy).message
+        == f"{INFO}:1: meta.approved_by: required field is missing"
+    )
 
 
 def test_several_problems_are_all_reported(content_copy):
@@ -90,71 +116,92 @@ def test_several_problems_are_all_reported(content_copy):
     replace_in(path, "  language: en-GB\n", "")
     assert error_from("aftercare", content_copy).message == (
         f"{AFTERCARE}:1: meta.kind: required field is missing\n"
-        f"{AFTERCARE}:1: meta.language: required field is missing")
+        f"{AFTERCARE}:1: meta.language: required field is missing"
+    )
 
 
 def test_unknown_block_type(content_copy):
     path = content_copy / "microneedling/info.yaml"
-    replace_in(path, "  - paragraph: >-\n      This leaflet tells",
-               "  - paragraf: >-\n      This leaflet tells")
+    replace_in(
+        path,
+        "  - paragraph: >-\n      This leaflet tells",
+        "  - paragraf: >-\n      This leaflet tells",
+    )
     line = line_of(path, "- paragraf:")
     assert error_from("info", content_copy).message == (
         f"{INFO}:{line}: blocks[0]: each block is a mapping with exactly one of these keys: "
-        f"{BLOCK_KEYS}")
+        f"{BLOCK_KEYS}"
+    )
 
 
 def test_date_in_words(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "published: 2026-11-01",
-               "published: 1 November 2026")
-    assert error_from("info", content_copy).message == \
-        f"{INFO}:7: meta.published: expected a date written as YYYY-MM-DD, e.g. 2026-11-01"
+    replace_in(
+        content_copy / "microneedling/info.yaml",
+        "published: 2026-11-01",
+        "published: 1 November 2026",
+    )
+    assert (
+        error_from("info", content_copy).message
+        == f"{INFO}:7: meta.published: expected a date written as YYYY-MM-DD, e.g. 2026-11-01"
+    )
 
 
 def test_impossible_date_is_a_located_error(content_copy):
     # YAML reads 2026-13-01 as a timestamp and fails while constructing it; that must
     # still be reported as a problem in the file, not as a crash with a traceback.
-    replace_in(content_copy / "microneedling/info.yaml", "published: 2026-11-01",
-               "published: 2026-13-01")
+    replace_in(
+        content_copy / "microneedling/info.yaml", "published: 2026-11-01", "published: 2026-13-01"
+    )
     error = error_from("info", content_copy)
     assert error.message.startswith(f"{INFO}:7")
     assert "published" in error.message or "date" in error.message
 
 
 def test_review_must_follow_publication(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "review: 2028-11-01",
-               "review: 2026-10-01")
-    assert error_from("info", content_copy).message == \
-        f"{INFO}:8: meta.review: review date 2026-10-01 must be after the published date " \
+    replace_in(content_copy / "microneedling/info.yaml", "review: 2028-11-01", "review: 2026-10-01")
+    assert (
+        error_from("info", content_copy).message
+        == f"{INFO}:8: meta.review: review date 2026-10-01 must be after the published date "
         "2026-11-01"
+    )
 
 
 def test_unquoted_version_expects_text(content_copy):
     replace_in(content_copy / "microneedling/info.yaml", 'version: "1.0"', "version: 1.0")
-    assert error_from("info", content_copy).message == \
-        f"{INFO}:6: meta.version: expected text (put numbers and dates in quotes)"
+    assert (
+        error_from("info", content_copy).message
+        == f"{INFO}:6: meta.version: expected text (put numbers and dates in quotes)"
+    )
 
 
 def test_bad_reference(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "reference: MN-INF-01",
-               "reference: mn inf 01")
+    replace_in(
+        content_copy / "microneedling/info.yaml", "reference: MN-INF-01", "reference: mn inf 01"
+    )
     assert error_from("info", content_copy).message == (
         f"{INFO}:5: meta.reference: 'mn inf 01' is not valid; expected capitals, digits and "
-        "hyphens, e.g. MN-AFT-01")
+        "hyphens, e.g. MN-AFT-01"
+    )
 
 
 def test_empty_file(content_copy):
     (content_copy / "microneedling/aftercare.yaml").write_text("")
-    assert error_from("aftercare", content_copy).message == \
-        f"{AFTERCARE}:1: the file is empty; expected a YAML mapping"
+    assert (
+        error_from("aftercare", content_copy).message
+        == f"{AFTERCARE}:1: the file is empty; expected a YAML mapping"
+    )
 
 
 def test_not_utf8(content_copy):
     (content_copy / "microneedling/aftercare.yaml").write_bytes(b"meta: \xff\n")
-    assert error_from("aftercare", content_copy).message == \
-        f"{AFTERCARE}: not UTF-8 text (invalid start byte at byte 6)"
+    assert (
+        error_from("aftercare", content_copy).message
+        == f"{AFTERCARE}: not UTF-8 text (invalid start byte at byte 6)"
+    )
 
 
 # --- wording --------------------------------------------------------------------------
+
 
 def break_wording(content: Path, new: str) -> int:
     path = content / "microneedling/info.yaml"
@@ -166,14 +213,17 @@ def test_undefined_variable_names_file_field_and_variable(content_copy):
     line = break_wording(content_copy, "Fax us on {{ clinic.fax }}")
     assert error_from("info", content_copy).message == (
         f"{INFO}:{line}: blocks[8].bullets[1]: undefined variable 'clinic.fax' (clinic has: "
-        "address, email, emergency_number, feedback, name, out_of_hours, phone, website)")
+        "address, email, emergency_number, feedback, name, out_of_hours, phone, website)"
+    )
 
 
 def test_undefined_setting(content_copy):
     line = break_wording(content_copy, "Wait {{ settings.nap_minutes }} minutes")
     message = error_from("info", content_copy).message
-    assert message.startswith(f"{INFO}:{line}: blocks[8].bullets[1]: undefined variable "
-                              "'settings.nap_minutes' (settings has: actives_avoid_days_after, ")
+    assert message.startswith(
+        f"{INFO}:{line}: blocks[8].bullets[1]: undefined variable "
+        "'settings.nap_minutes' (settings has: actives_avoid_days_after, "
+    )
     assert "numbing_cream_minutes" in message
 
 
@@ -181,27 +231,34 @@ def test_template_syntax_error(content_copy):
     line = break_wording(content_copy, "Call {{ clinic.phone now")
     assert error_from("info", content_copy).message == (
         f"{INFO}:{line}: blocks[8].bullets[1]: template error: expected token "
-        "'end of print statement', got 'now'")
+        "'end of print statement', got 'now'"
+    )
 
 
 def test_unmatched_bold(content_copy):
     line = break_wording(content_copy, "We clean your **skin well.")
     assert error_from("info", content_copy).message == (
         f"{INFO}:{line}: blocks[8].bullets[1]: unmatched ** (bold needs ** on both sides, "
-        "within one sentence and not around a {{ variable }})")
+        "within one sentence and not around a {{ variable }})"
+    )
 
 
 def test_setting_the_font_cannot_print(content_copy):
-    replace_in(content_copy / "microneedling/treatment.yaml", "numbing_cream_minutes: 30",
-               "numbing_cream_minutes: 三十")
+    replace_in(
+        content_copy / "microneedling/treatment.yaml",
+        "numbing_cream_minutes: 30",
+        "numbing_cream_minutes: 三十",
+    )
     path = content_copy / "microneedling/info.yaml"
     line = line_of(path, "settings.numbing_cream_minutes")
     assert error_from("info", content_copy).message == (
         f"{INFO}:{line}: blocks[8].bullets[2]: the brand fonts cannot print "
-        "'三' (U+4E09 CJK UNIFIED IDEOGRAPH-4E09), '十' (U+5341 CJK UNIFIED IDEOGRAPH-5341)")
+        "'三' (U+4E09 CJK UNIFIED IDEOGRAPH-4E09), '十' (U+5341 CJK UNIFIED IDEOGRAPH-5341)"
+    )
 
 
 # --- treatments, documents and layouts ------------------------------------------------
+
 
 def test_unknown_treatment_lists_known_ones():
     with pytest.raises(leaflet.LeafletError) as raised:
@@ -222,8 +279,10 @@ def test_missing_document(content_copy):
     assert treatment.available() == ["info", "consent"]
     with pytest.raises(leaflet.LeafletError) as raised:
         treatment.document("aftercare")
-    assert raised.value.message == (f"microneedling has no aftercare document "
-                                    f"({folder / 'aftercare.yaml'}); it has: info, consent")
+    assert raised.value.message == (
+        f"microneedling has no aftercare document "
+        f"({folder / 'aftercare.yaml'}); it has: info, consent"
+    )
 
 
 def test_unknown_layout_lists_known_ones():
@@ -231,23 +290,31 @@ def test_unknown_layout_lists_known_ones():
         leaflet.load_layout("a3")
     assert raised.value.message == (
         "unknown layout 'a3'; known layouts: a4, a5, a5-booklet, dl-trifold, large-print, "
-        "letter, letter-trifold")
+        "letter, letter-trifold"
+    )
 
 
 @pytest.mark.parametrize("layout", ["a4", "letter"])
 def test_checklist_taller_than_a_page(content_copy, layout):
-    items = "".join(f"        - id: question-{n}\n          text: Is this question {n}?\n"
-                    for n in range(40))
-    replace_in(content_copy / "microneedling/consent.yaml", "  - heading: Health questions\n",
-               "  - checklist:\n      title: Far too many questions\n      items:\n" + items
-               + "  - heading: Health questions\n")
+    items = "".join(
+        f"        - id: question-{n}\n          text: Is this question {n}?\n" for n in range(40)
+    )
+    replace_in(
+        content_copy / "microneedling/consent.yaml",
+        "  - heading: Health questions\n",
+        "  - checklist:\n      title: Far too many questions\n      items:\n"
+        + items
+        + "  - heading: Health questions\n",
+    )
     error = error_from("consent", content_copy, layout)
     assert isinstance(error, LayoutFitError)
     room = round(leaflet.load_layout(layout).frame_height / 72 * 25.4)
     match = re.fullmatch(
         r"content/microneedling/consent\.yaml: blocks\[(\d+)\]\.checklist is (\d+) mm tall, "
         r"but a page of this layout holds "
-        rf"{room} mm and it must not be split; divide it into smaller blocks", error.message)
+        rf"{room} mm and it must not be split; divide it into smaller blocks",
+        error.message,
+    )
     assert match, error.message
     assert int(match.group(2)) > room
     blocks = leaflet.load_treatment("microneedling", content_copy).document("consent").spec.blocks
@@ -255,6 +322,7 @@ def test_checklist_taller_than_a_page(content_copy, layout):
 
 
 # --- brands ---------------------------------------------------------------------------
+
 
 def load_brand_error(path: Path) -> str:
     with pytest.raises(leaflet.LeafletError) as raised:
@@ -273,7 +341,8 @@ def test_brand_missing_logo(tmp_path, monkeypatch):
     path = write_brand(tmp_path, {f"logo: {logo}": "logo: missing.png"})
     assert load_brand_error(Path("brand.yaml")) == (
         f"brand.yaml:{line_of(path, 'logo: missing')}: logo: logo file not found: "
-        f"{(tmp_path / 'missing.png').resolve()}")
+        f"{(tmp_path / 'missing.png').resolve()}"
+    )
 
 
 def test_brand_missing_font(tmp_path, monkeypatch):
@@ -281,7 +350,8 @@ def test_brand_missing_font(tmp_path, monkeypatch):
     path = write_brand(tmp_path, extra="fonts:\n  regular: fonts/Brand-Regular.ttf\n")
     assert load_brand_error(Path("brand.yaml")) == (
         f"brand.yaml:{line_of(path, 'regular:')}: fonts.regular: font file not found: "
-        f"{(tmp_path / 'fonts/Brand-Regular.ttf').resolve()}")
+        f"{(tmp_path / 'fonts/Brand-Regular.ttf').resolve()}"
+    )
 
 
 def test_brand_font_that_is_not_a_font(tmp_path, monkeypatch):
@@ -289,30 +359,47 @@ def test_brand_font_that_is_not_a_font(tmp_path, monkeypatch):
     (tmp_path / "fake.ttf").write_bytes(b"not a font at all")
     path = write_brand(tmp_path, extra="fonts:\n  bold: fake.ttf\n")
     message = load_brand_error(Path("brand.yaml"))
-    assert message.startswith(f"brand.yaml:{line_of(path, 'bold:')}: fonts.bold: "
-                              f"{(tmp_path / 'fake.ttf').resolve()} is not a usable TrueType "
-                              "font (")
+    assert message.startswith(
+        f"brand.yaml:{line_of(path, 'bold:')}: fonts.bold: "
+        f"{(tmp_path / 'fake.ttf').resolve()} is not a usable TrueType "
+        "font ("
+    )
     assert message.endswith("); use a .ttf file with TrueType (glyf) outlines")
 
 
-@pytest.mark.parametrize(("replace", "marker", "message"), [
-    ({'text: "#1f2933"': 'text: "#bbbbbb"'}, "text: ",
-     "colours.text: text #bbbbbb on white #ffffff has contrast 1.92:1; "
-     "text needs at least 4.5:1"),
-    ({'on_primary: "#ffffff"': 'on_primary: "#3a8f9c"'}, "on_primary:",
-     "colours.on_primary: on_primary #3a8f9c on primary #0b5d6b has contrast 2.00:1; "
-     "text needs at least 4.5:1"),
-    ({'primary: "#0b5d6b"': "primary: teal"}, "primary: teal",
-     "colours.primary: 'teal' is not valid; expected a colour written #rrggbb, e.g. #0b5d6b"),
-    ({"name: Example Skin Clinic": "name: 漢方 Clinic"}, "name: ",
-     "clinic.name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22), "
-     "'方' (U+65B9 CJK UNIFIED IDEOGRAPH-65B9)"),
-], ids=["low-contrast-text", "low-contrast-header", "colour-format", "unprintable-name"])
+@pytest.mark.parametrize(
+    ("replace", "marker", "message"),
+    [
+        (
+            {'text: "#1f2933"': 'text: "#bbbbbb"'},
+            "text: ",
+            "colours.text: text #bbbbbb on white #ffffff has contrast 1.92:1; "
+            "text needs at least 4.5:1",
+        ),
+        (
+            {'on_primary: "#ffffff"': 'on_primary: "#3a8f9c"'},
+            "on_primary:",
+            "colours.on_primary: on_primary #3a8f9c on primary #0b5d6b has contrast 2.00:1; "
+            "text needs at least 4.5:1",
+        ),
+        (
+            {'primary: "#0b5d6b"': "primary: teal"},
+            "primary: teal",
+            "colours.primary: 'teal' is not valid; expected a colour written #rrggbb, e.g. #0b5d6b",
+        ),
+        (
+            {"name: Example Skin Clinic": "name: 漢方 Clinic"},
+            "name: ",
+            "clinic.name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22), "
+            "'方' (U+65B9 CJK UNIFIED IDEOGRAPH-65B9)",
+        ),
+    ],
+    ids=["low-contrast-text", "low-contrast-header", "colour-format", "unprintable-name"],
+)
 def test_brand_value_errors(tmp_path, monkeypatch, replace, marker, message):
     monkeypatch.chdir(tmp_path)
     path = write_brand(tmp_path, replace)
-    assert load_brand_error(Path("brand.yaml")) == \
-        f"brand.yaml:{line_of(path, marker)}: {message}"
+    assert load_brand_error(Path("brand.yaml")) == f"brand.yaml:{line_of(path, marker)}: {message}"
 
 
 def test_brand_file_not_found(tmp_path, monkeypatch):
@@ -321,6 +408,7 @@ def test_brand_file_not_found(tmp_path, monkeypatch):
 
 
 # --- output ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def small_pdf() -> leaflet.RenderedPdf:
@@ -331,8 +419,10 @@ def test_output_folder_missing(tmp_path, small_pdf):
     target = tmp_path / "missing" / "info.pdf"
     with pytest.raises(OutputError) as raised:
         small_pdf.write(target)
-    assert raised.value.message == \
-        f"cannot write {target}: folder {tmp_path / 'missing'} does not exist"
+    assert (
+        raised.value.message
+        == f"cannot write {target}: folder {tmp_path / 'missing'} does not exist"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -394,3 +484,39 @@ def test_failed_build_leaves_the_existing_file(content_copy):
         build("info", content_dir=content_copy).rendered.write(target)
     assert target.read_bytes() == b"previous leaflet"
     assert leftovers(content_copy.parent) == ["info.pdf"]
+
+
+# --- causes, and how the two audiences read a message ------------------------------------
+
+
+def test_a_wrapped_error_keeps_its_cause(tmp_path: Path) -> None:
+    import yaml
+
+    broken = write_brand(tmp_path, extra="colours: [unclosed\n")
+    with pytest.raises(SourceError) as caught:
+        leaflet.load_brand(broken)
+    assert isinstance(caught.value.__cause__, yaml.YAMLError)
+    assert caught.value.message.startswith(f"{broken}:")
+
+
+def test_debug_prints_the_traceback_with_its_cause(tmp_path: Path) -> None:
+    from conftest import invoke
+
+    broken = write_brand(tmp_path, extra="colours: [unclosed\n")
+    plain = invoke(["info", "--brand", str(broken), "-o", str(tmp_path / "x.pdf")])
+    debug = invoke(["--debug", "info", "--brand", str(broken), "-o", str(tmp_path / "x.pdf")])
+    assert plain.exit_code == debug.exit_code == 1
+    assert "Traceback" not in plain.stderr
+    error_line = plain.stderr.strip()
+    assert error_line.startswith("Error: ") and "malformed YAML" in error_line
+    assert "yaml.scanner.ScannerError" in debug.stderr or "yaml.parser.ParserError" in debug.stderr
+    assert "The above exception was the direct cause of the following exception" in debug.stderr
+    assert debug.stderr.strip().endswith(error_line)
+
+
+def test_messages_name_arguments_for_python_and_options_for_the_command_line() -> None:
+    from leaflet.errors import Argument
+
+    error = leaflet.LeafletError("build anyway with ", Argument("allow_expired=True", "--x"), ".")
+    assert error.message == str(error) == "build anyway with allow_expired=True."
+    assert error.format_message() == "build anyway with --x."

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import leaflet
 from leaflet.cli import main
-from leaflet.resources import CONTENT_DIR
+from leaflet.sources.bundled import CONTENT_DIR
 
 CONSENT_YAML = CONTENT_DIR / "microneedling" / "consent.yaml"
 INFO_ERROR = "--fillable applies to forms; the info document has no fields"
@@ -20,8 +20,9 @@ INFO_ERROR = "--fillable applies to forms; the info document has no fields"
 
 def _render(name: str, **kwargs) -> leaflet.RenderedPdf:
     document = leaflet.load_treatment("microneedling").document(name)
-    return leaflet.render_pdf(document, leaflet.load_brand(None), leaflet.load_layout("a4"),
-                              **kwargs)
+    return leaflet.render_pdf(
+        document, leaflet.load_brand(None), leaflet.load_layout("a4"), **kwargs
+    )
 
 
 def _ids(kind: str) -> list[str]:
@@ -62,16 +63,14 @@ def test_photo_declaration_and_detail_fields(fields: dict) -> None:
         assert field["/FT"] == "/Btn" and not int(field.get("/Ff", 0)) & (1 << 15)
     for item in _ids("patient_details") + _ids("fields"):
         assert fields[f"field.{item}"]["/FT"] == "/Tx"
-    for name in ("field.patient-printed-name", "field.practitioner-role",
-                 "field.patient-date"):
+    for name in ("field.patient-printed-name", "field.practitioner-role", "field.patient-date"):
         assert fields[name]["/FT"] == "/Tx"
 
 
 def test_signature_fields(fields: dict) -> None:
     signatures = {name for name, field in fields.items() if field.get("/FT") == "/Sig"}
     assert {"signature.patient-signature", "signature.practitioner-signature"} <= signatures
-    assert all(name.startswith("signature.") and name.endswith("signature")
-               for name in signatures)
+    assert all(name.startswith("signature.") and name.endswith("signature") for name in signatures)
 
 
 def test_filled_in_form_reads_back(fillable: bytes) -> None:
@@ -107,24 +106,34 @@ def test_without_fillable_there_is_no_form(plain: bytes) -> None:
     assert "/AcroForm" not in pypdf.PdfReader(io.BytesIO(plain)).trailer["/Root"]
 
 
-def test_field_fonts_are_helvetica_and_printed_text_in_brand_fonts(fillable: bytes,
-                                                                    plain: bytes) -> None:
+def test_field_fonts_are_helvetica_and_printed_text_in_brand_fonts(
+    fillable: bytes, plain: bytes
+) -> None:
     def fonts(data: bytes) -> set[str]:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        return {str(font["/BaseFont"]) for page in reader.pages
-                for font in page["/Resources"].get("/Font", {}).values()}
+        return {
+            str(font["/BaseFont"])
+            for page in reader.pages
+            for font in page["/Resources"].get("/Font", {}).values()
+        }
 
     assert fonts(fillable) == fonts(plain)
     form = pypdf.PdfReader(io.BytesIO(fillable)).trailer["/Root"]["/AcroForm"]
     assert {str(font["/BaseFont"]) for font in form["/DR"]["/Font"].values()} <= {
-        "/Helvetica", "/ZapfDingbats"}
+        "/Helvetica",
+        "/ZapfDingbats",
+    }
 
 
 @pytest.mark.parametrize("name", ["info", "aftercare"])
 def test_fillable_leaflet_is_an_error(name: str) -> None:
     with pytest.raises(leaflet.LeafletError) as caught:
         _render(name, fillable=True)
-    assert str(caught.value.message) == INFO_ERROR.replace("info", name)
+    # The command line names its option (`format_message`), a library caller the argument.
+    assert caught.value.format_message() == INFO_ERROR.replace("info", name)
+    assert caught.value.message == (
+        f"fillable=True applies to forms; the {name} document has no fields"
+    )
 
 
 def test_cli_flag(tmp_path) -> None:

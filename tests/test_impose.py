@@ -14,7 +14,7 @@ import pytest
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.pdfgen.canvas import Canvas
 
-from leaflet.impose import impose_saddle_stitch, saddle_stitch_order
+from leaflet.render.impose import impose_saddle_stitch, saddle_stitch_order
 
 WIDTH, HEIGHT = A5
 TOLERANCE = 0.5  # points: page boxes are floats written with limited precision
@@ -25,12 +25,15 @@ METADATA = {
     "/Keywords": "microneedling, MN-INF-01",
     "/Creator": "leaflet test",
 }
-COUNT_MESSAGE = ("a saddle-stitched booklet needs a multiple of 4 pages, got {}; "
-                 "pad the document with Notes pages first")
+COUNT_MESSAGE = (
+    "a saddle-stitched booklet needs a multiple of 4 pages, got {}; "
+    "pad the document with Notes pages first"
+)
 
 
-def make_pages(count: int, sizes: dict[int, tuple[float, float]] | None = None,
-               links: bool = False) -> bytes:
+def make_pages(
+    count: int, sizes: dict[int, tuple[float, float]] | None = None, links: bool = False
+) -> bytes:
     """A PDF of `count` pages, each labelled "Page N"; `sizes` overrides single pages."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A5, invariant=1, lang="en-GB")
@@ -115,10 +118,14 @@ def test_twelve_pages_fold_into_reading_order():
     # Fold the stack: the first half is read down the right of each front and the left of
     # each back, sheet by sheet inwards; the second half comes back out the other halves.
     fronts, backs = sides[0::2], sides[1::2]
-    first = [page for front, back in zip(fronts, backs, strict=True)
-             for page in (front[1], back[0])]
-    second = [page for front, back in reversed(list(zip(fronts, backs, strict=True)))
-              for page in (back[1], front[0])]
+    first = [
+        page for front, back in zip(fronts, backs, strict=True) for page in (front[1], back[0])
+    ]
+    second = [
+        page
+        for front, back in reversed(list(zip(fronts, backs, strict=True)))
+        for page in (back[1], front[0])
+    ]
     assert first + second == list(range(1, count + 1))
 
 
@@ -154,10 +161,10 @@ def test_web_link_moves_with_its_page_and_internal_link_dropped(eight):
 def test_pages_stay_vector(eight):
     for sheet in read(eight).pages:
         xobjects = sheet["/Resources"].get("/XObject", {})
-        assert all(xobject.get_object()["/Subtype"] != "/Image"
-                   for xobject in xobjects.values())
-        assert "/Helvetica-Bold" in {font.get_object()["/BaseFont"]
-                                     for font in sheet["/Resources"]["/Font"].values()}
+        assert all(xobject.get_object()["/Subtype"] != "/Image" for xobject in xobjects.values())
+        assert "/Helvetica-Bold" in {
+            font.get_object()["/BaseFont"] for font in sheet["/Resources"]["/Font"].values()
+        }
 
 
 def test_content_streams_compressed(eight):
@@ -189,5 +196,7 @@ def test_page_count_not_multiple_of_four(count):
 def test_pages_of_different_sizes():
     with pytest.raises(ValueError) as raised:
         impose_saddle_stitch(make_pages(4, sizes={3: A4}))
-    assert str(raised.value) == ("all booklet pages must be the same size: page 1 is "
-                                 "419.53 x 595.28 pt, page 3 is 595.28 x 841.89 pt")
+    assert str(raised.value) == (
+        "all booklet pages must be the same size: page 1 is "
+        "419.53 x 595.28 pt, page 3 is 595.28 x 841.89 pt"
+    )

@@ -8,7 +8,7 @@ import pytest
 from conftest import PAGE_SIZES
 
 import leaflet
-from leaflet.resources import LAYOUTS_DIR
+from leaflet.sources.bundled import LAYOUTS_DIR
 
 
 @pytest.fixture()
@@ -28,7 +28,14 @@ def layout_error(name: str, folder) -> str:
 
 def test_known_layouts():
     assert leaflet.known_layouts() == [
-        "a4", "a5", "a5-booklet", "dl-trifold", "large-print", "letter", "letter-trifold"]
+        "a4",
+        "a5",
+        "a5-booklet",
+        "dl-trifold",
+        "large-print",
+        "letter",
+        "letter-trifold",
+    ]
 
 
 @pytest.mark.parametrize("name", ["a4", "letter"])
@@ -54,34 +61,56 @@ def test_bad_length(layouts):
     (layouts / "tiny.yaml").write_text("extends: a4\ndescription: Tiny\npage_width: 10 furlongs\n")
     assert layout_error("tiny", layouts) == (
         "layouts/tiny.yaml:3: page_width: '10 furlongs' is not a length; write e.g. 12mm, "
-        "0.5in or 10pt")
+        "0.5in or 10pt"
+    )
 
 
 def test_extends_loop(layouts):
     (layouts / "one.yaml").write_text("extends: two\ndescription: One\n")
     (layouts / "two.yaml").write_text("extends: one\ndescription: Two\n")
-    assert layout_error("one", layouts) == \
-        "layouts/one.yaml:1: extends: extends 'one', which is a loop"
+    assert (
+        layout_error("one", layouts)
+        == "layouts/one.yaml:1: extends: extends 'one', which is a loop"
+    )
 
 
 def test_extends_unknown(layouts):
     (layouts / "odd.yaml").write_text("extends: a3\ndescription: Odd\n")
     assert layout_error("odd", layouts) == (
         "layouts/odd.yaml:1: extends: extends 'a3', which is not a layout; known layouts: "
-        "a4, a5, a5-booklet, dl-trifold, large-print, letter, letter-trifold, odd")
+        "a4, a5, a5-booklet, dl-trifold, large-print, letter, letter-trifold, odd"
+    )
 
 
 def test_body_text_too_small(layouts):
-    (layouts / "small.yaml").write_text("extends: a4\ndescription: Small\n"
-                                        "styles:\n  body: {size: 9}\n")
+    (layouts / "small.yaml").write_text(
+        "extends: a4\ndescription: Small\nstyles:\n  body: {size: 9}\n"
+    )
     assert layout_error("small", layouts) == (
         "layouts/small.yaml: styles.body.size: body text is 9.0 pt; clear print needs at "
-        "least 12.0 pt")
+        "least 12.0 pt"
+    )
 
 
 def test_unknown_parent_style(layouts):
-    (layouts / "odd.yaml").write_text("extends: a4\ndescription: Odd\n"
-                                      "styles:\n  h2: {parent: heading}\n")
+    (layouts / "odd.yaml").write_text(
+        "extends: a4\ndescription: Odd\nstyles:\n  h2: {parent: heading}\n"
+    )
     message = layout_error("odd", layouts)
-    assert message.startswith("layouts/odd.yaml:4: styles.h2.parent: parent 'heading' is not "
-                              "a style here; styles: body, ")
+    assert message.startswith(
+        "layouts/odd.yaml:4: styles.h2.parent: parent 'heading' is not a style here; styles: body, "
+    )
+
+
+def test_styles_that_inherit_in_a_loop(layouts):
+    (layouts / "loop.yaml").write_text(
+        "extends: a4\ndescription: Loop\nstyles:\n  h2: {parent: h3}\n  h3: {parent: h2}\n"
+    )
+    assert layout_error("loop", layouts) == (
+        "layouts/loop.yaml:4: styles.h2.parent: styles inherit from each other in a loop: "
+        "h2 -> h3 -> h2"
+    )
+    (layouts / "body.yaml").write_text(
+        "extends: a4\ndescription: Body\nstyles:\n  body: {parent: small}\n"
+    )
+    assert layout_error("body", layouts).endswith("loop: body -> small -> body")

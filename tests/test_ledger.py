@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
-from leaflet.encrypt import PasswordFile
 from leaflet.errors import LeafletError
-from leaflet.ledger import (
+from leaflet.mail.encrypt import PasswordFile
+from leaflet.mail.ledger import (
     FAILED_PERMANENT,
     FAILED_TEMPORARY,
     QUEUED,
@@ -23,13 +23,16 @@ def test_a_message_id_is_made_once_and_kept(tmp_path):
     path = tmp_path / "ledger.sqlite3"
     with Ledger(path) as ledger:
         first = ledger.queue("A1", "ann@example.org", "<one@example.com>")
-        assert (first.message_id, first.state, first.attempts) == ("<one@example.com>",
-                                                                    QUEUED, 0)
+        assert (first.message_id, first.state, first.attempts) == ("<one@example.com>", QUEUED, 0)
         ledger.record_failure("A1", "421 busy", permanent=False)
     with Ledger(path) as ledger:  # a later run, with a fresh id it does not need
         again = ledger.queue("A1", "ann@example.org", "<two@example.com>")
     assert (again.message_id, again.state, again.attempts, again.last_error) == (
-        "<one@example.com>", FAILED_TEMPORARY, 1, "421 busy")
+        "<one@example.com>",
+        FAILED_TEMPORARY,
+        1,
+        "421 busy",
+    )
 
 
 def test_an_unsent_message_takes_a_corrected_address_and_a_sent_one_does_not(tmp_path):
@@ -38,11 +41,16 @@ def test_an_unsent_message_takes_a_corrected_address_and_a_sent_one_does_not(tmp
         ledger.record_failure("A1", "550 no such mailbox", permanent=True)
         assert ledger.entry("A1").state == FAILED_PERMANENT
         assert ledger.queue("A1", "ann@example.org", "<x@example.com>").recipient == (
-            "ann@example.org")
+            "ann@example.org"
+        )
         ledger.record_sent("A1")
         sent = ledger.queue("A1", "someone@example.org", "<y@example.com>")
     assert (sent.state, sent.recipient, sent.attempts, sent.last_error) == (
-        SENT, "ann@example.org", 2, "")
+        SENT,
+        "ann@example.org",
+        2,
+        "",
+    )
     assert sent.sent_at is not None
 
 
@@ -50,8 +58,13 @@ def test_two_runs_cannot_use_one_ledger_at_once(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with Ledger("ledger.sqlite3"), pytest.raises(LeafletError) as caught:
         Ledger("ledger.sqlite3")
-    assert caught.value.message == ("ledger.sqlite3: in use by another `leaflet email` run; "
-                                    "wait for it to finish, then run again")
+    assert caught.value.format_message() == (
+        "ledger.sqlite3: in use by another `leaflet email` run; "
+        "wait for it to finish, then run again"
+    )
+    assert caught.value.message == (
+        "ledger.sqlite3: in use by another delivery; wait for it to finish, then run again"
+    )
     Ledger("ledger.sqlite3").close()  # free again once the first run is over
 
 
@@ -73,7 +86,8 @@ def test_a_file_that_is_not_a_ledger_is_refused(tmp_path, monkeypatch):
             open_ledger("ledger.sqlite3")
         assert caught.value.message == (
             "ledger.sqlite3: not a send ledger (the file is not an SQLite database); move it "
-            "away or choose another output folder")
+            "away or choose another output folder"
+        )
 
 
 def test_a_ledger_from_a_newer_leaflet_is_refused(tmp_path, monkeypatch):
@@ -83,8 +97,10 @@ def test_a_ledger_from_a_newer_leaflet_is_refused(tmp_path, monkeypatch):
     db.close()
     with pytest.raises(LeafletError) as caught:
         Ledger("ledger.sqlite3")
-    assert caught.value.message == ("ledger.sqlite3: made by a newer version of leaflet "
-                                    "(ledger version 7); update leaflet to use it")
+    assert caught.value.message == (
+        "ledger.sqlite3: made by a newer version of leaflet "
+        "(ledger version 7); update leaflet to use it"
+    )
 
 
 def test_passwords_are_written_before_use_and_kept(tmp_path):
@@ -99,5 +115,9 @@ def test_passwords_are_written_before_use_and_kept(tmp_path):
     second = passwords.password_for("A2")
     assert second != "abc" and len(second) == 12
     assert path.read_text().splitlines() == [
-        "appointment_id,password", f"A1,{first}", "A2,abc", f"A2,{second}"]
+        "appointment_id,password",
+        f"A1,{first}",
+        "A2,abc",
+        f"A2,{second}",
+    ]
     assert PasswordFile(path).password_for("A2") == second

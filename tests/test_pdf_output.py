@@ -53,10 +53,11 @@ SECTIONS = {
         "Date of birth",
         "I am 18 or over.",
         "Your health",
-        "Please write \"none\" if something does not apply to you.",
+        'Please write "none" if something does not apply to you.',
         "Health questions",
         "Your skin Yes No",
-        "Your health Yes No", "Recent treatments and medicines Yes No",
+        "Your health Yes No",
+        "Recent treatments and medicines Yes No",
         "Have you taken isotretinoin (an acne tablet) in the last 6 months?",
         "Do you have a cold sore or any other skin infection now?",
         "About the treatment",
@@ -164,16 +165,26 @@ def test_last_page_says_about_this_document(default_pdfs, document, layout):
         ("Published", PUBLISHED_DATE),
         ("Next review", REVIEW_DATE),
         ("Approved by", "Clinical lead, Example Skin Clinic"),
-        ("Sources", "Systematic review of side effects of microneedling, Dermatologic "
-                    "Surgery, 2021 (85 articles);"),
-        ("Large print", f"You can ask us for this {noun} in large print. "
-                        f"Call us on {CLINIC_PHONE}."),
-        ("Feedback", "Tell us what you think of this leaflet. Email hello@example.com or ask "
-                     "at reception."),
+        (
+            "Sources",
+            "Systematic review of side effects of microneedling, Dermatologic "
+            "Surgery, 2021 (85 articles);",
+        ),
+        (
+            "Large print",
+            f"You can ask us for this {noun} in large print. Call us on {CLINIC_PHONE}.",
+        ),
+        (
+            "Feedback",
+            "Tell us what you think of this leaflet. Email hello@example.com or ask at reception.",
+        ),
     ]
     assert f"About this {noun}" in last
-    missing = [label for label, value in facts
-               if not re.search(re.escape(label) + ":? " + re.escape(value), last)]
+    missing = [
+        label
+        for label, value in facts
+        if not re.search(re.escape(label) + ":? " + re.escape(value), last)
+    ]
     assert missing == []
     assert all("About this" not in page for page in pages[:-1])
 
@@ -208,6 +219,7 @@ def test_bold_markup_is_not_printed(default_pdfs):
 
 # --- metadata -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("document", "layout"), ALL)
 def test_metadata(default_pdfs, document, layout):
     pdf = default_pdfs[document, layout]
@@ -224,8 +236,9 @@ def test_metadata(default_pdfs, document, layout):
 
 
 def test_info_title_exactly(default_pdfs):
-    assert default_pdfs["info", "a4"].metadata["/Title"] == \
-        "Microneedling: Information for patients"
+    assert (
+        default_pdfs["info", "a4"].metadata["/Title"] == "Microneedling: Information for patients"
+    )
 
 
 @pytest.mark.parametrize(("document", "layout"), ALL)
@@ -249,10 +262,11 @@ def outline_titles(reader) -> list[str]:
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_headings_are_in_the_outline(default_pdfs, document):
     found = outline_titles(default_pdfs[document, "a4"].reader)
-    expected = {"info": ["What is microneedling?", "Side effects", "How to get ready"],
-                "consent": ["Your health", "Health questions", "How we keep this form"],
-                "aftercare": ["Why aftercare matters", "When to get help",
-                              "Your next session"]}[document]
+    expected = {
+        "info": ["What is microneedling?", "Side effects", "How to get ready"],
+        "consent": ["Your health", "Health questions", "How we keep this form"],
+        "aftercare": ["Why aftercare matters", "When to get help", "Your next session"],
+    }[document]
     assert [title for title in expected if title not in found] == []
 
 
@@ -276,8 +290,9 @@ SUBSET_NAME = re.compile(r"/[A-Z]{6}\+NotoSans-(Regular|Bold)")
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_no_standard_fonts(default_pdfs, document):
     fonts = page_fonts(default_pdfs[document, "a4"].reader)
-    standard = sorted({str(font["/BaseFont"]) for font in fonts
-                       if BASE_14.match(str(font["/BaseFont"]))})
+    standard = sorted(
+        {str(font["/BaseFont"]) for font in fonts if BASE_14.match(str(font["/BaseFont"]))}
+    )
     assert standard == []
 
 
@@ -285,15 +300,23 @@ def test_no_standard_fonts(default_pdfs, document):
 def test_every_font_is_embedded(default_pdfs, document):
     fonts = page_fonts(default_pdfs[document, "a4"].reader)
     assert fonts
-    not_embedded = sorted({str(font["/BaseFont"]) for font in fonts
-                           if "/FontFile2" not in font.get("/FontDescriptor", {})})
+    not_embedded = sorted(
+        {
+            str(font["/BaseFont"])
+            for font in fonts
+            if "/FontFile2" not in font.get("/FontDescriptor", {})
+        }
+    )
     assert not_embedded == []
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_text_fonts_are_subset_noto_sans(default_pdfs, document):
-    fonts = [font for font in page_fonts(default_pdfs[document, "a4"].reader)
-             if not BASE_14.match(str(font["/BaseFont"]))]
+    fonts = [
+        font
+        for font in page_fonts(default_pdfs[document, "a4"].reader)
+        if not BASE_14.match(str(font["/BaseFont"]))
+    ]
     names = {str(font["/BaseFont"]) for font in fonts}
     # ReportLab names each subset with a six-capital tag, e.g. AAAAAA+NotoSans-Bold.
     assert [name for name in names if not SUBSET_NAME.fullmatch(name)] == []

@@ -17,20 +17,20 @@ from conftest import (
 )
 
 import leaflet
-from leaflet.personal import (
+from leaflet.sources.dates import format_date, format_time
+from leaflet.sources.personal import (
     Personalisation,
-    format_date,
-    format_time,
     parse_appointment,
     parse_date_of_birth,
     parse_name,
 )
 
-APPOINTMENT_LINE = (f"Your appointment: Tuesday 1 December 2026 at 10:30 with {PRACTITIONER}")
+APPOINTMENT_LINE = f"Your appointment: Tuesday 1 December 2026 at 10:30 with {PRACTITIONER}"
 UNICODE_NAMES = ["Łukasz Wróbel", "Zoë Ng", "Дмитрий Иванов"]
 
 
 # --- pre-filled and prepared-for ------------------------------------------------------
+
 
 def test_consent_is_prefilled(personalised_pdfs):
     text = personalised_pdfs["consent"].text
@@ -92,6 +92,7 @@ def test_patient_name_is_not_in_the_metadata(personalised_pdfs, document):
 
 # --- escaping -------------------------------------------------------------------------
 
+
 def test_clinic_name_with_markup_prints_exactly(tmp_path):
     name = "Smith <i>& Jones</i> Skin"
     brand = write_brand(tmp_path, {"name: Example Skin Clinic": f"name: {name}"})
@@ -111,14 +112,18 @@ def test_clinic_name_in_wording_is_escaped(tmp_path):
     name = "Smith <i>& Jones</i> Skin"
     brand = write_brand(tmp_path, {"name: Example Skin Clinic": f"name: {name}"})
     content = copy_content(tmp_path)
-    replace_in(content / "microneedling" / "info.yaml", "  - heading: What is microneedling?\n",
-               "  - paragraph: \"Welcome to **our** {{ clinic.name }}, {{ treatment.name }} "
-               "& <b>more</b>.\"\n  - heading: What is microneedling?\n")
+    replace_in(
+        content / "microneedling" / "info.yaml",
+        "  - heading: What is microneedling?\n",
+        '  - paragraph: "Welcome to **our** {{ clinic.name }}, {{ treatment.name }} '
+        '& <b>more</b>."\n  - heading: What is microneedling?\n',
+    )
     pdf = build("info", "a4", brand=brand, content_dir=content)
     assert f"Welcome to our {name}, Microneedling & <b>more</b>." in pdf.text
 
 
 # --- unicode names --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", UNICODE_NAMES)
 @pytest.mark.parametrize("document", ["info", "consent"])
@@ -134,27 +139,36 @@ def test_names_print_with_real_glyphs(name, document):
 def test_missing_glyph_is_refused_naming_it():
     document = leaflet.load_treatment("microneedling").document("consent")
     with pytest.raises(leaflet.LeafletError) as raised:
-        leaflet.render_pdf(document, leaflet.load_brand(), leaflet.load_layout("a4"),
-                           personalisation("Ann 漢"))
+        leaflet.render_pdf(
+            document, leaflet.load_brand(), leaflet.load_layout("a4"), personalisation("Ann 漢")
+        )
     assert raised.value.message == (
-        "patient name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22)")
+        "patient name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22)"
+    )
 
 
 def test_missing_glyph_in_practitioner_is_refused():
     document = leaflet.load_treatment("microneedling").document("info")
     with pytest.raises(leaflet.LeafletError) as raised:
-        leaflet.render_pdf(document, leaflet.load_brand(), leaflet.load_layout("a4"),
-                           Personalisation.from_text(practitioner="Dr ☃ Snow"))
+        leaflet.render_pdf(
+            document,
+            leaflet.load_brand(),
+            leaflet.load_layout("a4"),
+            Personalisation.from_text(practitioner="Dr ☃ Snow"),
+        )
     assert raised.value.message == (
-        "practitioner: the brand fonts cannot print '☃' (U+2603 SNOWMAN)")
+        "practitioner: the brand fonts cannot print '☃' (U+2603 SNOWMAN)"
+    )
 
 
 # --- parsing and formatting -----------------------------------------------------------
 
+
 def test_from_text_parses_everything():
     personal = personalisation()
-    assert personal == Personalisation(PATIENT, dt.date(1985, 4, 23),
-                                       dt.datetime(2026, 12, 1, 10, 30), PRACTITIONER)
+    assert personal == Personalisation(
+        PATIENT, dt.date(1985, 4, 23), dt.datetime(2026, 12, 1, 10, 30), PRACTITIONER
+    )
     assert personal
 
 
@@ -167,20 +181,34 @@ def test_name_whitespace_is_folded():
     assert parse_name("  Zoë \t  Ng \n") == "Zoë Ng"
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda: parse_name("Ann\x07"), "name: contains a control character"),
-    (lambda: Personalisation.from_text(patient_name="x" * 201),
-     "patient name: longer than 200 characters"),
-    (lambda: Personalisation.from_text(date_of_birth="23/04/1985"),
-     "date of birth: '23/04/1985' is not valid; expected YYYY-MM-DD, e.g. 1985-04-23"),
-    (lambda: Personalisation.from_text(date_of_birth="2999-01-01"),
-     "date of birth: '2999-01-01' is in the future"),
-    (lambda: Personalisation.from_text(appointment="2026-12-01"),
-     "appointment: '2026-12-01' has no time; expected YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30"),
-    (lambda: Personalisation.from_text(appointment="tomorrow at ten"),
-     "appointment: 'tomorrow at ten' is not valid; expected YYYY-MM-DDTHH:MM, "
-     "e.g. 2026-12-01T10:30"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: parse_name("Ann\x07"), "name: contains a control character"),
+        (
+            lambda: Personalisation.from_text(patient_name="x" * 201),
+            "patient name: longer than 200 characters",
+        ),
+        (
+            lambda: Personalisation.from_text(date_of_birth="23/04/1985"),
+            "date of birth: '23/04/1985' is not valid; expected YYYY-MM-DD, e.g. 1985-04-23",
+        ),
+        (
+            lambda: Personalisation.from_text(date_of_birth="2999-01-01"),
+            "date of birth: '2999-01-01' is in the future",
+        ),
+        (
+            lambda: Personalisation.from_text(appointment="2026-12-01"),
+            "appointment: '2026-12-01' has no time; expected YYYY-MM-DDTHH:MM, "
+            "e.g. 2026-12-01T10:30",
+        ),
+        (
+            lambda: Personalisation.from_text(appointment="tomorrow at ten"),
+            "appointment: 'tomorrow at ten' is not valid; expected YYYY-MM-DDTHH:MM, "
+            "e.g. 2026-12-01T10:30",
+        ),
+    ],
+)
 def test_bad_personal_details(call, message):
     with pytest.raises(leaflet.LeafletError) as raised:
         call()
@@ -192,19 +220,28 @@ def test_appointment_with_a_space():
     assert parse_date_of_birth(None) is None
 
 
-@pytest.mark.parametrize(("language", "weekday", "expected"), [
-    ("en-GB", False, "1 December 2026"),
-    ("en-GB", True, "Tuesday 1 December 2026"),
-    ("en-US", False, "December 1, 2026"),
-    ("en-US", True, "Tuesday, December 1, 2026"),
-])
+@pytest.mark.parametrize(
+    ("language", "weekday", "expected"),
+    [
+        ("en-GB", False, "1 December 2026"),
+        ("en-GB", True, "Tuesday 1 December 2026"),
+        ("en-US", False, "December 1, 2026"),
+        ("en-US", True, "Tuesday, December 1, 2026"),
+    ],
+)
 def test_format_date(language, weekday, expected):
     assert format_date(dt.date(2026, 12, 1), language, weekday=weekday) == expected
 
 
-@pytest.mark.parametrize(("language", "hour", "expected"), [
-    ("en-GB", 14, "14:30"), ("en-GB", 9, "09:30"),
-    ("en-US", 14, "2:30 PM"), ("en-US", 0, "12:30 AM"), ("en-US", 12, "12:30 PM"),
-])
+@pytest.mark.parametrize(
+    ("language", "hour", "expected"),
+    [
+        ("en-GB", 14, "14:30"),
+        ("en-GB", 9, "09:30"),
+        ("en-US", 14, "2:30 PM"),
+        ("en-US", 0, "12:30 AM"),
+        ("en-US", 12, "12:30 PM"),
+    ],
+)
 def test_format_time(language, hour, expected):
     assert format_time(dt.datetime(2026, 12, 1, hour, 30), language) == expected

@@ -14,7 +14,7 @@ import pytest
 from conftest import build, read_pdf
 
 import leaflet
-from leaflet.press import PressOptions
+from leaflet.render.press import PressOptions
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -23,8 +23,14 @@ A5 = (148 * MM, 210 * MM)
 
 def render(document: str, layout: str, press: PressOptions | None = None):
     treatment = leaflet.load_treatment("microneedling")
-    return read_pdf(leaflet.render_pdf(treatment.document(document), leaflet.load_brand(),
-                                       leaflet.load_layout(layout), press=press).data)
+    return read_pdf(
+        leaflet.render_pdf(
+            treatment.document(document),
+            leaflet.load_brand(),
+            leaflet.load_layout(layout),
+            press=press,
+        ).data
+    )
 
 
 def box_size(box) -> tuple[float, float]:
@@ -47,6 +53,7 @@ def drawn_text(page: pypdf.PageObject) -> list[tuple[str, float, float, float]]:
 
 
 # --- large print ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("document", ["info", "consent", "aftercare"])
 def test_large_print_sizes_as_drawn(document):
@@ -71,10 +78,10 @@ def test_other_layouts_offer_large_print(layout):
 
 # --- A5 and the booklet ---------------------------------------------------------------
 
+
 def test_a5_pages():
     pdf = render("info", "a5")
-    assert all(box_size(page.mediabox) == pytest.approx(A5, abs=0.5)
-               for page in pdf.reader.pages)
+    assert all(box_size(page.mediabox) == pytest.approx(A5, abs=0.5) for page in pdf.reader.pages)
     assert "Notes" not in pdf.text  # no padding when nothing is folded
 
 
@@ -116,17 +123,24 @@ def test_booklet_keeps_metadata():
 
 # --- print-shop files -----------------------------------------------------------------
 
-@pytest.mark.parametrize(("layout", "bleed", "points"), [
-    ("a4", "3mm", 3 * MM), ("letter", "0.125in", 9.0), ("large-print", "3mm", 3 * MM),
-    ("a5", "3mm", 3 * MM),
-])
+
+@pytest.mark.parametrize(
+    ("layout", "bleed", "points"),
+    [
+        ("a4", "3mm", 3 * MM),
+        ("letter", "0.125in", 9.0),
+        ("large-print", "3mm", 3 * MM),
+        ("a5", "3mm", 3 * MM),
+    ],
+)
 def test_bleed_sets_trim_and_bleed_boxes(layout, bleed, points):
     press = PressOptions(PressOptions.parse_bleed(bleed))
     page = render("info", layout, press).reader.pages[0]
     trim = leaflet.load_layout(layout)
     assert box_size(page.trimbox) == pytest.approx((trim.page_width, trim.page_height), abs=0.5)
     assert box_size(page.bleedbox) == pytest.approx(
-        (trim.page_width + 2 * points, trim.page_height + 2 * points), abs=0.5)
+        (trim.page_width + 2 * points, trim.page_height + 2 * points), abs=0.5
+    )
     assert box_size(page.mediabox) == pytest.approx(box_size(page.bleedbox), abs=0.5)
 
 
@@ -149,10 +163,13 @@ def test_office_printing_has_no_bleed_and_wide_margins():
             assert 10 * MM <= y <= height - 10 * MM, text
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("5cm", "bleed: '5cm' is not valid; expected a length such as 3mm or 0.125in"),
-    ("12mm", "bleed: '12mm' is more than 10 mm; print shops ask for 3 mm (0.125 in)"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("5cm", "bleed: '5cm' is not valid; expected a length such as 3mm or 0.125in"),
+        ("12mm", "bleed: '12mm' is more than 10 mm; print shops ask for 3 mm (0.125 in)"),
+    ],
+)
 def test_bad_bleed(text, message):
     with pytest.raises(leaflet.LeafletError) as raised:
         PressOptions.parse_bleed(text)
@@ -162,11 +179,21 @@ def test_bad_bleed(text, message):
 def test_booklet_refuses_print_shop_options():
     treatment = leaflet.load_treatment("microneedling")
     with pytest.raises(leaflet.LeafletError) as raised:
-        leaflet.render_pdf(treatment.document("info"), leaflet.load_brand(),
-                           leaflet.load_layout("a5-booklet"), press=PressOptions(3 * MM))
-    assert raised.value.message == (
+        leaflet.render_pdf(
+            treatment.document("info"),
+            leaflet.load_brand(),
+            leaflet.load_layout("a5-booklet"),
+            press=PressOptions(3 * MM),
+        )
+    assert raised.value.format_message() == (
         "a5-booklet is imposed for office printers; for a print shop use --layout a5 with "
-        "--bleed and --crop-marks (print shops impose booklets themselves)")
+        "--bleed and --crop-marks (print shops impose booklets themselves)"
+    )
+    assert raised.value.message == (
+        "a5-booklet is imposed for office printers; for a print shop use load_layout('a5') "
+        "with PressOptions(bleed=..., crop_marks=True) (print shops impose booklets "
+        "themselves)"
+    )
 
 
 def test_consent_is_not_a_trifold():
@@ -174,7 +201,8 @@ def test_consent_is_not_a_trifold():
         build("consent", "dl-trifold")
     assert raised.value.message == (
         "the consent document cannot be laid out as dl-trifold; layouts for consent: a4, a5, "
-        "a5-booklet, large-print, letter")
+        "a5-booklet, large-print, letter"
+    )
 
 
 @pytest.mark.parametrize("layout_name", ["a4", "letter", "large-print", "a5"])
@@ -183,17 +211,23 @@ def test_footer_lines_fit_the_page(layout_name, document):
     """Large print sets the footer so big that a form's reference line takes two lines."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from leaflet.provenance import FINGERPRINT_KEY, entries
-    from leaflet.render import _PageDecorations
+    from leaflet.render.footer import plan_footer
+    from leaflet.render.provenance import FINGERPRINT_KEY, entries
 
     brand, layout = leaflet.load_brand(), leaflet.load_layout(layout_name)
     content = leaflet.load_treatment("microneedling").document(document)
-    decorations = _PageDecorations(brand, layout, content, 12, PressOptions(),
-                                   entries(content, brand)[FINGERPRINT_KEY], False)
-    texts = [text for line in decorations.footer_lines for text in line if text]
+    footer = plan_footer(
+        content.meta,
+        brand,
+        layout.spec.footer_size,
+        layout.frame_width,
+        fingerprint=entries(content, brand)[FINGERPRINT_KEY],
+    )
+    texts = [text for line in footer.lines for text in line if text]
     assert any("Review date 1 November 2028" in text for text in texts)
-    for left, right in decorations.footer_lines:
+    for left, right in footer.lines:
         right = "Page 888 of 888" if right == "<page number>" else right
-        width = (stringWidth(left, brand.fonts.regular, layout.spec.footer_size)
-                 + stringWidth(right, brand.fonts.bold, layout.spec.footer_size))
+        width = stringWidth(left, brand.fonts.regular, layout.spec.footer_size) + stringWidth(
+            right, brand.fonts.bold, layout.spec.footer_size
+        )
         assert width <= layout.frame_width, (left, right)

@@ -8,7 +8,7 @@ import pytest
 from conftest import build, copy_content, invoke, read_pdf, replace_in
 
 import leaflet
-from leaflet.provenance import fingerprint, verify
+from leaflet.render.provenance import fingerprint, verify
 
 
 def test_metadata_records_reference_version_and_fingerprint(default_pdfs):
@@ -36,15 +36,17 @@ def test_verify_round_trip(tmp_path, layout):
     assert verdict.matches
     assert verdict.describe() == (
         f"MN-INF-01 version 1.0 (microneedling/info), fingerprint {verdict.recorded[:8]}: "
-        "the current content and brand give the same wording")
+        "the current content and brand give the same wording"
+    )
 
 
 def test_verify_notices_a_changed_sentence(tmp_path):
     content = copy_content(tmp_path / "content")
     path = tmp_path / "consent.pdf"
     build("consent", content_dir=content).rendered.write(path)
-    replace_in(content / "microneedling/consent.yaml", "Tiny spots of bleeding",
-               "Small spots of bleeding")
+    replace_in(
+        content / "microneedling/consent.yaml", "Tiny spots of bleeding", "Small spots of bleeding"
+    )
     verdict = verify(path, leaflet.load_brand(), content)
     assert not verdict.matches
     assert "the current content or brand differs" in verdict.describe()
@@ -70,24 +72,33 @@ def test_verify_a_pdf_without_provenance(tmp_path):
         verify(path, leaflet.load_brand())
     assert raised.value.message == (
         f"{path}: no leaflet provenance in this PDF (it was not made by leaflet, or by a "
-        "version before provenance was recorded)")
+        "version before provenance was recorded)"
+    )
 
 
 def test_expired_wording_is_refused_then_marked():
     treatment = leaflet.load_treatment("microneedling")
-    document, brand, layout = treatment.document("aftercare"), leaflet.load_brand(), \
-        leaflet.load_layout("a4")
+    document, brand, layout = (
+        treatment.document("aftercare"),
+        leaflet.load_brand(),
+        leaflet.load_layout("a4"),
+    )
     later = dt.date(2028, 11, 2)
     with pytest.raises(leaflet.LeafletError) as raised:
         leaflet.render_pdf(document, brand, layout, today=later)
-    assert raised.value.message.endswith(
+    assert raised.value.format_message().endswith(
         "content/microneedling/aftercare.yaml: the wording was due for review on 1 November "
         "2028; review it and update meta.review, or build anyway with --allow-expired (the "
-        "PDF then says the wording is past its review date)")
-    pdf = read_pdf(leaflet.render_pdf(document, brand, layout, today=later,
-                                      allow_expired=True).data)
+        "PDF then says the wording is past its review date)"
+    )
+    assert raised.value.message.endswith(
+        "update meta.review, or build anyway with allow_expired=True (the PDF then says the "
+        "wording is past its review date)"
+    )
+    pdf = read_pdf(
+        leaflet.render_pdf(document, brand, layout, today=later, allow_expired=True).data
+    )
     assert "Review overdue: This wording was due for review on 1 November 2028." in pdf.text
     assert all("Review date 1 November 2028 (overdue)" in page for page in pdf.pages)
-    on_time = read_pdf(leaflet.render_pdf(document, brand, layout,
-                                          today=dt.date(2028, 11, 1)).data)
+    on_time = read_pdf(leaflet.render_pdf(document, brand, layout, today=dt.date(2028, 11, 1)).data)
     assert "overdue" not in on_time.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaflet.templating import (
+from leaflet.sources.templating import (
     Namespace,
     TemplateProblem,
     Wording,
@@ -13,8 +13,10 @@ from leaflet.templating import (
     plain,
 )
 
-UNMATCHED = ("unmatched ** (bold needs ** on both sides, within one sentence and not around "
-             "a {{ variable }})")
+UNMATCHED = (
+    "unmatched ** (bold needs ** on both sides, within one sentence and not around "
+    "a {{ variable }})"
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +42,9 @@ def test_author_text_is_escaped():
 
 
 def test_bold_markup():
-    assert author_markup("a **bold** word and **another**") == \
-        "a <b>bold</b> word and <b>another</b>"
+    assert (
+        author_markup("a **bold** word and **another**") == "a <b>bold</b> word and <b>another</b>"
+    )
 
 
 def test_unmatched_bold_is_an_error():
@@ -54,40 +57,54 @@ def test_plain_escapes_values():
 
 
 def test_static_wording(environment, context):
-    assert render("  We **never** reuse needles.  ", environment, context) == \
-        "We <b>never</b> reuse needles."
+    assert (
+        render("  We **never** reuse needles.  ", environment, context)
+        == "We <b>never</b> reuse needles."
+    )
 
 
 def test_variables_are_substituted_and_escaped(environment, context):
-    assert render("Call {{ clinic.name }} on {{ clinic.phone }} & ask", environment,
-                  context) == "Call Smith &lt;i&gt;&amp; Jones&lt;/i&gt; on 01234 &amp; ask"
-    assert render("For {{ patient.name }}", environment, context) == \
-        "For Ann &lt;b&gt;O&#39;Brien&lt;/b&gt; &amp; Co"
+    assert (
+        render("Call {{ clinic.name }} on {{ clinic.phone }} & ask", environment, context)
+        == "Call Smith &lt;i&gt;&amp; Jones&lt;/i&gt; on 01234 &amp; ask"
+    )
+    assert (
+        render("For {{ patient.name }}", environment, context)
+        == "For Ann &lt;b&gt;O&#39;Brien&lt;/b&gt; &amp; Co"
+    )
 
 
 def test_numbers_from_settings(environment, context):
-    assert render("Wait {{ settings.hours }} hours; SPF {{ settings.spf }}.", environment,
-                  context) == "Wait 24 hours; SPF 30."
+    assert (
+        render("Wait {{ settings.hours }} hours; SPF {{ settings.spf }}.", environment, context)
+        == "Wait 24 hours; SPF 30."
+    )
 
 
 def test_bold_beside_a_variable(environment, context):
-    assert render("**Wait** {{ settings.hours }} hours", environment, context) == \
-        "<b>Wait</b> 24 hours"
+    assert (
+        render("**Wait** {{ settings.hours }} hours", environment, context)
+        == "<b>Wait</b> 24 hours"
+    )
 
 
 def test_whitespace_of_templates_is_folded(environment, context):
-    assert render("Wait\n  {{ settings.hours }}\n hours", environment, context) == \
-        "Wait 24 hours"
+    assert render("Wait\n  {{ settings.hours }}\n hours", environment, context) == "Wait 24 hours"
 
 
-@pytest.mark.parametrize(("source", "message"), [
-    ("Fax {{ clinic.fax }}", "undefined variable 'clinic.fax' (clinic has: name, phone)"),
-    ("{{ settings.days }}", "undefined variable 'settings.days' (settings has: hours, spf)"),
-    ("{{ nothing }}", "undefined variable 'nothing'"),
-    ("{{ clinic._values }}", "undefined variable 'clinic._values' (clinic has: name, phone)"),
-    ("{{ clinic.__class__ }}",
-     "undefined variable 'clinic.__class__' (clinic has: name, phone)"),
-])
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("Fax {{ clinic.fax }}", "undefined variable 'clinic.fax' (clinic has: name, phone)"),
+        ("{{ settings.days }}", "undefined variable 'settings.days' (settings has: hours, spf)"),
+        ("{{ nothing }}", "undefined variable 'nothing'"),
+        ("{{ clinic._values }}", "undefined variable 'clinic._values' (clinic has: name, phone)"),
+        (
+            "{{ clinic.__class__ }}",
+            "undefined variable 'clinic.__class__' (clinic has: name, phone)",
+        ),
+    ],
+)
 def test_undefined_variables_name_themselves(environment, context, source, message):
     wording = Wording(source, environment)
     with pytest.raises(TemplateProblem) as raised:
@@ -95,14 +112,21 @@ def test_undefined_variables_name_themselves(environment, context, source, messa
     assert str(raised.value) == message
 
 
-@pytest.mark.parametrize(("source", "message"), [
-    ("{{ clinic.phone", "template error: unexpected end of template, expected "
-                        "'end of print statement'."),
-    ("{% if %}x{% endif %}",
-     "template error: Expected an expression, got 'end of statement block'"),
-    ("**{{ clinic.name }}**", f"template error: {UNMATCHED}"),
-    ("a **bold", UNMATCHED),
-])
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "{{ clinic.phone",
+            "template error: unexpected end of template, expected 'end of print statement'.",
+        ),
+        (
+            "{% if %}x{% endif %}",
+            "template error: Expected an expression, got 'end of statement block'",
+        ),
+        ("**{{ clinic.name }}**", f"template error: {UNMATCHED}"),
+        ("a **bold", UNMATCHED),
+    ],
+)
 def test_compile_errors(environment, source, message):
     with pytest.raises(TemplateProblem) as raised:
         Wording(source, environment)
@@ -119,10 +143,15 @@ def test_a_whole_group_prints_its_name_escaped(environment, context):
     assert render("{{ clinic }}", environment, context) == "&lt;clinic&gt;"
 
 
-@pytest.mark.parametrize(("count", "unit", "expected"), [
-    (24, "hour", "24 hours"), (1, "day", "1 day"), (1.5, "week", "1.5 weeks"),
-    ("2 to 3", "day", "2 to 3 days"),
-])
+@pytest.mark.parametrize(
+    ("count", "unit", "expected"),
+    [
+        (24, "hour", "24 hours"),
+        (1, "day", "1 day"),
+        (1.5, "week", "1.5 weeks"),
+        ("2 to 3", "day", "2 to 3 days"),
+    ],
+)
 def test_plural_filter(count, unit, expected):
     source = "{{ settings.n | plural('" + unit + "') }}"
     wording = Wording(source, make_environment())

@@ -36,8 +36,10 @@ SHEETS = {"dl-trifold": (297 * mm, 210 * mm), "letter-trifold": (11 * inch, 8.5 
 #: Panel widths left to right: the outside, then the inside.
 PANELS = {
     "dl-trifold": ([97 * mm, 100 * mm, 100 * mm], [100 * mm, 100 * mm, 97 * mm]),
-    "letter-trifold": ([3.625 * inch, 3.6875 * inch, 3.6875 * inch],
-                       [3.6875 * inch, 3.6875 * inch, 3.625 * inch]),
+    "letter-trifold": (
+        [3.625 * inch, 3.6875 * inch, 3.6875 * inch],
+        [3.6875 * inch, 3.6875 * inch, 3.625 * inch],
+    ),
 }
 FOLD_CLEARANCE = 6 * mm
 EDGE_CLEARANCE = 7 * mm
@@ -45,7 +47,8 @@ TOLERANCE = 0.5  # points
 OVERFLOW = re.compile(
     r"content/microneedling/aftercare\.yaml: the aftercare leaflet does not fit the "
     r"(?P<layout>[a-z-]+) panels: about (?P<mm>\d+) mm of content is left over "
-    r"\((?P<panels>\d+\.\d) panels\); shorten the wording or choose another layout")
+    r"\((?P<panels>\d+\.\d) panels\); shorten the wording or choose another layout"
+)
 
 
 def edges(widths: list[float]) -> list[float]:
@@ -71,7 +74,7 @@ def fragments(page: pypdf.PageObject) -> list[tuple[float, float, str]]:
 
 
 def in_panel(x: float, layout: str, side: int, index: int) -> bool:
-    left, right = edges(PANELS[layout][side])[index:index + 2]
+    left, right = edges(PANELS[layout][side])[index : index + 2]
     return left <= x < right
 
 
@@ -79,10 +82,12 @@ def shorten_aftercare(content: Path) -> Path:
     """Take three blocks out of aftercare so that it fits a tri-fold; return its path."""
     path = content / "microneedling" / "aftercare.yaml"
     text = path.read_text(encoding="utf-8")
-    cuts = [("  - heading: Why aftercare matters", "  - heading: What to expect"),
-            ("  - callout:\n      style: urgent", "  - contact:")]
+    cuts = [
+        ("  - heading: Why aftercare matters", "  - heading: What to expect"),
+        ("  - callout:\n      style: urgent", "  - contact:"),
+    ]
     for start, end in cuts:
-        text = text[:text.index(start)] + text[text.index(end):]
+        text = text[: text.index(start)] + text[text.index(end) :]
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -97,8 +102,10 @@ def short_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def sheets(short_content: Path) -> dict[str, Pdf]:
     """The shortened aftercare leaflet on each tri-fold layout, prepared for PATIENT."""
-    return {layout: build("aftercare", layout, personalisation(), content_dir=short_content)
-            for layout in SHEETS}
+    return {
+        layout: build("aftercare", layout, personalisation(), content_dir=short_content)
+        for layout in SHEETS
+    }
 
 
 @pytest.mark.parametrize("layout", SHEETS)
@@ -124,14 +131,12 @@ def test_cover_and_back_panel(sheets: dict[str, Pdf], layout: str) -> None:
     # The personal note and the reference are on the cover; the About facts on the back.
     assert any(in_panel(x, layout, 0, 2) for x, _, text in outside if "Prepared for" in text)
     assert any(in_panel(x, layout, 0, 2) for x, _, text in outside if "MN-AFT-01" in text)
-    assert any(in_panel(x, layout, 0, 1) for x, _, text in outside
-               if "About this leaflet" in text)
+    assert any(in_panel(x, layout, 0, 1) for x, _, text in outside if "About this leaflet" in text)
     assert any(in_panel(x, layout, 0, 2) for x, _, text in outside if CLINIC in text)
 
 
 @pytest.mark.parametrize("layout", SHEETS)
-def test_contact_block_is_on_the_back_not_in_the_flow(sheets: dict[str, Pdf],
-                                                       layout: str) -> None:
+def test_contact_block_is_on_the_back_not_in_the_flow(sheets: dict[str, Pdf], layout: str) -> None:
     pdf = sheets[layout]
     intro = "If you have any questions about your aftercare"
     assert intro in pdf.pages[0] and intro not in pdf.pages[1]
@@ -141,16 +146,16 @@ def test_contact_block_is_on_the_back_not_in_the_flow(sheets: dict[str, Pdf],
 
 
 @pytest.mark.parametrize("layout", SHEETS)
-def test_content_flows_from_the_flap_through_the_inside(sheets: dict[str, Pdf],
-                                                         layout: str) -> None:
+def test_content_flows_from_the_flap_through_the_inside(
+    sheets: dict[str, Pdf], layout: str
+) -> None:
     outside, inside = (fragments(page) for page in sheets[layout].reader.pages)
     assert any(in_panel(x, layout, 0, 0) for x, _, _ in outside)
     for index in range(3):
         assert any(in_panel(x, layout, 1, index) for x, _, _ in inside), index
     first = next(text for x, _, text in outside if in_panel(x, layout, 0, 0))
     assert first.startswith("This leaflet explains")
-    assert any("When to get help" in text and in_panel(x, layout, 1, 2)
-               for x, _, text in inside)
+    assert any("When to get help" in text and in_panel(x, layout, 1, 2) for x, _, text in inside)
 
 
 @pytest.mark.parametrize("layout", SHEETS)
@@ -179,27 +184,28 @@ def test_metadata_and_embedded_fonts(sheets: dict[str, Pdf], layout: str) -> Non
     assert fonts
     for font in fonts:
         assert "Helvetica" not in font["/BaseFont"]
-        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
-            else font
+        descendant = (
+            font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        )
         assert "/FontFile2" in descendant["/FontDescriptor"], font["/BaseFont"]
 
 
 def test_deterministic_bytes(short_content: Path) -> None:
-    first, second = (build("aftercare", "dl-trifold", personalisation(),
-                           content_dir=short_content) for _ in range(2))
+    first, second = (
+        build("aftercare", "dl-trifold", personalisation(), content_dir=short_content)
+        for _ in range(2)
+    )
     assert first.data == second.data
 
 
-def test_a_document_without_a_contact_block_still_has_the_contact_panel(
-        tmp_path: Path) -> None:
+def test_a_document_without_a_contact_block_still_has_the_contact_panel(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     path = shorten_aftercare(content)
     text = path.read_text(encoding="utf-8")
-    path.write_text(text[:text.index("  - contact:")], encoding="utf-8")
+    path.write_text(text[: text.index("  - contact:")], encoding="utf-8")
     pdf = build("aftercare", "dl-trifold", content_dir=content)
     outside = fragments(pdf.reader.pages[0])
-    assert any(CLINIC_PHONE in text and in_panel(x, "dl-trifold", 0, 1)
-               for x, _, text in outside)
+    assert any(CLINIC_PHONE in text and in_panel(x, "dl-trifold", 0, 1) for x, _, text in outside)
     assert "How to contact us" in pdf.pages[0]
     assert "Prepared for" not in pdf.pages[0]
 
@@ -218,15 +224,17 @@ def test_consent_cannot_be_a_trifold() -> None:
         build("consent", "dl-trifold")
     assert caught.value.message == (
         "the consent document cannot be laid out as dl-trifold; layouts for consent: "
-        "a4, a5, a5-booklet, large-print, letter")
+        "a4, a5, a5-booklet, large-print, letter"
+    )
 
 
 @pytest.mark.parametrize("layout", SHEETS)
-def test_too_long_a_document_says_how_much_is_left_over(content_copy: Path,
-                                                        layout: str) -> None:
+def test_too_long_a_document_says_how_much_is_left_over(content_copy: Path, layout: str) -> None:
     path = shorten_aftercare(content_copy)
-    paragraph = ("  - paragraph: >-\n      Keep your skin clean and let it heal in its own "
-                 "time. Ask us if you are not sure about anything.\n")
+    paragraph = (
+        "  - paragraph: >-\n      Keep your skin clean and let it heal in its own "
+        "time. Ask us if you are not sure about anything.\n"
+    )
     replace_in(path, "  - contact:", paragraph * 30 + "  - contact:")
     with pytest.raises(LayoutFitError) as caught:
         build("aftercare", layout, content_dir=content_copy)
@@ -242,3 +250,24 @@ def test_too_long_a_document_says_how_much_is_left_over(content_copy: Path,
 def test_pdf_bytes_open_in_a_second_reader(sheets: dict[str, Pdf]) -> None:
     for pdf in sheets.values():
         assert len(pypdf.PdfReader(io.BytesIO(pdf.data)).pages) == 2
+
+
+def test_overdue_wording_says_so_on_the_cover() -> None:
+    """Built past its review date (allow_expired), the cover's foot says "(overdue)", as
+    a page footer does, and the About facts on the back panel explain it."""
+    import datetime as dt
+
+    layout = "dl-trifold"
+    document = leaflet.load_treatment("microneedling").document("info")
+    pdf = leaflet.render_pdf(
+        document,
+        leaflet.load_brand(),
+        leaflet.load_layout(layout),
+        allow_expired=True,
+        today=dt.date(2028, 11, 2),
+    )
+    outside = pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0]
+    cover = [t.strip() for x, _, t in fragments(outside) if in_panel(x, layout, 0, 2)]
+    assert "Review date 1 November 2028 (overdue)" in cover
+    back = " ".join(t for x, _, t in fragments(outside) if in_panel(x, layout, 0, 1))
+    assert "This wording was due for review on 1 November 2028" in " ".join(back.split())

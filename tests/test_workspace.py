@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import invoke, read_pdf
 
-from leaflet.workspace import CONFIG_NAME, find_workspace
+from leaflet.sources.workspace import CONFIG_NAME, find_workspace
 
 
 def test_init_then_build_inside(tmp_path, monkeypatch):
@@ -14,14 +14,20 @@ def test_init_then_build_inside(tmp_path, monkeypatch):
     assert result.stdout.startswith("Made a leaflet workspace in clinic (")
     folder = tmp_path / "clinic"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "brand.yaml", "content", CONFIG_NAME, "logo.png"]
+        "brand.yaml",
+        "content",
+        CONFIG_NAME,
+        "logo.png",
+    ]
     # The clinic renames itself and rewords a sentence; no option names either file.
     brand = folder / "brand.yaml"
-    brand.write_text(brand.read_text().replace("name: Example Skin Clinic",
-                                               "name: Riverside Skin Clinic"))
+    brand.write_text(
+        brand.read_text().replace("name: Example Skin Clinic", "name: Riverside Skin Clinic")
+    )
     info = folder / "content/microneedling/info.yaml"
-    info.write_text(info.read_text().replace("We clean your skin well.",
-                                             "We clean your skin with care."))
+    info.write_text(
+        info.read_text().replace("We clean your skin well.", "We clean your skin with care.")
+    )
     monkeypatch.chdir(folder)
     result = invoke(["info", "-o", "info.pdf"])
     assert result.exit_code == 0, result.output
@@ -50,8 +56,10 @@ def test_init_refuses_a_folder_in_use(tmp_path, monkeypatch):
     (tmp_path / "busy/notes.txt").write_text("mine")
     result = invoke(["init", "busy"])
     assert result.exit_code == 1
-    assert result.stderr == ("Error: busy already exists and is not an empty folder; "
-                             "choose a new folder for the workspace\n")
+    assert result.stderr == (
+        "Error: busy already exists and is not an empty folder; "
+        "choose a new folder for the workspace\n"
+    )
 
 
 def test_a_bad_workspace_file_is_located(tmp_path, monkeypatch):
@@ -59,5 +67,7 @@ def test_a_bad_workspace_file_is_located(tmp_path, monkeypatch):
     (tmp_path / CONFIG_NAME).write_text("brand: brand.yaml\nlayuot: a4\n")
     result = invoke(["info"])
     assert result.exit_code == 1
-    assert result.stderr == ("Error: leaflet.yaml:2: layuot: unknown field 'layuot'; "
-                             "valid fields here: brand, content_dir, layout\n")
+    assert result.stderr == (
+        "Error: leaflet.yaml:2: layuot: unknown field 'layuot'; "
+        "valid fields here: brand, content_dir, layout\n"
+    )

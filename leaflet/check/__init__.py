@@ -1,0 +1,50 @@
+"""`leaflet check`: validate all content, the brand and every layout in one run.
+
+Unlike a build, which stops at the first problem, a check reports every problem it can
+find (house style: validate everything, report every problem, then stop). Content
+problems are errors; cosmetic ones (a review date coming up, wording above its target
+reading age, a logo below print resolution) are warnings, which `strict` makes errors.
+Each finding says where: file, line and field, as far as they are known.
+
+The checks live in `sources` (brand, logo, layouts, email templates) and `content`
+(documents); `findings` holds what they find.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+from leaflet.check.content import check_content, reading_age
+from leaflet.check.findings import ERROR, WARNING, Finding, summary
+from leaflet.check.sources import check_brand, check_email, check_layouts, check_logo
+from leaflet.sources import dates
+from leaflet.sources.brand import load_brand
+from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
+
+__all__ = ["ERROR", "WARNING", "Finding", "check_all", "reading_age", "summary"]
+
+
+def check_all(
+    content_dir: Path | str | None = None,
+    brand_path: Path | str | None = None,
+    strict: bool = False,
+    today: dt.date | None = None,
+    layouts_dir: Path | str | None = None,
+) -> list[Finding]:
+    """Every problem in the content folder, the brand and the layouts, sorted by file
+    and line. With `strict`, warnings are reported as errors. `today` (default: the real
+    date) is what review dates are measured from."""
+    findings: list[Finding] = []
+    brand = check_brand(Path(brand_path) if brand_path is not None else EXAMPLE_BRAND, findings)
+    layouts = check_layouts(Path(layouts_dir) if layouts_dir else LAYOUTS_DIR, findings)
+    if brand is not None:
+        check_logo(brand, layouts, findings)
+    folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
+    check_content(folder, brand, today or dates.today(), findings)
+    check_email(folder, brand or load_brand(), findings)
+    if strict:
+        findings = [replace(f, severity=ERROR) for f in findings]
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=Finding.sort_key)

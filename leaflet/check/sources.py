@@ -1,0 +1,89 @@
+"""Checking the brand, the logo's resolution, every layout and the email templates."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PIL import Image
+from reportlab.lib.units import mm
+
+from leaflet.check.findings import WARNING, Finding, from_error
+from leaflet.errors import LeafletError
+from leaflet.mail.messages import EMAIL_FOLDER, EmailTemplates, Pack, PackFile
+from leaflet.packs.appointments import Appointment
+from leaflet.render.furniture import header_logo_size
+from leaflet.render.trifold_outside import COVER_LOGO
+from leaflet.sources import schema
+from leaflet.sources.brand import LOGO_DPI, Brand, inspect_brand
+from leaflet.sources.content import DOCUMENTS
+from leaflet.sources.layout import Layout, known_layouts, load_layout
+from leaflet.sources.personal import Personalisation
+from leaflet.sources.yamlfile import read_yaml
+
+
+def check_brand(path: Path, findings: list[Finding]) -> Brand | None:
+    """Load the brand, reporting every problem in it rather than the first."""
+    try:
+        brand, problems = inspect_brand(path)
+    except LeafletError as err:
+        findings += from_error(err, path)
+        return None
+    for problem in problems:
+        findings += from_error(problem, path)
+    return brand
+
+
+def check_logo(brand: Brand, layouts: list[Layout], findings: list[Finding]) -> None:
+    """A warning for each layout that prints the logo below LOGO_DPI."""
+    if brand.logo is None:
+        return
+    with Image.open(brand.logo) as image:
+        width, height = image.size
+    source = read_yaml(brand.path)
+    for layout in layouts:
+        # A tri-fold prints the logo on its cover; other formats in the header band.
+        size = COVER_LOGO if layout.spec.format == "trifold" else header_logo_size(layout)
+        # The logo is fitted into a size x size square, so its longer side sets the scale.
+        dpi = max(width, height) / (size / 72)
+        if dpi < LOGO_DPI:
+            needed = math.ceil(size / 72 * LOGO_DPI)
+            findings.append(
+                Finding(
+                    WARNING,
+                    brand.path,
+                    source.line_of(("logo",)),
+                    "logo",
+                    f"the logo ({width}x{height} pixels) prints at about {dpi:.0f} dpi in the "
+                    f"{layout.name} layout ({size / mm:.1f} mm); print needs {LOGO_DPI} dpi: "
+                    f"{needed} pixels or more on its longer side",
+                )
+            )
+
+
+def check_layouts(folder: Path, findings: list[Finding]) -> list[Layout]:
+    """Every layout in `folder`, loaded; each one that does not load is a finding."""
+    loaded = []
+    for name in known_layouts(folder):
+        try:
+            loaded.append(load_layout(name, folder))
+        except LeafletError as err:
+            findings += from_error(err, folder / f"{name}.yaml")
+    return loaded
+
+
+def check_email(folder: Path, brand: Brand, findings: list[Finding]) -> None:
+    """The email templates, rendered for a made-up patient under both password policies,
+    so a mistake shows here rather than when a day's emails go out. (A content folder
+    without `email/` uses the built-in templates.)"""
+    if not (folder / EMAIL_FOLDER).is_dir():
+        return
+    personal = Personalisation.from_text("Sam Sample", "1990-01-01", "2026-12-01T10:30", "Dr Lee")
+    files = tuple(PackFile(name, Path(f"{name}.pdf"), personal=True) for name in DOCUMENTS)
+    sample = Pack(Appointment("CHECK", personal, "sample", email="sam@example.com"), files)
+    try:
+        templates = EmailTemplates(brand, folder)
+        for policy in schema.PASSWORD_POLICIES:
+            templates.render(sample, policy)
+    except LeafletError as err:
+        findings += from_error(err, None)

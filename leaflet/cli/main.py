@@ -1,0 +1,61 @@
+"""The `leaflet` command group: options every command shares, and the commands."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+import click
+
+import leaflet
+from leaflet.cli.admin import check_command, init_command, list_command, verify_command
+from leaflet.cli.documents import document_command
+from leaflet.cli.options import CONTEXT
+from leaflet.cli.packs import batch_command, email_command
+
+
+class _Group(click.Group):
+    """The group; with --debug, an error also prints its traceback and cause."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as err:
+            if ctx.params.get("debug"):
+                traceback.print_exception(err, file=sys.stderr)
+            raise
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(leaflet.__version__, "--version", prog_name="leaflet")
+@click.option(
+    "--debug", is_flag=True, help="On an error, also print where it happened and its cause."
+)
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Branded, print-ready PDF patient leaflets from structured clinic content.
+
+    One command per document: info, consent and aftercare. With no options they write
+    the microneedling documents for the built-in example clinic on A4. Inside a folder
+    made by `leaflet init`, they use that folder's brand, content and layout.
+    """
+    workspace = leaflet.find_workspace()
+    if workspace is not None:
+        # Options given on the command line still win over the workspace's defaults.
+        defaults = workspace.defaults()
+        commands = (*leaflet.DOCUMENTS, "list", "verify", "check", "batch", "email")
+        ctx.default_map = {name: defaults for name in commands}
+
+
+for _name in leaflet.DOCUMENTS:
+    main.add_command(document_command(_name))
+for _command in (
+    init_command,
+    list_command,
+    check_command,
+    verify_command,
+    batch_command,
+    email_command,
+):
+    main.add_command(_command)

@@ -1,0 +1,300 @@
+"""Emailing each patient their pack: plan, then send each message once, resumably.
+
+`deliver` first checks every pack and renders every email's wording, so a template
+mistake stops the run before anything is sent. It then queues each message in the send
+ledger (`ledger`), locks the personal documents (`encrypt`), and sends through a
+transport (`transports`), committing each outcome at once:
+
+- a message marked sent is never sent again, by this run or any later one;
+- a temporary failure is tried again after 2, 4... seconds (`backoff`), up to `attempts`
+  times; one still failing is left for the next run;
+- a server that cannot be reached stops the run: every unsent message stays queued;
+- a permanent failure (the server refused the address) is reported per appointment.
+
+So running again after any failure sends exactly what is still unsent.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+from leaflet.errors import LeafletError
+from leaflet.mail.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile, date_of_birth_password
+from leaflet.mail.ledger import SENT, Ledger, LedgerEntry, read_ledger
+from leaflet.mail.messages import (
+    ATTACHMENTS,
+    EmailTemplates,
+    Letter,
+    Pack,
+    PackFile,
+    compose,
+    message_id_domain,
+    password_problem,
+)
+from leaflet.mail.transports import SendFailure, Transport
+from leaflet.packs.appointments import Appointment, RowProblem, check_email
+from leaflet.packs.manifest import output_name
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import DOCUMENTS
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one appointment's email, and why when it was not sent."""
+
+    appointment_id: str
+    recipient: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    """A message a dry run would send: to whom, and which attachments, locked or not."""
+
+    appointment_id: str
+    recipient: str
+    attachments: tuple[tuple[str, bool], ...]  # (file name, encrypted)
+
+
+@dataclass
+class DeliveryReport:
+    """The result of `deliver`; `ok` when nothing is left unsent but by design."""
+
+    dry_run: bool = False
+    planned: list[PlannedMessage] = field(default_factory=list)  # dry run only
+    sent: list[Outcome] = field(default_factory=list)
+    already_sent: list[Outcome] = field(default_factory=list)
+    temporary: list[Outcome] = field(default_factory=list)  # still queued for a re-run
+    permanent: list[Outcome] = field(default_factory=list)
+    no_email: list[str] = field(default_factory=list)  # appointment ids
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.temporary or self.permanent or self.problems)
+
+    def summary(self) -> str:
+        """One line of counts, e.g. `3 sent, 1 already sent, 1 refused by the server`."""
+        counts = [
+            (len(self.planned), "to send (dry run)"),
+            (len(self.sent), "sent"),
+            (len(self.already_sent), "already sent"),
+            (len(self.temporary), "left queued after a temporary failure"),
+            (len(self.permanent), "refused by the server"),
+            (len(self.no_email), "without an email address"),
+            (len(self.problems), "with a problem"),
+        ]
+        shown = [f"{count} {label}" for count, label in counts if count]
+        return ", ".join(shown) or "nothing to send"
+
+
+def find_packs(
+    appointments: Iterable[Appointment], out_dir: Path | str, documents: Sequence[str] = DOCUMENTS
+) -> tuple[list[Pack], list[RowProblem]]:
+    """The packs `leaflet batch` built in `out_dir` (`<appointment_id>-<document>.pdf`),
+    holding only `documents`, and a problem for each appointment that has none. The
+    batch prints the patient's details on every document it builds for an appointment
+    that has any, so each file counts as personal (and is locked) unless the appointment
+    has no personal details."""
+    out_dir = Path(out_dir)
+    packs, problems = [], []
+    for appointment in appointments:
+        files = tuple(
+            PackFile(
+                document,
+                out_dir / output_name(appointment.appointment_id, document),
+                personal=bool(appointment.personal),
+            )
+            for document in documents
+            if (out_dir / output_name(appointment.appointment_id, document)).is_file()
+        )
+        if files:
+            packs.append(Pack(appointment, files))
+        else:
+            problems.append(
+                RowProblem(
+                    "",
+                    0,
+                    "",
+                    f"no documents built for it in {out_dir}; build them with build_batch first",
+                    appointment.appointment_id,
+                )
+            )
+    return packs, problems
+
+
+def deliver(
+    packs: Sequence[Pack],
+    brand: Brand,
+    *,
+    transport: Transport | None,
+    ledger_path: Path | str,
+    content_dir: Path | str | None = None,
+    dry_run: bool = False,
+    attempts: int = 3,
+    backoff: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryReport:
+    """Email each pack to its patient once; see the module docstring for the rules.
+
+    `dry_run` reports what would be sent (to whom, which attachments, which locked)
+    without sending, without writing passwords and without touching the ledger; it needs
+    no transport. `passwords.csv` (random password policy) goes beside the ledger. A
+    problem no retry can fix (bad template, refused login) is raised as a `LeafletError`;
+    what was sent before it stays recorded.
+    """
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    ledger_path = Path(ledger_path)
+    templates = EmailTemplates(brand, content_dir)
+    report = DeliveryReport(dry_run=dry_run)
+    if dry_run:
+        recorded = read_ledger(ledger_path)
+        for pack, letter in _plan(packs, templates, brand, recorded.get, report):
+            attachments = tuple((item.name, item.encrypted) for item in letter.attachments)
+            appointment = pack.appointment
+            planned = PlannedMessage(appointment.appointment_id, appointment.email, attachments)
+            report.planned.append(planned)
+        return report
+    if transport is None:
+        raise ValueError("a transport is needed unless dry_run is set")
+    sender = _Sender(brand, transport, attempts, backoff, sleep, report)
+    with Ledger(ledger_path) as ledger:
+        sender.send_all(_plan(packs, templates, brand, ledger.entry, report), ledger)
+    return report
+
+
+def _plan(
+    packs: Iterable[Pack],
+    templates: EmailTemplates,
+    brand: Brand,
+    entry_of: Callable[[str], LedgerEntry | None],
+    report: DeliveryReport,
+) -> list[tuple[Pack, Letter]]:
+    """The packs to send now with their wording; the others go into `report`."""
+    policy = brand.spec.email.password
+    plans = []
+    seen: set[str] = set()
+    for pack in packs:
+        appointment = pack.appointment
+        ident = appointment.appointment_id
+        if ident in seen:
+            reason = f"duplicate id {ident!r}; each appointment is emailed once"
+            report.problems.append(RowProblem("", 0, "appointment_id", reason, ident))
+            continue
+        seen.add(ident)
+        if not appointment.email:
+            report.no_email.append(ident)
+            continue
+        entry = entry_of(ident)
+        if entry is not None and entry.state == SENT:
+            report.already_sent.append(Outcome(ident, entry.recipient))
+            continue
+        if found := _problem(pack, policy):
+            report.problems.append(RowProblem("", 0, *found, ident))
+            continue
+        # A template mistake is the same for every patient: it stops the whole run here,
+        # before anything is sent.
+        plans.append((pack, templates.render(pack, policy)))
+    return plans
+
+
+def _problem(pack: Pack, policy: str) -> tuple[str, str] | None:
+    """(column, reason) when the pack cannot be sent, else None."""
+    if reason := check_email(pack.appointment.email):
+        return "email", reason
+    if not pack.files:
+        return "", "no documents to send"
+    if unknown := [item.document for item in pack.files if item.document not in ATTACHMENTS]:
+        return "", f"unknown document {unknown[0]!r}; expected one of {', '.join(ATTACHMENTS)}"
+    if missing := [item.path for item in pack.files if not Path(item.path).is_file()]:
+        return "", f"document not found: {missing[0]}"
+    if reason := password_problem(pack, policy):
+        return "date_of_birth", reason
+    return None
+
+
+@dataclass
+class _Sender:
+    """Sends planned messages one by one, recording each outcome in the ledger."""
+
+    brand: Brand
+    transport: Transport
+    attempts: int
+    backoff: float
+    sleep: Callable[[float], None]
+    report: DeliveryReport
+    stopped: str = ""  # why the run stopped sending: the server cannot be reached
+
+    def send_all(self, plans: list[tuple[Pack, Letter]], ledger: Ledger) -> None:
+        """Queue every planned message in the ledger, then send them one by one."""
+        try:
+            domain = message_id_domain(self.brand)
+            for pack, _ in plans:  # queued before any is sent: a kill leaves them queued
+                appointment = pack.appointment
+                message_id = email.utils.make_msgid(domain=domain)
+                ledger.queue(appointment.appointment_id, appointment.email, message_id)
+            passwords = None
+            if self.brand.spec.email.password == RANDOM:
+                passwords = PasswordFile(ledger.path.parent / PASSWORDS_NAME)
+            for pack, letter in plans:
+                self._send(pack, letter, ledger, passwords)
+        finally:
+            self.transport.close()
+
+    def _send(
+        self, pack: Pack, letter: Letter, ledger: Ledger, passwords: PasswordFile | None
+    ) -> None:
+        appointment = pack.appointment
+        ident, recipient = appointment.appointment_id, appointment.email
+        if self.stopped:
+            self.report.temporary.append(Outcome(ident, recipient, f"not tried: {self.stopped}"))
+            return
+        entry = ledger.entry(ident)
+        assert entry is not None, "every planned message is queued first"
+        try:
+            password = _password(pack, passwords)
+            message = compose(
+                pack, letter, self.brand, message_id=entry.message_id, password=password
+            )
+        except LeafletError as err:  # an unreadable document: this appointment only
+            self.report.problems.append(RowProblem("", 0, "", err.message, ident))
+            return
+        self._try(message, ident, recipient, ledger)
+
+    def _try(self, message: EmailMessage, ident: str, recipient: str, ledger: Ledger) -> None:
+        """Send, trying a temporary failure again after 2, 4... seconds."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                self.transport.send(message, ident)
+            except SendFailure as failure:
+                ledger.record_failure(ident, failure.reason, permanent=not failure.temporary)
+                if not failure.temporary:
+                    self.report.permanent.append(Outcome(ident, recipient, failure.reason))
+                    return
+                if attempt == self.attempts:
+                    self.report.temporary.append(Outcome(ident, recipient, failure.reason))
+                    if failure.server_unreachable:
+                        self.stopped = failure.reason
+                    return
+                self.sleep(self.backoff * 2 ** (attempt - 1))
+            else:
+                ledger.record_sent(ident)
+                self.report.sent.append(Outcome(ident, recipient))
+                return
+
+
+def _password(pack: Pack, passwords: PasswordFile | None) -> str | None:
+    """The password the pack's personal documents are locked with, if it has any."""
+    if not any(item.personal for item in pack.files):
+        return None
+    if passwords is not None:
+        return passwords.password_for(pack.appointment.appointment_id)
+    birthday = pack.appointment.personal.date_of_birth
+    assert birthday is not None, "password_problem() refuses packs without one"
+    return date_of_birth_password(birthday)

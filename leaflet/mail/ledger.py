@@ -1,0 +1,194 @@
+"""The send ledger: which appointment's email went out, in SQLite beside the documents.
+
+Each appointment has one row: its Message-ID (made once, so a message tried again is the
+same message to the patient's mail program), recipient, state, attempts, last error and
+times. Every change is committed at once, so a run killed between two messages loses
+nothing; a re-run never sends a message marked sent and tries every other one again.
+
+States: `queued` (not tried yet), `sent`, `failed-temporary` (the server may take it
+later) and `failed-permanent` (the server refused it, e.g. no such mailbox).
+
+A run holds the ledger locked, so two runs cannot send the same message twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from leaflet.errors import Argument, LeafletError, display_path
+
+LEDGER_NAME = "email-ledger.sqlite3"
+QUEUED, SENT = "queued", "sent"
+FAILED_TEMPORARY, FAILED_PERMANENT = "failed-temporary", "failed-permanent"
+STATES = (QUEUED, SENT, FAILED_TEMPORARY, FAILED_PERMANENT)
+SCHEMA_VERSION = 1
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS messages (
+    appointment_id TEXT PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,
+    recipient TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ({", ".join(f"'{state}'" for state in STATES)})),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    queued_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    sent_at TEXT
+)
+"""
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One appointment's email, as the ledger has it. Times are UTC, ISO 8601."""
+
+    appointment_id: str
+    message_id: str
+    recipient: str
+    state: str
+    attempts: int
+    last_error: str
+    queued_at: str
+    updated_at: str
+    sent_at: str | None
+
+
+class Ledger:
+    """A send ledger opened for a run: locked against other runs until `close`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._db = _connect(self.path, read_only=False)
+        try:
+            # Exclusive locking: after the first write the lock is held until close, so
+            # a second run fails at once instead of sending the same messages.
+            self._db.execute("PRAGMA locking_mode = EXCLUSIVE")
+            self._db.execute("BEGIN EXCLUSIVE")
+            _check_version(self._db, self.path)
+            self._db.execute(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.execute("COMMIT")
+        except sqlite3.Error as err:
+            self._db.close()
+            raise _ledger_error(self.path, err) from err
+        except LeafletError:
+            self._db.close()
+            raise
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def entry(self, appointment_id: str) -> LedgerEntry | None:
+        """The appointment's entry, or None if it was never queued."""
+        row = self._db.execute(
+            "SELECT * FROM messages WHERE appointment_id = ?", (appointment_id,)
+        ).fetchone()
+        return LedgerEntry(*row) if row else None
+
+    def queue(self, appointment_id: str, recipient: str, new_message_id: str) -> LedgerEntry:
+        """The appointment's entry, queued with `new_message_id` if it has none yet. An
+        unsent entry takes the new recipient (the clinic corrected an address); its
+        Message-ID never changes."""
+        now = _now()
+        self._write(
+            "INSERT INTO messages (appointment_id, message_id, recipient, state, "
+            "queued_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (appointment_id) DO UPDATE SET recipient = excluded.recipient, "
+            "updated_at = excluded.updated_at "
+            "WHERE state != 'sent' AND recipient != excluded.recipient",
+            (appointment_id, new_message_id, recipient, QUEUED, now, now),
+        )
+        entry = self.entry(appointment_id)
+        assert entry is not None, "the row was just written"
+        return entry
+
+    def record_sent(self, appointment_id: str) -> None:
+        """Mark the message sent: no run sends it again."""
+        now = _now()
+        self._write(
+            "UPDATE messages SET state = ?, attempts = attempts + 1, last_error = '', "
+            "updated_at = ?, sent_at = ? WHERE appointment_id = ?",
+            (SENT, now, now, appointment_id),
+        )
+
+    def record_failure(self, appointment_id: str, reason: str, *, permanent: bool) -> None:
+        """Count a failed attempt and why; the message stays to be tried by a later run."""
+        state = FAILED_PERMANENT if permanent else FAILED_TEMPORARY
+        self._write(
+            "UPDATE messages SET state = ?, attempts = attempts + 1, last_error = ?, "
+            "updated_at = ? WHERE appointment_id = ?",
+            (state, reason, _now(), appointment_id),
+        )
+
+    def _write(self, statement: str, values: tuple[object, ...]) -> None:
+        try:
+            with self._db:  # one transaction, committed before the next message
+                self._db.execute(statement, values)
+        except sqlite3.Error as err:
+            raise _ledger_error(self.path, err) from err
+
+
+def read_ledger(path: Path | str) -> dict[str, LedgerEntry]:
+    """Every entry of a ledger by appointment id, without changing (or making) the file."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    db = _connect(path, read_only=True)
+    try:
+        _check_version(db, path)
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'messages'").fetchone():
+            return {}
+        rows = db.execute("SELECT * FROM messages ORDER BY queued_at, appointment_id")
+        return {row[0]: LedgerEntry(*row) for row in rows}
+    except sqlite3.Error as err:
+        raise _ledger_error(path, err) from err
+    finally:
+        db.close()
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    try:
+        if read_only:
+            return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+        # Autocommit: each write is committed by its own `with` block (see `_write`).
+        return sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error as err:
+        raise _ledger_error(path, err) from err
+
+
+def _check_version(db: sqlite3.Connection, path: Path) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise LeafletError(
+            f"{display_path(path)}: made by a newer version of leaflet "
+            f"(ledger version {version}); update leaflet to use it"
+        )
+
+
+def _ledger_error(path: Path, err: sqlite3.Error) -> LeafletError:
+    where = display_path(path)
+    text = str(err)
+    if "locked" in text:
+        return LeafletError(
+            f"{where}: in use by another ",
+            Argument("delivery", "`leaflet email` run"),
+            "; wait for it to finish, then run again",
+        )
+    if "not a database" in text:
+        return LeafletError(
+            f"{where}: not a send ledger (the file is not an SQLite "
+            "database); move it away or choose another output folder"
+        )
+    return LeafletError(f"{where}: cannot use the send ledger ({text})")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -1,0 +1,159 @@
+"""Building every patient's pack for a list of appointments: planned, resumable, parallel.
+
+`build_batch` checks each appointment against the content, brand and layouts (a bad one
+becomes a `RowProblem`; the rest are still built), skips documents the manifest says are
+already built from the same inputs, and builds the others in worker processes
+(`workers`). Each worker lays every document out once and stamps each patient's
+values onto it (`leaflet.render.stamp`).
+
+Files are named by appointment id and document, never by patient, and are written
+atomically. The manifest (`manifest.csv` in the output folder) gains a line as each file
+is finished, so an interrupted run loses nothing it finished; at the end it is rewritten
+in appointment order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.platform != "win32":
+    import fcntl
+
+from leaflet.errors import Argument, LeafletError, OutputError
+from leaflet.packs.appointments import Appointment, RowProblem
+from leaflet.packs.manifest import Manifest, ManifestEntry
+from leaflet.packs.planner import BatchSettings, Job, Planner
+from leaflet.packs.workers import WorkerSetup, run_jobs
+from leaflet.sources import dates
+from leaflet.sources.content import DOCUMENTS
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a run did: files built and skipped (already built), and problems by row."""
+
+    built: list[ManifestEntry]
+    skipped: list[ManifestEntry]
+    problems: list[RowProblem]
+    manifest: Path
+
+    @property
+    def failed_appointments(self) -> int:
+        return len({(problem.row, problem.appointment_id) for problem in self.problems})
+
+
+#: Progress: called in the calling process with (0, total) before the first document
+#: and (done, total) after each.
+Progress = Callable[[int, int], None]
+
+
+def build_batch(
+    appointments: Iterable[Appointment],
+    out_dir: Path | str,
+    *,
+    settings: BatchSettings | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    source: str = "appointments",
+    today: dt.date | None = None,
+) -> BatchResult:
+    """Build `settings.documents` for every usable appointment into `out_dir`.
+
+    `jobs` worker processes (default: the CPU count; 1 builds in this process). With
+    `force`, files already built are built again. `source` names the appointments in
+    problems (the CSV file); `today` is the date review dates are checked against
+    (default: the real date). Problems with single appointments are returned, not
+    raised; a problem with the whole batch (an unreadable brand, wording past its review
+    date, an output folder that cannot be made) raises `LeafletError`."""
+    out_dir = Path(out_dir)
+    settings = settings or BatchSettings()
+    for name in settings.documents:
+        if name not in DOCUMENTS:
+            raise LeafletError(f"unknown document {name!r}; documents: {', '.join(DOCUMENTS)}")
+    setup = WorkerSetup(settings, out_dir, source, today or dates.today())
+    planned, problems = Planner(settings, source, setup.today).plan(appointments)
+    _prepare_folder(out_dir)
+    with _only_run(out_dir):
+        manifest = Manifest(out_dir)
+        try:
+            return _build(planned, problems, manifest, setup, jobs, force, progress)
+        finally:
+            manifest.close(order=[_key(job) for job in planned])
+
+
+def _build(
+    planned: list[Job],
+    problems: list[RowProblem],
+    manifest: Manifest,
+    setup: WorkerSetup,
+    jobs: int | None,
+    force: bool,
+    progress: Progress | None,
+) -> BatchResult:
+    """Skip what the manifest shows is built, build the rest, and list each new file."""
+    todo, skipped = [], []
+    for job in planned:
+        kept = None if force else manifest.still_valid(_key(job), job.inputs)
+        if kept is None:
+            todo.append(job)
+        else:
+            skipped.append(kept)
+    manifest.start(keep=skipped, batch={_key(job) for job in planned})
+    built: list[ManifestEntry] = []
+    if progress is not None and todo:
+        progress(0, len(todo))  # before the workers start, which takes a second
+    for done, result in enumerate(run_jobs(todo, setup, jobs), start=1):
+        if isinstance(result, RowProblem):
+            problems.append(result)
+        else:
+            built.append(result)
+            manifest.add(result)
+        if progress is not None:
+            progress(done, len(todo))
+    problems.sort(key=lambda problem: problem.row)
+    return BatchResult(built, skipped, problems, manifest.path)
+
+
+def _key(job: Job) -> tuple[str, str]:
+    return job.appointment.appointment_id, job.document
+
+
+@contextlib.contextmanager
+def _only_run(out_dir: Path) -> Iterator[None]:
+    """Refuse a second batch into the same folder while one runs: two would write the
+    manifest at once. The folder itself is locked (no lock file is left behind), and the
+    lock goes with the process, however it ends."""
+    if sys.platform == "win32":  # no flock: batches into one folder are not guarded
+        yield
+        return
+    folder = os.open(out_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise LeafletError(
+                "another ",
+                Argument("batch", "leaflet batch"),
+                f" is writing to {out_dir}; wait for it to finish, or use another ",
+                Argument("out_dir", "--out-dir"),
+            ) from err
+        yield
+    finally:
+        os.close(folder)
+
+
+def _prepare_folder(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot make the output folder {out_dir}: {err.strerror}") from err
+    # Temporary files a killed run left behind (finished files are renamed into place).
+    for leftover in out_dir.glob(".*.pdf.*.part"):
+        leftover.unlink(missing_ok=True)

@@ -1,0 +1,155 @@
+"""Planning a batch: each appointment checked against what it asks for, before any build.
+
+A bad appointment (an unsafe or duplicate id, an unknown treatment or layout, a name the
+fonts cannot print, a document the layout cannot hold) becomes a `RowProblem`; the others
+become jobs, one per document, each with a hash of everything its file is made from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from leaflet.errors import LeafletError
+from leaflet.packs.appointments import Appointment, RowProblem, check_appointment_id
+from leaflet.render.prepare import check_review_date
+from leaflet.sources.brand import load_brand
+from leaflet.sources.content import DOCUMENTS, ContentDocument, Treatment, load_treatment
+from leaflet.sources.fonts import describe_chars
+from leaflet.sources.layout import Layout, load_layout
+from leaflet.version import __version__
+
+Loaded = TypeVar("Loaded")
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every appointment shares: brand, content folder, default layout, documents."""
+
+    brand_path: Path | None = None
+    content_dir: Path | None = None
+    layout: str = "a4"
+    documents: tuple[str, ...] = DOCUMENTS
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to build for one appointment (sent to a worker)."""
+
+    appointment: Appointment
+    document: str
+    layout: str
+    inputs: str
+
+
+class Planner:
+    """Checks appointments against what they ask for, loading each thing once."""
+
+    def __init__(self, settings: BatchSettings, source: str, today: dt.date) -> None:
+        self.settings = settings
+        self.source = source
+        self.today = today
+        self.brand = load_brand(settings.brand_path)
+        self.treatments: dict[str, Treatment | LeafletError] = {}
+        self.layouts: dict[str, Layout | LeafletError] = {}
+
+    def plan(self, appointments: Iterable[Appointment]) -> tuple[list[Job], list[RowProblem]]:
+        """The jobs for every usable appointment, and a problem for every other one."""
+        jobs: list[Job] = []
+        problems: list[RowProblem] = []
+        seen: set[str] = set()
+        for appointment in appointments:
+            found = self._check(appointment, seen)
+            if isinstance(found, list):
+                jobs += found
+            else:
+                problems.append(found)
+        return jobs, problems
+
+    def _check(self, appointment: Appointment, seen: set[str]) -> list[Job] | RowProblem:
+        def problem(column: str, reason: str) -> RowProblem:
+            return RowProblem(
+                self.source, appointment.row, column, reason, appointment.appointment_id
+            )
+
+        ident = appointment.appointment_id
+        if reason := check_appointment_id(ident):
+            return problem("appointment_id", reason)
+        if ident.lower() in seen:
+            return problem("appointment_id", f"duplicate id {ident!r}")
+        seen.add(ident.lower())
+        content_dir = self.settings.content_dir
+        treatment = _cached(
+            self.treatments, appointment.treatment, lambda s: load_treatment(s, content_dir)
+        )
+        if isinstance(treatment, LeafletError):
+            return problem("treatment", treatment.message)
+        layout = _cached(self.layouts, appointment.layout or self.settings.layout, load_layout)
+        if isinstance(layout, LeafletError):
+            return problem("layout", layout.message)
+        personal = appointment.personal
+        for column in ("patient_name", "practitioner"):
+            if missing := self.brand.fonts.missing(getattr(personal, column)):
+                return problem(column, f"the brand fonts cannot print {describe_chars(missing)}")
+        return self._jobs(appointment, treatment, layout, problem)
+
+    def _jobs(
+        self,
+        appointment: Appointment,
+        treatment: Treatment,
+        layout: Layout,
+        problem: Callable[[str, str], RowProblem],
+    ) -> list[Job] | RowProblem:
+        """A job per document, or the first reason one of them cannot be built."""
+        jobs = []
+        for name in self.settings.documents:
+            if name not in treatment.available():
+                return problem("treatment", f"{treatment.slug} has no {name} document")
+            document = treatment.document(name)
+            language = document.meta.language
+            if appointment.language and appointment.language.lower() != language.lower():
+                return problem(
+                    "language",
+                    f"{appointment.language!r} is not available; "
+                    f"the {treatment.slug} content is in {language}",
+                )
+            allowed = layout.spec.documents
+            if allowed is not None and name not in allowed:
+                return problem("layout", f"the {name} document cannot be laid out as {layout.name}")
+            check_review_date(document, allow_expired=False, today=self.today)
+            inputs = self._inputs(appointment, document, layout)
+            jobs.append(Job(appointment, name, layout.name, inputs))
+        return jobs
+
+    def _inputs(self, appointment: Appointment, document: ContentDocument, layout: Layout) -> str:
+        """A hash of everything a file is made from: a change to any of them rebuilds it."""
+        personal = appointment.personal
+        parts = [
+            __version__,
+            document.source.sha256,
+            document.treatment.source.sha256,
+            self.brand.fingerprint,
+            layout.spec.model_dump_json(),
+            personal.patient_name,
+            str(personal.date_of_birth or ""),
+            str(personal.appointment or ""),
+            personal.practitioner,
+        ]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _cached(
+    cache: dict[str, Loaded | LeafletError], key: str, load: Callable[[str], Loaded]
+) -> Loaded | LeafletError:
+    """`load(key)`, or the error it raised, remembered in `cache`."""
+    if key not in cache:
+        try:
+            cache[key] = load(key)
+        except LeafletError as err:
+            cache[key] = err
+    return cache[key]

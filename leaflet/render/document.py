@@ -1,0 +1,91 @@
+"""Rendering a document: the library's main entry point.
+
+`render_pdf` takes a content document, a brand and a layout (and optional personal
+details and print-shop options), checks them, and hands the build to the layout's
+format: single pages (`pages`), a booklet (`booklet`) or a tri-fold sheet (`trifold`).
+Output is deterministic (ReportLab's invariant mode), so the same inputs give
+byte-identical files. `build_document` does the same from names and paths, as the
+command line does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from leaflet.render.booklet import render_booklet
+from leaflet.render.fillable import check_fillable
+from leaflet.render.output import RenderedPdf
+from leaflet.render.pages import render_pages
+from leaflet.render.prepare import Build, check_layout_holds, check_review_date
+from leaflet.render.press import PressOptions
+from leaflet.render.trifold import render_trifold
+from leaflet.sources import dates
+from leaflet.sources.brand import Brand, load_brand
+from leaflet.sources.content import ContentDocument, load_treatment
+from leaflet.sources.layout import Layout, load_layout
+from leaflet.sources.personal import Personalisation, PersonalValues
+from leaflet.story.session import Slot
+
+
+def render_pdf(
+    document: ContentDocument,
+    brand: Brand,
+    layout: Layout,
+    personal: PersonalValues | None = None,
+    press: PressOptions | None = None,
+    *,
+    allow_expired: bool = False,
+    today: dt.date | None = None,
+    fillable: bool = False,
+    slots: list[Slot] | None = None,
+) -> RenderedPdf:
+    """Lay out `document` for `brand` on `layout` pages and return the PDF.
+
+    `press` asks for print-shop files: bleed and crop marks around every page. Wording
+    past its review date (on `today`, by default the real date) is refused unless
+    `allow_expired`, and then the PDF says so. `fillable` adds form fields over a form's
+    boxes and lines (see `leaflet.render.fillable`). `slots` collects where personal
+    values go instead of drawing them (`leaflet.render.stamp` lays out a base once and
+    fills the slots in per patient); page formats only."""
+    personal = personal if personal is not None else Personalisation()
+    if fillable:
+        check_fillable(document.meta.kind, document.name, layout.spec.format)
+    check_layout_holds(layout, document)
+    overdue = check_review_date(document, allow_expired, today or dates.today())
+    personal.check_printable(brand.fonts)
+    build = Build(document, brand, layout, personal, press or PressOptions(), overdue)
+    if layout.spec.format == "trifold":
+        return render_trifold(build)
+    if layout.spec.format == "booklet":
+        return render_booklet(build)
+    return render_pages(build, fillable=fillable, slots=slots)
+
+
+def build_document(
+    name: str,
+    *,
+    treatment: str = "microneedling",
+    brand: Path | str | None = None,
+    layout: str = "a4",
+    content_dir: Path | str | None = None,
+    personal: Personalisation | None = None,
+    press: PressOptions | None = None,
+    allow_expired: bool = False,
+    fillable: bool = False,
+    today: dt.date | None = None,
+) -> RenderedPdf:
+    """Load a treatment's document, a brand file and a layout by name, and render them:
+    what `leaflet info`, `leaflet consent` and `leaflet aftercare` do. `brand` None is
+    the built-in example clinic; `content_dir` None the built-in content."""
+    document = load_treatment(treatment, content_dir).document(name)
+    return render_pdf(
+        document,
+        load_brand(brand),
+        load_layout(layout),
+        personal,
+        press,
+        allow_expired=allow_expired,
+        fillable=fillable,
+        today=today,
+    )

@@ -1,0 +1,157 @@
+"""The footer: reference, version, wording and review date, under a thin rule.
+
+One planner and one drawer serve every format. A page's footer pairs the reference line
+with "Page X of Y" at the right and, on a form, the clinic with a box for the patient's
+initials; a tri-fold's cover has a foot of the same lines without the right column.
+When the wording is past its review date, the review date says "(overdue)" everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from leaflet.render.provenance import SHORT
+from leaflet.sources import schema
+from leaflet.sources.brand import Brand
+from leaflet.sources.dates import format_date
+
+SEPARATOR = "  \u00b7  "
+#: Stands for "Page X of Y" in a plan: the numbers are drawn once the total is known.
+PAGE_NUMBER = "<page number>"
+INITIALS = "Patient initials: ____________"
+#: Footer lines are this many times the footer's text size apart.
+LINE_FACTOR = 1.35
+#: The lowest baseline sits this far above the footer's bottom.
+BASELINE_LIFT = 1 * mm
+#: The rule keeps this far from the text below it.
+RULE_GAP = 1.5 * mm
+#: Room kept between the left text and the right column of a line.
+COLUMN_GAP = 6 * mm
+#: The widest page number a footer makes room for.
+WIDEST_PAGE_NUMBER = "Page 888 of 888"
+
+
+@dataclass(frozen=True)
+class Footer:
+    """A planned footer: its lines top to bottom, each (left text, right text), in one
+    brand's fonts at `size` points. `right_column` is False for a foot without one."""
+
+    lines: tuple[tuple[str, str], ...]
+    brand: Brand
+    size: float
+    right_column: bool = True
+
+    @property
+    def lines_height(self) -> float:
+        """The height of the footer's lines."""
+        return len(self.lines) * self.size * LINE_FACTOR
+
+    def baseline(self, index: int, bottom: float) -> float:
+        """Baseline of line `index` (counted from the top) above `bottom`."""
+        below = len(self.lines) - 1 - index
+        return bottom + BASELINE_LIFT + below * self.size * LINE_FACTOR
+
+    def draw(
+        self, canvas: Canvas, x: float, width: float, bottom: float, *, rule_over_text: bool = True
+    ) -> None:
+        """Draw the rule and the lines between `x` and `x + width`, above `bottom`.
+
+        The rule sits `RULE_GAP` above the top line's text (`rule_over_text`), or that far
+        above the whole block of lines, which a tri-fold's cover reserves as its foot.
+        Page numbers are left out: see `draw_page_number`."""
+        top = self.baseline(0, bottom) + self.size if rule_over_text else bottom + self.lines_height
+        rule_y = top + RULE_GAP
+        muted = self.brand.colour("muted")
+        canvas.setStrokeColor(muted)
+        canvas.setLineWidth(0.5)
+        canvas.line(x, rule_y, x + width, rule_y)
+        canvas.setFillColor(muted)
+        canvas.setFont(self.brand.fonts.regular, self.size)
+        for index, (left, right) in enumerate(self.lines):
+            y = self.baseline(index, bottom)
+            canvas.drawString(x, y, left)
+            if self.right_column and right != PAGE_NUMBER:
+                canvas.drawRightString(x + width, y, right)
+
+    def draw_page_number(
+        self, canvas: Canvas, right: float, bottom: float, page: int, total: int
+    ) -> None:
+        """ "Page X of Y", in bold, on the line the plan keeps for it, ending at `right`."""
+        line = next(i for i, (_, text) in enumerate(self.lines) if text == PAGE_NUMBER)
+        canvas.setFillColor(self.brand.colour("muted"))
+        canvas.setFont(self.brand.fonts.bold, self.size)
+        canvas.drawRightString(right, self.baseline(line, bottom), f"Page {page} of {total}")
+
+
+def plan_footer(
+    meta: schema.Meta,
+    brand: Brand,
+    size: float,
+    width: float,
+    *,
+    overdue: bool = False,
+    fingerprint: str = "",
+    page_numbers: bool = True,
+) -> Footer:
+    """The footer of a document whose text runs `width` wide.
+
+    The reference shares a line with the page number, and on forms the clinic shares one
+    with the box for initials, when they fit side by side; otherwise they take a line
+    each (as in large print, where the clinic then shows only in the header band). A
+    footer always has at least two lines, so footers line up across a pack of documents.
+    Without `page_numbers` (a tri-fold's narrow cover) there is no right column, and the
+    review date takes a line of its own.
+    """
+    reference = [meta.reference, f"Version {meta.version}"]
+    if meta.kind == "form":  # which exact wording was signed
+        reference.append(f"Wording {fingerprint[:SHORT]}")
+    review = f"Review date {format_date(meta.review, meta.language)}"
+    review += " (overdue)" if overdue else ""
+    if page_numbers:
+        rows = [([*reference, review], PAGE_NUMBER)]
+        if meta.kind == "form":
+            rows.append(([brand.clinic.name, brand.clinic.phone], INITIALS))
+    else:  # a narrow foot: the reference on one line, the review date on the next
+        rows = [(reference, ""), ([review], "")]
+    fits = _Fitting(brand, size, width)
+    lines: list[tuple[str, str]] = []
+    for left_parts, right in rows:
+        left = SEPARATOR.join(left_parts)
+        if fits(left, right):
+            lines.append((left, right))
+        elif right == INITIALS:
+            lines.append(("", right))
+        else:
+            lines += [(text, "") for text in fits.wrap(left_parts)]
+            lines += [("", right)] if right else []
+    lines += [("", "")] * (2 - len(lines))
+    return Footer(tuple(lines), brand, size, right_column=page_numbers)
+
+
+@dataclass(frozen=True)
+class _Fitting:
+    """Whether footer texts fit side by side, measured in bold, the widest face."""
+
+    brand: Brand
+    size: float
+    width: float
+
+    def __call__(self, left: str, right: str) -> bool:
+        widest = WIDEST_PAGE_NUMBER if right == PAGE_NUMBER else right
+        used = sum(stringWidth(text, self.brand.fonts.bold, self.size) for text in (left, widest))
+        return used + COLUMN_GAP <= self.width
+
+    def wrap(self, parts: list[str]) -> list[str]:
+        """The parts joined into as few lines as fit."""
+        lines = [parts[0]]
+        for part in parts[1:]:
+            joined = lines[-1] + SEPARATOR + part
+            if self(joined, ""):
+                lines[-1] = joined
+            else:
+                lines.append(part)
+        return lines

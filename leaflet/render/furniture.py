@@ -1,0 +1,93 @@
+"""Page furniture: the header band and the footer every page of a document carries.
+
+They are the same on every page, so they are drawn once into a form XObject that each
+page shows: less work per page and a smaller file. Only the page number differs; it is
+added when the document is saved (`leaflet.render.canvas`).
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate
+
+from leaflet.render.footer import Footer
+from leaflet.render.press import PressOptions
+from leaflet.sources.brand import Brand
+from leaflet.sources.layout import Layout
+
+#: Space above and below the logo in the header band, as a share of the band's height.
+HEADER_PAD_SHARE = 0.18
+#: The clinic's name sits this share of its size below the band's middle line.
+NAME_DROP_SHARE = 0.35
+#: Corner radius of the header band on office prints.
+BAND_RADIUS = 3 * mm
+
+
+def header_logo_size(layout: Layout) -> float:
+    """The side of the square the logo prints in, in the header band of `layout`."""
+    return layout.header_height * (1 - 2 * HEADER_PAD_SHARE)
+
+
+class PageFurniture:
+    """Draws the header band and footer of every page of one document."""
+
+    FORM = "LeafletPageFurniture"
+
+    def __init__(
+        self, brand: Brand, layout: Layout, footer: Footer, name_size: float, press: PressOptions
+    ) -> None:
+        self.brand, self.layout, self.footer, self.press = brand, layout, footer, press
+        self.name_size = name_size
+
+    def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """A page template's onPage: the furniture, drawn into its form on page 1."""
+        layout = self.layout
+        if canvas.getPageNumber() == 1:
+            canvas.beginForm(self.FORM)
+            self.press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
+            canvas.translate(self.press.offset, self.press.offset)  # to trim coordinates
+            self._header(canvas)
+            self.footer.draw(canvas, layout.margin_left, layout.frame_width, layout.margin_bottom)
+            canvas.endForm()
+        canvas.doForm(self.FORM)
+
+    def set_boxes(self, canvas: Canvas) -> None:
+        """Set the print-shop page boxes (when asked for) on every page of `canvas`."""
+        self.press.set_boxes(canvas, self.layout.page_width, self.layout.page_height)
+
+    def draw_page_number(self, canvas: Canvas, page: int, total: int) -> None:
+        """ "Page X of Y" on page `page`, once the total is known."""
+        canvas.saveState()
+        canvas.translate(self.press.offset, self.press.offset)
+        right = self.layout.page_width - self.layout.margin_right
+        self.footer.draw_page_number(canvas, right, self.layout.margin_bottom, page, total)
+        canvas.restoreState()
+
+    def _header(self, canvas: Canvas) -> None:
+        layout, brand = self.layout, self.brand
+        x, width, height = layout.margin_left, layout.frame_width, layout.header_height
+        y = layout.page_height - layout.margin_top - height
+        canvas.setFillColor(brand.colour("primary"))
+        if bleed := self.press.bleed:
+            # For the print shop the band runs off the top and sides of the page, into the
+            # bleed, so no white edge shows wherever the guillotine falls.
+            band_height = layout.page_height - y + bleed
+            canvas.rect(-bleed, y, layout.page_width + 2 * bleed, band_height, stroke=0, fill=1)
+        else:
+            canvas.roundRect(x, y, width, height, BAND_RADIUS, stroke=0, fill=1)
+        pad = height * HEADER_PAD_SHARE
+        text_x = x + pad * 1.5
+        size = header_logo_size(layout)
+        logo = brand.logo_image(size)
+        if logo is not None:
+            canvas.drawImage(
+                logo, text_x, y + pad, size, size, mask="auto", preserveAspectRatio=True, anchor="w"
+            )
+            text_x += size + pad * 1.2
+        canvas.setFillColor(brand.colour("on_primary"))
+        canvas.setFont(brand.fonts.bold, self.name_size)
+        baseline = y + height / 2 - self.name_size * NAME_DROP_SHARE
+        canvas.drawString(text_x, baseline, brand.clinic.name)
+        canvas.setFont(brand.fonts.regular, self.footer.size + 1)
+        canvas.drawRightString(x + width - pad * 1.5, baseline, brand.clinic.phone)

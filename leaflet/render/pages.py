@@ -1,0 +1,93 @@
+"""Laying a document out on single pages: the text frame, page furniture and fields.
+
+Every page has the header band and footer (`furniture`); the story flows through one
+frame per page. A fillable form records its fields while it draws and gets its
+signature fields afterwards (`fillable`); a base for stamping leaves slots where the
+personal values go (`stamp`).
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
+
+from leaflet.render.canvas import canvas_maker
+from leaflet.render.fillable import FormFields, add_signature_fields
+from leaflet.render.footer import plan_footer
+from leaflet.render.furniture import PageFurniture
+from leaflet.render.output import RenderedPdf
+from leaflet.render.prepare import Build, document_properties, fill_in
+from leaflet.render.provenance import FINGERPRINT_KEY, entries
+from leaflet.story.builder import StoryBuilder
+from leaflet.story.session import DrawingSession, Slot
+
+
+def render_pages(
+    build: Build, *, notes_pages: int = 0, fillable: bool = False, slots: list[Slot] | None = None
+) -> RenderedPdf:
+    """`build` laid out on single pages, then `notes_pages` Notes pages.
+
+    `fillable` adds form fields over a form's boxes and lines; `slots` collects where
+    personal values go instead of drawing them."""
+    document, brand, layout, press = build.document, build.brand, build.layout, build.press
+    fields = FormFields() if fillable else None
+    session = DrawingSession(slots=slots, fields=fields)
+    rendered, styles = fill_in(build)
+    builder = StoryBuilder(brand, layout, styles, overdue=build.overdue, session=session)
+    story = builder.build(rendered, build.personal, origin=build.origin)
+    for _ in range(notes_pages):
+        story += [PageBreak(), *builder.notes_page()]
+
+    provenance = entries(document, brand)
+    footer = plan_footer(
+        document.meta,
+        brand,
+        layout.spec.footer_size,
+        layout.frame_width,
+        overdue=build.overdue,
+        fingerprint=provenance[FINGERPRINT_KEY],
+    )
+    furniture = PageFurniture(brand, layout, footer, styles["header_name"].fontSize, press)
+    buffer = io.BytesIO()
+    template = _page_template(build, buffer, furniture)
+    template.build(
+        story,
+        canvasmaker=canvas_maker(
+            session,
+            provenance=provenance,
+            page_numbers=furniture.draw_page_number,
+            on_start=furniture.set_boxes,
+        ),
+    )
+    data = buffer.getvalue()
+    if fields is not None:
+        data = add_signature_fields(data, fields.signatures)
+    return RenderedPdf(data, session.page_count)
+
+
+def _page_template(build: Build, buffer: io.BytesIO, furniture: PageFurniture) -> BaseDocTemplate:
+    """A doc template of pages with the layout's margins, one text frame and furniture."""
+    layout, offset = build.layout, build.press.offset
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=build.press.media(layout.page_width, layout.page_height),
+        leftMargin=offset + layout.margin_left,
+        rightMargin=offset + layout.margin_right,
+        topMargin=offset + layout.margin_top + layout.header_height + layout.header_gap,
+        bottomMargin=offset + layout.margin_bottom + layout.footer_height,
+        **document_properties(build.document.meta, build.brand),
+    )
+    frame = Frame(
+        template.leftMargin,
+        template.bottomMargin,
+        layout.frame_width,
+        layout.frame_height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    template.addPageTemplates([PageTemplate(id="page", onPage=furniture.draw, frames=[frame])])
+    return template

@@ -1,0 +1,102 @@
+"""What every format does before it lays a document out.
+
+The checks (the layout can hold the document, the wording is within its review date),
+the wording filled in for the clinic and patient with the layout's styles, and the PDF's
+document properties. `Build` carries one PDF's inputs from `render_pdf` to a format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from leaflet.errors import Argument, LeafletError, display_path
+from leaflet.render.press import PressOptions
+from leaflet.sources import schema
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import ContentDocument
+from leaflet.sources.dates import format_date
+from leaflet.sources.layout import Layout, known_layouts, load_layout
+from leaflet.sources.personal import PersonalValues
+from leaflet.sources.styles import StyleSet
+from leaflet.version import __version__
+
+ALLOW_EXPIRED = Argument("allow_expired=True", "--allow-expired")
+
+
+@dataclass(frozen=True)
+class Build:
+    """One PDF to lay out: the document, brand, layout and personal details, print-shop
+    options, and whether the wording is past its review date."""
+
+    document: ContentDocument
+    brand: Brand
+    layout: Layout
+    personal: PersonalValues
+    press: PressOptions = field(default_factory=PressOptions)
+    overdue: bool = False
+
+    @property
+    def origin(self) -> str:
+        """The content file, as layout errors name it."""
+        return display_path(self.document.path)
+
+
+def check_review_date(document: ContentDocument, allow_expired: bool, today: dt.date) -> bool:
+    """Whether the wording is past its review date; an error unless that is allowed."""
+    review = document.meta.review
+    if review < today and not allow_expired:
+        raise LeafletError(
+            f"{display_path(document.path)}: the wording was due for review on "
+            f"{format_date(review, document.meta.language)}; review it and update "
+            "meta.review, or build anyway with ",
+            ALLOW_EXPIRED,
+            " (the PDF then says the wording is past its review date)",
+        )
+    return review < today
+
+
+def check_layout_holds(layout: Layout, document: ContentDocument) -> None:
+    """Refuse a layout that cannot hold the document, listing the layouts that can."""
+    allowed = layout.spec.documents
+    if allowed is None or document.name in allowed:
+        return
+    fitting = [
+        name
+        for name in known_layouts(layout.path.parent)
+        if (spec := load_layout(name, layout.path.parent).spec).documents is None
+        or document.name in spec.documents
+    ]
+    raise LeafletError(
+        f"the {document.name} document cannot be laid out as {layout.name}; "
+        f"layouts for {document.name}: {', '.join(fitting)}"
+    )
+
+
+def fill_in(build: Build) -> tuple[schema.Document, StyleSet]:
+    """The document's wording filled in for this clinic and patient, and the layout's
+    text styles in the brand's fonts and colours: what every format lays out."""
+    document, brand, layout = build.document, build.brand, build.layout
+    variables = {
+        "clinic": brand.template_values(),
+        **build.personal.template_values(document.meta.language),
+    }
+    styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
+    return document.render(variables, brand.fonts), styles
+
+
+def document_properties(meta: schema.Meta, brand: Brand) -> dict[str, Any]:
+    """Doc-template settings every format shares: PDF metadata (never personal details),
+    the brand font as the initial font, and deterministic output."""
+    return {
+        "title": f"{meta.title}: {meta.subtitle}",
+        "author": brand.clinic.name,
+        "subject": f"{meta.subtitle} ({meta.reference}, version {meta.version})",
+        "keywords": [*meta.keywords, meta.reference],
+        "creator": f"leaflet {__version__}",
+        "lang": meta.language,
+        "displayDocTitle": 1,
+        "invariant": 1,
+        "initialFontName": brand.fonts.regular,
+    }

@@ -1,0 +1,136 @@
+"""Provenance: which wording a PDF was built from, and whether it is still current.
+
+Every PDF records its document reference, version and a SHA-256 fingerprint of the exact
+content file, treatment settings and brand (details, logo and fonts) it was built from.
+A clinic can then prove which wording a patient saw, and `leaflet verify` says whether
+today's content would still give the same wording. Personal details and the layout are
+left out on purpose: the fingerprint identifies the wording, not the patient or the paper.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdf
+from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo, PDFString
+
+from leaflet.errors import LeafletError
+from leaflet.sources.brand import Brand, load_brand
+from leaflet.sources.content import ContentDocument, load_treatment
+
+#: The PDF Info entries leaflet adds (custom keys are allowed by the PDF standard).
+REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY = (
+    "LeafletReference",
+    "LeafletVersion",
+    "LeafletFingerprint",
+    "LeafletSource",
+)
+SHORT = 8  # characters of the fingerprint printed on a consent form
+
+
+def fingerprint(document: ContentDocument, brand: Brand) -> str:
+    """SHA-256 over the document file, the treatment file and the brand, as hex."""
+    digest = hashlib.sha256()
+    for part in (document.source.sha256, document.treatment.source.sha256, brand.fingerprint):
+        digest.update(part.encode("ascii"))
+    return digest.hexdigest()
+
+
+class ProvenanceInfo(PDFInfo):
+    """The PDF Info dictionary with leaflet's provenance entries added."""
+
+    def __init__(self, entries: dict[str, str]) -> None:
+        super().__init__()
+        self.entries = entries
+
+    def format(self, document: PDFDocument) -> bytes:
+        formatted = super().format(document)
+        extra = b"".join(
+            b"/" + key.encode("ascii") + b" " + PDFString(value).format(document) + b"\n"
+            for key, value in self.entries.items()
+        )
+        return formatted.replace(b">>", extra + b">>", 1) if extra else formatted
+
+
+def entries(document: ContentDocument, brand: Brand) -> dict[str, str]:
+    """The provenance entries for a PDF of `document` with `brand`."""
+    return {
+        REFERENCE_KEY: document.meta.reference,
+        VERSION_KEY: document.meta.version,
+        FINGERPRINT_KEY: fingerprint(document, brand),
+        SOURCE_KEY: f"{document.treatment.slug}/{document.name}",
+    }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `verify` found: the PDF's recorded provenance and whether it still holds."""
+
+    reference: str
+    version: str
+    source: str
+    recorded: str
+    current: str | None  # None when the document is no longer in the content
+
+    @property
+    def matches(self) -> bool:
+        return self.current == self.recorded
+
+    def describe(self) -> str:
+        head = (
+            f"{self.reference} version {self.version} ({self.source}), "
+            f"fingerprint {self.recorded[:SHORT]}"
+        )
+        if self.current is None:
+            return f"{head}: this document is not in the content folder any more"
+        if self.matches:
+            return f"{head}: the current content and brand give the same wording"
+        return (
+            f"{head}: the current content or brand differs (now {self.current[:SHORT]}); "
+            "this PDF shows wording that has since changed"
+        )
+
+
+def verify(
+    pdf_path: Path | str,
+    brand: Brand | Path | str | None = None,
+    content_dir: Path | str | None = None,
+) -> Verdict:
+    """Read a PDF's provenance and compare it with the current content and `brand` (a
+    loaded brand or a brand file; None: the built-in example clinic)."""
+    if not isinstance(brand, Brand):
+        brand = load_brand(brand)
+    path = Path(pdf_path)
+    try:
+        info: Mapping[str, Any] = pypdf.PdfReader(io.BytesIO(path.read_bytes())).metadata or {}
+    except FileNotFoundError as err:
+        raise LeafletError(f"{path}: file not found") from err
+    except (OSError, pypdf.errors.PdfReadError) as err:
+        raise LeafletError(f"{path}: not a readable PDF ({err})") from err
+    values = {
+        key: info.get(f"/{key}")
+        for key in (REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY)
+    }
+    if any(value is None for value in values.values()):
+        raise LeafletError(
+            f"{path}: no leaflet provenance in this PDF (it was not made by "
+            "leaflet, or by a version before provenance was recorded)"
+        )
+    slug, _, name = str(values[SOURCE_KEY]).partition("/")
+    try:
+        document = load_treatment(slug, content_dir).document(name)
+        current = fingerprint(document, brand)
+    except LeafletError:
+        current = None
+    return Verdict(
+        str(values[REFERENCE_KEY]),
+        str(values[VERSION_KEY]),
+        str(values[SOURCE_KEY]),
+        str(values[FINGERPRINT_KEY]),
+        current,
+    )

@@ -1,0 +1,146 @@
+"""The outside of a tri-fold sheet: the back panel (A2) and the cover (A3).
+
+The back panel holds the clinic's contact details and the About facts, standing on the
+panel without the tinted boxes that set them apart in a page's flow (at 12 pt, the
+boxes' padding costs the few lines that would not fit). The cover holds a block in the
+brand colour (logo, clinic name, title and subtitle), the personal note, and a foot
+with the reference and review date.
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Spacer
+
+from leaflet.errors import LayoutFitError
+from leaflet.render.footer import RULE_GAP, plan_footer
+from leaflet.render.prepare import Build
+from leaflet.render.trifold_panels import Panel
+from leaflet.sources import schema
+from leaflet.sources.templating import plain
+from leaflet.story.builder import StoryBuilder
+from leaflet.story.flowables.boxes import ROUNDING_TOLERANCE, Box
+from leaflet.story.flowables.graphics import Logo
+from leaflet.story.flowables.text import Para
+from leaflet.story.spacing import LARGE
+
+#: The coloured block at the top of the cover takes at least this share of the panel.
+COVER_BAND_SHARE = 0.5
+COVER_LOGO = 20 * mm
+COVER_PADDING = 6 * mm
+#: Between the logo and the clinic's name, and (at least) between the name and the title.
+BELOW_LOGO = 3 * mm
+ABOVE_TITLE = 8 * mm
+
+
+class SheetOutside:
+    """Lays out and draws the back panel and the cover of one tri-fold build."""
+
+    def __init__(
+        self, build: Build, builder: StoryBuilder, document: schema.Document, outside: list[Panel]
+    ) -> None:
+        self.build, self.builder, self.meta = build, builder, document.meta
+        self.back_panel, self.cover_panel = outside[1], outside[2]
+        layout = build.layout
+        self.footer = plan_footer(
+            self.meta,
+            build.brand,
+            layout.spec.footer_size,
+            self.cover_panel.text_width,
+            overdue=build.overdue,
+            page_numbers=False,
+        )
+        self.foot_height = self.footer.lines_height + 2 * RULE_GAP
+        self._measure = Canvas(io.BytesIO())  # flowables measure text on a canvas
+        self.back = self._back(document)
+        self.cover = self._cover()
+        self._check_fits(self.back, self.back_panel, 0, "the contact and About boxes", "back panel")
+        self._check_fits(
+            self.cover, self.cover_panel, self.foot_height, "the title and personal note", "cover"
+        )
+
+    def _back(self, document: schema.Document) -> list[Flowable]:
+        """The contact details (the document's own `contact` block, if it has one) and
+        the About facts."""
+        width = self.back_panel.text_width
+        contacts = [
+            schema.block_value(b) for b in document.blocks if schema.block_kind(b) == "contact"
+        ]
+        contact = contacts[0] if contacts else schema.Contact()
+        return [
+            *self.builder.contact_details(contact, width),
+            Spacer(0, LARGE),
+            *self.builder.about_facts(self.meta, width),
+        ]
+
+    def _cover(self) -> list[Flowable]:
+        """A block in the brand colour holding the logo, clinic name, title and subtitle,
+        then the personal note."""
+        meta, brand, panel = self.meta, self.build.brand, self.cover_panel
+        styles, on_primary = self.builder.styles, brand.colour("on_primary")
+        name = styles.derive("header_name", "cover", textColor=on_primary, spaceAfter=0)
+        title = styles.derive("title", "cover", textColor=on_primary)
+        subtitle = styles.derive("subtitle", "cover", textColor=on_primary, spaceAfter=0)
+        top: list[Flowable] = []
+        logo = brand.logo_image(COVER_LOGO)
+        if logo is not None:
+            top += [Logo(logo, COVER_LOGO), Spacer(0, BELOW_LOGO)]
+        top.append(Para(plain(brand.clinic.name), name))
+        words = [Para(plain(meta.title), title), Para(plain(meta.subtitle), subtitle)]
+
+        def band(gap: float) -> Box:
+            content = [*top, Spacer(0, gap), *words]
+            return Box(content, brand.colour("primary"), padding=COVER_PADDING)
+
+        # Stretch the band to a set share of the panel, the title at its foot.
+        natural = band(ABOVE_TITLE).wrapOn(self._measure, panel.text_width, panel.text_height)[1]
+        wanted = (panel.text_height - self.foot_height) * COVER_BAND_SHARE
+        out: list[Flowable] = [band(ABOVE_TITLE + max(0.0, wanted - natural))]
+        personal = self.build.personal
+        if meta.kind == "leaflet" and personal:
+            note = self.builder.prepared_for(personal, meta.language)
+            out += [Spacer(0, LARGE), note]
+        return out
+
+    def _check_fits(
+        self, flowables: list[Flowable], panel: Panel, bottom: float, what: str, where: str
+    ) -> None:
+        height = sum(flowable_height(f, self._measure, panel.text_width) for f in flowables)
+        room = panel.text_height - bottom
+        if height > room + ROUNDING_TOLERANCE:
+            raise LayoutFitError(
+                f"{what} do not fit the {where} of the {self.build.layout.name} layout: they "
+                f"are {height / mm:.0f} mm tall and the panel holds {room / mm:.0f} mm"
+            )
+
+    def draw_outside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """onPage of the outside page: the back panel, the cover and the cover's foot."""
+        layout = self.build.layout
+        self.build.press.set_boxes(canvas, layout.page_width, layout.page_height)
+        self.draw_inside(canvas, doc)
+        for flowables, panel, bottom in (
+            (self.back, self.back_panel, 0.0),
+            (self.cover, self.cover_panel, self.foot_height),
+        ):
+            remaining = list(flowables)
+            panel.frame(bottom).addFromList(remaining, canvas)
+            if remaining:  # measured in __init__, so this is a bug, not a user error
+                raise AssertionError(f"{panel.name} left {len(remaining)} flowables over")
+        canvas.saveState()
+        panel = self.cover_panel
+        self.footer.draw(canvas, panel.text_x, panel.text_width, panel.text_y, rule_over_text=False)
+        canvas.restoreState()
+
+    def draw_inside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        """onPage of the inside page (and the outside): crop marks, if asked for."""
+        layout = self.build.layout
+        self.build.press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
+
+
+def flowable_height(flowable: Flowable, canvas: Canvas, width: float) -> float:
+    """The height `flowable` takes at `width`, with the space above and below it."""
+    _, height = flowable.wrapOn(canvas, width, 10_000 * mm)
+    return flowable.getSpaceBefore() + height + flowable.getSpaceAfter()

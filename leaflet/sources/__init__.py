@@ -1,0 +1,10 @@
+"""Stage 1, reading sources: content, brand, layouts and personal details, checked.
+
+Everything a build reads comes in through here: YAML files validated against the
+schemas (`schema`), a treatment's wording compiled as templates (`content`,
+`templating`), the clinic's brand and fonts (`brand`, `fonts`, `colour`), layouts and
+their text styles (`layout`, `styles`), personal details (`personal`, `dates`), a
+clinic's workspace and where the built-in files live (`workspace`, `bundled`), and
+what there is to build (`catalogue`).
+Nothing here knows about ReportLab flowables or PDF files.
+"""

@@ -1,0 +1,191 @@
+"""Loading a clinic's brand: details, logo, colours and fonts, checked before any build.
+
+A brand file is YAML (see `schema.Brand`); paths in it are relative to the file. Loading
+checks what would otherwise spoil a printed leaflet: missing logo or font files, text
+colours below the 4.5:1 contrast that clear-print guidance asks for, and clinic details
+the fonts cannot print.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.utils import ImageReader
+
+from leaflet.errors import SourceError
+from leaflet.sources import schema
+from leaflet.sources.bundled import EXAMPLE_BRAND, FONTS_DIR
+from leaflet.sources.colour import contrast
+from leaflet.sources.fonts import FontFamily, FontFileError, describe_chars, register_family
+from leaflet.sources.yamlfile import YamlSource, read_yaml, validate
+
+#: Text colour / background colour pairs the layouts print; each must reach MIN_CONTRAST.
+TEXT_PAIRS = (
+    ("text", "white"),
+    ("text", "tint"),
+    ("muted", "white"),
+    ("primary", "white"),
+    ("on_primary", "primary"),
+    ("urgent", "white"),
+    ("urgent", "urgent_tint"),
+    ("text", "urgent_tint"),
+    ("primary", "tint"),
+)
+MIN_CONTRAST = 4.5
+#: Print resolution of the logo: what print shops ask for, and no more.
+LOGO_DPI = 300
+WHITE = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A loaded brand: its file's values, resolved paths and registered fonts."""
+
+    path: Path
+    spec: schema.Brand
+    fonts: FontFamily
+    logo: Path | None
+    font_paths: tuple[Path, Path]
+    _logo_images: dict[int, ImageReader] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def clinic(self) -> schema.Clinic:
+        return self.spec.clinic
+
+    def colour(self, name: str) -> Color:
+        """A ReportLab colour for a brand colour name (`primary`, `tint`, `white`...)."""
+        return HexColor(self.hex(name))
+
+    def hex(self, name: str) -> str:
+        return WHITE if name == "white" else getattr(self.spec.colours, name)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of everything that shapes the wording's look: the brand file, the logo
+        and the font files, as hex."""
+        digest = hashlib.sha256()
+        for path in (self.path, self.logo, *self.font_paths):
+            if path is not None:
+                digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+        return digest.hexdigest()
+
+    def logo_image(self, size: float) -> ImageReader | None:
+        """The logo for printing `size` points wide: at most 300 dpi, decoded once.
+
+        A larger logo file adds nothing on paper but bytes and time to every PDF, so it is
+        resampled down (never up) and kept for later builds with this brand.
+        """
+        if self.logo is None:
+            return None
+        pixels = max(1, round(size / 72 * LOGO_DPI))
+        if pixels not in self._logo_images:
+            with Image.open(self.logo) as original:
+                image = original.convert("RGBA")
+            if image.width > pixels:
+                height = max(1, round(image.height * pixels / image.width))
+                image = image.resize((pixels, height), Image.Resampling.LANCZOS)
+            self._logo_images[pixels] = ImageReader(image)
+        return self._logo_images[pixels]
+
+    def template_values(self) -> dict[str, str]:
+        """The clinic's details as the `clinic` template variables."""
+        clinic = self.clinic
+        return {
+            "name": clinic.name,
+            "phone": clinic.phone,
+            "email": clinic.email,
+            "website": clinic.website or "",
+            "address": ", ".join(clinic.address),
+            "out_of_hours": clinic.out_of_hours,
+            "emergency_number": clinic.emergency_number,
+            "feedback": clinic.feedback,
+        }
+
+
+def load_brand(path: Path | str | None = None) -> Brand:
+    """Load a brand file; None loads the built-in example clinic. The first problem
+    found is raised; `inspect_brand` reports them all."""
+    brand, problems = inspect_brand(path)
+    if brand is None:
+        raise problems[0]
+    return brand
+
+
+def inspect_brand(path: Path | str | None = None) -> tuple[Brand | None, list[SourceError]]:
+    """Load a brand file and collect every problem in it: colour pairs below the contrast
+    clear print needs, a missing or unreadable logo or font, clinic details the fonts
+    cannot print. The brand is None when there is a problem. Malformed YAML and schema
+    errors are raised, as there is nothing further to check."""
+    path = Path(path) if path is not None else EXAMPLE_BRAND
+    source = read_yaml(path)
+    spec = validate(schema.Brand, source)
+    problems = _Problems(path, source)
+    _check_contrast(spec, problems)
+    logo = _check_logo(spec, path.parent, problems)
+    font_paths = tuple(
+        (path.parent / given).resolve() if given else FONTS_DIR / f"NotoSans-{face.title()}.ttf"
+        for face, given in (("regular", spec.fonts.regular), ("bold", spec.fonts.bold))
+    )
+    try:
+        fonts = register_family(*font_paths)
+    except FontFileError as err:
+        face = "regular" if str(font_paths[0]) in str(err) else "bold"
+        problems.add(f"fonts.{face}", str(err))
+        return None, problems.found
+    for name, value in spec.clinic.model_dump().items():
+        for text in value if isinstance(value, list) else [value or ""]:
+            if missing := fonts.missing(text):
+                problems.add(
+                    f"clinic.{name}", f"the brand fonts cannot print {describe_chars(missing)}"
+                )
+    if problems.found:
+        return None, problems.found
+    regular, bold = font_paths
+    return Brand(path, spec, fonts, logo, (regular, bold)), []
+
+
+@dataclass
+class _Problems:
+    """The problems found in one brand file, each located by its field."""
+
+    path: Path
+    source: YamlSource
+    found: list[SourceError] = field(default_factory=list)
+
+    def add(self, where: str, problem: str) -> None:
+        line = self.source.line_of(tuple(where.split(".")))
+        self.found.append(SourceError(self.path, problem, line=line, field=where))
+
+
+def _check_contrast(spec: schema.Brand, problems: _Problems) -> None:
+    """Every text colour against its background: at least MIN_CONTRAST."""
+    for fg, bg in TEXT_PAIRS:
+        fg_hex = WHITE if fg == "white" else getattr(spec.colours, fg)
+        bg_hex = WHITE if bg == "white" else getattr(spec.colours, bg)
+        ratio = contrast(fg_hex, bg_hex)
+        if ratio < MIN_CONTRAST:
+            problems.add(
+                f"colours.{fg}",
+                f"{fg} {fg_hex} on {bg} {bg_hex} has contrast "
+                f"{ratio:.2f}:1; text needs at least {MIN_CONTRAST}:1",
+            )
+
+
+def _check_logo(spec: schema.Brand, base: Path, problems: _Problems) -> Path | None:
+    """The logo's path, when the brand has one; a missing or unreadable file is a problem."""
+    if spec.logo is None:
+        return None
+    logo = (base / spec.logo).resolve()
+    if not logo.is_file():
+        problems.add("logo", f"logo file not found: {logo}")
+        return logo
+    try:
+        ImageReader(str(logo)).getSize()
+    except Exception as err:  # Pillow raises several types for unreadable images
+        problems.add("logo", f"{logo} is not a readable PNG or JPEG image ({err})")
+    return logo

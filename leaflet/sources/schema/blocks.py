@@ -1,0 +1,185 @@
+"""The blocks a document is made of: one model per block type, and the tagged union.
+
+Adding a block type is adding its model to `BLOCK_TYPES` here and registering one block
+builder for it (`leaflet.story.blocks`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
+
+from pydantic import BaseModel, Discriminator, Field, Tag
+
+from leaflet.sources.schema.common import Slug, Strict, Text
+
+
+class Item(Strict):
+    """A question or statement with a stable id (used for form fields and records)."""
+
+    id: Slug = Field(description="Stable identifier, e.g. cold-sores.")
+    text: Text = Field(description="The question or statement.")
+
+
+class ItemList(Strict):
+    """A titled list of items: declarations to tick."""
+
+    title: str | None = Field(default=None, description="Heading above the list.")
+    intro: str | None = Field(default=None, description="Paragraph before the list.")
+    items: list[Item] = Field(min_length=1, description="The questions or statements.")
+
+
+class Checklist(ItemList):
+    """Yes/No questions, drawn as a table with a Yes and a No box per row; never split.
+
+    `title` heads the question column of the table."""
+
+    yes_label: Text = Field(default="Yes", description="Heading of the Yes column.")
+    no_label: Text = Field(default="No", description="Heading of the No column.")
+
+
+class FormField(Strict):
+    """A labelled write-in line, pre-filled when `value` renders to text."""
+
+    id: Slug = Field(description="Stable identifier, e.g. patient-signature.")
+    label: Text = Field(description="Label printed beside the line.")
+    value: str = Field(
+        default="",
+        description="Pre-filled value (template), e.g. "
+        "{{ patient.name }}; empty leaves a blank line.",
+    )
+    lines: int = Field(default=1, ge=1, le=8, description="How many write-in lines.")
+
+
+class Fields(Strict):
+    """A group of write-in fields with an optional title and lead-in."""
+
+    title: str | None = Field(default=None, description="Heading above the fields.")
+    intro: str | None = Field(default=None, description="Paragraph before the fields.")
+    items: list[FormField] = Field(min_length=1, description="The fields.")
+
+
+class Party(Strict):
+    """One person who signs: patient, practitioner, witness, interpreter."""
+
+    title: Text = Field(description="Who signs, e.g. Patient.")
+    note: str | None = Field(default=None, description="A line under the title.")
+    fields: list[FormField] = Field(min_length=1, description="Signature, name, date...")
+
+
+class Signatures(Strict):
+    """Signature blocks; each party is kept together on one page."""
+
+    title: str | None = Field(default=None, description="Heading above the signatures.")
+    intro: str | None = Field(default=None, description="Paragraph before the signatures.")
+    parties: list[Party] = Field(min_length=1, description="Who signs.")
+
+
+class Period(Strict):
+    """One period of the aftercare timeline."""
+
+    period: Text = Field(description="When, e.g. First 24 hours.")
+    expect: str | None = Field(default=None, description="What the patient may notice.")
+    do: list[Text] = Field(default_factory=list, description="Things to do.")
+    avoid: list[Text] = Field(default_factory=list, description="Things to avoid.")
+
+
+class Timeline(Strict):
+    """Aftercare by period, drawn as a band per period."""
+
+    title: str | None = Field(default=None, description="Heading above the timeline.")
+    periods: list[Period] = Field(min_length=1, description="The periods, in order.")
+
+
+class Callout(Strict):
+    """A highlighted box: a note, when to contact the clinic, or when to get urgent help."""
+
+    style: Literal["note", "contact", "urgent"] = Field(
+        default="note", description="note, contact or urgent (drawn in the urgent colour)."
+    )
+    title: Text = Field(description="Title of the box, e.g. Get urgent help if.")
+    text: str | None = Field(default=None, description="A paragraph.")
+    bullets: list[Text] = Field(default_factory=list, description="A bullet list.")
+
+
+class Contact(Strict):
+    """The clinic's contact details from the brand, with a QR code to its website."""
+
+    title: Text = Field(default="How to contact us", description="Heading of the box.")
+    text: str | None = Field(default=None, description="A paragraph before the details.")
+    qr: bool = Field(default=True, description="Show a QR code when the brand has a website.")
+
+
+def _block(name: str, body: Any, doc: str | None) -> type[Strict]:
+    """A block model: a mapping with the one key `name`, whose value is a `body`."""
+    model = type(
+        f"{name.title().replace('_', '')}Block",
+        (Strict,),
+        {
+            "__annotations__": {name: body},
+            "__doc__": doc,
+            name: Field(description=doc or ""),
+        },
+    )
+    return model
+
+
+BLOCK_TYPES: dict[str, type[Strict]] = {
+    "heading": _block("heading", Text, "A section heading; never left alone at a page end."),
+    "subheading": _block("subheading", Text, "A smaller heading inside a section."),
+    "paragraph": _block("paragraph", Text, "A paragraph of text."),
+    "bullets": _block("bullets", Annotated[list[Text], Field(min_length=1)], "A bullet list."),
+    "callout": _block("callout", Callout, Callout.__doc__),
+    "checklist": _block("checklist", Checklist, Checklist.__doc__),
+    "declarations": _block(
+        "declarations", ItemList, "Statements with a tick box each; never split across pages."
+    ),
+    "photo_consent": _block(
+        "photo_consent", Checklist, "Photo uses with a Yes and a No box each; never split."
+    ),
+    "fields": _block(
+        "fields",
+        Fields,
+        "Labelled write-in lines; up to 5 fields stay on "
+        "one page, longer groups may break between fields.",
+    ),
+    "patient_details": _block(
+        "patient_details", Fields, "Patient details drawn as a boxed panel; pre-filled when known."
+    ),
+    "timeline": _block("timeline", Timeline, Timeline.__doc__),
+    "signatures": _block("signatures", Signatures, Signatures.__doc__),
+    "contact": _block("contact", Contact, Contact.__doc__),
+}
+
+
+def _block_tag(value: Any) -> str | None:
+    if isinstance(value, dict) and len(value) == 1:
+        (key,) = value
+        return key if key in BLOCK_TYPES else None
+    if isinstance(value, BaseModel):
+        return block_kind(value)
+    return None
+
+
+if TYPE_CHECKING:
+    #: To a type checker, a block is a strict model whose one field is named by its type.
+    Block: TypeAlias = Strict
+else:
+    Block = Annotated[
+        Union[tuple(Annotated[model, Tag(name)] for name, model in BLOCK_TYPES.items())],  # noqa: UP007
+        Discriminator(
+            _block_tag,
+            custom_error_type="block_type",
+            custom_error_message="each block is a mapping with exactly one of these keys: "
+            + ", ".join(BLOCK_TYPES),
+        ),
+    ]
+
+
+def block_kind(block: BaseModel) -> str:
+    """A block's type: the name of its one field, e.g. `checklist`."""
+    return next(iter(type(block).model_fields))
+
+
+def block_value(block: BaseModel) -> Any:
+    """What a block holds: its one field's value."""
+    return getattr(block, block_kind(block))

@@ -1,0 +1,78 @@
+"""The brand file: the clinic's details, logo, colours, fonts and email settings."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from pydantic import Field
+
+from leaflet.sources.schema.common import Colour, EmailAddress, Strict, Text
+
+
+class Clinic(Strict):
+    """The clinic's details, printed in headers and contact boxes and usable in wording."""
+
+    name: Text = Field(description="Clinic name, shown in the header band.")
+    address: list[Text] = Field(min_length=1, description="Address lines.")
+    phone: Text = Field(description="Phone number as patients should dial it.")
+    email: Text = Field(description="Email address.")
+    website: str | None = Field(default=None, description="Website address; adds a QR code.")
+    out_of_hours: Text = Field(description="What to do when the clinic is closed.")
+    emergency_number: Text = Field(description="Emergency phone number, e.g. 999 or 911.")
+    feedback: Text = Field(description="How patients give feedback on the leaflet.")
+
+
+class Colours(Strict):
+    """Brand colours; every text/background pair must reach 4.5:1 contrast."""
+
+    primary: Colour = Field(description="Header band and headings.")
+    on_primary: Colour = Field(default="#ffffff", description="Text on the header band.")
+    text: Colour = Field(default="#1f2933", description="Body text.")
+    muted: Colour = Field(default="#4b5563", description="Footer and labels.")
+    tint: Colour = Field(description="Light background of boxes and table headers.")
+    urgent: Colour = Field(default="#a4161a", description="Urgent boxes.")
+    urgent_tint: Colour = Field(default="#fdecec", description="Background of urgent boxes.")
+
+
+class Fonts(Strict):
+    """TrueType (glyf) font files, relative to the brand file; default: bundled Noto Sans."""
+
+    regular: str | None = Field(default=None, description="Regular face (.ttf).")
+    bold: str | None = Field(default=None, description="Bold face (.ttf).")
+
+
+PasswordPolicy = Literal["date-of-birth", "random"]
+PASSWORD_POLICIES: tuple[str, ...] = get_args(PasswordPolicy)
+
+
+class EmailSettings(Strict):
+    """How patients' documents are emailed: the sender and how attachments are locked."""
+
+    password: PasswordPolicy = Field(
+        default="date-of-birth",
+        description="How documents with personal details are locked (AES-256). "
+        "date-of-birth: the patient's date of birth as 8 digits, DDMMYYYY; "
+        "random: a new password per patient, listed in passwords.csv for the "
+        "clinic to give by text message or phone, never by email.",
+    )
+    from_address: EmailAddress | None = Field(
+        default=None, description="The sender's address; default: the clinic's email."
+    )
+    reply_to: EmailAddress | None = Field(
+        default=None, description="Where patients' replies go; default: the sender."
+    )
+
+
+class Brand(Strict):
+    """A clinic's brand file: details, logo, colours, fonts and email settings."""
+
+    clinic: Clinic = Field(description="The clinic's details.")
+    logo: str | None = Field(
+        default=None, description="Logo image (PNG or JPEG), relative to the brand file."
+    )
+    logo_alt: str | None = Field(default=None, description="Description of the logo.")
+    colours: Colours = Field(description="Brand colours.")
+    fonts: Fonts = Field(default_factory=Fonts, description="Brand fonts.")
+    email: EmailSettings = Field(
+        default_factory=EmailSettings, description="Settings for emailing patients their documents."
+    )

@@ -1,0 +1,166 @@
+"""Content wording to ReportLab paragraph markup, through a sandboxed, strict Jinja2.
+
+Content text is a Jinja2 template. The author's own words are escaped and may use one
+piece of inline markup, `**bold**`; every value substituted into them (clinic details,
+patient name, settings) is escaped by autoescaping. The result is ReportLab paragraph
+markup in which the only tags are those we produce, so `Ann <b>O'Brien</b> & Co` prints
+exactly as typed. Undefined variables are errors that name the variable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import escape
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+
+
+def author_markup(text: str) -> str:
+    """Escape the author's text and turn `**bold**` into `<b>bold</b>`."""
+    converted = _BOLD.sub(lambda m: f"<b>{m.group(1)}</b>", str(escape(text)))
+    if "**" in converted:
+        raise ValueError(
+            "unmatched ** (bold needs ** on both sides, within one sentence "
+            "and not around a {{ variable }})"
+        )
+    return converted
+
+
+def plain(text: str) -> str:
+    """Escape a value (clinic field, patient name) for use inside paragraph markup."""
+    return str(escape(text))
+
+
+class Namespace:
+    """A named group of template variables (`clinic`, `settings`...), read-only."""
+
+    def __init__(self, name: str, values: Mapping[str, Any]) -> None:
+        self._name = name
+        self._values = dict(values)
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __repr__(self) -> str:  # shown if an author prints a whole group
+        return f"<{self._name}>"
+
+
+class _NamedUndefined(StrictUndefined):
+    """StrictUndefined whose message names the whole variable and what exists beside it."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        owner = self._undefined_obj
+        if isinstance(owner, Namespace):
+            known = ", ".join(sorted(owner._values)) or "nothing"
+            return (
+                f"undefined variable '{owner._name}.{self._undefined_name}' "
+                f"({owner._name} has: {known})"
+            )
+        return f"undefined variable {self._undefined_name!r}"
+
+
+class _AuthorMarkupExtension(Extension):
+    """Applies `author_markup` to the literal text of a template at compile time."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        for token in stream:
+            if token.type == "data":
+                try:
+                    yield Token(token.lineno, "data", author_markup(token.value))
+                except ValueError as err:
+                    raise TemplateSyntaxError(str(err), token.lineno) from err
+            else:
+                yield token
+
+
+class TemplateProblem(Exception):
+    """A template that does not compile or render; the caller adds file and field."""
+
+
+class Wording:
+    """One piece of content text, compiled once and rendered for each build."""
+
+    __slots__ = ("_static", "_template")
+
+    def __init__(self, source: str, environment: SandboxedEnvironment) -> None:
+        source = source.strip()
+        self._static: str | None = None
+        self._template = None
+        if "{{" in source or "{%" in source or "{#" in source:
+            try:
+                self._template = environment.from_string(source)
+            except TemplateSyntaxError as err:
+                raise TemplateProblem(f"template error: {err.message}") from err
+        else:
+            try:
+                self._static = author_markup(source)
+            except ValueError as err:
+                raise TemplateProblem(str(err)) from err
+
+    def render(self, context: Mapping[str, Any]) -> str:
+        """The paragraph markup for `context`."""
+        if self._template is None:
+            assert self._static is not None, "a text is compiled or static"
+            return self._static
+        try:
+            return " ".join(self._template.render(context).split())
+        except Exception as err:  # undefined names and sandbox refusals alike
+            message = getattr(err, "message", None) or str(err)
+            raise TemplateProblem(message) from err
+
+
+def plural(count: int | float | str, unit: str) -> str:
+    """`{{ settings.no_makeup_hours | plural('hour') }}` -> "24 hours", or "1 hour"."""
+    number = f"{count:g}" if isinstance(count, float) else str(count)
+    return f"{number} {unit}" if count == 1 else f"{number} {unit}s"
+
+
+def make_environment() -> SandboxedEnvironment:
+    """The Jinja2 environment content runs in: sandboxed, strict and autoescaping."""
+    environment = SandboxedEnvironment(
+        autoescape=True,
+        undefined=_NamedUndefined,
+        extensions=[_AuthorMarkupExtension],
+        keep_trailing_newline=False,
+    )
+    environment.filters["plural"] = plural
+    return environment
+
+
+def make_email_environment(folder: Path) -> SandboxedEnvironment:
+    """The Jinja2 environment email templates in `folder` run in: sandboxed and strict like
+    content, but without `**bold**` (emails are not paragraph markup). `.html` templates
+    are autoescaped; `.txt` ones are not, as plain text is never read as markup and
+    escaping would only show patients `&amp;`."""
+    environment = SandboxedEnvironment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=_NamedUndefined,
+        trim_blocks=True,  # `{% if %}` lines leave no blank lines in the plain text
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    environment.filters["plural"] = plural
+    return environment

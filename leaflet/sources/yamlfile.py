@@ -1,0 +1,211 @@
+"""Reading YAML files into typed models, with every problem located by file, line and field.
+
+Content, brand and layout files all come through here: PyYAML parses the text once into
+plain data plus a map from field path to line number, and pydantic validates the data
+against a schema from `schema`. Errors name the file, the line and a readable field
+path (`blocks[3].checklist.items[0].text`) and say what is valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+import yaml
+from pydantic_core import ErrorDetails
+
+from leaflet.errors import LeafletError, SourceError
+
+try:  # the C parser is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):
+    """PyYAML's safe loader, with impossible dates reported at their line."""
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as err:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a real date ({err})", node.start_mark
+        ) from err
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+Path_ = tuple[str | int, ...]
+Model = TypeVar("Model", bound=pydantic.BaseModel)
+
+
+@dataclass
+class YamlSource:
+    """Parsed YAML data with the line number (1-based) of every key and list item."""
+
+    path: Path
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+    sha256: str = ""  # of the file's bytes: what a document was built from
+
+    def line_of(self, loc: Path_) -> int | None:
+        """The line of `loc`, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get(())
+
+
+def read_yaml(path: Path) -> YamlSource:
+    """Parse a YAML file whose top level is a mapping; malformed YAML names file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        raise SourceError(path, "file not found") from err
+    except UnicodeDecodeError as err:
+        raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
+    except OSError as err:
+        raise SourceError(path, f"cannot read: {err.strerror}") from err
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise SourceError(path, "the file is empty; expected a YAML mapping", line=1)
+        source = YamlSource(path, None, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+        _record_lines(node, (), source)
+        source.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or "malformed YAML"
+        raise SourceError(
+            path, f"malformed YAML: {problem}", line=mark.line + 1 if mark else None
+        ) from err
+    except yaml.YAMLError as err:
+        raise SourceError(path, f"malformed YAML: {err}") from err
+    finally:
+        loader.dispose()
+    if not isinstance(source.data, dict):
+        raise SourceError(
+            path, "expected a YAML mapping (key: value lines) at the top level", line=1
+        )
+    return source
+
+
+def _record_lines(node: yaml.Node, loc: Path_, source: YamlSource) -> None:
+    source.lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                raise SourceError(
+                    source.path,
+                    f"duplicate key {key!r}",
+                    line=key_node.start_mark.line + 1,
+                    field=format_loc(loc) or None,
+                )
+            seen.add(key)
+            source.lines[loc + (key,)] = key_node.start_mark.line + 1
+            _record_lines(value_node, loc + (key,), source)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, loc + (index,), source)
+
+
+def format_loc(loc: Path_) -> str:
+    """`("blocks", 3, "text")` -> `blocks[3].text`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def validate(model: type[Model], source: YamlSource, data: Any = None) -> Model:
+    """Validate `source.data` (or `data`) against `model`, reporting every problem found."""
+    try:
+        return model.model_validate(source.data if data is None else data)
+    except pydantic.ValidationError as err:
+        problems = [_describe(model, source, error) for error in err.errors()]
+        if len(problems) == 1:
+            raise problems[0] from err
+        raise LeafletError("\n".join(p.message for p in problems)) from err
+
+
+def _describe(
+    model: type[pydantic.BaseModel], source: YamlSource, error: ErrorDetails
+) -> SourceError:
+    loc = _clean_loc(error["loc"])
+    kind = error["type"]
+    if kind == "missing":
+        problem = "required field is missing"
+    elif kind == "extra_forbidden":
+        valid = ", ".join(_fields_at(model, loc[:-1]))
+        problem = f"unknown field {loc[-1]!r}; valid fields here: {valid}"
+    elif kind in {"string_type", "string_sub_type"}:
+        problem = "expected text (put numbers and dates in quotes)"
+    elif kind in {"int_type", "int_parsing", "int_from_float"}:
+        problem = "expected a whole number"
+    elif kind in {"float_type", "float_parsing"}:
+        problem = "expected a number"
+    elif kind.startswith("date"):
+        problem = "expected a date written as YYYY-MM-DD, e.g. 2026-11-01"
+    elif kind in {"list_type"}:
+        problem = "expected a list (lines starting with '- ')"
+    elif kind in {"model_type", "dict_type", "model_attributes_type"}:
+        problem = "expected a mapping (key: value lines)"
+    elif kind == "bool_type" or kind == "bool_parsing":
+        problem = "expected true or false"
+    elif kind == "too_short":
+        problem = "must not be empty"
+    else:
+        problem = error["msg"].removeprefix("Value error, ")
+    return SourceError(
+        source.path, problem, line=source.line_of(loc), field=format_loc(loc) or None
+    )
+
+
+def _clean_loc(loc: Path_) -> Path_:
+    """Drop the tag pydantic repeats for tagged unions (blocks.3.heading.heading)."""
+    out: list[str | int] = []
+    for part in loc:
+        if out and part == out[-1] and isinstance(part, str):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _fields_at(model: type[pydantic.BaseModel], loc: Path_) -> list[str]:
+    """The field names valid at `loc` inside `model`, by following annotations."""
+    candidates: list[type[pydantic.BaseModel]] = [model]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        owners = [c for c in candidates if part in c.model_fields]
+        candidates = [m for c in owners for m in _models_in(c.model_fields[part].annotation)]
+    names = [name for c in candidates for name in c.model_fields]
+    return sorted(dict.fromkeys(names))
+
+
+def _models_in(annotation: Any) -> list[type[pydantic.BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    if origin is dict:
+        return _models_in(typing.get_args(annotation)[1])
+    if origin in (list, tuple, typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+    return []

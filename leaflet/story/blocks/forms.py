@@ -1,0 +1,178 @@
+"""Block builders for forms: Yes/No checklists, declarations, write-in fields, signatures.
+
+Each tick box and write-in line is named after its content id, so a fillable form's
+fields (`leaflet.render.fillable`) carry names a clinic system can read:
+`contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>` and
+`signature.<id>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
+
+from leaflet.sources import schema
+from leaflet.sources.templating import plain
+from leaflet.story.context import StoryContext
+from leaflet.story.flowables.boxes import Box, StartPageUnlessFits
+from leaflet.story.flowables.forms import FieldRow, TickRows, WriteIn
+from leaflet.story.flowables.text import Para
+from leaflet.story.registry import block_builder
+from leaflet.story.spacing import AFTER_BOX, AFTER_TABLE, BOX_PADDING, LARGE
+
+TICK_COLUMN = 16 * mm
+TICK_BOX = 5 * mm
+WRITE_IN_SPACING = 9 * mm
+SIGNATURE_SPACING = 13 * mm
+#: Groups of up to this many fields stay on one page; longer ones may break between fields.
+KEEP_FIELDS_TOGETHER = 5
+#: Longer field labels go above their line: beside it they would wrap into a tall column.
+SIDE_LABEL_CHARACTERS = 40
+
+
+def field_name(prefix: str, item_id: str) -> str:
+    """A field's name, e.g. `contraindication.isotretinoin`."""
+    return f"{prefix}.{item_id}"
+
+
+def detail_field_name(item_id: str) -> str:
+    """A write-in field's name: `field.<id>`."""
+    return field_name("field", item_id)
+
+
+def party_field_name(item_id: str) -> str:
+    """A signature block's field: `signature.<id>` for its signature, else `field.<id>`."""
+    return field_name("signature" if item_id.endswith("signature") else "field", item_id)
+
+
+@block_builder("checklist")
+def checklist(
+    story: StoryContext, checklist: schema.Checklist, where: str, prefix: str = "contraindication"
+) -> list[Flowable]:
+    """Yes/No questions as a table under a header row; never split."""
+    on_primary = story.styles.derive("table_head", "th", textColor=story.colour("on_primary"))
+    centred = story.styles.derive(
+        "table_head", "thc", textColor=story.colour("on_primary"), alignment=1
+    )
+    header: list[Flowable] = [
+        Para(plain(checklist.title or "Question"), on_primary),
+        Para(checklist.yes_label, centred),
+        Para(checklist.no_label, centred),
+    ]
+    rows = tick_rows(
+        story,
+        [item.text for item in checklist.items],
+        2,
+        header,
+        [field_name(prefix, item.id) for item in checklist.items],
+    )
+    head = story.intro(None, checklist.intro)
+    return [story.unsplittable([*head, rows], where), Spacer(0, AFTER_TABLE)]
+
+
+@block_builder("photo_consent")
+def photo_consent(story: StoryContext, uses: schema.Checklist, where: str) -> list[Flowable]:
+    """Photo uses with a Yes and a No box each, as a checklist."""
+    return checklist(story, uses, where, prefix="photo")
+
+
+@block_builder("declarations")
+def declarations(story: StoryContext, block: schema.ItemList, where: str) -> list[Flowable]:
+    """Statements with a tick box each; kept with the signatures that follow them."""
+    rows = tick_rows(
+        story,
+        [item.text for item in block.items],
+        1,
+        None,
+        [field_name("declaration", item.id) for item in block.items],
+    )
+    head = story.intro(block.title, block.intro)
+    group = story.unsplittable([*head, rows], where, keeps_with_signatures=True)
+    return [group, Spacer(0, AFTER_TABLE)]
+
+
+def tick_rows(
+    story: StoryContext,
+    texts: list[str],
+    boxes: int,
+    header: list[Flowable] | None = None,
+    names: list[str] | None = None,
+) -> TickRows:
+    """Striped rows of text with one tick box before each, or Yes and No boxes after."""
+    colours = {
+        "text": story.colour("text"),
+        "rule": story.colour("muted"),
+        "stripe": story.colour("tint"),
+        "header": story.colour("primary"),
+    }
+    paragraphs: list[Flowable] = [story.para(text, "table") for text in texts]
+    return TickRows(paragraphs, boxes, TICK_COLUMN, TICK_BOX, colours, header, names, story.session)
+
+
+@block_builder("fields")
+def fields(
+    story: StoryContext, fields: schema.Fields, where: str, boxed_panel: bool = False
+) -> list[Flowable]:
+    """Labelled write-in lines; a short group stays on one page."""
+    width = story.width - (2 * BOX_PADDING if boxed_panel else 0)
+    rows = field_rows(story, fields.items, WRITE_IN_SPACING, width)
+    head = story.intro(fields.title, fields.intro)
+    if boxed_panel:
+        content: list[Flowable] = [Box(rows, story.colour("tint"))]
+        return [*head, story.unsplittable(content, where), Spacer(0, AFTER_TABLE)]
+    if len(rows) <= KEEP_FIELDS_TOGETHER:
+        return [story.unsplittable([*head, *rows], where), Spacer(0, AFTER_BOX)]
+    # A long list of fields may run on to the next page between two fields.
+    return [*head, *rows, Spacer(0, AFTER_BOX)]
+
+
+@block_builder("patient_details")
+def patient_details(story: StoryContext, block: schema.Fields, where: str) -> list[Flowable]:
+    """The patient's details as write-in fields in a tinted panel; never split."""
+    return fields(story, block, where, boxed_panel=True)
+
+
+@block_builder("signatures")
+def signatures(story: StoryContext, block: schema.Signatures, where: str) -> list[Flowable]:
+    """One unsplittable group per party, all kept on one page when they fit."""
+    out = story.intro(block.title, block.intro)
+    for index, party in enumerate(block.parties):
+        content: list[Flowable] = [story.para(party.title, "box_title")]
+        if party.note:
+            content.append(story.para(party.note, "small"))
+        content += field_rows(story, party.fields, SIGNATURE_SPACING, story.width, party_field_name)
+        out += [story.unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, LARGE)]
+    return [StartPageUnlessFits(out, story.page_room), *out]
+
+
+def field_rows(
+    story: StoryContext,
+    items: list[schema.FormField],
+    spacing: float,
+    width: float,
+    naming: Callable[[str], str] = detail_field_name,
+) -> list[Flowable]:
+    """One flowable per field, so a page can break between any two fields.
+
+    The label sits beside a single write-in line, and above several lines, which then
+    take the full width.
+    """
+    label_width = min(60 * mm, width * 0.38)
+    muted = story.colour("muted")
+    rows: list[Flowable] = []
+    for item in items:
+        label = story.para(item.label, "table_head")
+        lines = WriteIn(
+            item.lines,
+            spacing,
+            muted,
+            item.value,
+            story.styles["table"],
+            naming(item.id),
+            story.session,
+        )
+        beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
+        rows.append(FieldRow(label, lines, label_width if beside else None, spacing))
+    return rows

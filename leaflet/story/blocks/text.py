@@ -1,0 +1,51 @@
+"""Block builders for running text: headings, paragraphs, bullet lists and callouts."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Spacer
+
+from leaflet.sources import schema
+from leaflet.story.context import StoryContext
+from leaflet.story.flowables.boxes import Box
+from leaflet.story.flowables.text import Para
+from leaflet.story.registry import block_builder
+from leaflet.story.spacing import AFTER_BOX, SMALL
+
+
+@block_builder("heading")
+def heading(story: StoryContext, text: str, where: str) -> list[Flowable]:
+    """A section heading, in the outline and never alone at the foot of a page."""
+    return [story.heading(text, "h2", level=0)]
+
+
+@block_builder("subheading")
+def subheading(story: StoryContext, text: str, where: str) -> list[Flowable]:
+    """A heading inside a section."""
+    return [story.heading(text, "h3", level=1)]
+
+
+@block_builder("paragraph")
+def paragraph(story: StoryContext, text: str, where: str) -> list[Flowable]:
+    """A paragraph of body text."""
+    return [story.para(text)]
+
+
+@block_builder("bullets")
+def bullets(story: StoryContext, items: list[str], where: str) -> list[Flowable]:
+    """A bullet list; a page may break between its items."""
+    return story.bullet_list(items)
+
+
+@block_builder("callout")
+def callout(story: StoryContext, callout: schema.Callout, where: str) -> list[Flowable]:
+    """A tinted box with a bar at the left: a note, when to contact us, or urgent help."""
+    urgent = callout.style == "urgent"
+    accent = "urgent" if urgent else "primary"
+    title = story.styles.derive("box_title", f"callout-{accent}", textColor=story.colour(accent))
+    content: list[Flowable] = [Para(callout.title, title)]
+    if callout.text:
+        content.append(story.para(callout.text))
+    if callout.bullets:
+        content += story.bullet_list(callout.bullets)
+    box = Box(content, story.colour("urgent_tint" if urgent else "tint"), bar=story.colour(accent))
+    return [story.unsplittable([Spacer(0, SMALL), box], where), Spacer(0, AFTER_BOX)]

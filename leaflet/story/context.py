@@ -1,0 +1,94 @@
+"""What every block builder works with: brand, layout, styles and the frame it fills.
+
+A `StoryContext` is made by the `StoryBuilder` for one build and handed to each block
+builder, with the small pieces most blocks use: paragraphs, headings, lead-ins kept with
+what follows them, bullet lists, and blocks that must not split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Spacer
+
+from leaflet.sources.brand import Brand
+from leaflet.sources.layout import Layout
+from leaflet.sources.styles import StyleSet
+from leaflet.story.flowables.boxes import Unsplittable
+from leaflet.story.flowables.text import Heading, KeptWithNext, Para
+from leaflet.story.session import DrawingSession
+from leaflet.story.spacing import AFTER_LIST
+
+BULLET = "\u2022"
+
+
+@dataclass(frozen=True)
+class StoryContext:
+    """One build's brand, layout and styles, and the frame its story flows into."""
+
+    brand: Brand
+    layout: Layout
+    styles: StyleSet
+    session: DrawingSession
+    #: The width of the frames the story flows into (a page's, or a tri-fold panel's).
+    width: float
+    #: The height of one frame: the most an unsplittable block may take.
+    page_room: float
+    #: The wording is past its review date (built with allow_expired): the About box says so.
+    overdue: bool = False
+
+    def colour(self, name: str) -> Color:
+        """A brand colour by name (`primary`, `tint`, `white`...)."""
+        return self.brand.colour(name)
+
+    def para(self, markup: str, style: str = "body") -> Para:
+        """A paragraph of markup in one of the layout's styles."""
+        return Para(markup, self.styles[style])
+
+    def keeping(self, style: str) -> ParagraphStyle:
+        """`style`, kept on the page of whatever follows it."""
+        return self.styles.derive(style, "keep", keepWithNext=1)
+
+    def heading(self, text: str, style: str = "h2", level: int = 0) -> Heading:
+        """A heading listed in the PDF outline at `level` (0: section, 1: subsection)."""
+        return Heading(text, self.keeping(style), level, self.session)
+
+    def kept(self, markup: str, style: str = "body") -> KeptWithNext:
+        """A lead-in paragraph that stays with what follows it."""
+        return KeptWithNext(markup, self.keeping(style))
+
+    def bullet_list(self, items: list[str]) -> list[Flowable]:
+        """A bullet list: one paragraph per item with a hanging bullet, then a little air.
+
+        Plain paragraphs rather than a ListFlowable: lighter, and a page may break
+        between any two items."""
+        base = self.styles["bullet"]
+        style = self.styles.derive(
+            "bullet",
+            "item",
+            leftIndent=base.fontSize * 1.3,
+            bulletIndent=0,
+            bulletFontName=base.fontName,
+            bulletFontSize=base.fontSize,
+            bulletColor=self.colour("primary"),
+        )
+        return [*(Para(text, style, bulletText=BULLET) for text in items), Spacer(0, AFTER_LIST)]
+
+    def intro(self, title: str | None, intro: str | None) -> list[Flowable]:
+        """A block's optional title (a subheading) and lead-in paragraph."""
+        out: list[Flowable] = []
+        if title:
+            out.append(self.heading(title, "h3", level=1))
+        if intro:
+            out.append(self.kept(intro))
+        return out
+
+    def unsplittable(
+        self, flowables: list[Flowable], where: str, *, keeps_with_signatures: bool = False
+    ) -> Unsplittable:
+        """`flowables` kept on one page; `where` names them if they cannot fit one."""
+        return Unsplittable(
+            flowables, where, self.page_room, keeps_with_signatures=keeps_with_signatures
+        )

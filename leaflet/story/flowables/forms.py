@@ -1,0 +1,194 @@
+"""Form pieces: rows of tick boxes, write-in lines, and labelled fields.
+
+They draw their boxes and lines as vector shapes, and, in a fillable form, tell the
+session's field recorder where each one is, so a form field sits exactly on it.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
+
+from leaflet.story.flowables.text import draw_line
+from leaflet.story.session import DrawingSession
+
+
+class WriteIn(Flowable):
+    """Ruled lines to write on; a known value is printed on the first line, in a smaller
+    size if it is too long (never across the line above)."""
+
+    def __init__(
+        self,
+        lines: int,
+        spacing: float,
+        colour: Color,
+        value: str | None = None,
+        value_style: ParagraphStyle | None = None,
+        name: str | None = None,
+        session: DrawingSession | None = None,
+    ) -> None:
+        super().__init__()
+        self.lines = lines
+        self.spacing = spacing
+        self.colour = colour
+        self.value = value  # paragraph markup
+        self.value_style = value_style
+        self.name = name  # of its form field, in a fillable form
+        self.session = session or DrawingSession()
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return self.width, self.lines * self.spacing
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setStrokeColor(self.colour)
+        canvas.setLineWidth(0.8)
+        for index in range(self.lines):
+            y = index * self.spacing
+            canvas.line(0, y, self.width, y)
+        if self.value:
+            top_line = (self.lines - 1) * self.spacing
+            style = self.value_style or ParagraphStyle("value")
+            slots = self.session.slots
+            draw_line(canvas, self.value, style, 0, top_line + 2, self.width, slots)
+        elif self.name and self.session.fields is not None:
+            self.session.fields.write_in(canvas, self.name, self.lines, self.spacing, self.width)
+
+
+class TickRows(Flowable):
+    """Rows of text with tick boxes: Yes/No questions (boxes at the right, under a header
+    row) or statements to tick (one box at the left). Rows are striped and ruled.
+
+    Drawn directly rather than as a Table, which measures every cell several times.
+    """
+
+    PAD_Y = 2.2 * mm  # above and below the text of a row
+    PAD_X = 6  # points either side of the text
+
+    def __init__(
+        self,
+        texts: list[Flowable],
+        boxes: int,
+        box_column: float,
+        box_size: float,
+        colours: dict[str, Color],
+        header: list[Flowable] | None = None,
+        names: list[str] | None = None,
+        session: DrawingSession | None = None,
+    ) -> None:
+        super().__init__()
+        self.texts = texts
+        self.names = names  # of the rows' form fields, in a fillable form
+        self.boxes = boxes  # 1: a box before the text; 2: Yes and No boxes after it
+        self.box_column = box_column
+        self.box_size = box_size
+        self.colours = colours  # text, rule, stripe, header
+        self.header = header  # [text column title, Yes, No]
+        self.session = session or DrawingSession()
+        self._heights: list[float] = []
+
+    def _text_x(self) -> float:
+        return (self.box_column if self.boxes == 1 else 0) + self.PAD_X
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        text_width = available_width - self.boxes * self.box_column - 2 * self.PAD_X
+        rows = ([self.header] if self.header else []) + [[text] for text in self.texts]
+        self._heights = []
+        for row in rows:
+            height = row[0].wrapOn(self.canv, text_width, available_height)[1]
+            for label in row[1:]:
+                label.wrapOn(self.canv, self.box_column - 2 * self.PAD_X, available_height)
+            self._heights.append(height + 2 * self.PAD_Y)
+        self.height = sum(self._heights)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        right = self.width
+        box_xs = (
+            [self.box_column / 2]
+            if self.boxes == 1
+            else [right - 1.5 * self.box_column, right - 0.5 * self.box_column]
+        )
+        y = self.height
+        first_row = 1 if self.header else 0
+        for index, height in enumerate(self._heights):
+            y -= height
+            header = self.header is not None and index == 0
+            stripe = "header" if header else ("stripe" if (index - first_row) % 2 == 1 else None)
+            if stripe:
+                canvas.setFillColor(self.colours[stripe])
+                canvas.rect(0, y, right, height, stroke=0, fill=1)
+            if header and self.header is not None:
+                cells = self.header
+                cells[0].drawOn(canvas, self._text_x(), y + self.PAD_Y)
+                for label, x in zip(cells[1:], box_xs, strict=True):
+                    label.drawOn(canvas, x - self.box_column / 2 + self.PAD_X, y + self.PAD_Y)
+            else:
+                text = self.texts[index - first_row]
+                text.drawOn(canvas, self._text_x(), y + self.PAD_Y)
+                canvas.setStrokeColor(self.colours["text"])
+                canvas.setLineWidth(1.2)
+                box_y = y + (height - self.box_size) / 2
+                for x in box_xs:
+                    canvas.rect(x - self.box_size / 2, box_y, self.box_size, self.box_size)
+                fields = self.session.fields
+                if self.names and fields is not None:
+                    name = self.names[index - first_row]
+                    fields.ticks(canvas, name, box_xs, box_y, self.box_size)
+            canvas.setStrokeColor(self.colours["rule"])
+            canvas.setLineWidth(0.6)
+            canvas.line(0, y, right, y)
+        canvas.line(0, self.height, right, self.height)
+
+
+class FieldRow(Flowable):
+    """A form field: its label beside the write-in lines, or above them when
+    `label_width` is None. Never split, so a label never ends a page alone."""
+
+    GAP = 3 * mm  # between a label and its line
+    BELOW = 2  # points under the last line
+
+    def __init__(
+        self, label: Flowable, lines: WriteIn, label_width: float | None, spacing: float
+    ) -> None:
+        super().__init__()
+        self.label = label
+        self.lines = lines
+        self.label_width = label_width
+        self.spacing = spacing
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        if self.label_width is not None:
+            _, self._label_height = self.label.wrapOn(
+                self.canv, self.label_width - self.GAP, available_height
+            )
+            _, self._lines_height = self.lines.wrapOn(
+                self.canv, available_width - self.label_width, available_height
+            )
+            above = 1.5 * mm
+            self.height = above + max(self._label_height, self._lines_height) + self.BELOW
+        else:
+            _, self._label_height = self.label.wrapOn(self.canv, available_width, available_height)
+            _, self._lines_height = self.lines.wrapOn(self.canv, available_width, available_height)
+            self.height = (
+                self.spacing * 0.4
+                + self._label_height
+                + self.spacing * 0.6
+                + self._lines_height
+                + self.BELOW
+            )
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.label_width is not None:  # both bottom-aligned, like text on a line
+            self.label.drawOn(self.canv, 0, self.BELOW)
+            self.lines.drawOn(self.canv, self.label_width, self.BELOW)
+        else:
+            self.lines.drawOn(self.canv, 0, self.BELOW)
+            self.label.drawOn(self.canv, 0, self.BELOW + self._lines_height + self.spacing * 0.6)

@@ -1,0 +1,136 @@
+"""Text pieces: cached paragraphs, headings in the PDF outline, one-line personal values.
+
+All text reaching a paragraph here is markup produced by `leaflet.sources.templating` or
+escaped with `plain`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+
+from leaflet.sources.personal import has_placeholder
+from leaflet.story.session import DrawingSession, Slot
+
+#: Room below a slot's text inside its form, so descenders are never clipped.
+SLOT_DEPTH = 20
+
+
+class Para(Paragraph):
+    """A Paragraph that keeps its line breaks for the width it was last wrapped at.
+
+    Platypus wraps a paragraph several times at the same width (to keep blocks together,
+    to keep headings with what follows, then to place it); breaking lines again each time
+    is most of the cost of a build.
+    """
+
+    _wrapped_at: tuple[Any, ...] | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        cached = self._wrapped_at
+        if cached is not None and cached[0] == available_width:
+            _, self._wrapWidths, self.blPara, self.width, self.height = cached
+            return self.width, self.height
+        result = super().wrap(available_width, available_height)
+        self._wrapped_at = (
+            available_width,
+            self._wrapWidths,
+            self.blPara,
+            self.width,
+            self.height,
+        )
+        return result
+
+
+class KeptWithNext(Para):
+    """A paragraph that always stays on the page of what follows it: a heading or a
+    lead-in to a list or table. Its style must keep with the next flowable (see
+    `leaflet.story.context.StoryContext.kept`)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, **kwargs: Any) -> None:
+        if not style.keepWithNext:
+            raise ValueError(f"style {style.name!r} does not keep with the next flowable")
+        super().__init__(text, style, **kwargs)
+
+
+class Heading(KeptWithNext):
+    """A heading: kept with what follows it and listed in the PDF outline (bookmarks).
+
+    The outline entry is made when the heading is drawn, so headings inside boxes and
+    tables are listed too. `level` 0 is a section, 1 a subsection.
+    """
+
+    def __init__(
+        self, text: str, style: ParagraphStyle, level: int, session: DrawingSession
+    ) -> None:
+        super().__init__(text, style)
+        self.outline_level = level
+        self.session = session
+
+    def draw(self) -> None:
+        super().draw()
+        key, level = self.session.outline_entry(self.outline_level)
+        self.canv.bookmarkHorizontal(key, 0, self.height)
+        self.canv.addOutlineEntry(self.getPlainText(), key, level=level, closed=level > 0)
+
+
+def draw_line(
+    canvas: Canvas,
+    markup: str,
+    style: ParagraphStyle,
+    x: float,
+    y: float,
+    width: float,
+    slots: list[Slot] | None = None,
+) -> None:
+    """Draw paragraph markup on one line with its bottom at (x, y), in a smaller size if
+    it would not fit `width`: a name never wraps across the line above.
+
+    Given `slots` (a base laid out for `leaflet.render.stamp`), text holding placeholders
+    is not drawn: an empty form takes its place in the page's content and a `Slot` says
+    where, so the text filled in later reads in the right order (copying, screen readers).
+    """
+    if slots is not None and has_placeholder(markup):
+        name = f"LeafletSlot{len(slots)}"
+        canvas.beginForm(name)
+        canvas.endForm()
+        canvas.saveState()
+        canvas.translate(x, y - SLOT_DEPTH)
+        canvas.doForm(name)
+        canvas.restoreState()
+        # The name ReportLab gives the form in the PDF; only its document knows it.
+        document: Any = canvas._doc  # type: ignore[attr-defined]
+        form = "/" + document.getXObjectName(name)
+        slots.append(Slot(canvas.getPageNumber() - 1, form, width, style, markup))
+        return
+    paragraph = Para(markup, style)
+    paragraph.wrap(1e6, 1e6)
+    natural = max(paragraph.getActualLineWidths0(), default=0)
+    if natural > width:  # same leading, so the line keeps its place in the box
+        fitted = ParagraphStyle(
+            style.name + "-fitted", parent=style, fontSize=style.fontSize * width / natural
+        )
+        paragraph = Para(markup, fitted)
+    paragraph.wrap(width, 1e6)
+    paragraph.drawOn(canvas, x, y)
+
+
+class FittedLine(Flowable):
+    """One line of text that shrinks rather than wraps: the box it sits in keeps its height
+    whatever the personal values it holds, so a base can be laid out once for everyone."""
+
+    def __init__(self, markup: str, style: ParagraphStyle, session: DrawingSession) -> None:
+        super().__init__()
+        self.markup = markup
+        self.style = style
+        self.session = session
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.style.leading
+
+    def draw(self) -> None:
+        draw_line(self.canv, self.markup, self.style, 0, 0, self.width, self.session.slots)

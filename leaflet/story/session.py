@@ -1,0 +1,59 @@
+"""What the flowables of one build share while they draw: the drawing session.
+
+ReportLab hands a flowable nothing but its canvas. What one build needs across its
+flowables (the counter behind the PDF outline, the form fields being recorded for a
+fillable form, the slots left for personal values in a base laid out for stamping, the
+page count) is held in a `DrawingSession`, made for that build and given to the
+flowables that need it, rather than kept on the canvas or in globals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A piece of text holding personal values, left as an empty form on a laid-out page
+    and drawn into that form for each patient (`leaflet.render.stamp`)."""
+
+    page: int  # 0-based
+    form: str  # the form XObject's name, as ReportLab names it in the PDF
+    width: float
+    style: ParagraphStyle
+    markup: str  # with placeholders for the personal values
+
+
+class FieldRecorder(Protocol):
+    """Adds form fields over what the flowables draw (`leaflet.render.fillable`)."""
+
+    def ticks(self, canvas: Canvas, name: str, xs: list[float], y: float, size: float) -> None:
+        """A checkbox, or a Yes/No pair, over tick boxes drawn at `xs`, `y`."""
+
+    def write_in(self, canvas: Canvas, name: str, lines: int, spacing: float, width: float) -> None:
+        """A text (or signature) field over write-in lines whose lowest is at y = 0."""
+
+
+@dataclass
+class DrawingSession:
+    """One build's shared drawing state; a new one for every PDF."""
+
+    #: Where personal values go, collected instead of drawn (a base for stamping).
+    slots: list[Slot] | None = None
+    #: Records the form fields of a fillable form; None draws no fields.
+    fields: FieldRecorder | None = None
+    #: Set when the PDF is saved.
+    page_count: int = 0
+    outline_entries: int = 0
+    outline_level: int = -1  # of the last entry
+
+    def outline_entry(self, level: int) -> tuple[str, int]:
+        """The bookmark key and outline level of the next heading drawn: levels count
+        from 0, and an outline cannot skip one."""
+        self.outline_entries += 1
+        self.outline_level = min(level, self.outline_level + 1)
+        return f"heading-{self.outline_entries}", self.outline_level

@@ -63,7 +63,7 @@ import typst
 from bench_build import environment, leaflet_command
 
 import leaflet
-from leaflet.stamp import Placeholders, lay_out_base, stamp
+from leaflet.render.stamp import Placeholders, lay_out_base, stamp
 
 SECTIONS = ("warm", "personal", "size", "cold", "batch")
 NAMES = [

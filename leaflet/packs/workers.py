@@ -23,9 +23,8 @@ from leaflet.errors import LeafletError
 from leaflet.packs.appointments import RowProblem
 from leaflet.packs.manifest import ManifestEntry, output_name
 from leaflet.packs.planner import BatchSettings, Job
-from leaflet.render.document import render_pdf
 from leaflet.render.output import RenderedPdf, write_atomically
-from leaflet.render.stamp import Base, Placeholders, lay_out_base, stamp
+from leaflet.render.stamp import BaseCache
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import Treatment, load_treatment
@@ -103,7 +102,7 @@ class Worker:
         self.brand: Brand = load_brand(setup.settings.brand_path)
         self.treatments: dict[str, Treatment] = {}
         self.layouts: dict[str, Layout] = {}
-        self.bases: dict[tuple[str, str, str, Placeholders], Base | None] = {}
+        self.bases = BaseCache()
 
     def build(self, job: Job) -> Result:
         """Build one job's file and its manifest entry, or say why it failed."""
@@ -137,13 +136,5 @@ class Worker:
             self.layouts[job.layout] = load_layout(job.layout)
         document = self.treatments[slug].document(job.document)
         layout = self.layouts[job.layout]
-        shape = Placeholders.shape_of(appointment.personal)
-        key = (slug, job.document, job.layout, shape)
-        if key not in self.bases:
-            self.bases[key] = lay_out_base(document, self.brand, layout, shape, today)
-        base = self.bases[key]
-        if base is None:  # a tri-fold, a booklet, or a name in running text
-            pdf = render_pdf(document, self.brand, layout, appointment.personal, today=today)
-        else:
-            pdf = stamp(base, appointment.personal, document.meta.language)
+        pdf = self.bases.render(document, self.brand, layout, appointment.personal, today=today)
         return pdf, document.meta

@@ -25,6 +25,7 @@ from reportlab.pdfbase.pdfdoc import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
+from leaflet.render import glyphs
 from leaflet.render.provenance import ProvenanceInfo
 from leaflet.story.session import DrawingSession
 
@@ -72,6 +73,8 @@ class BuildCanvas(Canvas):
                 self._page_numbers(self, number, total)
                 page.stream += "\n".join(self._code) + "\n"
             self._code = []  # nothing left over to become an extra page
+        if (base := self._session.base) is not None:  # before ReportLab writes the subsets
+            base.font_codes = glyphs.reserve(self, base.fonts, base.glyphs)
         use_binary_streams(self._doc)
         super().save()
 

@@ -25,7 +25,7 @@ from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import ContentDocument, load_treatment
 from leaflet.sources.layout import Layout, load_layout
 from leaflet.sources.personal import Personalisation, PersonalValues
-from leaflet.story.session import Slot
+from leaflet.story.session import BaseRecord
 
 
 def render_pdf(
@@ -38,14 +38,14 @@ def render_pdf(
     allow_expired: bool = False,
     today: dt.date | None = None,
     fillable: bool = False,
-    slots: list[Slot] | None = None,
+    base: BaseRecord | None = None,
 ) -> RenderedPdf:
     """Lay out `document` for `brand` on `layout` pages and return the PDF.
 
     `press` asks for print-shop files: bleed and crop marks around every page. Wording
     past its review date (on `today`, by default the real date) is refused unless
     `allow_expired`, and then the PDF says so. `fillable` adds form fields over a form's
-    boxes and lines (see `leaflet.render.fillable`). `slots` collects where personal
+    boxes and lines (see `leaflet.render.fillable`). `base` collects where personal
     values go instead of drawing them (`leaflet.render.stamp` lays out a base once and
     fills the slots in per patient); page formats only."""
     personal = personal if personal is not None else Personalisation()
@@ -59,7 +59,7 @@ def render_pdf(
         return render_trifold(build)
     if layout.spec.format == "booklet":
         return render_booklet(build)
-    return render_pages(build, fillable=fillable, slots=slots)
+    return render_pages(build, fillable=fillable, base=base)
 
 
 def build_document(

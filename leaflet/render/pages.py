@@ -20,19 +20,23 @@ from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import FINGERPRINT_KEY, entries
 from leaflet.story.builder import StoryBuilder
-from leaflet.story.session import DrawingSession, Slot
+from leaflet.story.session import BaseRecord, DrawingSession
 
 
 def render_pages(
-    build: Build, *, notes_pages: int = 0, fillable: bool = False, slots: list[Slot] | None = None
+    build: Build,
+    *,
+    notes_pages: int = 0,
+    fillable: bool = False,
+    base: BaseRecord | None = None,
 ) -> RenderedPdf:
     """`build` laid out on single pages, then `notes_pages` Notes pages.
 
-    `fillable` adds form fields over a form's boxes and lines; `slots` collects where
+    `fillable` adds form fields over a form's boxes and lines; `base` collects where
     personal values go instead of drawing them."""
     document, brand, layout, press = build.document, build.brand, build.layout, build.press
     fields = FormFields() if fillable else None
-    session = DrawingSession(slots=slots, fields=fields)
+    session = DrawingSession(base=base, fields=fields)
     rendered, styles = fill_in(build)
     builder = StoryBuilder(brand, layout, styles, overdue=build.overdue, session=session)
     story = builder.build(rendered, build.personal, origin=build.origin)

@@ -11,6 +11,9 @@ The library API, in pipeline order::
     pdf.write("consent.pdf")                                 # or use pdf.data
 
 A day's appointments: `read_appointments`, then `build_batch` or `email_appointments`.
+A service building many personalised documents keeps a `BaseCache` and calls its
+`render(document, brand, layout, personal)`: each document is laid out once and then only
+stamped with each patient's details.
 Names are imported on first use (PEP 562), so `import leaflet` is quick and loads only
 what a program uses; `from leaflet import *` gives every name in `__all__`.
 """
@@ -30,6 +33,7 @@ __all__ = [
     "MANIFEST_NAME",
     "Appointment",
     "Argument",
+    "BaseCache",
     "BatchResult",
     "BatchSettings",
     "Brand",
@@ -88,13 +92,14 @@ __all__ = [
 _WHERE: dict[str, tuple[str, str]] = {
     "Appointment": ("leaflet.packs.appointments", "Appointment"),
     "Argument": ("leaflet.errors", "Argument"),
+    "BaseCache": ("leaflet.render.stamp", "BaseCache"),
     "BatchResult": ("leaflet.packs.batch", "BatchResult"),
     "BatchSettings": ("leaflet.packs.planner", "BatchSettings"),
     "Brand": ("leaflet.sources.brand", "Brand"),
     "CONTENT_DIR": ("leaflet.sources.bundled", "CONTENT_DIR"),
     "Catalogue": ("leaflet.sources.catalogue", "Catalogue"),
     "ContentDocument": ("leaflet.sources.content", "ContentDocument"),
-    "DOCUMENTS": ("leaflet.sources.content", "DOCUMENTS"),
+    "DOCUMENTS": ("leaflet.sources.documents", "DOCUMENTS"),
     "DeliveryReport": ("leaflet.mail.delivery", "DeliveryReport"),
     "EmailResult": ("leaflet.mail.emailing", "EmailResult"),
     "Finding": ("leaflet.check", "Finding"),
@@ -189,16 +194,17 @@ if TYPE_CHECKING:
     from leaflet.render.output import RenderedPdf
     from leaflet.render.press import PressOptions
     from leaflet.render.provenance import Verdict, verify
+    from leaflet.render.stamp import BaseCache
     from leaflet.sources.brand import Brand, inspect_brand, load_brand
     from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
     from leaflet.sources.catalogue import Catalogue, catalogue
     from leaflet.sources.content import (
-        DOCUMENTS,
         ContentDocument,
         Treatment,
         known_treatments,
         load_treatment,
     )
+    from leaflet.sources.documents import DOCUMENTS
     from leaflet.sources.layout import Layout, known_layouts, load_layout
     from leaflet.sources.personal import (
         Personalisation,

@@ -13,13 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from leaflet.render.booklet import render_booklet
 from leaflet.render.fillable import check_fillable
 from leaflet.render.output import RenderedPdf
 from leaflet.render.pages import render_pages
 from leaflet.render.prepare import Build, check_layout_holds, check_review_date
 from leaflet.render.press import PressOptions
-from leaflet.render.trifold import render_trifold
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import ContentDocument, load_treatment
@@ -55,9 +53,14 @@ def render_pdf(
     overdue = check_review_date(document, allow_expired, today or dates.today())
     personal.check_printable(brand.fonts)
     build = Build(document, brand, layout, personal, press or PressOptions(), overdue)
+    # Each format's module is loaded when a layout of that format is first used.
     if layout.spec.format == "trifold":
+        from leaflet.render.trifold import render_trifold
+
         return render_trifold(build)
     if layout.spec.format == "booklet":
+        from leaflet.render.booklet import render_booklet
+
         return render_booklet(build)
     return render_pages(build, fillable=fillable, base=base)
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pypdf
 from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo, PDFString
 
 from leaflet.errors import LeafletError
@@ -106,6 +105,8 @@ def verify(
     if not isinstance(brand, Brand):
         brand = load_brand(brand)
     path = Path(pdf_path)
+    import pypdf  # only `verify` reads PDFs: building one needs no PDF reader
+
     try:
         info: Mapping[str, Any] = pypdf.PdfReader(io.BytesIO(path.read_bytes())).metadata or {}
     except FileNotFoundError as err:

@@ -11,18 +11,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leaflet.errors import LeafletError, SourceError
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR
-from leaflet.sources.fonts import FontFamily, describe_chars
+from leaflet.sources.documents import DOCUMENTS as DOCUMENTS  # its home; here too
 from leaflet.sources.personal import without_placeholders
-from leaflet.sources.templating import Namespace, TemplateProblem, Wording, make_environment
 from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
 
-#: The documents a treatment can have, in the order `leaflet list` shows them.
-DOCUMENTS = ("info", "consent", "aftercare")
+if TYPE_CHECKING:  # loaded when a document is: `leaflet list` needs neither
+    from leaflet.sources.fonts import FontFamily
+    from leaflet.sources.templating import Namespace, Wording
+
 #: Keys whose values are identifiers or options, never wording.
 NOT_WORDING = frozenset({"id", "style"})
 
@@ -50,6 +51,8 @@ class ContentDocument:
     def template_context(self, variables: Mapping[str, Mapping[str, Any]]) -> dict[str, Namespace]:
         """What the wording's templates see: `variables` (`clinic`, `patient`,
         `appointment`) and the treatment's `settings`, `treatment` and `document`."""
+        from leaflet.sources.templating import Namespace
+
         context = {name: Namespace(name, values) for name, values in variables.items()}
         context["settings"] = Namespace("settings", self.treatment.spec.settings)
         context["treatment"] = Namespace("treatment", {"name": self.treatment.spec.name})
@@ -76,6 +79,8 @@ class ContentDocument:
         wording = self.wording.get(loc)
         if wording is None:
             return value
+        from leaflet.sources.templating import TemplateProblem
+
         try:
             text = wording.render(context)
         except TemplateProblem as err:
@@ -85,6 +90,8 @@ class ContentDocument:
 
     def _check_glyphs(self, loc: Loc, text: str, fonts: FontFamily) -> None:
         if missing := fonts.missing(without_placeholders(text)):
+            from leaflet.sources.fonts import describe_chars
+
             raise self._error(loc, f"the brand fonts cannot print {describe_chars(missing)}")
 
     def _error(self, loc: Loc, problem: str) -> SourceError:
@@ -139,6 +146,8 @@ def load_treatment(slug: str, content_dir: Path | str | None = None) -> Treatmen
 
 
 def _load_document(treatment: Treatment, name: str) -> ContentDocument:
+    from leaflet.sources.templating import TemplateProblem, Wording, make_environment
+
     source = read_yaml(treatment.folder / f"{name}.yaml")
     spec = validate(schema.Document, source)
     environment = make_environment()

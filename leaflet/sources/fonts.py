@@ -14,10 +14,10 @@ import io
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+if TYPE_CHECKING:  # ReportLab loads when a font is registered, not to check a name
+    from reportlab.pdfbase.ttfonts import TTFont
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,9 @@ class FontFileError(Exception):
 
 def register_family(regular: Path, bold: Path) -> FontFamily:
     """Register a regular and bold TrueType face as one family and return it."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+
     key = (regular.resolve(), bold.resolve())
     if key in _registered:
         return _registered[key]
@@ -76,6 +79,8 @@ def register_family(regular: Path, bold: Path) -> FontFamily:
 
 
 def _load(path: Path) -> TTFont:
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
     if not path.is_file():
         raise FontFileError(f"font file not found: {path}")
     data = path.read_bytes()

@@ -12,8 +12,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
-
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, FONTS_DIR
@@ -87,6 +85,8 @@ def init_workspace(folder: Path | str) -> list[Path]:
 def _placeholder_logo(path: Path) -> None:
     """A grey disc saying LOGO: obviously a placeholder, and a valid 300 dpi image."""
     size = 240
+    from PIL import Image, ImageDraw, ImageFont  # only `leaflet init` draws a logo
+
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.ellipse(

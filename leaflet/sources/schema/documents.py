@@ -9,20 +9,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from leaflet.sources.schema.blocks import Block
 from leaflet.sources.schema.common import Strict, Text, pattern
-
-
-class Treatment(Strict):
-    """`content/<treatment>/treatment.yaml`: the treatment and its clinic settings."""
-
-    name: Text = Field(description="Display name, e.g. Microneedling.")
-    summary: Text = Field(description="One sentence shown by `leaflet list`.")
-    settings: dict[
-        Annotated[str, pattern(r"[a-z][a-z0-9_]*", "snake_case names")], int | float | str
-    ] = Field(
-        default_factory=dict,
-        description="Numbers clinics set differently (hours without make-up, weeks between "
-        "sessions...), used in wording as {{ settings.name }}.",
-    )
+from leaflet.sources.schema.treatment import Treatment as Treatment  # its home; here too
 
 
 class Meta(Strict):

@@ -14,7 +14,7 @@ import io
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # ReportLab loads when a font is registered, not to check a name
     from reportlab.pdfbase.ttfonts import TTFont
@@ -79,7 +79,7 @@ def register_family(regular: Path, bold: Path) -> FontFamily:
 
 
 def _load(path: Path) -> TTFont:
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    from reportlab.pdfbase.ttfonts import TTFError
 
     if not path.is_file():
         raise FontFileError(f"font file not found: {path}")
@@ -87,9 +87,67 @@ def _load(path: Path) -> TTFont:
     # Named by content, not location, so output is the same wherever the files are installed.
     name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
     try:
-        return TTFont(name, io.BytesIO(data))
+        return _subset_keeping_font()(name, io.BytesIO(data))
     except (TTFError, OSError) as err:
         raise FontFileError(
             f"{path} is not a usable TrueType font ({err}); use a .ttf "
             "file with TrueType (glyf) outlines"
         ) from err
+
+
+#: Font subsets kept, compressed, by the glyphs they hold: a long-running process (a
+#: batch worker, a service) writes the same few subsets build after build.
+KEPT_SUBSETS = 64
+
+
+@functools.cache
+def _subset_keeping_font() -> type[TTFont]:
+    """ReportLab's TTFont, keeping the subsets it writes (made on first use, so that
+    importing this module does not load ReportLab)."""
+    from collections import OrderedDict
+
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    compressed: OrderedDict[bytes, bytes] = OrderedDict()
+
+    class KeptFlate(pdfdoc.PDFStreamFilterZCompress):
+        """Flate, remembering the last subsets it compressed: the same bytes out."""
+
+        def encode(self, text: Any) -> Any:
+            if not isinstance(text, bytes):
+                return super().encode(text)
+            if text not in compressed:
+                compressed[text] = super().encode(text)
+                if len(compressed) > KEPT_SUBSETS:
+                    compressed.popitem(last=False)
+            return compressed[text]
+
+    kept_flate = KeptFlate()
+
+    class SubsetKeepingFont(TTFont):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            face: Any = self.face
+            make_subset = face.makeSubset
+            made: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+
+            def kept_subset(subset: list[int]) -> bytes:
+                key = tuple(subset)
+                if key not in made:
+                    made[key] = make_subset(subset)
+                    if len(made) > KEPT_SUBSETS:
+                        made.popitem(last=False)
+                return made[key]
+
+            face.makeSubset = kept_subset
+
+        def addObjects(self, doc: Any) -> None:
+            before = set(doc.idToObject)
+            super().addObjects(doc)
+            for key in doc.idToObject.keys() - before:
+                if key.startswith("fontFile:"):
+                    stream = doc.idToObject[key]
+                    getattr(stream, "object", stream).filters = [kept_flate]
+
+    return SubsetKeepingFont

@@ -13,7 +13,8 @@ The library API, in pipeline order::
 A day's appointments: `read_appointments`, then `build_batch` or `email_appointments`.
 A service building many personalised documents keeps a `BaseCache` and calls its
 `render(document, brand, layout, personal)`: each document is laid out once and then only
-stamped with each patient's details.
+stamped with each patient's details; one that builds batch after batch keeps a
+`WorkerPool` and passes it to `build_batch(..., pool=pool)`.
 Names are imported on first use (PEP 562), so `import leaflet` is quick and loads only
 what a program uses; `from leaflet import *` gives every name in `__all__`.
 """
@@ -59,6 +60,7 @@ __all__ = [
     "SourceError",
     "Treatment",
     "Verdict",
+    "WorkerPool",
     "Workspace",
     "__version__",
     "build_batch",
@@ -123,6 +125,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "SourceError": ("leaflet.errors", "SourceError"),
     "Treatment": ("leaflet.sources.content", "Treatment"),
     "Verdict": ("leaflet.render.provenance", "Verdict"),
+    "WorkerPool": ("leaflet.packs.workers", "WorkerPool"),
     "Workspace": ("leaflet.sources.workspace", "Workspace"),
     "build_batch": ("leaflet.packs.batch", "build_batch"),
     "build_document": ("leaflet.render.document", "build_document"),
@@ -190,6 +193,7 @@ if TYPE_CHECKING:
     from leaflet.packs.batch import BatchResult, build_batch
     from leaflet.packs.manifest import MANIFEST_NAME, ManifestEntry, read_manifest
     from leaflet.packs.planner import BatchSettings
+    from leaflet.packs.workers import WorkerPool
     from leaflet.render.document import build_document, render_pdf
     from leaflet.render.output import RenderedPdf
     from leaflet.render.press import PressOptions

@@ -15,7 +15,6 @@ from pathlib import Path
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, FONTS_DIR
-from leaflet.sources.yamlfile import read_yaml, validate
 
 CONFIG_NAME = "leaflet.yaml"
 CONFIG_TEXT = """\
@@ -47,6 +46,9 @@ def find_workspace(folder: Path | None = None) -> Workspace | None:
     path = (folder or Path.cwd()) / CONFIG_NAME
     if not path.is_file():
         return None
+    # Most commands run outside a workspace: the YAML reader loads only inside one.
+    from leaflet.sources.yamlfile import read_yaml, validate
+
     spec = validate(schema.Workspace, read_yaml(path))
     base = path.parent.resolve()
     return Workspace(

@@ -25,6 +25,7 @@ from leaflet.errors import LeafletError
 from leaflet.packs.appointments import RowProblem
 from leaflet.packs.manifest import ManifestEntry, output_name
 from leaflet.packs.planner import BatchSettings, Job
+from leaflet.render.glyphs import needed as needed_glyphs
 from leaflet.render.output import RenderedPdf, write_atomically
 from leaflet.render.stamp import BaseCache
 from leaflet.sources import schema
@@ -103,7 +104,10 @@ class WorkerPool:
     def run(self, todo: list[Job], setup: WorkerSetup) -> Iterator[Result]:
         """Build every job in the workers, yielding results as they come."""
         # Appointments go to workers in chunks: fewer round trips, and each worker
-        # builds all of one appointment's documents.
+        # builds all of one appointment's documents. Patients whose values need the same
+        # characters beyond ASCII share a base (`leaflet.render.stamp`): grouped, each
+        # base is laid out by one or two workers rather than by all of them.
+        todo = sorted(todo, key=_glyph_group)
         size = max(1, min(CHUNK, len(todo) // (self.jobs * 4)))
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         futures = [self._executor.submit(_build_chunk, setup, chunk) for chunk in chunks]
@@ -120,6 +124,13 @@ class WorkerPool:
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _glyph_group(job: Job) -> str:
+    """The characters beyond ASCII of a job's names (sorting is stable, so jobs keep their
+    order within a group)."""
+    personal = job.appointment.personal
+    return needed_glyphs((personal.patient_name, personal.practitioner))
 
 
 def run_jobs(todo: list[Job], setup: WorkerSetup, pool: WorkerPool | None) -> Iterator[Result]:

@@ -337,6 +337,7 @@ def batch(size: int, rounds: int, workdir: Path) -> dict[str, dict[str, float]]:
     table = workdir / "appointments.csv"
     appointments_csv(table, size)
     times: dict[str, list[float]] = {"jobs 1": [], "jobs 2": [], "jobs default": []}
+    cpu: dict[str, list[float]] = {name: [] for name in times}
     variants: list[int | None] = [1, 2, None]
     for round_ in range(rounds):
         for jobs in variants if round_ % 2 == 0 else variants[::-1]:
@@ -353,8 +354,13 @@ def batch(size: int, rounds: int, workdir: Path) -> dict[str, dict[str, float]]:
                 peer_ports.DOCUMENT,
                 *leaflet_peer_options(),
             ]
-            times[f"jobs {jobs or 'default'}"].append(run_quietly(command, workdir))
-    return {name: summary(samples) for name, samples in times.items()}
+            name = f"jobs {jobs or 'default'}"
+            times[name].append(run_quietly(command, workdir))
+            cpu[name].append(LAST_CPU[0])
+    return {
+        name: {**summary(samples), "cpu": statistics.median(cpu[name])}
+        for name, samples in times.items()
+    }
 
 
 # --- report -----------------------------------------------------------------------------
@@ -427,7 +433,8 @@ def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 f"batch of {figures['batch_size']}, `--jobs 2` vs `--jobs 1`",
                 f"{two:.2f} s vs {one:.2f} s",
                 f"two jobs {one / two:.2f}x one job; default (no --jobs) "
-                f"{b['jobs default']['median']:.2f} s",
+                f"{b['jobs default']['median']:.2f} s; CPU seconds (all processes) "
+                f"{b['jobs 2']['cpu']:.1f} vs {b['jobs 1']['cpu']:.1f}",
             )
         )
         if figures["batch_size"] >= 1000:

@@ -27,7 +27,6 @@ from leaflet.packs.manifest import ManifestEntry, output_name
 from leaflet.packs.planner import BatchSettings, Job
 from leaflet.render.glyphs import needed as needed_glyphs
 from leaflet.render.output import RenderedPdf, write_atomically
-from leaflet.render.stamp import BaseCache
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import Treatment, load_treatment
@@ -179,6 +178,10 @@ class Worker:
         self.brand: Brand = load_brand(setup.settings.brand_path)
         self.treatments: dict[str, Treatment] = {}
         self.layouts: dict[str, Layout] = {}
+        # The rendering code loads here: a main process whose workers build (and which
+        # only plans and keeps the manifest) never needs it.
+        from leaflet.render.stamp import BaseCache
+
         self.bases = BaseCache()
 
     def build(self, job: Job) -> Result:

@@ -20,10 +20,10 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
+if TYPE_CHECKING:  # `needed` is used where nothing is drawn (sorting a batch's jobs)
+    from reportlab.pdfgen.canvas import Canvas
 
 #: Reserved in every base: no-ops where ReportLab already numbers ASCII as itself (its
 #: default), and what makes a base hold every ASCII glyph where it does not.
@@ -50,6 +50,8 @@ def reserve(canvas: Canvas, fonts: Iterable[str], characters: str) -> dict[str, 
     """Number `characters` in every font of `fonts` in `canvas`'s document, and return how
     each font numbers characters. Call it just before the document is saved: the subsets
     are then written with these glyphs, and later text keeps its codes."""
+    from reportlab.pdfbase import pdfmetrics
+
     document: Any = canvas._doc  # type: ignore[attr-defined]
     codes: dict[str, FontCodes] = {}
     for name in dict.fromkeys(fonts):
@@ -74,6 +76,9 @@ def scratch_canvas(page_size: tuple[float, float], codes: Mapping[str, FontCodes
 
     The fonts are frozen: a character the base did not reserve is an error rather than a
     code the base's subsets lack."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen.canvas import Canvas
+
     canvas = Canvas(io.BytesIO(), pagesize=page_size, invariant=1)
     document: Any = canvas._doc  # type: ignore[attr-defined]
     for name, font_codes in codes.items():

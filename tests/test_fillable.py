@@ -47,7 +47,7 @@ def fields(fillable: bytes) -> dict:
 
 def test_checklist_questions_are_yes_no_radio_groups(fields: dict) -> None:
     ids = _ids("checklist")
-    assert "isotretinoin" in ids and len(ids) == 20
+    assert "isotretinoin" in ids and len(ids) == 29
     for item in ids:
         field = fields[f"contraindication.{item}"]
         assert field["/FT"] == "/Btn"

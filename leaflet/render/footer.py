@@ -29,6 +29,8 @@ LINE_FACTOR = 1.35
 BASELINE_LIFT = 1 * mm
 #: The rule keeps this far from the text below it.
 RULE_GAP = 1.5 * mm
+#: Content ends at least this far above the footer's rule.
+FRAME_GAP = 1 * mm
 #: Room kept between the left text and the right column of a line.
 COLUMN_GAP = 6 * mm
 #: The widest page number a footer makes room for.
@@ -50,6 +52,12 @@ class Footer:
         """The height of the footer's lines."""
         return len(self.lines) * self.size * LINE_FACTOR
 
+    @property
+    def height(self) -> float:
+        """How far above the footer's bottom its rule sits (over the top line's text): the
+        text frame must end at least `FRAME_GAP` above it."""
+        return self.baseline(0, 0) + self.size + RULE_GAP
+
     def baseline(self, index: int, bottom: float) -> float:
         """Baseline of line `index` (counted from the top) above `bottom`."""
         below = len(self.lines) - 1 - index
@@ -63,8 +71,7 @@ class Footer:
         The rule sits `RULE_GAP` above the top line's text (`rule_over_text`), or that far
         above the whole block of lines, which a tri-fold's cover reserves as its foot.
         Page numbers are left out: see `draw_page_number`."""
-        top = self.baseline(0, bottom) + self.size if rule_over_text else bottom + self.lines_height
-        rule_y = top + RULE_GAP
+        rule_y = bottom + (self.height if rule_over_text else self.lines_height + RULE_GAP)
         muted = self.brand.colour("muted")
         canvas.setStrokeColor(muted)
         canvas.setLineWidth(0.5)

@@ -3,7 +3,8 @@
 Every page has the header band and footer (`furniture`); the story flows through one
 frame per page. A fillable form records its fields while it draws and gets its
 signature fields afterwards (`fillable`); a base for stamping leaves slots where the
-personal values go (`stamp`).
+personal values go (`stamp`). The pages are a tagged PDF (`tagged`), unless they are
+only to be imposed.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from leaflet.render.furniture import PageFurniture
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import FINGERPRINT_KEY, entries
+from leaflet.render.tagged import tag_pdf
 from leaflet.story.builder import StoryBuilder
 from leaflet.story.session import BaseRecord, DrawingSession
+from leaflet.story.tags import StructureRecord
 
 
 def render_pages(
@@ -29,14 +32,17 @@ def render_pages(
     notes_pages: int = 0,
     fillable: bool = False,
     base: BaseRecord | None = None,
+    tagged: bool = True,
 ) -> RenderedPdf:
     """`build` laid out on single pages, then `notes_pages` Notes pages.
 
     `fillable` adds form fields over a form's boxes and lines; `base` collects where
-    personal values go instead of drawing them."""
+    personal values go instead of drawing them; `tagged` False leaves out the structure
+    a screen reader reads (pages to be imposed lose it anyway)."""
     document, brand, layout, press = build.document, build.brand, build.layout, build.press
     fields = FormFields() if fillable else None
-    session = DrawingSession(base=base, fields=fields)
+    structure = StructureRecord() if tagged else None
+    session = DrawingSession(base=base, fields=fields, structure=structure)
     rendered, styles = fill_in(build)
     builder = StoryBuilder(brand, layout, styles, overdue=build.overdue, session=session)
     story = builder.build(rendered, build.personal, origin=build.origin)
@@ -67,6 +73,8 @@ def render_pages(
     data = buffer.getvalue()
     if fields is not None:
         data = add_signature_fields(data, fields.signatures)
+    if structure is not None:
+        data = tag_pdf(data, structure)
     return RenderedPdf(data, session.page_count)
 
 

@@ -74,6 +74,11 @@ class Brand:
                 digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
         return digest.hexdigest()
 
+    @property
+    def logo_description(self) -> str:
+        """What a screen reader says for the logo: `logo_alt`, or the clinic's name."""
+        return self.spec.logo_alt or f"{self.clinic.name} logo"
+
     def logo_image(self, size: float) -> ImageReader | None:
         """The logo for printing `size` points wide: at most 300 dpi, decoded once.
 

@@ -20,6 +20,8 @@ from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
+from leaflet.sources.spelling import did_you_mean
+
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 
 
@@ -64,6 +66,10 @@ class Namespace:
         return f"<{self._name}>"
 
 
+#: The message of an undefined name that is not in a group: `{{ setings.x }}`.
+_UNDEFINED_NAME = re.compile(r"undefined variable '([^'.]+)'")
+
+
 class _NamedUndefined(StrictUndefined):
     """StrictUndefined whose message names the whole variable and what exists beside it."""
 
@@ -73,11 +79,11 @@ class _NamedUndefined(StrictUndefined):
     def _undefined_message(self) -> str:
         owner = self._undefined_obj
         if isinstance(owner, Namespace):
+            name = self._undefined_name or ""
             known = ", ".join(sorted(owner._values)) or "nothing"
-            return (
-                f"undefined variable '{owner._name}.{self._undefined_name}' "
-                f"({owner._name} has: {known})"
-            )
+            hint = did_you_mean(name, owner._values, prefix=f"{owner._name}.")
+            has = f"{hint} {owner._name} has: {known}" if hint else f"{owner._name} has: {known}"
+            return f"undefined variable '{owner._name}.{name}' ({has})"
         return f"undefined variable {self._undefined_name!r}"
 
 
@@ -128,6 +134,9 @@ class Wording:
             return " ".join(self._template.render(context).split())
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
+            top = _UNDEFINED_NAME.fullmatch(message)  # a misspelt group, e.g. setings
+            if top and (hint := did_you_mean(top[1], context)):
+                message += f" ({hint})"
             raise TemplateProblem(message) from err
 
 

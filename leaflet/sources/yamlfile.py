@@ -20,6 +20,7 @@ import yaml
 from pydantic_core import ErrorDetails
 
 from leaflet.errors import LeafletError, SourceError
+from leaflet.sources.spelling import did_you_mean
 
 try:  # the C parser is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -151,8 +152,10 @@ def _describe(
     if kind == "missing":
         problem = "required field is missing"
     elif kind == "extra_forbidden":
-        valid = ", ".join(_fields_at(model, loc[:-1]))
-        problem = f"unknown field {loc[-1]!r}; valid fields here: {valid}"
+        fields = _fields_at(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), fields)
+        problem = f"unknown field {loc[-1]!r}" + (f" ({hint})" if hint else "")
+        problem += f"; valid fields here: {', '.join(fields)}"
     elif kind in {"string_type", "string_sub_type"}:
         problem = "expected text (put numbers and dates in quotes)"
     elif kind in {"int_type", "int_parsing", "int_from_float"}:

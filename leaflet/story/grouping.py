@@ -42,13 +42,19 @@ def keep_headings_with_blocks(story: list[Flowable], page_room: float) -> list[F
 
 
 def _signs_with_what_follows(flowable: Flowable, out: list[Flowable]) -> bool:
-    """Whether `flowable` is kept with signatures, and a spacer and a group of them follow."""
+    """Whether `flowable` is kept with signatures, and a spacer and a group of them
+    follow that holds no declarations yet: only the list just before the signatures joins
+    them, not every list of declarations before it."""
     return (
-        isinstance(flowable, Unsplittable)
-        and flowable.keeps_with_signatures
+        _keeps_with_signatures(flowable)
         and len(out) >= 2
         and isinstance(out[-2], StartPageUnlessFits)
+        and not any(_keeps_with_signatures(part) for part in out[-2].group)
     )
+
+
+def _keeps_with_signatures(flowable: Flowable) -> bool:
+    return isinstance(flowable, Unsplittable) and flowable.keeps_with_signatures
 
 
 def _join_signatures(flowable: Flowable, out: list[Flowable]) -> None:

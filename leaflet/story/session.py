@@ -3,8 +3,10 @@
 ReportLab hands a flowable nothing but its canvas. What one build needs across its
 flowables (the counter behind the PDF outline, the form fields being recorded for a
 fillable form, the slots left for personal values in a base laid out for stamping, the
-page count) is held in a `DrawingSession`, made for that build and given to the
-flowables that need it, rather than kept on the canvas or in globals.
+page count, the structure a screen reader reads) is held in a `DrawingSession`, made
+for that build and given to the flowables that need it, rather than kept on the canvas
+or in globals. (The structure record is also reached through the build's canvas, which
+writes the marked content it bounds.)
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any, Protocol
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
+
+from leaflet.story.tags import StructureRecord
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ class DrawingSession:
     base: BaseRecord | None = None
     #: Records the form fields of a fillable form; None draws no fields.
     fields: FieldRecorder | None = None
+    #: The structure of a tagged PDF, recorded as it draws (`leaflet.story.tags`); None
+    #: draws untagged.
+    structure: StructureRecord | None = None
     #: Set when the PDF is saved.
     page_count: int = 0
     outline_entries: int = 0

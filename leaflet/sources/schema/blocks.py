@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
-from pydantic import BaseModel, Discriminator, Field, Tag
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from leaflet.sources.schema.common import Slug, Strict, Text
+from leaflet.sources.spelling import did_you_mean
 
 
 class Item(Strict):
@@ -101,6 +111,62 @@ class Callout(Strict):
     bullets: list[Text] = Field(default_factory=list, description="A bullet list.")
 
 
+#: The most rows a record table may have: a long course, not a register.
+MAX_RECORD_ROWS = 60
+
+
+def _row_count(value: int | str) -> int | str:
+    """A whole number of rows, or a template (`{{ settings.sessions_max }}`) that renders
+    to one; rendered wording is validated again, so a template that gives anything else is
+    refused then, with the field's file and line."""
+    if isinstance(value, str) and ("{{" in value or "{%" in value):
+        return value
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_RECORD_ROWS:
+        raise ValueError(
+            f"expected a whole number of rows from 1 to {MAX_RECORD_ROWS}, or a setting "
+            f"such as {{{{ settings.sessions_max }}}}; got {text!r}"
+        )
+    return int(text)
+
+
+class Column(Strict):
+    """One column of a record table: a heading over a write-in cell in every row."""
+
+    id: Slug = Field(description="Stable identifier, e.g. patient-initials.")
+    label: Text = Field(description="Column heading, e.g. Your initials.")
+    width: float = Field(default=1, gt=0, le=20, description="Relative width, e.g. 2.")
+
+
+class RecordTable(Strict):
+    """A table of write-in cells, one row per occasion (each session of a course); it may
+    break between rows, and repeats its header row on the next page."""
+
+    id: Slug = Field(description="Stable identifier, e.g. sessions; names the form fields.")
+    title: str | None = Field(default=None, description="Heading above the table.")
+    intro: str | None = Field(default=None, description="Paragraph before the table.")
+    rows: Annotated[int | str, AfterValidator(_row_count)] = Field(
+        description=f"How many rows (1 to {MAX_RECORD_ROWS}), e.g. 6 or "
+        "{{ settings.sessions_max }}."
+    )
+    row_label: str | None = Field(
+        default=None,
+        description="Word before each row's number in a first column, e.g. Session gives "
+        "Session 1, Session 2...; it also heads that column.",
+    )
+    row_lines: int = Field(default=1, ge=1, le=4, description="Write-in lines in each row.")
+    columns: list[Column] = Field(
+        min_length=1, max_length=6, description="The columns, left to right."
+    )
+
+    @model_validator(mode="after")
+    def _columns_unique(self) -> RecordTable:
+        ids = [column.id for column in self.columns]
+        if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"column ids must differ; repeated: {', '.join(duplicates)}")
+        return self
+
+
 class Contact(Strict):
     """The clinic's contact details from the brand, with a QR code to its website."""
 
@@ -147,6 +213,7 @@ BLOCK_TYPES: dict[str, type[Strict]] = {
     ),
     "timeline": _block("timeline", Timeline, Timeline.__doc__),
     "signatures": _block("signatures", Signatures, Signatures.__doc__),
+    "record_table": _block("record_table", RecordTable, RecordTable.__doc__),
     "contact": _block("contact", Contact, Contact.__doc__),
 }
 
@@ -160,18 +227,33 @@ def _block_tag(value: Any) -> str | None:
     return None
 
 
+#: What every block must be, said in each error about a block's key.
+BLOCK_SHAPE = "each block is a mapping with exactly one of these keys: " + ", ".join(BLOCK_TYPES)
+
+
+def _known_block_key(value: Any) -> Any:
+    """Name a misspelt block key, with the block type it is most like (`bullet:` ->
+    bullets), before the union refuses it."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key,) = value
+        if isinstance(key, str) and key not in BLOCK_TYPES:
+            hint = did_you_mean(key, BLOCK_TYPES)
+            raise PydanticCustomError(
+                "block_type",
+                "unknown block type '{key}'{hint}; {shape}",
+                {"key": key, "hint": f" ({hint})" if hint else "", "shape": BLOCK_SHAPE},
+            )
+    return value
+
+
 if TYPE_CHECKING:
     #: To a type checker, a block is a strict model whose one field is named by its type.
     Block: TypeAlias = Strict
 else:
     Block = Annotated[
         Union[tuple(Annotated[model, Tag(name)] for name, model in BLOCK_TYPES.items())],  # noqa: UP007
-        Discriminator(
-            _block_tag,
-            custom_error_type="block_type",
-            custom_error_message="each block is a mapping with exactly one of these keys: "
-            + ", ".join(BLOCK_TYPES),
-        ),
+        Discriminator(_block_tag, custom_error_type="block_type", custom_error_message=BLOCK_SHAPE),
+        BeforeValidator(_known_block_key),
     ]
 
 

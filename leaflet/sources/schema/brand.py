@@ -70,7 +70,11 @@ class Brand(Strict):
     logo: str | None = Field(
         default=None, description="Logo image (PNG or JPEG), relative to the brand file."
     )
-    logo_alt: str | None = Field(default=None, description="Description of the logo.")
+    logo_alt: str | None = Field(
+        default=None,
+        description="What the logo shows, in words: what a screen reader says for it "
+        "(default: the clinic's name and 'logo').",
+    )
     colours: Colours = Field(description="Brand colours.")
     fonts: Fonts = Field(default_factory=Fonts, description="Brand fonts.")
     email: EmailSettings = Field(

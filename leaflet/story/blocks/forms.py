@@ -2,8 +2,8 @@
 
 Each tick box and write-in line is named after its content id, so a fillable form's
 fields (`leaflet.render.fillable`) carry names a clinic system can read:
-`contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>` and
-`signature.<id>`.
+`contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>`,
+`signature.<id>` and, for a record table's cells, `table.<id>.<row>.<column id>`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources import schema
@@ -18,9 +19,11 @@ from leaflet.sources.templating import plain
 from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import Box, StartPageUnlessFits
 from leaflet.story.flowables.forms import FieldRow, TickRows, WriteIn
-from leaflet.story.flowables.text import Para
+from leaflet.story.flowables.records import RecordRows
+from leaflet.story.flowables.text import Para, plain_text
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import AFTER_BOX, AFTER_TABLE, BOX_PADDING, LARGE
+from leaflet.story.tags import Tag
 
 TICK_COLUMN = 16 * mm
 TICK_BOX = 5 * mm
@@ -56,7 +59,7 @@ def checklist(
     centred = story.styles.derive(
         "table_head", "thc", textColor=story.colour("on_primary"), alignment=1
     )
-    header: list[Flowable] = [
+    header: list[Flowable] = [  # column headers (see TickRows)
         Para(plain(checklist.title or "Question"), on_primary),
         Para(checklist.yes_label, centred),
         Para(checklist.no_label, centred),
@@ -139,10 +142,15 @@ def signatures(story: StoryContext, block: schema.Signatures, where: str) -> lis
     """One unsplittable group per party, all kept on one page when they fit."""
     out = story.intro(block.title, block.intro)
     for index, party in enumerate(block.parties):
-        content: list[Flowable] = [story.para(party.title, "box_title")]
+        title = story.para(party.title, "box_title", Tag.heading(4))
+        content: list[Flowable] = [title]
         if party.note:
             content.append(story.para(party.note, "small"))
-        content += field_rows(story, party.fields, SIGNATURE_SPACING, story.width, party_field_name)
+        # A field's description names the party: "Patient: Signature".
+        party_name = title.getPlainText()
+        content += field_rows(
+            story, party.fields, SIGNATURE_SPACING, story.width, party_field_name, party_name
+        )
         out += [story.unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, LARGE)]
     return [StartPageUnlessFits(out, story.page_room), *out]
 
@@ -153,6 +161,7 @@ def field_rows(
     spacing: float,
     width: float,
     naming: Callable[[str], str] = detail_field_name,
+    context: str | None = None,
 ) -> list[Flowable]:
     """One flowable per field, so a page can break between any two fields.
 
@@ -174,5 +183,49 @@ def field_rows(
             story.session,
         )
         beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
-        rows.append(FieldRow(label, lines, label_width if beside else None, spacing))
+        rows.append(FieldRow(label, lines, label_width if beside else None, spacing, context))
     return rows
+
+
+@block_builder("record_table")
+def record_table(story: StoryContext, table: schema.RecordTable, where: str) -> list[Flowable]:
+    """A table of write-in cells, one row per occasion; it breaks between rows, and its
+    title and lead-in stay with the first rows."""
+    count = int(table.rows)  # rendered wording is validated as a whole number
+    header_style = story.styles.derive("table_head", "th", textColor=story.colour("on_primary"))
+    header: list[Flowable] = [Para(column.label, header_style) for column in table.columns]
+    labels: list[Flowable] | None = None
+    label_header: Flowable | None = None
+    label_width = 0.0
+    if table.row_label:
+        bold = story.styles["table_head"]
+        texts = [f"{table.row_label} {row}" for row in range(1, count + 1)]
+        labels = [story.para(text, "table_head") for text in texts]
+        label_header = Para(table.row_label, header_style)  # heads the labels' column
+        widest = max(stringWidth(text, bold.fontName, bold.fontSize) for text in texts)
+        label_width = widest + 2 * RecordRows.PAD_X
+    names = [
+        [field_name("table", f"{table.id}.{row}.{column.id}") for column in table.columns]
+        for row in range(1, count + 1)
+    ]
+    colours = {
+        "rule": story.colour("muted"),
+        "stripe": story.colour("tint"),
+        "header": story.colour("primary"),
+        "write_in": story.colour("muted"),
+    }
+    head = story.intro(table.title, table.intro)
+    grid = RecordRows(
+        header,
+        [column.width for column in table.columns],
+        table.row_lines,
+        WRITE_IN_SPACING,
+        colours,
+        labels=labels,
+        label_header=label_header,
+        label_width=label_width,
+        names=names,
+        caption=plain_text(head[0]) if table.title else "",
+        session=story.session,
+    )
+    return [*head, grid, Spacer(0, AFTER_TABLE)]

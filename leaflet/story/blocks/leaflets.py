@@ -21,7 +21,7 @@ from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import Box, Columns
 from leaflet.story.flowables.forms import WriteIn
 from leaflet.story.flowables.graphics import QrCode
-from leaflet.story.flowables.text import FittedLine, Para
+from leaflet.story.flowables.text import FittedLine, Para, tagged
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import (
     ABOVE_CONTACT,
@@ -30,6 +30,7 @@ from leaflet.story.spacing import (
     LARGE,
     SMALL,
 )
+from leaflet.story.tags import Tag
 
 #: Room either side of the QR code, within its column.
 QR_MARGIN = 4 * mm
@@ -42,9 +43,12 @@ def timeline(story: StoryContext, timeline: schema.Timeline, where: str) -> list
     band_style = story.styles.derive(
         "box_title", "band", textColor=story.colour("on_primary"), spaceAfter=0
     )
+    periods = Tag("L")  # each period an item: its band the label, what follows the body
     for period in timeline.periods:
+        item = Tag("LI", periods)
+        body = Tag("LBody", item)
         band = Box(
-            [Para(period.period, band_style)],
+            [tagged(Para(period.period, band_style), Tag("Lbl", item))],
             story.colour("primary"),
             padding=2.5 * mm,
             space_before=ABOVE_CONTACT,
@@ -53,17 +57,20 @@ def timeline(story: StoryContext, timeline: schema.Timeline, where: str) -> list
         )
         out.append(band)
         if period.expect:
-            out.append(story.para(period.expect))
+            out.append(story.para(period.expect, tag=Tag("P", body)))
         for label, items in (("Do", period.do), ("Avoid", period.avoid)):
             if items:
-                out += [story.kept(label, "box_title"), *story.bullet_list(items)]
+                lead_in = story.kept(label, "box_title")
+                lead_in.tag = Tag("P", body)
+                out += [lead_in, *story.bullet_list(items, body)]
     return [*out, Spacer(0, SMALL)]
 
 
 @block_builder("contact")
 def contact(story: StoryContext, contact: schema.Contact, where: str) -> list[Flowable]:
     """The clinic's contact details in a tinted box; never split."""
-    box = Box(contact_details(story, contact, story.width - 2 * BOX_PADDING), story.colour("tint"))
+    details = contact_details(story, contact, story.width - 2 * BOX_PADDING)
+    box = Box(details, story.colour("tint"), tag=Tag("Sect"))
     return [story.unsplittable([Spacer(0, ABOVE_CONTACT), box], where), Spacer(0, AFTER_BOX)]
 
 
@@ -78,9 +85,10 @@ def contact_details(story: StoryContext, contact: schema.Contact, width: float) 
     if contact.qr and clinic.website:
         size = story.layout.qr_size
         centred = story.styles.derive("small", "centred", alignment=1)
+        site = _display_url(clinic.website)
         qr: list[Flowable] = [
-            QrCode(clinic.website, size, story.colour("text")),
-            Para("Scan to visit our website", centred),
+            QrCode(clinic.website, size, story.colour("text"), f"QR code: link to {site}"),
+            tagged(Para("Scan to visit our website", centred), Tag("P")),
         ]
         column = size + 2 * QR_MARGIN
         content.append(Columns([(width - column, details), (column, qr)]))
@@ -95,8 +103,9 @@ def _clinic_details(story: StoryContext) -> list[Flowable]:
     link = story.brand.hex("primary")
 
     def linked(label: str, href: str, text: str) -> Flowable:
+        # The whole line is the link: its label says what the link does.
         markup = f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>'
-        return story.para(markup, "small")
+        return story.para(markup, "small", Tag("Link", description=f"{label}: {text}"))
 
     details: list[Flowable] = [
         story.para(f"<b>{plain(clinic.name)}</b>", "small"),
@@ -133,7 +142,8 @@ def prepared_for(story: StoryContext, personal: PersonalValues, language: str) -
 
 def about_box(story: StoryContext, meta: schema.Meta) -> Flowable:
     """The About box that ends a document's story; never split."""
-    box = Box(about_facts(story, meta, story.width - 2 * BOX_PADDING), story.colour("tint"))
+    facts = about_facts(story, meta, story.width - 2 * BOX_PADDING)
+    box = Box(facts, story.colour("tint"), tag=Tag("Sect"))
     return story.unsplittable([Spacer(0, LARGE), box], "About this document")
 
 

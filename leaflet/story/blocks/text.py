@@ -7,9 +7,10 @@ from reportlab.platypus import Flowable, Spacer
 from leaflet.sources import schema
 from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import Box
-from leaflet.story.flowables.text import Para
+from leaflet.story.flowables.text import Para, tagged
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import AFTER_BOX, SMALL
+from leaflet.story.tags import Tag
 
 
 @block_builder("heading")
@@ -42,10 +43,12 @@ def callout(story: StoryContext, callout: schema.Callout, where: str) -> list[Fl
     urgent = callout.style == "urgent"
     accent = "urgent" if urgent else "primary"
     title = story.styles.derive("box_title", f"callout-{accent}", textColor=story.colour(accent))
-    content: list[Flowable] = [Para(callout.title, title)]
+    # A callout is a section with its title as a heading: a screen reader can jump to it.
+    content: list[Flowable] = [tagged(Para(callout.title, title), Tag.heading(3))]
     if callout.text:
         content.append(story.para(callout.text))
     if callout.bullets:
         content += story.bullet_list(callout.bullets)
-    box = Box(content, story.colour("urgent_tint" if urgent else "tint"), bar=story.colour(accent))
+    tint = story.colour("urgent_tint" if urgent else "tint")
+    box = Box(content, tint, bar=story.colour(accent), tag=Tag("Sect"))
     return [story.unsplittable([Spacer(0, SMALL), box], where), Spacer(0, AFTER_BOX)]

@@ -9,12 +9,16 @@ together when it can.
 
 from __future__ import annotations
 
+from typing import Any, Protocol, runtime_checkable
+
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable
 
 from leaflet.errors import LayoutFitError
+from leaflet.story import tags
 from leaflet.story.spacing import BOX_PADDING
+from leaflet.story.tags import Tag
 
 #: A block may be this much (points) taller than a page: lengths are rounded.
 ROUNDING_TOLERANCE = 0.5
@@ -23,7 +27,8 @@ ROUNDING_TOLERANCE = 0.5
 class Box(Flowable):
     """Flowables stacked in a padded box, on a background, with an optional bar at the left.
 
-    Never split: boxes sit inside `Unsplittable` blocks or are small.
+    Never split: boxes sit inside `Unsplittable` blocks or are small. The background and
+    bar are decoration; `tag` (a `Sect`, say) groups what the box holds.
     """
 
     def __init__(
@@ -37,9 +42,11 @@ class Box(Flowable):
         space_before: float = 0,
         space_after: float = 0,
         keep_with_next: bool = False,
+        tag: Tag | None = None,
     ) -> None:
         super().__init__()
         self.content = content
+        self.tag = tag
         self.background = background
         self.bar = bar
         self.bar_width = bar_width if bar is not None else 0
@@ -72,19 +79,22 @@ class Box(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.saveState()
-        if self.background is not None:
-            canvas.setFillColor(self.background)
-            canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        if self.bar is not None:
-            canvas.setFillColor(self.bar)
-            canvas.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
-        canvas.restoreState()
+        if self.background is not None or self.bar is not None:
+            with tags.artifact(canvas):
+                canvas.saveState()
+                if self.background is not None:
+                    canvas.setFillColor(self.background)
+                    canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+                if self.bar is not None:
+                    canvas.setFillColor(self.bar)
+                    canvas.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
+                canvas.restoreState()
         y = self.height - self.padding * 0.8
-        for flowable, before, height, after in self._placed:
-            y -= before + height
-            flowable.drawOn(canvas, self._inner_left(), y)
-            y -= after
+        with tags.group(canvas, self.tag):
+            for flowable, before, height, after in self._placed:
+                y -= before + height
+                flowable.drawOn(canvas, self._inner_left(), y)
+                y -= after
 
 
 class Columns(Flowable):
@@ -122,6 +132,18 @@ class Columns(Flowable):
             x += width + self.gap
 
 
+@runtime_checkable
+class BreaksBetweenRows(Protocol):
+    """A table that may break between its rows (`RecordRows`): a heading kept with it is
+    kept with its first rows only."""
+
+    def first_rows_height(self) -> float:
+        """The least of the table a page must hold."""
+        ...
+
+    def splitOn(self, canvas: Any, width: float, height: float) -> list[Flowable]: ...
+
+
 class KeepGroup(Box):
     """Flowables that go to the next page together when they do not fit in the space left
     (a heading and what follows it). A group taller than a page splits as usual.
@@ -147,6 +169,17 @@ class KeepGroup(Box):
         return self.content[-1].getSpaceAfter()
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        last = self.content[-1]
+        if len(self.content) > 1 and isinstance(last, BreaksBetweenRows):
+            # A heading and lead-in stay with the first rows of a table that may break:
+            # here if they fit, else on the next page.
+            self.wrap(available_width, available_height)
+            lead = sum(before + height + after for _, before, height, after in self._placed[:-1])
+            lead += self._placed[-1][1]
+            if parts := last.splitOn(self.canv, available_width, available_height - lead):
+                return [*self.content[:-1], *parts]
+            if lead + last.first_rows_height() <= self.page_room:
+                return []
         if self.height <= self.page_room:
             return []  # the frame moves the whole group to the next page
         return list(self.content)

@@ -1,7 +1,10 @@
 """Form pieces: rows of tick boxes, write-in lines, and labelled fields.
 
 They draw their boxes and lines as vector shapes, and, in a fillable form, tell the
-session's field recorder where each one is, so a form field sits exactly on it.
+session's field recorder where each one is, so a form field sits exactly on it. Each
+declares the structure a screen reader meets (`leaflet.story.tags`): Yes/No questions
+are a table, statements to tick a list, a field its label and value in one paragraph,
+with a `Form` element for each form field; lines and stripes are decoration.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from leaflet.story.flowables.text import draw_line
+from leaflet.story import tags
+from leaflet.story.flowables.text import Para, draw_line, plain_text
 from leaflet.story.session import DrawingSession
+from leaflet.story.tags import Tag
 
 
 class WriteIn(Flowable):
@@ -37,6 +42,9 @@ class WriteIn(Flowable):
         self.value_style = value_style
         self.name = name  # of its form field, in a fillable form
         self.session = session or DrawingSession()
+        #: The element its value (or form field) belongs to, and what the field asks.
+        self.tag: Tag | None = None
+        self.description = ""
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -44,18 +52,23 @@ class WriteIn(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.setStrokeColor(self.colour)
-        canvas.setLineWidth(0.8)
-        for index in range(self.lines):
-            y = index * self.spacing
-            canvas.line(0, y, self.width, y)
+        with tags.artifact(canvas):
+            canvas.setStrokeColor(self.colour)
+            canvas.setLineWidth(0.8)
+            for index in range(self.lines):
+                y = index * self.spacing
+                canvas.line(0, y, self.width, y)
         if self.value:
             top_line = (self.lines - 1) * self.spacing
             style = self.value_style or ParagraphStyle("value")
-            slots = self.session.slots
-            draw_line(canvas, self.value, style, 0, top_line + 2, self.width, slots)
+            with tags.content(canvas, self.tag):
+                slots = self.session.slots
+                draw_line(canvas, self.value, style, 0, top_line + 2, self.width, slots)
         elif self.name and self.session.fields is not None:
-            self.session.fields.write_in(canvas, self.name, self.lines, self.spacing, self.width)
+            owner = Tag("Form", self.tag, field_description=self.description)
+            with tags.widgets(canvas, [owner], field_name=self.name):
+                fields = self.session.fields
+                fields.write_in(canvas, self.name, self.lines, self.spacing, self.width)
 
 
 class TickRows(Flowable):
@@ -89,6 +102,43 @@ class TickRows(Flowable):
         self.header = header  # [text column title, Yes, No]
         self.session = session or DrawingSession()
         self._heights: list[float] = []
+        self._box_tags = self._declare_structure()
+
+    def _declare_structure(self) -> list[list[Tag]]:
+        """Questions are a table, the header row's cells column headers and each question
+        its row's header; statements are a list, each box its item's label. Returns the
+        elements of each row's boxes."""
+        self.tag = Tag("Table" if self.boxes == 2 else "L")
+        if self.header:
+            header_row = Tag("TR", self.tag)
+            for cell in self.header:
+                cell.tag = Tag("TH", header_row, scope="Column")  # type: ignore[attr-defined]
+        boxes = []
+        for text in self.texts:
+            if self.boxes == 2:
+                row = Tag("TR", self.tag)
+                text.tag = Tag("TH", row, scope="Row")  # type: ignore[attr-defined]
+                boxes.append([Tag("TD", row), Tag("TD", row)])
+            else:
+                item = Tag("LI", self.tag)
+                boxes.append([Tag("Lbl", item)])
+                text.tag = Tag("LBody", item)  # type: ignore[attr-defined]
+        return boxes
+
+    def _field_owners(self, row: int) -> list[Tag]:
+        """The `Form` elements of the fields over row `row`'s boxes, and what each asks.
+
+        Each Yes and No names its question too: moving from field to field, a screen
+        reader reads the field's description, not the table around it."""
+        question = plain_text(self.texts[row])
+        cells = self._box_tags[row]
+        if len(cells) == 1:
+            return [Tag("Form", cells[0], field_description=question)]
+        answers = [plain_text(cell) for cell in self.header[1:]] if self.header else ["Yes", "No"]
+        return [
+            Tag("Form", cell, description=f"{question} {answer}", field_description=question)
+            for cell, answer in zip(cells, answers, strict=True)
+        ]
 
     def _text_x(self) -> float:
         return (self.box_column if self.boxes == 1 else 0) + self.PAD_X
@@ -116,51 +166,80 @@ class TickRows(Flowable):
         )
         y = self.height
         first_row = 1 if self.header else 0
-        for index, height in enumerate(self._heights):
-            y -= height
-            header = self.header is not None and index == 0
-            stripe = "header" if header else ("stripe" if (index - first_row) % 2 == 1 else None)
-            if stripe:
-                canvas.setFillColor(self.colours[stripe])
-                canvas.rect(0, y, right, height, stroke=0, fill=1)
-            if header and self.header is not None:
-                cells = self.header
-                cells[0].drawOn(canvas, self._text_x(), y + self.PAD_Y)
-                for label, x in zip(cells[1:], box_xs, strict=True):
-                    label.drawOn(canvas, x - self.box_column / 2 + self.PAD_X, y + self.PAD_Y)
-            else:
-                text = self.texts[index - first_row]
-                text.drawOn(canvas, self._text_x(), y + self.PAD_Y)
+        with tags.group(canvas, self.tag):
+            for index, height in enumerate(self._heights):
+                y -= height
+                header = self.header is not None and index == 0
+                with tags.artifact(canvas):
+                    self._draw_stripe_and_rules(index - first_row if not header else -1, y, height)
+                if header and self.header is not None:
+                    cells = self.header
+                    cells[0].drawOn(canvas, self._text_x(), y + self.PAD_Y)
+                    for label, x in zip(cells[1:], box_xs, strict=True):
+                        label.drawOn(canvas, x - self.box_column / 2 + self.PAD_X, y + self.PAD_Y)
+                else:
+                    self._draw_row(index - first_row, y, height, box_xs)
+
+    def _draw_stripe_and_rules(self, row: int, y: float, height: float) -> None:
+        """The decoration of row `row` (-1: the header row), whose foot is at `y`."""
+        canvas, right = self.canv, self.width
+        stripe = "header" if row < 0 else ("stripe" if row % 2 == 1 else None)
+        if stripe:
+            canvas.setFillColor(self.colours[stripe])
+            canvas.rect(0, y, right, height, stroke=0, fill=1)
+        canvas.setStrokeColor(self.colours["rule"])
+        canvas.setLineWidth(0.6)
+        canvas.line(0, y, right, y)
+        if y + height >= self.height:
+            canvas.line(0, self.height, right, self.height)
+
+    def _draw_row(self, row: int, y: float, height: float, box_xs: list[float]) -> None:
+        """Row `row`'s text, boxes and form fields, in reading order: a statement after
+        its box, a question before its Yes and No."""
+        canvas = self.canv
+        text_position = (self._text_x(), y + self.PAD_Y)
+        if self.boxes == 2:
+            self.texts[row].drawOn(canvas, *text_position)
+        box_y = y + (height - self.box_size) / 2
+        for x, cell in zip(box_xs, self._box_tags[row], strict=True):
+            with tags.content(canvas, cell):
                 canvas.setStrokeColor(self.colours["text"])
                 canvas.setLineWidth(1.2)
-                box_y = y + (height - self.box_size) / 2
-                for x in box_xs:
-                    canvas.rect(x - self.box_size / 2, box_y, self.box_size, self.box_size)
-                fields = self.session.fields
-                if self.names and fields is not None:
-                    name = self.names[index - first_row]
-                    fields.ticks(canvas, name, box_xs, box_y, self.box_size)
-            canvas.setStrokeColor(self.colours["rule"])
-            canvas.setLineWidth(0.6)
-            canvas.line(0, y, right, y)
-        canvas.line(0, self.height, right, self.height)
+                canvas.rect(x - self.box_size / 2, box_y, self.box_size, self.box_size)
+        fields = self.session.fields
+        if self.names and fields is not None:
+            with tags.widgets(canvas, self._field_owners(row)):
+                fields.ticks(canvas, self.names[row], box_xs, box_y, self.box_size)
+        if self.boxes == 1:
+            self.texts[row].drawOn(canvas, *text_position)
 
 
 class FieldRow(Flowable):
     """A form field: its label beside the write-in lines, or above them when
-    `label_width` is None. Never split, so a label never ends a page alone."""
+    `label_width` is None. Never split, so a label never ends a page alone.
+
+    The label and the value written on the line read as one paragraph; `context` (a
+    signature party: "Patient") goes before the label in the form field's description."""
 
     GAP = 3 * mm  # between a label and its line
     BELOW = 2  # points under the last line
 
     def __init__(
-        self, label: Flowable, lines: WriteIn, label_width: float | None, spacing: float
+        self,
+        label: Para,
+        lines: WriteIn,
+        label_width: float | None,
+        spacing: float,
+        context: str | None = None,
     ) -> None:
         super().__init__()
         self.label = label
         self.lines = lines
         self.label_width = label_width
         self.spacing = spacing
+        label.tag = lines.tag = Tag("P")
+        text = plain_text(label)
+        lines.description = f"{context}: {text}" if context else text
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -189,6 +268,6 @@ class FieldRow(Flowable):
         if self.label_width is not None:  # both bottom-aligned, like text on a line
             self.label.drawOn(self.canv, 0, self.BELOW)
             self.lines.drawOn(self.canv, self.label_width, self.BELOW)
-        else:
-            self.lines.drawOn(self.canv, 0, self.BELOW)
+        else:  # the label first: it comes before the value in reading order
             self.label.drawOn(self.canv, 0, self.BELOW + self._lines_height + self.spacing * 0.6)
+            self.lines.drawOn(self.canv, 0, self.BELOW)

@@ -1,7 +1,8 @@
 """Text pieces: cached paragraphs, headings in the PDF outline, one-line personal values.
 
 All text reaching a paragraph here is markup produced by `leaflet.sources.templating` or
-escaped with `plain`.
+escaped with `plain`. Each piece draws its text as the content of its structure element
+(`tag`, see `leaflet.story.tags`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import _drawBullet  # type: ignore[attr-defined]  # not in the stubs
 
 from leaflet.sources.personal import has_placeholder
+from leaflet.story import tags
 from leaflet.story.session import DrawingSession, Slot
+from leaflet.story.tags import Tag
 
 #: Room below a slot's text inside its form, so descenders are never clipped.
 SLOT_DEPTH = 20
@@ -36,6 +40,10 @@ class Para(Paragraph):
 
     _laid_out: _LaidOut | None = None
     _wrapped_at: tuple[Any, ...] | None = None
+    #: The structure element the text belongs to and, for a list item, the element its
+    #: bullet belongs to (the item's label).
+    tag: Tag | None = None
+    label: Tag | None = None
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
         if frags is not None or not isinstance(text, str):  # split parts and the like
@@ -75,6 +83,39 @@ class Para(Paragraph):
         if self._laid_out is not None:
             self._laid_out.wraps[available_width] = self._wrapped_at
         return result
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(available_width, available_height)
+        for part in parts:  # a paragraph split by a page is still one element
+            part.tag, part.label = self.tag, self.label  # type: ignore[attr-defined]
+        return parts
+
+    def draw(self) -> None:
+        canvas, bullet = self.canv, self.bulletText
+        if self.label is None or not bullet:
+            with tags.content(canvas, self.tag):
+                super().draw()
+            return
+        # The bullet is drawn here, not by ReportLab, to mark it as the item's label and
+        # the text as its body; its place is the one ReportLab gives it.
+        with tags.content(canvas, self.label):
+            canvas.saveState()
+            first = self.blPara if self.blPara.kind == 0 else self.blPara.lines[0]
+            baseline = self.height - getattr(first, "ascent", first.fontSize)
+            _drawBullet(canvas, self.style.firstLineIndent, baseline, bullet, self.style, False)
+            canvas.restoreState()
+        self.bulletText = None
+        try:
+            with tags.content(canvas, self.tag):
+                super().draw()
+        finally:
+            self.bulletText = bullet
+
+
+def tagged(paragraph: Para, tag: Tag) -> Para:
+    """`paragraph`, its text marked as the content of `tag`."""
+    paragraph.tag = tag
+    return paragraph
 
 
 #: ReportLab's own parsing step, which its type stubs leave out.
@@ -119,6 +160,7 @@ class Heading(KeptWithNext):
         super().__init__(text, style)
         self.outline_level = level
         self.session = session
+        self.tag = Tag.heading(level + 2)  # the title is H1, a section's heading H2
 
     def draw(self) -> None:
         super().draw()
@@ -178,10 +220,18 @@ class FittedLine(Flowable):
         self.markup = markup
         self.style = style
         self.session = session
+        self.tag = Tag("P")
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         return available_width, self.style.leading
 
     def draw(self) -> None:
-        draw_line(self.canv, self.markup, self.style, 0, 0, self.width, self.session.slots)
+        with tags.content(self.canv, self.tag):
+            draw_line(self.canv, self.markup, self.style, 0, 0, self.width, self.session.slots)
+
+
+def plain_text(flowable: Flowable) -> str:
+    """A paragraph's text without its markup."""
+    text: str = flowable.getPlainText()  # type: ignore[attr-defined]
+    return " ".join(text.split())

@@ -1,4 +1,4 @@
-"""Stamped copies: drawn in the base's fonts, appended as an update, kept in a BaseCache."""
+"""Stamped copies: drawn in the base's fonts, written over its empty forms, kept in a BaseCache."""
 
 from __future__ import annotations
 
@@ -92,9 +92,22 @@ def test_the_cache_lays_out_in_full_what_cannot_be_stamped(loaded):
     assert copy.data == leaflet.render_pdf(document, brand, trifold, who).data
 
 
-def test_an_update_to_a_file_with_a_cross_reference_stream(loaded):
-    """What pikepdf writes with object streams (as a tagged base will be) is updated with
-    a cross-reference stream, and reads as one file."""
+def test_a_copy_is_one_revision_that_reads_as_one_file(loaded):
+    treatment, brand, layout = loaded
+    who = personal("Sam Lee")
+    shape, needed = Placeholders.shape_of(who), glyphs_for(who, "en-GB")
+    base = lay_out_base(treatment.document("info"), brand, layout, shape, glyphs=needed)
+    copy = stamp(base, who, "en-GB").data
+    assert copy.count(b"startxref") == 1 and copy.count(b"%%EOF") == 1
+    with pikepdf.open(io.BytesIO(copy)) as pdf, pikepdf.open(io.BytesIO(base.data)) as original:
+        assert pdf.check_pdf_syntax() == []
+        assert len(pdf.pages) == base.page_count
+        assert pdf.trailer.ID[0] == original.trailer.ID[0]  # the same document...
+        assert pdf.trailer.ID[1] != original.trailer.ID[1]  # ...changed
+    assert "Prepared for Sam Lee" in read_pdf(copy).pages[0]
+
+
+def test_only_a_file_leaflet_wrote_compactly_can_be_revised(loaded):
     treatment, brand, layout = loaded
     who = personal("Sam Lee")
     base = lay_out_base(treatment.document("info"), brand, layout, Placeholders.shape_of(who))
@@ -102,12 +115,5 @@ def test_an_update_to_a_file_with_a_cross_reference_stream(loaded):
     with pikepdf.open(io.BytesIO(base.data)) as pdf:
         pdf.save(rewritten, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     forms = [(slot.page, slot.form) for slot in base.slots]
-    target = revision.revisable(rewritten.getvalue(), forms)
-    assert target.xref_stream
-    operators = b"BT /F1+0 12 Tf 1 0 0 1 0 22 Tm (Prepared for Sam Lee) Tj ET"
-    updated = revision.revise(target, dict.fromkeys(forms, operators))
-    assert updated.startswith(rewritten.getvalue())  # appended as an update
-    with pikepdf.open(io.BytesIO(updated)) as pdf:
-        assert pdf.check_pdf_syntax() == []
-        assert len(pdf.pages) == base.page_count
-    assert "Prepared for Sam Lee" in read_pdf(updated).pages[0]
+    with pytest.raises(ValueError, match=r"not a PDF that leaflet\.render\.compact wrote"):
+        revision.revisable(rewritten.getvalue(), forms)

@@ -7,8 +7,10 @@ setting (`rl_config.useA85`), which other code in the process may rely on; so th
 canvas leaves the setting alone and makes its own document's streams binary when it
 saves. It also records provenance in the PDF's Info dictionary, tells the drawing
 session how many pages there were, and can add "Page X of Y" once the total is known.
-For a tagged PDF it carries the session's structure record (`leaflet.story.tags`) and
-tells it about each link and form field it adds.
+For a tagged PDF it carries the session's structure record (`leaflet.story.tags`),
+tells it about each link and form field it adds, and writes the structure tree when it
+saves (`leaflet.render.tagged`). Its document is written compactly, its small objects
+in one object stream (`leaflet.render.compact`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from reportlab.pdfbase.pdfdoc import (
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.render import glyphs
+from leaflet.render.compact import CompactDocument
 from leaflet.render.provenance import ProvenanceInfo
+from leaflet.render.tagged import write_structure
 from leaflet.story import tags
 from leaflet.story.session import DrawingSession
 
@@ -54,8 +58,10 @@ class BuildCanvas(Canvas):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self._doc.__class__ = CompactDocument  # ReportLab made it; it is written compactly
         self._session = session
         self.structure = session.structure
+        self._annotations: dict[tags.AnnotationRef, Any] = {}  # of a tagged PDF
         self._page_numbers = page_numbers
         if provenance is not None:
             self._doc.info = ProvenanceInfo(provenance)
@@ -63,11 +69,13 @@ class BuildCanvas(Canvas):
             on_start(self)
 
     def save(self) -> None:
-        """Add the page numbers, make the streams binary and write the PDF.
+        """Add the page numbers and the structure tree, make the streams binary and
+        write the PDF.
 
         Pages are emitted as they are finished (so links and bookmarks point at the right
         page); each page's number is added to the end of its content stream here: one
-        layout pass, and no extra objects in the file.
+        layout pass, and no extra objects in the file. A tagged PDF's structure is
+        written with it, in the same pass (`leaflet.render.tagged`).
         """
         pages = _pages(self._doc)
         self._session.page_count = total = len(pages)
@@ -80,6 +88,8 @@ class BuildCanvas(Canvas):
             self._code = []  # nothing left over to become an extra page
         if (base := self._session.base) is not None:  # before ReportLab writes the subsets
             base.font_codes = glyphs.reserve(self, base.fonts, base.glyphs)
+        if self.structure is not None:
+            write_structure(self._doc, self.structure, self._annotations)
         use_binary_streams(self._doc)
         super().save()
 
@@ -87,8 +97,8 @@ class BuildCanvas(Canvas):
     def _addAnnotation(self, annotation: Any, name: str | None = None, addtopage: int = 1) -> None:
         index = len(self._annotationrefs)  # type: ignore[attr-defined]
         super()._addAnnotation(annotation, name, addtopage)  # type: ignore[misc]
-        if addtopage:
-            tags.note_annotation(self, index)
+        if addtopage and (ref := tags.note_annotation(self, index)) is not None:
+            self._annotations[ref] = annotation
 
 
 def canvas_maker(session: DrawingSession, **options: Any) -> Callable[..., Canvas]:

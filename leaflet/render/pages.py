@@ -14,13 +14,12 @@ import io
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
 
 from leaflet.render.canvas import canvas_maker
-from leaflet.render.fillable import FormFields, add_signature_fields
+from leaflet.render.fillable import FormFields
 from leaflet.render.footer import plan_footer
 from leaflet.render.furniture import PageFurniture
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import FINGERPRINT_KEY, entries
-from leaflet.render.tagged import tag_pdf
 from leaflet.story.builder import StoryBuilder
 from leaflet.story.session import BaseRecord, DrawingSession
 from leaflet.story.tags import StructureRecord
@@ -70,12 +69,7 @@ def render_pages(
             on_start=furniture.set_boxes,
         ),
     )
-    data = buffer.getvalue()
-    if fields is not None:
-        data = add_signature_fields(data, fields.signatures)
-    if structure is not None:
-        data = tag_pdf(data, structure)
-    return RenderedPdf(data, session.page_count)
+    return RenderedPdf(buffer.getvalue(), session.page_count)
 
 
 def _page_template(build: Build, buffer: io.BytesIO, furniture: PageFurniture) -> BaseDocTemplate:

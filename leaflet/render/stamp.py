@@ -8,7 +8,7 @@ those places as slots; each patient's copy is then the base with its slots fille
 top (`stamp`): each slot is an empty form in the base's page content, and each patient's
 copy gives those forms their text, drawn in the base's own fonts (`glyphs`: the base's
 font subsets hold the glyphs the patient's values need, so a copy embeds no fonts of its
-own) and appended to the base as an update (`revision`). `BaseCache` keeps bases for a
+own) and written in place of the base's empty forms (`revision`). `BaseCache` keeps bases for a
 process that builds many personalised documents.
 
 Wording that puts a personal value into running text (where its length could move
@@ -120,7 +120,7 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
     """`base` with `personal`'s values filled into its slots, drawn in the base's fonts.
 
     The base must hold the glyphs of the values (`glyphs_for`); each slot form gets the
-    text's operators, appended to the base as an update (`leaflet.render.revision`)."""
+    text's operators, written in place of the empty form (`leaflet.render.revision`)."""
     if not base.slots:
         return RenderedPdf(base.data, base.page_count)
     values = personal.template_values(language)

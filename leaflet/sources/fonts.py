@@ -12,6 +12,8 @@ import functools
 import hashlib
 import io
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,34 +98,57 @@ def _load(path: Path) -> TTFont:
 
 
 #: Font subsets kept, compressed, by the glyphs they hold: a long-running process (a
-#: batch worker, a service) writes the same few subsets build after build.
+#: batch worker, a service) writes the same few subsets build after build. Their
+#: Unicode maps and width arrays are kept likewise.
 KEPT_SUBSETS = 64
+
+
+def _kept(store: OrderedDict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
+    """`store[key]`, made by `make()` the first time; past `KEPT_SUBSETS` entries the
+    least recently made go first."""
+    if key not in store:
+        store[key] = make()
+        if len(store) > KEPT_SUBSETS:
+            store.popitem(last=False)
+    return store[key]
+
+
+@functools.cache
+def _keeping_writers() -> tuple[Any, type]:
+    """The Flate filter for a subset's font file and Unicode map, and the writer of its
+    /Widths array, each keeping what it wrote (made on first use: see below)."""
+    from reportlab.pdfbase import pdfdoc
+
+    compressed: OrderedDict[str | bytes, bytes] = OrderedDict()
+    formatted: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+
+    class KeptFlate(pdfdoc.PDFStreamFilterZCompress):
+        """Flate, remembering the subsets and Unicode maps it compressed last."""
+
+        def encode(self, text: Any) -> Any:
+            return _kept(compressed, text, lambda: super(KeptFlate, self).encode(text))
+
+    class KeptWidths(pdfdoc.PDFObject):
+        """A subset's /Widths array, written as ReportLab writes it, once."""
+
+        def __init__(self, widths: Any) -> None:
+            self.widths = widths
+
+        def format(self, document: Any) -> bytes:
+            key = tuple(self.widths.sequence)
+            return _kept(formatted, key, lambda: self.widths.format(document))  # type: ignore[no-any-return]
+
+    return KeptFlate(), KeptWidths
 
 
 @functools.cache
 def _subset_keeping_font() -> type[TTFont]:
     """ReportLab's TTFont, keeping the subsets it writes (made on first use, so that
     importing this module does not load ReportLab)."""
-    from collections import OrderedDict
-
     from reportlab.pdfbase import pdfdoc
     from reportlab.pdfbase.ttfonts import TTFont
 
-    compressed: OrderedDict[bytes, bytes] = OrderedDict()
-
-    class KeptFlate(pdfdoc.PDFStreamFilterZCompress):
-        """Flate, remembering the last subsets it compressed: the same bytes out."""
-
-        def encode(self, text: Any) -> Any:
-            if not isinstance(text, bytes):
-                return super().encode(text)
-            if text not in compressed:
-                compressed[text] = super().encode(text)
-                if len(compressed) > KEPT_SUBSETS:
-                    compressed.popitem(last=False)
-            return compressed[text]
-
-    kept_flate = KeptFlate()
+    kept_flate, kept_widths = _keeping_writers()
 
     class SubsetKeepingFont(TTFont):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -134,11 +159,7 @@ def _subset_keeping_font() -> type[TTFont]:
 
             def kept_subset(subset: list[int]) -> bytes:
                 key = tuple(subset)
-                if key not in made:
-                    made[key] = make_subset(subset)
-                    if len(made) > KEPT_SUBSETS:
-                        made.popitem(last=False)
-                return made[key]
+                return _kept(made, key, lambda: make_subset(subset))  # type: ignore[no-any-return]
 
             face.makeSubset = kept_subset
 
@@ -146,8 +167,11 @@ def _subset_keeping_font() -> type[TTFont]:
             before = set(doc.idToObject)
             super().addObjects(doc)
             for key in doc.idToObject.keys() - before:
-                if key.startswith("fontFile:"):
-                    stream = doc.idToObject[key]
-                    getattr(stream, "object", stream).filters = [kept_flate]
+                item = doc.idToObject[key]
+                if key.startswith(("fontFile:", "toUnicodeCMap:")):
+                    getattr(item, "object", item).filters = [kept_flate]
+                elif isinstance(item, pdfdoc.PDFTrueTypeFont):
+                    font: Any = item  # its entries are set as attributes, untyped
+                    font.Widths = kept_widths(font.Widths)
 
     return SubsetKeepingFont

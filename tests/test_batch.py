@@ -202,7 +202,7 @@ def test_each_file_is_personalised_for_its_patient(built):
         for other in set(NAMES.values()) - {name}:
             assert other not in info.text + consent.text
     assert (
-        "Your appointment: Tuesday 1 December 2026 at 10:30 with Dr Sam Lee"
+        "Your appointment: Tuesday, 1 December 2026 at 10:30 with Dr Sam Lee"
         in (read_pdf((out / "A1001-aftercare.pdf").read_bytes()).pages[0])
     )
     consent = read_pdf((out / "A1003-consent.pdf").read_bytes())
@@ -229,7 +229,7 @@ def test_wording_with_a_name_in_running_text_is_laid_out_per_patient(content_cop
     from conftest import replace_in
 
     replace_in(
-        content_copy / "microneedling/info.yaml",
+        content_copy / "microneedling/en-GB/info.yaml",
         "This leaflet tells you",
         "{{ patient.name }}, this leaflet tells you",
     )

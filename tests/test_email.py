@@ -12,6 +12,7 @@ import datetime as dt
 import email.policy
 import io
 import ipaddress
+import shutil
 import socket
 import ssl
 import stat
@@ -39,11 +40,13 @@ from leaflet.mail.messages import EmailTemplates, Pack, PackFile
 from leaflet.mail.transports import OutboxTransport, SmtpTransport
 from leaflet.packs.appointments import Appointment
 
-PATIENTS = {  # appointment id: (name, date of birth, address, password by date of birth)
-    "A1": ("Ann O'Brien", "1985-04-23", "ann@example.org", "23041985"),
-    "A2": ("Bilal Khan", "1979-11-02", "bilal@example.org", "02111979"),
-    "A3": ("Chloé Martin", "1992-06-15", "chloe@example.org", "15061992"),
+PATIENTS = {  # appointment id: (name, date of birth, address, password)
+    # The default password: the date of birth, then the mobile number's last 4 digits.
+    "A1": ("Ann O'Brien", "1985-04-23", "ann@example.org", "230419850123"),
+    "A2": ("Bilal Khan", "1979-11-02", "bilal@example.org", "021119790456"),
+    "A3": ("Chloé Martin", "1992-06-15", "chloe@example.org", "150619920789"),
 }
+MOBILES = {"A1": "07700 900123", "A2": "+44 (0)7700 900456", "A3": "07700-900-789"}
 LEAFLETS = ["information-leaflet.pdf", "consent-form.pdf"]
 
 
@@ -85,6 +88,7 @@ def make_pack(
         personalisation(name, date_of_birth=born),
         "microneedling",
         email=address if email is None else email,
+        mobile=MOBILES[ident],
     )
     return Pack(
         appointment,
@@ -210,7 +214,7 @@ def test_each_patient_gets_one_intact_email(packs, brand, tmp_path, server):
         first_name = name.split()[0]
         assert text.startswith(
             f"Hello {first_name},\n\nThis email is from Example Skin "
-            "Clinic. It is about your appointment on Tuesday 1 December "
+            "Clinic. It is about your appointment on Tuesday, 1 December "
             "2026 at 10:30 with Dr Priya Patel.\n"
         )
         assert "- Consent form (consent-form.pdf): locked with a password\n" in text
@@ -234,11 +238,14 @@ def test_nothing_personal_in_subjects_or_attachment_names(packs, brand, tmp_path
         assert "microneedling" not in visible
         # The body explains the format with a made-up date, never the patient's own.
         body = plain_body(message)
-        assert "if you were born on 7 March 1990, your password is 07031990." in body
+        assert (
+            "if you were born on 7 March 1990 and your mobile number ends in 4821, your "
+            "password is 070319904821."
+        ) in body
         assert not any(password in body for *_, password in PATIENTS.values())
 
 
-def test_personal_documents_open_only_with_the_date_of_birth(packs, brand, tmp_path, server):
+def test_personal_documents_open_only_with_the_password(packs, brand, tmp_path, server):
     mailbox, port = server
     run(packs, brand, tmp_path, plain_smtp(port))
     for name, _, address, password in PATIENTS.values():
@@ -248,6 +255,7 @@ def test_personal_documents_open_only_with_the_date_of_birth(packs, brand, tmp_p
         encryption = locked.trailer["/Encrypt"]
         assert (encryption["/V"], encryption["/R"]) == (5, 6)  # AES-256
         assert locked.decrypt("01011990") == pypdf.PasswordType.NOT_DECRYPTED
+        assert locked.decrypt(password[:8]) == pypdf.PasswordType.NOT_DECRYPTED  # birthday
         with pytest.raises(pypdf.errors.FileNotDecryptedError):
             locked.pages[0].extract_text()
         assert f"Full name {name}" in pdf_text(files["consent-form.pdf"], password)
@@ -258,7 +266,7 @@ def test_personal_documents_open_only_with_the_date_of_birth(packs, brand, tmp_p
 
 def test_random_passwords_are_kept_for_the_clinic_and_reused(packs, brand, tmp_path, server):
     random_brand = leaflet.load_brand(
-        write_brand(tmp_path, {"password: date-of-birth": "password: random"})
+        write_brand(tmp_path, {"password: date-of-birth-and-mobile": "password: random"})
     )
     mailbox, port = server
     down = run(packs[:1], random_brand, tmp_path, plain_smtp(free_port()))
@@ -287,11 +295,11 @@ def test_random_passwords_are_kept_for_the_clinic_and_reused(packs, brand, tmp_p
         )
 
 
-@pytest.mark.parametrize("policy", ["date-of-birth", "random"])
+@pytest.mark.parametrize("policy", ["date-of-birth-and-mobile", "date-of-birth", "random"])
 def test_the_wording_is_plain(pdfs, brand, policy):
     """The same reading-age target as the leaflets (`leaflet check`): about 11."""
     letter = EmailTemplates(brand).render(make_pack(pdfs, "A1"), policy)
-    _, age = reading_age(letter.text)
+    age = reading_age(letter.text).age
     assert round(age) <= 11
 
 
@@ -307,7 +315,7 @@ def test_html_is_escaped_and_plain_text_is_not(pdfs, tmp_path):
 
 def test_a_subject_naming_the_patient_is_refused(packs, brand, content_copy, server):
     replace_in(
-        content_copy / "email/subject.txt",
+        content_copy / "email/en-GB/subject.txt",
         "Your appointment",
         "{{ patient.first_name }}, your appointment",
     )
@@ -315,9 +323,9 @@ def test_a_subject_naming_the_patient_is_refused(packs, brand, content_copy, ser
     with pytest.raises(leaflet.LeafletError) as caught:
         run(packs, brand, content_copy.parent, plain_smtp(port), content_dir=content_copy)
     assert caught.value.message == (
-        "content/email/subject.txt: the subject names the patient (appointment A1); "
-        "subjects show on lock screens and in shared inboxes, so they must hold no "
-        "personal details: remove {{ patient.first_name }} from it"
+        "content/email/en-GB/subject.txt:2: template error: the subject cannot use patient "
+        "details: subjects show on lock screens and in shared inboxes; remove "
+        "{{ patient... }} from it"
     )
     assert not mailbox.messages
 
@@ -341,21 +349,21 @@ def test_a_patient_sharing_a_word_with_the_clinic_name_is_not_refused(pdfs):
             "body.txt",
             "Hello {{ patient.first_name }},",
             "Hello {{ patient.surname }},",
-            "content/email/body.txt:3: template error: undefined variable 'patient.surname' "
+            "content/email/en-GB/body.txt:3: template error: undefined variable 'patient.surname' "
             "(patient has: first_name)",
         ),
         (
             "body.html",
             "<title>{{ clinic.name }}</title>",
             "<title>{{ clinic.name }</title>",
-            "content/email/body.html:7: template error: unexpected '}'",
+            "content/email/en-GB/body.html:7: template error: unexpected '}'",
         ),
     ],
 )
 def test_template_errors_name_the_file_and_line(
     packs, brand, content_copy, template, old, new, expected
 ):
-    replace_in(content_copy / "email" / template, old, new)
+    replace_in(content_copy / "email" / "en-GB" / template, old, new)
     with pytest.raises(leaflet.LeafletError) as caught:
         run(packs, brand, content_copy.parent, None, dry_run=True, content_dir=content_copy)
     assert caught.value.message == expected
@@ -363,9 +371,7 @@ def test_template_errors_name_the_file_and_line(
 
 def test_a_content_folder_without_email_templates_uses_the_built_in_ones(packs, brand, tmp_path):
     content = copy_content(tmp_path)
-    for path in (content / "email").iterdir():
-        path.unlink()
-    (content / "email").rmdir()
+    shutil.rmtree(content / "email")
     report = run(packs[:1], brand, tmp_path, None, dry_run=True, content_dir=content)
     assert len(report.planned) == 1
 
@@ -580,7 +586,7 @@ def test_the_outbox_holds_standard_eml_files(packs, brand, tmp_path):
     assert message["Subject"] == "Your appointment at Example Skin Clinic"
     files = attachments(message)
     assert list(files) == LEAFLETS
-    assert "Full name Ann O'Brien" in pdf_text(files["consent-form.pdf"], "23041985")
+    assert "Full name Ann O'Brien" in pdf_text(files["consent-form.pdf"], PATIENTS["A1"][3])
     # Sent is sent: a second run writes nothing new.
     (outbox / "A1.eml").unlink()
     assert len(run(packs, brand, tmp_path, OutboxTransport(outbox)).already_sent) == 3
@@ -609,15 +615,18 @@ def test_find_packs_takes_the_documents_the_batch_built(tmp_path):
 
 # --- the command ------------------------------------------------------------------------
 
-CSV_HEADER = "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner\n"
+CSV_HEADER = (
+    "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,mobile\n"
+)
 
 
 def write_day(folder: Path) -> Path:
     rows = [
-        f"{ident},{name},{born},{address},microneedling,2026-12-01T10:30,Dr Sam Lee\n"
+        f"{ident},{name},{born},{address},microneedling,2026-12-01T10:30,Dr Sam Lee,"
+        f"{MOBILES[ident]}\n"
         for ident, (name, born, address, _) in PATIENTS.items()
     ]
-    rows.append("A4,Dana Scott,1990-01-01,,microneedling,2026-12-01T11:00,\n")
+    rows.append("A4,Dana Scott,1990-01-01,,microneedling,2026-12-01T11:00,,\n")
     path = folder / "day.csv"
     path.write_text(CSV_HEADER + "".join(rows), encoding="utf-8")
     return path

@@ -93,7 +93,7 @@ def batch_command(
     click.echo(
         f"Built {built} file{'s' if built != 1 else ''} in {leaflet.display_path(out_dir)}"
         f" ({len(result.skipped)} already built)"
-        f"; {failed} row{'s' if failed != 1 else ''} failed."
+        f"; {failed} row{'s' if failed != 1 else ''} failed{_other_languages(result)}."
         f" Manifest: {leaflet.display_path(result.manifest)}",
         err=True,
     )
@@ -104,6 +104,16 @@ def batch_command(
 def _echo_problems(result: leaflet.BatchResult) -> None:
     for problem in result.problems:
         click.echo(f"Error: {problem}", err=True)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+def _other_languages(result: leaflet.BatchResult) -> str:
+    """`; 2 rows built in English, not the clinic's language` for the summary line."""
+    count = len(result.warnings)
+    if not count:
+        return ""
+    return f"; {count} row{'s' if count != 1 else ''} built in English, not the clinic's language"
 
 
 def _smtp_address(
@@ -217,7 +227,9 @@ def email_command(
         )
     _echo_report(result.report)
     where = f" (in {leaflet.display_path(result.outbox)})" if result.outbox else ""
-    click.echo(f"Email: {result.report.summary()}{where}.", err=True)
+    click.echo(
+        f"Email: {result.report.summary()}{where}{_other_languages(result.built)}.", err=True
+    )
     if problems or not result.ok:
         sys.exit(1)
 
@@ -238,8 +250,14 @@ def _echo_report(report: leaflet.DeliveryReport) -> None:
             f"{name}{' (locked)' if locked else ''}" for name, locked in planned.attachments
         )
         click.echo(f"{planned.appointment_id}: to {planned.recipient}: {files}")
+    resent = {outcome.appointment_id for outcome in report.resent}
     for outcome in report.sent:
-        click.echo(f"{outcome.appointment_id}: sent to {outcome.recipient}", err=True)
+        again = (
+            " again (a run was interrupted while sending it, so it may arrive twice)"
+            if outcome.appointment_id in resent
+            else ""
+        )
+        click.echo(f"{outcome.appointment_id}: sent to {outcome.recipient}{again}", err=True)
     for outcome in [*report.temporary, *report.permanent]:
         click.echo(
             f"Error: appointment {outcome.appointment_id} ({outcome.recipient}): {outcome.reason}",

@@ -19,7 +19,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 if sys.platform != "win32":
@@ -43,6 +43,10 @@ class BatchResult:
     skipped: list[ManifestEntry]
     problems: list[RowProblem]
     manifest: Path
+    #: Rows built in another language than the clinic's (it lacks that), and why.
+    warnings: list[RowProblem] = field(default_factory=list)
+    #: The language each appointment was built in, by appointment id.
+    languages: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed_appointments(self) -> int:
@@ -88,12 +92,14 @@ def build_batch(
     if pool is None and _wants_workers(appointments, settings, jobs):
         own_pool = pool = WorkerPool(jobs)  # the workers start while the batch is planned
     try:
-        planned, problems = Planner(settings, source, setup.today).plan(appointments)
+        planner = Planner(settings, source, setup.today)
+        planned, problems = planner.plan(appointments)
         _prepare_folder(out_dir)
         with _only_run(out_dir):
             manifest = Manifest(out_dir)
             try:
-                return _build(planned, problems, manifest, setup, pool, force, progress)
+                result = _build(planned, problems, manifest, setup, pool, force, progress)
+                return replace(result, warnings=planner.warnings, languages=planner.languages)
             finally:
                 manifest.close(order=[_key(job) for job in planned])
     finally:

@@ -5,17 +5,25 @@ Workers are spawned, not forked: each starts clean and loads only what it uses
 document out once and stamps each patient's values onto it (`leaflet.render.stamp`);
 tri-folds, booklets and wording with a personal value in running text are laid out in
 full for each patient.
+
+A worker never outlives the batch that started it: if the main process is killed (even
+with SIGKILL, which it cannot catch), every worker exits on its own (`_exit_with_parent`),
+and with them goes multiprocessing's resource tracker.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import datetime as dt
 import hashlib
 import importlib
 import multiprocessing
+import multiprocessing.process
 import os
 import signal
+import sys
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -103,10 +111,11 @@ class WorkerPool:
     def run(self, todo: list[Job], setup: WorkerSetup) -> Iterator[Result]:
         """Build every job in the workers, yielding results as they come."""
         # Appointments go to workers in chunks: fewer round trips, and each worker
-        # builds all of one appointment's documents. Patients whose values need the same
-        # characters beyond ASCII share a base (`leaflet.render.stamp`): grouped, each
-        # base is laid out by one or two workers rather than by all of them.
-        todo = sorted(todo, key=_glyph_group)
+        # builds all of one appointment's documents. Patients in the same language whose
+        # values need the same characters beyond ASCII share a base
+        # (`leaflet.render.stamp`): grouped, each base is laid out by one or two workers
+        # rather than by all of them.
+        todo = sorted(todo, key=_base_group)
         size = max(1, min(CHUNK, len(todo) // (self.jobs * 4)))
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
         futures = [self._executor.submit(_build_chunk, setup, chunk) for chunk in chunks]
@@ -125,11 +134,11 @@ class WorkerPool:
                 future.cancel()
 
 
-def _glyph_group(job: Job) -> str:
-    """The characters beyond ASCII of a job's names (sorting is stable, so jobs keep their
-    order within a group)."""
+def _base_group(job: Job) -> tuple[str, str]:
+    """A job's language and the characters beyond ASCII of its names (sorting is stable,
+    so jobs keep their order within a group)."""
     personal = job.appointment.personal
-    return needed_glyphs((personal.patient_name, personal.practitioner))
+    return job.language, needed_glyphs((personal.patient_name, personal.practitioner))
 
 
 def run_jobs(todo: list[Job], setup: WorkerSetup, pool: WorkerPool | None) -> Iterator[Result]:
@@ -149,11 +158,43 @@ KEPT_WORKERS = 4
 
 
 def _start_worker() -> None:
+    _exit_with_parent()
     # Ctrl-C reaches every process in the terminal's group; the main process handles it
     # (cancels what has not started), and workers finish the file they are writing.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Load the rendering code now, while the main process plans the batch.
     importlib.import_module("leaflet.render.pages")
+
+
+#: prctl(2) option: the signal this process gets when the thread that made it ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _exit_with_parent() -> None:
+    """End this worker process as soon as the process that started it ends, however.
+
+    Everywhere: a thread waits on the parent's sentinel, which multiprocessing gives
+    every child (a pipe that closes when the parent dies on Linux and macOS, a process
+    handle on Windows) and exits. On Linux the kernel also sends SIGKILL at once
+    (PR_SET_PDEATHSIG), even while a long call holds the interpreter. Without this, a
+    killed batch left its workers running, waiting for work forever.
+    """
+    parent = multiprocessing.process.parent_process()
+    if parent is None:  # not a worker process: nothing to watch
+        return
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent.pid:  # the parent died before the signal was set
+            os._exit(1)
+    threading.Thread(
+        target=_exit_when_gone, args=(parent,), name="leaflet-parent-watch", daemon=True
+    ).start()
+
+
+def _exit_when_gone(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # returns when the parent process has ended
+    os._exit(1)  # no clean-up: the parent that would take the results is gone
 
 
 def _ready() -> None:
@@ -190,7 +231,7 @@ class Worker:
         try:
             pdf, meta = self._render(job)
             target = self.setup.out_dir / output_name(appointment.appointment_id, job.document)
-            write_atomically(target, pdf.data)
+            write_atomically(target, pdf.data, private=True)
         except LeafletError as err:
             return RowProblem(
                 self.setup.source, appointment.row, "", err.message, appointment.appointment_id
@@ -214,7 +255,7 @@ class Worker:
             self.treatments[slug] = load_treatment(slug, self.setup.settings.content_dir)
         if job.layout not in self.layouts:
             self.layouts[job.layout] = load_layout(job.layout)
-        document = self.treatments[slug].document(job.document)
+        document = self.treatments[slug].document(job.document, job.language or None)
         layout = self.layouts[job.layout]
         pdf = self.bases.render(document, self.brand, layout, appointment.personal, today=today)
         return pdf, document.meta

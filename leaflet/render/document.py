@@ -11,8 +11,13 @@ command line does.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 from pathlib import Path
 
+from reportlab.platypus.doctemplate import LayoutError
+
+from leaflet.errors import LayoutFitError, display_path
 from leaflet.render.fillable import check_fillable
 from leaflet.render.output import RenderedPdf
 from leaflet.render.pages import render_pages
@@ -53,16 +58,42 @@ def render_pdf(
     overdue = check_review_date(document, allow_expired, today or dates.today())
     personal.check_printable(brand.fonts)
     build = Build(document, brand, layout, personal, press or PressOptions(), overdue)
-    # Each format's module is loaded when a layout of that format is first used.
-    if layout.spec.format == "trifold":
+    try:
+        pdf = _render(build, fillable, base)
+    except (LayoutError, LayoutFitError) as err:
+        raise _located(err, document, layout) from err
+    return replace(pdf, personal=bool(personal))  # written readable by its owner only
+
+
+def _render(build: Build, fillable: bool, base: BaseRecord | None) -> RenderedPdf:
+    """`build` in its layout's format. Each format's module is loaded when a layout of
+    that format is first used."""
+    if build.layout.spec.format == "trifold":
         from leaflet.render.trifold import render_trifold
 
         return render_trifold(build)
-    if layout.spec.format == "booklet":
+    if build.layout.spec.format == "booklet":
         from leaflet.render.booklet import render_booklet
 
         return render_booklet(build)
     return render_pages(build, fillable=fillable, base=base)
+
+
+def _located(
+    err: LayoutError | LayoutFitError, document: ContentDocument, layout: Layout
+) -> LayoutFitError:
+    """A layout problem as one error naming the document's file: ReportLab's own (what
+    our checks did not catch first) or ours raised where the file is not known."""
+    path = display_path(document.path)
+    if isinstance(err, LayoutFitError):
+        return err if err.message.startswith(path) else LayoutFitError(f"{path}: {err.message}")
+    page = re.search(r"too large on page (\d+)", str(err))
+    where = f" (page {page[1]})" if page else ""
+    return LayoutFitError(
+        f"{path}: part of the {document.name} document is taller than a page of the "
+        f"{layout.name} layout holds{where}; shorten its headings and labels, or divide "
+        "it into smaller blocks"
+    )
 
 
 def build_document(
@@ -77,14 +108,21 @@ def build_document(
     allow_expired: bool = False,
     fillable: bool = False,
     today: dt.date | None = None,
+    language: str | None = None,
 ) -> RenderedPdf:
     """Load a treatment's document, a brand file and a layout by name, and render them:
     what `leaflet info`, `leaflet consent` and `leaflet aftercare` do. `brand` None is
-    the built-in example clinic; `content_dir` None the built-in content."""
-    document = load_treatment(treatment, content_dir).document(name)
-    return render_pdf(
+    the built-in example clinic; `content_dir` None the built-in content.
+
+    `language` (a tag) None is the clinic's language (the brand's), or English when the
+    treatment lacks it: the PDF's `warnings` then say so."""
+    loaded = load_treatment(treatment, content_dir)
+    brand_ = load_brand(brand)
+    tag, warning = loaded.choose_language(language, brand_.spec.language)
+    document = loaded.document(name, tag)
+    pdf = render_pdf(
         document,
-        load_brand(brand),
+        brand_,
         load_layout(layout),
         personal,
         press,
@@ -92,3 +130,4 @@ def build_document(
         fillable=fillable,
         today=today,
     )
+    return replace(pdf, warnings=(warning,)) if warning else pdf

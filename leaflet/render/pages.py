@@ -15,7 +15,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
 
 from leaflet.render.canvas import canvas_maker
 from leaflet.render.fillable import FormFields
-from leaflet.render.footer import plan_footer
+from leaflet.render.footer import FRAME_GAP, plan_footer
 from leaflet.render.furniture import PageFurniture
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
@@ -38,28 +38,24 @@ def render_pages(
     `fillable` adds form fields over a form's boxes and lines; `base` collects where
     personal values go instead of drawing them; `tagged` False leaves out the structure
     a screen reader reads (pages to be imposed lose it anyway)."""
-    document, brand, layout, press = build.document, build.brand, build.layout, build.press
+    document, brand, layout = build.document, build.brand, build.layout
     fields = FormFields() if fillable else None
     structure = StructureRecord() if tagged else None
     session = DrawingSession(base=base, fields=fields, structure=structure)
     rendered, styles = fill_in(build)
-    builder = StoryBuilder(brand, layout, styles, overdue=build.overdue, session=session)
+    provenance = entries(document, brand)
+    furniture = _furniture(build, styles["header_name"].fontSize, provenance[FINGERPRINT_KEY])
+    frame_height = _frame_height(build, furniture)
+    frame = (layout.frame_width, frame_height)
+    builder = StoryBuilder(
+        brand, layout, styles, document.strings, build.overdue, frame, session=session
+    )
     story = builder.build(rendered, build.personal, origin=build.origin)
     for _ in range(notes_pages):
         story += [PageBreak(), *builder.notes_page()]
 
-    provenance = entries(document, brand)
-    footer = plan_footer(
-        document.meta,
-        brand,
-        layout.spec.footer_size,
-        layout.frame_width,
-        overdue=build.overdue,
-        fingerprint=provenance[FINGERPRINT_KEY],
-    )
-    furniture = PageFurniture(brand, layout, footer, styles["header_name"].fontSize, press)
     buffer = io.BytesIO()
-    template = _page_template(build, buffer, furniture)
+    template = _page_template(build, buffer, furniture, frame_height)
     template.build(
         story,
         canvasmaker=canvas_maker(
@@ -72,23 +68,50 @@ def render_pages(
     return RenderedPdf(buffer.getvalue(), session.page_count)
 
 
-def _page_template(build: Build, buffer: io.BytesIO, furniture: PageFurniture) -> BaseDocTemplate:
-    """A doc template of pages with the layout's margins, one text frame and furniture."""
+def _furniture(build: Build, name_size: float, fingerprint: str) -> PageFurniture:
+    """The header band and footer of every page."""
+    document, layout = build.document, build.layout
+    footer = plan_footer(
+        document.meta,
+        build.brand,
+        layout.spec.footer_size,
+        layout.frame_width,
+        document.strings,
+        overdue=build.overdue,
+        fingerprint=fingerprint,
+    )
+    return PageFurniture(build.brand, layout, footer, name_size, build.press, document.strings)
+
+
+def _frame_height(build: Build, furniture: PageFurniture) -> float:
+    """The text frame's height: the layout's, less what a footer taller than the layout
+    keeps room for needs (a translation's "not yet reviewed" line in large print)."""
+    layout = build.layout
+    over = furniture.footer.height + FRAME_GAP - layout.footer_height
+    return layout.frame_height - max(0.0, over)
+
+
+def _page_template(
+    build: Build, buffer: io.BytesIO, furniture: PageFurniture, frame_height: float
+) -> BaseDocTemplate:
+    """A doc template of pages with the layout's margins, one text frame `frame_height`
+    tall above the footer, and furniture."""
     layout, offset = build.layout, build.press.offset
+    above_footer = layout.frame_height - frame_height
     template = BaseDocTemplate(
         buffer,
         pagesize=build.press.media(layout.page_width, layout.page_height),
         leftMargin=offset + layout.margin_left,
         rightMargin=offset + layout.margin_right,
         topMargin=offset + layout.margin_top + layout.header_height + layout.header_gap,
-        bottomMargin=offset + layout.margin_bottom + layout.footer_height,
-        **document_properties(build.document.meta, build.brand),
+        bottomMargin=offset + layout.margin_bottom + layout.footer_height + above_footer,
+        **document_properties(build.document, build.brand),
     )
     frame = Frame(
         template.leftMargin,
         template.bottomMargin,
         layout.frame_width,
-        layout.frame_height,
+        frame_height,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,

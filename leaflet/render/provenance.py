@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo, PDFString
 from leaflet.errors import LeafletError
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import ContentDocument, load_treatment
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
 
 #: The PDF Info entries leaflet adds (custom keys are allowed by the PDF standard).
 REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY = (
@@ -30,12 +32,15 @@ REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY = (
     "LeafletSource",
 )
 SHORT = 8  # characters of the fingerprint printed on a consent form
+#: Far larger than any leaflet (a few hundred KB); `verify` reads no more.
+MAX_PDF_BYTES = 100 * MB
 
 
 def fingerprint(document: ContentDocument, brand: Brand) -> str:
-    """SHA-256 over the document file, the treatment file and the brand, as hex."""
+    """SHA-256 over the document file, the treatment files, the strings and the brand, as
+    hex."""
     digest = hashlib.sha256()
-    for part in (document.source.sha256, document.treatment.source.sha256, brand.fingerprint):
+    for part in (*document.inputs, brand.fingerprint):
         digest.update(part.encode("ascii"))
     return digest.hexdigest()
 
@@ -62,7 +67,7 @@ def entries(document: ContentDocument, brand: Brand) -> dict[str, str]:
         REFERENCE_KEY: document.meta.reference,
         VERSION_KEY: document.meta.version,
         FINGERPRINT_KEY: fingerprint(document, brand),
-        SOURCE_KEY: f"{document.treatment.slug}/{document.name}",
+        SOURCE_KEY: f"{document.treatment.slug}/{document.meta.language}/{document.name}",
     }
 
 
@@ -108,30 +113,44 @@ def verify(
     import pypdf  # only `verify` reads PDFs: building one needs no PDF reader
 
     try:
-        info: Mapping[str, Any] = pypdf.PdfReader(io.BytesIO(path.read_bytes())).metadata or {}
-    except FileNotFoundError as err:
-        raise LeafletError(f"{path}: file not found") from err
-    except (OSError, pypdf.errors.PdfReadError) as err:
+        data = read_limited(path, MAX_PDF_BYTES)
+    except UnreadableFile as err:
+        raise LeafletError(f"{path}: {err}") from err
+    try:
+        info: Mapping[str, Any] = pypdf.PdfReader(io.BytesIO(data)).metadata or {}
+        values = {
+            key: info.get(f"/{key}")
+            for key in (REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY)
+        }
+    except Exception as err:  # a damaged PDF fails in many ways inside pypdf
         raise LeafletError(f"{path}: not a readable PDF ({err})") from err
-    values = {
-        key: info.get(f"/{key}")
-        for key in (REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY)
-    }
     if any(value is None for value in values.values()):
         raise LeafletError(
             f"{path}: no leaflet provenance in this PDF (it was not made by "
             "leaflet, or by a version before provenance was recorded)"
         )
-    slug, _, name = str(values[SOURCE_KEY]).partition("/")
+    # treatment/language/document; a PDF made before languages says treatment/document.
+    slug, *language, name = str(values[SOURCE_KEY]).split("/")
     try:
-        document = load_treatment(slug, content_dir).document(name)
+        document = load_treatment(slug, content_dir).document(name, *language[:1])
         current = fingerprint(document, brand)
     except LeafletError:
         current = None
     return Verdict(
-        str(values[REFERENCE_KEY]),
-        str(values[VERSION_KEY]),
-        str(values[SOURCE_KEY]),
-        str(values[FINGERPRINT_KEY]),
+        printable(values[REFERENCE_KEY]),
+        printable(values[VERSION_KEY]),
+        printable(values[SOURCE_KEY]),
+        printable(values[FINGERPRINT_KEY]),
         current,
     )
+
+
+def printable(value: object, limit: int = 100) -> str:
+    """A value read from a PDF, safe to print on one line: line breaks and other control
+    or formatting characters (which could forge output lines or reorder text) are shown
+    as escapes, and a long value is cut short."""
+    text = "".join(
+        char if char.isprintable() and unicodedata.category(char) != "Cf" else f"\\u{ord(char):04x}"
+        for char in str(value)
+    )
+    return text if len(text) <= limit else text[:limit] + "..."

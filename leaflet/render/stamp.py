@@ -121,8 +121,9 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
 
     The base must hold the glyphs of the values (`glyphs_for`); each slot form gets the
     text's operators, written in place of the empty form (`leaflet.render.revision`)."""
+    private = bool(personal)  # a copy with personal details is its owner's only
     if not base.slots:
-        return RenderedPdf(base.data, base.page_count)
+        return RenderedPdf(base.data, base.page_count, personal=private)
     values = personal.template_values(language)
     markup = {
         placeholder: plain(values[group][name])
@@ -134,7 +135,7 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
         text = "".join(markup.get(char, char) for char in slot.markup)
         draw_line(canvas, text, slot.style, 0, SLOT_DEPTH, slot.width)
         contents[slot.page, slot.form] = glyphs.take_operators(canvas, base.font_codes)
-    return RenderedPdf(revise(base.target, contents), base.page_count)
+    return RenderedPdf(revise(base.target, contents), base.page_count, personal=private)
 
 
 class BaseCache:
@@ -142,10 +143,11 @@ class BaseCache:
     batch worker, or a booking system's service): the first build of a document lays a
     base out; later ones only stamp it.
 
-    A base is kept per treatment, document (and its wording), layout, language, brand
-    (its fingerprint: file, logo, fonts), which values the patient has, and the
-    characters beyond ASCII they need; at most `size` of them, the least recently used
-    going first. Every build still checks the review date against `today`."""
+    A base is kept per treatment, document, language (and every file its wording comes
+    from: the document, the treatment's settings and their words in that language, the
+    strings), layout, brand (its fingerprint: file, logo, fonts), which values the
+    patient has, and the characters beyond ASCII they need; at most `size` of them, the
+    least recently used going first. Every build still checks the review date against `today`."""
 
     def __init__(self, size: int = 128) -> None:
         self.size = size
@@ -175,8 +177,7 @@ class BaseCache:
         key = (
             document.treatment.folder,
             document.name,
-            document.source.sha256,
-            document.treatment.source.sha256,
+            *document.inputs,  # the wording's files: document, settings, strings
             layout.path,
             layout.spec.model_dump_json(),
             language,

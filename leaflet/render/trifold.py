@@ -45,13 +45,15 @@ def render_trifold(build: Build) -> RenderedPdf:
     inside = panels(layout, "inside", press.offset)
     session = DrawingSession(structure=StructureRecord())
     story = _flowing_story(build, rendered, styles, [outside[0], *inside], session)
-    builder = StoryBuilder(brand, layout, styles, overdue=build.overdue, session=session)
+    builder = StoryBuilder(
+        brand, layout, styles, document.strings, overdue=build.overdue, session=session
+    )
     sheet = SheetOutside(build, builder, rendered, outside)
     buffer = io.BytesIO()
     template = _SheetTemplate(
         buffer,
         pagesize=press.media(layout.page_width, layout.page_height),
-        **document_properties(document.meta, brand),
+        **document_properties(document, brand),
     )
     template.addPageTemplates(
         [
@@ -87,7 +89,9 @@ def _flowing_story(
     out for the narrowest of the panels they flow through."""
     narrowest = min(flow, key=lambda panel: panel.text_width)
     frame = (narrowest.text_width, narrowest.text_height)
-    builder = StoryBuilder(build.brand, build.layout, styles, frame=frame, session=session)
+    builder = StoryBuilder(
+        build.brand, build.layout, styles, build.document.strings, frame=frame, session=session
+    )
     story = builder.build(
         rendered,
         build.personal,

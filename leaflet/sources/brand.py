@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,9 @@ from leaflet.sources import schema
 from leaflet.sources.bundled import EXAMPLE_BRAND, FONTS_DIR
 from leaflet.sources.colour import contrast
 from leaflet.sources.fonts import FontFamily, FontFileError, describe_chars, register_family
+from leaflet.sources.languages import match_language, parse_language
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
+from leaflet.sources.strings import Strings
 from leaflet.sources.yamlfile import YamlSource, read_yaml, validate
 
 #: Text colour / background colour pairs the layouts print; each must reach MIN_CONTRAST.
@@ -39,6 +44,9 @@ TEXT_PAIRS = (
 MIN_CONTRAST = 4.5
 #: Print resolution of the logo: what print shops ask for, and no more.
 LOGO_DPI = 300
+#: The largest logo decoded (4096 x 4096: 64 MB as RGBA), 16 times what any layout needs.
+MAX_LOGO_PIXELS = 4096 * 4096
+MAX_LOGO_BYTES = 50 * MB
 WHITE = "#ffffff"
 
 
@@ -74,10 +82,33 @@ class Brand:
                 digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
         return digest.hexdigest()
 
-    @property
-    def logo_description(self) -> str:
-        """What a screen reader says for the logo: `logo_alt`, or the clinic's name."""
-        return self.spec.logo_alt or f"{self.clinic.name} logo"
+    def wording(self, language: str) -> schema.ClinicWording:
+        """The clinic's own wording (out of hours, feedback, logo description) in
+        `language`; a language the brand file does not give it in is a `SourceError`."""
+        spec = self.spec
+        if match_language(language, [spec.language]) is not None:
+            return schema.ClinicWording(
+                out_of_hours=spec.clinic.out_of_hours,
+                feedback=spec.clinic.feedback,
+                logo_alt=spec.logo_alt,
+            )
+        found = match_language(language, spec.languages)
+        if found is None:
+            name = parse_language(language).name
+            raise SourceError(
+                self.path,
+                f"the clinic's wording (out_of_hours, feedback) is in {spec.language}; a "
+                f"document in {name} needs it in {name} too: add languages: {language}: "
+                "out_of_hours: ..., feedback: ... to the brand file",
+                field="languages",
+            )
+        return spec.languages[found]
+
+    def logo_description(self, strings: Strings) -> str:
+        """What a screen reader says for the logo, in the strings' language: the brand's
+        description, or the strings' "{clinic} logo"."""
+        default = strings.text(strings.words.contact.logo_description, clinic=self.clinic.name)
+        return self.wording(strings.tag).logo_alt or default
 
     def logo_image(self, size: float) -> ImageReader | None:
         """The logo for printing `size` points wide: at most 300 dpi, decoded once.
@@ -97,18 +128,20 @@ class Brand:
             self._logo_images[pixels] = ImageReader(image)
         return self._logo_images[pixels]
 
-    def template_values(self) -> dict[str, str]:
-        """The clinic's details as the `clinic` template variables."""
+    def template_values(self, language: str | None = None) -> dict[str, str]:
+        """The clinic's details as the `clinic` template variables, its own wording in
+        `language` (default: the brand's language)."""
         clinic = self.clinic
+        wording = self.wording(language or self.spec.language)
         return {
             "name": clinic.name,
             "phone": clinic.phone,
             "email": clinic.email,
             "website": clinic.website or "",
             "address": ", ".join(clinic.address),
-            "out_of_hours": clinic.out_of_hours,
+            "out_of_hours": wording.out_of_hours,
             "emergency_number": clinic.emergency_number,
-            "feedback": clinic.feedback,
+            "feedback": wording.feedback,
         }
 
 
@@ -142,12 +175,13 @@ def inspect_brand(path: Path | str | None = None) -> tuple[Brand | None, list[So
         face = "regular" if str(font_paths[0]) in str(err) else "bold"
         problems.add(f"fonts.{face}", str(err))
         return None, problems.found
-    for name, value in spec.clinic.model_dump().items():
+    texts = [(f"clinic.{name}", value) for name, value in spec.clinic.model_dump().items()]
+    for tag, wording in spec.languages.items():
+        texts += [(f"languages.{tag}.{name}", v) for name, v in wording.model_dump().items()]
+    for where, value in texts:
         for text in value if isinstance(value, list) else [value or ""]:
             if missing := fonts.missing(text):
-                problems.add(
-                    f"clinic.{name}", f"the brand fonts cannot print {describe_chars(missing)}"
-                )
+                problems.add(where, f"the brand fonts cannot print {describe_chars(missing)}")
     if problems.found:
         return None, problems.found
     regular, bold = font_paths
@@ -182,15 +216,39 @@ def _check_contrast(spec: schema.Brand, problems: _Problems) -> None:
 
 
 def _check_logo(spec: schema.Brand, base: Path, problems: _Problems) -> Path | None:
-    """The logo's path, when the brand has one; a missing or unreadable file is a problem."""
+    """The logo's path, when the brand has one. It must be a whole PNG or JPEG image of at
+    most MAX_LOGO_PIXELS, checked before it is decoded (a 12000 x 12000 logo took 1.3 GB),
+    then decoded once, so that a file cut short is found here and not mid-build."""
     if spec.logo is None:
         return None
     logo = (base / spec.logo).resolve()
-    if not logo.is_file():
-        problems.add("logo", f"logo file not found: {logo}")
-        return logo
     try:
-        ImageReader(str(logo)).getSize()
-    except Exception as err:  # Pillow raises several types for unreadable images
-        problems.add("logo", f"{logo} is not a readable PNG or JPEG image ({err})")
+        data = read_limited(logo, MAX_LOGO_BYTES)
+    except UnreadableFile as err:
+        problem = f"logo file not found: {logo}" if str(err) == "file not found" else None
+        problems.add("logo", problem or f"{logo}: {err}")
+        return logo
+    if problem := _logo_problem(data):
+        problems.add("logo", f"{logo} {problem}")
     return logo
+
+
+def _logo_problem(data: bytes) -> str | None:
+    """What is wrong with a logo file's bytes, or None."""
+    try:
+        with warnings.catch_warnings():  # we refuse large images ourselves, below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if image.format not in ("PNG", "JPEG"):
+                    return f"is a {image.format} image; use a PNG or JPEG"
+                if width * height > MAX_LOGO_PIXELS:
+                    return (
+                        f"is {width} x {height} pixels, more than the {MAX_LOGO_PIXELS:,} "
+                        "leaflet takes; 240 pixels square prints at 300 dpi in every "
+                        "layout: make it smaller"
+                    )
+                image.load()
+    except Exception as err:  # Pillow raises many types for damaged images
+        return f"is not a readable PNG or JPEG image ({err})"
+    return None

@@ -18,8 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
+
 if TYPE_CHECKING:  # ReportLab loads when a font is registered, not to check a name
     from reportlab.pdfbase.ttfonts import TTFont
+
+#: Larger than any font a leaflet uses (a whole CJK TrueType font is about 20 MB).
+MAX_FONT_BYTES = 50 * MB
 
 
 @dataclass(frozen=True)
@@ -81,20 +86,29 @@ def register_family(regular: Path, bold: Path) -> FontFamily:
 
 
 def _load(path: Path) -> TTFont:
-    from reportlab.pdfbase.ttfonts import TTFError
-
-    if not path.is_file():
-        raise FontFileError(f"font file not found: {path}")
-    data = path.read_bytes()
+    try:
+        data = read_limited(path, MAX_FONT_BYTES)
+    except UnreadableFile as err:
+        problem = "font file not found" if str(err) == "file not found" else f"font file {err}"
+        raise FontFileError(f"{problem}: {path}") from err
     # Named by content, not location, so output is the same wherever the files are installed.
     name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
     try:
-        return _subset_keeping_font()(name, io.BytesIO(data))
-    except (TTFError, OSError) as err:
+        face = _subset_keeping_font()(name, io.BytesIO(data))
+    except Exception as err:  # a damaged file fails in many ways: TTFError, struct.error...
         raise FontFileError(
             f"{path} is not a usable TrueType font ({err}); use a .ttf "
             "file with TrueType (glyf) outlines"
         ) from err
+    # A file cut short can load (the table directory is at the start) and fail only when
+    # a glyph from its missing end is drawn; every table must lie within the file.
+    for tag, table in face.face.table.items():
+        if table["offset"] + table["length"] > len(data):
+            raise FontFileError(
+                f"{path} is cut short: its {tag.strip()} table runs past the end of the file; "
+                "copy the font file again"
+            )
+    return face
 
 
 #: Font subsets kept, compressed, by the glyphs they hold: a long-running process (a

@@ -5,24 +5,41 @@ piece of inline markup, `**bold**`; every value substituted into them (clinic de
 patient name, settings) is escaped by autoescaping. The result is ReportLab paragraph
 markup in which the only tags are those we produce, so `Ann <b>O'Brien</b> & Co` prints
 exactly as typed. Undefined variables are errors that name the variable.
+
+Templates run in `sandbox.BoundedSandbox`: no way to emit raw markup, no calls, no loops
+in content, and every piece of wording at most `MAX_TEXT` characters, before and after
+its variables are filled in.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
+from leaflet.sources.dates import format_number
+from leaflet.sources.languages import Language, parse_language
+from leaflet.sources.sandbox import Allowed, BoundedSandbox, render_bounded, too_long
 from leaflet.sources.spelling import did_you_mean
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+#: All the markup rendered wording may hold: our own bold and the entities escaping
+#: makes. Anything else (say a lone `&` sliced from an escaped value) is refused.
+_OUR_MARKUP = re.compile(r"(?:[^<>&]|</?b>|&(?:amp|lt|gt|#39|#34);)*")
+#: The most one piece of wording (a paragraph, a bullet) may hold, as written and as
+#: rendered: 12 times the longest built-in one (about 400), and small enough that laying
+#: it out (which takes time with the square of a paragraph's length) stays instant.
+MAX_TEXT = 5_000
+#: The most an email template may render to (the built-in HTML body is about 4,000).
+MAX_EMAIL = 100_000
+CONTENT = Allowed("content", loops=False, max_output=MAX_TEXT)
+EMAIL = Allowed("email", loops=True, max_output=MAX_EMAIL)
 
 
 def author_markup(text: str) -> str:
@@ -110,8 +127,10 @@ class Wording:
 
     __slots__ = ("_static", "_template")
 
-    def __init__(self, source: str, environment: SandboxedEnvironment) -> None:
+    def __init__(self, source: str, environment: BoundedSandbox) -> None:
         source = source.strip()
+        if len(source) > MAX_TEXT:
+            raise TemplateProblem(too_long(MAX_TEXT))
         self._static: str | None = None
         self._template = None
         if "{{" in source or "{%" in source or "{#" in source:
@@ -131,39 +150,91 @@ class Wording:
             assert self._static is not None, "a text is compiled or static"
             return self._static
         try:
-            return " ".join(self._template.render(context).split())
+            text = " ".join(render_bounded(self._template, context, MAX_TEXT).split())
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
             top = _UNDEFINED_NAME.fullmatch(message)  # a misspelt group, e.g. setings
             if top and (hint := did_you_mean(top[1], context)):
                 message += f" ({hint})"
             raise TemplateProblem(message) from err
+        if not _OUR_MARKUP.fullmatch(text):
+            raise TemplateProblem(
+                "the template makes markup of its own (pieces of escaped text put "
+                "together); use the values as they are"
+            )
+        return text
 
 
-def plural(count: int | float | str, unit: str) -> str:
-    """`{{ settings.no_makeup_hours | plural('hour') }}` -> "24 hours", or "1 hour"."""
-    number = f"{count:g}" if isinstance(count, float) else str(count)
-    return f"{number} {unit}" if count == 1 else f"{number} {unit}s"
+def make_plural(language: Language) -> Callable[..., str]:
+    """The `plural` filter for `language`: a number, written as the language writes
+    numbers, with the form of its unit that the number takes in CLDR's plural rules.
+
+    Every language gives its forms by CLDR category, all of them, so none is forgotten
+    for a number a clinic may set later: `plural(one='dzień', few='dni', many='dni',
+    other='dnia')`. English may give just the singular, `plural('hour')`, and an `s` is
+    added for every number but 1 (CLDR's `one`)."""
+    categories = language.plural_categories
+
+    def plural(count: Any, unit: str | None = None, /, **forms: str) -> str:
+        value = _number(count)
+        if value is None:  # "2 to 3": written as it is, in the `other` form
+            number, category = str(count), "other"
+        else:
+            number, category = format_number(value, language.tag), language.plural_category(value)
+        if unit is not None and not forms:
+            if language.locale.language != "en":
+                raise ValueError(
+                    f"plural('{unit}') adds an English 's'; in {language.tag} give every "
+                    f"form: plural({', '.join(f'{c}=...' for c in categories)})"
+                )
+            return f"{number} {unit}" if category == "one" else f"{number} {unit}s"
+        missing = [c for c in categories if c not in forms]
+        unknown = sorted(set(forms) - set(categories))
+        if unit is not None or missing or unknown:
+            raise ValueError(
+                f"plural in {language.tag} needs the forms {', '.join(categories)} "
+                f"(CLDR plural categories) as plural({', '.join(f'{c}=...' for c in categories)})"
+                + (f"; missing: {', '.join(missing)}" if missing else "")
+                + (f"; not a form of {language.tag}: {', '.join(unknown)}" if unknown else "")
+            )
+        return f"{number} {forms[category]}"
+
+    return plural
 
 
-def make_environment() -> SandboxedEnvironment:
-    """The Jinja2 environment content runs in: sandboxed, strict and autoescaping."""
-    environment = SandboxedEnvironment(
+def _number(count: Any) -> int | float | None:
+    """`count` as a number, or None when it is text that is not one."""
+    if isinstance(count, int | float) and not isinstance(count, bool):
+        return count
+    for kind in (int, float):
+        try:
+            return kind(str(count))
+        except ValueError:
+            pass
+    return None
+
+
+def make_environment(language: str = "en-GB") -> BoundedSandbox:
+    """The Jinja2 environment content in `language` runs in: sandboxed, bounded, strict
+    and autoescaping."""
+    environment = BoundedSandbox(
+        CONTENT,
         autoescape=True,
         undefined=_NamedUndefined,
         extensions=[_AuthorMarkupExtension],
         keep_trailing_newline=False,
     )
-    environment.filters["plural"] = plural
+    environment.add_filter("plural", make_plural(parse_language(language)))
     return environment
 
 
-def make_email_environment(folder: Path) -> SandboxedEnvironment:
-    """The Jinja2 environment email templates in `folder` run in: sandboxed and strict like
-    content, but without `**bold**` (emails are not paragraph markup). `.html` templates
-    are autoescaped; `.txt` ones are not, as plain text is never read as markup and
-    escaping would only show patients `&amp;`."""
-    environment = SandboxedEnvironment(
+def make_email_environment(folder: Path, language: str = "en-GB") -> BoundedSandbox:
+    """The Jinja2 environment email templates in `folder` (in `language`) run in:
+    sandboxed and strict like content, but without `**bold**` (emails are not paragraph
+    markup). `.html` templates are autoescaped; `.txt` ones are not, as plain text is
+    never read as markup and escaping would only show patients `&amp;`."""
+    environment = BoundedSandbox(
+        EMAIL,
         loader=FileSystemLoader(folder),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=_NamedUndefined,
@@ -171,5 +242,5 @@ def make_email_environment(folder: Path) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    environment.filters["plural"] = plural
+    environment.add_filter("plural", make_plural(parse_language(language)))
     return environment

@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from leaflet.sources.schema.common import Slug, Strict, Text
+from leaflet.sources.schema.common import Heading, Slug, Strict, Text
 from leaflet.sources.spelling import did_you_mean
 
 
@@ -33,7 +33,7 @@ class Item(Strict):
 class ItemList(Strict):
     """A titled list of items: declarations to tick."""
 
-    title: str | None = Field(default=None, description="Heading above the list.")
+    title: Heading | None = Field(default=None, description="Heading above the list.")
     intro: str | None = Field(default=None, description="Paragraph before the list.")
     items: list[Item] = Field(min_length=1, description="The questions or statements.")
 
@@ -43,8 +43,12 @@ class Checklist(ItemList):
 
     `title` heads the question column of the table."""
 
-    yes_label: Text = Field(default="Yes", description="Heading of the Yes column.")
-    no_label: Text = Field(default="No", description="Heading of the No column.")
+    yes_label: Heading | None = Field(
+        default=None, description="Heading of the Yes column (default: the strings' Yes)."
+    )
+    no_label: Heading | None = Field(
+        default=None, description="Heading of the No column (default: the strings' No)."
+    )
 
 
 class FormField(Strict):
@@ -63,7 +67,7 @@ class FormField(Strict):
 class Fields(Strict):
     """A group of write-in fields with an optional title and lead-in."""
 
-    title: str | None = Field(default=None, description="Heading above the fields.")
+    title: Heading | None = Field(default=None, description="Heading above the fields.")
     intro: str | None = Field(default=None, description="Paragraph before the fields.")
     items: list[FormField] = Field(min_length=1, description="The fields.")
 
@@ -71,7 +75,7 @@ class Fields(Strict):
 class Party(Strict):
     """One person who signs: patient, practitioner, witness, interpreter."""
 
-    title: Text = Field(description="Who signs, e.g. Patient.")
+    title: Heading = Field(description="Who signs, e.g. Patient.")
     note: str | None = Field(default=None, description="A line under the title.")
     fields: list[FormField] = Field(min_length=1, description="Signature, name, date...")
 
@@ -79,7 +83,7 @@ class Party(Strict):
 class Signatures(Strict):
     """Signature blocks; each party is kept together on one page."""
 
-    title: str | None = Field(default=None, description="Heading above the signatures.")
+    title: Heading | None = Field(default=None, description="Heading above the signatures.")
     intro: str | None = Field(default=None, description="Paragraph before the signatures.")
     parties: list[Party] = Field(min_length=1, description="Who signs.")
 
@@ -87,7 +91,7 @@ class Signatures(Strict):
 class Period(Strict):
     """One period of the aftercare timeline."""
 
-    period: Text = Field(description="When, e.g. First 24 hours.")
+    period: Heading = Field(description="When, e.g. First 24 hours.")
     expect: str | None = Field(default=None, description="What the patient may notice.")
     do: list[Text] = Field(default_factory=list, description="Things to do.")
     avoid: list[Text] = Field(default_factory=list, description="Things to avoid.")
@@ -96,7 +100,7 @@ class Period(Strict):
 class Timeline(Strict):
     """Aftercare by period, drawn as a band per period."""
 
-    title: str | None = Field(default=None, description="Heading above the timeline.")
+    title: Heading | None = Field(default=None, description="Heading above the timeline.")
     periods: list[Period] = Field(min_length=1, description="The periods, in order.")
 
 
@@ -106,7 +110,7 @@ class Callout(Strict):
     style: Literal["note", "contact", "urgent"] = Field(
         default="note", description="note, contact or urgent (drawn in the urgent colour)."
     )
-    title: Text = Field(description="Title of the box, e.g. Get urgent help if.")
+    title: Heading = Field(description="Title of the box, e.g. Get urgent help if.")
     text: str | None = Field(default=None, description="A paragraph.")
     bullets: list[Text] = Field(default_factory=list, description="A bullet list.")
 
@@ -134,7 +138,7 @@ class Column(Strict):
     """One column of a record table: a heading over a write-in cell in every row."""
 
     id: Slug = Field(description="Stable identifier, e.g. patient-initials.")
-    label: Text = Field(description="Column heading, e.g. Your initials.")
+    label: Heading = Field(description="Column heading, e.g. Your initials.")
     width: float = Field(default=1, gt=0, le=20, description="Relative width, e.g. 2.")
 
 
@@ -143,13 +147,13 @@ class RecordTable(Strict):
     break between rows, and repeats its header row on the next page."""
 
     id: Slug = Field(description="Stable identifier, e.g. sessions; names the form fields.")
-    title: str | None = Field(default=None, description="Heading above the table.")
+    title: Heading | None = Field(default=None, description="Heading above the table.")
     intro: str | None = Field(default=None, description="Paragraph before the table.")
     rows: Annotated[int | str, AfterValidator(_row_count)] = Field(
         description=f"How many rows (1 to {MAX_RECORD_ROWS}), e.g. 6 or "
         "{{ settings.sessions_max }}."
     )
-    row_label: str | None = Field(
+    row_label: Heading | None = Field(
         default=None,
         description="Word before each row's number in a first column, e.g. Session gives "
         "Session 1, Session 2...; it also heads that column.",
@@ -170,7 +174,9 @@ class RecordTable(Strict):
 class Contact(Strict):
     """The clinic's contact details from the brand, with a QR code to its website."""
 
-    title: Text = Field(default="How to contact us", description="Heading of the box.")
+    title: Heading | None = Field(
+        default=None, description="Heading of the box (default: the strings' How to contact us)."
+    )
     text: str | None = Field(default=None, description="A paragraph before the details.")
     qr: bool = Field(default=True, description="Show a QR code when the brand has a website.")
 
@@ -190,8 +196,8 @@ def _block(name: str, body: Any, doc: str | None) -> type[Strict]:
 
 
 BLOCK_TYPES: dict[str, type[Strict]] = {
-    "heading": _block("heading", Text, "A section heading; never left alone at a page end."),
-    "subheading": _block("subheading", Text, "A smaller heading inside a section."),
+    "heading": _block("heading", Heading, "A section heading; never left alone at a page end."),
+    "subheading": _block("subheading", Heading, "A smaller heading inside a section."),
     "paragraph": _block("paragraph", Text, "A paragraph of text."),
     "bullets": _block("bullets", Annotated[list[Text], Field(min_length=1)], "A bullet list."),
     "callout": _block("callout", Callout, Callout.__doc__),

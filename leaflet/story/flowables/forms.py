@@ -134,7 +134,8 @@ class TickRows(Flowable):
         cells = self._box_tags[row]
         if len(cells) == 1:
             return [Tag("Form", cells[0], field_description=question)]
-        answers = [plain_text(cell) for cell in self.header[1:]] if self.header else ["Yes", "No"]
+        assert self.header is not None, "rows with a Yes and a No box have a header row"
+        answers = [plain_text(cell) for cell in self.header[1:]]
         return [
             Tag("Form", cell, description=f"{question} {answer}", field_description=question)
             for cell, answer in zip(cells, answers, strict=True)

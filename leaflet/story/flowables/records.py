@@ -18,10 +18,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from leaflet.errors import LayoutFitError
 from leaflet.story import tags
 from leaflet.story.flowables.text import plain_text
 from leaflet.story.session import DrawingSession
 from leaflet.story.tags import Tag
+
+#: Room beyond a heading's longest word: a word exactly as wide as its column is split.
+WORD_SLACK = 1.0
 
 
 class RecordRows(Flowable):
@@ -108,7 +112,7 @@ class RecordRows(Flowable):
         widths = [weight * share for weight in self.widths]
         # No heading breaks inside a word: a narrow column takes room from the widest.
         for index, cell in enumerate(self.header):
-            least = _longest_word_width(cell) + 2 * self.PAD_X
+            least = _longest_word_width(cell) + 2 * self.PAD_X + WORD_SLACK
             widest = max(range(len(widths)), key=widths.__getitem__)
             if widths[index] < least and widest != index:
                 widths[widest] -= least - widths[index]
@@ -123,6 +127,12 @@ class RecordRows(Flowable):
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         self._cells = self._columns(available_width)
+        if min(width for _, width in self._cells) <= 2 * self.PAD_X:
+            raise LayoutFitError(
+                "a record table's columns do not fit across the page: the longest words "
+                "of their headings need more room than it has; shorten the headings or "
+                "use fewer columns"
+            )
         heights = [
             cell.wrapOn(self.canv, width - 2 * self.PAD_X, available_height)[1]
             for cell, (_, width) in zip(self._header_cells(), self._cells, strict=True)

@@ -433,3 +433,27 @@ def test_kill_stops_a_batch_as_ctrl_c_does(tmp_path, monkeypatch):
         "manifest.csv",
     ]
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # put back afterwards
+
+
+def test_a_kept_worker_pool_builds_batch_after_batch(built, tmp_path):
+    """A caller's WorkerPool serves two batches, giving what one job in this process
+    gives; its workers outlive the first batch."""
+    out, _ = built
+    appointments, _ = read_appointments(write_csv(tmp_path, ROWS))
+    with leaflet.WorkerPool(2) as pool:
+        first = build_batch(appointments, tmp_path / "first", pool=pool)
+        second = build_batch(appointments, tmp_path / "second", pool=pool, force=True)
+    assert len(first.built) == len(second.built) == 9
+    assert files_in(tmp_path / "first") == files_in(tmp_path / "second") == files_in(out)
+
+
+def test_small_batches_are_built_in_the_process_by_default(monkeypatch):
+    from leaflet.packs import workers
+
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    assert workers.default_jobs(stamped=9, full=0) == 1  # the example day: no workers
+    assert workers.default_jobs(stamped=200, full=0) == 1
+    assert workers.default_jobs(stamped=1000, full=0) == 2
+    assert workers.default_jobs(stamped=0, full=40) == 2  # tri-folds laid out in full
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 1)
+    assert workers.default_jobs(stamped=10_000, full=0) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -89,6 +90,24 @@ def test_python_m_leaflet_version():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"leaflet, version {leaflet.__version__}\n"
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`leaflet list | head -1`: the reader has gone; no "unexpected problem" line."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write now fails with EPIPE, as after `head` exits
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "leaflet", "list"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (141, "")
 
 
 def test_every_command_is_registered():

@@ -42,7 +42,10 @@ def _read(appointments: Path) -> tuple[list[leaflet.Appointment], list[leaflet.R
 @click.argument("appointments", type=click.Path(path_type=Path))
 @OUT_DIR
 @click.option(
-    "--jobs", type=click.IntRange(min=1), help="Worker processes [default: the number of CPUs]."
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes; 1 builds in this process [default: 1 for a small batch, "
+    "else the number of CPUs].",
 )
 @_documents_option("build")
 @click.option("--force", is_flag=True, help="Build every file again, even if already built.")
@@ -176,7 +179,7 @@ def _smtp_address(
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="Worker processes for building missing PDFs [default: CPUs].",
+    help="Worker processes for building missing PDFs [default: as for batch].",
 )
 @appointment_sources
 def email_command(

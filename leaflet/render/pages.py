@@ -14,15 +14,14 @@ import io
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
 
 from leaflet.render.canvas import canvas_maker
-from leaflet.render.fillable import FormFields, add_signature_fields
+from leaflet.render.fillable import FormFields
 from leaflet.render.footer import FRAME_GAP, plan_footer
 from leaflet.render.furniture import PageFurniture
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import FINGERPRINT_KEY, entries
-from leaflet.render.tagged import tag_pdf
 from leaflet.story.builder import StoryBuilder
-from leaflet.story.session import DrawingSession, Slot
+from leaflet.story.session import BaseRecord, DrawingSession
 from leaflet.story.tags import StructureRecord
 
 
@@ -31,18 +30,18 @@ def render_pages(
     *,
     notes_pages: int = 0,
     fillable: bool = False,
-    slots: list[Slot] | None = None,
+    base: BaseRecord | None = None,
     tagged: bool = True,
 ) -> RenderedPdf:
     """`build` laid out on single pages, then `notes_pages` Notes pages.
 
-    `fillable` adds form fields over a form's boxes and lines; `slots` collects where
+    `fillable` adds form fields over a form's boxes and lines; `base` collects where
     personal values go instead of drawing them; `tagged` False leaves out the structure
     a screen reader reads (pages to be imposed lose it anyway)."""
     document, brand, layout = build.document, build.brand, build.layout
     fields = FormFields() if fillable else None
     structure = StructureRecord() if tagged else None
-    session = DrawingSession(slots=slots, fields=fields, structure=structure)
+    session = DrawingSession(base=base, fields=fields, structure=structure)
     rendered, styles = fill_in(build)
     provenance = entries(document, brand)
     furniture = _furniture(build, styles["header_name"].fontSize, provenance[FINGERPRINT_KEY])
@@ -66,12 +65,7 @@ def render_pages(
             on_start=furniture.set_boxes,
         ),
     )
-    data = buffer.getvalue()
-    if fields is not None:
-        data = add_signature_fields(data, fields.signatures)
-    if structure is not None:
-        data = tag_pdf(data, structure)
-    return RenderedPdf(data, session.page_count)
+    return RenderedPdf(buffer.getvalue(), session.page_count)
 
 
 def _furniture(build: Build, name_size: float, fingerprint: str) -> PageFurniture:

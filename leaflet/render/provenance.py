@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pypdf
 from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo, PDFString
 
 from leaflet.errors import LeafletError
@@ -111,6 +110,8 @@ def verify(
     if not isinstance(brand, Brand):
         brand = load_brand(brand)
     path = Path(pdf_path)
+    import pypdf  # only `verify` reads PDFs: building one needs no PDF reader
+
     try:
         data = read_limited(path, MAX_PDF_BYTES)
     except UnreadableFile as err:

@@ -23,7 +23,6 @@ from leaflet.render.canvas import canvas_maker
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import entries
-from leaflet.render.tagged import tag_pdf
 from leaflet.render.trifold_outside import SheetOutside, flowable_height
 from leaflet.render.trifold_panels import Panel, panels
 from leaflet.sources import schema
@@ -76,8 +75,7 @@ def render_trifold(build: Build) -> RenderedPdf:
     except _Overflow:
         # The build stops as a third page would begin; `story` holds what did not fit.
         raise _overflow_error(build, story, inside[-1], template) from None
-    assert session.structure is not None
-    return RenderedPdf(tag_pdf(buffer.getvalue(), session.structure), page_count=2)
+    return RenderedPdf(buffer.getvalue(), page_count=2)
 
 
 def _flowing_story(

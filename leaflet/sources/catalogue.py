@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leaflet.errors import LeafletError
+from leaflet.sources import schema
 from leaflet.sources.bundled import LAYOUTS_DIR
 from leaflet.sources.content import Treatment, known_treatments, load_treatment
 from leaflet.sources.languages import parse_language
 from leaflet.sources.layout import known_layouts, load_layout
+from leaflet.sources.yamlfile import read_yaml, validate
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,18 @@ class Catalogue:
     layouts_dir: Path
 
 
+def _meta(treatment: Treatment, name: str, tag: str) -> schema.Meta:
+    """A document's metadata alone: its wording need not be compiled to be listed."""
+    source = read_yaml(treatment.languages[tag] / f"{name}.yaml")
+    return validate(schema.Meta, source, source.data.get("meta") or {})
+
+
 def _describe(treatment: Treatment, tag: str) -> str:
     """`pl Polish: info, consent, aftercare (translation of en-GB 2.0, not yet reviewed)`."""
     documents = treatment.available(tag)
     described = f"{tag} {parse_language(tag).name}: {', '.join(documents)}"
     try:
-        first = treatment.document(documents[0], tag).meta if documents else None
+        first = _meta(treatment, documents[0], tag) if documents else None
     except LeafletError:  # `leaflet check` says what is wrong with it
         first = None
     if first is not None and (source := first.source_of_translation):

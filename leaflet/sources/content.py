@@ -17,12 +17,12 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR
-from leaflet.sources.fonts import FontChain, describe_chars
+from leaflet.sources.documents import DOCUMENTS as DOCUMENTS  # its home; here too
 from leaflet.sources.languages import (
     Language,
     is_tag,
@@ -31,13 +31,14 @@ from leaflet.sources.languages import (
     parse_language,
 )
 from leaflet.sources.personal import without_placeholders
-from leaflet.sources.strings import Strings, load_strings
-from leaflet.sources.templating import Namespace, TemplateProblem, Wording, make_environment
 from leaflet.sources.translation import check_translation
 from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
 
-#: The documents a treatment can have, in the order `leaflet list` shows them.
-DOCUMENTS = ("info", "consent", "aftercare")
+if TYPE_CHECKING:  # loaded when a document is: `leaflet list` needs none of them
+    from leaflet.sources.fonts import FontChain
+    from leaflet.sources.strings import Strings
+    from leaflet.sources.templating import Namespace, Wording
+
 #: Keys whose values are identifiers or options, never wording.
 NOT_WORDING = frozenset({"id", "style"})
 #: The treatment file: in the treatment's folder, and optionally in a language folder.
@@ -93,6 +94,8 @@ class ContentDocument:
     def template_context(self, variables: Mapping[str, Mapping[str, Any]]) -> dict[str, Namespace]:
         """What the wording's templates see: `variables` (`clinic`, `patient`,
         `appointment`) and the treatment's `settings`, `treatment` and `document`."""
+        from leaflet.sources.templating import Namespace
+
         context = {name: Namespace(name, values) for name, values in variables.items()}
         language = self.meta.language
         context["settings"] = Namespace("settings", self.treatment.settings(language))
@@ -120,6 +123,8 @@ class ContentDocument:
         wording = self.wording.get(loc)
         if wording is None:
             return value
+        from leaflet.sources.templating import TemplateProblem
+
         try:
             text = wording.render(context)
         except TemplateProblem as err:
@@ -129,6 +134,8 @@ class ContentDocument:
 
     def _check_glyphs(self, loc: Loc, text: str, fonts: FontChain) -> None:
         if missing := fonts.missing(without_placeholders(text)):
+            from leaflet.sources.fonts import describe_chars
+
             raise self._error(loc, f"the brand fonts cannot print {describe_chars(missing)}")
 
     def _error(self, loc: Loc, problem: str) -> SourceError:
@@ -328,6 +335,9 @@ def find_languages(folder: Path) -> dict[str, Path]:
 
 
 def _load_document(treatment: Treatment, name: str, language: str) -> ContentDocument:
+    from leaflet.sources.strings import load_strings
+    from leaflet.sources.templating import TemplateProblem, Wording, make_environment
+
     folder = treatment.languages[language]
     source = read_yaml(folder / f"{name}.yaml")
     spec = validate(schema.Document, source)

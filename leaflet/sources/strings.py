@@ -20,7 +20,6 @@ from leaflet.errors import LeafletError
 from leaflet.sources import dates, schema
 from leaflet.sources.bundled import RESOURCES_DIR
 from leaflet.sources.languages import Language, match_language, parse_language
-from leaflet.sources.templating import author_markup, plain
 from leaflet.sources.yamlfile import YamlSource, merged, read_yaml, validate
 
 STRINGS_DIR = RESOURCES_DIR / "strings"
@@ -47,6 +46,9 @@ class Strings:
 
     def markup(self, template: str, **values: Any) -> str:
         """Paragraph markup: the words escaped, `**bold**` made bold, values escaped."""
+        # Imported here: `leaflet list` reads strings without Jinja2 (see test_startup).
+        from leaflet.sources.templating import author_markup, plain
+
         return author_markup(template).format_map(
             {key: plain(str(value)) for key, value in values.items()}
         )

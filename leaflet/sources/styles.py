@@ -9,28 +9,27 @@ in the style set that owns its base.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
-
-from reportlab.lib.colors import Color
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
+from typing import TYPE_CHECKING, Any
 
 from leaflet.sources import schema
-from leaflet.sources.fonts import FontChain
+
+if TYPE_CHECKING:  # ReportLab loads when styles are built: reading a layout needs none
+    from reportlab.lib.colors import Color
+    from reportlab.lib.styles import ParagraphStyle
+
+    from leaflet.sources.fonts import FontChain
 
 #: The brand colours a text style may name (schema.StyleSpec.colour).
 STYLE_COLOURS = ("text", "primary", "muted", "urgent", "on_primary")
 #: Maps a brand colour's name to the colour (`Brand.colour`).
-ColourOf = Callable[[str], Color]
+ColourOf = Callable[[str], "Color"]
 
 
-#: What a left-to-right style's attribute becomes right to left: indents and alignment
-#: swap sides.
+#: What a left-to-right style's attribute becomes right to left: indents swap sides.
 _MIRRORED = {"leftIndent": "rightIndent", "rightIndent": "leftIndent"}
-_MIRRORED_ALIGNMENT = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT}
 
 
-class StyleSet(Mapping[str, ParagraphStyle]):
+class StyleSet(Mapping[str, "ParagraphStyle"]):
     """Named paragraph styles (`body`, `h2`, `small`...) and their derived variants.
 
     Right to left (`rtl`), a variant is asked for as it would be left to right and made
@@ -60,19 +59,46 @@ class StyleSet(Mapping[str, ParagraphStyle]):
         )
         style = self._variants.get(key)
         if style is None:
+            from reportlab.lib.styles import ParagraphStyle
+
             if self.rtl:
-                overrides = {_MIRRORED.get(name, name): value for name, value in overrides.items()}
-                if "alignment" in overrides:
-                    alignment = overrides["alignment"]
-                    overrides["alignment"] = _MIRRORED_ALIGNMENT.get(alignment, alignment)
+                overrides = _mirrored(overrides)
             style = ParagraphStyle(f"{base}-{variant}", parent=self._styles[base], **overrides)
             self._variants[key] = style
         return style
 
 
+def _mirrored(overrides: dict[str, Any]) -> dict[str, Any]:
+    """A left-to-right style's overrides for the same style right to left."""
+    from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+
+    mirrored = {_MIRRORED.get(name, name): value for name, value in overrides.items()}
+    if "alignment" in mirrored:
+        alignment = mirrored["alignment"]
+        mirrored["alignment"] = {TA_LEFT: TA_RIGHT, TA_RIGHT: TA_LEFT}.get(alignment, alignment)
+    return mirrored
+
+
 def effective_parent(specs: Mapping[str, schema.StyleSpec], name: str) -> str | None:
     """The style `name` inherits from: its `parent`, else `body` (which has none)."""
     return specs[name].parent or ("body" if name != "body" else None)
+
+
+def _setting(fonts: FontChain, direction: str, language: str | None) -> dict[str, Any]:
+    """How every style of a language sets its text: aligned to the start of the line
+    (never justified, for clear print), in `fonts`, in `direction`."""
+    from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+
+    rtl = direction == "rtl"
+    return {
+        "alignment": TA_RIGHT if rtl else TA_LEFT,
+        # ReportLab puts bullets and their room on the right for "RTL"; the lines' order
+        # is ours (leaflet.story.lines), as ReportLab has no bidi of its own.
+        "wordWrap": "RTL" if rtl else None,
+        "fonts": fonts,
+        "direction": direction,
+        "language": language,
+    }
 
 
 def build_styles(
@@ -86,9 +112,12 @@ def build_styles(
     in the brand's fonts and colours; aligned to the start of the line (left, or right in
     a right-to-left language), no widows or orphans. Each style carries the font chain,
     direction and language its text is set in (`leaflet.story.lines`)."""
+    from reportlab.lib.styles import ParagraphStyle
+
     built: dict[str, ParagraphStyle] = {}
     regular_font, bold_font = fonts.regular, fonts.bold
     rtl = direction == "rtl"
+    setting = _setting(fonts, direction, language)
 
     def build(name: str) -> ParagraphStyle:
         if name in built:
@@ -109,16 +138,10 @@ def build_styles(
             textColor=colour_of(values["colour"]) if "colour" in values else inherited_colour,
             spaceBefore=values.get("space_before", parent.spaceBefore if parent else 0),
             spaceAfter=values.get("space_after", parent.spaceAfter if parent else 0),
-            alignment=TA_RIGHT if rtl else TA_LEFT,  # clear print: never justified
             bulletFontName=regular_font,
             allowWidows=0,
             allowOrphans=0,
-            # ReportLab puts bullets and their room on the right for "RTL"; the lines'
-            # order is ours (leaflet.story.lines), as ReportLab has no bidi of its own.
-            wordWrap="RTL" if rtl else None,
-            fonts=fonts,
-            direction=direction,
-            language=language,
+            **setting,
         )
         return built[name]
 

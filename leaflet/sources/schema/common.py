@@ -14,7 +14,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 class Strict(BaseModel):
     """A schema node: unknown fields are errors, values are immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use: a command validates only the few models it reads.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def pattern(regex: str, what: str) -> AfterValidator:

@@ -1,121 +1,13 @@
-"""The treatment file and the document files of a treatment's content folder."""
+"""The document files of a treatment's content folder (its treatment files: `treatment`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Literal
-
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field
 
 from leaflet.sources.schema.blocks import Block
-from leaflet.sources.schema.common import LANGUAGE_TAG, Heading, LanguageTag, Strict, Text, pattern
-
-
-class Treatment(Strict):
-    """`content/<treatment>/treatment.yaml`: the treatment and its clinic settings."""
-
-    name: Text = Field(description="Display name, e.g. Microneedling.")
-    summary: Text = Field(description="One sentence shown by `leaflet list`.")
-    settings: dict[
-        Annotated[str, pattern(r"[a-z][a-z0-9_]*", "snake_case names")], int | float | str
-    ] = Field(
-        default_factory=dict,
-        description="Numbers clinics set differently (hours without make-up, weeks between "
-        "sessions...), used in wording as {{ settings.name }}.",
-    )
-
-
-class Meta(Strict):
-    """Who wrote a document, when, and when it must be reviewed."""
-
-    title: Heading = Field(description="Main title on page 1 and in the PDF metadata.")
-    subtitle: Heading = Field(description="Line under the title, e.g. Consent form.")
-    kind: Literal["leaflet", "form"] = Field(
-        description="leaflet: personal details appear as a 'Prepared for' note; "
-        "form: personal details pre-fill the form, initials go on every page."
-    )
-    reference: Annotated[
-        str, pattern(r"[A-Z0-9]+(-[A-Z0-9]+)*", "capitals, digits and hyphens, e.g. MN-AFT-01")
-    ] = Field(description="Reference code printed in the footer, e.g. MN-AFT-01.")
-    version: Annotated[
-        str,
-        pattern(
-            r"[0-9A-Za-z][0-9A-Za-z.-]{0,19}",
-            "up to 20 letters, digits, dots and hyphens, starting with a letter or digit, "
-            'e.g. "1.0" or "2.1-draft"',
-        ),
-    ] = Field(description='Version of the wording, in quotes, e.g. "1.0".')
-    published: dt.date = Field(description="Publication date, YYYY-MM-DD.")
-    review: dt.date = Field(description="Date by which the wording must be reviewed.")
-    approved_by: Text = Field(description="Who approved the wording.")
-    sources: list[Text] = Field(min_length=1, description="Where the facts come from.")
-    language: LanguageTag = Field(
-        description="The document's language (BCP 47 tag), written into the PDF: the "
-        "name of the language folder it is in, e.g. en-GB, pl or cy."
-    )
-    reading_age: int = Field(default=11, ge=5, le=18, description="Target reading age.")
-    keywords: list[Text] = Field(default_factory=list, description="PDF keywords.")
-    translates: (
-        Annotated[
-            str,
-            pattern(
-                LANGUAGE_TAG + r" \S+",
-                "the source's language tag and version, e.g. en-GB 2.0",
-            ),
-        ]
-        | None
-    ) = Field(
-        default=None,
-        description="A translation: the language and version of the document it "
-        "translates, e.g. en-GB 2.0. leaflet check warns when the source has a newer "
-        "version, and the translation must keep the source's structure and ids.",
-    )
-    translator: Text | None = Field(
-        default=None, description="A translation: who translated it (required then)."
-    )
-    reviewer: Text | None = Field(
-        default=None,
-        description="A translation: the clinician who checked it against the source. "
-        "Until one is named, the PDF says 'Translation not yet reviewed'.",
-    )
-
-    @field_validator("review")
-    @classmethod
-    def _review_after_publication(cls, review: dt.date, info: ValidationInfo) -> dt.date:
-        published = info.data.get("published")
-        if published is not None and review <= published:
-            raise ValueError(f"review date {review} must be after the published date {published}")
-        return review
-
-    @model_validator(mode="after")
-    def _translation_has_translator(self) -> Meta:
-        if self.translates is not None and self.translator is None:
-            raise ValueError("a translation (translates) names its translator")
-        if self.translates is None and (self.translator or self.reviewer):
-            raise ValueError("translator and reviewer belong to a translation (translates)")
-        return self
-
-    @property
-    def source_of_translation(self) -> tuple[str, str] | None:
-        """(language, version) of the document this one translates, if it is a translation."""
-        if self.translates is None:
-            return None
-        language, version = self.translates.split(" ", 1)
-        return language, version
-
-
-class TreatmentLanguage(Strict):
-    """`content/<treatment>/<language>/treatment.yaml`, optional: the treatment's name and
-    summary in that language, and its text settings in that language's words."""
-
-    name: Text | None = Field(default=None, description="Display name in this language.")
-    summary: Text | None = Field(default=None, description="The summary in this language.")
-    settings: dict[str, Text] = Field(
-        default_factory=dict,
-        description="Text settings of treatment.yaml in this language's words, e.g. "
-        "numbing_cream_contains. Numbers are shared by every language and stay in "
-        "treatment.yaml.",
-    )
+from leaflet.sources.schema.common import Strict
+from leaflet.sources.schema.meta import Meta as Meta  # its home; here too
+from leaflet.sources.schema.treatment import Treatment as Treatment  # its home; here too
 
 
 class Document(Strict):

@@ -67,7 +67,7 @@ class WriteIn(Flowable):
                 draw_line(canvas, self.value, style, 0, top_line + 2, self.width, slots)
         elif self.name and self.session.fields is not None:
             owner = Tag("Form", self.tag, field_description=self.description)
-            with tags.widgets(canvas, [owner], field_name=self.name):
+            with tags.widgets(canvas, [owner]):
                 fields = self.session.fields
                 fields.write_in(canvas, self.name, self.lines, self.spacing, self.width)
 

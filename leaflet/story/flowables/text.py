@@ -7,6 +7,8 @@ escaped with `plain`. Each piece draws its text as the content of its structure 
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -25,31 +27,66 @@ SLOT_DEPTH = 20
 
 
 class Para(Paragraph):
-    """A Paragraph that keeps its line breaks for the width it was last wrapped at, and
-    prints any script: each run of characters in a font that has them, right-to-left
-    text drawn line by line in visual order (`leaflet.story.lines`).
+    """A Paragraph that parses its markup and breaks its lines once per text, style and
+    width, for this build and the next ones; and prints any script: each run of
+    characters in a font that has them, right-to-left text drawn line by line in visual
+    order (`leaflet.story.lines`).
 
     Platypus wraps a paragraph several times at the same width (to keep blocks together,
-    to keep headings with what follows, then to place it); breaking lines again each time
-    is most of the cost of a build.
+    to keep headings with what follows, then to place it), and a long-running process
+    builds the same wording again and again; parsing the markup and breaking lines is
+    most of the cost of a build. What ReportLab works out is kept in `_LAID_OUT` (bounded:
+    the least recently used goes first) under the text, the style object (held by the
+    entry, so its identity stays valid) and the bullet; ReportLab never changes it after
+    making it, so a build gets the very same result, and the same bytes.
     """
 
-    def __init__(self, text: str | None, style: ParagraphStyle, **kwargs: Any) -> None:
-        super().__init__(text, style, **kwargs)  # type: ignore[arg-type]  # None: split parts
-        if text is not None:  # not a part made by split(), whose fragments are done
-            self.frags = split_fonts(self.frags, style)
-        self.visual = needs_visual(style, self.frags)
-
+    _laid_out: _LaidOut | None = None
+    #: Kept across builds (wording); not a personal value (`OneOff`).
+    kept = True
+    #: Drawn line by line in visual order: right-to-left text, or some inside.
+    visual = False
     _wrapped_at: tuple[Any, ...] | None = None
     #: The structure element the text belongs to and, for a list item, the element its
     #: bullet belongs to (the item's label).
     tag: Tag | None = None
     label: Tag | None = None
 
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        if frags is not None or not isinstance(text, str) or not self.kept:
+            self._parse(text, style, bulletText, frags, cleaner)  # split parts, names
+            return
+        key = (text, id(style), bulletText if isinstance(bulletText, str) else None)
+        entry = _LAID_OUT.get(key)
+        if entry is None or entry.style is not style or key[2] != bulletText:
+            self._parse(text, style, bulletText, frags, cleaner)
+            parsed = (self.text, self.frags, self.style, self.bulletText, self.visual)
+            entry = _LaidOut(style, parsed)
+            _LAID_OUT[key] = entry
+            if len(_LAID_OUT) > LAID_OUT_SIZE:
+                _LAID_OUT.popitem(last=False)
+        else:
+            _LAID_OUT.move_to_end(key)
+            self.text, self.frags, self.style, self.bulletText, self.visual = entry.parsed
+            self.debug = 0
+        self._laid_out = entry
+
+    def _parse(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        """ReportLab's parsing, then each run of characters in a font that has them (a
+        part made by split() has its fonts already)."""
+        _paragraph_setup(self, text, style, bulletText, frags, cleaner)
+        if frags is None:
+            self.frags = split_fonts(self.frags, style)
+        self.visual = needs_visual(style, self.frags)
+
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         cached = self._wrapped_at
-        if cached is not None and cached[0] == available_width:
+        if cached is None or cached[0] != available_width:
+            entry = self._laid_out
+            cached = entry.wraps.get(available_width) if entry is not None else None
+        if cached is not None:
             _, self._wrapWidths, self.blPara, self.width, self.height = cached
+            self._wrapped_at = cached
             return self.width, self.height
         result = super().wrap(available_width, available_height)
         self._wrapped_at = (
@@ -59,6 +96,8 @@ class Para(Paragraph):
             self.width,
             self.height,
         )
+        if self._laid_out is not None:
+            self._laid_out.wraps[available_width] = self._wrapped_at
         return result
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
@@ -72,7 +111,7 @@ class Para(Paragraph):
             self._draw_tagged(logical_text(self), visual=False)
             return
         # Wrapped in logical order, drawn in visual order: ReportLab draws (and, right to
-        # left, reverses in place) a fresh set of lines; the cached ones stay as they are.
+        # left, reverses in place) a fresh set of lines; the kept ones stay as they are.
         logical = self.blPara
         self.blPara, text = visual_lines(self)
         try:
@@ -107,6 +146,30 @@ def tagged(paragraph: Para, tag: Tag) -> Para:
     """`paragraph`, its text marked as the content of `tag`."""
     paragraph.tag = tag
     return paragraph
+
+
+#: ReportLab's own parsing step, which its type stubs leave out.
+_paragraph_setup: Any = Paragraph.__dict__["_setup"]
+
+
+@dataclass
+class _LaidOut:
+    """A paragraph's parsed markup and its line breaks by width."""
+
+    style: Any  # the style it was parsed with, kept alive so its id means it
+    parsed: tuple[Any, Any, Any, Any, bool]  # text, frags, style, bullet text, visual
+    wraps: dict[float, tuple[Any, ...]] = field(default_factory=dict)
+
+
+#: Paragraphs kept across builds: a few documents' worth of wording.
+LAID_OUT_SIZE = 2048
+_LAID_OUT: OrderedDict[tuple[str, int, str | None], _LaidOut] = OrderedDict()
+
+
+class OneOff(Para):
+    """A paragraph whose text is not kept across builds: a personal value."""
+
+    kept = False
 
 
 class KeptWithNext(Para):
@@ -172,14 +235,15 @@ def draw_line(
         slots.append(Slot(canvas.getPageNumber() - 1, form, width, style, markup))
         tags.note_slot_text(canvas, plain_text(Paragraph(markup, style)))
         return
-    paragraph = Para(markup, style)
+    # Personal values are not kept in the cache `Para` builds up.
+    paragraph = OneOff(markup, style)
     paragraph.wrap(1e6, 1e6)
     natural = max(paragraph.getActualLineWidths0(), default=0)
     if natural > width:  # same leading, so the line keeps its place in the box
         fitted = ParagraphStyle(
             style.name + "-fitted", parent=style, fontSize=style.fontSize * width / natural
         )
-        paragraph = Para(markup, fitted)
+        paragraph = OneOff(markup, fitted)
     paragraph.wrap(width, 1e6)
     paragraph.drawOn(canvas, x, y)
 

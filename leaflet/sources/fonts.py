@@ -38,17 +38,6 @@ class FontFamily:
     bold: str
     coverage: frozenset[int]
 
-    def used_by(self, text: str) -> list[FontFamily]:
-        """The families `text` prints in: the primary, and for each character it lacks
-        the first family that has it; in the chain's order."""
-        families = self.families(text)
-        used = {id(self.primary)}
-        for char in set(text) - self.primary.printable:
-            family = next((f for f in families if char in f.printable), None)
-            if family is not None:
-                used.add(id(family))
-        return [family for family in families if id(family) in used]
-
     def missing(self, text: str) -> list[str]:
         """Characters of `text` the family cannot print (line breaks and tabs are fine),
         in the order they first appear."""

@@ -340,3 +340,73 @@ def test_an_arabic_booklet_opens_on_the_right():
         assert foot_digits(back) == ["8", "7", "8", "2"]  # "8 of 7", "8 of 2" read leftwards
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert pdf.Root.ViewerPreferences.Direction == "/R2L"
+
+
+def test_an_arabic_name_is_stamped_as_a_full_build_prints_it():
+    from leaflet.render.stamp import Placeholders, glyphs_for, lay_out_base, stamp
+
+    treatment, who = leaflet.load_treatment("microneedling"), personalisation("لمى عبد الله")
+    document, brand, layout = (
+        treatment.document("consent", "ar"),
+        leaflet.load_brand(),
+        leaflet.load_layout("a4"),
+    )
+    shape = Placeholders.shape_of(who)
+    base = lay_out_base(document, brand, layout, shape, glyphs=glyphs_for(who, "ar"))
+    copy = stamp(base, who, "ar").data  # the base holds the name's joined letter forms
+    full = leaflet.render_pdf(document, brand, layout, who).data
+    with pdfplumber.open(io.BytesIO(copy)) as stamped, pdfplumber.open(io.BytesIO(full)) as built:
+        assert stamped.pages[0].extract_text() == built.pages[0].extract_text()
+    assert ("P", "الاسم الكامل لمى عبد الله") in actual_texts(copy)
+
+
+def test_an_arabic_patient_gets_an_arabic_email(tmp_path):
+    import email
+    import email.policy
+
+    from conftest import TODAY
+
+    (tmp_path / "day.csv").write_text(
+        "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,"
+        "language,mobile\n"
+        "C1,لمى عبد الله,1985-04-23,lama@example.org,microneedling,2026-12-01T10:30,,ar,"
+        "07700900001\n",
+        encoding="utf-8",
+    )
+    appointments, problems = leaflet.read_appointments(tmp_path / "day.csv")
+    assert problems == []
+    leaflet.build_batch(appointments, tmp_path / "out", jobs=1, today=TODAY)
+    leaflet.email_appointments(
+        appointments, tmp_path / "out", outbox=tmp_path / "outbox", jobs=1, today=TODAY
+    )
+    (path,) = (tmp_path / "outbox").glob("*.eml")
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "موعدك في Example Skin Clinic"
+    text = message.get_body(("plain",)).get_content()
+    assert text.startswith("مرحبًا لمى،")
+    # the password (date of birth and the mobile's last 4 numbers) explained in Arabic
+    assert "آخر 4 أرقام من رقم هاتفك المحمول" in text
+    html = message.get_body(("html",)).get_content()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert [part.get_filename() for part in message.iter_attachments()] == [
+        "information-leaflet.pdf",
+        "consent-form.pdf",
+        "aftercare-leaflet.pdf",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(1, "أسبوع واحد"), (2, "أسبوعين"), (3, "3 أسابيع"), (11, "11 أسبوعًا"), (100, "100 أسبوع")],
+)
+def test_plural_puts_the_number_where_the_form_says(count, expected):
+    """Arabic says one week and two weeks in words: forms with a # place the number."""
+    from leaflet.sources.templating import make_environment
+
+    call = (
+        "plural(zero='# أسبوع', one='أسبوع واحد', two='أسبوعين', few='# أسابيع', "
+        "many='# أسبوعًا', other='# أسبوع')"
+    )
+    template = make_environment("ar").from_string("{{ n | " + call + " }}")
+    assert template.render(n=count) == expected
+    assert make_environment("ar-EG").from_string("{{ 3 | " + call + " }}").render() == "٣ أسابيع"

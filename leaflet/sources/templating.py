@@ -172,7 +172,9 @@ def make_plural(language: Language) -> Callable[..., str]:
     Every language gives its forms by CLDR category, all of them, so none is forgotten
     for a number a clinic may set later: `plural(one='dzień', few='dni', many='dni',
     other='dnia')`. English may give just the singular, `plural('hour')`, and an `s` is
-    added for every number but 1 (CLDR's `one`)."""
+    added for every number but 1 (CLDR's `one`). Where any form has a `#`, the number
+    goes where `#` is, and a form without one has no number (as in ICU messages): Arabic
+    says two weeks in one word, `two='أسبوعين', few='# أسابيع'`."""
     categories = language.plural_categories
 
     def plural(count: Any, unit: str | None = None, /, **forms: str) -> str:
@@ -197,6 +199,8 @@ def make_plural(language: Language) -> Callable[..., str]:
                 + (f"; missing: {', '.join(missing)}" if missing else "")
                 + (f"; not a form of {language.tag}: {', '.join(unknown)}" if unknown else "")
             )
+        if any("#" in form for form in forms.values()):
+            return forms[category].replace("#", number)
         return f"{number} {forms[category]}"
 
     return plural

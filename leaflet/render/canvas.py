@@ -33,9 +33,11 @@ from reportlab.pdfbase.pdfdoc import (
     PDFZCompress,
 )
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from leaflet.render import glyphs
 from leaflet.render.compact import CompactDocument
+from leaflet.render.positioned import PositionedTextObject
 from leaflet.render.provenance import ProvenanceInfo
 from leaflet.render.tagged import write_structure
 from leaflet.story import tags
@@ -112,6 +114,10 @@ class BuildCanvas(Canvas):
             self._doc.info = ProvenanceInfo(provenance)
         if on_start is not None:
             on_start(self)
+
+    def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> PDFTextObject:
+        """A text object that writes shaped glyphs from kept plans (`positioned`)."""
+        return PositionedTextObject(self, x, y, direction=direction)
 
     def save(self) -> None:
         """Add the page numbers and the structure tree, make the streams binary and

@@ -101,14 +101,35 @@ def logical_lines(paragraph: Any) -> list[list[tuple[Any, str]]]:
 
 
 def logical_text(paragraph: Any) -> str:
-    """The text of `paragraph`'s wrapped lines (this part of it, if split) in logical order."""
-    lines = ("".join(part for _, part in pieces).strip() for pieces in logical_lines(paragraph))
-    return " ".join(line for line in lines if line)
+    """The text of `paragraph`'s wrapped lines (this part of it, if split) in logical
+    order; kept with the lines (a kept layout is drawn again in the next build)."""
+    blocks = paragraph.blPara
+    text: str | None = getattr(blocks, "_logical_text", None)
+    if text is None:
+        lines = ("".join(part for _, part in pieces).strip() for pieces in logical_lines(paragraph))
+        text = blocks._logical_text = " ".join(line for line in lines if line)
+    return text
 
 
 def visual_lines(paragraph: Any) -> tuple[ParaLines, str]:
     """`paragraph`'s wrapped lines in visual order, shaped, as ReportLab's kind-1 lines,
-    and its text in logical order (what copying and screen readers should get)."""
+    and its text in logical order (what copying and screen readers should get).
+
+    The lines are new objects on every call (ReportLab's right-to-left drawing reverses
+    each line's fragments in place); what they hold is worked out once per set of
+    logical lines and kept with them."""
+    blocks = paragraph.blPara
+    kept = getattr(blocks, "_visual", None)
+    if kept is None:
+        kept = blocks._visual = _visual_layout(paragraph)
+    lines, text = kept
+    return ParaLines(
+        kind=1, lines=[FragLine(**line, words=list(words)) for words, line in lines]
+    ), text
+
+
+def _visual_layout(paragraph: Any) -> tuple[list[tuple[list[Any], dict[str, Any]]], str]:
+    """Each visual line's fragments and its other attributes, and the logical text."""
     style = paragraph.style
     rtl, language = is_rtl(style), getattr(style, "language", None)
     blocks, widths = paragraph.blPara, paragraph._wrapWidths
@@ -123,19 +144,17 @@ def visual_lines(paragraph: Any) -> tuple[ParaLines, str]:
         room = widths[min(index, len(widths) - 1)]
         if rtl:  # ReportLab's right-to-left drawing reverses each line's fragments back
             words.reverse()
-        lines.append(
-            FragLine(
-                extraSpace=room - width,
-                wordCount=text.count(" ") + 1,
-                lineBreak=False,
-                words=words,
-                fontSize=metrics.fontSize,
-                ascent=metrics.ascent,
-                descent=metrics.descent,
-                maxWidth=room,
-            )
-        )
-    return ParaLines(kind=1, lines=lines), " ".join(t for t in texts if t)
+        attributes = {
+            "extraSpace": room - width,
+            "wordCount": text.count(" ") + 1,
+            "lineBreak": False,
+            "fontSize": metrics.fontSize,
+            "ascent": metrics.ascent,
+            "descent": metrics.descent,
+            "maxWidth": room,
+        }
+        lines.append((words, attributes))
+    return lines, " ".join(t for t in texts if t)
 
 
 def _visual_line(

@@ -175,11 +175,12 @@ def _line_layout(
     pieces: tuple[tuple[str, str], ...],
     rtl: bool,
     language: str | None,
-    spans: tuple[tuple[int, int], ...],
+    spans: tuple[tuple[int, int], ...] | None,
 ) -> tuple[tuple[tuple[int, str], ...], str]:
     """For a line of (font, text) pieces: which piece each shaped run comes from, and its
-    glyphs, left to right; and the line's text. Cached: a batch sets the same lines for
-    every patient."""
+    glyphs, left to right; and the line's text. `spans` are its islands as found in its
+    paragraph; None, a line on its own. Cached: a batch sets the same lines for every
+    patient."""
     text = "".join(part for _, part in pieces).rstrip()
     bounds, start = [], 0
     for index, (_, part) in enumerate(pieces):
@@ -216,20 +217,9 @@ class ShapedText:
         rtl: bool = False,
         language: str | None = None,
     ) -> ShapedText:
-        pieces = chain.runs(text, bold)
-        bounds, start = [], 0
-        for name, part in pieces:
-            bounds.append((start, start + len(part), name))
-            start += len(part)
-        runs: list[tuple[str, str]] = []
-        for first, last, run_rtl in visual_runs(text, rtl):
-            cuts = [
-                (max(first, a), min(last, b), n)
-                for a, b, n in bounds
-                if max(first, a) < min(last, b)
-            ]
-            for a, b, name in reversed(cuts) if run_rtl else cuts:
-                runs.append((name, shape(pdfmetrics.getFont(name), text[a:b], run_rtl, language)))
+        pieces = tuple(chain.runs(text, bold))
+        layout, _ = _line_layout(pieces, rtl, language, None)
+        runs = [(pieces[index][0], glyphs) for index, glyphs in layout]
         return cls(tuple(runs), size, text)
 
     @property

@@ -119,7 +119,9 @@ def test_bad_rows_are_reported_and_the_rest_built(tmp_path, monkeypatch):
         "Error: day.csv, row 5, column treatment: unknown treatment 'peel'; known "
         "treatments: microneedling",
         "Error: day.csv, row 7, column practitioner: the brand fonts cannot print '中' "
-        "(U+4E2D CJK UNIFIED IDEOGRAPH-4E2D)",
+        "(U+4E2D CJK UNIFIED IDEOGRAPH-4E2D); list a TrueType font that has it under "
+        "fonts.fallback in the brand file (Chinese, Japanese, Korean: Debian's "
+        "fonts-droid-fallback)",
     ]
     assert result.stderr.splitlines()[-1] == (
         "Built 3 files in out (0 already built); 5 rows failed. Manifest: out/manifest.csv"

@@ -326,7 +326,9 @@ def test_unknown_option(in_tmp):
         ),
         (
             ["consent", "--patient-name", "Ann 漢"],
-            "patient name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22)",
+            "patient name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22); "
+            "list a TrueType font that has it under fonts.fallback in the brand file (Chinese, "
+            "Japanese, Korean: Debian's fonts-droid-fallback)",
         ),
         (["info", "--brand", "nope.yaml"], "nope.yaml: file not found"),
         (

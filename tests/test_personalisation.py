@@ -143,7 +143,9 @@ def test_missing_glyph_is_refused_naming_it():
             document, leaflet.load_brand(), leaflet.load_layout("a4"), personalisation("Ann 漢")
         )
     assert raised.value.message == (
-        "patient name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22)"
+        "patient name: the brand fonts cannot print '漢' (U+6F22 CJK UNIFIED IDEOGRAPH-6F22); "
+        "list a TrueType font that has it under fonts.fallback in the brand file (Chinese, "
+        "Japanese, Korean: Debian's fonts-droid-fallback)"
     )
 
 
@@ -157,7 +159,8 @@ def test_missing_glyph_in_practitioner_is_refused():
             Personalisation.from_text(practitioner="Dr ☃ Snow"),
         )
     assert raised.value.message == (
-        "practitioner: the brand fonts cannot print '☃' (U+2603 SNOWMAN)"
+        "practitioner: the brand fonts cannot print '☃' (U+2603 SNOWMAN); list a TrueType "
+        "font that has it under fonts.fallback in the brand file"
     )
 
 

@@ -267,7 +267,11 @@ def test_a_name_in_a_script_no_font_has_is_refused(tmp_path):
         ["info", "--brand", str(brand), "--patient-name", "Zoë 王", "-o", str(tmp_path / "x.pdf")]
     )
     assert result.exit_code != 0
-    assert "U+738B" in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: patient name: the brand fonts cannot print '王' (U+738B CJK UNIFIED "
+        "IDEOGRAPH-738B); not on this machine: fonts.fallback[0] (/nowhere/CJK.ttf; Debian: "
+        "fonts-droid-fallback)"
+    )
     assert not (tmp_path / "x.pdf").exists()
 
 

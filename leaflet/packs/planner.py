@@ -25,7 +25,6 @@ from leaflet.packs.appointments import Appointment, RowProblem, check_appointmen
 from leaflet.render.prepare import check_review_date
 from leaflet.sources.brand import load_brand
 from leaflet.sources.content import DOCUMENTS, ContentDocument, Treatment, load_treatment
-from leaflet.sources.fonts import describe_chars
 from leaflet.sources.layout import Layout, load_layout
 from leaflet.version import __version__
 
@@ -105,7 +104,7 @@ class Planner:
         personal = appointment.personal
         for column in ("patient_name", "practitioner"):
             if missing := self.brand.fonts.missing(getattr(personal, column)):
-                return problem(column, f"the brand fonts cannot print {describe_chars(missing)}")
+                return problem(column, self.brand.fonts.cannot_print(missing))
         language = self._language(appointment, treatment, problem)
         if isinstance(language, RowProblem):
             return language

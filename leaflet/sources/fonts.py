@@ -208,6 +208,8 @@ ARABIC_FONTS = ("NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf")
 #: Characters that stay in the font of the run they are in when it has them (spaces,
 #: punctuation, symbols, digits, marks): a run changes font only for a letter.
 _FOLLOWING = frozenset("ZPSNMC")
+#: Names of the characters a CJK fallback font prints.
+_CJK_NAMES = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO")
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,21 @@ class FontChain:
         for family in self.families(text)[1:]:
             absent -= family.printable
         return [char for char in dict.fromkeys(text) if char in absent]
+
+    def cannot_print(self, missing: list[str]) -> str:
+        """Why a personal value cannot be printed, and where a font for it is to be had."""
+        problem = f"the brand fonts cannot print {describe_chars(missing)}"
+        absent = [
+            f"{font.where} ({font.regular}{'; ' + font.note if font.note else ''})"
+            for font in self.fallbacks
+            if font.where.startswith("fonts.") and not font.regular.is_file()
+        ]
+        if absent:
+            return f"{problem}; not on this machine: {', '.join(absent)}"
+        hint = "; list a TrueType font that has it under fonts.fallback in the brand file"
+        if any(unicodedata.name(char, "").startswith(_CJK_NAMES) for char in missing):
+            hint += " (Chinese, Japanese, Korean: Debian's fonts-droid-fallback)"
+        return problem + hint
 
     def led_by(self, text: str) -> FontChain:
         """This chain led by its first family that prints every letter of `text` (the

@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 from leaflet.errors import LeafletError
 from leaflet.sources import dates
 from leaflet.sources.dates import format_date, format_time
-from leaflet.sources.fonts import FontChain, describe_chars
+from leaflet.sources.fonts import FontChain
 
 Parsed = TypeVar("Parsed")
 
@@ -71,9 +71,7 @@ class Personalisation:
             ("practitioner", self.practitioner),
         ):
             if missing := fonts.missing(value):
-                raise LeafletError(
-                    f"{label}: the brand fonts cannot print {describe_chars(missing)}"
-                )
+                raise LeafletError(f"{label}: {fonts.cannot_print(missing)}")
 
     def template_values(self, language: str) -> dict[str, dict[str, str]]:
         """The `patient` and `appointment` template variables; empty text when unknown."""

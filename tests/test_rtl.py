@@ -292,7 +292,18 @@ def test_an_arabic_name_in_an_english_leaflet_keeps_its_order():
 # --- batch: Arabic, Polish and English rows in one CSV, stamped ---------------------------
 
 
-def test_batch_of_arabic_polish_and_english_rows(tmp_path):
+def test_batch_of_arabic_polish_and_english_rows(tmp_path, monkeypatch):
+    from leaflet.render import stamp as stamping
+
+    stamped: list[str] = []
+    original = stamping.stamp
+
+    def counted(base, personal, language):
+        copy = original(base, personal, language)  # NotInBase would fall back to a full build
+        stamped.append(language)
+        return copy
+
+    monkeypatch.setattr(stamping, "stamp", counted)
     csv = tmp_path / "appointments.csv"
     csv.write_text(
         "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,language\n"
@@ -307,6 +318,7 @@ def test_batch_of_arabic_polish_and_english_rows(tmp_path):
         ["batch", str(csv), "--out-dir", str(out), "--jobs", "1", "--documents", "consent"]
     )
     assert result.exit_code == 0, result.output
+    assert sorted(stamped) == ["ar", "ar", "en-GB", "pl"]  # every row on the stamped fast path
     texts = {
         row: actual_texts((out / f"{row}-consent.pdf").read_bytes()) for row in ("A1", "A3", "A4")
     }

@@ -21,10 +21,9 @@ from leaflet.sources.content import (
     find_languages,
     first_meta,
     known_treatments,
-    original_language,
 )
 from leaflet.sources.documents import DOCUMENTS
-from leaflet.sources.languages import parse_language
+from leaflet.sources.languages import original_language, parse_language
 from leaflet.sources.layout import known_layouts, read_layout_data
 from leaflet.sources.yamlfile import read_yaml
 

@@ -14,7 +14,7 @@ a translation is checked against the document it translates (`translation`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from leaflet.sources.languages import (
     is_tag,
     match_language,
     normalise,
+    original_language,
     parse_language,
 )
 from leaflet.sources.translation import check_translation
@@ -165,8 +166,7 @@ class Treatment:
 
     @functools.cached_property
     def source_language(self) -> str:
-        """The language of the original wording: the one whose documents translate
-        nothing (English first, if several are originals)."""
+        """The language of the original wording (`original_language`)."""
         return original_language(
             self.languages, lambda tag: bool(first_meta(self.languages[tag]).get("translates"))
         )
@@ -272,16 +272,6 @@ def first_meta(folder: Path) -> dict[str, Any]:
     first = next(folder / f"{n}.yaml" for n in DOCUMENTS if (folder / f"{n}.yaml").is_file())
     meta = read_yaml(first, only="meta").data.get("meta")
     return meta if isinstance(meta, dict) else {}
-
-
-def original_language(languages: Collection[str], translates: Callable[[str], bool]) -> str:
-    """Of a treatment's languages, the one whose documents translate nothing (English
-    first, if several are originals)."""
-    originals = sorted(
-        (tag for tag in languages if not translates(tag)),
-        key=lambda tag: (not tag.startswith("en"), tag),
-    )
-    return (originals or sorted(languages))[0]
 
 
 def known_treatments(content_dir: Path | None = None) -> list[str]:

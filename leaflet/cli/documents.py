@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 import leaflet
-from leaflet.cli.options import BRAND, CONTENT_DIR, CONTEXT, checked, with_options
+from leaflet.cli.exports import DATE_ORDER
+from leaflet.cli.options import BRAND, CONTENT_DIR, CONTEXT, brand_note, checked, with_options
 
 DOCUMENT_HELP = {
     "info": "Write the treatment information leaflet.",
@@ -43,16 +44,23 @@ OPTIONS = [
     click.option(
         "--date-of-birth",
         callback=checked("parse_date_of_birth"),
-        help="Patient's date of birth, YYYY-MM-DD.",
+        help="Patient's date of birth, e.g. 1985-04-23, 23 April 1985, or 23/04/1985 "
+        "in the date order.",
+    ),
+    click.option(
+        "--phone",
+        callback=checked("parse_phone"),
+        help="Patient's phone number, for a form's phone line.",
     ),
     click.option(
         "--appointment",
         callback=checked("parse_appointment"),
-        help="Appointment date and time, e.g. 2026-12-01T10:30.",
+        help="Appointment date and time, e.g. 2026-12-01T10:30 or 1 December 2026 10:30 AM.",
     ),
     click.option(
         "--practitioner", callback=checked("parse_name"), help="Name of the practitioner."
     ),
+    DATE_ORDER,
     click.option(
         "--bleed",
         callback=checked("parse_bleed"),
@@ -94,42 +102,8 @@ def write_to_standard_output(pdf: leaflet.RenderedPdf) -> None:
 def document_command(name: str) -> click.Command:
     """The command that writes document `name`."""
 
-    def command(
-        treatment: str,
-        brand_path: Path | None,
-        layout: str,
-        content_dir: Path | None,
-        patient_name: str,
-        date_of_birth: dt.date | None,
-        appointment: dt.datetime | None,
-        practitioner: str,
-        bleed: float,
-        crop_marks: bool,
-        allow_expired: bool,
-        fillable: bool,
-        output: Path | None,
-    ) -> None:
-        pdf = leaflet.build_document(
-            name,
-            treatment=treatment,
-            brand=brand_path,
-            layout=layout,
-            content_dir=content_dir,
-            personal=leaflet.Personalisation(
-                patient_name, date_of_birth, appointment, practitioner
-            ),
-            press=leaflet.PressOptions(bleed, crop_marks),
-            allow_expired=allow_expired,
-            fillable=fillable,
-        )
-        target = output or Path(f"{treatment}-{name}.pdf")
-        pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
-        if str(target) == "-":
-            write_to_standard_output(pdf)
-            click.echo(f"Wrote {name} PDF to standard output ({pages})", err=True)
-        else:
-            pdf.write(target)
-            click.echo(f"Wrote {leaflet.display_path(target)} ({pages})", err=True)
+    def command(**options: Any) -> None:
+        _write(name, options)
 
     output = click.option(
         "-o",
@@ -140,3 +114,32 @@ def document_command(name: str) -> click.Command:
     command.__doc__ = DOCUMENT_HELP[name]
     decorated = with_options([*OPTIONS, output], command)
     return click.command(name, context_settings=CONTEXT, help=DOCUMENT_HELP[name])(decorated)
+
+
+#: The options that make up the personal details, in `Personalisation`'s order.
+PERSONAL = ("patient_name", "date_of_birth", "appointment", "practitioner", "phone")
+
+
+def _write(name: str, options: dict[str, Any]) -> None:
+    """Build document `name` as the command's `options` say, write it, and say where."""
+    brand = leaflet.load_brand(options["brand_path"])
+    pdf = leaflet.build_document(
+        name,
+        treatment=options["treatment"],
+        brand=brand,
+        layout=options["layout"],
+        content_dir=options["content_dir"],
+        personal=leaflet.Personalisation(*(options[key] for key in PERSONAL)),
+        press=leaflet.PressOptions(options["bleed"], options["crop_marks"]),
+        allow_expired=options["allow_expired"],
+        fillable=options["fillable"],
+    )
+    target = options["output"] or Path(f"{options['treatment']}-{name}.pdf")
+    pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
+    if str(target) == "-":
+        write_to_standard_output(pdf)
+        written = f"Wrote {name} PDF to standard output ({pages})"
+    else:
+        pdf.write(target)
+        written = f"Wrote {leaflet.display_path(target)} ({pages})"
+    click.echo(written + brand_note(brand), err=True)

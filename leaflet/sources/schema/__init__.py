@@ -4,8 +4,9 @@ Each model lists its fields with a description; `docs/content-format.md` is gene
 from these models (`python -m leaflet.docs`), so the reference cannot drift from the code.
 Unknown fields are errors: a typo in consent wording must never be silently ignored.
 
-The models live in `common` (shared types), `blocks`, `documents`, `brand` and `layout`;
-they are all importable from here, as `schema.Document`, `schema.Brand`...
+The models live in `common` (shared types), `blocks`, `documents`, `brand`, `layout` and
+`exports` (booking-system exports); they are all importable from here, as
+`schema.Document`, `schema.Brand`...
 """
 
 from leaflet.sources.schema.blocks import (
@@ -46,11 +47,13 @@ from leaflet.sources.schema.common import (
     Text,
 )
 from leaflet.sources.schema.documents import Document, Meta, Treatment
+from leaflet.sources.schema.exports import EXPORT_FIELDS, ExportField, ExportSettings
 from leaflet.sources.schema.layout import Box, Layout, StyleSpec, Workspace
 
 __all__ = [
     "BLOCK_TYPES",
     "EMAIL_PATTERN",
+    "EXPORT_FIELDS",
     "PASSWORD_POLICIES",
     "Block",
     "Box",
@@ -65,6 +68,8 @@ __all__ = [
     "Document",
     "EmailAddress",
     "EmailSettings",
+    "ExportField",
+    "ExportSettings",
     "Fields",
     "Fonts",
     "FormField",

@@ -24,7 +24,14 @@ import pypdf
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import copy_content, normalise, personalisation, replace_in, write_brand
+from conftest import (
+    BRAND_NOTE,
+    copy_content,
+    normalise,
+    personalisation,
+    replace_in,
+    write_brand,
+)
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -663,7 +670,9 @@ def test_email_command_builds_sends_once_and_resumes(tmp_path, monkeypatch, serv
     for expected in ("3 sent", "3 already sent"):
         result = invoke([*args, f"127.0.0.1:{port}"])
         assert result.exit_code == 0, result.stderr
-        assert result.stderr.splitlines()[-1] == (f"Email: {expected}, 1 without an email address.")
+        assert result.stderr.splitlines()[-1] == (
+            f"Email: {expected}, 1 without an email address{BRAND_NOTE}."
+        )
     assert set(mailbox.per_message_id().values()) == {1} and len(mailbox.messages) == 3
     for name, _, address, password in PATIENTS.values():
         message = by_recipient(mailbox)[address]
@@ -712,7 +721,8 @@ def test_email_command_dry_run_and_outbox(tmp_path, monkeypatch):
     sent = invoke(["email", "day.csv", "--out-dir", "out", "--jobs", "1"])
     assert sent.exit_code == 0, sent.stderr
     assert sent.stderr.splitlines()[-1] == (
-        "Email: 3 sent, 1 without an email address (in out/outbox)."
+        "Email: 3 written to the outbox, not sent yet, 1 without an email address (in "
+        f"out/outbox){BRAND_NOTE}."
     )
     assert sorted(p.name for p in (tmp_path / "out" / "outbox").iterdir()) == [
         "A1.eml",

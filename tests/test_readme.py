@@ -62,7 +62,7 @@ def test_batch_and_email_example(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "3 built, 0 already built",
-        "2 sent, 1 without an email address",
+        "2 written to the outbox, not sent yet, 1 without an email address",
     ]
     assert sorted(p.name for p in (tmp_path / "packs").glob("*.pdf")) == [
         "A1-consent.pdf",

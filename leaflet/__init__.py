@@ -25,6 +25,7 @@ from leaflet.version import __version__
 __all__ = [
     "CONTENT_DIR",
     "DOCUMENTS",
+    "EXPORT_FIELDS",
     "LAYOUTS_DIR",
     "LEDGER_NAME",
     "MANIFEST_NAME",
@@ -33,14 +34,18 @@ __all__ = [
     "BatchResult",
     "BatchSettings",
     "Brand",
+    "BuiltDocument",
     "Catalogue",
     "ContentDocument",
     "DeliveryReport",
     "EmailResult",
+    "ExportFormat",
+    "ExportReport",
     "Finding",
     "Layout",
     "LayoutFitError",
     "LeafletError",
+    "LeafletWarning",
     "ManifestEntry",
     "OutboxTransport",
     "OutputError",
@@ -69,6 +74,7 @@ __all__ = [
     "find_workspace",
     "init_workspace",
     "inspect_brand",
+    "inspect_export",
     "known_layouts",
     "known_treatments",
     "load_brand",
@@ -78,9 +84,11 @@ __all__ = [
     "parse_appointments",
     "parse_date_of_birth",
     "parse_name",
+    "parse_phone",
     "read_appointments",
     "read_manifest",
     "render_pdf",
+    "treatment_from_data",
     "verify",
 ]
 
@@ -91,18 +99,23 @@ _WHERE: dict[str, tuple[str, str]] = {
     "BatchResult": ("leaflet.packs.batch", "BatchResult"),
     "BatchSettings": ("leaflet.packs.planner", "BatchSettings"),
     "Brand": ("leaflet.sources.brand", "Brand"),
+    "BuiltDocument": ("leaflet.packs.workers", "BuiltDocument"),
     "CONTENT_DIR": ("leaflet.sources.bundled", "CONTENT_DIR"),
     "Catalogue": ("leaflet.sources.catalogue", "Catalogue"),
     "ContentDocument": ("leaflet.sources.content", "ContentDocument"),
     "DOCUMENTS": ("leaflet.sources.content", "DOCUMENTS"),
     "DeliveryReport": ("leaflet.mail.delivery", "DeliveryReport"),
     "EmailResult": ("leaflet.mail.emailing", "EmailResult"),
+    "EXPORT_FIELDS": ("leaflet.sources.schema.exports", "EXPORT_FIELDS"),
+    "ExportFormat": ("leaflet.sources.exports", "ExportFormat"),
+    "ExportReport": ("leaflet.packs.appointments", "ExportReport"),
     "Finding": ("leaflet.check", "Finding"),
     "LAYOUTS_DIR": ("leaflet.sources.bundled", "LAYOUTS_DIR"),
     "LEDGER_NAME": ("leaflet.mail.ledger", "LEDGER_NAME"),
     "Layout": ("leaflet.sources.layout", "Layout"),
     "LayoutFitError": ("leaflet.errors", "LayoutFitError"),
     "LeafletError": ("leaflet.errors", "LeafletError"),
+    "LeafletWarning": ("leaflet.errors", "LeafletWarning"),
     "MANIFEST_NAME": ("leaflet.packs.manifest", "MANIFEST_NAME"),
     "ManifestEntry": ("leaflet.packs.manifest", "ManifestEntry"),
     "OutboxTransport": ("leaflet.mail.transports", "OutboxTransport"),
@@ -130,6 +143,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "find_packs": ("leaflet.mail.delivery", "find_packs"),
     "find_workspace": ("leaflet.sources.workspace", "find_workspace"),
     "init_workspace": ("leaflet.sources.workspace", "init_workspace"),
+    "inspect_export": ("leaflet.packs.appointments", "inspect_export"),
     "inspect_brand": ("leaflet.sources.brand", "inspect_brand"),
     "known_layouts": ("leaflet.sources.layout", "known_layouts"),
     "known_treatments": ("leaflet.sources.content", "known_treatments"),
@@ -140,9 +154,11 @@ _WHERE: dict[str, tuple[str, str]] = {
     "parse_appointments": ("leaflet.packs.appointments", "parse_appointments"),
     "parse_date_of_birth": ("leaflet.sources.personal", "parse_date_of_birth"),
     "parse_name": ("leaflet.sources.personal", "parse_name"),
+    "parse_phone": ("leaflet.sources.personal", "parse_phone"),
     "read_appointments": ("leaflet.packs.appointments", "read_appointments"),
     "read_manifest": ("leaflet.packs.manifest", "read_manifest"),
     "render_pdf": ("leaflet.render.document", "render_pdf"),
+    "treatment_from_data": ("leaflet.sources.content_data", "treatment_from_data"),
     "verify": ("leaflet.render.provenance", "verify"),
 }
 
@@ -167,6 +183,7 @@ if TYPE_CHECKING:
         Argument,
         LayoutFitError,
         LeafletError,
+        LeafletWarning,
         OutputError,
         SourceError,
         display_path,
@@ -178,13 +195,16 @@ if TYPE_CHECKING:
     from leaflet.mail.transports import OutboxTransport, SmtpTransport
     from leaflet.packs.appointments import (
         Appointment,
+        ExportReport,
         RowProblem,
+        inspect_export,
         parse_appointments,
         read_appointments,
     )
     from leaflet.packs.batch import BatchResult, build_batch
     from leaflet.packs.manifest import MANIFEST_NAME, ManifestEntry, read_manifest
     from leaflet.packs.planner import BatchSettings
+    from leaflet.packs.workers import BuiltDocument
     from leaflet.render.document import build_document, render_pdf
     from leaflet.render.output import RenderedPdf
     from leaflet.render.press import PressOptions
@@ -199,11 +219,15 @@ if TYPE_CHECKING:
         known_treatments,
         load_treatment,
     )
+    from leaflet.sources.content_data import treatment_from_data
+    from leaflet.sources.exports import ExportFormat
     from leaflet.sources.layout import Layout, known_layouts, load_layout
     from leaflet.sources.personal import (
         Personalisation,
         parse_appointment,
         parse_date_of_birth,
         parse_name,
+        parse_phone,
     )
+    from leaflet.sources.schema.exports import EXPORT_FIELDS
     from leaflet.sources.workspace import Workspace, find_workspace, init_workspace

@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from leaflet.errors import LeafletError
 from leaflet.packs.appointments import Appointment, RowProblem, check_appointment_id
 from leaflet.render.prepare import check_review_date
-from leaflet.sources.brand import load_brand
+from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import DOCUMENTS, ContentDocument, Treatment, load_treatment
+from leaflet.sources.content_data import find_treatment
 from leaflet.sources.fonts import describe_chars
 from leaflet.sources.layout import Layout, load_layout
 from leaflet.version import __version__
@@ -29,12 +30,30 @@ Loaded = TypeVar("Loaded")
 
 @dataclass(frozen=True)
 class BatchSettings:
-    """What every appointment shares: brand, content folder, default layout, documents."""
+    """What every appointment shares: brand, content, default layout, documents.
 
-    brand_path: Path | None = None
-    content_dir: Path | None = None
+    The brand is a brand file (`brand_path`, None: the example clinic), or, for a
+    service that keeps brands in its own database, `brand`: a loaded `Brand` or the
+    brand's data (see `load_brand`). The content is a content folder (`content_dir`,
+    None: the built-in one), or `treatments`: loaded `Treatment`s, such as
+    `treatment_from_data` makes, the only ones the batch then knows."""
+
+    brand_path: Path | str | None = None
+    content_dir: Path | str | None = None
     layout: str = "a4"
     documents: tuple[str, ...] = DOCUMENTS
+    brand: Brand | Mapping[str, Any] | None = None
+    treatments: tuple[Treatment, ...] = ()
+
+    def load_brand(self) -> Brand:
+        """The batch's brand, loaded."""
+        return load_brand(self.brand if self.brand is not None else self.brand_path)
+
+    def load_treatment(self, name: str) -> Treatment:
+        """The treatment an appointment names, by its folder, name or an alias."""
+        if self.treatments:
+            return find_treatment(name, self.treatments)
+        return load_treatment(name, self.content_dir)
 
 
 @dataclass(frozen=True)
@@ -54,7 +73,7 @@ class Planner:
         self.settings = settings
         self.source = source
         self.today = today
-        self.brand = load_brand(settings.brand_path)
+        self.brand = settings.load_brand()
         self.treatments: dict[str, Treatment | LeafletError] = {}
         self.layouts: dict[str, Layout | LeafletError] = {}
 
@@ -69,12 +88,22 @@ class Planner:
                 jobs += found
             else:
                 problems.append(found)
+        if jobs:  # once for the batch, naming each layout it builds that is short
+            from leaflet.render.logo import warn_low_resolution
+
+            used = {job.layout for job in jobs}
+            layouts = [item for item in self.layouts.values() if isinstance(item, Layout)]
+            warn_low_resolution(self.brand, [item for item in layouts if item.name in used])
         return jobs, problems
 
     def _check(self, appointment: Appointment, seen: set[str]) -> list[Job] | RowProblem:
         def problem(column: str, reason: str) -> RowProblem:
             return RowProblem(
-                self.source, appointment.row, column, reason, appointment.appointment_id
+                self.source,
+                appointment.row,
+                appointment.label(column),
+                reason,
+                appointment.appointment_id,
             )
 
         ident = appointment.appointment_id
@@ -83,10 +112,7 @@ class Planner:
         if ident.lower() in seen:
             return problem("appointment_id", f"duplicate id {ident!r}")
         seen.add(ident.lower())
-        content_dir = self.settings.content_dir
-        treatment = _cached(
-            self.treatments, appointment.treatment, lambda s: load_treatment(s, content_dir)
-        )
+        treatment = _cached(self.treatments, appointment.treatment, self.settings.load_treatment)
         if isinstance(treatment, LeafletError):
             return problem("treatment", treatment.message)
         layout = _cached(self.layouts, appointment.layout or self.settings.layout, load_layout)
@@ -139,6 +165,7 @@ class Planner:
             str(personal.date_of_birth or ""),
             str(personal.appointment or ""),
             personal.practitioner,
+            personal.phone,
         ]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 

@@ -24,19 +24,19 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leaflet.errors import LeafletError
-from leaflet.packs.appointments import RowProblem
+from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.packs.manifest import ManifestEntry, output_name
 from leaflet.packs.planner import BatchSettings, Job
 from leaflet.render.document import render_pdf
 from leaflet.render.output import RenderedPdf, write_atomically
 from leaflet.render.stamp import Base, Placeholders, lay_out_base, stamp
 from leaflet.sources import schema
-from leaflet.sources.brand import Brand, load_brand
-from leaflet.sources.content import Treatment, load_treatment
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import Treatment
 from leaflet.sources.layout import Layout, load_layout
 
 
@@ -45,12 +45,28 @@ class WorkerSetup:
     """What every worker of a batch shares (sent to each worker process once)."""
 
     settings: BatchSettings
-    out_dir: Path
+    out_dir: Path | None  # None: documents go back as bytes, nothing is written
     source: str  # names the appointments in problems
     today: dt.date  # review dates are checked against this
 
 
-Result = ManifestEntry | RowProblem
+@dataclass(frozen=True)
+class BuiltDocument:
+    """A document a batch built without an output folder: its bytes and what it is."""
+
+    appointment: Appointment
+    document: str  # "info", "consent" or "aftercare"
+    pdf: RenderedPdf
+    reference: str
+    version: str
+
+    @property
+    def name(self) -> str:
+        """The file name a batch folder would give it: `A1023-consent.pdf`."""
+        return output_name(self.appointment.appointment_id, self.document)
+
+
+Result = ManifestEntry | BuiltDocument | RowProblem
 
 
 def run_jobs(todo: list[Job], setup: WorkerSetup, jobs: int | None) -> Iterator[Result]:
@@ -140,7 +156,7 @@ class Worker:
 
     def __init__(self, setup: WorkerSetup) -> None:
         self.setup = setup
-        self.brand: Brand = load_brand(setup.settings.brand_path)
+        self.brand: Brand = setup.settings.load_brand()
         self.treatments: dict[str, Treatment] = {}
         self.layouts: dict[str, Layout] = {}
         self.bases: dict[tuple[str, str, str, Placeholders], Base | None] = {}
@@ -150,6 +166,8 @@ class Worker:
         appointment = job.appointment
         try:
             pdf, meta = self._render(job)
+            if self.setup.out_dir is None:
+                return BuiltDocument(appointment, job.document, pdf, meta.reference, meta.version)
             target = self.setup.out_dir / output_name(appointment.appointment_id, job.document)
             write_atomically(target, pdf.data, private=True)
         except LeafletError as err:
@@ -172,7 +190,7 @@ class Worker:
         appointment, today = job.appointment, self.setup.today
         slug = appointment.treatment
         if slug not in self.treatments:
-            self.treatments[slug] = load_treatment(slug, self.setup.settings.content_dir)
+            self.treatments[slug] = self.setup.settings.load_treatment(slug)
         if job.layout not in self.layouts:
             self.layouts[job.layout] = load_layout(job.layout)
         document = self.treatments[slug].document(job.document)
@@ -186,4 +204,4 @@ class Worker:
             pdf = render_pdf(document, self.brand, layout, appointment.personal, today=today)
         else:
             pdf = stamp(base, appointment.personal, document.meta.language)
-        return pdf, document.meta
+        return replace(pdf, personal=bool(appointment.personal)), document.meta

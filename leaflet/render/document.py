@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from reportlab.platypus.doctemplate import LayoutError
 
 from leaflet.errors import LayoutFitError, display_path
 from leaflet.render.booklet import render_booklet
 from leaflet.render.fillable import check_fillable
+from leaflet.render.logo import warn_low_resolution
 from leaflet.render.output import RenderedPdf
 from leaflet.render.pages import render_pages
 from leaflet.render.prepare import Build, check_layout_holds, check_review_date
@@ -93,7 +96,7 @@ def build_document(
     name: str,
     *,
     treatment: str = "microneedling",
-    brand: Path | str | None = None,
+    brand: Brand | Path | str | Mapping[str, Any] | None = None,
     layout: str = "a4",
     content_dir: Path | str | None = None,
     personal: Personalisation | None = None,
@@ -103,13 +106,16 @@ def build_document(
     today: dt.date | None = None,
 ) -> RenderedPdf:
     """Load a treatment's document, a brand file and a layout by name, and render them:
-    what `leaflet info`, `leaflet consent` and `leaflet aftercare` do. `brand` None is
-    the built-in example clinic; `content_dir` None the built-in content."""
+    what `leaflet info`, `leaflet consent` and `leaflet aftercare` do. `brand` is as
+    `load_brand` takes it (None: the built-in example clinic); `content_dir` None is the
+    built-in content. A logo short of print resolution is a `LeafletWarning`."""
     document = load_treatment(treatment, content_dir).document(name)
+    loaded, page_layout = load_brand(brand), load_layout(layout)
+    warn_low_resolution(loaded, [page_layout])
     return render_pdf(
         document,
-        load_brand(brand),
-        load_layout(layout),
+        loaded,
+        page_layout,
         personal,
         press,
         allow_expired=allow_expired,

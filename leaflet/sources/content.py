@@ -8,6 +8,7 @@ document (`info.yaml`, `consent.yaml`, `aftercare.yaml`) is validated against
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.fonts import FontFamily, describe_chars
 from leaflet.sources.personal import without_placeholders
 from leaflet.sources.templating import Namespace, TemplateProblem, Wording, make_environment
+from leaflet.sources.treatment_names import resolve_treatment
 from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
 
 #: The documents a treatment can have, in the order `leaflet list` shows them.
@@ -96,25 +98,38 @@ class Treatment:
     """A treatment's folder: its settings and, loaded on first use, its documents."""
 
     slug: str
-    folder: Path
+    folder: Path  # for content given as data, a name for messages: <microneedling data>
     spec: schema.Treatment
     source: YamlSource
     _documents: dict[str, ContentDocument] = field(default_factory=dict, repr=False)
+    #: Documents given as data (`leaflet.sources.content_data`), by name.
+    given: dict[str, YamlSource] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled (for a worker process) as what it was loaded from.
+        if self.given:
+            return rebuild_treatment, (self.slug, self.source, self.given)
+        return load_treatment, (self.slug, self.folder.parent)
 
     def available(self) -> list[str]:
         """The documents this treatment has, in the standard order."""
+        if self.given:
+            return [name for name in DOCUMENTS if name in self.given]
         return [name for name in DOCUMENTS if (self.folder / f"{name}.yaml").is_file()]
 
     def document(self, name: str) -> ContentDocument:
-        """Load (once) and return one of the treatment's documents."""
-        if name not in self._documents:
-            if name not in self.available():
-                raise LeafletError(
-                    f"{self.slug} has no {name} document ({self.folder / f'{name}.yaml'}); "
-                    f"it has: {', '.join(self.available()) or 'none'}"
-                )
-            self._documents[name] = _load_document(self, name)
-        return self._documents[name]
+        """Load (once, whichever thread asks first) and return one of the treatment's
+        documents."""
+        with self._lock:
+            if name not in self._documents:
+                if name not in self.available():
+                    raise LeafletError(
+                        f"{self.slug} has no {name} document ({self.folder / f'{name}.yaml'}); "
+                        f"it has: {', '.join(self.available()) or 'none'}"
+                    )
+                self._documents[name] = _load_document(self, name)
+            return self._documents[name]
 
 
 def known_treatments(content_dir: Path | None = None) -> list[str]:
@@ -124,22 +139,25 @@ def known_treatments(content_dir: Path | None = None) -> list[str]:
 
 
 def load_treatment(slug: str, content_dir: Path | str | None = None) -> Treatment:
-    """Load a treatment from a content folder (default: the built-in content)."""
+    """Load a treatment from a content folder (default: the built-in content), named by
+    its folder, its name or an alias (`leaflet.sources.treatment_names`)."""
     folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
     if not folder.is_dir():
         raise LeafletError(f"content folder not found: {folder}")
-    known = known_treatments(folder)
-    if slug not in known:
-        raise LeafletError(
-            f"unknown treatment {slug!r}; known treatments: "
-            f"{', '.join(known) or f'none (no */treatment.yaml in {folder})'}"
-        )
+    slug = resolve_treatment(slug, folder)  # by its folder, name or an alias
     source = read_yaml(folder / slug / "treatment.yaml")
     return Treatment(slug, folder / slug, validate(schema.Treatment, source), source)
 
 
+def rebuild_treatment(slug: str, source: YamlSource, given: dict[str, YamlSource]) -> Treatment:
+    """The treatment of checked sources: how content given as data is made (and
+    unpickled); see `leaflet.sources.content_data`."""
+    spec = validate(schema.Treatment, source)
+    return Treatment(slug, source.path.parent, spec, source, given=given)
+
+
 def _load_document(treatment: Treatment, name: str) -> ContentDocument:
-    source = read_yaml(treatment.folder / f"{name}.yaml")
+    source = treatment.given.get(name) or read_yaml(treatment.folder / f"{name}.yaml")
     spec = validate(schema.Document, source)
     environment = make_environment()
     wording: dict[Loc, Wording] = {}

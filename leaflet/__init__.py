@@ -51,6 +51,7 @@ __all__ = [
     "OutputError",
     "Pack",
     "PackFile",
+    "PasswordNeeded",
     "Personalisation",
     "PressOptions",
     "RenderedPdf",
@@ -119,6 +120,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "MANIFEST_NAME": ("leaflet.packs.manifest", "MANIFEST_NAME"),
     "ManifestEntry": ("leaflet.packs.manifest", "ManifestEntry"),
     "OutboxTransport": ("leaflet.mail.transports", "OutboxTransport"),
+    "PasswordNeeded": ("leaflet.render.provenance", "PasswordNeeded"),
     "OutputError": ("leaflet.errors", "OutputError"),
     "Pack": ("leaflet.mail.messages", "Pack"),
     "PackFile": ("leaflet.mail.messages", "PackFile"),
@@ -208,7 +210,7 @@ if TYPE_CHECKING:
     from leaflet.render.document import build_document, render_pdf
     from leaflet.render.output import RenderedPdf
     from leaflet.render.press import PressOptions
-    from leaflet.render.provenance import Verdict, verify
+    from leaflet.render.provenance import PasswordNeeded, Verdict, verify
     from leaflet.sources.brand import Brand, inspect_brand, load_brand
     from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
     from leaflet.sources.catalogue import Catalogue, catalogue

@@ -72,10 +72,13 @@ def show_columns(path: Path, date_order: str | None) -> None:
         "patient_name": ("first_name", "last_name"),
         "appointment": ("appointment_date", "appointment_time"),
     }
-    unneeded = {part for whole, pair in parts.items() if whole in columns for part in pair}
-    absent = [
-        name for name in leaflet.EXPORT_FIELDS if name not in columns and name not in unneeded
-    ]
+    unneeded = {
+        name
+        for whole, pair in parts.items()
+        if whole in columns or any(part in columns for part in pair)
+        for name in (whole, *pair)
+    }
+    absent = [name for name in leaflet.EXPORT_FIELDS if name not in {*columns, *unneeded}]
     if absent:
         click.echo(f"Not in this export: {', '.join(absent)}")
     click.echo(f"Dates: {export.describe_order()}")
@@ -97,6 +100,6 @@ def _first_reading(path: Path, export: leaflet.ExportFormat) -> None:
     if problems:
         rows = len({problem.row for problem in problems})
         click.echo(
-            f"{rows} row{'s' if rows != 1 else ''} cannot be used as they are; "
-            "leaflet batch lists each problem"
+            f"{rows} row{'s' if rows != 1 else ''} cannot be used as they are; the first: "
+            f"{problems[0].format_message()}"
         )

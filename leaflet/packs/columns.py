@@ -111,8 +111,20 @@ def match_columns(header: Sequence[str], export: ExportFormat, source: str) -> C
                 columns[name] = _one(name, found, cells, source, mapped=False)
                 taken.add(columns[name].index)
                 break
+    _whole_appointment(columns)
     _check_required(columns, cells, source)
     return ColumnMap(cells, columns)
+
+
+def _whole_appointment(columns: dict[str, Column]) -> None:
+    """A lone date or time column ("Start time" holding `01/12/2026 09:00`) is the whole
+    appointment: there is nothing to join it with."""
+    if "appointment" in columns:
+        return
+    parts = [name for name in REQUIRED["appointment"] if name in columns]
+    if len(parts) == 1:
+        lone = columns.pop(parts[0])
+        columns["appointment"] = Column("appointment", lone.index, lone.header, lone.mapped)
 
 
 def _one(name: str, found: list[int], cells: tuple[str, ...], source: str, mapped: bool) -> Column:
@@ -131,8 +143,6 @@ def _check_required(columns: dict[str, Column], cells: tuple[str, ...], source: 
     for name, parts in REQUIRED.items():
         if name in columns or (parts and parts[0] in columns):
             continue  # a first name alone, or a date holding the time, will do
-        if name == "appointment" and parts[1] in columns:
-            continue
         alternative = f" (or {' and '.join(parts)})" if parts else ""
         missing.append(f"{name}{alternative}")
     if missing:

@@ -28,7 +28,7 @@ from leaflet.sources.written_dates import DateProblem, read_date, read_datetime
 #: The longest name taken: far above any real one, and short enough for a form's line.
 MAX_NAME = 200
 #: A phone number as people write it: digits, spaces and + ( ) - . between them.
-_PHONE = re.compile(r"\+?[0-9][0-9 ().-]*")
+_PHONE = re.compile(r"\+?[0-9(][0-9 ().-]*")
 
 
 class PersonalValues(Protocol):

@@ -234,6 +234,8 @@ def test_personal_files_are_readable_by_their_owner_only(tmp_path, monkeypatch, 
     assert invoke(email).exit_code == 0
     made = ["A1-consent.pdf", "manifest.csv", "email-ledger.sqlite3", "outbox/A1.eml"]
     assert {name: mode(tmp_path / "out" / name) for name in made} == dict.fromkeys(made, 0o600)
+    # The folders holding them can be entered by their owner only.
+    assert (mode(tmp_path / "out"), mode(tmp_path / "out" / "outbox")) == (0o700, 0o700)
 
 
 def test_new_files_follow_the_umask(tmp_path, monkeypatch):

@@ -79,10 +79,15 @@ def verify_command(
     try:
         verdict = leaflet.verify(pdf, brand_path, content_dir, password)
     except leaflet.PasswordNeeded:
-        if password is not None or not sys.stdin.isatty():
+        if password is not None or not can_ask():
             raise
         typed = click.prompt(f"Password for {leaflet.display_path(pdf)}", hide_input=True, err=True)
         verdict = leaflet.verify(pdf, brand_path, content_dir, typed)
     click.echo(f"{leaflet.display_path(pdf)}: {verdict.describe()}")
     if not verdict.matches:
         sys.exit(1)
+
+
+def can_ask() -> bool:
+    """Whether someone is at a terminal to type a password."""
+    return sys.stdin.isatty()

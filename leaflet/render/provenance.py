@@ -118,10 +118,7 @@ def verify(
     except UnreadableFile as err:
         raise LeafletError(f"{path}: {err}") from err
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader = pypdf.PdfReader(io.BytesIO(unlocked(data, path, password)))
-        info: Mapping[str, Any] = reader.metadata or {}
+        info: Mapping[str, Any] = _reader(data, path, password).metadata or {}
         values = {
             key: info.get(f"/{key}")
             for key in (REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY)
@@ -148,6 +145,18 @@ def verify(
         printable(values[FINGERPRINT_KEY]),
         current,
     )
+
+
+def _reader(data: bytes, path: Path, password: str | None) -> pypdf.PdfReader:
+    """A reader of the PDF, its password lock (if any) taken off first."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        locked = reader.is_encrypted
+    except pypdf.errors.DependencyError:  # AES, and no `cryptography` to read it
+        locked = True
+    if locked:
+        reader = pypdf.PdfReader(io.BytesIO(unlocked(data, path, password)))
+    return reader
 
 
 class PasswordNeeded(LeafletError):

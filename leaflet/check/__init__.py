@@ -6,8 +6,10 @@ problems are errors; cosmetic ones (a review date coming up, wording above its t
 reading age, a logo below print resolution) are warnings, which `strict` makes errors.
 Each finding says where: file, line and field, as far as they are known.
 
-The checks live in `sources` (brand, logo, layouts, email templates) and `content`
-(documents); `findings` holds what they find.
+The checks live in `sources` (brand, logo, layouts, email templates), `content`
+(documents), `languages` (translations' versions, strings files, the email's language)
+and `readability` (reading age by each language's formula); `findings` holds what they
+find, and notes for what could not be checked.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from leaflet.check.content import check_content, reading_age
-from leaflet.check.findings import ERROR, WARNING, Finding, summary
+from leaflet.check.content import check_content
+from leaflet.check.findings import ERROR, NOTE, WARNING, Finding, summary
+from leaflet.check.readability import reading_age
 from leaflet.check.sources import check_brand, check_email, check_layouts, check_logo
 from leaflet.sources import dates
 from leaflet.sources.brand import load_brand
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
 
-__all__ = ["ERROR", "WARNING", "Finding", "check_all", "reading_age", "summary"]
+__all__ = ["ERROR", "NOTE", "WARNING", "Finding", "check_all", "reading_age", "summary"]
 
 
 def check_all(
@@ -45,6 +48,6 @@ def check_all(
     check_content(folder, brand, today or dates.today(), findings)
     check_email(folder, brand or load_brand(), findings)
     if strict:
-        findings = [replace(f, severity=ERROR) for f in findings]
+        findings = [replace(f, severity=ERROR) if f.severity == WARNING else f for f in findings]
     unique = list(dict.fromkeys(findings))
     return sorted(unique, key=Finding.sort_key)

@@ -37,6 +37,11 @@ OPTIONS = [
     ),
     CONTENT_DIR,
     click.option(
+        "--language",
+        help="Language of the document, a tag such as en-GB, pl or cy (leaflet list shows "
+        "each treatment's) [default: the brand's language].",
+    ),
+    click.option(
         "--patient-name",
         callback=checked("parse_name"),
         help="Print the patient's name in the document.",
@@ -121,7 +126,8 @@ PERSONAL = ("patient_name", "date_of_birth", "appointment", "practitioner", "pho
 
 
 def _write(name: str, options: dict[str, Any]) -> None:
-    """Build document `name` as the command's `options` say, write it, and say where."""
+    """Build document `name` as the command's `options` say, write it, and say where,
+    after any warning (built in another language)."""
     brand = leaflet.load_brand(options["brand_path"])
     pdf = leaflet.build_document(
         name,
@@ -133,7 +139,10 @@ def _write(name: str, options: dict[str, Any]) -> None:
         press=leaflet.PressOptions(options["bleed"], options["crop_marks"]),
         allow_expired=options["allow_expired"],
         fillable=options["fillable"],
+        language=options["language"],
     )
+    for warning in pdf.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     target = options["output"] or Path(f"{options['treatment']}-{name}.pdf")
     pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
     if str(target) == "-":

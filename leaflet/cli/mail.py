@@ -13,7 +13,13 @@ import leaflet
 from leaflet.cli import exports
 from leaflet.cli.exports import SHOW_COLUMNS, read_export
 from leaflet.cli.options import CONTEXT, appointment_sources, brand_note
-from leaflet.cli.packs import documents_option, echo_problems, need_out_dir, settings_of
+from leaflet.cli.packs import (
+    documents_option,
+    echo_problems,
+    need_out_dir,
+    other_languages,
+    settings_of,
+)
 from leaflet.cli.progress import BatchProgress
 
 
@@ -92,7 +98,7 @@ def _ids(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> 
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="Worker processes for building missing PDFs [default: CPUs].",
+    help="Worker processes for building missing PDFs [default: as for batch].",
 )
 @SHOW_COLUMNS
 @appointment_sources
@@ -135,7 +141,8 @@ def email_command(appointments: Path, **options: Any) -> None:
         )
     _echo_report(result.report, {item.appointment_id: item for item in usable})
     where = f" (in {leaflet.display_path(result.outbox)})" if result.outbox else ""
-    click.echo(f"Email: {result.report.summary()}{where}{brand_note(brand)}.", err=True)
+    languages = other_languages(result.built)
+    click.echo(f"Email: {result.report.summary()}{where}{languages}{brand_note(brand)}.", err=True)
     if problems or not result.ok:
         sys.exit(1)
 

@@ -62,13 +62,18 @@ def settings_of(options: dict[str, Any]) -> tuple[leaflet.BatchSettings, leaflet
 def echo_problems(result: leaflet.BatchResult) -> None:
     for problem in result.problems:
         click.echo(f"Error: {problem.format_message()}", err=True)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @click.command("batch", context_settings=CONTEXT)
 @click.argument("appointments", type=click.Path(path_type=Path))
 @OUT_DIR
 @click.option(
-    "--jobs", type=click.IntRange(min=1), help="Worker processes [default: the number of CPUs]."
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes; 1 builds in this process [default: 1 for a small batch, "
+    "else the number of CPUs].",
 )
 @documents_option("build")
 @click.option("--force", is_flag=True, help="Build every file again, even if already built.")
@@ -122,7 +127,15 @@ def _summary(result: leaflet.BatchResult, out_dir: Path, failed: int, brand: lea
     click.echo(
         f"Built {built} file{'s' if built != 1 else ''} in {leaflet.display_path(out_dir)}"
         f" ({len(result.skipped)} already built)"
-        f"; {failed} row{'s' if failed != 1 else ''} failed."
+        f"; {failed} row{'s' if failed != 1 else ''} failed{other_languages(result)}."
         f" Manifest: {manifest}{brand_note(brand)}",
         err=True,
     )
+
+
+def other_languages(result: leaflet.BatchResult) -> str:
+    """`; 2 rows built in English, not the clinic's language` for the summary line."""
+    count = len(result.warnings)
+    if not count:
+        return ""
+    return f"; {count} row{'s' if count != 1 else ''} built in English, not the clinic's language"

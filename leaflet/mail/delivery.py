@@ -33,15 +33,14 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from leaflet.errors import LeafletError, OutputError
+from leaflet.errors import LeafletError, OutputError, SourceError
 from leaflet.mail.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile
 from leaflet.mail.ledger import OUTBOX, SENDING, Ledger, LedgerEntry, read_ledger
 from leaflet.mail.messages import (
-    ATTACHMENTS,
-    EmailTemplates,
     Letter,
     Pack,
     PackFile,
+    Wordings,
     compose,
     message_id_domain,
     password_problem,
@@ -177,7 +176,7 @@ def deliver(
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
     ledger_path = Path(ledger_path)
-    templates = EmailTemplates(brand, content_dir)
+    templates = Wordings(brand, content_dir)
     kind: str = via or (transport.kind if transport is not None else OUTBOX)
     report = DeliveryReport(dry_run=dry_run, transport=kind)
     packs = _chosen(packs, resend)
@@ -215,7 +214,7 @@ def _chosen(packs: Sequence[Pack], resend: Collection[str]) -> Sequence[Pack]:
 class _Plan:
     """Decides which packs to send now and renders their wording."""
 
-    templates: EmailTemplates
+    templates: Wordings
     brand: Brand
     kind: str  # the transport: SMTP or OUTBOX
     resend: frozenset[str]
@@ -247,8 +246,16 @@ class _Plan:
                 report.problems.append(RowProblem("", 0, *found, ident))
                 continue
             # A template mistake is the same for every patient: it stops the whole run
-            # here, before anything is sent.
-            plans.append((pack, self.templates.render(pack, policy)))
+            # here, before anything is sent. A language without email wording stops only
+            # its rows.
+            try:
+                letter = self.templates.render(pack, policy)
+            except LeafletError as err:
+                if isinstance(err, SourceError):
+                    raise
+                report.problems.append(RowProblem("", 0, "language", err.message, ident))
+                continue
+            plans.append((pack, letter))
         return plans
 
 
@@ -258,8 +265,8 @@ def _problem(pack: Pack, policy: str) -> tuple[str, str] | None:
         return "email", reason
     if not pack.files:
         return "", "no documents to send"
-    if unknown := [item.document for item in pack.files if item.document not in ATTACHMENTS]:
-        return "", f"unknown document {unknown[0]!r}; expected one of {', '.join(ATTACHMENTS)}"
+    if unknown := [item.document for item in pack.files if item.document not in DOCUMENTS]:
+        return "", f"unknown document {unknown[0]!r}; expected one of {', '.join(DOCUMENTS)}"
     if missing := [item.path for item in pack.files if not Path(item.path).is_file()]:
         return "", f"document not found: {missing[0]}"
     return password_problem(pack, policy)

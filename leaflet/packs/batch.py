@@ -32,9 +32,11 @@ from leaflet.errors import Argument, LeafletError, OutputError
 from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.packs.manifest import Manifest, ManifestEntry
 from leaflet.packs.planner import BatchSettings, Job, Planner
-from leaflet.packs.workers import BuiltDocument, WorkerSetup, run_jobs
+from leaflet.packs.workers import BuiltDocument, WorkerPool, WorkerSetup, default_jobs, run_jobs
 from leaflet.sources import dates
+from leaflet.sources.brand import Brand
 from leaflet.sources.content import DOCUMENTS
+from leaflet.sources.layout import load_layout
 
 #: The lock file a batch holds in its output folder while it writes there.
 LOCK_NAME = ".leaflet-batch.lock"
@@ -50,6 +52,10 @@ class BatchResult:
     skipped: list[ManifestEntry]
     problems: list[RowProblem]
     manifest: Path | None
+    #: Rows built in another language than the clinic's (it lacks that), and why.
+    warnings: list[RowProblem] = field(default_factory=list)
+    #: The language each appointment was built in, by appointment id.
+    languages: dict[str, str] = field(default_factory=dict)
     documents: list[BuiltDocument] = field(default_factory=list)
     brand: str = ""  # the clinic whose brand was used
     example_brand: bool = False  # True: the built-in example clinic's
@@ -74,11 +80,15 @@ def build_batch(
     progress: Progress | None = None,
     source: str = "appointments",
     today: dt.date | None = None,
+    pool: WorkerPool | None = None,
     on_document: Callable[[BuiltDocument], None] | None = None,
 ) -> BatchResult:
     """Build `settings.documents` for every usable appointment into `out_dir`.
 
-    `jobs` worker processes (default: the CPU count; 1 builds in this process). With
+    `jobs` worker processes: 1 builds in this process; by default, a small batch is
+    built in this process and a larger one in a worker per CPU (`default_jobs`), the
+    workers starting while the batch is planned. A `pool` (`WorkerPool`) kept by the
+    caller is used instead, whatever the batch's size. With
     `force`, files already built are built again. `source` names the appointments in
     problems (the CSV file); `today` is the date review dates are checked against
     (default: the real date). Problems with single appointments are returned, not
@@ -87,33 +97,74 @@ def build_batch(
 
     With `out_dir` None nothing is written: each document is passed to `on_document` as
     it is finished (in this thread), or, without one, returned in `documents`."""
-    settings = settings or BatchSettings()
+    settings = _checked(settings or BatchSettings())
+    folder = Path(out_dir) if out_dir is not None else None
+    setup = WorkerSetup(settings, folder, source, today or dates.today())
+    appointments = list(appointments)
+    own_pool = None
+    if pool is None and _wants_workers(appointments, settings, jobs):
+        own_pool = pool = WorkerPool(jobs)  # the workers start while the batch is planned
+    try:
+        planner = Planner(settings, source, setup.today)
+        planned, problems = planner.plan(appointments)
+        if folder is None:
+            documents = _build_in_memory(planned, problems, setup, pool, progress, on_document)
+            result = BatchResult([], [], problems, None, documents=documents)
+        else:
+            result = _build_into(folder, planned, problems, setup, pool, force, progress)
+        return _planned(result, planner)
+    finally:
+        if own_pool is not None:
+            own_pool.close()
+
+
+def _checked(settings: BatchSettings) -> BatchSettings:
+    """`settings` with its documents checked, and a brand given as data loaded once
+    (not again by every worker)."""
     for name in settings.documents:
         if name not in DOCUMENTS:
             raise LeafletError(f"unknown document {name!r}; documents: {', '.join(DOCUMENTS)}")
-    folder = Path(out_dir) if out_dir is not None else None
-    setup = WorkerSetup(settings, folder, source, today or dates.today())
-    planner = Planner(settings, source, setup.today)
-    planned, problems = planner.plan(appointments)
+    if settings.brand is not None and not isinstance(settings.brand, Brand):
+        return replace(settings, brand=settings.load_brand())
+    return settings
+
+
+def _planned(result: BatchResult, planner: Planner) -> BatchResult:
+    """`result` with what the planning found: languages, and the brand used."""
     brand = planner.brand
-    if folder is None:
-        documents = _build_in_memory(planned, problems, setup, jobs, progress, on_document)
-        return BatchResult([], [], problems, None, documents, brand.clinic.name, brand.is_example)
+    return replace(
+        result,
+        warnings=planner.warnings,
+        languages=planner.languages,
+        brand=brand.clinic.name,
+        example_brand=brand.is_example,
+    )
+
+
+def _build_into(
+    folder: Path,
+    planned: list[Job],
+    problems: list[RowProblem],
+    setup: WorkerSetup,
+    pool: WorkerPool | None,
+    force: bool,
+    progress: Progress | None,
+) -> BatchResult:
+    """Build the jobs into `folder`, which this batch alone writes to meanwhile."""
     _prepare_folder(folder)
     with _only_run(folder):
         manifest = Manifest(folder)
         try:
-            result = _build(planned, problems, manifest, setup, jobs, force, progress)
+            return _build(planned, problems, manifest, setup, pool, force, progress)
         finally:
             manifest.close(order=[_key(job) for job in planned])
-    return replace(result, brand=brand.clinic.name, example_brand=brand.is_example)
 
 
 def _build_in_memory(
     planned: list[Job],
     problems: list[RowProblem],
     setup: WorkerSetup,
-    jobs: int | None,
+    pool: WorkerPool | None,
     progress: Progress | None,
     on_document: Callable[[BuiltDocument], None] | None,
 ) -> list[BuiltDocument]:
@@ -121,7 +172,7 @@ def _build_in_memory(
     kept: list[BuiltDocument] = []
     if progress is not None and planned:
         progress(0, len(planned))
-    for done, result in enumerate(run_jobs(planned, setup, jobs), start=1):
+    for done, result in enumerate(run_jobs(planned, setup, pool), start=1):
         if isinstance(result, RowProblem):
             problems.append(result)
         elif isinstance(result, BuiltDocument):
@@ -135,12 +186,36 @@ def _build_in_memory(
     return kept
 
 
+def _wants_workers(
+    appointments: list[Appointment], settings: BatchSettings, jobs: int | None
+) -> bool:
+    """Whether the batch is built in worker processes: as `jobs` says, or by default as
+    `default_jobs` says for its documents (those on tri-fold and booklet layouts are
+    laid out in full, the others stamped)."""
+    if jobs is not None:
+        return jobs > 1
+    formats: dict[str, str] = {}
+    stamped = full = 0
+    for appointment in appointments:
+        name = appointment.layout or settings.layout
+        if name not in formats:
+            try:
+                formats[name] = load_layout(name).spec.format
+            except LeafletError:
+                formats[name] = "pages"  # the planner reports it; count it as cheap
+        if formats[name] == "pages":
+            stamped += len(settings.documents)
+        else:
+            full += len(settings.documents)
+    return default_jobs(stamped, full) > 1
+
+
 def _build(
     planned: list[Job],
     problems: list[RowProblem],
     manifest: Manifest,
     setup: WorkerSetup,
-    jobs: int | None,
+    pool: WorkerPool | None,
     force: bool,
     progress: Progress | None,
 ) -> BatchResult:
@@ -156,7 +231,7 @@ def _build(
     built: list[ManifestEntry] = []
     if progress is not None and todo:
         progress(0, len(todo))  # before the workers start, which takes a second
-    for done, result in enumerate(run_jobs(todo, setup, jobs), start=1):
+    for done, result in enumerate(run_jobs(todo, setup, pool), start=1):
         if isinstance(result, RowProblem):
             problems.append(result)
         elif isinstance(result, ManifestEntry):

@@ -7,17 +7,16 @@ the printed look does not change. Their names come from the content ids:
 `contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>` and
 `signature.<id>`.
 
-ReportLab makes no signature fields, so those positions are recorded while drawing and
-added afterwards with pypdf, as empty /Sig fields any signing tool can fill.
+ReportLab has no call for a signature field, so `FormFields` writes that widget's
+dictionary itself: an empty /Sig field any signing tool can fill.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from reportlab.lib.colors import black, transparent
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.errors import Argument, LeafletError
@@ -43,19 +42,11 @@ def check_fillable(kind: str, document_name: str, page_format: str) -> None:
         )
 
 
-@dataclass(frozen=True)
-class SignatureSpot:
-    name: str
-    page: int  # 1-based
-    rect: tuple[float, float, float, float]  # x1, y1, x2, y2 in page coordinates
-
-
 class FormFields:
     """Adds the form fields to a canvas while the story draws (it is the drawing
-    session's field recorder), and records where the signature fields go."""
+    session's field recorder)."""
 
     def __init__(self) -> None:
-        self.signatures: list[SignatureSpot] = []
         self._used: dict[str, int] = {}
 
     def _unique(self, name: str) -> str:
@@ -98,12 +89,10 @@ class FormFields:
         field when `name` is a signature's."""
         height = (lines - 1) * spacing + spacing * 0.8
         name = self._unique(name)
-        if name.startswith("signature."):
-            x1, y1 = canvas.absolutePosition(0, 0)
-            x2, y2 = canvas.absolutePosition(width, height)
-            self.signatures.append(SignatureSpot(name, canvas.getPageNumber(), (x1, y1, x2, y2)))
-            return
         form: Any = canvas.acroForm  # see `ticks`
+        if name.startswith("signature."):
+            _signature_field(canvas, form, name, width, height)
+            return
         form.textfield(
             name=name,
             tooltip=name,
@@ -123,40 +112,22 @@ class FormFields:
         )
 
 
-def add_signature_fields(data: bytes, spots: list[SignatureSpot]) -> bytes:
-    """The PDF with an empty signature field (/FT /Sig) at each spot."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        DictionaryObject,
-        FloatObject,
-        NameObject,
-        NumberObject,
-        TextStringObject,
+def _signature_field(canvas: Canvas, form: Any, name: str, width: float, height: float) -> None:
+    """An empty signature field (/FT /Sig) over the box from (0, 0) to (width, height)."""
+    x1, y1 = canvas.absolutePosition(0, 0)
+    x2, y2 = canvas.absolutePosition(width, height)
+    document: Any = canvas._doc  # type: ignore[attr-defined]
+    widget = PDFDictionary(
+        {
+            "Type": PDFName("Annot"),
+            "Subtype": PDFName("Widget"),
+            "FT": PDFName("Sig"),
+            "T": PDFString(name),
+            "TU": PDFString(name),
+            "F": 4,  # print
+            "Rect": PDFArray([round(value, 2) for value in (x1, y1, x2, y2)]),
+            "P": document.thisPageRef(),
+        }
     )
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    acro_form = cast(DictionaryObject, writer.root_object["/AcroForm"].get_object())
-    fields = cast(ArrayObject, acro_form["/Fields"])
-    for spot in spots:
-        page = writer.pages[spot.page - 1]
-        widget = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Annot"),
-                NameObject("/Subtype"): NameObject("/Widget"),
-                NameObject("/FT"): NameObject("/Sig"),
-                NameObject("/T"): TextStringObject(spot.name),
-                NameObject("/TU"): TextStringObject(spot.name),
-                NameObject("/F"): NumberObject(4),  # print
-                NameObject("/Rect"): ArrayObject([FloatObject(round(v, 2)) for v in spot.rect]),
-                NameObject("/P"): page.indirect_reference,
-            }
-        )
-        ref = writer._add_object(widget)
-        if "/Annots" not in page:
-            page[NameObject("/Annots")] = ArrayObject()
-        cast(ArrayObject, page["/Annots"].get_object()).append(ref)
-        fields.append(ref)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    canvas._addAnnotation(widget)  # type: ignore[attr-defined]
+    form.fields.append(form.getRef(widget))

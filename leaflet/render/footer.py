@@ -3,7 +3,9 @@
 One planner and one drawer serve every format. A page's footer pairs the reference line
 with "Page X of Y" at the right and, on a form, the clinic with a box for the patient's
 initials; a tri-fold's cover has a foot of the same lines without the right column.
-When the wording is past its review date, the review date says "(overdue)" everywhere.
+When the wording is past its review date, the review date says "(overdue)" everywhere;
+a translation no clinician has reviewed says so after it. Every word comes from the
+document's strings, in its language.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from reportlab.pdfgen.canvas import Canvas
 from leaflet.render.provenance import SHORT
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand
-from leaflet.sources.dates import format_date
+from leaflet.sources.strings import Strings
 
 SEPARATOR = "  \u00b7  "
 #: Stands for "Page X of Y" in a plan: the numbers are drawn once the total is known.
 PAGE_NUMBER = "<page number>"
-INITIALS = "Patient initials: ____________"
+#: The line the patient writes their initials on, after its label.
+INITIALS_LINE = " ____________"
 #: Footer lines are this many times the footer's text size apart.
 LINE_FACTOR = 1.35
 #: The lowest baseline sits this far above the footer's bottom.
@@ -34,7 +37,7 @@ FRAME_GAP = 1 * mm
 #: Room kept between the left text and the right column of a line.
 COLUMN_GAP = 6 * mm
 #: The widest page number a footer makes room for.
-WIDEST_PAGE_NUMBER = "Page 888 of 888"
+WIDEST_PAGE = 888
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,15 @@ class Footer:
     lines: tuple[tuple[str, str], ...]
     brand: Brand
     size: float
+    strings: Strings
     right_column: bool = True
+
+    def page_number(self, page: int, total: int) -> str:
+        """ "Page 2 of 4", in the strings' language."""
+        number = self.strings.number
+        return self.strings.text(
+            self.strings.words.footer.page, page=number(page), total=number(total)
+        )
 
     @property
     def lines_height(self) -> float:
@@ -91,7 +102,7 @@ class Footer:
         line = next(i for i, (_, text) in enumerate(self.lines) if text == PAGE_NUMBER)
         canvas.setFillColor(self.brand.colour("muted"))
         canvas.setFont(self.brand.fonts.bold, self.size)
-        canvas.drawRightString(right, self.baseline(line, bottom), f"Page {page} of {total}")
+        canvas.drawRightString(right, self.baseline(line, bottom), self.page_number(page, total))
 
 
 def plan_footer(
@@ -99,6 +110,7 @@ def plan_footer(
     brand: Brand,
     size: float,
     width: float,
+    strings: Strings,
     *,
     overdue: bool = False,
     fingerprint: str = "",
@@ -113,30 +125,34 @@ def plan_footer(
     Without `page_numbers` (a tri-fold's narrow cover) there is no right column, and the
     review date takes a line of its own.
     """
-    reference = [meta.reference, f"Version {meta.version}"]
+    words, text = strings.words.footer, strings.text
+    reference = [meta.reference, text(words.version, version=meta.version)]
     if meta.kind == "form":  # which exact wording was signed
-        reference.append(f"Wording {fingerprint[:SHORT]}")
-    review = f"Review date {format_date(meta.review, meta.language)}"
-    review += " (overdue)" if overdue else ""
+        reference.append(text(words.wording, fingerprint=fingerprint[:SHORT]))
+    review = text(words.review_date, date=strings.date(meta.review))
+    review += f" {words.overdue}" if overdue else ""
+    unreviewed = [words.translation_not_reviewed] if meta.translates and not meta.reviewer else []
+    initials = words.patient_initials + INITIALS_LINE
     if page_numbers:
-        rows = [([*reference, review], PAGE_NUMBER)]
+        rows = [([*reference, review, *unreviewed], PAGE_NUMBER)]
         if meta.kind == "form":
-            rows.append(([brand.clinic.name, brand.clinic.phone], INITIALS))
+            rows.append(([brand.clinic.name, brand.clinic.phone], initials))
     else:  # a narrow foot: the reference on one line, the review date on the next
-        rows = [(reference, ""), ([review], "")]
-    fits = _Fitting(brand, size, width)
+        rows = [(reference, ""), ([review, *unreviewed], "")]
+    widest = Footer((), brand, size, strings).page_number(WIDEST_PAGE, WIDEST_PAGE)
+    fits = _Fitting(brand, size, width, widest)
     lines: list[tuple[str, str]] = []
     for left_parts, right in rows:
         left = SEPARATOR.join(left_parts)
         if fits(left, right):
             lines.append((left, right))
-        elif right == INITIALS:
+        elif right == initials:
             lines.append(("", right))
         else:
             lines += [(text, "") for text in fits.wrap(left_parts)]
             lines += [("", right)] if right else []
     lines += [("", "")] * (2 - len(lines))
-    return Footer(tuple(lines), brand, size, right_column=page_numbers)
+    return Footer(tuple(lines), brand, size, strings, right_column=page_numbers)
 
 
 @dataclass(frozen=True)
@@ -146,9 +162,10 @@ class _Fitting:
     brand: Brand
     size: float
     width: float
+    widest_page_number: str
 
     def __call__(self, left: str, right: str) -> bool:
-        widest = WIDEST_PAGE_NUMBER if right == PAGE_NUMBER else right
+        widest = self.widest_page_number if right == PAGE_NUMBER else right
         used = sum(stringWidth(text, self.brand.fonts.bold, self.size) for text in (left, widest))
         return used + COLUMN_GAP <= self.width
 

@@ -17,6 +17,7 @@ from leaflet.render.footer import Footer
 from leaflet.render.press import PressOptions
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
+from leaflet.sources.strings import Strings
 from leaflet.story import tags
 from leaflet.story.tags import Tag
 
@@ -40,11 +41,17 @@ class PageFurniture:
     LOGO_FORM = "LeafletLogo"
 
     def __init__(
-        self, brand: Brand, layout: Layout, footer: Footer, name_size: float, press: PressOptions
+        self,
+        brand: Brand,
+        layout: Layout,
+        footer: Footer,
+        name_size: float,
+        press: PressOptions,
+        strings: Strings,
     ) -> None:
         self.brand, self.layout, self.footer, self.press = brand, layout, footer, press
         self.name_size = name_size
-        self.logo_tag = Tag("Figure", alt=brand.logo_description)
+        self.logo_tag = Tag("Figure", alt=brand.logo_description(strings))
 
     def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """A page template's onPage: the furniture, drawn into its forms on page 1."""

@@ -34,6 +34,8 @@ class RenderedPdf:
     data: bytes
     page_count: int
     personal: bool = False
+    #: What the caller should be told: e.g. that it is not in the language asked for.
+    warnings: tuple[str, ...] = ()
 
     def write(self, target: Path | str | BinaryIO) -> None:
         """Write to a path (atomically, via a temporary file) or to a binary stream."""

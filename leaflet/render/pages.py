@@ -14,15 +14,14 @@ import io
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
 
 from leaflet.render.canvas import canvas_maker
-from leaflet.render.fillable import FormFields, add_signature_fields
-from leaflet.render.footer import plan_footer
+from leaflet.render.fillable import FormFields
+from leaflet.render.footer import FRAME_GAP, plan_footer
 from leaflet.render.furniture import PageFurniture
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import FINGERPRINT_KEY, entries
-from leaflet.render.tagged import tag_pdf
 from leaflet.story.builder import StoryBuilder
-from leaflet.story.session import DrawingSession, Slot
+from leaflet.story.session import BaseRecord, DrawingSession
 from leaflet.story.tags import StructureRecord
 
 
@@ -31,36 +30,32 @@ def render_pages(
     *,
     notes_pages: int = 0,
     fillable: bool = False,
-    slots: list[Slot] | None = None,
+    base: BaseRecord | None = None,
     tagged: bool = True,
 ) -> RenderedPdf:
     """`build` laid out on single pages, then `notes_pages` Notes pages.
 
-    `fillable` adds form fields over a form's boxes and lines; `slots` collects where
+    `fillable` adds form fields over a form's boxes and lines; `base` collects where
     personal values go instead of drawing them; `tagged` False leaves out the structure
     a screen reader reads (pages to be imposed lose it anyway)."""
-    document, brand, layout, press = build.document, build.brand, build.layout, build.press
+    document, brand, layout = build.document, build.brand, build.layout
     fields = FormFields() if fillable else None
     structure = StructureRecord() if tagged else None
-    session = DrawingSession(slots=slots, fields=fields, structure=structure)
+    session = DrawingSession(base=base, fields=fields, structure=structure)
     rendered, styles = fill_in(build)
-    builder = StoryBuilder(brand, layout, styles, overdue=build.overdue, session=session)
+    provenance = entries(document, brand)
+    furniture = _furniture(build, styles["header_name"].fontSize, provenance[FINGERPRINT_KEY])
+    frame_height = _frame_height(build, furniture)
+    frame = (layout.frame_width, frame_height)
+    builder = StoryBuilder(
+        brand, layout, styles, document.strings, build.overdue, frame, session=session
+    )
     story = builder.build(rendered, build.personal, origin=build.origin)
     for _ in range(notes_pages):
         story += [PageBreak(), *builder.notes_page()]
 
-    provenance = entries(document, brand)
-    footer = plan_footer(
-        document.meta,
-        brand,
-        layout.spec.footer_size,
-        layout.frame_width,
-        overdue=build.overdue,
-        fingerprint=provenance[FINGERPRINT_KEY],
-    )
-    furniture = PageFurniture(brand, layout, footer, styles["header_name"].fontSize, press)
     buffer = io.BytesIO()
-    template = _page_template(build, buffer, furniture)
+    template = _page_template(build, buffer, furniture, frame_height)
     template.build(
         story,
         canvasmaker=canvas_maker(
@@ -70,31 +65,53 @@ def render_pages(
             on_start=furniture.set_boxes,
         ),
     )
-    data = buffer.getvalue()
-    if fields is not None:
-        data = add_signature_fields(data, fields.signatures)
-    if structure is not None:
-        data = tag_pdf(data, structure)
-    return RenderedPdf(data, session.page_count)
+    return RenderedPdf(buffer.getvalue(), session.page_count)
 
 
-def _page_template(build: Build, buffer: io.BytesIO, furniture: PageFurniture) -> BaseDocTemplate:
-    """A doc template of pages with the layout's margins, one text frame and furniture."""
+def _furniture(build: Build, name_size: float, fingerprint: str) -> PageFurniture:
+    """The header band and footer of every page."""
+    document, layout = build.document, build.layout
+    footer = plan_footer(
+        document.meta,
+        build.brand,
+        layout.spec.footer_size,
+        layout.frame_width,
+        document.strings,
+        overdue=build.overdue,
+        fingerprint=fingerprint,
+    )
+    return PageFurniture(build.brand, layout, footer, name_size, build.press, document.strings)
+
+
+def _frame_height(build: Build, furniture: PageFurniture) -> float:
+    """The text frame's height: the layout's, less what a footer taller than the layout
+    keeps room for needs (a translation's "not yet reviewed" line in large print)."""
+    layout = build.layout
+    over = furniture.footer.height + FRAME_GAP - layout.footer_height
+    return layout.frame_height - max(0.0, over)
+
+
+def _page_template(
+    build: Build, buffer: io.BytesIO, furniture: PageFurniture, frame_height: float
+) -> BaseDocTemplate:
+    """A doc template of pages with the layout's margins, one text frame `frame_height`
+    tall above the footer, and furniture."""
     layout, offset = build.layout, build.press.offset
+    above_footer = layout.frame_height - frame_height
     template = BaseDocTemplate(
         buffer,
         pagesize=build.press.media(layout.page_width, layout.page_height),
         leftMargin=offset + layout.margin_left,
         rightMargin=offset + layout.margin_right,
         topMargin=offset + layout.margin_top + layout.header_height + layout.header_gap,
-        bottomMargin=offset + layout.margin_bottom + layout.footer_height,
-        **document_properties(build.document.meta, build.brand),
+        bottomMargin=offset + layout.margin_bottom + layout.footer_height + above_footer,
+        **document_properties(build.document, build.brand),
     )
     frame = Frame(
         template.leftMargin,
         template.bottomMargin,
         layout.frame_width,
-        layout.frame_height,
+        frame_height,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,

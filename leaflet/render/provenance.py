@@ -15,15 +15,17 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pypdf
 from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo, PDFString
 
 from leaflet.errors import Argument, LeafletError
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import ContentDocument, load_treatment
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
+
+if TYPE_CHECKING:
+    import pypdf
 
 #: The PDF Info entries leaflet adds (custom keys are allowed by the PDF standard).
 REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY = (
@@ -38,9 +40,10 @@ MAX_PDF_BYTES = 100 * MB
 
 
 def fingerprint(document: ContentDocument, brand: Brand) -> str:
-    """SHA-256 over the document file, the treatment file and the brand, as hex."""
+    """SHA-256 over the document file, the treatment files, the strings and the brand, as
+    hex."""
     digest = hashlib.sha256()
-    for part in (document.source.sha256, document.treatment.source.sha256, brand.fingerprint):
+    for part in (*document.inputs, brand.fingerprint):
         digest.update(part.encode("ascii"))
     return digest.hexdigest()
 
@@ -67,7 +70,7 @@ def entries(document: ContentDocument, brand: Brand) -> dict[str, str]:
         REFERENCE_KEY: document.meta.reference,
         VERSION_KEY: document.meta.version,
         FINGERPRINT_KEY: fingerprint(document, brand),
-        SOURCE_KEY: f"{document.treatment.slug}/{document.name}",
+        SOURCE_KEY: f"{document.treatment.slug}/{document.meta.language}/{document.name}",
     }
 
 
@@ -132,9 +135,10 @@ def verify(
             f"{path}: no leaflet provenance in this PDF (it was not made by "
             "leaflet, or by a version before provenance was recorded)"
         )
-    slug, _, name = str(values[SOURCE_KEY]).partition("/")
+    # treatment/language/document; a PDF made before languages says treatment/document.
+    slug, *language, name = str(values[SOURCE_KEY]).split("/")
     try:
-        document = load_treatment(slug, content_dir).document(name)
+        document = load_treatment(slug, content_dir).document(name, *language[:1])
         current = fingerprint(document, brand)
     except LeafletError:
         current = None
@@ -149,6 +153,8 @@ def verify(
 
 def _reader(data: bytes, path: Path, password: str | None) -> pypdf.PdfReader:
     """A reader of the PDF, its password lock (if any) taken off first."""
+    import pypdf  # only `verify` reads PDFs: building one needs no PDF reader
+
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         locked = reader.is_encrypted

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, FONTS_DIR
-from leaflet.sources.exports import ExportFormat
-from leaflet.sources.written_dates import order_of_locale
-from leaflet.sources.yamlfile import read_yaml, validate
+
+if TYPE_CHECKING:
+    from leaflet.sources.exports import ExportFormat
 
 CONFIG_NAME = "leaflet.yaml"
 CONFIG_TEXT = """\
@@ -55,7 +54,7 @@ class Workspace:
     brand: Path | None
     content_dir: Path | None
     layout: str | None
-    export: ExportFormat = field(default_factory=ExportFormat)
+    export: ExportFormat | None = None  # how its booking system writes exports
 
     def defaults(self) -> dict[str, object]:
         """Option defaults for the document commands (Click's default_map entries)."""
@@ -76,6 +75,10 @@ def find_workspace(folder: Path | str | None = None) -> Workspace | None:
 
 def load_workspace(path: Path) -> Workspace:
     """The workspace config in the file `path`."""
+    # Most commands run outside a workspace: the YAML reader loads only inside one.
+    from leaflet.sources.exports import ExportFormat
+    from leaflet.sources.yamlfile import read_yaml, validate
+
     spec = validate(schema.Workspace, read_yaml(path))
     base = path.parent.resolve()
     return Workspace(
@@ -91,6 +94,8 @@ def config_text(environ: dict[str, str] | None = None) -> str:
     """A new workspace's `leaflet.yaml`, its export locale this computer's own (from
     LC_ALL, LC_TIME or LANG, as `en_GB.UTF-8`) when it has one: Excel writes dates in
     it. Otherwise the locale is left for the clinic to set."""
+    from leaflet.sources.written_dates import order_of_locale
+
     environ = dict(os.environ) if environ is None else environ
     value = next((environ[k] for k in ("LC_ALL", "LC_TIME", "LANG") if environ.get(k)), "")
     tag = value.split(".")[0].split("@")[0].replace("_", "-")
@@ -132,6 +137,8 @@ def init_workspace(folder: Path | str) -> list[Path]:
 def _placeholder_logo(path: Path) -> None:
     """A grey disc saying LOGO: obviously a placeholder, and a valid 300 dpi image."""
     size = 240
+    from PIL import Image, ImageDraw, ImageFont  # only `leaflet init` draws a logo
+
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.ellipse(

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
+from leaflet.sources.strings import Strings
 from leaflet.sources.styles import StyleSet
 from leaflet.story.flowables.boxes import Unsplittable
 from leaflet.story.flowables.text import Heading, KeptWithNext, Para
@@ -29,11 +30,13 @@ BULLET = "\u2022"
 
 @dataclass(frozen=True)
 class StoryContext:
-    """One build's brand, layout and styles, and the frame its story flows into."""
+    """One build's brand, layout, styles and strings (the words around the content, in the
+    document's language), and the frame its story flows into."""
 
     brand: Brand
     layout: Layout
     styles: StyleSet
+    strings: Strings
     session: DrawingSession
     #: The width of the frames the story flows into (a page's, or a tri-fold panel's).
     width: float

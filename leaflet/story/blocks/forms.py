@@ -15,7 +15,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources import schema
-from leaflet.sources.templating import plain
 from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import Box, StartPageUnlessFits
 from leaflet.story.flowables.forms import FieldRow, TickRows, WriteIn
@@ -59,10 +58,15 @@ def checklist(
     centred = story.styles.derive(
         "table_head", "thc", textColor=story.colour("on_primary"), alignment=1
     )
+    strings = story.strings
+    words = strings.words.forms
     header: list[Flowable] = [  # column headers (see TickRows)
-        Para(plain(checklist.title or "Question"), on_primary),
-        Para(checklist.yes_label, centred),
-        Para(checklist.no_label, centred),
+        Para(
+            checklist.title or strings.markup(words.question),
+            on_primary,
+        ),
+        Para(checklist.yes_label or strings.markup(words.yes_label), centred),
+        Para(checklist.no_label or strings.markup(words.no_label), centred),
     ]
     rows = tick_rows(
         story,

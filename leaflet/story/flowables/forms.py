@@ -66,7 +66,7 @@ class WriteIn(Flowable):
                 draw_line(canvas, self.value, style, 0, top_line + 2, self.width, slots)
         elif self.name and self.session.fields is not None:
             owner = Tag("Form", self.tag, field_description=self.description)
-            with tags.widgets(canvas, [owner], field_name=self.name):
+            with tags.widgets(canvas, [owner]):
                 fields = self.session.fields
                 fields.write_in(canvas, self.name, self.lines, self.spacing, self.width)
 
@@ -134,7 +134,8 @@ class TickRows(Flowable):
         cells = self._box_tags[row]
         if len(cells) == 1:
             return [Tag("Form", cells[0], field_description=question)]
-        answers = [plain_text(cell) for cell in self.header[1:]] if self.header else ["Yes", "No"]
+        assert self.header is not None, "rows with a Yes and a No box have a header row"
+        answers = [plain_text(cell) for cell in self.header[1:]]
         return [
             Tag("Form", cell, description=f"{question} {answer}", field_description=question)
             for cell, answer in zip(cells, answers, strict=True)

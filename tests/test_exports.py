@@ -22,7 +22,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import invoke, read_pdf
+from conftest import invoke, read_pdf, write_brand
 
 import leaflet
 from leaflet import ExportFormat, read_appointments
@@ -288,13 +288,50 @@ def test_the_us_export_reads_month_first_in_its_locale():
     assert de_la_cruz.personal.appointment == dt.datetime(2026, 12, 1, 13, 15)
     assert de_la_cruz.personal.practitioner == "Taylor, PA-C"
     assert kim.email == ""
-    # An explicit order wins over the locale: the same file read day first fails.
-    _, problems = read(US, locale="en-US", date_order="day-first")
-    assert problems == [
-        f"{leaflet.display_path(US)}, row 3, column 'Client DOB' (date_of_birth): '11/23/1979' "
-        "is not a date with the day first, as expected (DD/MM/YYYY); check the export's date "
-        "order"
+    # An explicit order wins over the locale: read day first, the file is refused whole,
+    # as a date only month first reads (11/23/1979) shows it is written that way.
+    with pytest.raises(leaflet.LeafletError) as caught:
+        read(US, locale="en-US", date_order="day-first")
+    assert caught.value.message == (
+        f"{leaflet.display_path(US)}: this export writes dates month first: row 3, column "
+        "'Client DOB' (date_of_birth) holds '11/23/1979'. Its dates were to be read day "
+        "first (DD/MM/YYYY, e.g. 08/05/1966 for 8 May 1966), from date_order; read that "
+        "way, dates such as 05/08/1966 would be misread. Set date_order='month-first'"
+    )
+
+
+def test_one_mistyped_date_in_a_day_first_export_is_that_rows_problem(tmp_path):
+    """12/13/1980 reads only month first, but the other dates read only day first: a
+    typing mistake, not a file written the other way."""
+    text = UK.read_bytes().decode("utf-8-sig").replace("25/12/1980", "12/13/1980")
+    appointments, problems = leaflet.parse_appointments(
+        text, "day.csv", ExportFormat(locale="en-GB")
+    )
+    assert len(appointments) == 19
+    assert [str(problem) for problem in problems] == [
+        "day.csv, row 3, column date_of_birth: '12/13/1980' is not a date with the day "
+        "first, as expected (DD/MM/YYYY); check the export's date order"
     ]
+
+
+def test_the_clinics_language_sets_the_date_order(tmp_path, monkeypatch):
+    """A brand whose language is en-US reads its exports month first; the example
+    clinic's language is not the clinic's, so its dates are not guessed at."""
+    day = workspace(tmp_path, "brand: brand.yaml\n")
+    replacements = {"language: en-GB": "language: en-US"}
+    write_brand(tmp_path, replacements)
+    monkeypatch.chdir(day)
+    shown = invoke(["batch", "--show-columns", str(US)])
+    assert shown.exit_code == 0, shown.output
+    assert (
+        "Dates: month first (MM/DD/YYYY, e.g. 05/08/1966 for 8 May 1966), from the clinic's "
+        "language en-US (brand.yaml)"
+    ) in shown.stdout.splitlines()
+    monkeypatch.chdir(tmp_path.parent)
+    example = invoke(["batch", "--show-columns", str(US)])
+    assert (
+        "Dates: not set: dates such as 08/05/1966 are refused (1966-05-08 and 8 May 1966 read)"
+    ) in example.stdout.splitlines()
 
 
 def test_the_date_order_comes_from_leaflet_yaml_or_the_option(tmp_path, monkeypatch):

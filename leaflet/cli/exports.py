@@ -29,27 +29,34 @@ def date_order_of(ctx: click.Context) -> str | None:
     return given if isinstance(given, str) else export_format(None).order
 
 
-def export_format(date_order: str | None) -> leaflet.ExportFormat:
-    """How the export is written: the workspace's settings, and --date-order."""
+def export_format(
+    date_order: str | None, brand: leaflet.Brand | None = None
+) -> leaflet.ExportFormat:
+    """How the export is written: the workspace's settings, --date-order, and the
+    clinic's language when its brand file names one."""
     workspace = click.get_current_context().obj
     export = workspace.export if isinstance(workspace, leaflet.Workspace) else None
-    return (export or leaflet.ExportFormat()).with_order(date_order, "--date-order")
+    export = (export or leaflet.ExportFormat()).with_order(date_order, "--date-order")
+    # The example clinic's language is not the clinic's: its dates are not guessed at.
+    if brand is not None and not brand.is_example and "language" in brand.spec.model_fields_set:
+        export = export.with_clinic_language(brand.spec.language, brand.path.name)
+    return export
 
 
 def read_export(
-    path: Path, date_order: str | None
+    path: Path, date_order: str | None, brand: leaflet.Brand
 ) -> tuple[list[leaflet.Appointment], list[leaflet.RowProblem]]:
     """The usable appointments in the export; each unusable row is reported."""
-    usable, problems = leaflet.read_appointments(path, export_format(date_order))
+    usable, problems = leaflet.read_appointments(path, export_format(date_order, brand))
     for problem in problems:
         click.echo(f"Error: {problem.format_message()}", err=True)
     return usable, problems
 
 
-def show_columns(path: Path, date_order: str | None) -> None:
+def show_columns(path: Path, date_order: str | None, brand: leaflet.Brand) -> None:
     """Print how the export is written, which column feeds what, and how the first
     appointment's dates read."""
-    export = export_format(date_order)
+    export = export_format(date_order, brand)
     report = leaflet.inspect_export(path, export)
     plural = "s" if report.rows != 1 else ""
     click.echo(

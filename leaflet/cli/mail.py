@@ -112,12 +112,12 @@ def email_command(appointments: Path, **options: Any) -> None:
     OUT_DIR/email-ledger.sqlite3 records what went where, so running again sends only
     what is still unsent, and a run through a server sends what was only written to the
     outbox. Exit status 1 when any row or message failed."""
+    settings, brand = settings_of(options)
     if options["show_columns"]:
-        exports.show_columns(appointments, options["date_order"])
+        exports.show_columns(appointments, options["date_order"], brand)
         return
     out_dir = need_out_dir(options["out_dir"])
-    usable, problems = read_export(appointments, options["date_order"])
-    settings, brand = settings_of(options)
+    usable, problems = read_export(appointments, options["date_order"], brand)
     smtp = None
     if options["smtp_server"] is not None:
         host, port = options["smtp_server"]

@@ -89,12 +89,12 @@ def batch_command(appointments: Path, **options: Any) -> None:
     used are reported and the rest are built; run it again after fixing them (or after
     an interruption) and it builds only what is missing. Exit status 1 when any row
     failed."""
+    settings, brand = settings_of(options)
     if options["show_columns"]:
-        exports.show_columns(appointments, options["date_order"])
+        exports.show_columns(appointments, options["date_order"], brand)
         return
     out_dir = need_out_dir(options["out_dir"])
-    usable, problems = read_export(appointments, options["date_order"])
-    settings, brand = settings_of(options)
+    usable, problems = read_export(appointments, options["date_order"], brand)
     with BatchProgress() as progress, terminate_as_interrupt():
         try:
             result = leaflet.build_batch(

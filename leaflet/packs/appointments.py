@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from leaflet.errors import LeafletError, display_path
+from leaflet.errors import Argument, LeafletError, display_path
 from leaflet.packs.columns import ColumnMap, match_columns
 from leaflet.packs.export_text import ExportText, decode_export, dialect_of, records
 from leaflet.sources.exports import ExportFormat
@@ -33,10 +33,13 @@ from leaflet.sources.personal import (
 )
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
 from leaflet.sources.schema.common import email_problem
+from leaflet.sources.written_dates import DAY_FIRST, MONTH_FIRST, written_the_other_way
 
 Parsed = TypeVar("Parsed")
 #: A day's export is a few KB; this is far more than a year of appointments.
 MAX_CSV_BYTES = 20 * MB
+#: Values holding a date, whose order the file as a whole must agree with.
+DATE_VALUES = ("date_of_birth", "appointment")
 #: Values whose cells may not be empty.
 NON_EMPTY = ("appointment_id", "patient_name", "treatment", "appointment")
 #: The most a treatment, layout or language cell holds: far above any real name.
@@ -192,6 +195,7 @@ def parse_appointments(
     appointments: list[Appointment] = []
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
+    dates: list[tuple[tuple[int, str], str]] = []  # ((row, column), date as written)
     for row_number, cells in rows:
         if isinstance(cells, str):  # not valid CSV: this row only
             problems.append(RowProblem(source, row_number, "", cells))
@@ -199,6 +203,7 @@ def parse_appointments(
         if not any(cell.strip() for cell in cells):
             continue  # a blank line is not an appointment
         values = columns.values(cells)
+        dates += [((row_number, name), values.get(name, "")) for name in DATE_VALUES]
         reader = _RowReader(values, row_number, source, columns, export)
         appointment = reader.read(seen)
         if appointment is None:
@@ -210,7 +215,30 @@ def parse_appointments(
             f"{source}: no appointments below the header row; export a day that has "
             "appointments booked"
         )
+    _check_order(dates, source, columns, export)
     return appointments, problems
+
+
+def _check_order(
+    dates: list[tuple[tuple[int, str], str]], source: str, columns: ColumnMap, export: ExportFormat
+) -> None:
+    """Refuse a file whose dates are written in the other order than the one expected:
+    read as they are, its dates such as 05/08/1966 would be misread without a word."""
+    order = export.order
+    if order is None or not (found := written_the_other_way(dates, order)):
+        return
+    (row, name), text = found
+    other = MONTH_FIRST if order == DAY_FIRST else DAY_FIRST
+    raise LeafletError(
+        f"{source}: this export writes dates {other.replace('-', ' ')}: row {row}, column "
+        f"{columns.label(name)} holds {text!r}. Its dates were to be read "
+        f"{export.describe_order()}; read that way, dates such as 05/08/1966 would be "
+        "misread. Set ",
+        Argument(
+            f"date_order={other!r}",
+            f"date_order: {other} under appointments: in leaflet.yaml, or --date-order {other}",
+        ),
+    )
 
 
 def _read_text(path: Path | str, export: ExportFormat) -> tuple[str, ExportText]:

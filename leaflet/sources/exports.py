@@ -8,7 +8,7 @@ refuses any date whose order it cannot tell (see `leaflet.sources.written_dates`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from leaflet.errors import LeafletError
 from leaflet.sources.schema.exports import (
@@ -25,16 +25,22 @@ class ExportFormat:
     """How an export is written; every setting is optional.
 
     `columns` maps leaflet's name for a value (`patient_name`, see `EXPORT_FIELDS`) to
-    the export's header for it (`Client`). `date_order` (`day-first` or `month-first`)
-    says how `08/05/1966` reads, or `locale` (`en-GB`) does; `date_order` wins.
-    `encoding` is the text encoding of an export that is not UTF-8 (`windows-1252`).
-    `origin` says where the settings came from, for messages (`leaflet.yaml`)."""
+    the export's header for it (`Client`). How `08/05/1966` reads: `date_order`
+    (`day-first` or `month-first`), else the `locale` the export is written in (`en-GB`),
+    else the clinic's language (`clinic_language`, the brand's `language`; plain `en`
+    says nothing, as English is written both ways). `encoding` is the text encoding of
+    an export that is not UTF-8 (`windows-1252`). `origin` says where the settings came
+    from, for messages (`leaflet.yaml`); `order_origin` where `date_order` did, when
+    elsewhere (`--date-order`), and `language_origin` where the language did."""
 
     columns: Mapping[str, str] = field(default_factory=dict)
     date_order: str | None = None
     locale: str | None = None
     encoding: str | None = None
     origin: str = ""
+    clinic_language: str | None = None
+    order_origin: str = ""
+    language_origin: str = ""
 
     def __post_init__(self) -> None:
         for name, header in self.columns.items():
@@ -45,11 +51,12 @@ class ExportFormat:
                 f"date_order: {self.date_order!r} is not a date order; "
                 f"expected {' or '.join(DATE_ORDERS)}"
             )
-        if self.locale is not None:
-            try:
-                order_of_locale(self.locale)
-            except ValueError as err:
-                raise LeafletError(f"locale: {err}") from err
+        for name in ("locale", "clinic_language"):
+            if (tag := getattr(self, name)) is not None:
+                try:
+                    order_of_locale(tag)
+                except ValueError as err:
+                    raise LeafletError(f"{name}: {err}") from err
         if self.encoding is not None and (problem := encoding_problem(self.encoding)):
             raise LeafletError(f"encoding: {problem}")
 
@@ -68,29 +75,41 @@ class ExportFormat:
 
     @property
     def order(self) -> str | None:
-        """The date order: given outright, else the locale's; None when unknown."""
+        """The date order (see the class docstring); None when unknown."""
         if self.date_order is not None:
             return self.date_order
-        return order_of_locale(self.locale) if self.locale else None
+        if self.locale is not None:
+            return order_of_locale(self.locale)
+        if self.clinic_language is not None and self.clinic_language.lower() != "en":
+            return order_of_locale(self.clinic_language)
+        return None
 
     def describe_order(self) -> str:
         """`day first (DD/MM/YYYY...), from the locale en-GB in leaflet.yaml`."""
         order = self.order
         if order is None:
             return "not set: dates such as 08/05/1966 are refused (1966-05-08 and 8 May 1966 read)"
-        if self.date_order is None:
-            setting = f"the locale {self.locale}"
+        where = f" in {self.origin}" if self.origin else ""
+        if self.date_order is not None:
+            source = self.order_origin or f"date_order{where}"
+        elif self.locale is not None:
+            source = f"the locale {self.locale}{where}"
         else:
-            setting = "date_order" if self.origin.endswith(".yaml") else self.origin
-        where = f" in {self.origin}" if self.origin.endswith(".yaml") else ""
-        return f"{describe_order(order)}, from {setting or 'date_order'}{where}"
+            given = f" ({self.language_origin})" if self.language_origin else ""
+            source = f"the clinic's language {self.clinic_language}{given}"
+        return f"{describe_order(order)}, from {source}"
 
     def with_order(self, date_order: str | None, origin: str = "") -> ExportFormat:
         """This format with `date_order` instead (given by `origin`, e.g. an option),
         when one is given."""
         if date_order is None:
             return self
-        return ExportFormat(self.columns, date_order, self.locale, self.encoding, origin)
+        return replace(self, date_order=date_order, order_origin=origin)
+
+    def with_clinic_language(self, language: str | None, origin: str = "") -> ExportFormat:
+        """This format with the clinic's language (given by `origin`, e.g. its brand
+        file), which sets the date order when nothing else does."""
+        return replace(self, clinic_language=language, language_origin=origin)
 
 
 __all__ = ["EXPORT_FIELDS", "ExportFormat"]

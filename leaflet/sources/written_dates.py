@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from leaflet.errors import Argument
 
+Key = TypeVar("Key")
 DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
 DATE_ORDERS = (DAY_FIRST, MONTH_FIRST)
 
@@ -119,6 +122,44 @@ def read_datetime(text: str, order: str | None = None, *, short_years: bool = Tr
     if not time_text:
         raise DateProblem(f"{text!r} has no time; add one, e.g. {text} 09:00 (or 9:00 AM)")
     return dt.datetime.combine(day, _read_time(text, time_text, order))
+
+
+def readable_orders(text: str) -> frozenset[str]:
+    """The date orders in which `text` (a date, or a date and time) is a real date: both
+    when the order does not matter (1966-05-08, 8 May 1966) or it is no date at all."""
+    date_text, _ = _split_time(_clean(text))
+    try:
+        parts = _date_parts(date_text, short_years=True)
+    except DateProblem:
+        parts = None
+    if parts is None or not parts.numeric:
+        return frozenset(DATE_ORDERS)
+    found = {
+        order
+        for order, (month, day) in (
+            (DAY_FIRST, (parts.second, parts.first)),
+            (MONTH_FIRST, (parts.first, parts.second)),
+        )
+        if _valid(parts.year, month, day)
+    }
+    return frozenset(found) or frozenset(DATE_ORDERS)
+
+
+def written_the_other_way(texts: Iterable[tuple[Key, str]], order: str) -> tuple[Key, str] | None:
+    """The first date among `texts` that only the other order reads, when no date among
+    them reads only in `order`: then the file is written the other way (an American
+    export read day first), and every date such as 05/08/1966 in it would be misread.
+    One such date among many that only `order` reads is a typing mistake, left to its
+    row."""
+    other = MONTH_FIRST if order == DAY_FIRST else DAY_FIRST
+    against: tuple[Key, str] | None = None
+    for key, text in texts:
+        orders = readable_orders(text)
+        if orders == {order}:
+            return None
+        if orders == {other} and against is None:
+            against = (key, text)
+    return against
 
 
 def describe_order(order: str | None) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.utils import ImageReader
 
@@ -318,6 +318,8 @@ def _logo_problem(data: bytes) -> str | None:
                         "layout: make it smaller"
                     )
                 image.load()
+    except UnidentifiedImageError:  # its message names an in-memory file: say it plainly
+        return "is not a PNG or JPEG image (nor any image Pillow knows)"
     except Exception as err:  # Pillow raises many types for damaged images
         return f"is not a readable PNG or JPEG image ({err})"
     return None

@@ -46,6 +46,8 @@ if TYPE_CHECKING:  # loaded when a document is: `leaflet list` needs none of the
 NOT_WORDING = frozenset({"id", "style"})
 #: The treatment file: in the treatment's folder, and optionally in a language folder.
 TREATMENT_FILE = "treatment.yaml"
+#: A language's treatment file among content given as data (`Treatment.given`).
+TREATMENT = "treatment"
 
 Loc = tuple[str | int, ...]
 
@@ -269,10 +271,12 @@ class Treatment:
     def _local(self, language: str) -> tuple[schema.TreatmentLanguage, YamlSource] | None:
         if language not in self._locals:
             path = self.languages[language] / TREATMENT_FILE
-            if self.given or path == self.folder / TREATMENT_FILE or not path.is_file():
+            source = self.given.get((TREATMENT, language))
+            if source is None and not self.given and path != self.folder / TREATMENT_FILE:
+                source = read_yaml(path) if path.is_file() else None
+            if source is None:
                 self._locals[language] = None
             else:
-                source = read_yaml(path)
                 local = validate(schema.TreatmentLanguage, source)
                 _check_local_settings(self, local, source)
                 self._locals[language] = (local, source)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import LeafletError, SourceError
-from leaflet.sources.content import DOCUMENTS, Treatment, rebuild_treatment
+from leaflet.sources.content import DOCUMENTS, TREATMENT, Treatment, rebuild_treatment
 from leaflet.sources.languages import is_tag, parse_language
 from leaflet.sources.spelling import closest, fold
 from leaflet.sources.yamlfile import YamlSource, parse_yaml, source_from_data
@@ -30,8 +30,9 @@ def treatment_from_data(
     """A treatment from data: `treatment` is what `treatment.yaml` holds; `documents`
     maps `info`, `consent` and `aftercare` (any of them) to each document's YAML text or
     parsed mapping, each in the language its `meta.language` says, or maps language tags
-    (`en-GB`, `pl`) to such a mapping each. `slug` names it (as a content folder's
-    sub-folder would)."""
+    (`en-GB`, `pl`) to such a mapping each, which may also give that language's
+    `treatment` (what `<language>/treatment.yaml` holds: the name in its words). `slug`
+    names it (as a content folder's sub-folder would)."""
     if not isinstance(slug, str) or not slug or not all(c.isalnum() or c == "-" for c in slug):
         raise LeafletError(
             f"treatment name {slug!r} is not valid; expected lowercase letters, digits and "
@@ -44,7 +45,9 @@ def treatment_from_data(
         if by_language and isinstance(value, Mapping):
             tag = parse_language(key).tag
             for name, document in value.items():
-                given[_check_name(name, label), tag] = _source(document, label / tag / name)
+                if name != TREATMENT:
+                    _check_name(name, label)
+                given[name, tag] = _source(document, label / tag / f"{name}.yaml")
         else:
             source = _source(value, label / f"{_check_name(key, label)}.yaml")
             given[key, _language_of(source)] = source

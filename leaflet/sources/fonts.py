@@ -152,11 +152,18 @@ KEPT_SUBSETS = 64
 def _kept(store: OrderedDict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
     """`store[key]`, made by `make()` the first time; past `KEPT_SUBSETS` entries the
     least recently made go first."""
-    if key not in store:
-        store[key] = make()
-        if len(store) > KEPT_SUBSETS:
-            store.popitem(last=False)
-    return store[key]
+    with _KEPT_LOCK:  # threads share the stores; what is missing is made outside it
+        found = store.get(key)
+    if found is None:
+        found = make()
+        with _KEPT_LOCK:
+            store[key] = found
+            if len(store) > KEPT_SUBSETS:
+                store.popitem(last=False)
+    return found
+
+
+_KEPT_LOCK = threading.Lock()
 
 
 @functools.cache

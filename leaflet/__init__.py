@@ -90,6 +90,7 @@ __all__ = [
     "parse_appointment",
     "parse_appointments",
     "parse_date_of_birth",
+    "parse_email",
     "parse_name",
     "parse_phone",
     "read_appointments",
@@ -164,6 +165,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "parse_appointments": ("leaflet.packs.appointments", "parse_appointments"),
     "parse_date_of_birth": ("leaflet.sources.personal", "parse_date_of_birth"),
     "parse_name": ("leaflet.sources.personal", "parse_name"),
+    "parse_email": ("leaflet.sources.personal", "parse_email"),
     "parse_phone": ("leaflet.sources.personal", "parse_phone"),
     "read_appointments": ("leaflet.packs.appointments", "read_appointments"),
     "read_manifest": ("leaflet.packs.manifest", "read_manifest"),
@@ -237,6 +239,7 @@ if TYPE_CHECKING:
         Personalisation,
         parse_appointment,
         parse_date_of_birth,
+        parse_email,
         parse_name,
         parse_phone,
     )

@@ -511,7 +511,7 @@ def test_an_email_address_is_checked_by_the_mail_standards(address, reason):
     assert [str(problem) for problem in problems] == [f"day.csv, row 2, column email: {reason}"]
 
 
-def test_the_phone_column_fills_the_consent_forms_phone_line(tmp_path):
+def test_the_phone_and_email_columns_fill_the_consent_forms_lines(tmp_path):
     appointments, _ = read(UK, locale="en-GB")
     chosen = [a for a in appointments if a.appointment_id in ("APT-1004", "APT-1010")]
     settings = leaflet.BatchSettings(documents=("consent",))
@@ -520,9 +520,12 @@ def test_the_phone_column_fills_the_consent_forms_phone_line(tmp_path):
     texts = {
         doc.appointment.appointment_id: read_pdf(doc.pdf.data).pages[0] for doc in result.documents
     }
-    assert "Phone number +44 7700 900104" in texts["APT-1004"]
-    assert "Full name Gareth Hughes Date of birth 12 January 1975" in texts["APT-1004"]
-    assert "Phone number Email" in texts["APT-1010"]  # no mobile: the line stays blank
+    assert (
+        "Full name Gareth Hughes Date of birth 12 January 1975 Phone number +44 7700 900104 "
+        "Email gareth.hughes@example.net"
+    ) in texts["APT-1004"]
+    # No mobile: the phone line stays blank to write on.
+    assert "Phone number Email oliver.bennett@example.com" in texts["APT-1010"]
 
 
 # --- straight from the booking system ------------------------------------------------------

@@ -58,6 +58,11 @@ OPTIONS = [
         help="Patient's phone number, for a form's phone line.",
     ),
     click.option(
+        "--email",
+        callback=checked("parse_email"),
+        help="Patient's email address, for a form's email line.",
+    ),
+    click.option(
         "--appointment",
         callback=checked("parse_appointment"),
         help="Appointment date and time, e.g. 2026-12-01T10:30 or 1 December 2026 10:30 AM.",
@@ -122,7 +127,7 @@ def document_command(name: str) -> click.Command:
 
 
 #: The options that make up the personal details, in `Personalisation`'s order.
-PERSONAL = ("patient_name", "date_of_birth", "appointment", "practitioner", "phone")
+PERSONAL = ("patient_name", "date_of_birth", "appointment", "practitioner", "phone", "email")
 
 
 def _write(name: str, options: dict[str, Any]) -> None:

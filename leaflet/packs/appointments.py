@@ -26,13 +26,13 @@ from leaflet.sources.exports import ExportFormat
 from leaflet.sources.personal import (
     Personalisation,
     check_name,
+    email_address_problem,
     parse_appointment,
     parse_date_of_birth,
     parse_name,
     phone_problem,
 )
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
-from leaflet.sources.schema.common import email_problem
 from leaflet.sources.written_dates import DAY_FIRST, MONTH_FIRST, written_the_other_way
 
 Parsed = TypeVar("Parsed")
@@ -65,8 +65,8 @@ class Appointment:
 
     Made directly (by a booking system calling the library), its fields are checked as
     a CSV row's are, each problem a `LeafletError` naming the field. `mobile` (its last
-    digits go into the email password) also fills the forms' phone line, unless
-    `personal` has a phone of its own."""
+    digits go into the email password) and `email` also fill the forms' phone and email
+    lines, unless `personal` has its own."""
 
     appointment_id: str
     personal: Personalisation
@@ -101,8 +101,12 @@ class Appointment:
             raise LeafletError(f"mobile: {reason}")
         if not isinstance(self.row, int) or self.row < 0:
             raise LeafletError(f"row: {self.row!r} is not a row number")
-        if self.mobile and not self.personal.phone:
-            object.__setattr__(self, "personal", replace(self.personal, phone=self.mobile))
+        personal = self.personal  # the forms' phone and email lines, unless it has its own
+        filled = replace(
+            personal, phone=personal.phone or self.mobile, email=personal.email or self.email
+        )
+        if filled != personal:
+            object.__setattr__(self, "personal", filled)
 
     def label(self, name: str) -> str:
         """How a problem names the column of value `name`: the export's header, with
@@ -281,7 +285,7 @@ def check_email(address: str) -> str | None:
     """Why `address` cannot be mailed to, or None: one address by the mail standards;
     international characters are fine anywhere (see `leaflet.mail.transports` for the
     servers that take them before the @)."""
-    return email_problem(address, international=True)
+    return email_address_problem(address)
 
 
 def check_mobile(number: str) -> str | None:

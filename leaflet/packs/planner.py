@@ -212,6 +212,7 @@ class Planner:
             str(personal.appointment or ""),
             personal.practitioner,
             personal.phone,
+            personal.email,
         ]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 

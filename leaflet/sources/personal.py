@@ -1,5 +1,5 @@
 """Personal details a document can be prepared with: patient, date of birth, phone,
-appointment.
+email, appointment.
 
 Values come from a person (a receptionist typing, a booking system export, a booking
 system calling the library), so they are checked here, before they reach a template,
@@ -55,6 +55,7 @@ class Personalisation:
     appointment: dt.datetime | None = None
     practitioner: str = ""
     phone: str = ""  # fills a form's phone line
+    email: str = ""  # fills a form's email line
 
     def __post_init__(self) -> None:
         for label in ("patient_name", "practitioner"):
@@ -74,10 +75,12 @@ class Personalisation:
                 "datetime.datetime, e.g. datetime.datetime(2026, 12, 1, 10, 30), or use "
                 "Personalisation.from_text"
             )
-        if not isinstance(self.phone, str):
-            raise LeafletError(f"phone: {self.phone!r} is not text")
-        if self.phone and (problem := phone_problem(self.phone)):
-            raise LeafletError(f"phone: {problem}")
+        for label, problem_of in (("phone", phone_problem), ("email", email_address_problem)):
+            value = getattr(self, label)
+            if not isinstance(value, str):
+                raise LeafletError(f"{label}: {value!r} is not text")
+            if value and (problem := problem_of(value)):
+                raise LeafletError(f"{label}: {problem}")
 
     @classmethod
     def from_text(
@@ -87,6 +90,7 @@ class Personalisation:
         appointment: str | None = None,
         practitioner: str | None = None,
         phone: str | None = None,
+        email: str | None = None,
         *,
         date_order: str | None = None,
     ) -> Personalisation:
@@ -99,6 +103,7 @@ class Personalisation:
             appointment=parse_appointment(appointment, order=date_order),
             practitioner=parse_name(practitioner, "practitioner"),
             phone=parse_phone(phone),
+            email=parse_email(email),
         )
 
     def __bool__(self) -> bool:
@@ -108,13 +113,16 @@ class Personalisation:
             or self.appointment
             or self.practitioner
             or self.phone
+            or self.email
         )
 
     def check_printable(self, fonts: FontFamily) -> None:
-        """Refuse names the brand fonts cannot print, naming the characters."""
+        """Refuse names (and an email address) the brand fonts cannot print, naming the
+        characters."""
         for label, value in (
             ("patient name", self.patient_name),
             ("practitioner", self.practitioner),
+            ("email", self.email),
         ):
             if missing := fonts.missing(value):
                 raise LeafletError(
@@ -131,6 +139,7 @@ class Personalisation:
                 if self.date_of_birth
                 else "",
                 "phone": self.phone,
+                "email": self.email,
             },
             "appointment": {
                 "date": format_date(when.date(), language, weekday=True) if when else "",
@@ -169,6 +178,24 @@ def phone_problem(number: str) -> str | None:
             "+ ( ) - if you like, e.g. 07700 900123 or +44 7700 900123"
         )
     return None
+
+
+def email_address_problem(address: str) -> str | None:
+    """Why `address` is not one email address, or None (`schema.common.email_problem`;
+    international characters are fine: it is printed, or sent where a server takes them)."""
+    from leaflet.sources.schema.common import email_problem  # pydantic: only when needed
+
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in address):
+        return "contains a control character"
+    return email_problem(address, international=True)
+
+
+def parse_email(value: str | None, label: str = "email") -> str:
+    """An email address with white space around it taken off, or empty text."""
+    value = (value or "").strip()
+    if value and (problem := email_address_problem(value)):
+        raise LeafletError(f"{label}: {problem}")
+    return value
 
 
 def parse_phone(value: str | None, label: str = "phone") -> str:
@@ -223,6 +250,7 @@ PLACEHOLDERS = {
     ("appointment", "time"): "\ue004",
     ("appointment", "practitioner"): "\ue005",
     ("patient", "phone"): "\ue006",
+    ("patient", "email"): "\ue007",
 }
 _PLACEHOLDER_CHARS = frozenset(PLACEHOLDERS.values())
 

@@ -232,7 +232,9 @@ class _Plan:
             ident = appointment.appointment_id
             if ident in seen:
                 reason = f"duplicate id {ident!r}; each appointment is emailed once"
-                report.problems.append(RowProblem("", 0, "appointment_id", reason, ident))
+                report.problems.append(
+                    RowProblem("", appointment.row, "appointment_id", reason, ident)
+                )
                 continue
             seen.add(ident)
             if not appointment.email:
@@ -243,7 +245,7 @@ class _Plan:
                 report.already_sent.append(Outcome(ident, entry.recipient))
                 continue
             if found := _problem(pack, policy):
-                report.problems.append(RowProblem("", 0, *found, ident))
+                report.problems.append(RowProblem("", appointment.row, *found, ident))
                 continue
             # A template mistake is the same for every patient: it stops the whole run
             # here, before anything is sent. A language without email wording stops only
@@ -253,7 +255,9 @@ class _Plan:
             except LeafletError as err:
                 if isinstance(err, SourceError):
                     raise
-                report.problems.append(RowProblem("", 0, "language", err.message, ident))
+                report.problems.append(
+                    RowProblem("", appointment.row, "language", err.message, ident)
+                )
                 continue
             plans.append((pack, letter))
         return plans

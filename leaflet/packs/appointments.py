@@ -135,11 +135,11 @@ class RowProblem:
         return self._describe(self.option_reason or self.reason)
 
     def _describe(self, reason: str) -> str:
-        where = (
-            f"{self.source}, row {self.row}"
-            if self.row
-            else (f"appointment {self.appointment_id or '?'}")
-        )
+        if self.row and self.source:
+            where = f"{self.source}, row {self.row}"
+        else:  # found after reading (sending): the appointment, and its row if known
+            row = f" (row {self.row})" if self.row else ""
+            where = f"appointment {self.appointment_id or '?'}{row}"
         return f"{where}, column {self.column}: {reason}" if self.column else f"{where}: {reason}"
 
     @classmethod

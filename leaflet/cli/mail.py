@@ -10,15 +10,13 @@ from typing import Any
 import click
 
 import leaflet
-from leaflet.cli import exports
-from leaflet.cli.exports import SHOW_COLUMNS, read_export
+from leaflet.cli.exports import SHOW_COLUMNS
 from leaflet.cli.options import CONTEXT, appointment_sources, brand_note
 from leaflet.cli.packs import (
     documents_option,
     echo_problems,
-    need_out_dir,
     other_languages,
-    settings_of,
+    start_run,
 )
 from leaflet.cli.progress import BatchProgress
 
@@ -112,12 +110,10 @@ def email_command(appointments: Path, **options: Any) -> None:
     OUT_DIR/email-ledger.sqlite3 records what went where, so running again sends only
     what is still unsent, and a run through a server sends what was only written to the
     outbox. Exit status 1 when any row or message failed."""
-    settings, brand = settings_of(options)
-    if options["show_columns"]:
-        exports.show_columns(appointments, options["date_order"], brand)
+    run = start_run(appointments, options)
+    if run is None:
         return
-    out_dir = need_out_dir(options["out_dir"])
-    usable, problems = read_export(appointments, options["date_order"], brand)
+    settings, brand, out_dir, usable, problems = run
     smtp = None
     if options["smtp_server"] is not None:
         host, port = options["smtp_server"]

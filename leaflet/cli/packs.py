@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -59,6 +59,29 @@ def settings_of(options: dict[str, Any]) -> tuple[leaflet.BatchSettings, leaflet
     return settings, brand
 
 
+class ExportRun(NamedTuple):
+    """What `leaflet batch` and `leaflet email` start from: the settings, the brand
+    loaded once, the output folder and the export's appointments (unusable rows already
+    reported)."""
+
+    settings: leaflet.BatchSettings
+    brand: leaflet.Brand
+    out_dir: Path
+    usable: list[leaflet.Appointment]
+    problems: list[leaflet.RowProblem]
+
+
+def start_run(appointments: Path, options: dict[str, Any]) -> ExportRun | None:
+    """The run the options describe; None when --show-columns has said its piece."""
+    settings, brand = settings_of(options)
+    if options["show_columns"]:
+        exports.show_columns(appointments, options["date_order"], brand)
+        return None
+    out_dir = need_out_dir(options["out_dir"])
+    usable, problems = read_export(appointments, options["date_order"], brand)
+    return ExportRun(settings, brand, out_dir, usable, problems)
+
+
 def echo_problems(result: leaflet.BatchResult) -> None:
     for problem in result.problems:
         click.echo(f"Error: {problem.format_message()}", err=True)
@@ -89,12 +112,10 @@ def batch_command(appointments: Path, **options: Any) -> None:
     used are reported and the rest are built; run it again after fixing them (or after
     an interruption) and it builds only what is missing. Exit status 1 when any row
     failed."""
-    settings, brand = settings_of(options)
-    if options["show_columns"]:
-        exports.show_columns(appointments, options["date_order"], brand)
+    run = start_run(appointments, options)
+    if run is None:
         return
-    out_dir = need_out_dir(options["out_dir"])
-    usable, problems = read_export(appointments, options["date_order"], brand)
+    settings, brand, out_dir, usable, problems = run
     with BatchProgress() as progress, terminate_as_interrupt():
         try:
             result = leaflet.build_batch(

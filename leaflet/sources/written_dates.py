@@ -227,25 +227,21 @@ def _resolve(text: str, parts: _Parts, order: str | None) -> dt.date:
     if not parts.numeric:  # year first, or a month name: no order needed
         return _real(text, parts.year, parts.second, parts.first)
     first, second = parts.first, parts.second
-    day_first = _valid(parts.year, second, first)
-    month_first = _valid(parts.year, first, second)
-    if order == DAY_FIRST or (order is None and day_first and not month_first):
-        if not day_first and month_first:
+    readings = {DAY_FIRST: (second, first), MONTH_FIRST: (first, second)}  # (month, day)
+    valid = {name: _valid(parts.year, *reading) for name, reading in readings.items()}
+    if order is None and sum(valid.values()) == 1:  # only one order reads it
+        order = DAY_FIRST if valid[DAY_FIRST] else MONTH_FIRST
+    if order is not None:
+        if not valid[order] and any(valid.values()):
+            word = "day" if order == DAY_FIRST else "month"
             raise DateProblem(
-                f"{text!r} is not a date with the day first, as expected "
-                f"({PATTERNS[DAY_FIRST]}); check the export's date order"
+                f"{text!r} is not a date with the {word} first, as expected "
+                f"({PATTERNS[order]}); check the export's date order"
             )
-        return _real(text, parts.year, second, first)
-    if order == MONTH_FIRST or (order is None and month_first and not day_first):
-        if not month_first and day_first:
-            raise DateProblem(
-                f"{text!r} is not a date with the month first, as expected "
-                f"({PATTERNS[MONTH_FIRST]}); check the export's date order"
-            )
-        return _real(text, parts.year, first, second)
-    if day_first and first == second:  # 05/05/1966 reads the same both ways
+        return _real(text, parts.year, *readings[order])
+    if valid[DAY_FIRST] and first == second:  # 05/05/1966 reads the same both ways
         return dt.date(parts.year, first, first)
-    if not day_first:
+    if not valid[DAY_FIRST]:
         return _real(text, parts.year, second, first)  # says what is wrong with it
     one, other = dt.date(parts.year, second, first), dt.date(parts.year, first, second)
     raise DateProblem(

@@ -128,7 +128,8 @@ def test_bad_rows_are_reported_and_the_rest_built(tmp_path, monkeypatch):
         "something after the @-sign)",
         "Error: day.csv, row 6, column appointment_id: duplicate id 'A1001' (first on row 2)",
         "Error: day.csv, row 5, column treatment: unknown treatment 'peel'; known "
-        "treatments: microneedling (Collagen induction therapy, Skin needling, Dermapen)",
+        "treatments: microneedling (Collagen induction therapy, Skin needling, Dermapen, "
+        "Micronodwyddo, Mikroigłowanie)",
         "Error: day.csv, row 7, column practitioner: the brand fonts cannot print '中' "
         "(U+4E2D CJK UNIFIED IDEOGRAPH-4E2D)",
     ]

@@ -119,7 +119,7 @@ def test_every_undefined_variable_and_missing_character_is_reported(content: Pat
         f"error: {INFO}:{snowman}: blocks[0].paragraph: the brand fonts cannot print '☃' "
         "(U+2603 SNOWMAN)",
         f"error: {INFO}:{age}: blocks[2].paragraph: undefined variable 'patient.age' "
-        "(patient has: date_of_birth, name, phone)",
+        "(patient has: date_of_birth, email, name, phone)",
         f"error: {INFO}:{fax}: blocks[4].bullets[2]: undefined variable 'clinic.fax' "
         "(clinic has: address, email, emergency_number, feedback, name, out_of_hours, "
         "phone, website)",

@@ -324,7 +324,8 @@ def test_unknown_option(in_tmp):
         (
             ["info", "--treatment", "botox"],
             "unknown treatment 'botox'; known treatments: microneedling (Collagen induction "
-            "therapy, Skin needling, Dermapen)",
+            "therapy, Skin needling, Dermapen, Micronodwyddo, "
+            "Mikroigłowanie)",
         ),
         (
             ["consent", "--patient-name", "Ann 漢"],

@@ -294,7 +294,8 @@ def test_unknown_treatment_lists_known_ones():
         leaflet.load_treatment("botox")
     assert raised.value.message == (
         "unknown treatment 'botox'; known treatments: microneedling (Collagen induction "
-        "therapy, Skin needling, Dermapen)"
+        "therapy, Skin needling, Dermapen, Micronodwyddo, "
+        "Mikroigłowanie)"
     )
 
 

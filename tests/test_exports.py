@@ -470,7 +470,8 @@ def test_an_unknown_treatment_lists_the_known_names_and_the_closest():
         leaflet.load_treatment("Microneedeling")
     assert caught.value.message == (
         "unknown treatment 'Microneedeling' (did you mean 'Microneedling'?); known "
-        "treatments: microneedling (Collagen induction therapy, Skin needling, Dermapen)"
+        "treatments: microneedling (Collagen induction therapy, Skin needling, Dermapen, "
+        "Micronodwyddo, Mikroigłowanie)"
     )
 
 
@@ -482,7 +483,8 @@ def test_an_unknown_treatment_in_an_export_names_its_row_and_column(tmp_path):
     assert [problem.format_message() for problem in result.problems] == [
         "day.csv, row 2, column 'Service' (treatment): unknown treatment 'Dermapenn' (did you "
         "mean 'Dermapen'?); known treatments: microneedling (Collagen induction therapy, "
-        "Skin needling, Dermapen)"
+        "Skin needling, Dermapen, Micronodwyddo, "
+        "Mikroigłowanie)"
     ]
 
 
@@ -548,3 +550,8 @@ def test_the_uk_export_builds_with_no_hand_edits_from_a_subfolder(tmp_path, monk
         "Full name Siobhán Murphy Date of birth 22 March 1969 Phone number 07700 900109"
         in (consent.pages[0])
     )
+
+
+def test_a_treatment_is_found_by_its_name_in_another_language():
+    """A Polish booking system books "Mikroigłowanie" (content/microneedling/pl/treatment.yaml)."""
+    assert leaflet.load_treatment("MIKROIGŁOWANIE").slug == "microneedling"

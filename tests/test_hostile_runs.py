@@ -142,7 +142,7 @@ def test_the_default_password_is_not_the_date_of_birth_alone(tmp_path, monkeypat
     )
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-2:] == [
-        "Error: appointment A2, column mobile: no mobile number to make the password from "
+        "Error: appointment A2 (row 3), column mobile: no mobile number to make the password from "
         "(the password is the date of birth and the mobile number's last 4 digits); add "
         "it to the export, or choose another email.password in the brand file",
         f"Email: 1 written to the outbox, not sent yet, 1 with a problem (in out/outbox)"

@@ -3,7 +3,8 @@
 A booking system names a treatment as the clinic set it up there ("Microneedling",
 "Dermapen", "Collagen induction therapy"); the content folder names it `microneedling`.
 A name matches ignoring case, spaces and punctuation, against each treatment's folder
-name, its `name` and its `aliases` (in `treatment.yaml`). An unknown one is an error
+name, its `name` and its `aliases` (in `treatment.yaml`), and its name in each language
+(`pl/treatment.yaml`). An unknown one is an error
 listing every known name and suggesting the closest.
 """
 
@@ -31,8 +32,22 @@ def treatment_names(folder: Path) -> dict[str, list[str]]:
             spec = validate(schema.Treatment, read_yaml(path))
         except LeafletError:
             continue
-        names[slug] += [spec.name, *spec.aliases]
+        names[slug] += [spec.name, *spec.aliases, *_translated_names(path.parent)]
     return names
+
+
+def _translated_names(folder: Path) -> list[str]:
+    """The treatment's name in each language folder's own treatment file
+    (`pl/treatment.yaml`: Mikroigłowanie), for a booking system set up in that language."""
+    found = []
+    for path in sorted(folder.glob(f"*/{TREATMENT_FILE}")):
+        try:
+            local = validate(schema.TreatmentLanguage, read_yaml(path))
+        except LeafletError:
+            continue  # reported when that language loads
+        if local.name:
+            found.append(local.name)
+    return found
 
 
 def resolve_treatment(name: str, folder: Path) -> str:

@@ -163,6 +163,30 @@ def test_list_own_content_folder(tmp_path):
     )
 
 
+def test_list_is_a_listing_and_leaves_checking_to_check(tmp_path):
+    """`list` shows what it can read and marks what it cannot, rather than failing:
+    `leaflet check` is the command that validates and explains."""
+    content = tmp_path / "content"
+    (content / "peels/en-GB").mkdir(parents=True)
+    (content / "peels/treatment.yaml").write_text("name: Peels\nsummary: [not, text]\n")
+    (content / "peels/en-GB/info.yaml").write_text("meta: {title: Peels, colour: red}\n")
+    (content / "peels/pl").mkdir()
+    bomb = "meta:\n  a: &a [x, x, x]\n  b: [*a, *a, *a]\n"
+    (content / "peels/pl/info.yaml").write_text(bomb)
+    (content / "broken").mkdir()
+    (content / "broken/treatment.yaml").write_text("summary: 'unclosed\n")
+    result = invoke(["list", "--content-dir", str(content)])
+    assert result.exit_code == 0, result.output
+    marker = "(cannot be read: run leaflet check)"
+    assert result.stdout.startswith(
+        "Treatments:\n"
+        f"  broken: {marker}\n    documents: \n    languages:\n"
+        f"  peels: {marker}\n    documents: info\n    languages:\n"
+        "      en-GB English (United Kingdom): info\n"
+        f"      pl Polish: info {marker}\nLayouts:\n"
+    )
+
+
 # --- writing --------------------------------------------------------------------------
 
 

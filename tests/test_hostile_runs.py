@@ -62,6 +62,14 @@ def poll(find: Callable[[], Found | None], seconds: float) -> Found | None:
 # --- High 3: workers of a killed batch ----------------------------------------------------
 
 
+def descendants_of(pid: int) -> dict[int, str]:
+    """The processes `pid` started, and the ones they started, with their command lines."""
+    found = children_of(pid)
+    for child in list(found):
+        found.update(descendants_of(child))
+    return found
+
+
 def children_of(pid: int) -> dict[int, str]:
     """The processes whose parent is `pid`, with their command lines (from /proc)."""
     found = {}
@@ -102,8 +110,14 @@ def test_workers_exit_when_the_batch_is_killed(tmp_path):
     try:
 
         def working() -> dict[int, str] | None:
-            children = children_of(main.pid)
-            workers = [pid for pid, line in children.items() if "spawn_main" in line]
+            # Spawned workers are its children; forked ones, the fork server's.
+            children = descendants_of(main.pid)
+            direct = children_of(main.pid)
+            workers = [
+                pid
+                for pid, line in children.items()
+                if "spawn_main" in line or ("forkserver" in line and pid not in direct)
+            ]
             built = any((tmp_path / "packs").glob("*.pdf"))
             return children if len(workers) == 2 and built else None
 

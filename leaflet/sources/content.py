@@ -30,9 +30,9 @@ from leaflet.sources.languages import (
     Language,
     match_language,
     normalise,
+    original_language,
     parse_language,
 )
-from leaflet.sources.personal import without_placeholders
 from leaflet.sources.translation import check_translation
 from leaflet.sources.treatment_names import resolve_treatment
 from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
@@ -136,6 +136,8 @@ class ContentDocument:
         return text
 
     def _check_glyphs(self, loc: Loc, text: str, fonts: FontFamily) -> None:
+        from leaflet.sources.personal import without_placeholders
+
         if missing := fonts.missing(without_placeholders(text)):
             from leaflet.sources.fonts import describe_chars
 
@@ -187,11 +189,8 @@ class Treatment:
 
     @functools.cached_property
     def source_language(self) -> str:
-        """The language of the original wording: the one whose documents translate
-        nothing (English first, if several are originals)."""
-        originals = [tag for tag in self.languages if not self._translates(tag)]
-        originals.sort(key=lambda tag: (not tag.startswith("en"), tag))
-        return (originals or sorted(self.languages))[0]
+        """The language of the original wording (`original_language`)."""
+        return original_language(self.languages, self._translates)
 
     def _translates(self, tag: str) -> bool:
         first = next(source for n in self.available(tag) if (source := self.read(n, tag)))
@@ -298,6 +297,13 @@ def _check_local_settings(
                 f"{display_path(treatment.source.path)}"
             )
             raise SourceError(source.path, problem, line=source.line_of(loc), field=format_loc(loc))
+
+
+def first_meta(folder: Path) -> dict[str, Any]:
+    """The `meta` mapping, not validated, of the first document in a language folder."""
+    first = next(folder / f"{n}.yaml" for n in DOCUMENTS if (folder / f"{n}.yaml").is_file())
+    meta = read_yaml(first, only="meta").data.get("meta")
+    return meta if isinstance(meta, dict) else {}
 
 
 def known_treatments(content_dir: Path | None = None) -> list[str]:

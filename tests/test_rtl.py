@@ -24,7 +24,8 @@ from conftest import invoke, normalise, personalisation, write_brand
 
 import leaflet
 from leaflet.sources.bundled import CONTENT_DIR
-from leaflet.sources.fonts import ARABIC_FONTS, register_family
+from leaflet.sources.fontchain import ARABIC_FONTS
+from leaflet.sources.fonts import register_family
 from leaflet.sources.languages import parse_language
 from leaflet.sources.shaping import shape
 from leaflet.story.bidi import islands, line_islands, visual_runs

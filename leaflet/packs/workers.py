@@ -20,6 +20,7 @@ from __future__ import annotations
 import concurrent.futures
 import ctypes
 import datetime as dt
+import functools
 import hashlib
 import importlib
 import multiprocessing
@@ -31,18 +32,18 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leaflet.errors import LeafletError
-from leaflet.packs.appointments import RowProblem
+from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.packs.manifest import ManifestEntry, output_name
 from leaflet.packs.planner import BatchSettings, Job
 from leaflet.render.glyphs import needed as needed_glyphs
 from leaflet.render.output import RenderedPdf, write_atomically
 from leaflet.sources import schema
-from leaflet.sources.brand import Brand, load_brand
-from leaflet.sources.content import Treatment, load_treatment
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import Treatment
 from leaflet.sources.layout import Layout, load_layout
 
 
@@ -51,12 +52,33 @@ class WorkerSetup:
     """What every worker of a batch shares (sent to each worker process once)."""
 
     settings: BatchSettings
-    out_dir: Path
+    out_dir: Path | None  # None: documents go back as bytes, nothing is written
     source: str  # names the appointments in problems
     today: dt.date  # review dates are checked against this
 
+    @functools.cached_property
+    def key(self) -> tuple[object, ...]:
+        """What tells two batches apart, hashable (see `BatchSettings.key`)."""
+        return (self.settings.key(), str(self.out_dir), self.source, self.today)
 
-Result = ManifestEntry | RowProblem
+
+@dataclass(frozen=True)
+class BuiltDocument:
+    """A document a batch built without an output folder: its bytes and what it is."""
+
+    appointment: Appointment
+    document: str  # "info", "consent" or "aftercare"
+    pdf: RenderedPdf
+    reference: str
+    version: str
+
+    @property
+    def name(self) -> str:
+        """The file name a batch folder would give it: `A1023-consent.pdf`."""
+        return output_name(self.appointment.appointment_id, self.document)
+
+
+Result = ManifestEntry | BuiltDocument | RowProblem
 
 
 #: A batch is built in this process when its estimated work is under this many
@@ -183,7 +205,7 @@ def run_jobs(todo: list[Job], setup: WorkerSetup, pool: WorkerPool | None) -> It
 
 
 #: A worker process's workers, by batch setup (a few: a pool may serve several batches).
-_WORKERS: OrderedDict[WorkerSetup, Worker] = OrderedDict()
+_WORKERS: OrderedDict[tuple[object, ...], Worker] = OrderedDict()
 KEPT_WORKERS = 4
 
 
@@ -232,12 +254,12 @@ def _ready() -> None:
 
 
 def _build_chunk(setup: WorkerSetup, chunk: list[Job]) -> list[Result]:
-    worker = _WORKERS.get(setup)
+    worker = _WORKERS.get(setup.key)
     if worker is None:
-        worker = _WORKERS[setup] = Worker(setup)
+        worker = _WORKERS[setup.key] = Worker(setup)
         if len(_WORKERS) > KEPT_WORKERS:
             _WORKERS.popitem(last=False)
-    _WORKERS.move_to_end(setup)
+    _WORKERS.move_to_end(setup.key)
     return [worker.build(job) for job in chunk]
 
 
@@ -246,7 +268,7 @@ class Worker:
 
     def __init__(self, setup: WorkerSetup) -> None:
         self.setup = setup
-        self.brand: Brand = load_brand(setup.settings.brand_path)
+        self.brand: Brand = setup.settings.load_brand()
         self.treatments: dict[str, Treatment] = {}
         self.layouts: dict[str, Layout] = {}
         # The rendering code loads here: a main process whose workers build (and which
@@ -260,6 +282,8 @@ class Worker:
         appointment = job.appointment
         try:
             pdf, meta = self._render(job)
+            if self.setup.out_dir is None:
+                return BuiltDocument(appointment, job.document, pdf, meta.reference, meta.version)
             target = self.setup.out_dir / output_name(appointment.appointment_id, job.document)
             write_atomically(target, pdf.data, private=True)
         except LeafletError as err:
@@ -282,10 +306,10 @@ class Worker:
         appointment, today = job.appointment, self.setup.today
         slug = appointment.treatment
         if slug not in self.treatments:
-            self.treatments[slug] = load_treatment(slug, self.setup.settings.content_dir)
+            self.treatments[slug] = self.setup.settings.load_treatment(slug)
         if job.layout not in self.layouts:
             self.layouts[job.layout] = load_layout(job.layout)
         document = self.treatments[slug].document(job.document, job.language or None)
         layout = self.layouts[job.layout]
         pdf = self.bases.render(document, self.brand, layout, appointment.personal, today=today)
-        return pdf, document.meta
+        return replace(pdf, personal=bool(appointment.personal)), document.meta

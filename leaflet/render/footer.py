@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from leaflet.render.provenance import SHORT
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand
-from leaflet.sources.fonts import FontChain
+from leaflet.sources.fontchain import FontChain
 from leaflet.sources.strings import Strings
 from leaflet.story.lines import ShapedText
 

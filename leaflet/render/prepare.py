@@ -17,7 +17,7 @@ from leaflet.sources import schema
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
 from leaflet.sources.dates import format_date
-from leaflet.sources.fonts import FontChain
+from leaflet.sources.fontchain import FontChain
 from leaflet.sources.languages import parse_language
 from leaflet.sources.layout import Layout, known_layouts, load_layout
 from leaflet.sources.personal import PersonalValues

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from leaflet.render.revision import Revisable, revisable, revise
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
-from leaflet.sources.fonts import FontChain
+from leaflet.sources.fontchain import FontChain
 from leaflet.sources.layout import Layout
 from leaflet.sources.personal import PLACEHOLDERS, Personalisation, has_placeholder
 from leaflet.sources.templating import plain
@@ -192,11 +193,13 @@ class BaseCache:
     from: the document, the treatment's settings and their words in that language, the
     strings), layout, brand (its fingerprint: file, logo, fonts), which values the
     patient has, and the characters beyond ASCII they need; at most `size` of them, the
-    least recently used going first. Every build still checks the review date against `today`."""
+    least recently used going first. Every build still checks the review date against `today`.
+    Threads may share one: two that need the same new base may both lay it out."""
 
     def __init__(self, size: int = 128) -> None:
         self.size = size
         self._bases: OrderedDict[tuple[Any, ...], Base | None] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._bases)
@@ -230,14 +233,17 @@ class BaseCache:
             shape,
             needed,
         )
-        if key in self._bases:
-            self._bases.move_to_end(key)
-            base = self._bases[key]
-        else:
+        with self._lock:  # threads share the cache; a base is laid out outside the lock
+            known = key in self._bases
+            base = self._bases[key] if known else None
+            if known:
+                self._bases.move_to_end(key)
+        if not known:
             base = lay_out_base(document, brand, layout, shape, day, needed)
-            self._bases[key] = base
-            if len(self._bases) > self.size:
-                self._bases.popitem(last=False)
+            with self._lock:
+                self._bases[key] = base
+                if len(self._bases) > self.size:
+                    self._bases.popitem(last=False)
         if base is not None:
             try:
                 return stamp(base, personal, language)

@@ -2,7 +2,7 @@
 
 Everything a build reads comes in through here: YAML files validated against the
 schemas (`schema`), a treatment's wording compiled as templates (`content`,
-`templating`), the clinic's brand and fonts (`brand`, `fonts`, `shaping`, `colour`),
+`templating`), the clinic's brand and fonts (`brand`, `fonts`, `fontchain`, `shaping`, `colour`),
 layouts and their text styles (`layout`, `styles`), personal details (`personal`,
 `dates`), a clinic's workspace and where the built-in files live (`workspace`,
 `bundled`), what there is to build (`catalogue`), suggestions for misspelt names

@@ -17,7 +17,7 @@ from reportlab.lib.units import inch, mm
 from leaflet.errors import LeafletError, SourceError
 from leaflet.sources import schema
 from leaflet.sources.bundled import LAYOUTS_DIR
-from leaflet.sources.fonts import FontChain
+from leaflet.sources.fontchain import FontChain
 from leaflet.sources.styles import (
     STYLE_COLOURS,
     ColourOf,

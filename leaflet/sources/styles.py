@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # ReportLab loads when styles are built: reading a layout nee
     from reportlab.lib.colors import Color
     from reportlab.lib.styles import ParagraphStyle
 
-    from leaflet.sources.fonts import FontChain
+    from leaflet.sources.fontchain import FontChain
 
 #: The brand colours a text style may name (schema.StyleSpec.colour).
 STYLE_COLOURS = ("text", "primary", "muted", "urgent", "on_primary")

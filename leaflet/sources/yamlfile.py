@@ -9,9 +9,12 @@ path (`blocks[3].checklist.items[0].text`) and say what is valid.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -87,6 +90,43 @@ def read_yaml(path: Path, only: str | None = None) -> YamlSource:
         raise SourceError(path, str(err)) from err
     except UnicodeDecodeError as err:
         raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
+    return parse_yaml(text, path, only)
+
+
+def source_from_data(data: Mapping[str, Any], label: Path) -> YamlSource:
+    """Data given as a mapping (a caller's, not a file's), checked as YAML would be and
+    copied, so that the caller changing it later changes nothing here. `label` names it
+    in messages; its SHA-256 is of its canonical JSON."""
+    copied = _plain(data, label, ())
+    text = json.dumps(copied, sort_keys=True, ensure_ascii=False, default=str)
+    if len(text) > MAX_BYTES:
+        raise SourceError(label, f"larger than {MAX_BYTES // MB} MB, far more than it needs")
+    return YamlSource(label, copied, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def _plain(value: Any, label: Path, loc: Path_) -> Any:
+    """`value` as plain data (dicts, lists, text, numbers, dates), or a `SourceError`."""
+    if len(loc) > MAX_DEPTH:
+        raise SourceError(label, f"nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, Mapping):
+        for key in value:
+            if not isinstance(key, str):
+                raise SourceError(label, f"key {key!r} is not text", field=format_loc(loc) or None)
+        return {key: _plain(item, label, (*loc, key)) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item, label, (*loc, index)) for index, item in enumerate(value)]
+    if value is None or isinstance(value, str | int | float | bool | dt.date):
+        return value
+    raise SourceError(
+        label,
+        f"{type(value).__name__} is not a value a file could hold (text, numbers, dates, "
+        "lists and mappings)",
+        field=format_loc(loc) or None,
+    )
+
+
+def parse_yaml(text: str, path: Path, only: str | None = None) -> YamlSource:
+    """`read_yaml` for text in hand; `path` names it in messages."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

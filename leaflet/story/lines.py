@@ -30,7 +30,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.paragraph import FragLine, ParaLines
 
-from leaflet.sources.fonts import FontChain
+from leaflet.sources.fontchain import FontChain
 from leaflet.sources.shaping import shape
 from leaflet.story.bidi import has_rtl, line_islands, visual_runs
 

@@ -36,9 +36,9 @@ def test_personalised_differs_from_blank(default_pdfs, personalised_pdfs):
 
 
 def test_no_creation_time_in_the_file(default_pdfs):
-    # Invariant mode: a fixed date instead of the build time.
+    # The wording's publication date instead of the build time.
     meta = default_pdfs["info", "a4"].metadata
-    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20000101000000+00'00'"
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261101000000+00'00'"
 
 
 def test_same_bytes_from_another_process(default_pdfs, tmp_path):

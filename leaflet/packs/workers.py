@@ -3,8 +3,8 @@
 Workers are spawned, not forked: each starts clean and loads only what it uses
 (ReportLab's font and style registries are global to a process). Each worker lays every
 document out once and stamps each patient's values onto it (`leaflet.render.stamp`);
-tri-folds, booklets and wording with a personal value in running text are laid out in
-full for each patient.
+tri-folds, booklets, wording with a personal value in running text, and values too
+long for one line are laid out in full for each patient.
 """
 
 from __future__ import annotations
@@ -142,8 +142,9 @@ class Worker:
         if key not in self.bases:
             self.bases[key] = lay_out_base(document, self.brand, layout, shape, today)
         base = self.bases[key]
-        if base is None:  # a tri-fold, a booklet, or a name in running text
+        # No base: a tri-fold, a booklet, or a name in running text; no stamped copy: a
+        # value that wraps onto a second line.
+        pdf = stamp(base, appointment.personal, document.meta.language) if base else None
+        if pdf is None:
             pdf = render_pdf(document, self.brand, layout, appointment.personal, today=today)
-        else:
-            pdf = stamp(base, appointment.personal, document.meta.language)
         return pdf, document.meta

@@ -5,23 +5,26 @@ smaller, and personalised copies (`leaflet.render.stamp`) copy a base's streams 
 are instead of decoding them again. ReportLab takes that choice from a process-wide
 setting (`rl_config.useA85`), which other code in the process may rely on; so the
 canvas leaves the setting alone and makes its own document's streams binary when it
-saves. It also records provenance in the PDF's Info dictionary, tells the drawing
-session how many pages there were, and can add "Page X of Y" once the total is known.
+saves. It also dates the PDF, records provenance in the PDF's Info dictionary, tells
+the drawing session how many pages there were, and can add "Page X of Y" once the
+total is known.
 """
 
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.rl_accel import asciiBase85Decode
-from reportlab.pdfbase.pdfdoc import (
+from reportlab.pdfbase.pdfdoc import (  # type: ignore[attr-defined]  # TimeStamp: not in stubs
     PDFDocument,
     PDFFormXObject,
     PDFImageXObject,
     PDFStream,
     PDFZCompress,
+    TimeStamp,
 )
 from reportlab.pdfgen.canvas import Canvas
 
@@ -47,9 +50,12 @@ class BuildCanvas(Canvas):
         provenance: dict[str, str] | None = None,
         page_numbers: PageNumberer | None = None,
         on_start: Callable[[Canvas], None] | None = None,
+        created: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if created is not None:
+            self._doc._timeStamp = _timestamp(created)  # type: ignore[attr-defined]
         self._session = session
         self._page_numbers = page_numbers
         if provenance is not None:
@@ -78,7 +84,7 @@ class BuildCanvas(Canvas):
 
 def canvas_maker(session: DrawingSession, **options: Any) -> Callable[..., Canvas]:
     """What a doc template's `build(canvasmaker=...)` takes: a `BuildCanvas` for this
-    build's `session`, with `options` (provenance, page_numbers, on_start)."""
+    build's `session`, with `options` (provenance, page_numbers, on_start, created)."""
     return functools.partial(BuildCanvas, session=session, **options)
 
 
@@ -97,6 +103,18 @@ def use_binary_streams(document: PDFDocument) -> None:
             _binary_form(item)
         elif isinstance(item, PDFImageXObject):
             _binary_image(item)
+
+
+def _timestamp(created: int) -> Any:  # ReportLab's TimeStamp
+    """ReportLab's document time stamp (CreationDate, ModDate) at `created`, in UTC.
+
+    ReportLab's invariant mode writes 1 January 2000 into every file; the build's own
+    date (`leaflet.sources.dates.document_time`) is as deterministic and says more."""
+    stamp = TimeStamp(invariant=1)
+    stamp.t = created
+    stamp.lt = time.gmtime(created)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    return stamp
 
 
 def _pages(document: PDFDocument) -> list[Any]:

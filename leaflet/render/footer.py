@@ -3,6 +3,8 @@
 One planner and one drawer serve every format. A page's footer pairs the reference line
 with "Page X of Y" at the right and, on a form, the clinic with a box for the patient's
 initials; a tri-fold's cover has a foot of the same lines without the right column.
+A footer says how much room it takes (`Footer.room`), and pages size their text frame
+from that, so body text never runs into a footer that wrapped onto more lines.
 When the wording is past its review date, the review date says "(overdue)" everywhere.
 """
 
@@ -22,13 +24,22 @@ from leaflet.sources.dates import format_date
 SEPARATOR = "  \u00b7  "
 #: Stands for "Page X of Y" in a plan: the numbers are drawn once the total is known.
 PAGE_NUMBER = "<page number>"
-INITIALS = "Patient initials: ____________"
-#: Footer lines are this many times the footer's text size apart.
+#: Stands for the label and box where the patient initials each page of a form.
+INITIALS = "<initials>"
+INITIALS_LABEL = "Patient initials"
+#: The box for the patient's initials: this many times the label's size wide.
+INITIALS_BOX_FACTOR = 4.5
+INITIALS_BOX_GAP = 2 * mm
+#: Footer lines are this many times the footer's text size apart; the line with the box
+#: for initials, the label's size times INITIALS_LINE_FACTOR.
 LINE_FACTOR = 1.35
+INITIALS_LINE_FACTOR = 1.6
 #: The lowest baseline sits this far above the footer's bottom.
 BASELINE_LIFT = 1 * mm
 #: The rule keeps this far from the text below it.
 RULE_GAP = 1.5 * mm
+#: Body text keeps at least this far above the rule: what a page's text frame leaves.
+CLEARANCE = 4 * mm
 #: Room kept between the left text and the right column of a line.
 COLUMN_GAP = 6 * mm
 #: The widest page number a footer makes room for.
@@ -38,22 +49,44 @@ WIDEST_PAGE_NUMBER = "Page 888 of 888"
 @dataclass(frozen=True)
 class Footer:
     """A planned footer: its lines top to bottom, each (left text, right text), in one
-    brand's fonts at `size` points. `right_column` is False for a foot without one."""
+    brand's fonts at `size` points, and the label for initials at `label_size` (patients
+    write there, so it is as large as other text they read). `right_column` is False for
+    a foot without one."""
 
     lines: tuple[tuple[str, str], ...]
     brand: Brand
     size: float
     right_column: bool = True
+    label_size: float = 12
+
+    def _line_height(self, line: tuple[str, str]) -> float:
+        if line[1] == INITIALS:
+            return max(self.size * LINE_FACTOR, self.label_size * INITIALS_LINE_FACTOR)
+        return self.size * LINE_FACTOR
+
+    def _cap(self, line: tuple[str, str]) -> float:
+        """How far the line's text (or box) reaches above its baseline."""
+        return self.label_size if line[1] == INITIALS else self.size
 
     @property
     def lines_height(self) -> float:
         """The height of the footer's lines."""
-        return len(self.lines) * self.size * LINE_FACTOR
+        return sum(self._line_height(line) for line in self.lines)
+
+    @property
+    def rule_height(self) -> float:
+        """How far above the footer's bottom its rule is drawn (over the top line's text)."""
+        return self.baseline(0, 0) + self._cap(self.lines[0]) + RULE_GAP
+
+    @property
+    def room(self) -> float:
+        """The height a page keeps for the footer: the rule and the clearance above it."""
+        return self.rule_height + CLEARANCE
 
     def baseline(self, index: int, bottom: float) -> float:
         """Baseline of line `index` (counted from the top) above `bottom`."""
-        below = len(self.lines) - 1 - index
-        return bottom + BASELINE_LIFT + below * self.size * LINE_FACTOR
+        below = sum(self._line_height(line) for line in self.lines[index + 1 :])
+        return bottom + BASELINE_LIFT + below
 
     def draw(
         self, canvas: Canvas, x: float, width: float, bottom: float, *, rule_over_text: bool = True
@@ -63,8 +96,7 @@ class Footer:
         The rule sits `RULE_GAP` above the top line's text (`rule_over_text`), or that far
         above the whole block of lines, which a tri-fold's cover reserves as its foot.
         Page numbers are left out: see `draw_page_number`."""
-        top = self.baseline(0, bottom) + self.size if rule_over_text else bottom + self.lines_height
-        rule_y = top + RULE_GAP
+        rule_y = bottom + (self.rule_height if rule_over_text else self.lines_height + RULE_GAP)
         muted = self.brand.colour("muted")
         canvas.setStrokeColor(muted)
         canvas.setLineWidth(0.5)
@@ -74,8 +106,24 @@ class Footer:
         for index, (left, right) in enumerate(self.lines):
             y = self.baseline(index, bottom)
             canvas.drawString(x, y, left)
-            if self.right_column and right != PAGE_NUMBER:
+            if right == INITIALS:
+                self._draw_initials(canvas, x + width, y)
+            elif self.right_column and right != PAGE_NUMBER:
                 canvas.drawRightString(x + width, y, right)
+
+    def _draw_initials(self, canvas: Canvas, right: float, y: float) -> None:
+        """The label and an empty box ending at `right`, sitting on baseline `y`."""
+        size = self.label_size
+        box = size * INITIALS_BOX_FACTOR
+        canvas.saveState()
+        canvas.setFillColor(self.brand.colour("text"))
+        canvas.setFont(self.brand.fonts.bold, size)
+        canvas.drawRightString(right - box - INITIALS_BOX_GAP, y, INITIALS_LABEL)
+        canvas.setStrokeColor(self.brand.colour("text"))
+        canvas.setLineWidth(0.8)
+        canvas.rect(right - box, y - size * 0.3, box, size * 1.25, stroke=1, fill=0)
+        canvas.restoreState()
+        canvas.setFont(self.brand.fonts.regular, self.size)
 
     def draw_page_number(
         self, canvas: Canvas, right: float, bottom: float, page: int, total: int
@@ -93,43 +141,43 @@ def plan_footer(
     size: float,
     width: float,
     *,
+    label_size: float = 12,
     overdue: bool = False,
     fingerprint: str = "",
     page_numbers: bool = True,
 ) -> Footer:
     """The footer of a document whose text runs `width` wide.
 
-    The reference shares a line with the page number, and on forms the clinic shares one
-    with the box for initials, when they fit side by side; otherwise they take a line
-    each (as in large print, where the clinic then shows only in the header band). A
-    footer always has at least two lines, so footers line up across a pack of documents.
-    Without `page_numbers` (a tri-fold's narrow cover) there is no right column, and the
-    review date takes a line of its own.
+    The reference is at the left, wrapped so that the page number fits beside its first
+    line; on forms, the clinic and its phone follow, with the label and box for the
+    patient's initials beside them. Where the clinic does not fit beside the box (large
+    print), it shows only in the header band, and the box goes beside the last reference
+    line or on a line of its own. A footer has at least two lines, so footers line up
+    across a pack of documents. Without `page_numbers` (a tri-fold's narrow cover) there
+    is no right column, and the review date takes a line of its own.
     """
     reference = [meta.reference, f"Version {meta.version}"]
     if meta.kind == "form":  # which exact wording was signed
         reference.append(f"Wording {fingerprint[:SHORT]}")
     review = f"Review date {format_date(meta.review, meta.language)}"
     review += " (overdue)" if overdue else ""
-    if page_numbers:
-        rows = [([*reference, review], PAGE_NUMBER)]
-        if meta.kind == "form":
-            rows.append(([brand.clinic.name, brand.clinic.phone], INITIALS))
-    else:  # a narrow foot: the reference on one line, the review date on the next
-        rows = [(reference, ""), ([review], "")]
-    fits = _Fitting(brand, size, width)
-    lines: list[tuple[str, str]] = []
-    for left_parts, right in rows:
-        left = SEPARATOR.join(left_parts)
-        if fits(left, right):
-            lines.append((left, right))
-        elif right == INITIALS:
-            lines.append(("", right))
+    fits = _Fitting(brand, size, width, label_size)
+    if not page_numbers:  # a narrow foot: the reference on one line, the review date next
+        foot = tuple((text, "") for text in [*fits.wrap(reference), review])
+        return Footer(foot, brand, size, right_column=False, label_size=label_size)
+    lines = [[text, ""] for text in fits.wrap([*reference, review], beside=PAGE_NUMBER)]
+    lines[0][1] = PAGE_NUMBER
+    if meta.kind == "form":
+        clinic = SEPARATOR.join([brand.clinic.name, brand.clinic.phone])
+        if fits(clinic, INITIALS):
+            lines.append([clinic, INITIALS])
+        elif len(lines) > 1 and fits(lines[-1][0], INITIALS):
+            lines[-1][1] = INITIALS  # the clinic shows only in the header band
         else:
-            lines += [(text, "") for text in fits.wrap(left_parts)]
-            lines += [("", right)] if right else []
-    lines += [("", "")] * (2 - len(lines))
-    return Footer(tuple(lines), brand, size, right_column=page_numbers)
+            lines.append(["", INITIALS])
+    lines += [["", ""]] * (2 - len(lines))
+    planned = tuple((left, right) for left, right in lines)
+    return Footer(planned, brand, size, label_size=label_size)
 
 
 @dataclass(frozen=True)
@@ -139,18 +187,25 @@ class _Fitting:
     brand: Brand
     size: float
     width: float
+    label_size: float
+
+    def right_width(self, right: str) -> float:
+        if right == INITIALS:
+            label = stringWidth(INITIALS_LABEL, self.brand.fonts.bold, self.label_size)
+            return label + INITIALS_BOX_GAP + self.label_size * INITIALS_BOX_FACTOR
+        widest = WIDEST_PAGE_NUMBER if right == PAGE_NUMBER else right
+        return stringWidth(widest, self.brand.fonts.bold, self.size)
 
     def __call__(self, left: str, right: str) -> bool:
-        widest = WIDEST_PAGE_NUMBER if right == PAGE_NUMBER else right
-        used = sum(stringWidth(text, self.brand.fonts.bold, self.size) for text in (left, widest))
+        used = stringWidth(left, self.brand.fonts.bold, self.size) + self.right_width(right)
         return used + COLUMN_GAP <= self.width
 
-    def wrap(self, parts: list[str]) -> list[str]:
-        """The parts joined into as few lines as fit."""
+    def wrap(self, parts: list[str], beside: str = "") -> list[str]:
+        """The parts joined into as few lines as fit, the first with `beside` at its right."""
         lines = [parts[0]]
         for part in parts[1:]:
             joined = lines[-1] + SEPARATOR + part
-            if self(joined, ""):
+            if self(joined, beside if len(lines) == 1 else ""):
                 lines[-1] = joined
             else:
                 lines.append(part)

@@ -15,6 +15,7 @@ from leaflet.render.footer import Footer
 from leaflet.render.press import PressOptions
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
+from leaflet.sources.styles import StyleSet
 
 #: Space above and below the logo in the header band, as a share of the band's height.
 HEADER_PAD_SHARE = 0.18
@@ -35,10 +36,12 @@ class PageFurniture:
     FORM = "LeafletPageFurniture"
 
     def __init__(
-        self, brand: Brand, layout: Layout, footer: Footer, name_size: float, press: PressOptions
+        self, brand: Brand, layout: Layout, footer: Footer, styles: StyleSet, press: PressOptions
     ) -> None:
         self.brand, self.layout, self.footer, self.press = brand, layout, footer, press
-        self.name_size = name_size
+        self.name_size = styles["header_name"].fontSize
+        # The phone number is what a patient looks for first: as large as other small text.
+        self.phone_size = styles["small"].fontSize
 
     def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """A page template's onPage: the furniture, drawn into its form on page 1."""
@@ -89,5 +92,5 @@ class PageFurniture:
         canvas.setFont(brand.fonts.bold, self.name_size)
         baseline = y + height / 2 - self.name_size * NAME_DROP_SHARE
         canvas.drawString(text_x, baseline, brand.clinic.name)
-        canvas.setFont(brand.fonts.regular, self.footer.size + 1)
+        canvas.setFont(brand.fonts.regular, self.phone_size)
         canvas.drawRightString(x + width - pad * 1.5, baseline, brand.clinic.phone)

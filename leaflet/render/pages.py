@@ -14,11 +14,13 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
 
 from leaflet.render.canvas import canvas_maker
 from leaflet.render.fillable import FormFields, add_signature_fields
-from leaflet.render.footer import plan_footer
+from leaflet.render.footer import Footer, plan_footer
 from leaflet.render.furniture import PageFurniture
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import FINGERPRINT_KEY, entries
+from leaflet.sources.dates import document_time
+from leaflet.sources.styles import StyleSet
 from leaflet.story.builder import StoryBuilder
 from leaflet.story.session import DrawingSession, Slot
 
@@ -30,27 +32,28 @@ def render_pages(
 
     `fillable` adds form fields over a form's boxes and lines; `slots` collects where
     personal values go instead of drawing them."""
-    document, brand, layout, press = build.document, build.brand, build.layout, build.press
+    document, brand, layout = build.document, build.brand, build.layout
     fields = FormFields() if fillable else None
     session = DrawingSession(slots=slots, fields=fields)
     rendered, styles = fill_in(build)
-    builder = StoryBuilder(brand, layout, styles, overdue=build.overdue, session=session)
+    provenance = entries(document, brand)
+    footer = _footer(build, styles, provenance)
+    frame = _body_frame(build, footer)
+    builder = StoryBuilder(
+        brand,
+        layout,
+        styles,
+        overdue=build.overdue,
+        frame=(frame.width, frame.height),
+        session=session,
+    )
     story = builder.build(rendered, build.personal, origin=build.origin)
     for _ in range(notes_pages):
         story += [PageBreak(), *builder.notes_page()]
 
-    provenance = entries(document, brand)
-    footer = plan_footer(
-        document.meta,
-        brand,
-        layout.spec.footer_size,
-        layout.frame_width,
-        overdue=build.overdue,
-        fingerprint=provenance[FINGERPRINT_KEY],
-    )
-    furniture = PageFurniture(brand, layout, footer, styles["header_name"].fontSize, press)
+    furniture = PageFurniture(brand, layout, footer, styles, build.press)
     buffer = io.BytesIO()
-    template = _page_template(build, buffer, furniture)
+    template = _page_template(build, buffer, furniture, frame)
     template.build(
         story,
         canvasmaker=canvas_maker(
@@ -58,6 +61,7 @@ def render_pages(
             provenance=provenance,
             page_numbers=furniture.draw_page_number,
             on_start=furniture.set_boxes,
+            created=document_time(document.meta.published),
         ),
     )
     data = buffer.getvalue()
@@ -66,28 +70,52 @@ def render_pages(
     return RenderedPdf(data, session.page_count)
 
 
-def _page_template(build: Build, buffer: io.BytesIO, furniture: PageFurniture) -> BaseDocTemplate:
-    """A doc template of pages with the layout's margins, one text frame and furniture."""
-    layout, offset = build.layout, build.press.offset
-    template = BaseDocTemplate(
-        buffer,
-        pagesize=build.press.media(layout.page_width, layout.page_height),
-        leftMargin=offset + layout.margin_left,
-        rightMargin=offset + layout.margin_right,
-        topMargin=offset + layout.margin_top + layout.header_height + layout.header_gap,
-        bottomMargin=offset + layout.margin_bottom + layout.footer_height,
-        **document_properties(build.document.meta, build.brand),
+def _footer(build: Build, styles: StyleSet, provenance: dict[str, str]) -> Footer:
+    """The footer of every page; the initials label is as large as a field's label."""
+    return plan_footer(
+        build.document.meta,
+        build.brand,
+        build.layout.spec.footer_size,
+        build.layout.frame_width,
+        label_size=styles["table_head"].fontSize,
+        overdue=build.overdue,
+        fingerprint=provenance[FINGERPRINT_KEY],
     )
-    frame = Frame(
-        template.leftMargin,
-        template.bottomMargin,
+
+
+def _body_frame(build: Build, footer: Footer) -> Frame:
+    """The text frame of every page: under the header band, and above the footer as it
+    is drawn (at least the layout's `footer_height`), whatever lines it wrapped onto."""
+    layout, offset = build.layout, build.press.offset
+    bottom = layout.margin_bottom + max(layout.footer_height, footer.room)
+    top = layout.page_height - layout.margin_top - layout.header_height - layout.header_gap
+    return Frame(
+        offset + layout.margin_left,
+        offset + bottom,
         layout.frame_width,
-        layout.frame_height,
+        top - bottom,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,
         bottomPadding=0,
         id="body",
+    )
+
+
+def _page_template(
+    build: Build, buffer: io.BytesIO, furniture: PageFurniture, frame: Frame
+) -> BaseDocTemplate:
+    """A doc template of pages with one text frame and the furniture."""
+    layout = build.layout
+    width, height = build.press.media(layout.page_width, layout.page_height)
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=(width, height),
+        leftMargin=frame.x1,
+        rightMargin=width - frame.x1 - frame.width,
+        topMargin=height - frame.y1 - frame.height,
+        bottomMargin=frame.y1,
+        **document_properties(build.document.meta, build.brand),
     )
     template.addPageTemplates([PageTemplate(id="page", onPage=furniture.draw, frames=[frame])])
     return template

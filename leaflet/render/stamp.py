@@ -7,6 +7,8 @@ document out once, with placeholders where the values go (`lay_out_base`), recor
 those places as slots; each patient's copy is then the base with its slots filled in on
 top (`stamp`): each slot is an empty form in the base's page content, and each patient's
 copy swaps in a form holding their text, drawn by ReportLab and copied over by pikepdf.
+A value too long for one line wraps onto a second, which moves what follows it: such a
+patient's copy is laid out in full.
 
 Wording that puts a personal value into running text (where its length could move
 everything after it) cannot be stamped: `lay_out_base` says so, and such documents are
@@ -32,7 +34,7 @@ from leaflet.sources.fonts import FontFamily
 from leaflet.sources.layout import Layout
 from leaflet.sources.personal import PLACEHOLDERS, Personalisation, has_placeholder
 from leaflet.sources.templating import plain
-from leaflet.story.flowables.text import SLOT_DEPTH, draw_line
+from leaflet.story.flowables.text import SLOT_DEPTH, draw_value, fit_value
 from leaflet.story.session import DrawingSession, Slot
 
 
@@ -89,8 +91,10 @@ def lay_out_base(
     return Base(pdf.data, pdf.page_count, tuple(slots), (layout.page_width, layout.page_height))
 
 
-def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
-    """`base` with `personal`'s values filled into its slots."""
+def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf | None:
+    """`base` with `personal`'s values filled into its slots; None when a value needs
+    more lines than its slot keeps (a long name wraps onto a second line, which moves
+    what follows): lay that patient's copy out in full."""
     if not base.slots:
         return RenderedPdf(base.data, base.page_count)
     values = personal.template_values(language)
@@ -107,9 +111,16 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
         initialFontName=base.slots[0].style.fontName,
         session=DrawingSession(),
     )
-    for slot in base.slots:  # one overlay page per slot, drawn as the slot's form
-        text = "".join(markup.get(char, char) for char in slot.markup)
-        draw_line(canvas, text, slot.style, 0, SLOT_DEPTH, slot.width)
+    texts = ["".join(markup.get(char, char) for char in slot.markup) for slot in base.slots]
+    fitted = [
+        fit_value(text, slot.style, slot.width, slot.fit)
+        for text, slot in zip(texts, base.slots, strict=True)
+    ]
+    if any(value.lines > slot.lines for value, slot in zip(fitted, base.slots, strict=True)):
+        return None
+    for text, value, slot in zip(texts, fitted, base.slots, strict=True):
+        # one overlay page per slot, drawn as the slot's form
+        draw_value(canvas, text, value, 0, SLOT_DEPTH, slot.width, slot.gap)
         canvas.showPage()
     canvas.save()
     # The overlay stays open until the copy is saved: copied streams are read from it then.

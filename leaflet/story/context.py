@@ -18,10 +18,12 @@ from leaflet.sources.layout import Layout
 from leaflet.sources.styles import StyleSet
 from leaflet.story.flowables.boxes import Unsplittable
 from leaflet.story.flowables.text import Heading, KeptWithNext, Para
-from leaflet.story.session import DrawingSession
+from leaflet.story.session import DrawingSession, ValueFit
 from leaflet.story.spacing import AFTER_LIST
 
 BULLET = "\u2022"
+#: Personal values print at no less than this share of the body size (large print: all of it).
+VALUE_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,14 @@ class StoryContext:
     def colour(self, name: str) -> Color:
         """A brand colour by name (`primary`, `tint`, `white`...)."""
         return self.brand.colour(name)
+
+    @property
+    def value_fit(self) -> ValueFit:
+        """How personal values are set here: never below the body size in large print,
+        nor below VALUE_SHARE of it elsewhere; on two lines when one is not enough."""
+        body = self.styles["body"].fontSize
+        smallest = body if self.layout.spec.large_print else round(body * VALUE_SHARE, 1)
+        return ValueFit(smallest, self.layout.name)
 
     def para(self, markup: str, style: str = "body") -> Para:
         """A paragraph of markup in one of the layout's styles."""

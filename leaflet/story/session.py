@@ -17,6 +17,16 @@ from reportlab.pdfgen.canvas import Canvas
 
 
 @dataclass(frozen=True)
+class ValueFit:
+    """How a personal value may be set on one layout: never below `min_size`, and on at
+    most `max_lines` lines; `layout` names the layout when even that is not enough."""
+
+    min_size: float
+    layout: str
+    max_lines: int = 2
+
+
+@dataclass(frozen=True)
 class Slot:
     """A piece of text holding personal values, left as an empty form on a laid-out page
     and drawn into that form for each patient (`leaflet.render.stamp`)."""
@@ -26,6 +36,9 @@ class Slot:
     width: float
     style: ParagraphStyle
     markup: str  # with placeholders for the personal values
+    fit: ValueFit  # how small, on how many lines, the values may be set
+    gap: float  # between the value's lines, when it takes two
+    lines: int = 1  # the lines the base keeps for it
 
 
 class FieldRecorder(Protocol):

@@ -172,6 +172,7 @@ def field_rows(
             story.styles["table"],
             naming(item.id),
             story.session,
+            story.value_fit,
         )
         beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
         rows.append(FieldRow(label, lines, label_width if beside else None, spacing))

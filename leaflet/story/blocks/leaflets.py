@@ -111,22 +111,20 @@ def _clinic_details(story: StoryContext) -> list[Flowable]:
 
 
 def prepared_for(story: StoryContext, personal: PersonalValues, language: str) -> Flowable:
-    """One line each for the patient and the appointment, shrunk rather than wrapped:
-    the box is the same height for everyone (see `leaflet.render.stamp`)."""
+    """A line each for the patient, the appointment and the practitioner (each on two
+    lines when it is long)."""
     values = personal.template_values(language)
     patient, appointment = values["patient"], values["appointment"]
     lines = []
     if patient["name"]:
         lines.append(f"Prepared for <b>{plain(patient['name'])}</b>")
-    practitioner = plain(appointment["practitioner"])
-    with_whom = f" with {practitioner}" if practitioner else ""
     if appointment["date"]:
         when = f"{appointment['date']} at {appointment['time']}"
-        lines.append(f"Your appointment: <b>{plain(when)}</b>{with_whom}")
-    elif practitioner:
-        lines.append(f"Your practitioner: {practitioner}")
+        lines.append(f"Your appointment: <b>{plain(when)}</b>")
+    if appointment["practitioner"]:
+        lines.append(f"Your practitioner: {plain(appointment['practitioner'])}")
     content: list[Flowable] = [
-        FittedLine(line, story.styles["small"], story.session) for line in lines
+        FittedLine(line, story.styles["small"], story.value_fit, story.session) for line in lines
     ]
     return Box(content, story.colour("tint"), bar=story.colour("primary"))
 
@@ -176,9 +174,8 @@ def about_facts(story: StoryContext, meta: schema.Meta, width: float) -> list[Fl
 def notes_page(story: StoryContext) -> list[Flowable]:
     """A page headed Notes with ruled lines: padding that is useful, not blank."""
     heading = story.heading("Notes", "h2", level=0)
-    frame_height = story.layout.frame_height
-    _, used = heading.wrap(story.width, frame_height)
-    room = frame_height - used - heading.getSpaceAfter() - SMALL
+    _, used = heading.wrap(story.width, story.page_room)
+    room = story.page_room - used - heading.getSpaceAfter() - SMALL
     lines = max(1, int(room // WRITE_IN_SPACING))
     return [heading, WriteIn(lines, WRITE_IN_SPACING, story.colour("muted"))]
 

@@ -11,13 +11,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from leaflet.story.flowables.text import draw_line
-from leaflet.story.session import DrawingSession
+from leaflet.sources.personal import has_placeholder
+from leaflet.story.flowables.text import FittedValue, draw_value, fit_value, leave_slot
+from leaflet.story.session import DrawingSession, ValueFit
 
 
 class WriteIn(Flowable):
-    """Ruled lines to write on; a known value is printed on the first line, in a smaller
-    size if it is too long (never across the line above)."""
+    """Ruled lines to write on; a known value is printed on the first line, a little
+    smaller or wrapped onto the next line when it is long (see `fit_value`): a long
+    value gets a second line rather than climbing over the line above."""
 
     def __init__(
         self,
@@ -28,34 +30,50 @@ class WriteIn(Flowable):
         value_style: ParagraphStyle | None = None,
         name: str | None = None,
         session: DrawingSession | None = None,
+        fit: ValueFit | None = None,
     ) -> None:
         super().__init__()
         self.lines = lines
         self.spacing = spacing
         self.colour = colour
         self.value = value  # paragraph markup
-        self.value_style = value_style
+        self.value_style = value_style or ParagraphStyle("value")
         self.name = name  # of its form field, in a fillable form
         self.session = session or DrawingSession()
+        self.fit = fit or ValueFit(self.value_style.fontSize, "this")
+        self._fitted: FittedValue | None = None
+
+    def _slot(self) -> bool:
+        return self.session.slots is not None and has_placeholder(self.value or "")
+
+    @property
+    def ruled(self) -> int:
+        """How many lines are ruled: as asked for, or as many as the value takes."""
+        return max(self.lines, self._fitted.lines if self._fitted else 1)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
-        return self.width, self.lines * self.spacing
+        self._fitted = None
+        if self.value and not self._slot():
+            self._fitted = fit_value(self.value, self.value_style, available_width, self.fit)
+        return self.width, self.ruled * self.spacing
 
     def draw(self) -> None:
         canvas = self.canv
         canvas.setStrokeColor(self.colour)
         canvas.setLineWidth(0.8)
-        for index in range(self.lines):
-            y = index * self.spacing
-            canvas.line(0, y, self.width, y)
-        if self.value:
-            top_line = (self.lines - 1) * self.spacing
-            style = self.value_style or ParagraphStyle("value")
-            slots = self.session.slots
-            draw_line(canvas, self.value, style, 0, top_line + 2, self.width, slots)
+        for index in range(self.ruled):
+            canvas.line(0, index * self.spacing, self.width, index * self.spacing)
+        top_line = (self.ruled - 1) * self.spacing
+        slots = self.session.slots
+        if self.value and slots is not None and self._slot():
+            position = (0.0, top_line + 2, self.width)
+            style, fit = self.value_style, self.fit
+            leave_slot(canvas, self.value, style, position, fit, self.spacing, slots)
+        elif self.value and self._fitted is not None:
+            draw_value(canvas, self.value, self._fitted, 0, top_line + 2, self.width, self.spacing)
         elif self.name and self.session.fields is not None:
-            self.session.fields.write_in(canvas, self.name, self.lines, self.spacing, self.width)
+            self.session.fields.write_in(canvas, self.name, self.ruled, self.spacing, self.width)
 
 
 class TickRows(Flowable):

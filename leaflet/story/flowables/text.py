@@ -1,4 +1,8 @@
-"""Text pieces: cached paragraphs, headings in the PDF outline, one-line personal values.
+"""Text pieces: cached paragraphs, headings in the PDF outline, personal values.
+
+A personal value (a name, a date) prints at its style's size, a little smaller when
+that keeps it on one line, or on two lines; never below the layout's smallest size for
+personal details (`ValueFit`).
 
 All text reaching a paragraph here is markup produced by `leaflet.sources.templating` or
 escaped with `plain`.
@@ -6,14 +10,16 @@ escaped with `plain`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
+from leaflet.errors import LayoutFitError
 from leaflet.sources.personal import has_placeholder
-from leaflet.story.session import DrawingSession, Slot
+from leaflet.story.session import DrawingSession, Slot, ValueFit
 
 #: Room below a slot's text inside its form, so descenders are never clipped.
 SLOT_DEPTH = 20
@@ -77,60 +83,157 @@ class Heading(KeptWithNext):
         self.canv.addOutlineEntry(self.getPlainText(), key, level=level, closed=level > 0)
 
 
-def draw_line(
+@dataclass(frozen=True)
+class FittedValue:
+    """A personal value's style (its size) and how many lines it takes."""
+
+    style: ParagraphStyle
+    lines: int
+
+
+#: Steps in which a value that wraps is made smaller, down to the layout's minimum.
+SIZE_STEP = 0.5
+
+
+def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -> FittedValue:
+    """How `markup` (holding a personal value) is set `width` wide: on one line at its
+    style's size; on one line a little smaller, but never below `fit.min_size`; else
+    wrapped onto a second line, at the style's size or, when it needs to be, smaller
+    (down to the minimum). A value that still does not fit is an error naming it and
+    the layout."""
+    natural = _natural_width(markup, style)
+    if natural <= width:
+        return FittedValue(style, 1)
+    if style.fontSize * width / natural >= fit.min_size:
+        return FittedValue(_sized(style, style.fontSize * width / natural), 1)
+    size = style.fontSize
+    while True:
+        sized = _sized(style, size, wraps=True)
+        lines = _line_count(markup, sized, width)
+        if lines <= fit.max_lines:
+            return FittedValue(sized, lines)
+        if size <= fit.min_size:
+            break
+        size = max(fit.min_size, size - SIZE_STEP)
+    text = Para(markup, style).getPlainText()
+    raise LayoutFitError(
+        f"{text!r} does not fit the {fit.layout} layout: even on {fit.max_lines} lines at "
+        f"{fit.min_size:g} pt (the smallest this layout prints personal details) it is too "
+        "long; use a shorter form of the name"
+    )
+
+
+def _natural_width(markup: str, style: ParagraphStyle) -> float:
+    paragraph = Para(markup, style)
+    paragraph.wrap(1e6, 1e6)
+    return max(paragraph.getActualLineWidths0(), default=0)
+
+
+def _line_count(markup: str, style: ParagraphStyle, width: float) -> int:
+    paragraph = Para(markup, style)
+    paragraph.wrap(width, 1e6)
+    if max(paragraph.getActualLineWidths0(), default=0) > width + 1e-6:
+        return 1_000  # a word longer than the line: no number of lines will do
+    return len(paragraph.blPara.lines)
+
+
+def _sized(style: ParagraphStyle, size: float, *, wraps: bool = False) -> ParagraphStyle:
+    """`style` at `size`, with the same leading (the value keeps its place on its line);
+    one that `wraps` breaks at spaces and after the hyphens of double-barrelled names,
+    never inside a word."""
+    if wraps:
+        return ParagraphStyle(
+            f"{style.name}-wrapped",
+            parent=style,
+            fontSize=size,
+            embeddedHyphenation=2,
+            splitLongWords=0,
+        )
+    return ParagraphStyle(f"{style.name}-fitted", parent=style, fontSize=size)
+
+
+def draw_value(
     canvas: Canvas,
     markup: str,
-    style: ParagraphStyle,
+    fitted: FittedValue,
     x: float,
     y: float,
     width: float,
-    slots: list[Slot] | None = None,
+    gap: float,
 ) -> None:
-    """Draw paragraph markup on one line with its bottom at (x, y), in a smaller size if
-    it would not fit `width`: a name never wraps across the line above.
-
-    Given `slots` (a base laid out for `leaflet.render.stamp`), text holding placeholders
-    is not drawn: an empty form takes its place in the page's content and a `Slot` says
-    where, so the text filled in later reads in the right order (copying, screen readers).
-    """
-    if slots is not None and has_placeholder(markup):
-        name = f"LeafletSlot{len(slots)}"
-        canvas.beginForm(name)
-        canvas.endForm()
-        canvas.saveState()
-        canvas.translate(x, y - SLOT_DEPTH)
-        canvas.doForm(name)
-        canvas.restoreState()
-        # The name ReportLab gives the form in the PDF; only its document knows it.
-        document: Any = canvas._doc  # type: ignore[attr-defined]
-        form = "/" + document.getXObjectName(name)
-        slots.append(Slot(canvas.getPageNumber() - 1, form, width, style, markup))
-        return
+    """Draw a fitted value with the bottom of its first line's box at (x, y) (where a
+    one-line paragraph in its style would sit) and any second line `gap` lower."""
+    style = fitted.style
+    if fitted.lines > 1:
+        style = ParagraphStyle(f"{style.name}-lines", parent=style, leading=gap)
     paragraph = Para(markup, style)
-    paragraph.wrap(1e6, 1e6)
-    natural = max(paragraph.getActualLineWidths0(), default=0)
-    if natural > width:  # same leading, so the line keeps its place in the box
-        fitted = ParagraphStyle(
-            style.name + "-fitted", parent=style, fontSize=style.fontSize * width / natural
-        )
-        paragraph = Para(markup, fitted)
     paragraph.wrap(width, 1e6)
-    paragraph.drawOn(canvas, x, y)
+    # A paragraph's first baseline is its height less the font size from its bottom.
+    first_baseline = y + fitted.style.leading - fitted.style.fontSize
+    paragraph.drawOn(canvas, x, first_baseline - paragraph.height + fitted.style.fontSize)
+
+
+def leave_slot(
+    canvas: Canvas,
+    markup: str,
+    style: ParagraphStyle,
+    position: tuple[float, float, float],
+    fit: ValueFit,
+    gap: float,
+    slots: list[Slot],
+) -> None:
+    """Leave an empty form where a value with placeholders goes, instead of drawing it,
+    and record it as a `Slot` (a base laid out for `leaflet.render.stamp`): the text
+    filled in later then reads in the right order (copying, screen readers).
+    `position` is (x, y, width), as `draw_value` takes them."""
+    x, y, width = position
+    name = f"LeafletSlot{len(slots)}"
+    canvas.beginForm(name)
+    canvas.endForm()
+    canvas.saveState()
+    canvas.translate(x, y - SLOT_DEPTH)
+    canvas.doForm(name)
+    canvas.restoreState()
+    # The name ReportLab gives the form in the PDF; only its document knows it.
+    document: Any = canvas._doc  # type: ignore[attr-defined]
+    form = "/" + document.getXObjectName(name)
+    slots.append(Slot(canvas.getPageNumber() - 1, form, width, style, markup, fit, gap))
 
 
 class FittedLine(Flowable):
-    """One line of text that shrinks rather than wraps: the box it sits in keeps its height
-    whatever the personal values it holds, so a base can be laid out once for everyone."""
+    """A line of text holding personal values: a little smaller, or on two lines, when
+    it is long (see `fit_value`). In a base laid out for stamping it keeps one line: a
+    patient whose values need two is laid out in full (`leaflet.render.stamp`)."""
 
-    def __init__(self, markup: str, style: ParagraphStyle, session: DrawingSession) -> None:
+    def __init__(
+        self, markup: str, style: ParagraphStyle, fit: ValueFit, session: DrawingSession
+    ) -> None:
         super().__init__()
         self.markup = markup
         self.style = style
+        self.fit = fit
         self.session = session
+        self._fitted: FittedValue | None = None
+
+    def _slot(self) -> bool:
+        return self.session.slots is not None and has_placeholder(self.markup)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
-        return available_width, self.style.leading
+        if self._slot():
+            self._fitted = FittedValue(self.style, 1)
+        else:
+            self._fitted = fit_value(self.markup, self.style, available_width, self.fit)
+        return available_width, self.style.leading * self._fitted.lines
 
     def draw(self) -> None:
-        draw_line(self.canv, self.markup, self.style, 0, 0, self.width, self.session.slots)
+        slots, fitted = self.session.slots, self._fitted
+        assert fitted is not None, "drawn before it was wrapped"
+        if slots is not None and self._slot():
+            position = (0.0, 0.0, self.width)
+            leave_slot(
+                self.canv, self.markup, self.style, position, self.fit, self.style.leading, slots
+            )
+            return
+        top = self.style.leading * (fitted.lines - 1)
+        draw_value(self.canv, self.markup, fitted, 0, top, self.width, self.style.leading)

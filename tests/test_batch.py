@@ -202,7 +202,7 @@ def test_each_file_is_personalised_for_its_patient(built):
         for other in set(NAMES.values()) - {name}:
             assert other not in info.text + consent.text
     assert (
-        "Your appointment: Tuesday 1 December 2026 at 10:30 Your practitioner: Dr Sam Lee"
+        "Your appointment: Tuesday 1 December 2026 at 10:30 with Dr Sam Lee"
         in (read_pdf((out / "A1001-aftercare.pdf").read_bytes()).pages[0])
     )
     consent = read_pdf((out / "A1003-consent.pdf").read_bytes())

@@ -229,7 +229,7 @@ def test_prepared_for_on_the_command_line(in_tmp):
     first = read_pdf((in_tmp / "microneedling-info.pdf").read_bytes()).pages[0]
     assert (
         "Prepared for Ann <b>O'Brien</b> & Co Your appointment: Tuesday 1 December 2026 "
-        "at 10:30 Your practitioner: Dr Priya Patel"
+        "at 10:30 with Dr Priya Patel"
     ) in first
 
 

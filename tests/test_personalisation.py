@@ -25,9 +25,7 @@ from leaflet.sources.personal import (
     parse_name,
 )
 
-APPOINTMENT_LINE = (
-    f"Your appointment: Tuesday 1 December 2026 at 10:30 Your practitioner: {PRACTITIONER}"
-)
+APPOINTMENT_LINE = f"Your appointment: Tuesday 1 December 2026 at 10:30 with {PRACTITIONER}"
 UNICODE_NAMES = ["Łukasz Wróbel", "Zoë Ng", "Дмитрий Иванов"]
 
 

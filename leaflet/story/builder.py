@@ -79,7 +79,9 @@ class StoryBuilder:
                 flowables += [self.prepared_for(personal, meta.language), Spacer(0, AFTER_BOX)]
         flowables += self.blocks(document, origin, leave_out)
         if about:
-            flowables.append(leaflets.about_box(story, meta))
+            return keep_headings_with_blocks(
+                flowables, story.page_room, last=leaflets.about_box(story, meta)
+            )
         return keep_headings_with_blocks(flowables, story.page_room)
 
     def blocks(
@@ -110,7 +112,7 @@ class StoryBuilder:
 
     def about_facts(self, meta: schema.Meta, width: float) -> list[Flowable]:
         """The facts of the About box that ends a story, `width` wide, without the box."""
-        return leaflets.about_facts(self.context, meta, width)
+        return leaflets.about_facts(self.context, meta, width, compact=True)
 
     def notes_page(self) -> list[Flowable]:
         """A page headed Notes with ruled lines, to pad a booklet."""

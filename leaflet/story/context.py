@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, Spacer
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
 from leaflet.sources.styles import StyleSet
-from leaflet.story.flowables.boxes import Unsplittable
+from leaflet.story.flowables.groups import Items, Unsplittable
 from leaflet.story.flowables.text import Heading, KeptWithNext, Para
 from leaflet.story.session import DrawingSession, ValueFit
 from leaflet.story.spacing import AFTER_LIST
@@ -72,8 +72,8 @@ class StoryContext:
     def bullet_list(self, items: list[str]) -> list[Flowable]:
         """A bullet list: one paragraph per item with a hanging bullet, then a little air.
 
-        Plain paragraphs rather than a ListFlowable: lighter, and a page may break
-        between any two items."""
+        Plain paragraphs rather than a ListFlowable: lighter. A page may break between
+        items, but never leaves one alone (`Items`)."""
         base = self.styles["bullet"]
         style = self.styles.derive(
             "bullet",
@@ -84,7 +84,8 @@ class StoryContext:
             bulletFontSize=base.fontSize,
             bulletColor=self.colour("primary"),
         )
-        return [*(Para(text, style, bulletText=BULLET) for text in items), Spacer(0, AFTER_LIST)]
+        paragraphs: list[Flowable] = [Para(text, style, bulletText=BULLET) for text in items]
+        return [Items(paragraphs, self.page_room), Spacer(0, AFTER_LIST)]
 
     def intro(self, title: str | None, intro: str | None) -> list[Flowable]:
         """A block's optional title (a subheading) and lead-in paragraph."""
@@ -95,10 +96,6 @@ class StoryContext:
             out.append(self.kept(intro))
         return out
 
-    def unsplittable(
-        self, flowables: list[Flowable], where: str, *, keeps_with_signatures: bool = False
-    ) -> Unsplittable:
+    def unsplittable(self, flowables: list[Flowable], where: str) -> Unsplittable:
         """`flowables` kept on one page; `where` names them if they cannot fit one."""
-        return Unsplittable(
-            flowables, where, self.page_room, keeps_with_signatures=keeps_with_signatures
-        )
+        return Unsplittable(flowables, where, self.page_room)

@@ -16,8 +16,9 @@ from reportlab.platypus import Flowable, Spacer
 from leaflet.sources import schema
 from leaflet.sources.templating import plain
 from leaflet.story.context import StoryContext
-from leaflet.story.flowables.boxes import Box, StartPageUnlessFits
+from leaflet.story.flowables.boxes import CONTINUED, Box, SplittableBox
 from leaflet.story.flowables.forms import FieldRow, TickRows, WriteIn
+from leaflet.story.flowables.groups import Items, StartPageUnlessFits
 from leaflet.story.flowables.text import Para
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import AFTER_BOX, AFTER_TABLE, BOX_PADDING, LARGE
@@ -26,8 +27,6 @@ TICK_COLUMN = 16 * mm
 TICK_BOX = 5 * mm
 WRITE_IN_SPACING = 9 * mm
 SIGNATURE_SPACING = 13 * mm
-#: Groups of up to this many fields stay on one page; longer ones may break between fields.
-KEEP_FIELDS_TOGETHER = 5
 #: Longer field labels go above their line: beside it they would wrap into a tall column.
 SIDE_LABEL_CHARACTERS = 40
 
@@ -51,7 +50,8 @@ def party_field_name(item_id: str) -> str:
 def checklist(
     story: StoryContext, checklist: schema.Checklist, where: str, prefix: str = "contraindication"
 ) -> list[Flowable]:
-    """Yes/No questions as a table under a header row; never split."""
+    """Yes/No questions as a table under a header row, which a page may break between
+    rows (see `TickRows`)."""
     on_primary = story.styles.derive("table_head", "th", textColor=story.colour("on_primary"))
     centred = story.styles.derive(
         "table_head", "thc", textColor=story.colour("on_primary"), alignment=1
@@ -67,9 +67,9 @@ def checklist(
         2,
         header,
         [field_name(prefix, item.id) for item in checklist.items],
+        where,
     )
-    head = story.intro(None, checklist.intro)
-    return [story.unsplittable([*head, rows], where), Spacer(0, AFTER_TABLE)]
+    return [*story.intro(None, checklist.intro), rows, Spacer(0, AFTER_TABLE)]
 
 
 @block_builder("photo_consent")
@@ -80,25 +80,27 @@ def photo_consent(story: StoryContext, uses: schema.Checklist, where: str) -> li
 
 @block_builder("declarations")
 def declarations(story: StoryContext, block: schema.ItemList, where: str) -> list[Flowable]:
-    """Statements with a tick box each; kept with the signatures that follow them."""
+    """Statements with a tick box each; kept with the signatures that follow them (see
+    `leaflet.story.grouping`)."""
     rows = tick_rows(
         story,
         [item.text for item in block.items],
         1,
         None,
         [field_name("declaration", item.id) for item in block.items],
+        where,
     )
-    head = story.intro(block.title, block.intro)
-    group = story.unsplittable([*head, rows], where, keeps_with_signatures=True)
-    return [group, Spacer(0, AFTER_TABLE)]
+    rows.signed = True
+    return [*story.intro(block.title, block.intro), rows, Spacer(0, AFTER_TABLE)]
 
 
 def tick_rows(
     story: StoryContext,
     texts: list[str],
     boxes: int,
-    header: list[Flowable] | None = None,
-    names: list[str] | None = None,
+    header: list[Flowable] | None,
+    names: list[str],
+    where: str,
 ) -> TickRows:
     """Striped rows of text with one tick box before each, or Yes and No boxes after."""
     colours = {
@@ -108,24 +110,24 @@ def tick_rows(
         "header": story.colour("primary"),
     }
     paragraphs: list[Flowable] = [story.para(text, "table") for text in texts]
-    return TickRows(paragraphs, boxes, TICK_COLUMN, TICK_BOX, colours, header, names, story.session)
+    rows = TickRows(paragraphs, boxes, TICK_COLUMN, TICK_BOX, colours, header, names, story.session)
+    rows.page = (story.page_room, where)
+    return rows
 
 
 @block_builder("fields")
 def fields(
     story: StoryContext, fields: schema.Fields, where: str, boxed_panel: bool = False
 ) -> list[Flowable]:
-    """Labelled write-in lines; a short group stays on one page."""
+    """Labelled write-in lines; a page may break between any two of them."""
     width = story.width - (2 * BOX_PADDING if boxed_panel else 0)
     rows = field_rows(story, fields.items, WRITE_IN_SPACING, width)
     head = story.intro(fields.title, fields.intro)
     if boxed_panel:
         content: list[Flowable] = [Box(rows, story.colour("tint"))]
         return [*head, story.unsplittable(content, where), Spacer(0, AFTER_TABLE)]
-    if len(rows) <= KEEP_FIELDS_TOGETHER:
-        return [story.unsplittable([*head, *rows], where), Spacer(0, AFTER_BOX)]
-    # A long list of fields may run on to the next page between two fields.
-    return [*head, *rows, Spacer(0, AFTER_BOX)]
+    # A page may break between any two fields (each field is whole, label and lines).
+    return [*head, Items(rows, story.page_room, min_items=1), Spacer(0, AFTER_BOX)]
 
 
 @block_builder("patient_details")
@@ -136,14 +138,20 @@ def patient_details(story: StoryContext, block: schema.Fields, where: str) -> li
 
 @block_builder("signatures")
 def signatures(story: StoryContext, block: schema.Signatures, where: str) -> list[Flowable]:
-    """One unsplittable group per party, all kept on one page when they fit."""
+    """A group per party, all kept on one page when they fit. A party stays whole
+    unless the page would be left too empty; then it breaks between its fields, never
+    leaving fewer than two on either side, its title repeated (see `SplittableBox`)."""
     out = story.intro(block.title, block.intro)
-    for index, party in enumerate(block.parties):
-        content: list[Flowable] = [story.para(party.title, "box_title")]
+    title_style = story.keeping("box_title")
+    for party in block.parties:
+        content: list[Flowable] = [Para(party.title, title_style)]
         if party.note:
-            content.append(story.para(party.note, "small"))
-        content += field_rows(story, party.fields, SIGNATURE_SPACING, story.width, party_field_name)
-        out += [story.unsplittable(content, f"{where}.parties[{index}]"), Spacer(0, LARGE)]
+            content.append(story.kept(party.note, "small"))
+        rows = field_rows(story, party.fields, SIGNATURE_SPACING, story.width, party_field_name)
+        content.append(Items(rows, story.page_room))
+        continued = Para(f"{party.title}{CONTINUED}", title_style)
+        party_box = SplittableBox(content, story.page_room, continued=continued, padding=0)
+        out += [party_box, Spacer(0, LARGE)]
     return [StartPageUnlessFits(out, story.page_room), *out]
 
 
@@ -157,16 +165,18 @@ def field_rows(
     """One flowable per field, so a page can break between any two fields.
 
     The label sits beside a single write-in line, and above several lines, which then
-    take the full width.
+    take the full width. Only signatures get the taller `spacing`; other fields keep
+    the usual write-in spacing.
     """
     label_width = min(60 * mm, width * 0.38)
     muted = story.colour("muted")
     rows: list[Flowable] = []
     for item in items:
         label = story.para(item.label, "table_head")
+        line_spacing = spacing if naming(item.id).startswith("signature.") else WRITE_IN_SPACING
         lines = WriteIn(
             item.lines,
-            spacing,
+            line_spacing,
             muted,
             item.value,
             story.styles["table"],
@@ -175,5 +185,5 @@ def field_rows(
             story.value_fit,
         )
         beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
-        rows.append(FieldRow(label, lines, label_width if beside else None, spacing))
+        rows.append(FieldRow(label, lines, label_width if beside else None, line_spacing))
     return rows

@@ -9,6 +9,8 @@ their own.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
@@ -18,9 +20,10 @@ from leaflet.sources.personal import PersonalValues
 from leaflet.sources.templating import plain
 from leaflet.story.blocks.forms import WRITE_IN_SPACING
 from leaflet.story.context import StoryContext
-from leaflet.story.flowables.boxes import Box, Columns
+from leaflet.story.flowables.boxes import CONTINUED, Box, Columns, SplittableBox
 from leaflet.story.flowables.forms import WriteIn
 from leaflet.story.flowables.graphics import QrCode
+from leaflet.story.flowables.groups import FirstThatFits
 from leaflet.story.flowables.text import FittedLine, Para
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import (
@@ -33,6 +36,9 @@ from leaflet.story.spacing import (
 
 #: Room either side of the QR code, within its column.
 QR_MARGIN = 4 * mm
+#: The About box sets its facts in two columns when each can be at least this wide.
+MIN_ABOUT_COLUMN = 60 * mm
+ABOUT_GAP = 6 * mm
 
 
 @block_builder("timeline")
@@ -62,9 +68,19 @@ def timeline(story: StoryContext, timeline: schema.Timeline, where: str) -> list
 
 @block_builder("contact")
 def contact(story: StoryContext, contact: schema.Contact, where: str) -> list[Flowable]:
-    """The clinic's contact details in a tinted box; never split."""
-    box = Box(contact_details(story, contact, story.width - 2 * BOX_PADDING), story.colour("tint"))
-    return [story.unsplittable([Spacer(0, ABOVE_CONTACT), box], where), Spacer(0, AFTER_BOX)]
+    """The clinic's contact details in a tinted box, which may break across pages
+    before the details, its title repeated (see `SplittableBox`)."""
+    details = contact_details(story, contact, story.width - 2 * BOX_PADDING)
+    continued = story.kept(f"{plain(contact.title)}{CONTINUED}", "box_title")
+    box = SplittableBox(
+        details,
+        story.page_room,
+        continued=continued,
+        background=story.colour("tint"),
+        space_before=ABOVE_CONTACT,
+        space_after=AFTER_BOX,
+    )
+    return [box]
 
 
 def contact_details(story: StoryContext, contact: schema.Contact, width: float) -> list[Flowable]:
@@ -111,50 +127,74 @@ def _clinic_details(story: StoryContext) -> list[Flowable]:
 
 
 def prepared_for(story: StoryContext, personal: PersonalValues, language: str) -> Flowable:
-    """A line each for the patient, the appointment and the practitioner (each on two
-    lines when it is long)."""
+    """A line for the patient and one for the appointment and practitioner; when that
+    line is too long for one line, the appointment and the practitioner a line each
+    (each value on two lines when it is long)."""
     values = personal.template_values(language)
     patient, appointment = values["patient"], values["appointment"]
-    lines = []
+    fit, style, session = story.value_fit, story.styles["small"], story.session
+    content: list[Flowable] = []
     if patient["name"]:
-        lines.append(f"Prepared for <b>{plain(patient['name'])}</b>")
+        content.append(
+            FittedLine(f"Prepared for <b>{plain(patient['name'])}</b>", style, fit, session)
+        )
+    practitioner = f"Your practitioner: {plain(appointment['practitioner'])}"
     if appointment["date"]:
-        when = f"{appointment['date']} at {appointment['time']}"
-        lines.append(f"Your appointment: <b>{plain(when)}</b>")
-    if appointment["practitioner"]:
-        lines.append(f"Your practitioner: {plain(appointment['practitioner'])}")
-    content: list[Flowable] = [
-        FittedLine(line, story.styles["small"], story.value_fit, story.session) for line in lines
-    ]
+        when = f"Your appointment: <b>{plain(appointment['date'])} at {appointment['time']}</b>"
+        if appointment["practitioner"]:
+            together = f"{when} with {plain(appointment['practitioner'])}"
+            content.append(FittedLine(together, style, fit, session, apart=[when, practitioner]))
+        else:
+            content.append(FittedLine(when, style, fit, session))
+    elif appointment["practitioner"]:
+        content.append(FittedLine(practitioner, style, fit, session))
     return Box(content, story.colour("tint"), bar=story.colour("primary"))
 
 
 def about_box(story: StoryContext, meta: schema.Meta) -> Flowable:
-    """The About box that ends a document's story; never split."""
-    box = Box(about_facts(story, meta, story.width - 2 * BOX_PADDING), story.colour("tint"))
-    return story.unsplittable([Spacer(0, LARGE), box], "About this document")
+    """The About box that ends a document's story; never split. Its facts stand in two
+    columns, set a little tighter than body text; where that is still too tall for the
+    space left after the text before it, a tighter setting is used, so the box shares
+    the last page rather than take a page of its own."""
+    width = story.width - 2 * BOX_PADDING
+    options = []
+    for tight in (False, True):
+        heading, *facts = about_facts(story, meta, width, compact=True, tight=tight)
+        if width >= 2 * MIN_ABOUT_COLUMN:
+            facts = [_two_columns(story, facts, width)]
+        padding = BOX_PADDING * (0.6 if tight else 1)
+        box = Box([heading, *facts], story.colour("tint"), padding=padding)
+        above = SMALL if tight else LARGE
+        options.append(story.unsplittable([Spacer(0, above), box], "About this document"))
+    return FirstThatFits(options)
 
 
-def about_facts(story: StoryContext, meta: schema.Meta, width: float) -> list[Flowable]:
-    """The leaflet standards facts, `width` wide: reference, dates, approval, sources,
-    large print and feedback (and that the review is overdue, when it is)."""
+def about_facts(
+    story: StoryContext,
+    meta: schema.Meta,
+    width: float,
+    *,
+    compact: bool = False,
+    tight: bool = False,
+) -> list[Flowable]:
+    """The leaflet standards facts, `width` wide, after their heading: reference,
+    dates, approval, sources, large print and feedback (and that the review is overdue,
+    when it is). `compact` sets them with a tighter leading; `tight` tighter still."""
     clinic = story.brand.clinic
     noun = "form" if meta.kind == "form" else "leaflet"
+    small = story.styles["small"]
+    style = small
+    if compact:
+        leading = small.fontSize * (1.12 if tight else 1.18)
+        style = story.styles.derive("small", f"compact-{tight}", leading=leading, spaceAfter=2)
+    title = story.heading(f"About this {noun}", "box_title", level=0)
+    if tight:
+        title = story.heading(f"About this {noun}", "table_head", level=0)
 
     def cell(label: str, value: str) -> Flowable:
-        return story.para(f"<b>{label}:</b> {plain(value)}", "small")
+        return Para(f"<b>{label}:</b> {plain(value)}", style)
 
     review = format_date(meta.review, meta.language)
-    pairs = [
-        (
-            cell("Reference", f"{meta.reference}, version {meta.version}"),
-            cell("Approved by", meta.approved_by),
-        ),
-        (
-            cell("Published", format_date(meta.published, meta.language)),
-            cell("Next review", review),
-        ),
-    ]
     overdue = f"This wording was due for review on {review}. Ask us for the latest version."
     large_print = (
         f"This is the large-print version of this {noun}."
@@ -162,13 +202,36 @@ def about_facts(story: StoryContext, meta: schema.Meta, width: float) -> list[Fl
         else f"You can ask us for this {noun} in large print. Call us on {clinic.phone}."
     )
     return [
-        story.heading(f"About this {noun}", "box_title", level=0),
+        title,
         *([cell("Review overdue", overdue)] if story.overdue else []),
-        *(Columns([(width / 2, [left]), (width / 2, [right])]) for left, right in pairs),
+        cell("Reference", f"{meta.reference}, version {meta.version}"),
+        cell("Published", format_date(meta.published, meta.language)),
+        cell("Next review", review),
+        cell("Approved by", meta.approved_by),
         cell("Sources", "; ".join(meta.sources)),
         cell("Large print", large_print),
         cell("Feedback", clinic.feedback),
     ]
+
+
+def _two_columns(story: StoryContext, cells: list[Flowable], width: float) -> Flowable:
+    """`cells` in two columns as even as can be: each column keeps the cells' order, and
+    the first cell heads the left one (each cell is labelled, so it reads on its own)."""
+    column = (width - ABOUT_GAP) / 2
+    heights = [cell.wrap(column, story.page_room)[1] + cell.getSpaceAfter() for cell in cells]
+    total = sum(heights)
+
+    def taller(left: tuple[int, ...]) -> tuple[float, int]:
+        left_height = sum(heights[i] for i in left)
+        return max(left_height, total - left_height), -len(left)
+
+    others = range(1, len(cells))
+    left = min(
+        ((0, *chosen) for size in range(len(cells)) for chosen in combinations(others, size)),
+        key=taller,
+    )
+    right = [cell for index, cell in enumerate(cells) if index not in left]
+    return Columns([(column, [cells[i] for i in left]), (column, right)], gap=ABOUT_GAP)
 
 
 def notes_page(story: StoryContext) -> list[Flowable]:

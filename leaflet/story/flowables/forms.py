@@ -9,9 +9,11 @@ from __future__ import annotations
 from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Paragraph
 
+from leaflet.errors import LayoutFitError
 from leaflet.sources.personal import has_placeholder
+from leaflet.story.flowables.boxes import CONTINUED, FULL_ENOUGH, ROUNDING_TOLERANCE
 from leaflet.story.flowables.text import FittedValue, draw_value, fit_value, leave_slot
 from leaflet.story.session import DrawingSession, ValueFit
 
@@ -80,8 +82,13 @@ class TickRows(Flowable):
     """Rows of text with tick boxes: Yes/No questions (boxes at the right, under a header
     row) or statements to tick (one box at the left). Rows are striped and ruled.
 
-    Drawn directly rather than as a Table, which measures every cell several times.
+    A page may break between rows, never leaving fewer than `MIN_ROWS` on either side,
+    where the page would otherwise be left too empty (`FULL_ENOUGH`); the header row is
+    repeated, its title marked "(continued)". Drawn directly rather
+    than as a Table, which measures every cell several times.
     """
+
+    MIN_ROWS = 2
 
     PAD_Y = 2.2 * mm  # above and below the text of a row
     PAD_X = 6  # points either side of the text
@@ -107,6 +114,12 @@ class TickRows(Flowable):
         self.header = header  # [text column title, Yes, No]
         self.session = session or DrawingSession()
         self._heights: list[float] = []
+        #: Rows before these on earlier pages: the stripes carry on where they left off.
+        self.first_row = 0
+        #: The height of a page, and what to call the table if a row is taller than that.
+        self.page: tuple[float, str] | None = None
+        #: Statements a signature block after them signs (`leaflet.story.grouping`).
+        self.signed = False
 
     def _text_x(self) -> float:
         return (self.box_column if self.boxes == 1 else 0) + self.PAD_X
@@ -122,7 +135,66 @@ class TickRows(Flowable):
                 label.wrapOn(self.canv, self.box_column - 2 * self.PAD_X, available_height)
             self._heights.append(height + 2 * self.PAD_Y)
         self.height = sum(self._heights)
+        self._check_rows_fit()
         return self.width, self.height
+
+    def _check_rows_fit(self) -> None:
+        """A row (under the header) taller than a page is an error naming the table."""
+        if self.page is None:
+            return
+        room, what = self.page
+        head = 1 if self.header else 0
+        tallest = sum(self._heights[:head]) + max(self._heights[head:], default=0)
+        if tallest > room + ROUNDING_TOLERANCE:
+            raise LayoutFitError(
+                f"{what} has a row {tallest / mm:.0f} mm tall, but a page of this layout "
+                f"holds {room / mm:.0f} mm; shorten its text"
+            )
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self.wrap(available_width, available_height)
+        room = self.page[0] if self.page else 0
+        if self.height <= room and available_height <= room * (1 - FULL_ENOUGH):
+            return []  # the page is full enough: the table moves on whole
+        head = 1 if self.header else 0
+        header_height = sum(self._heights[:head])
+        rows = self._heights[head:]
+        least = self.MIN_ROWS if len(rows) >= 2 * self.MIN_ROWS else 1
+        fits = [
+            k
+            for k in range(least, len(rows) - least + 1)
+            if header_height + sum(rows[:k]) <= available_height
+        ]
+        if not fits:
+            return []  # the frame moves the rows to the next page
+        k = fits[-1]
+        return [self._part(0, k, self.header), self._part(k, len(rows), self._continued())]
+
+    def _part(self, start: int, end: int, header: list[Flowable] | None) -> TickRows:
+        names = self.names[start:end] if self.names else None
+        part = TickRows(
+            self.texts[start:end],
+            self.boxes,
+            self.box_column,
+            self.box_size,
+            self.colours,
+            header,
+            names,
+            self.session,
+        )
+        part.first_row = self.first_row + start
+        part.page, part.signed = self.page, self.signed
+        return part
+
+    def _continued(self) -> list[Flowable] | None:
+        """The header row again, its title saying the table goes on."""
+        if not self.header:
+            return None
+        title, *labels = self.header
+        assert isinstance(title, Paragraph)
+        if title.text.endswith(CONTINUED):
+            return self.header
+        return [Paragraph(title.text + CONTINUED, title.style), *labels]
 
     def draw(self) -> None:
         canvas = self.canv
@@ -133,11 +205,12 @@ class TickRows(Flowable):
             else [right - 1.5 * self.box_column, right - 0.5 * self.box_column]
         )
         y = self.height
-        first_row = 1 if self.header else 0
+        head = 1 if self.header else 0
         for index, height in enumerate(self._heights):
             y -= height
             header = self.header is not None and index == 0
-            stripe = "header" if header else ("stripe" if (index - first_row) % 2 == 1 else None)
+            row = index - head + self.first_row
+            stripe = "header" if header else ("stripe" if row % 2 == 1 else None)
             if stripe:
                 canvas.setFillColor(self.colours[stripe])
                 canvas.rect(0, y, right, height, stroke=0, fill=1)
@@ -147,7 +220,7 @@ class TickRows(Flowable):
                 for label, x in zip(cells[1:], box_xs, strict=True):
                     label.drawOn(canvas, x - self.box_column / 2 + self.PAD_X, y + self.PAD_Y)
             else:
-                text = self.texts[index - first_row]
+                text = self.texts[index - head]
                 text.drawOn(canvas, self._text_x(), y + self.PAD_Y)
                 canvas.setStrokeColor(self.colours["text"])
                 canvas.setLineWidth(1.2)
@@ -156,7 +229,7 @@ class TickRows(Flowable):
                     canvas.rect(x - self.box_size / 2, box_y, self.box_size, self.box_size)
                 fields = self.session.fields
                 if self.names and fields is not None:
-                    name = self.names[index - first_row]
+                    name = self.names[index - head]
                     fields.ticks(canvas, name, box_xs, box_y, self.box_size)
             canvas.setStrokeColor(self.colours["rule"])
             canvas.setLineWidth(0.6)

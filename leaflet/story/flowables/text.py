@@ -10,7 +10,7 @@ escaped with `plain`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -49,6 +49,14 @@ class Para(Paragraph):
             self.height,
         )
         return result
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(available_width, available_height)
+        # ReportLab drops its line breaks when a split fails; a group asked to split may
+        # still draw this paragraph whole, with the lines it was wrapped to.
+        if not parts and self._wrapped_at is not None and not hasattr(self, "blPara"):
+            self.blPara = self._wrapped_at[2]
+        return parts
 
 
 class KeptWithNext(Para):
@@ -202,18 +210,27 @@ def leave_slot(
 
 class FittedLine(Flowable):
     """A line of text holding personal values: a little smaller, or on two lines, when
-    it is long (see `fit_value`). In a base laid out for stamping it keeps one line: a
-    patient whose values need two is laid out in full (`leaflet.render.stamp`)."""
+    it is long (see `fit_value`). Given `apart`, lines that say the same, a line that
+    would not fit on one line is replaced by them, each fitted on its own.
+
+    In a base laid out for stamping it keeps one line: a patient whose values need more
+    is laid out in full (`leaflet.render.stamp`)."""
 
     def __init__(
-        self, markup: str, style: ParagraphStyle, fit: ValueFit, session: DrawingSession
+        self,
+        markup: str,
+        style: ParagraphStyle,
+        fit: ValueFit,
+        session: DrawingSession,
+        apart: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.markup = markup
         self.style = style
         self.fit = fit
         self.session = session
-        self._fitted: FittedValue | None = None
+        self.apart = apart or []
+        self._lines: list[tuple[str, FittedValue]] = []
 
     def _slot(self) -> bool:
         return self.session.slots is not None and has_placeholder(self.markup)
@@ -221,19 +238,31 @@ class FittedLine(Flowable):
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         if self._slot():
-            self._fitted = FittedValue(self.style, 1)
+            self._lines = [(self.markup, FittedValue(self.style, 1))]
         else:
-            self._fitted = fit_value(self.markup, self.style, available_width, self.fit)
-        return available_width, self.style.leading * self._fitted.lines
+            self._lines = self._fitted(available_width)
+        return available_width, self.style.leading * sum(f.lines for _, f in self._lines)
+
+    def _fitted(self, width: float) -> list[tuple[str, FittedValue]]:
+        if self.apart:
+            try:
+                one_line = replace(self.fit, max_lines=1)
+                return [(self.markup, fit_value(self.markup, self.style, width, one_line))]
+            except LayoutFitError:
+                return [(line, fit_value(line, self.style, width, self.fit)) for line in self.apart]
+        return [(self.markup, fit_value(self.markup, self.style, width, self.fit))]
 
     def draw(self) -> None:
-        slots, fitted = self.session.slots, self._fitted
-        assert fitted is not None, "drawn before it was wrapped"
+        slots = self.session.slots
         if slots is not None and self._slot():
             position = (0.0, 0.0, self.width)
             leave_slot(
                 self.canv, self.markup, self.style, position, self.fit, self.style.leading, slots
             )
             return
-        top = self.style.leading * (fitted.lines - 1)
-        draw_value(self.canv, self.markup, fitted, 0, top, self.width, self.style.leading)
+        leading = self.style.leading
+        below = sum(fitted.lines for _, fitted in self._lines)
+        for markup, fitted in self._lines:
+            below -= fitted.lines
+            top = leading * (below + fitted.lines - 1)
+            draw_value(self.canv, markup, fitted, 0, top, self.width, leading)

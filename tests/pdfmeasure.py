@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from dataclasses import dataclass, field
 
 import pdfplumber
@@ -149,7 +150,8 @@ def measure(data: bytes, *, booklet: bool = False) -> list[Page]:
 
 def value_glyphs(page: Page, value: str) -> list[Glyph]:
     """The glyphs of `value` where it is printed on `page`: on one line, or (wrapped)
-    word by word, skipping words of one or two letters, which match too much."""
+    word by word (a hyphen may end a line too), skipping numbers and words of one or
+    two letters, which match too much."""
     rows: dict[int, list[Glyph]] = {}
     for glyph in page.glyphs:
         rows.setdefault(round(glyph.bottom), []).append(glyph)
@@ -160,10 +162,11 @@ def value_glyphs(page: Page, value: str) -> list[Glyph]:
         if start >= 0:
             return row[start : start + len(whole)]
     found = []
-    for word in value.split():
+    words = [w for w in re.split(r"\s+|(?<=-)", value) if len(w) > 2 and not w.isdigit()]
+    for word in words:
         for row in ordered:
             start = "".join(g.text for g in row).find(word)
-            if len(word) > 2 and start >= 0:
+            if start >= 0:
                 found += row[start : start + len(word)]
     return found
 

@@ -48,10 +48,12 @@ class StoryContext:
     @property
     def value_fit(self) -> ValueFit:
         """How personal values are set here: never below the body size in large print,
-        nor below VALUE_SHARE of it elsewhere; on two lines when one is not enough."""
+        nor below VALUE_SHARE of it elsewhere, nor below the smallest size the layout
+        allows for patient-facing text; on two lines when one is not enough."""
+        layout = self.layout.spec
         body = self.styles["body"].fontSize
-        smallest = body if self.layout.spec.large_print else round(body * VALUE_SHARE, 1)
-        return ValueFit(smallest, self.layout.name)
+        share = 1.0 if layout.large_print else VALUE_SHARE
+        return ValueFit(max(round(body * share, 1), layout.min_body_size), self.layout.name)
 
     def para(self, markup: str, style: str = "body") -> Para:
         """A paragraph of markup in one of the layout's styles."""

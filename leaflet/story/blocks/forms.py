@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, Spacer
 from leaflet.sources import schema
 from leaflet.sources.templating import plain
 from leaflet.story.context import StoryContext
-from leaflet.story.flowables.boxes import CONTINUED, Box, SplittableBox
+from leaflet.story.flowables.boxes import CONTINUED, Box, Columns, SplittableBox
 from leaflet.story.flowables.forms import FieldRow, TickRows, WriteIn
 from leaflet.story.flowables.groups import Items, StartPageUnlessFits
 from leaflet.story.flowables.text import Para
@@ -29,6 +29,9 @@ WRITE_IN_SPACING = 9 * mm
 SIGNATURE_SPACING = 13 * mm
 #: Longer field labels go above their line: beside it they would wrap into a tall column.
 SIDE_LABEL_CHARACTERS = 40
+#: A signature and its date share a row where each half is at least this wide.
+MIN_PAIR_WIDTH = 55 * mm
+PAIR_GAP = 6 * mm
 
 
 def field_name(prefix: str, item_id: str) -> str:
@@ -166,24 +169,67 @@ def field_rows(
 
     The label sits beside a single write-in line, and above several lines, which then
     take the full width. Only signatures get the taller `spacing`; other fields keep
-    the usual write-in spacing.
+    the usual write-in spacing. A signature's date stands beside it, where both get a
+    line long enough to write on.
     """
-    label_width = min(60 * mm, width * 0.38)
-    muted = story.colour("muted")
     rows: list[Flowable] = []
-    for item in items:
-        label = story.para(item.label, "table_head")
-        line_spacing = spacing if naming(item.id).startswith("signature.") else WRITE_IN_SPACING
-        lines = WriteIn(
-            item.lines,
-            line_spacing,
-            muted,
-            item.value,
-            story.styles["table"],
-            naming(item.id),
-            story.session,
-            story.value_fit,
-        )
-        beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
-        rows.append(FieldRow(label, lines, label_width if beside else None, line_spacing))
+    index = 0
+    while index < len(items):
+        item, after = items[index], items[index + 1 : index + 2]
+        half = (width - PAIR_GAP) / 2
+        if after and _signed_and_dated(item, after[0], naming) and half >= MIN_PAIR_WIDTH:
+            pair = [
+                _field_row(story, field, spacing, half, naming, snug=True)
+                for field in (item, after[0])
+            ]
+            rows.append(Columns([(half, [pair[0]]), (half, [pair[1]])], gap=PAIR_GAP))
+            index += 2
+            continue
+        rows.append(_field_row(story, item, spacing, width, naming))
+        index += 1
     return rows
+
+
+def _signed_and_dated(
+    item: schema.FormField, after: schema.FormField, naming: Callable[[str], str]
+) -> bool:
+    """A one-line signature field followed by a one-line date field."""
+    return (
+        naming(item.id).startswith("signature.")
+        and after.id.endswith("date")
+        and item.lines == after.lines == 1
+        and not after.value
+    )
+
+
+def _field_row(
+    story: StoryContext,
+    item: schema.FormField,
+    spacing: float,
+    width: float,
+    naming: Callable[[str], str],
+    *,
+    snug: bool = False,
+) -> Flowable:
+    """A field's row `width` wide; a `snug` label takes only the width it needs, so the
+    line beside it is as long as it can be, and its line is as tall as a signature's (a
+    signature and its date side by side)."""
+    label = story.para(item.label, "table_head")
+    signature = naming(item.id).startswith("signature.")
+    line_spacing = spacing if signature or snug else WRITE_IN_SPACING
+    lines = WriteIn(
+        item.lines,
+        line_spacing,
+        story.colour("muted"),
+        item.value,
+        story.styles["table"],
+        naming(item.id),
+        story.session,
+        story.value_fit,
+    )
+    beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
+    label_width = min(60 * mm, width * 0.38)
+    if snug:
+        label.wrap(width, story.page_room)
+        label_width = max(label.getActualLineWidths0()) + FieldRow.GAP + 1
+    return FieldRow(label, lines, label_width if beside else None, line_spacing)

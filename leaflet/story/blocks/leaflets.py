@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
@@ -179,17 +180,12 @@ def about_facts(
 ) -> list[Flowable]:
     """The leaflet standards facts, `width` wide, after their heading: reference,
     dates, approval, sources, large print and feedback (and that the review is overdue,
-    when it is). `compact` sets them with a tighter leading; `tight` tighter still."""
+    when it is). `compact` sets them with a tighter leading; `tight` tighter still, no
+    larger than the layout's smallest body size, the short facts in one paragraph."""
     clinic = story.brand.clinic
     noun = "form" if meta.kind == "form" else "leaflet"
-    small = story.styles["small"]
-    style = small
-    if compact:
-        leading = small.fontSize * (1.12 if tight else 1.18)
-        style = story.styles.derive("small", f"compact-{tight}", leading=leading, spaceAfter=2)
-    title = story.heading(f"About this {noun}", "box_title", level=0)
-    if tight:
-        title = story.heading(f"About this {noun}", "table_head", level=0)
+    style = _about_style(story, compact, tight)
+    title = story.heading(f"About this {noun}", "table_head" if tight else "box_title", level=0)
 
     def cell(label: str, value: str) -> Flowable:
         return Para(f"<b>{label}:</b> {plain(value)}", style)
@@ -201,17 +197,38 @@ def about_facts(
         if story.layout.spec.large_print
         else f"You can ask us for this {noun} in large print. Call us on {clinic.phone}."
     )
+    facts = [
+        ("Reference", f"{meta.reference}, version {meta.version}"),
+        ("Published", format_date(meta.published, meta.language)),
+        ("Next review", review),
+        ("Approved by", meta.approved_by),
+    ]
+    cells = [cell(label, value) for label, value in facts]
+    if tight:  # the short facts run on in one paragraph
+        cells = [
+            Para(" ".join(f"<b>{label}:</b> {plain(value)}." for label, value in facts), style)
+        ]
     return [
         title,
         *([cell("Review overdue", overdue)] if story.overdue else []),
-        cell("Reference", f"{meta.reference}, version {meta.version}"),
-        cell("Published", format_date(meta.published, meta.language)),
-        cell("Next review", review),
-        cell("Approved by", meta.approved_by),
+        *cells,
         cell("Sources", "; ".join(meta.sources)),
         cell("Large print", large_print),
         cell("Feedback", clinic.feedback),
     ]
+
+
+def _about_style(story: StoryContext, compact: bool, tight: bool) -> ParagraphStyle:
+    """The About facts' style: `small`; `compact` with a tighter leading; `tight` also
+    no larger than the smallest body size the layout allows (16 pt in large print)."""
+    small = story.styles["small"]
+    if not compact:
+        return small
+    size = min(small.fontSize, story.layout.spec.min_body_size) if tight else small.fontSize
+    leading = size * (1.12 if tight else 1.18)
+    return story.styles.derive(
+        "small", f"compact-{tight}", fontSize=size, leading=leading, spaceAfter=2
+    )
 
 
 def _two_columns(story: StoryContext, cells: list[Flowable], width: float) -> Flowable:

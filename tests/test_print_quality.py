@@ -274,6 +274,80 @@ def test_phone_number_and_initials_label_are_patient_sized(layout):
             assert min(g.size for g in glyphs) >= (16 if layout == "large-print" else 12)
 
 
+# --- 6. tri-folds ---------------------------------------------------------------------
+
+PRESS = leaflet.PressOptions(bleed=leaflet.PressOptions.parse_bleed("3mm"), crop_marks=True)
+
+
+@functools.cache
+def press_file(document: str, layout: str) -> bytes:
+    return leaflet.build_document(document, layout=layout, press=PRESS).data
+
+
+def folds(layout: str, side: int) -> list[float]:
+    spec = leaflet.load_layout(layout)
+    widths = (spec.panels_outside, spec.panels_inside)[side]
+    return [sum(widths[: i + 1]) for i in range(len(widths) - 1)]
+
+
+@pytest.mark.parametrize("variant", ["blank", "long"])
+@pytest.mark.parametrize("layout", TRIFOLDS)
+@pytest.mark.parametrize("document", ["info", "aftercare"])
+def test_trifold_text_keeps_10mm_from_the_paper_edge_and_clear_of_folds(document, layout, variant):
+    for side, page in enumerate(pages(document, layout, variant)):
+        for glyph in page.glyphs:
+            where = (side, glyph.text, round(glyph.x0 / mm, 1), round(glyph.top / mm, 1))
+            assert glyph.x0 >= 10 * mm - 0.1 and glyph.x1 <= page.width - 10 * mm + 0.1, where
+            assert glyph.top >= 10 * mm - 0.1 and glyph.bottom <= page.height - 10 * mm + 0.1, where
+            for fold in folds(layout, side):
+                assert glyph.x1 <= fold - 4.9 * mm or glyph.x0 >= fold + 4.9 * mm, where
+
+
+@pytest.mark.parametrize("layout", TRIFOLDS)
+def test_trifold_print_files_have_fold_marks_outside_the_trim(layout):
+    data = press_file("info", layout)
+    offset = 3 * mm + 2 * mm + 6 * mm  # bleed, then the gap before the marks, and the marks
+    for side, page in enumerate(measure(data)):
+        marks = [
+            s
+            for s in page.shapes
+            if s.kind == "line"
+            and abs(s.x1 - s.x0) < 0.1
+            and (s.bottom < offset or s.top > page.height - offset)
+        ]
+        xs = sorted({round(s.x0 - offset, 1) for s in marks})
+        expected = [round(x, 1) for x in folds(layout, side)]
+        assert [x for x in xs if 1 < x < max(expected) + 1] == expected  # besides the crop marks
+        for mark in marks:  # outside the bleed: never on the printed sheet
+            assert (
+                mark.bottom <= offset - 5 * mm + 0.1
+                or mark.top >= page.height - offset + 5 * mm - 0.1
+            )
+
+
+@pytest.mark.parametrize("layout", TRIFOLDS)
+def test_trifold_asks_for_a_short_edge_duplex(layout):
+    reader = pypdf.PdfReader(io.BytesIO(built("info", layout)))
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/Duplex"] == "/DuplexFlipShortEdge"
+
+
+@pytest.mark.parametrize("layout", TRIFOLDS)
+def test_trifold_bookmarks_read_the_back_panel_last(layout):
+    reader = pypdf.PdfReader(io.BytesIO(built("aftercare", layout)))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[-2:] == ["How to contact us", "About this leaflet"]
+    assert titles[0] == "Why aftercare matters"
+
+
+@pytest.mark.parametrize("layout", TRIFOLDS)
+def test_contact_labels_share_a_line_with_what_they_label(layout):
+    back = pages("info", layout)[0]
+    for label, value in (("Email:", "hello@example.com"), ("Website:", "www.example.com")):
+        first, second = value_glyphs(back, label), value_glyphs(back, value)
+        assert first and second
+        assert abs(first[0].bottom - second[0].bottom) < 1, (label, value)
+
+
 # --- 8. dates ------------------------------------------------------------------------
 
 

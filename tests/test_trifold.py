@@ -41,8 +41,8 @@ PANELS = {
         [3.6875 * inch, 3.6875 * inch, 3.625 * inch],
     ),
 }
-FOLD_CLEARANCE = 6 * mm
-EDGE_CLEARANCE = 7 * mm
+FOLD_CLEARANCE = 5 * mm
+EDGE_CLEARANCE = 10 * mm
 TOLERANCE = 0.5  # points
 OVERFLOW = re.compile(
     r"content/microneedling/aftercare\.yaml: the aftercare leaflet does not fit the "

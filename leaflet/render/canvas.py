@@ -70,6 +70,7 @@ class BuildCanvas(Canvas):
         page); each page's number is added to the end of its content stream here: one
         layout pass, and no extra objects in the file.
         """
+        self._session.add_waiting_outline(self)
         pages = _pages(self._doc)
         self._session.page_count = total = len(pages)
         if self._page_numbers is not None:

@@ -1,4 +1,4 @@
-"""Print-shop geometry: bleed, crop marks and the page boxes that describe them.
+"""Print-shop geometry: bleed, crop and fold marks and the page boxes that describe them.
 
 Office printers get the trim size with margins of at least 10 mm and no marks. A print
 shop gets each page on a larger sheet: the trim area, a bleed around it into which
@@ -62,6 +62,22 @@ class PressOptions:
         o, b = self.offset, self.bleed
         canvas.setTrimBox((o, o, o + trim_width, o + trim_height))
         canvas.setBleedBox((o - b, o - b, o + trim_width + b, o + trim_height + b))
+
+    def draw_fold_marks(self, canvas: Canvas, trim_height: float, folds: list[float]) -> None:
+        """Short dashed marks above and below the trim (outside the bleed, level with the
+        crop marks) at each fold, `folds` being distances from the trim's left edge."""
+        if not self.crop_marks:
+            return
+        o = self.offset
+        start, end = self.bleed + MARK_GAP, self.bleed + MARK_GAP + MARK_LENGTH
+        canvas.saveState()
+        canvas.setStrokeColorRGB(0, 0, 0)
+        canvas.setLineWidth(0.25)
+        canvas.setDash(1.5, 1)
+        for x in folds:
+            for y, direction in ((o, -1), (o + trim_height, 1)):
+                canvas.line(o + x, y + direction * start, o + x, y + direction * end)
+        canvas.restoreState()
 
     def draw_crop_marks(self, canvas: Canvas, trim_width: float, trim_height: float) -> None:
         """Hairline marks at the four corners of the trim, outside the bleed."""

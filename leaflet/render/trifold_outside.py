@@ -10,6 +10,7 @@ with the reference and review date.
 from __future__ import annotations
 
 import io
+import itertools
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -27,6 +28,9 @@ from leaflet.story.flowables.graphics import Logo
 from leaflet.story.flowables.text import Para
 from leaflet.story.spacing import LARGE
 
+#: The sheet is printed on both sides and turned over left to right: for a landscape sheet,
+#: a flip on its short edge (the print dialog's preset, as the booklet's).
+DUPLEX = "DuplexFlipShortEdge"
 #: The coloured block at the top of the cover takes at least this share of the panel.
 COVER_BAND_SHARE = 0.5
 COVER_LOGO = 20 * mm
@@ -117,27 +121,38 @@ class SheetOutside:
             )
 
     def draw_outside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """onPage of the outside page: the back panel, the cover and the cover's foot."""
-        layout = self.build.layout
-        self.build.press.set_boxes(canvas, layout.page_width, layout.page_height)
-        self.draw_inside(canvas, doc)
-        for flowables, panel, bottom in (
-            (self.back, self.back_panel, 0.0),
-            (self.cover, self.cover_panel, self.foot_height),
-        ):
-            remaining = list(flowables)
-            panel.frame(bottom).addFromList(remaining, canvas)
-            if remaining:  # measured in __init__, so this is a bug, not a user error
-                raise AssertionError(f"{panel.name} left {len(remaining)} flowables over")
+        """onPage of the outside page: the back panel, the cover and the cover's foot.
+
+        They are drawn before the flap's text, but read after the inside: their headings
+        join the outline (bookmarks) at its end."""
+        layout, press = self.build.layout, self.build.press
+        press.set_boxes(canvas, layout.page_width, layout.page_height)
+        canvas.setViewerPreference("Duplex", DUPLEX)
+        self._marks(canvas, self.build.layout.panels_outside)
+        with self.builder.session.later():
+            for flowables, panel, bottom in (
+                (self.back, self.back_panel, 0.0),
+                (self.cover, self.cover_panel, self.foot_height),
+            ):
+                remaining = list(flowables)
+                panel.frame(bottom).addFromList(remaining, canvas)
+                if remaining:  # measured in __init__, so this is a bug, not a user error
+                    raise AssertionError(f"{panel.name} left {len(remaining)} flowables over")
         canvas.saveState()
         panel = self.cover_panel
         self.footer.draw(canvas, panel.text_x, panel.text_width, panel.text_y, rule_over_text=False)
         canvas.restoreState()
 
     def draw_inside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """onPage of the inside page (and the outside): crop marks, if asked for."""
-        layout = self.build.layout
-        self.build.press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
+        """onPage of the inside page: crop and fold marks, if asked for."""
+        self._marks(canvas, self.build.layout.panels_inside)
+
+    def _marks(self, canvas: Canvas, panel_widths: tuple[float, ...]) -> None:
+        """Crop marks, and fold marks where the panels of this side meet."""
+        layout, press = self.build.layout, self.build.press
+        press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
+        folds = list(itertools.accumulate(panel_widths))[:-1]
+        press.draw_fold_marks(canvas, layout.page_height, folds)
 
 
 def flowable_height(flowable: Flowable, canvas: Canvas, width: float) -> float:

@@ -9,7 +9,9 @@ flowables that need it, rather than kept on the canvas or in globals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from reportlab.lib.styles import ParagraphStyle
@@ -63,10 +65,37 @@ class DrawingSession:
     page_count: int = 0
     outline_entries: int = 0
     outline_level: int = -1  # of the last entry
+    #: While set, outline entries wait (`later`) and are added when the PDF is saved.
+    deferring: bool = False
+    _waiting: list[tuple[str, str, int]] = field(default_factory=list)
 
-    def outline_entry(self, level: int) -> tuple[str, int]:
-        """The bookmark key and outline level of the next heading drawn: levels count
-        from 0, and an outline cannot skip one."""
+    def bookmark(self) -> str:
+        """A new bookmark key for a heading."""
         self.outline_entries += 1
+        return f"heading-{self.outline_entries}"
+
+    def add_outline(self, canvas: Canvas, title: str, key: str, level: int) -> None:
+        """Add the heading `title` (bookmark `key`) to the PDF outline at `level` (0: a
+        section, 1: a subsection), now, or when the PDF is saved while `deferring`."""
+        if self.deferring:
+            self._waiting.append((title, key, level))
+            return
+        # An outline cannot skip a level.
         self.outline_level = min(level, self.outline_level + 1)
-        return f"heading-{self.outline_entries}", self.outline_level
+        canvas.addOutlineEntry(title, key, level=self.outline_level, closed=self.outline_level > 0)
+
+    @contextmanager
+    def later(self) -> Iterator[None]:
+        """Headings drawn inside are listed at the end of the outline: a tri-fold draws
+        its back panel first, but it is read last."""
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+
+    def add_waiting_outline(self, canvas: Canvas) -> None:
+        """Add the outline entries that waited, in the order they were drawn."""
+        waiting, self._waiting = self._waiting, []
+        for title, key, level in waiting:
+            self.add_outline(canvas, title, key, level)

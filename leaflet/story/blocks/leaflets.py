@@ -86,36 +86,46 @@ def contact(story: StoryContext, contact: schema.Contact, where: str) -> list[Fl
 
 def contact_details(story: StoryContext, contact: schema.Contact, width: float) -> list[Flowable]:
     """The contact block's title, text and the clinic's details, `width` wide, with a QR
-    code to the clinic's website beside them when it has one."""
+    code to the clinic's website beside them when it has one. Where a labelled detail
+    ("Email: ...") would wrap beside the code, the details take the full width and the
+    code stands beside the out-of-hours advice instead."""
     clinic = story.brand.clinic
     content: list[Flowable] = [story.heading(contact.title, "box_title", level=0)]
     if contact.text:
         content.append(story.para(contact.text))
-    details = _clinic_details(story)
-    if contact.qr and clinic.website:
-        size = story.layout.qr_size
-        centred = story.styles.derive("small", "centred", alignment=1)
-        qr: list[Flowable] = [
-            QrCode(clinic.website, size, story.colour("text")),
-            Para("Scan to visit our website", centred),
-        ]
-        column = size + 2 * QR_MARGIN
-        content.append(Columns([(width - column, details), (column, qr)]))
-    else:
-        content += details
-    return content
+    details, out_of_hours = _clinic_details(story)
+    if not (contact.qr and clinic.website):
+        return [*content, *details, *out_of_hours]
+    size = story.layout.qr_size
+    centred = story.styles.derive("small", "centred", alignment=1)
+    qr: list[Flowable] = [
+        QrCode(clinic.website, size, story.colour("text")),
+        Para("Scan to visit our website", centred),
+    ]
+    column = size + 2 * QR_MARGIN
+    labelled = details[2:]  # phone, email, website
+    if all(len(_lines(line, width - column)) == 1 for line in labelled):
+        return [*content, Columns([(width - column, [*details, *out_of_hours]), (column, qr)])]
+    return [*content, *details, Columns([(width - column, out_of_hours), (column, qr)])]
 
 
-def _clinic_details(story: StoryContext) -> list[Flowable]:
-    """Name, address, phone, email and website (as links), and out-of-hours advice."""
+def _lines(paragraph: Para, width: float) -> list[object]:
+    """The lines `paragraph` breaks into at `width`."""
+    paragraph.wrap(width, 1e6)
+    lines: list[object] = paragraph.blPara.lines
+    return lines
+
+
+def _clinic_details(story: StoryContext) -> tuple[list[Para], list[Flowable]]:
+    """Name, address, phone, email and website (as links); and the out-of-hours advice."""
     clinic = story.brand.clinic
     link = story.brand.hex("primary")
 
-    def linked(label: str, href: str, text: str) -> Flowable:
+    def linked(label: str, href: str, text: str) -> Para:
         markup = f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>'
         return story.para(markup, "small")
 
-    details: list[Flowable] = [
+    details: list[Para] = [
         story.para(f"<b>{plain(clinic.name)}</b>", "small"),
         story.para(plain(", ".join(clinic.address)), "small"),
         linked("Phone", "tel:" + "".join(clinic.phone.split()), clinic.phone),
@@ -123,8 +133,7 @@ def _clinic_details(story: StoryContext) -> list[Flowable]:
     ]
     if clinic.website:
         details.append(linked("Website", clinic.website, _display_url(clinic.website)))
-    details += [Spacer(0, SMALL), story.para(plain(clinic.out_of_hours), "small")]
-    return details
+    return details, [Spacer(0, SMALL), story.para(plain(clinic.out_of_hours), "small")]
 
 
 def prepared_for(story: StoryContext, personal: PersonalValues, language: str) -> Flowable:

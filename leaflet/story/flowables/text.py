@@ -86,9 +86,9 @@ class Heading(KeptWithNext):
 
     def draw(self) -> None:
         super().draw()
-        key, level = self.session.outline_entry(self.outline_level)
+        key = self.session.bookmark()
         self.canv.bookmarkHorizontal(key, 0, self.height)
-        self.canv.addOutlineEntry(self.getPlainText(), key, level=level, closed=level > 0)
+        self.session.add_outline(self.canv, self.getPlainText(), key, self.outline_level)
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,14 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
     (
         "Brand file",
         "Any YAML file, passed with `--brand`; paths in it are relative to it.",
-        [schema.Brand, schema.Clinic, schema.Colours, schema.Fonts, schema.EmailSettings],
+        [
+            schema.Brand,
+            schema.Clinic,
+            schema.Colours,
+            schema.CmykColours,
+            schema.Fonts,
+            schema.EmailSettings,
+        ],
     ),
     ("Layout files", "`layouts/<name>.yaml`", [schema.Layout, schema.Box, schema.StyleSpec]),
     (

@@ -348,6 +348,79 @@ def test_contact_labels_share_a_line_with_what_they_label(layout):
         assert abs(first[0].bottom - second[0].bottom) < 1, (label, value)
 
 
+# --- 7. colour for press --------------------------------------------------------------
+
+
+def colour_operators(data: bytes) -> tuple[set[str], list[str]]:
+    """The colour operators of every page and form, and the colour spaces of images."""
+    import pikepdf
+
+    operators: set[str] = set()
+    images: list[str] = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+
+        def walk(owner) -> None:
+            for instruction in pikepdf.parse_content_stream(owner):
+                operators.add(str(instruction.operator))
+            for xobject in owner.get("/Resources", {}).get("/XObject", {}).values():
+                if xobject.Subtype == "/Image":
+                    images.append(str(xobject.ColorSpace))
+                else:
+                    walk(xobject)
+
+        for page in pdf.pages:
+            walk(page.obj)
+    return operators, images
+
+
+RGB_OPERATORS = {"rg", "RG"}
+CMYK_OPERATORS = {"k", "K"}
+
+
+@pytest.mark.parametrize(
+    ("document", "layout"), [("info", "a4"), ("consent", "a5"), ("aftercare", "dl-trifold")]
+)
+def test_print_shop_files_are_cmyk_with_black_text_and_registration_marks(document, layout):
+    data = press_file(document, layout)
+    operators, images = colour_operators(data)
+    assert not operators & RGB_OPERATORS
+    assert CMYK_OPERATORS <= operators
+    assert images and set(images) == {"/DeviceCMYK"}
+    assert b"/Separation /All /DeviceCMYK" in data  # the marks' registration colour
+    body = [g for page in measure(data) for g in page.glyphs if g.size >= 12 and not g.bold]
+    black = [g for g in body if g.colour == (0, 0, 0, 1)]
+    assert len(black) > 0.8 * len(body)
+    info = pypdf.PdfReader(io.BytesIO(data))
+    assert "/GTS_PDFXVersion" not in (info.metadata or {})  # no output intent: not PDF/X
+    assert "/OutputIntents" not in info.trailer["/Root"]
+
+
+@pytest.mark.parametrize("layout", ["a4", "dl-trifold"])
+def test_office_files_stay_rgb(layout):
+    operators, images = colour_operators(built("info", layout))
+    assert RGB_OPERATORS & operators and not operators & CMYK_OPERATORS
+    assert set(images) == {"/DeviceRGB"}
+
+
+def test_the_brand_file_gives_exact_cmyk_values(tmp_path):
+    from conftest import write_brand
+
+    brand = write_brand(tmp_path, extra="cmyk:\n  primary: [100, 20, 30, 40]\n")
+    data = leaflet.build_document("info", brand=brand, press=PRESS).data
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        operands = [
+            [float(x) for x in instruction.operands]
+            for page in pdf.pages
+            for xobject in page.Resources.XObject.values()
+            if xobject.Subtype == "/Form"
+            for instruction in pikepdf.parse_content_stream(xobject)
+            if str(instruction.operator) == "k"
+        ]
+    assert [1, 0.2, 0.3, 0.4] in operands  # the header band
+
+
 # --- 8. dates ------------------------------------------------------------------------
 
 

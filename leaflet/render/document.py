@@ -42,7 +42,8 @@ def render_pdf(
 ) -> RenderedPdf:
     """Lay out `document` for `brand` on `layout` pages and return the PDF.
 
-    `press` asks for print-shop files: bleed and crop marks around every page. Wording
+    `press` asks for print-shop files: bleed and crop marks around every page, colours
+    in CMYK (the brand's exact values where it gives them). Wording
     past its review date (on `today`, by default the real date) is refused unless
     `allow_expired`, and then the PDF says so. `fillable` adds form fields over a form's
     boxes and lines (see `leaflet.render.fillable`). `slots` collects where personal
@@ -54,7 +55,10 @@ def render_pdf(
     check_layout_holds(layout, document)
     overdue = check_review_date(document, allow_expired, today or dates.today())
     personal.check_printable(brand.fonts)
-    build = Build(document, brand, layout, personal, press or PressOptions(), overdue)
+    press = press or PressOptions()
+    if press.print_shop:  # CMYK throughout, text in black ink alone
+        brand = brand.for_press()
+    build = Build(document, brand, layout, personal, press, overdue)
     if layout.spec.format == "trifold":
         return render_trifold(build)
     if layout.spec.format == "booklet":

@@ -46,9 +46,11 @@ class PageFurniture:
     def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """A page template's onPage: the furniture, drawn into its form on page 1."""
         layout = self.layout
+        # Crop marks are drawn on the page itself: their registration colour is a page
+        # resource, which ReportLab does not give a form.
+        self.press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
         if canvas.getPageNumber() == 1:
             canvas.beginForm(self.FORM)
-            self.press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
             canvas.translate(self.press.offset, self.press.offset)  # to trim coordinates
             self._header(canvas)
             self.footer.draw(canvas, layout.margin_left, layout.frame_width, layout.margin_bottom)

@@ -1,9 +1,10 @@
 """Print-shop geometry: bleed, crop and fold marks and the page boxes that describe them.
 
-Office printers get the trim size with margins of at least 10 mm and no marks. A print
-shop gets each page on a larger sheet: the trim area, a bleed around it into which
-background colour runs (so no white edge shows after cutting), crop marks outside that,
-and /TrimBox and /BleedBox saying where the cut goes.
+Office printers get the trim size with margins of at least 10 mm and no marks, in RGB.
+A print shop gets each page on a larger sheet: the trim area, a bleed around it into
+which background colour runs (so no white edge shows after cutting), crop (and, on a
+tri-fold, fold) marks outside that in registration colour, and /TrimBox and /BleedBox
+saying where the cut goes; its colours are CMYK (`Brand.for_press`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reportlab.lib.colors import CMYKColorSep
 from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -19,6 +21,8 @@ from leaflet.errors import LeafletError
 #: Room outside the bleed for crop marks: a gap so marks do not touch the bleed, then the mark.
 MARK_GAP = 2 * mm
 MARK_LENGTH = 6 * mm
+#: Printer's marks print on every plate: the registration colour (Separation "All").
+REGISTRATION = CMYKColorSep(1, 1, 1, 1, spotName="All")
 _BLEED = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(mm|in)\s*")
 
 
@@ -28,6 +32,12 @@ class PressOptions:
 
     bleed: float = 0.0
     crop_marks: bool = False
+
+    @property
+    def print_shop(self) -> bool:
+        """Whether this is a print-shop file (bleed or crop marks): then its colours are
+        CMYK, text black ink alone, and its marks in registration colour."""
+        return bool(self.bleed or self.crop_marks)
 
     @classmethod
     def parse_bleed(cls, text: str | None, label: str = "bleed") -> float:
@@ -71,7 +81,7 @@ class PressOptions:
         o = self.offset
         start, end = self.bleed + MARK_GAP, self.bleed + MARK_GAP + MARK_LENGTH
         canvas.saveState()
-        canvas.setStrokeColorRGB(0, 0, 0)
+        canvas.setStrokeColor(REGISTRATION)
         canvas.setLineWidth(0.25)
         canvas.setDash(1.5, 1)
         for x in folds:
@@ -86,7 +96,7 @@ class PressOptions:
         o = self.offset
         start, end = self.bleed + MARK_GAP, self.bleed + MARK_GAP + MARK_LENGTH
         canvas.saveState()
-        canvas.setStrokeColorRGB(0, 0, 0)
+        canvas.setStrokeColor(REGISTRATION)
         canvas.setLineWidth(0.25)
         for x in (o, o + trim_width):
             for y, direction in ((o, -1), (o + trim_height, 1)):

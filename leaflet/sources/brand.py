@@ -8,19 +8,20 @@ the fonts cannot print.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
-from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.colors import CMYKColor, Color, HexColor
 from reportlab.lib.utils import ImageReader
 
 from leaflet.errors import SourceError
 from leaflet.sources import schema
 from leaflet.sources.bundled import EXAMPLE_BRAND, FONTS_DIR
-from leaflet.sources.colour import contrast
+from leaflet.sources.colour import black_ink, cmyk, cmyk_image, contrast
 from leaflet.sources.fonts import FontFamily, FontFileError, describe_chars, register_family
 from leaflet.sources.yamlfile import YamlSource, read_yaml, validate
 
@@ -51,18 +52,49 @@ class Brand:
     fonts: FontFamily
     logo: Path | None
     font_paths: tuple[Path, Path]
-    _logo_images: dict[int, ImageReader] = field(default_factory=dict, compare=False, repr=False)
+    #: For a print shop: colours in CMYK (`for_press`).
+    press: bool = False
+    _logo_images: dict[tuple[int, bool], ImageReader] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def clinic(self) -> schema.Clinic:
         return self.spec.clinic
 
     def colour(self, name: str) -> Color:
-        """A ReportLab colour for a brand colour name (`primary`, `tint`, `white`...)."""
+        """A ReportLab colour for a brand colour name (`primary`, `tint`, `white`...): RGB,
+        or for a print shop CMYK."""
+        if self.press:
+            return CMYKColor(*self.cmyk(name))
         return HexColor(self.hex(name))
 
     def hex(self, name: str) -> str:
         return WHITE if name == "white" else getattr(self.spec.colours, name)
+
+    def markup_colour(self, name: str) -> str:
+        """A brand colour as paragraph markup writes it (`<a color="...">`)."""
+        if self.press:
+            return "cmyk({},{},{},{})".format(*self.cmyk(name))
+        return self.hex(name)
+
+    def cmyk(self, name: str) -> tuple[float, float, float, float]:
+        """A brand colour in CMYK (fractions): the brand file's exact value where it
+        gives one; text in black ink alone, muted text a tint of it; others converted
+        from RGB."""
+        given = getattr(self.spec.cmyk, name, None)
+        if given is not None:
+            c, m, y, k = (value / 100 for value in given)
+            return c, m, y, k
+        if name == "text":  # body text: 100% black ink
+            return 0.0, 0.0, 0.0, 1.0
+        if name == "muted":  # footers and labels: a tint of black, crisp on press
+            return black_ink(self.hex(name))
+        return cmyk(self.hex(name))
+
+    def for_press(self) -> Brand:
+        """This brand with its colours (and logo) in CMYK, for print-shop files."""
+        return dataclasses.replace(self, press=True)
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -83,14 +115,17 @@ class Brand:
         if self.logo is None:
             return None
         pixels = max(1, round(size / 72 * LOGO_DPI))
-        if pixels not in self._logo_images:
+        key = (pixels, self.press)
+        if key not in self._logo_images:
             with Image.open(self.logo) as original:
                 image = original.convert("RGBA")
             if image.width > pixels:
                 height = max(1, round(image.height * pixels / image.width))
                 image = image.resize((pixels, height), Image.Resampling.LANCZOS)
-            self._logo_images[pixels] = ImageReader(image)
-        return self._logo_images[pixels]
+            if self.press:  # the logo always stands on the primary colour
+                image = cmyk_image(image, self.cmyk("primary"))
+            self._logo_images[key] = ImageReader(image)
+        return self._logo_images[key]
 
     def template_values(self) -> dict[str, str]:
         """The clinic's details as the `clinic` template variables."""

@@ -73,7 +73,7 @@ class Layout:
     def styles(self, regular_font: str, bold_font: str, colour_of: ColourOf) -> StyleSet:
         """The layout's text styles in the brand's fonts; `colour_of(name)` maps brand
         colours. Built once per font and colour set and then shared by every build."""
-        key = (regular_font, bold_font, tuple(colour_of(name).hexval() for name in STYLE_COLOURS))
+        key = (regular_font, bold_font, tuple(repr(colour_of(name)) for name in STYLE_COLOURS))
         if key not in self._styles:
             self._styles[key] = build_styles(self.spec.styles, regular_font, bold_font, colour_of)
         return self._styles[key]

@@ -119,7 +119,7 @@ def _lines(paragraph: Para, width: float) -> list[object]:
 def _clinic_details(story: StoryContext) -> tuple[list[Para], list[Flowable]]:
     """Name, address, phone, email and website (as links); and the out-of-hours advice."""
     clinic = story.brand.clinic
-    link = story.brand.hex("primary")
+    link = story.brand.markup_colour("primary")
 
     def linked(label: str, href: str, text: str) -> Para:
         markup = f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>'

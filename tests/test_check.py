@@ -32,7 +32,9 @@ def lines(
     today: dt.date = TODAY,
     layouts_dir: Path | None = None,
 ) -> list[str]:
-    found = check_all(content, brand, strict=strict, today=today, layouts_dir=layouts_dir)
+    found = check_all(
+        content, brand, strict=strict, today=today, layouts_dir=layouts_dir, lay_out=False
+    )
     return [str(f) for f in found]
 
 
@@ -236,12 +238,12 @@ def test_built_in_content_brand_and_layouts_have_no_findings() -> None:
     # every layout (the tightest is the 20 mm tri-fold cover).
     assert check_all(today=TODAY) == []
     # Without a date, check_all asks dates.today(), which the tests fix (conftest.TODAY).
-    assert check_all() == []
+    assert check_all(lay_out=False) == []
 
 
 def test_strict_makes_warnings_errors(content: Path) -> None:
     replace_in(doc(content, "consent"), "  reading_age: 11\n", "  reading_age: 5\n")
-    (finding,) = check_all(content, strict=True, today=TODAY)
+    (finding,) = check_all(content, strict=True, today=TODAY, lay_out=False)
     assert finding.severity == "error"
     assert str(finding).startswith(f"error: {CONSENT}:15: meta.reading_age: reading age")
 
@@ -264,7 +266,7 @@ def test_summary_lines() -> None:
 def test_cli_prints_findings_and_summary_and_exits_1_on_errors(content: Path) -> None:
     replace_in(doc(content, "info"), "  kind: leaflet\n", "  kind: poster\n")
     replace_in(doc(content, "consent"), "  reading_age: 11\n", "  reading_age: 5\n")
-    result = invoke(["check", "--content-dir", "content"])
+    result = invoke(["check", "--quick", "--content-dir", "content"])
     assert result.exit_code == 1, result.output
     out = result.stdout.splitlines()
     assert out[0].startswith(f"warning: {CONSENT}:15: meta.reading_age: reading age about")
@@ -276,10 +278,10 @@ def test_cli_prints_findings_and_summary_and_exits_1_on_errors(content: Path) ->
 
 def test_cli_warnings_exit_0_unless_strict(content: Path) -> None:
     replace_in(doc(content, "consent"), "  reading_age: 11\n", "  reading_age: 5\n")
-    relaxed = invoke(["check", "--content-dir", "content"])
+    relaxed = invoke(["check", "--quick", "--content-dir", "content"])
     assert relaxed.exit_code == 0, relaxed.output
     assert relaxed.stdout.splitlines()[-1] == "0 errors, 1 warning"
-    strict = invoke(["check", "--strict", "--content-dir", "content"])
+    strict = invoke(["check", "--quick", "--strict", "--content-dir", "content"])
     assert strict.exit_code == 1, strict.output
     assert strict.stdout.splitlines()[0].startswith(f"error: {CONSENT}:15:")
     assert strict.stdout.splitlines()[-1] == "1 error, 0 warnings"
@@ -289,6 +291,31 @@ def test_cli_built_in_is_clean() -> None:
     result = invoke(["check"])  # on conftest.TODAY, well within the review date
     assert result.exit_code == 0, result.output
     assert result.stdout == "no problems found in 3 documents, 1 brand and 7 layouts\n"
+
+
+def test_check_lays_every_document_out_and_names_a_trifold_misfit(content: Path) -> None:
+    more = "".join(
+        f"  - paragraph: Extra paragraph number {n} to make the leaflet long.\n" for n in range(40)
+    )
+    text = doc(content, "info").read_text(encoding="utf-8")
+    doc(content, "info").write_text(text + more, encoding="utf-8")
+    found = [str(f) for f in check_all(content, today=TODAY, jobs=1)]
+    misfits = [f for f in found if "tri-fold misfit" in f]
+    assert [f.split(", tri-fold")[0] for f in misfits] == [
+        f"error: {INFO}: on the dl-trifold layout",
+        f"error: {INFO}: on the letter-trifold layout",
+    ]
+    assert "does not fit the dl-trifold panels: about" in misfits[0]
+    assert not [f for f in found if "overflow" in f or "footer rule" in f]
+
+
+def test_rendered_pdfs_report_text_too_close_to_the_footer() -> None:
+    from leaflet.render.output import RenderedPdf
+
+    pdf = RenderedPdf(b"", 2, (20.0, 3.0))
+    assert pdf.collisions(2 * 72 / 25.4) == [
+        "page 2: body text comes within 1.1 mm of the footer rule (it should keep 2 mm)"
+    ]
 
 
 # --- email templates --------------------------------------------------------------------

@@ -6,8 +6,9 @@ problems are errors; cosmetic ones (a review date coming up, wording above its t
 reading age, a logo below print resolution) are warnings, which `strict` makes errors.
 Each finding says where: file, line and field, as far as they are known.
 
-The checks live in `sources` (brand, logo, layouts, email templates) and `content`
-(documents); `findings` holds what they find.
+The checks live in `sources` (brand, logo, layouts, email templates), `content`
+(documents) and `pages` (every document laid out on every layout); `findings` holds
+what they find.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from leaflet.check.content import check_content, reading_age
 from leaflet.check.findings import ERROR, WARNING, Finding, summary
+from leaflet.check.pages import check_pages
 from leaflet.check.sources import check_brand, check_email, check_layouts, check_logo
 from leaflet.sources import dates
 from leaflet.sources.brand import load_brand
@@ -32,10 +34,15 @@ def check_all(
     strict: bool = False,
     today: dt.date | None = None,
     layouts_dir: Path | str | None = None,
+    *,
+    lay_out: bool = True,
+    jobs: int | None = None,
 ) -> list[Finding]:
     """Every problem in the content folder, the brand and the layouts, sorted by file
-    and line. With `strict`, warnings are reported as errors. `today` (default: the real
-    date) is what review dates are measured from."""
+    and line; and, unless not `lay_out`, every document laid out on every layout (`jobs`
+    worker processes, default one per CPU), reporting overflow, collisions with the
+    footer and tri-fold misfits. With `strict`, warnings are reported as errors.
+    `today` (default: the real date) is what review dates are measured from."""
     findings: list[Finding] = []
     brand = check_brand(Path(brand_path) if brand_path is not None else EXAMPLE_BRAND, findings)
     layouts = check_layouts(Path(layouts_dir) if layouts_dir else LAYOUTS_DIR, findings)
@@ -44,6 +51,9 @@ def check_all(
     folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
     check_content(folder, brand, today or dates.today(), findings)
     check_email(folder, brand or load_brand(), findings)
+    if lay_out and brand is not None and not layouts_dir:
+        brand_file = Path(brand_path) if brand_path is not None else None
+        check_pages(folder, brand_file, today or dates.today(), findings, jobs)
     if strict:
         findings = [replace(f, severity=ERROR) for f in findings]
     unique = list(dict.fromkeys(findings))

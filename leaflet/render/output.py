@@ -13,15 +13,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from reportlab.lib.units import mm
+
 from leaflet.errors import OutputError
 
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    """A finished PDF: its bytes and how many pages it has."""
+    """A finished PDF: its bytes and how many pages it has; for single pages, how far
+    each page's text stays above its footer rule (points, as laid out)."""
 
     data: bytes
     page_count: int
+    footer_gaps: tuple[float, ...] = ()
+
+    def collisions(self, least: float) -> list[str]:
+        """Pages whose text comes closer than `least` to the footer rule, described."""
+        return [
+            f"page {number}: body text comes within {gap / mm:.1f} mm of the footer rule "
+            f"(it should keep {least / mm:.0f} mm)"
+            for number, gap in enumerate(self.footer_gaps, start=1)
+            if gap < least
+        ]
 
     def write(self, target: Path | str | BinaryIO) -> None:
         """Write to a path (atomically, via a temporary file) or to a binary stream."""

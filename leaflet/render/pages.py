@@ -9,8 +9,10 @@ personal values go (`stamp`).
 from __future__ import annotations
 
 import io
+from typing import Literal
 
-from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 
 from leaflet.render.canvas import canvas_maker
 from leaflet.render.fillable import FormFields, add_signature_fields
@@ -67,7 +69,12 @@ def render_pages(
     data = buffer.getvalue()
     if fields is not None:
         data = add_signature_fields(data, fields.signatures)
-    return RenderedPdf(data, session.page_count)
+    rule = build.press.offset + build.layout.margin_bottom + footer.rule_height
+    gaps = tuple(
+        frame.lowest.get(page, frame.y1 + frame.height) - rule
+        for page in range(1, session.page_count + 1)
+    )
+    return RenderedPdf(data, session.page_count, gaps)
 
 
 def _footer(build: Build, styles: StyleSet, provenance: dict[str, str]) -> Footer:
@@ -83,13 +90,28 @@ def _footer(build: Build, styles: StyleSet, provenance: dict[str, str]) -> Foote
     )
 
 
-def _body_frame(build: Build, footer: Footer) -> Frame:
+class _MeasuredFrame(Frame):
+    """The text frame, noting on each page how low what it placed reaches (`lowest`)."""
+
+    lowest: dict[int, float]
+
+    def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> Literal[0, 1]:
+        added = super().add(flowable, canv, trySplit)
+        if added and not isinstance(flowable, Spacer):
+            # The frame's cursor is below the space after the flowable: add it back.
+            bottom: float = self._y + flowable.getSpaceAfter()  # type: ignore[attr-defined]
+            page = canv.getPageNumber()
+            self.lowest[page] = min(self.lowest.get(page, bottom), bottom)
+        return added
+
+
+def _body_frame(build: Build, footer: Footer) -> _MeasuredFrame:
     """The text frame of every page: under the header band, and above the footer as it
     is drawn (at least the layout's `footer_height`), whatever lines it wrapped onto."""
     layout, offset = build.layout, build.press.offset
     bottom = layout.margin_bottom + max(layout.footer_height, footer.room)
     top = layout.page_height - layout.margin_top - layout.header_height - layout.header_gap
-    return Frame(
+    frame = _MeasuredFrame(
         offset + layout.margin_left,
         offset + bottom,
         layout.frame_width,
@@ -100,6 +122,8 @@ def _body_frame(build: Build, footer: Footer) -> Frame:
         bottomPadding=0,
         id="body",
     )
+    frame.lowest = {}
+    return frame
 
 
 def _page_template(

@@ -8,19 +8,22 @@ the printed look does not change. Their names come from the content ids:
 `signature.<id>`.
 
 ReportLab makes no signature fields, so those positions are recorded while drawing and
-added afterwards with pypdf, as empty /Sig fields any signing tool can fill.
+added afterwards with pikepdf, as empty /Sig fields any signing tool can fill; the same
+pass puts each page's widgets in reading order (see `finish_fields`).
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from reportlab.lib.colors import black, transparent
+import pikepdf
+from reportlab.lib.colors import black, transparent, white
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.errors import Argument, LeafletError
+from leaflet.story.session import WriteInArea
 
 #: The PDF standard font: ReportLab's form fields allow only the 14 standard fonts.
 FIELD_FONT = "Helvetica"
@@ -48,6 +51,7 @@ class SignatureSpot:
     name: str
     page: int  # 1-based
     rect: tuple[float, float, float, float]  # x1, y1, x2, y2 in page coordinates
+    label: str
 
 
 class FormFields:
@@ -56,6 +60,8 @@ class FormFields:
 
     def __init__(self) -> None:
         self.signatures: list[SignatureSpot] = []
+        #: Yes/No groups by field name, with the question a person reads.
+        self.questions: dict[str, str] = {}
         self._used: dict[str, int] = {}
 
     def _unique(self, name: str) -> str:
@@ -63,9 +69,13 @@ class FormFields:
         count = self._used[name] = self._used.get(name, 0) + 1
         return name if count == 1 else f"{name}-{count}"
 
-    def ticks(self, canvas: Canvas, name: str, xs: list[float], y: float, size: float) -> None:
+    def ticks(
+        self, canvas: Canvas, name: str, xs: list[float], y: float, size: float, label: str
+    ) -> None:
         """One checkbox (one box) or a Yes/No radio group (two boxes), at the boxes
-        drawn with their lower left corners at (x - size / 2, y)."""
+        drawn with their lower left corners at (x - size / 2, y). Each widget draws its
+        own box in every state, over the printed one; its tooltip is `label` (and, for a
+        choice, Yes or No)."""
         # types-reportlab declares whole points; ReportLab takes any number.
         form: Any = canvas.acroForm
         name = self._unique(name)
@@ -73,90 +83,112 @@ class FormFields:
             "buttonStyle": "check",
             "shape": "square",
             "size": size,
-            "fillColor": transparent,
-            "borderColor": transparent,
-            "borderWidth": 0,
+            "fillColor": white,
+            "borderColor": black,
+            "borderWidth": 1.2,
             "textColor": black,
             "relative": True,
             "fieldFlags": "",
         }
         if len(xs) == 1:
-            form.checkbox(name=name, x=xs[0] - size / 2, y=y, tooltip=name, **style)
+            form.checkbox(name=name, x=xs[0] - size / 2, y=y, tooltip=label, **style)
             return
+        self.questions[name] = label
         for value, x in zip((YES, NO), xs, strict=True):
             form.radio(
                 name=name,
                 value=value,
                 x=x - size / 2,
                 y=y,
-                tooltip=name,
+                tooltip=f"{label} {value}",
                 **{**style, "fieldFlags": "noToggleToOff radio"},
             )
 
-    def write_in(self, canvas: Canvas, name: str, lines: int, spacing: float, width: float) -> None:
-        """A text field over write-in lines whose lowest line is at y = 0; a signature
-        field when `name` is a signature's."""
-        height = (lines - 1) * spacing + spacing * 0.8
+    def write_in(self, canvas: Canvas, name: str, area: WriteInArea) -> None:
+        """A text field over write-in lines whose lowest line is at y = 0, in the size
+        the form's text is written in (18 pt in large print), or a signature field when
+        `name` is a signature's. A known value fills the field (a value that wrapped onto
+        a second line makes it a multi-line field)."""
+        height = (area.lines - 1) * area.spacing + area.spacing * 0.8
         name = self._unique(name)
         if name.startswith("signature."):
             x1, y1 = canvas.absolutePosition(0, 0)
-            x2, y2 = canvas.absolutePosition(width, height)
-            self.signatures.append(SignatureSpot(name, canvas.getPageNumber(), (x1, y1, x2, y2)))
+            x2, y2 = canvas.absolutePosition(area.width, height)
+            spot = SignatureSpot(name, canvas.getPageNumber(), (x1, y1, x2, y2), area.label)
+            self.signatures.append(spot)
             return
         form: Any = canvas.acroForm  # see `ticks`
+        multiline = area.lines > 1
         form.textfield(
             name=name,
-            tooltip=name,
+            tooltip=area.label,
+            value=area.value,
             x=0,
             y=1,
-            width=width,
+            width=area.width,
             height=height - 1,
             relative=True,
             fontName=FIELD_FONT,
-            fontSize=min(11.0, spacing * 0.6),
+            fontSize=area.size,
             textColor=black,
             fillColor=transparent,
             borderColor=transparent,
             borderWidth=0,
-            fieldFlags="multiline" if lines > 1 else "",
-            maxlen=0 if lines > 1 else 200,
+            fieldFlags="multiline" if multiline else "",
+            maxlen=0 if multiline else 200,
         )
 
 
-def add_signature_fields(data: bytes, spots: list[SignatureSpot]) -> bytes:
-    """The PDF with an empty signature field (/FT /Sig) at each spot."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        DictionaryObject,
-        FloatObject,
-        NameObject,
-        NumberObject,
-        TextStringObject,
+def finish_fields(data: bytes, fields: FormFields) -> bytes:
+    """The form completed after ReportLab: a signature field (/FT /Sig) with a visible
+    box at each spot; each Yes/No group's tooltip the question; every page's widgets in
+    reading order (top to bottom, left to right) and its tab order following them
+    (/Tabs /S, structure order, which the tagged PDF's structure gives)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        acro_form = pdf.Root.AcroForm
+        for spot in fields.signatures:
+            page = pdf.pages[spot.page - 1]
+            widget = pdf.make_indirect(_signature_widget(pdf, spot, page))
+            if "/Annots" not in page.obj:
+                page.obj.Annots = pikepdf.Array()
+            page.obj.Annots.append(widget)
+            acro_form.Fields.append(widget)
+        for field in acro_form.Fields:
+            name = str(field.get("/T", ""))
+            if name in fields.questions and "/Kids" in field:
+                field.TU = pikepdf.String(fields.questions[name])
+        for page in pdf.pages:
+            if "/Annots" in page.obj:
+                page.obj.Annots = pikepdf.Array(sorted(page.obj.Annots, key=_reading_order))
+                page.obj.Tabs = pikepdf.Name.S
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+def _reading_order(annotation: pikepdf.Object) -> tuple[float, float]:
+    x1, _, _, y2 = (float(v) for v in annotation.Rect)
+    return -round(y2), x1
+
+
+def _signature_widget(
+    pdf: pikepdf.Pdf, spot: SignatureSpot, page: pikepdf.Page
+) -> pikepdf.Dictionary:
+    """An empty signature field showing a box over its line until it is signed."""
+    x1, y1, x2, y2 = spot.rect
+    width, height = x2 - x1, y2 - y1
+    box = f"0.29 0.33 0.39 RG 0.8 w 0.4 0.4 {width - 0.8:.2f} {height - 0.8:.2f} re S"
+    appearance = pikepdf.Stream(pdf, box.encode("ascii"))
+    appearance.Type, appearance.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+    appearance.BBox = pikepdf.Array([0, 0, round(width, 2), round(height, 2)])
+    return pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Widget,
+        FT=pikepdf.Name.Sig,
+        T=pikepdf.String(spot.name),
+        TU=pikepdf.String(spot.label),
+        F=4,  # print
+        Rect=pikepdf.Array([round(v, 2) for v in spot.rect]),
+        P=page.obj,
+        AP=pikepdf.Dictionary(N=appearance),
     )
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    acro_form = cast(DictionaryObject, writer.root_object["/AcroForm"].get_object())
-    fields = cast(ArrayObject, acro_form["/Fields"])
-    for spot in spots:
-        page = writer.pages[spot.page - 1]
-        widget = DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Annot"),
-                NameObject("/Subtype"): NameObject("/Widget"),
-                NameObject("/FT"): NameObject("/Sig"),
-                NameObject("/T"): TextStringObject(spot.name),
-                NameObject("/TU"): TextStringObject(spot.name),
-                NameObject("/F"): NumberObject(4),  # print
-                NameObject("/Rect"): ArrayObject([FloatObject(round(v, 2)) for v in spot.rect]),
-                NameObject("/P"): page.indirect_reference,
-            }
-        )
-        ref = writer._add_object(widget)
-        if "/Annots" not in page:
-            page[NameObject("/Annots")] = ArrayObject()
-        cast(ArrayObject, page["/Annots"].get_object()).append(ref)
-        fields.append(ref)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()

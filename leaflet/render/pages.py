@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 
 from leaflet.render.canvas import canvas_maker
-from leaflet.render.fillable import FormFields, add_signature_fields
+from leaflet.render.fillable import FormFields, finish_fields
 from leaflet.render.footer import Footer, plan_footer
 from leaflet.render.furniture import PageFurniture
 from leaflet.render.output import RenderedPdf
@@ -68,7 +68,7 @@ def render_pages(
     )
     data = buffer.getvalue()
     if fields is not None:
-        data = add_signature_fields(data, fields.signatures)
+        data = finish_fields(data, fields)
     rule = build.press.offset + build.layout.margin_bottom + footer.rule_height
     gaps = tuple(
         frame.lowest.get(page, frame.y1 + frame.height) - rule

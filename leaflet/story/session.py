@@ -46,11 +46,27 @@ class Slot:
 class FieldRecorder(Protocol):
     """Adds form fields over what the flowables draw (`leaflet.render.fillable`)."""
 
-    def ticks(self, canvas: Canvas, name: str, xs: list[float], y: float, size: float) -> None:
-        """A checkbox, or a Yes/No pair, over tick boxes drawn at `xs`, `y`."""
+    def ticks(
+        self, canvas: Canvas, name: str, xs: list[float], y: float, size: float, label: str
+    ) -> None:
+        """A checkbox, or a Yes/No pair, over tick boxes drawn at `xs`, `y`; `label` is
+        what a person reads (the question or statement)."""
 
-    def write_in(self, canvas: Canvas, name: str, lines: int, spacing: float, width: float) -> None:
+    def write_in(self, canvas: Canvas, name: str, area: WriteInArea) -> None:
         """A text (or signature) field over write-in lines whose lowest is at y = 0."""
+
+
+@dataclass(frozen=True)
+class WriteInArea:
+    """Write-in lines as a form field sees them: how many, how far apart and how wide,
+    the label a person reads, the size text is written in, and any value filled in."""
+
+    lines: int
+    spacing: float
+    width: float
+    label: str
+    size: float
+    value: str = ""
 
 
 @dataclass

@@ -150,7 +150,9 @@ def signatures(story: StoryContext, block: schema.Signatures, where: str) -> lis
         content: list[Flowable] = [Para(party.title, title_style)]
         if party.note:
             content.append(story.kept(party.note, "small"))
-        rows = field_rows(story, party.fields, SIGNATURE_SPACING, story.width, party_field_name)
+        rows = field_rows(
+            story, party.fields, SIGNATURE_SPACING, story.width, party_field_name, party.title
+        )
         content.append(Items(rows, story.page_room))
         continued = Para(f"{party.title}{CONTINUED}", title_style)
         party_box = SplittableBox(content, story.page_room, continued=continued, padding=0)
@@ -164,8 +166,10 @@ def field_rows(
     spacing: float,
     width: float,
     naming: Callable[[str], str] = detail_field_name,
+    owner: str = "",
 ) -> list[Flowable]:
-    """One flowable per field, so a page can break between any two fields.
+    """One flowable per field, so a page can break between any two fields; `owner` (a
+    signing party) starts each field's label as a fillable form's tooltip says it.
 
     The label sits beside a single write-in line, and above several lines, which then
     take the full width. Only signatures get the taller `spacing`; other fields keep
@@ -179,13 +183,13 @@ def field_rows(
         half = (width - PAIR_GAP) / 2
         if after and _signed_and_dated(item, after[0], naming) and half >= MIN_PAIR_WIDTH:
             pair = [
-                _field_row(story, field, spacing, half, naming, snug=True)
+                _field_row(story, field, spacing, half, naming, owner, snug=True)
                 for field in (item, after[0])
             ]
             rows.append(Columns([(half, [pair[0]]), (half, [pair[1]])], gap=PAIR_GAP))
             index += 2
             continue
-        rows.append(_field_row(story, item, spacing, width, naming))
+        rows.append(_field_row(story, item, spacing, width, naming, owner))
         index += 1
     return rows
 
@@ -208,6 +212,7 @@ def _field_row(
     spacing: float,
     width: float,
     naming: Callable[[str], str],
+    owner: str = "",
     *,
     snug: bool = False,
 ) -> Flowable:
@@ -227,6 +232,7 @@ def _field_row(
         story.session,
         story.value_fit,
     )
+    lines.label = f"{owner}: {label.getPlainText()}" if owner else label.getPlainText()
     beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
     label_width = min(60 * mm, width * 0.38)
     if snug:

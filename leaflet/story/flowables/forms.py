@@ -15,7 +15,7 @@ from leaflet.errors import LayoutFitError
 from leaflet.sources.personal import has_placeholder
 from leaflet.story.flowables.boxes import CONTINUED, FULL_ENOUGH, ROUNDING_TOLERANCE
 from leaflet.story.flowables.text import FittedValue, draw_value, fit_value, leave_slot
-from leaflet.story.session import DrawingSession, ValueFit
+from leaflet.story.session import DrawingSession, ValueFit, WriteInArea
 
 
 class WriteIn(Flowable):
@@ -44,6 +44,8 @@ class WriteIn(Flowable):
         self.session = session or DrawingSession()
         self.fit = fit or ValueFit(self.value_style.fontSize, "this")
         self._fitted: FittedValue | None = None
+        #: What a person reads for these lines (a fillable field's tooltip).
+        self.label = ""
 
     def _slot(self) -> bool:
         return self.session.slots is not None and has_placeholder(self.value or "")
@@ -67,15 +69,18 @@ class WriteIn(Flowable):
         for index in range(self.ruled):
             canvas.line(0, index * self.spacing, self.width, index * self.spacing)
         top_line = (self.ruled - 1) * self.spacing
-        slots = self.session.slots
-        if self.value and slots is not None and self._slot():
+        slots, fields = self.session.slots, self.session.fields
+        if self.name and fields is not None:  # a fillable form: the value fills the field
+            value = Paragraph(self.value, self.value_style).getPlainText() if self.value else ""
+            size = self._fitted.style.fontSize if self._fitted else self.value_style.fontSize
+            area = WriteInArea(self.ruled, self.spacing, self.width, self.label, size, value)
+            fields.write_in(canvas, self.name, area)
+        elif self.value and slots is not None and self._slot():
             position = (0.0, top_line + 2, self.width)
             style, fit = self.value_style, self.fit
             leave_slot(canvas, self.value, style, position, fit, self.spacing, slots)
         elif self.value and self._fitted is not None:
             draw_value(canvas, self.value, self._fitted, 0, top_line + 2, self.width, self.spacing)
-        elif self.name and self.session.fields is not None:
-            self.session.fields.write_in(canvas, self.name, self.ruled, self.spacing, self.width)
 
 
 class TickRows(Flowable):
@@ -230,7 +235,8 @@ class TickRows(Flowable):
                 fields = self.session.fields
                 if self.names and fields is not None:
                     name = self.names[index - head]
-                    fields.ticks(canvas, name, box_xs, box_y, self.box_size)
+                    said = text.getPlainText() if isinstance(text, Paragraph) else name
+                    fields.ticks(canvas, name, box_xs, box_y, self.box_size, said)
             canvas.setStrokeColor(self.colours["rule"])
             canvas.setLineWidth(0.6)
             canvas.line(0, y, right, y)

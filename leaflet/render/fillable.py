@@ -156,7 +156,11 @@ def finish_fields(data: bytes, fields: FormFields) -> bytes:
         for field in acro_form.Fields:
             name = str(field.get("/T", ""))
             if name in fields.questions and "/Kids" in field:
-                field.TU = pikepdf.String(fields.questions[name])
+                question = fields.questions[name]
+                field.TU = pikepdf.String(question)
+                for kid in field.Kids:  # each choice says which it is
+                    value = next(str(k)[1:] for k in kid.AP.N.keys() if k != "/Off")
+                    kid.TU = pikepdf.String(f"{question} {value}")
         for page in pdf.pages:
             if "/Annots" in page.obj:
                 page.obj.Annots = pikepdf.Array(sorted(page.obj.Annots, key=_reading_order))

@@ -159,7 +159,7 @@ def finish_fields(data: bytes, fields: FormFields) -> bytes:
                 question = fields.questions[name]
                 field.TU = pikepdf.String(question)
                 for kid in field.Kids:  # each choice says which it is
-                    value = next(str(k)[1:] for k in kid.AP.N.keys() if k != "/Off")
+                    value = next(str(k)[1:] for k in kid.AP.N if k != "/Off")
                     kid.TU = pikepdf.String(f"{question} {value}")
         for page in pdf.pages:
             if "/Annots" in page.obj:

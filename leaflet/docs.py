@@ -36,6 +36,8 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
             schema.Party,
             schema.Timeline,
             schema.Period,
+            schema.RecordTable,
+            schema.Column,
             schema.Contact,
         ],
     ),

@@ -34,13 +34,15 @@ REFERENCES = {"info": "MN-INF-01", "consent": "MN-CON-01", "aftercare": "MN-AFT-
 SUBTITLES = {
     "info": "Information for patients",
     "consent": "Consent form",
-    "aftercare": "Aftercare: looking after your skin",
+    "aftercare": "Aftercare",
 }
-REVIEW_DATE = "1 November 2028"
-#: The date every test runs on: the built-in wording is published (1 November 2026) and
-#: not yet due for review (1 November 2028), whatever the real date.
+REVIEW_DATE = "30 November 2028"
+#: The date every test runs on: the built-in wording is published (30 November 2026) and
+#: not yet due for review (30 November 2028), whatever the real date.
 TODAY = dt.date(2027, 1, 1)
-PUBLISHED_DATE = "1 November 2026"
+PUBLISHED_DATE = "30 November 2026"
+#: The version of every built-in document's wording.
+VERSION = "2.0"
 CLINIC = "Example Skin Clinic"
 CLINIC_PHONE = "020 7946 0000"
 

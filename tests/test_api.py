@@ -75,9 +75,10 @@ def test_catalogue_lists_treatments_and_layouts() -> None:
 def test_email_appointments_leaves_out_appointments_without_an_address(tmp_path: Path) -> None:
     csv = tmp_path / "day.csv"
     csv.write_text(
-        "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner\n"
-        "A1,Zoë Ng,1985-04-23,zoe@example.com,microneedling,2026-12-01T10:30,\n"
-        "A2,Sam Lee,1970-01-02,,microneedling,2026-12-01T11:30,\n",
+        "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,"
+        "mobile\n"
+        "A1,Zoë Ng,1985-04-23,zoe@example.com,microneedling,2026-12-01T10:30,,07700 900123\n"
+        "A2,Sam Lee,1970-01-02,,microneedling,2026-12-01T11:30,,\n",
         encoding="utf-8",
     )
     appointments, problems = leaflet.read_appointments(csv)

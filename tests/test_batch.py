@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import PATIENT, invoke, normalise, read_pdf
+from conftest import PATIENT, VERSION, invoke, normalise, read_pdf
 
 import leaflet
 from leaflet import (
@@ -188,7 +188,7 @@ def test_manifest_lists_every_file_with_its_hash(built):
         assert row["sha256"] == hashlib.sha256(data).hexdigest()
         assert int(row["bytes"]) == len(data)
         assert int(row["pages"]) == len(pypdf.PdfReader(out / row["path"]).pages)
-        assert (row["reference"], row["version"]) == (references[row["document"]], "1.0")
+        assert (row["reference"], row["version"]) == (references[row["document"]], VERSION)
 
 
 def test_each_file_is_personalised_for_its_patient(built):

@@ -329,7 +329,7 @@ def test_failed_build_keeps_the_existing_file(in_tmp):
 
 def test_content_error_from_own_content_folder(in_tmp):
     copy_content(in_tmp)
-    replace_in(in_tmp / "content/microneedling/aftercare.yaml", 'version: "1.0"', "version: 1.0")
+    replace_in(in_tmp / "content/microneedling/aftercare.yaml", 'version: "2.0"', "version: 1.0")
     (in_tmp / "out").mkdir()
     (in_tmp / "out/aftercare.pdf").write_bytes(b"old")
     result = invoke(["aftercare", "--content-dir", "content", "-o", "out/aftercare.pdf"])

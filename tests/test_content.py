@@ -7,7 +7,7 @@ import re
 
 import pytest
 import yaml
-from conftest import DOCUMENTS, LAYOUTS, REFERENCES
+from conftest import DOCUMENTS, LAYOUTS, REFERENCES, VERSION
 
 import leaflet
 from leaflet.sources.bundled import CONTENT_DIR
@@ -39,7 +39,7 @@ def test_treatment_and_documents(treatment):
 def test_meta(treatment, document):
     meta = treatment.document(document).meta
     assert meta.reference == REFERENCES[document]
-    assert meta.version == "1.0"
+    assert meta.version == VERSION
     assert isinstance(meta.published, dt.date)
     assert meta.review > meta.published
     assert meta.language == "en-GB"
@@ -121,9 +121,17 @@ def test_no_safe_and_effective(default_pdfs):
     assert found == []
 
 
-def test_risks_given_as_natural_frequencies(default_pdfs):
-    assert "fewer than 1 in 100 people" in default_pdfs["info", "a4"].text
-    assert "fewer than 1 in 100 people" in default_pdfs["consent", "a4"].text
+def test_no_frequency_without_a_source(default_pdfs):
+    # No source in meta.sources gives a number for any risk, so none is printed: risks
+    # are called rare or less common instead (see content/microneedling/CHANGES.md).
+    found = [
+        (where, text)
+        for where, text in all_texts(default_pdfs)
+        if re.search(r"\b\d[\d,]* in \d[\d,]*\b", text)
+    ]
+    assert found == []
+    assert "Rare risks" in default_pdfs["info", "a4"].text
+    assert "Scarring. This is rare." in default_pdfs["consent", "a4"].text
 
 
 def test_ids_are_unique_within_each_document():
@@ -135,8 +143,9 @@ def test_ids_are_unique_within_each_document():
             if isinstance(value, dict):
                 if "id" in value:
                     ids.append(value["id"])
-                for item in value.values():
-                    collect(item)
+                for key, item in value.items():
+                    if key != "columns":  # a record table's column ids are its own
+                        collect(item)
             elif isinstance(value, list):
                 for item in value:
                     collect(item)

@@ -39,11 +39,13 @@ from leaflet.mail.messages import EmailTemplates, Pack, PackFile
 from leaflet.mail.transports import OutboxTransport, SmtpTransport
 from leaflet.packs.appointments import Appointment
 
-PATIENTS = {  # appointment id: (name, date of birth, address, password by date of birth)
-    "A1": ("Ann O'Brien", "1985-04-23", "ann@example.org", "23041985"),
-    "A2": ("Bilal Khan", "1979-11-02", "bilal@example.org", "02111979"),
-    "A3": ("Chloé Martin", "1992-06-15", "chloe@example.org", "15061992"),
+PATIENTS = {  # appointment id: (name, date of birth, address, password)
+    # The default password: the date of birth, then the mobile number's last 4 digits.
+    "A1": ("Ann O'Brien", "1985-04-23", "ann@example.org", "230419850123"),
+    "A2": ("Bilal Khan", "1979-11-02", "bilal@example.org", "021119790456"),
+    "A3": ("Chloé Martin", "1992-06-15", "chloe@example.org", "150619920789"),
 }
+MOBILES = {"A1": "07700 900123", "A2": "+44 (0)7700 900456", "A3": "07700-900-789"}
 LEAFLETS = ["information-leaflet.pdf", "consent-form.pdf"]
 
 
@@ -85,6 +87,7 @@ def make_pack(
         personalisation(name, date_of_birth=born),
         "microneedling",
         email=address if email is None else email,
+        mobile=MOBILES[ident],
     )
     return Pack(
         appointment,
@@ -234,11 +237,14 @@ def test_nothing_personal_in_subjects_or_attachment_names(packs, brand, tmp_path
         assert "microneedling" not in visible
         # The body explains the format with a made-up date, never the patient's own.
         body = plain_body(message)
-        assert "if you were born on 7 March 1990, your password is 07031990." in body
+        assert (
+            "if you were born on 7 March 1990 and your mobile number ends in 4821, your "
+            "password is 070319904821."
+        ) in body
         assert not any(password in body for *_, password in PATIENTS.values())
 
 
-def test_personal_documents_open_only_with_the_date_of_birth(packs, brand, tmp_path, server):
+def test_personal_documents_open_only_with_the_password(packs, brand, tmp_path, server):
     mailbox, port = server
     run(packs, brand, tmp_path, plain_smtp(port))
     for name, _, address, password in PATIENTS.values():
@@ -248,6 +254,7 @@ def test_personal_documents_open_only_with_the_date_of_birth(packs, brand, tmp_p
         encryption = locked.trailer["/Encrypt"]
         assert (encryption["/V"], encryption["/R"]) == (5, 6)  # AES-256
         assert locked.decrypt("01011990") == pypdf.PasswordType.NOT_DECRYPTED
+        assert locked.decrypt(password[:8]) == pypdf.PasswordType.NOT_DECRYPTED  # birthday
         with pytest.raises(pypdf.errors.FileNotDecryptedError):
             locked.pages[0].extract_text()
         assert f"Full name {name}" in pdf_text(files["consent-form.pdf"], password)
@@ -258,7 +265,7 @@ def test_personal_documents_open_only_with_the_date_of_birth(packs, brand, tmp_p
 
 def test_random_passwords_are_kept_for_the_clinic_and_reused(packs, brand, tmp_path, server):
     random_brand = leaflet.load_brand(
-        write_brand(tmp_path, {"password: date-of-birth": "password: random"})
+        write_brand(tmp_path, {"password: date-of-birth-and-mobile": "password: random"})
     )
     mailbox, port = server
     down = run(packs[:1], random_brand, tmp_path, plain_smtp(free_port()))
@@ -287,7 +294,7 @@ def test_random_passwords_are_kept_for_the_clinic_and_reused(packs, brand, tmp_p
         )
 
 
-@pytest.mark.parametrize("policy", ["date-of-birth", "random"])
+@pytest.mark.parametrize("policy", ["date-of-birth-and-mobile", "date-of-birth", "random"])
 def test_the_wording_is_plain(pdfs, brand, policy):
     """The same reading-age target as the leaflets (`leaflet check`): about 11."""
     letter = EmailTemplates(brand).render(make_pack(pdfs, "A1"), policy)
@@ -315,9 +322,9 @@ def test_a_subject_naming_the_patient_is_refused(packs, brand, content_copy, ser
     with pytest.raises(leaflet.LeafletError) as caught:
         run(packs, brand, content_copy.parent, plain_smtp(port), content_dir=content_copy)
     assert caught.value.message == (
-        "content/email/subject.txt: the subject names the patient (appointment A1); "
-        "subjects show on lock screens and in shared inboxes, so they must hold no "
-        "personal details: remove {{ patient.first_name }} from it"
+        "content/email/subject.txt:2: template error: the subject cannot use patient "
+        "details: subjects show on lock screens and in shared inboxes; remove "
+        "{{ patient... }} from it"
     )
     assert not mailbox.messages
 
@@ -580,7 +587,7 @@ def test_the_outbox_holds_standard_eml_files(packs, brand, tmp_path):
     assert message["Subject"] == "Your appointment at Example Skin Clinic"
     files = attachments(message)
     assert list(files) == LEAFLETS
-    assert "Full name Ann O'Brien" in pdf_text(files["consent-form.pdf"], "23041985")
+    assert "Full name Ann O'Brien" in pdf_text(files["consent-form.pdf"], PATIENTS["A1"][3])
     # Sent is sent: a second run writes nothing new.
     (outbox / "A1.eml").unlink()
     assert len(run(packs, brand, tmp_path, OutboxTransport(outbox)).already_sent) == 3
@@ -609,15 +616,18 @@ def test_find_packs_takes_the_documents_the_batch_built(tmp_path):
 
 # --- the command ------------------------------------------------------------------------
 
-CSV_HEADER = "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner\n"
+CSV_HEADER = (
+    "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,mobile\n"
+)
 
 
 def write_day(folder: Path) -> Path:
     rows = [
-        f"{ident},{name},{born},{address},microneedling,2026-12-01T10:30,Dr Sam Lee\n"
+        f"{ident},{name},{born},{address},microneedling,2026-12-01T10:30,Dr Sam Lee,"
+        f"{MOBILES[ident]}\n"
         for ident, (name, born, address, _) in PATIENTS.items()
     ]
-    rows.append("A4,Dana Scott,1990-01-01,,microneedling,2026-12-01T11:00,\n")
+    rows.append("A4,Dana Scott,1990-01-01,,microneedling,2026-12-01T11:00,,\n")
     path = folder / "day.csv"
     path.write_text(CSV_HEADER + "".join(rows), encoding="utf-8")
     return path

@@ -18,7 +18,7 @@ CONSENT = "content/microneedling/consent.yaml"
 AFTERCARE = "content/microneedling/aftercare.yaml"
 BLOCK_KEYS = (
     "heading, subheading, paragraph, bullets, callout, checklist, declarations, "
-    "photo_consent, fields, patient_details, timeline, signatures, contact"
+    "photo_consent, fields, patient_details, timeline, signatures, record_table, contact"
 )
 
 
@@ -60,7 +60,7 @@ def test_unclosed_bracket(content_copy):
     )
     assert (
         error_from("info", content_copy).message
-        == f"{INFO}:25: malformed YAML: did not find expected ',' or ']'"
+        == f"{INFO}:26: malformed YAML: did not find expected ',' or ']'"
     )
 
 
@@ -120,25 +120,47 @@ def test_several_problems_are_all_reported(content_copy):
     )
 
 
-def test_unknown_block_type(content_copy):
+@pytest.mark.parametrize(
+    ("old", "key", "index", "hint"),
+    [
+        # A misspelt key gets the block type it is most like; an unlike one gets none.
+        (
+            "  - paragraph: >-\n      This leaflet tells",
+            "paragraf",
+            0,
+            " (did you mean 'paragraph'?)",
+        ),
+        ("  - bullets:\n      - We check your health", "bullet", 4, " (did you mean 'bullets'?)"),
+        ("  - heading: What is microneedling?", "banner", 1, ""),
+    ],
+)
+def test_unknown_block_type(content_copy, old, key, index, hint):
     path = content_copy / "microneedling/info.yaml"
-    replace_in(
-        path,
-        "  - paragraph: >-\n      This leaflet tells",
-        "  - paragraf: >-\n      This leaflet tells",
-    )
-    line = line_of(path, "- paragraf:")
+    kind = old.split(":")[0].removeprefix("  - ")
+    replace_in(path, old, old.replace(f"- {kind}:", f"- {key}:"))
+    line = line_of(path, f"- {key}:")
     assert error_from("info", content_copy).message == (
-        f"{INFO}:{line}: blocks[0]: each block is a mapping with exactly one of these keys: "
-        f"{BLOCK_KEYS}"
+        f"{INFO}:{line}: blocks[{index}]: unknown block type '{key}'{hint}; each block is a "
+        f"mapping with exactly one of these keys: {BLOCK_KEYS}"
+    )
+
+
+def test_a_misspelt_field_gets_the_field_it_is_most_like(content_copy):
+    path = content_copy / "microneedling/info.yaml"
+    replace_in(path, "  reading_age: 11\n", "  reading_ages: 11\n")
+    line = line_of(path, "reading_ages:")
+    message = error_from("info", content_copy).message
+    assert message.startswith(
+        f"{INFO}:{line}: meta.reading_ages: unknown field 'reading_ages' (did you mean "
+        "'reading_age'?); valid fields here: approved_by, keywords, "
     )
 
 
 def test_date_in_words(content_copy):
     replace_in(
         content_copy / "microneedling/info.yaml",
-        "published: 2026-11-01",
-        "published: 1 November 2026",
+        "published: 2026-11-30",
+        "published: 30 November 2026",
     )
     assert (
         error_from("info", content_copy).message
@@ -150,7 +172,7 @@ def test_impossible_date_is_a_located_error(content_copy):
     # YAML reads 2026-13-01 as a timestamp and fails while constructing it; that must
     # still be reported as a problem in the file, not as a crash with a traceback.
     replace_in(
-        content_copy / "microneedling/info.yaml", "published: 2026-11-01", "published: 2026-13-01"
+        content_copy / "microneedling/info.yaml", "published: 2026-11-30", "published: 2026-13-01"
     )
     error = error_from("info", content_copy)
     assert error.message.startswith(f"{INFO}:7")
@@ -158,16 +180,16 @@ def test_impossible_date_is_a_located_error(content_copy):
 
 
 def test_review_must_follow_publication(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "review: 2028-11-01", "review: 2026-10-01")
+    replace_in(content_copy / "microneedling/info.yaml", "review: 2028-11-30", "review: 2026-10-01")
     assert (
         error_from("info", content_copy).message
         == f"{INFO}:8: meta.review: review date 2026-10-01 must be after the published date "
-        "2026-11-01"
+        "2026-11-30"
     )
 
 
 def test_unquoted_version_expects_text(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", 'version: "1.0"', "version: 1.0")
+    replace_in(content_copy / "microneedling/info.yaml", 'version: "2.0"', "version: 2.0")
     assert (
         error_from("info", content_copy).message
         == f"{INFO}:6: meta.version: expected text (put numbers and dates in quotes)"
@@ -212,7 +234,7 @@ def break_wording(content: Path, new: str) -> int:
 def test_undefined_variable_names_file_field_and_variable(content_copy):
     line = break_wording(content_copy, "Fax us on {{ clinic.fax }}")
     assert error_from("info", content_copy).message == (
-        f"{INFO}:{line}: blocks[8].bullets[1]: undefined variable 'clinic.fax' (clinic has: "
+        f"{INFO}:{line}: blocks[4].bullets[1]: undefined variable 'clinic.fax' (clinic has: "
         "address, email, emergency_number, feedback, name, out_of_hours, phone, website)"
     )
 
@@ -221,8 +243,9 @@ def test_undefined_setting(content_copy):
     line = break_wording(content_copy, "Wait {{ settings.nap_minutes }} minutes")
     message = error_from("info", content_copy).message
     assert message.startswith(
-        f"{INFO}:{line}: blocks[8].bullets[1]: undefined variable "
-        "'settings.nap_minutes' (settings has: actives_avoid_days_after, "
+        f"{INFO}:{line}: blocks[4].bullets[1]: undefined variable 'settings.nap_minutes' "
+        "(did you mean 'settings.numbing_cream_minutes'? settings has: "
+        "actives_avoid_days_after, "
     )
     assert "numbing_cream_minutes" in message
 
@@ -230,7 +253,7 @@ def test_undefined_setting(content_copy):
 def test_template_syntax_error(content_copy):
     line = break_wording(content_copy, "Call {{ clinic.phone now")
     assert error_from("info", content_copy).message == (
-        f"{INFO}:{line}: blocks[8].bullets[1]: template error: expected token "
+        f"{INFO}:{line}: blocks[4].bullets[1]: template error: expected token "
         "'end of print statement', got 'now'"
     )
 
@@ -238,7 +261,7 @@ def test_template_syntax_error(content_copy):
 def test_unmatched_bold(content_copy):
     line = break_wording(content_copy, "We clean your **skin well.")
     assert error_from("info", content_copy).message == (
-        f"{INFO}:{line}: blocks[8].bullets[1]: unmatched ** (bold needs ** on both sides, "
+        f"{INFO}:{line}: blocks[4].bullets[1]: unmatched ** (bold needs ** on both sides, "
         "within one sentence and not around a {{ variable }})"
     )
 
@@ -252,7 +275,7 @@ def test_setting_the_font_cannot_print(content_copy):
     path = content_copy / "microneedling/info.yaml"
     line = line_of(path, "settings.numbing_cream_minutes")
     assert error_from("info", content_copy).message == (
-        f"{INFO}:{line}: blocks[8].bullets[2]: the brand fonts cannot print "
+        f"{INFO}:{line}: blocks[4].bullets[2]: the brand fonts cannot print "
         "'三' (U+4E09 CJK UNIFIED IDEOGRAPH-4E09), '十' (U+5341 CJK UNIFIED IDEOGRAPH-5341)"
     )
 

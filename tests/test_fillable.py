@@ -47,7 +47,7 @@ def fields(fillable: bytes) -> dict:
 
 def test_checklist_questions_are_yes_no_radio_groups(fields: dict) -> None:
     ids = _ids("checklist")
-    assert "isotretinoin" in ids and len(ids) == 20
+    assert "isotretinoin" in ids and len(ids) == 29
     for item in ids:
         field = fields[f"contraindication.{item}"]
         assert field["/FT"] == "/Btn"
@@ -191,9 +191,7 @@ def test_tooltips_say_what_a_person_reads(tablet_forms):
     assert str(group.TU) == question
     assert tips["field.patient-email"] == ["Email"]
     assert tips["signature.patient-signature"] == ["Patient: Signature"]
-    assert tips["declaration.may-withdraw"] == [
-        "I understand I can change my mind and stop at any time."
-    ]
+    assert tips["declaration.may-withdraw"] == ["I know I can change my mind and stop at any time."]
 
 
 def test_tab_order_follows_reading_order(tablet_forms):
@@ -223,12 +221,23 @@ def test_prefilled_values_are_filled_fields(tablet_forms):
 
 
 def test_fields_take_the_layouts_text_size_and_boxes_show_in_every_state(tablet_forms):
+    """Several lines are typed in the layout's text size; one line shrinks what is typed
+    to fit (size 0), so a long name is never cut off. A pre-filled value shows in the
+    layout's size, in the brand font, embedded."""
     for layout, size in (("a4", 12), ("large-print", 18)):
         _pdf, widgets = _widgets(tablet_forms[layout])
         texts = [w for _, w in widgets if w.get("/FT") == "/Tx"]
-        assert texts and all(f" {size} Tf" in str(w.DA) for w in texts)
         multiline = [w for w in texts if int(w.get("/Ff", 0)) & 4096]
+        one_line = [w for w in texts if w not in multiline]
         assert {_name(w) for w in multiline} >= {"field.medicines", "field.allergies"}
+        assert all(f" {size} Tf" in str(w.DA) for w in multiline)
+        assert one_line and all(" 0 Tf" in str(w.DA) for w in one_line)
+        filled = next(w for w in texts if _name(w) == "field.patient-name")
+        appearance = filled.AP.N
+        assert f" {size:g} Tf".encode() in appearance.read_bytes()
+        fonts = list(appearance.Resources.Font.values())
+        assert fonts and all("NotoSans" in str(font.BaseFont) for font in fonts)
+        assert all("/FontFile2" in font.FontDescriptor for font in fonts)
     _pdf, widgets = _widgets(tablet_forms["a4"])
     for _, widget in widgets:
         kind = widget.get("/FT") or widget.Parent.get("/FT")

@@ -15,6 +15,7 @@ from conftest import (
     REFERENCES,
     REVIEW_DATE,
     SUBTITLES,
+    VERSION,
     footer_pages,
     page_fonts,
 )
@@ -26,7 +27,6 @@ ALL = [(document, layout) for layout in LAYOUTS for document in DOCUMENTS]
 SECTIONS = {
     "info": [
         "What is microneedling?",
-        "How does it work?",
         "What happens on the day",
         "What it may help with",
         "We cannot promise any result.",
@@ -34,12 +34,12 @@ SECTIONS = {
         "Risks",
         "Less common risks",
         "Rare risks",
-        "Who should not have microneedling",
+        "Tell us if any of these apply",
+        "Numbing cream: ours has lidocaine and prilocaine in it.",
         "How to get ready",
-        "Tell us about changes",
         "Your course of treatment",
         "Other choices",
-        "Questions you may want to ask us",
+        "Questions to ask us",
         "My questions",
         "How to contact us",
         "Phone: 020 7946 0000",
@@ -52,37 +52,53 @@ SECTIONS = {
         "Full name",
         "Date of birth",
         "I am 18 or over.",
+        "Your GP (family doctor) and their surgery",
         "Your health",
         'Please write "none" if something does not apply to you.',
         "Health questions",
         "Your skin Yes No",
+        "The skin we will treat Yes No",
         "Your health Yes No",
-        "Recent treatments and medicines Yes No",
-        "Have you taken isotretinoin (an acne tablet) in the last 6 months?",
+        "Is the numbing cream safe for you? Yes No",
+        "Scars and surgery Yes No",
+        "Recent treatments Yes No",
+        "Have you had isotretinoin (acne tablets) in the last 6 months?",
         "Do you have a cold sore or any other skin infection now?",
         "About the treatment",
         "What happens",
         "What you should expect",
-        "Possible risks",
-        "Possible benefits",
+        "Risks",
+        "How it may help",
         "We cannot promise any result.",
         "Your course of treatment",
+        "Cost, and if you cancel",
         "Other choices",
-        "Your agreement",
-        "I understand I can change my mind and stop at any time.",
-        "Photographs Yes No",
-        "Photos used in advertising, on the website or on social media.",
+        "Time to decide",
+        "I have had at least 7 days to think since my first talk with you.",
+        "What you agree to: please tick each box",
+        "I know I can change my mind and stop at any time.",
+        "Photos Yes No",
+        "Photos used in adverts, on the website or on social media.",
         "Patch test record (if done)",
+        "Treatment record",
+        "Products put on the skin, with batch numbers",
         "Signatures",
+        "Practitioner Please tick each box before you sign.",
+        "I believe the patient has capacity to consent.",
+        "I have seen proof that the patient is 18 or over.",
         "Patient I agree to have microneedling as described in this form.",
-        "Practitioner I have explained the treatment, its risks, benefits and other choices.",
         "Witness Only if the patient cannot sign.",
         "Interpreter (if used)",
-        "On the day of treatment",
+        "Before each session",
+        "Session 6",
+        "Date Any change to your health Your initials Our initials",
+        "Product Site on the body Date Result Checked by",
         "If you change your mind",
         "You can withdraw your consent at any time",
         "Withdrawal of consent",
         "How we keep this form",
+        "Example Skin Clinic is in charge of them (the data controller).",
+        "for 8 years after your last treatment",
         "Patient initials",
     ],
     "aftercare": [
@@ -94,7 +110,7 @@ SECTIONS = {
         "Weeks 1 to 4",
         "When to get help",
         "Contact us if",
-        "Call us on 020 7946 0000 if you notice any of these signs.",
+        "Call us on 020 7946 0000 if you notice any of these.",
         "Get urgent help if",
         "Call 999 straight away.",
         "When we are closed, call NHS 111 or go to 111.nhs.uk.",
@@ -139,7 +155,7 @@ def test_title_and_subtitle_open_page_one(default_pdfs, document, layout):
 def test_every_page_has_header_and_footer(default_pdfs, document, layout):
     pages = default_pdfs[document, layout].pages
     total = len(pages)
-    footer = [f"{REFERENCES[document]} · Version 1.0", f"Review date {REVIEW_DATE}"]
+    footer = [f"{REFERENCES[document]} · Version {VERSION}", f"Review date {REVIEW_DATE}"]
     if document == "consent":  # a form prints which exact wording was signed
         fingerprint = default_pdfs[document, layout].metadata["/LeafletFingerprint"]
         footer[0] += f" · Wording {fingerprint[:8]}"
@@ -160,14 +176,13 @@ def test_last_page_says_about_this_document(default_pdfs, document, layout):
     last = pages[-1]
     # Each fact is a label (with or without a colon) followed by its value.
     facts = [
-        ("Reference", f"{REFERENCES[document]}, version 1.0"),
+        ("Reference", f"{REFERENCES[document]}, version {VERSION}"),
         ("Published", PUBLISHED_DATE),
         ("Next review", REVIEW_DATE),
         ("Approved by", "Clinical lead, Example Skin Clinic"),
         (
             "Sources",
-            "Systematic review of side effects of microneedling, Dermatologic "
-            "Surgery, 2021 (85 articles);",
+            "Chu S, et al. Safety profile for microneedling. Dermatol Surg 2021;47:1249-54;",
         ),
         (
             "Large print",
@@ -175,7 +190,8 @@ def test_last_page_says_about_this_document(default_pdfs, document, layout):
         ),
         (
             "Feedback",
-            "Tell us what you think of this leaflet. Email hello@example.com or ask at reception.",
+            "Tell us what you think of our leaflets and forms. Email hello@example.com "
+            "or ask at reception.",
         ),
     ]
     assert f"About this {noun}" in last
@@ -205,8 +221,9 @@ def test_aftercare_periods_in_order(default_pdfs):
 
 def test_settings_are_filled_in(default_pdfs):
     info = default_pdfs["info", "a4"].text
-    assert "It stays on for about 30 minutes." in info
-    assert "Most people have 3 to 6 sessions. We leave 4 to 6 weeks between sessions." in info
+    assert "We put on numbing cream for about 30 minutes" in info
+    assert "Most people have 3 to 6 sessions, 4 to 6 weeks apart." in info
+    assert "wait at least 7 days after your first talk with us" in info
     assert "{{" not in info and "}}" not in info
 
 
@@ -226,7 +243,7 @@ def test_metadata(default_pdfs, document, layout):
     reference = REFERENCES[document]
     assert meta["/Title"] == f"Microneedling: {SUBTITLES[document]}"
     assert meta["/Author"] == CLINIC
-    assert meta["/Subject"] == f"{SUBTITLES[document]} ({reference}, version 1.0)"
+    assert meta["/Subject"] == f"{SUBTITLES[document]} ({reference}, version {VERSION})"
     keywords = [k.strip() for k in meta["/Keywords"].split(",")]
     assert reference in keywords
     assert "microneedling" in keywords

@@ -208,10 +208,12 @@ def test_consent_is_not_a_trifold():
 @pytest.mark.parametrize("layout_name", ["a4", "letter", "large-print", "a5"])
 @pytest.mark.parametrize("document", ["info", "consent"])
 def test_footer_lines_fit_the_page(layout_name, document):
-    """Large print sets the footer so big that a form's reference line takes two lines."""
+    """Large print sets the footer so big that a form's reference line takes two lines;
+    on A5 a form's takes four; every layout keeps room for all of its lines."""
+    from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from leaflet.render.footer import plan_footer
+    from leaflet.render.footer import FRAME_GAP, plan_footer
     from leaflet.render.provenance import FINGERPRINT_KEY, entries
 
     brand, layout = leaflet.load_brand(), leaflet.load_layout(layout_name)
@@ -224,10 +226,15 @@ def test_footer_lines_fit_the_page(layout_name, document):
         fingerprint=entries(content, brand)[FINGERPRINT_KEY],
     )
     texts = [text for line in footer.lines for text in line if text]
-    assert any("Review date 1 November 2028" in text for text in texts)
+    assert any("Review date 30 November 2028" in text for text in texts)
     for left, right in footer.lines:
         right = "Page 888 of 888" if right == "<page number>" else right
         width = stringWidth(left, brand.fonts.regular, layout.spec.footer_size) + stringWidth(
             right, brand.fonts.bold, layout.spec.footer_size
         )
         assert width <= layout.frame_width, (left, right)
+    # The layout keeps room for every line: text never runs into the footer's rule.
+    assert footer.height + FRAME_GAP <= layout.footer_height, (
+        f"a {len(footer.lines)}-line footer needs {(footer.height + FRAME_GAP) / mm:.1f} mm; "
+        f"{layout_name} keeps {layout.footer_height / mm:.1f} mm"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import build, copy_content, invoke, read_pdf, replace_in
+from conftest import VERSION, build, copy_content, invoke, read_pdf, replace_in
 
 import leaflet
 from leaflet.render.provenance import fingerprint, verify
@@ -18,7 +18,7 @@ def test_metadata_records_reference_version_and_fingerprint(default_pdfs):
         expected = fingerprint(treatment.document(document), leaflet.load_brand())
         assert meta["/LeafletFingerprint"] == expected, (document, layout)
         assert meta["/LeafletReference"] == treatment.document(document).meta.reference
-        assert meta["/LeafletVersion"] == "1.0"
+        assert meta["/LeafletVersion"] == VERSION
         assert meta["/LeafletSource"] == f"microneedling/{document}"
 
 
@@ -35,7 +35,7 @@ def test_verify_round_trip(tmp_path, layout):
     verdict = verify(path, leaflet.load_brand())
     assert verdict.matches
     assert verdict.describe() == (
-        f"MN-INF-01 version 1.0 (microneedling/info), fingerprint {verdict.recorded[:8]}: "
+        f"MN-INF-01 version {VERSION} (microneedling/info), fingerprint {verdict.recorded[:8]}: "
         "the current content and brand give the same wording"
     )
 
@@ -60,7 +60,7 @@ def test_verify_cli_matches(tmp_path, monkeypatch):
     assert invoke(["consent", "-o", "c.pdf"]).exit_code == 0
     result = invoke(["verify", "c.pdf"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("c.pdf: MN-CON-01 version 1.0 (microneedling/consent)")
+    assert result.stdout.startswith(f"c.pdf: MN-CON-01 version {VERSION} (microneedling/consent)")
 
 
 def test_verify_a_pdf_without_provenance(tmp_path):
@@ -83,11 +83,11 @@ def test_expired_wording_is_refused_then_marked():
         leaflet.load_brand(),
         leaflet.load_layout("a4"),
     )
-    later = dt.date(2028, 11, 2)
+    later = dt.date(2028, 12, 1)
     with pytest.raises(leaflet.LeafletError) as raised:
         leaflet.render_pdf(document, brand, layout, today=later)
     assert raised.value.format_message().endswith(
-        "content/microneedling/aftercare.yaml: the wording was due for review on 1 November "
+        "content/microneedling/aftercare.yaml: the wording was due for review on 30 November "
         "2028; review it and update meta.review, or build anyway with --allow-expired (the "
         "PDF then says the wording is past its review date)"
     )
@@ -98,7 +98,9 @@ def test_expired_wording_is_refused_then_marked():
     pdf = read_pdf(
         leaflet.render_pdf(document, brand, layout, today=later, allow_expired=True).data
     )
-    assert "Review overdue: This wording was due for review on 1 November 2028." in pdf.text
-    assert all("Review date 1 November 2028 (overdue)" in page for page in pdf.pages)
-    on_time = read_pdf(leaflet.render_pdf(document, brand, layout, today=dt.date(2028, 11, 1)).data)
+    assert "Review overdue: This wording was due for review on 30 November 2028." in pdf.text
+    assert all("Review date 30 November 2028 (overdue)" in page for page in pdf.pages)
+    on_time = read_pdf(
+        leaflet.render_pdf(document, brand, layout, today=dt.date(2028, 11, 30)).data
+    )
     assert "overdue" not in on_time.text

@@ -18,10 +18,12 @@ from conftest import PIN_TODAY, REPO
 
 BLOCKS = re.findall(r"^```python\n(.*?)^```$", (REPO / "README.md").read_text(), re.S | re.M)
 APPOINTMENTS = (
-    "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner\n"
-    "A1,Zoë Ng,1985-04-23,zoe@example.com,microneedling,2026-12-01T10:30,Dr Sam Lee\n"
-    "A2,Sam Lee,1970-01-02,,microneedling,2026-12-01T11:30,\n"
-    "A3,Ann Park,1990-06-30,ann@example.org,microneedling,2026-12-01T12:30,Dr Sam Lee\n"
+    "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner,mobile\n"
+    "A1,Zoë Ng,1985-04-23,zoe@example.com,microneedling,2026-12-01T10:30,Dr Sam Lee,"
+    "07700 900123\n"
+    "A2,Sam Lee,1970-01-02,,microneedling,2026-12-01T11:30,,\n"
+    "A3,Ann Park,1990-06-30,ann@example.org,microneedling,2026-12-01T12:30,Dr Sam Lee,"
+    "07700 900456\n"
 )
 
 

@@ -98,6 +98,19 @@ def test_whitespace_of_templates_is_folded(environment, context):
         ("Fax {{ clinic.fax }}", "undefined variable 'clinic.fax' (clinic has: name, phone)"),
         ("{{ settings.days }}", "undefined variable 'settings.days' (settings has: hours, spf)"),
         ("{{ nothing }}", "undefined variable 'nothing'"),
+        # A misspelt name gets the closest known name, when one is close enough.
+        (
+            "{{ settings.hour }}",
+            "undefined variable 'settings.hour' (did you mean 'settings.hours'? settings has: "
+            "hours, spf)",
+        ),
+        (
+            "{{ clinic.phnoe }}",
+            "undefined variable 'clinic.phnoe' (did you mean 'clinic.phone'? clinic has: "
+            "name, phone)",
+        ),
+        ("{{ setings.hours }}", "undefined variable 'setings' (did you mean 'settings'?)"),
+        ("{{ patent.name }}", "undefined variable 'patent' (did you mean 'patient'?)"),
         ("{{ clinic._values }}", "undefined variable 'clinic._values' (clinic has: name, phone)"),
         (
             "{{ clinic.__class__ }}",

@@ -79,12 +79,14 @@ def in_panel(x: float, layout: str, side: int, index: int) -> bool:
 
 
 def shorten_aftercare(content: Path) -> Path:
-    """Take three blocks out of aftercare so that it fits a tri-fold; return its path."""
+    """Take out why aftercare matters, the urgent box and the next session, so that
+    aftercare fits a tri-fold; return its path."""
     path = content / "microneedling" / "aftercare.yaml"
     text = path.read_text(encoding="utf-8")
     cuts = [
         ("  - heading: Why aftercare matters", "  - heading: What to expect"),
-        ("  - callout:\n      style: urgent", "  - contact:"),
+        ("  - callout:\n      style: urgent", "  - callout:\n      style: contact"),
+        ("  - heading: Your next session", "  - contact:"),
     ]
     for start, end in cuts:
         text = text[: text.index(start)] + text[text.index(end) :]
@@ -122,9 +124,9 @@ def test_two_landscape_pages_of_the_sheet_size(sheets: dict[str, Pdf], layout: s
 @pytest.mark.parametrize("layout", SHEETS)
 def test_cover_and_back_panel(sheets: dict[str, Pdf], layout: str) -> None:
     outside = fragments(sheets[layout].reader.pages[0])
-    title = [x for x, _, text in outside if "Microneedling" in text]
+    title = [x for x, _, text in outside if text.strip() == "Microneedling"]
     assert title and all(in_panel(x, layout, 0, 2) for x in title)
-    subtitle = [x for x, _, text in outside if "Aftercare: looking" in text]
+    subtitle = [x for x, _, text in outside if text.strip() == "Aftercare"]
     assert subtitle and all(in_panel(x, layout, 0, 2) for x in subtitle)
     phone = [x for x, _, text in outside if CLINIC_PHONE in text]
     assert phone and all(in_panel(x, layout, 0, 1) for x in phone)
@@ -174,7 +176,7 @@ def test_no_text_near_a_fold_or_the_edge(sheets: dict[str, Pdf], layout: str) ->
 @pytest.mark.parametrize("layout", SHEETS)
 def test_metadata_and_embedded_fonts(sheets: dict[str, Pdf], layout: str) -> None:
     pdf = sheets[layout]
-    assert pdf.metadata["/Title"] == "Microneedling: Aftercare: looking after your skin"
+    assert pdf.metadata["/Title"] == "Microneedling: Aftercare"
     assert pdf.metadata["/Author"] == CLINIC
     assert "MN-AFT-01" in pdf.metadata["/Keywords"]
     root = pdf.reader.trailer["/Root"]
@@ -264,10 +266,10 @@ def test_overdue_wording_says_so_on_the_cover() -> None:
         leaflet.load_brand(),
         leaflet.load_layout(layout),
         allow_expired=True,
-        today=dt.date(2028, 11, 2),
+        today=dt.date(2028, 12, 1),
     )
     outside = pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0]
     cover = [t.strip() for x, _, t in fragments(outside) if in_panel(x, layout, 0, 2)]
-    assert "Review date 1 November 2028 (overdue)" in cover
+    assert "Review date 30 November 2028 (overdue)" in cover
     back = " ".join(t for x, _, t in fragments(outside) if in_panel(x, layout, 0, 1))
-    assert "This wording was due for review on 1 November 2028" in " ".join(back.split())
+    assert "This wording was due for review on 30 November 2028" in " ".join(back.split())

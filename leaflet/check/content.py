@@ -1,4 +1,5 @@
-"""Checking content: every document's schema, review date, wording and reading age."""
+"""Checking content: every document's schema, review date, wording and reading age,
+as a whole (Flesch-Kincaid and SMOG) and sentence by sentence."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from leaflet.check.findings import ERROR, WARNING, Finding, from_error, plural
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand, load_brand
-from leaflet.sources.content import DOCUMENTS, ContentDocument, known_treatments, load_treatment
+from leaflet.sources.content import (
+    DOCUMENTS,
+    ContentDocument,
+    Loc,
+    known_treatments,
+    load_treatment,
+)
 from leaflet.sources.dates import format_date
 from leaflet.sources.fonts import describe_chars
 from leaflet.sources.personal import Personalisation
@@ -29,8 +36,23 @@ SAMPLE = Personalisation.from_text(
 )
 #: A US school grade plus this is a reading age in years.
 GRADE_TO_AGE = 5
+#: SMOG is defined on a sample of 30 sentences; shorter documents get Flesch-Kincaid only.
+SMOG_SENTENCES = 30
+#: A sentence longer than this many words is hard to read, whatever its words.
+LONG_SENTENCE_WORDS = 25
+#: Sentences this long or longer are also judged by their own reading age; a shorter one
+#: (a label, a question naming one medicine) swings too far on a single long word.
+GRADED_SENTENCE_WORDS = 7
+#: A sentence whose reading age is more than this many years above the target is hard,
+#: and so is one above `HARD_SENTENCE_AGE` whatever the target: a single sentence is
+#: judged against what no patient should meet, the document's average against its target.
+HARD_SENTENCE_MARGIN = 4
+HARD_SENTENCE_AGE = 15
+#: A hard sentence is quoted up to this many characters.
+QUOTE_CHARACTERS = 70
 
 _TAG = re.compile(r"<[^>]+>")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def check_content(
@@ -62,9 +84,10 @@ def check_content(
                 findings += from_error(err, treatment.folder / f"{name}.yaml")
                 continue
             _check_review(document, today, findings)
-            texts = _check_wording(document, render_brand, findings)
-            if texts is not None:
-                _check_reading_age(document, texts, findings)
+            pieces = _check_wording(document, render_brand, findings)
+            if pieces is not None:
+                _check_reading_age(document, [text for _, text in pieces], findings)
+                _check_sentences(document, pieces, findings)
 
 
 def _check_documents_alone(folder: Path, findings: list[Finding]) -> None:
@@ -111,9 +134,10 @@ def _check_review(document: ContentDocument, today: dt.date, findings: list[Find
 
 def _check_wording(
     document: ContentDocument, brand: Brand, findings: list[Finding]
-) -> list[str] | None:
+) -> list[tuple[Loc, str]] | None:
     """Render every piece of wording with the sample details, reporting each one that
-    fails or holds characters the brand fonts lack; the rendered texts when all pass."""
+    fails or holds characters the brand fonts lack; each piece's place and rendered text
+    when all pass."""
     variables = {
         "clinic": brand.template_values(),
         **SAMPLE.template_values(document.meta.language),
@@ -132,7 +156,7 @@ def _check_wording(
 
     for field in ("title", "subtitle"):
         glyphs(("meta", field), getattr(document.meta, field))
-    texts = []
+    pieces: list[tuple[Loc, str]] = []
     for loc, wording in document.wording.items():
         try:
             text = wording.render(context)
@@ -140,7 +164,7 @@ def _check_wording(
             add(loc, str(err))
             continue
         glyphs(loc, text)
-        texts.append(text)
+        pieces.append((loc, text))
     if not problems:
         # The build's own path, for anything it checks beyond the pieces above.
         try:
@@ -148,15 +172,19 @@ def _check_wording(
         except LeafletError as err:
             problems += from_error(err, document.path)
     findings += problems
-    return None if problems else texts
+    return None if problems else pieces
+
+
+def _plain(text: str) -> str:
+    """Rendered wording as plain text: no markup, single spaces."""
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
 
 
 def _plain_text(texts: list[str]) -> str:
     """Rendered wording as plain sentences; headings and list items end with a stop."""
     sentences = []
     for text in texts:
-        text = " ".join(html.unescape(_TAG.sub("", text)).split())
-        if text:
+        if text := _plain(text):
             sentences.append(text if text[-1] in ".!?:" else text + ".")
     return " ".join(sentences)
 
@@ -169,9 +197,22 @@ def reading_age(text: str) -> tuple[float, float]:
     return grade, grade + GRADE_TO_AGE
 
 
+def smog_reading_age(text: str) -> tuple[float, float] | None:
+    """(SMOG grade, reading age in years) of plain English text, or None for a text
+    shorter than the 30 sentences SMOG is defined on."""
+    import textstat
+
+    if textstat.sentence_count(text) < SMOG_SENTENCES:
+        return None
+    grade = float(textstat.smog_index(text))
+    return grade, grade + GRADE_TO_AGE
+
+
 def _check_reading_age(
     document: ContentDocument, texts: list[str], findings: list[Finding]
 ) -> None:
+    """The whole document's reading age, by Flesch-Kincaid and by SMOG, against its
+    target: one warning when either is above it."""
     text = _plain_text(texts)
     if not text:
         return
@@ -183,13 +224,63 @@ def _check_reading_age(
 
     try:
         grade, age = reading_age(text)
+        smog = smog_reading_age(text)
     except Exception as err:  # a readability library problem must not stop the check
         warn(f"reading age not checked: {type(err).__name__}: {err}")
         return
     target = document.meta.reading_age
-    if round(age) > target:
+    measures = [f"about {round(age)} by Flesch-Kincaid (grade {grade:.1f} + {GRADE_TO_AGE})"]
+    over = round(age) > target
+    if smog is not None:
+        measures.append(f"about {round(smog[1])} by SMOG (grade {smog[0]:.1f} + {GRADE_TO_AGE})")
+        over = over or round(smog[1]) > target
+    if over:
         warn(
-            f"reading age about {round(age)} (Flesch-Kincaid grade {grade:.1f} + "
-            f"{GRADE_TO_AGE}) is above the target {target}; use shorter sentences and "
-            "shorter words"
+            f"reading age {' and '.join(measures)}, above the target {target}; use shorter "
+            "sentences and shorter words"
         )
+
+
+def _sentences(text: str) -> list[str]:
+    return [sentence for sentence in _SENTENCE_END.split(text) if sentence]
+
+
+def _check_sentences(
+    document: ContentDocument, pieces: list[tuple[Loc, str]], findings: list[Finding]
+) -> None:
+    """Each piece of wording (a paragraph, a bullet, a question) whose hardest sentence
+    is long, or well above the target reading age: a document's average hides them."""
+    limit = max(document.meta.reading_age + HARD_SENTENCE_MARGIN, HARD_SENTENCE_AGE)
+    for loc, text in pieces:
+        hardest: tuple[int, str, list[str]] | None = None
+        for sentence in _sentences(_plain(text)):
+            words = len(sentence.split())
+            reasons = []
+            if words > LONG_SENTENCE_WORDS:
+                reasons.append(f"{words} words")
+            if words >= GRADED_SENTENCE_WORDS:
+                try:
+                    _, age = reading_age(sentence)
+                except Exception:  # a readability library problem must not stop the check
+                    age = 0.0
+                if round(age) > limit:
+                    reasons.append(f"reading age about {round(age)}")
+            if reasons and (hardest is None or len(reasons) > len(hardest[2])):
+                hardest = (words, sentence, reasons)
+        if hardest is not None:
+            _, sentence, reasons = hardest
+            quoted = (
+                sentence
+                if len(sentence) <= QUOTE_CHARACTERS
+                else (sentence[: QUOTE_CHARACTERS - 3].rstrip() + "...")
+            )
+            findings.append(
+                Finding(
+                    WARNING,
+                    document.path,
+                    document.source.line_of(loc),
+                    format_loc(loc),
+                    f'hard to read: "{quoted}" ({", ".join(reasons)}); split the sentence '
+                    "or use shorter words",
+                )
+            )

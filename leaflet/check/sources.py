@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 
 from leaflet.check.findings import WARNING, Finding, from_error
 from leaflet.errors import LeafletError
+from leaflet.mail.encrypt import DATE_OF_BIRTH
 from leaflet.mail.messages import EMAIL_FOLDER, EmailTemplates, Pack, PackFile
 from leaflet.packs.appointments import Appointment
 from leaflet.render.furniture import header_logo_size
@@ -31,6 +32,18 @@ def check_brand(path: Path, findings: list[Finding]) -> Brand | None:
         return None
     for problem in problems:
         findings += from_error(problem, path)
+    if brand is not None and brand.spec.email.password == DATE_OF_BIRTH:
+        line = read_yaml(path).line_of(("email", "password"))
+        findings.append(
+            Finding(
+                WARNING,
+                path,
+                line,
+                "email.password",
+                "date-of-birth passwords can be guessed in minutes by anyone who has the "
+                "PDF (about 32,500 birthdays); use date-of-birth-and-mobile, or random",
+            )
+        )
     return brand
 
 
@@ -73,14 +86,17 @@ def check_layouts(folder: Path, findings: list[Finding]) -> list[Layout]:
 
 
 def check_email(folder: Path, brand: Brand, findings: list[Finding]) -> None:
-    """The email templates, rendered for a made-up patient under both password policies,
+    """The email templates, rendered for a made-up patient under every password policy,
     so a mistake shows here rather than when a day's emails go out. (A content folder
     without `email/` uses the built-in templates.)"""
     if not (folder / EMAIL_FOLDER).is_dir():
         return
     personal = Personalisation.from_text("Sam Sample", "1990-01-01", "2026-12-01T10:30", "Dr Lee")
     files = tuple(PackFile(name, Path(f"{name}.pdf"), personal=True) for name in DOCUMENTS)
-    sample = Pack(Appointment("CHECK", personal, "sample", email="sam@example.com"), files)
+    appointment = Appointment(
+        "CHECK", personal, "sample", email="sam@example.com", mobile="07700 900123"
+    )
+    sample = Pack(appointment, files)
     try:
         templates = EmailTemplates(brand, folder)
         for policy in schema.PASSWORD_POLICIES:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -73,6 +75,22 @@ OPTIONS = [
 ]
 
 
+def write_to_standard_output(pdf: leaflet.RenderedPdf) -> None:
+    """Write the PDF to standard output; closed (`>&-`), full (`>/dev/full`) or a pipe
+    whose reader has gone is one `Error:` line."""
+    stream = sys.stdout
+    if stream is None:  # Python starts with sys.stdout None when descriptor 1 is closed
+        raise leaflet.OutputError("cannot write the PDF to standard output: it is closed")
+    try:
+        pdf.write(stream.buffer)
+    except leaflet.OutputError:
+        # What could not be written is still buffered; Python would try again at exit
+        # and print a second error. Send it nowhere instead.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        raise
+
+
 def document_command(name: str) -> click.Command:
     """The command that writes document `name`."""
 
@@ -107,7 +125,7 @@ def document_command(name: str) -> click.Command:
         target = output or Path(f"{treatment}-{name}.pdf")
         pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
         if str(target) == "-":
-            pdf.write(sys.stdout.buffer)
+            write_to_standard_output(pdf)
             click.echo(f"Wrote {name} PDF to standard output ({pages})", err=True)
         else:
             pdf.write(target)

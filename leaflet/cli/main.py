@@ -16,7 +16,11 @@ from leaflet.cli.packs import batch_command, email_command
 
 
 class _Group(click.Group):
-    """The group; with --debug, an error also prints its traceback and cause."""
+    """The group; with --debug, an error also prints its traceback and cause.
+
+    Every problem a user can cause is a `LeafletError`. Anything else is a bug in
+    leaflet; it is still one `Error:` line (a clinic manager should never face a
+    traceback), asking for a report with --debug's traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -25,6 +29,18 @@ class _Group(click.Group):
             if ctx.params.get("debug"):
                 traceback.print_exception(err, file=sys.stderr)
             raise
+        except (click.exceptions.Exit, click.Abort):  # --help, Ctrl-C at a prompt
+            raise
+        except MemoryError as err:
+            raise leaflet.LeafletError("out of memory; close other programs and try again") from err
+        except Exception as err:
+            if ctx.params.get("debug"):
+                traceback.print_exception(err, file=sys.stderr)
+            raise leaflet.LeafletError(
+                f"unexpected problem ({type(err).__name__}: {err}); this is a bug in "
+                "leaflet: please report it with the output of the same command run "
+                "with leaflet --debug"
+            ) from err
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)

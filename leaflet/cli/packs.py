@@ -235,8 +235,14 @@ def _echo_report(report: leaflet.DeliveryReport) -> None:
             f"{name}{' (locked)' if locked else ''}" for name, locked in planned.attachments
         )
         click.echo(f"{planned.appointment_id}: to {planned.recipient}: {files}")
+    resent = {outcome.appointment_id for outcome in report.resent}
     for outcome in report.sent:
-        click.echo(f"{outcome.appointment_id}: sent to {outcome.recipient}", err=True)
+        again = (
+            " again (a run was interrupted while sending it, so it may arrive twice)"
+            if outcome.appointment_id in resent
+            else ""
+        )
+        click.echo(f"{outcome.appointment_id}: sent to {outcome.recipient}{again}", err=True)
     for outcome in [*report.temporary, *report.permanent]:
         click.echo(
             f"Error: appointment {outcome.appointment_id} ({outcome.recipient}): {outcome.reason}",

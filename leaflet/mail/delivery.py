@@ -8,10 +8,16 @@ transport (`transports`), committing each outcome at once:
 - a message marked sent is never sent again, by this run or any later one;
 - a temporary failure is tried again after 2, 4... seconds (`backoff`), up to `attempts`
   times; one still failing is left for the next run;
-- a server that cannot be reached stops the run: every unsent message stays queued;
+- a server that cannot be reached, or an outbox or ledger that cannot be written (a full
+  disk), stops the run: every unsent message stays queued;
 - a permanent failure (the server refused the address) is reported per appointment.
 
-So running again after any failure sends exactly what is still unsent.
+So running again after any failure sends exactly what is still unsent, with one window
+that no client can close: a message is marked `sending` in the ledger before it is handed
+over and `sent` once the server has accepted it. A run killed between the server's
+acceptance and that record leaves it `sending`; the next run sends it again, with the
+same Message-ID, and reports it (`DeliveryReport.resent`): the patient may get it twice,
+never not at all.
 """
 
 from __future__ import annotations
@@ -23,9 +29,9 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from leaflet.errors import LeafletError
-from leaflet.mail.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile, date_of_birth_password
-from leaflet.mail.ledger import SENT, Ledger, LedgerEntry, read_ledger
+from leaflet.errors import LeafletError, OutputError
+from leaflet.mail.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile
+from leaflet.mail.ledger import SENDING, SENT, Ledger, LedgerEntry, read_ledger
 from leaflet.mail.messages import (
     ATTACHMENTS,
     EmailTemplates,
@@ -35,6 +41,7 @@ from leaflet.mail.messages import (
     compose,
     message_id_domain,
     password_problem,
+    policy_password,
 )
 from leaflet.mail.transports import SendFailure, Transport
 from leaflet.packs.appointments import Appointment, RowProblem, check_email
@@ -69,6 +76,7 @@ class DeliveryReport:
     planned: list[PlannedMessage] = field(default_factory=list)  # dry run only
     sent: list[Outcome] = field(default_factory=list)
     already_sent: list[Outcome] = field(default_factory=list)
+    resent: list[Outcome] = field(default_factory=list)  # sent again after an interruption
     temporary: list[Outcome] = field(default_factory=list)  # still queued for a re-run
     permanent: list[Outcome] = field(default_factory=list)
     no_email: list[str] = field(default_factory=list)  # appointment ids
@@ -90,6 +98,12 @@ class DeliveryReport:
             (len(self.problems), "with a problem"),
         ]
         shown = [f"{count} {label}" for count, label in counts if count]
+        if self.resent:  # always among the sent
+            it, may = ("it", "it may") if len(self.resent) == 1 else ("them", "they may")
+            shown[0] += (
+                f" ({len(self.resent)} again after a run was interrupted while sending "
+                f"{it}: {may} arrive twice)"
+            )
         return ", ".join(shown) or "nothing to send"
 
 
@@ -214,9 +228,7 @@ def _problem(pack: Pack, policy: str) -> tuple[str, str] | None:
         return "", f"unknown document {unknown[0]!r}; expected one of {', '.join(ATTACHMENTS)}"
     if missing := [item.path for item in pack.files if not Path(item.path).is_file()]:
         return "", f"document not found: {missing[0]}"
-    if reason := password_problem(pack, policy):
-        return "date_of_birth", reason
-    return None
+    return password_problem(pack, policy)
 
 
 @dataclass
@@ -243,9 +255,20 @@ class _Sender:
             if self.brand.spec.email.password == RANDOM:
                 passwords = PasswordFile(ledger.path.parent / PASSWORDS_NAME)
             for pack, letter in plans:
-                self._send(pack, letter, ledger, passwords)
+                try:
+                    self._send(pack, letter, ledger, passwords)
+                except OutputError as err:  # the ledger cannot be written: stop here
+                    self._stop(pack.appointment, err.message)
         finally:
             self.transport.close()
+
+    def _stop(self, appointment: Appointment, reason: str) -> None:
+        """Stop sending: this message and the rest stay queued for the next run."""
+        if not self.stopped:
+            self.report.temporary.append(
+                Outcome(appointment.appointment_id, appointment.email, reason)
+            )
+            self.stopped = reason
 
     def _send(
         self, pack: Pack, letter: Letter, ledger: Ledger, passwords: PasswordFile | None
@@ -258,20 +281,30 @@ class _Sender:
         entry = ledger.entry(ident)
         assert entry is not None, "every planned message is queued first"
         try:
-            password = _password(pack, passwords)
+            password = _password(pack, self.brand.spec.email.password, passwords)
             message = compose(
                 pack, letter, self.brand, message_id=entry.message_id, password=password
             )
         except LeafletError as err:  # an unreadable document: this appointment only
             self.report.problems.append(RowProblem("", 0, "", err.message, ident))
             return
-        self._try(message, ident, recipient, ledger)
+        self._try(message, appointment, ledger, interrupted=entry.state == SENDING)
 
-    def _try(self, message: EmailMessage, ident: str, recipient: str, ledger: Ledger) -> None:
-        """Send, trying a temporary failure again after 2, 4... seconds."""
+    def _try(
+        self, message: EmailMessage, appointment: Appointment, ledger: Ledger, *, interrupted: bool
+    ) -> None:
+        """Send, trying a temporary failure again after 2, 4... seconds. `interrupted`:
+        a run was killed while handing this message over, so it may arrive twice."""
+        ident, recipient = appointment.appointment_id, appointment.email
         for attempt in range(1, self.attempts + 1):
             try:
+                self.transport.connect()
+                ledger.record_sending(ident)  # committed before the server sees the message
                 self.transport.send(message, ident)
+            except OutputError as err:  # the outbox cannot be written, e.g. a full disk
+                self._stop(appointment, err.message)
+                ledger.record_failure(ident, err.message, permanent=False)
+                return
             except SendFailure as failure:
                 ledger.record_failure(ident, failure.reason, permanent=not failure.temporary)
                 if not failure.temporary:
@@ -286,15 +319,15 @@ class _Sender:
             else:
                 ledger.record_sent(ident)
                 self.report.sent.append(Outcome(ident, recipient))
+                if interrupted:
+                    self.report.resent.append(Outcome(ident, recipient))
                 return
 
 
-def _password(pack: Pack, passwords: PasswordFile | None) -> str | None:
+def _password(pack: Pack, policy: str, passwords: PasswordFile | None) -> str | None:
     """The password the pack's personal documents are locked with, if it has any."""
     if not any(item.personal for item in pack.files):
         return None
     if passwords is not None:
         return passwords.password_for(pack.appointment.appointment_id)
-    birthday = pack.appointment.personal.date_of_birth
-    assert birthday is not None, "password_problem() refuses packs without one"
-    return date_of_birth_password(birthday)
+    return policy_password(pack, policy)

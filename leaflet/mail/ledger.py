@@ -5,28 +5,37 @@ same message to the patient's mail program), recipient, state, attempts, last er
 times. Every change is committed at once, so a run killed between two messages loses
 nothing; a re-run never sends a message marked sent and tries every other one again.
 
-States: `queued` (not tried yet), `sent`, `failed-temporary` (the server may take it
-later) and `failed-permanent` (the server refused it, e.g. no such mailbox).
+States: `queued` (not tried yet), `sending` (being handed to the server), `sent`,
+`failed-temporary` (the server may take it later) and `failed-permanent` (the server
+refused it, e.g. no such mailbox). A message is marked `sending` before it is handed
+over and `sent` once the server has accepted it; a run killed in between leaves it
+`sending`, and the next run sends it again (see `leaflet.mail.delivery`).
 
-A run holds the ledger locked, so two runs cannot send the same message twice.
+A run holds the ledger locked, so two runs cannot send the same message twice. The file
+is readable by its owner only, never opened through a symbolic link, and a database
+that is not a leaflet ledger is refused rather than changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
-from leaflet.errors import Argument, LeafletError, display_path
+from leaflet.errors import Argument, LeafletError, OutputError, display_path
+from leaflet.render.output import refuse_link
 
 LEDGER_NAME = "email-ledger.sqlite3"
-QUEUED, SENT = "queued", "sent"
+QUEUED, SENDING, SENT = "queued", "sending", "sent"
 FAILED_TEMPORARY, FAILED_PERMANENT = "failed-temporary", "failed-permanent"
-STATES = (QUEUED, SENT, FAILED_TEMPORARY, FAILED_PERMANENT)
-SCHEMA_VERSION = 1
+STATES = (QUEUED, SENDING, SENT, FAILED_TEMPORARY, FAILED_PERMANENT)
+#: 2 added the `sending` state; a version 1 ledger is brought up to date when opened.
+SCHEMA_VERSION = 2
 _SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS messages (
+CREATE TABLE messages (
     appointment_id TEXT PRIMARY KEY,
     message_id TEXT NOT NULL UNIQUE,
     recipient TEXT NOT NULL,
@@ -55,20 +64,23 @@ class LedgerEntry:
     sent_at: str | None
 
 
+COLUMNS = tuple(item.name for item in fields(LedgerEntry))
+
+
 class Ledger:
     """A send ledger opened for a run: locked against other runs until `close`."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        refuse_link(self.path, "the send ledger")
+        _create_private(self.path)
         self._db = _connect(self.path, read_only=False)
         try:
             # Exclusive locking: after the first write the lock is held until close, so
             # a second run fails at once instead of sending the same messages.
             self._db.execute("PRAGMA locking_mode = EXCLUSIVE")
             self._db.execute("BEGIN EXCLUSIVE")
-            _check_version(self._db, self.path)
-            self._db.execute(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _prepare(self._db, self.path)
             self._db.execute("COMMIT")
         except sqlite3.Error as err:
             self._db.close()
@@ -110,6 +122,13 @@ class Ledger:
         assert entry is not None, "the row was just written"
         return entry
 
+    def record_sending(self, appointment_id: str) -> None:
+        """Mark the message as being handed to the server: committed before it is."""
+        self._write(
+            "UPDATE messages SET state = ?, updated_at = ? WHERE appointment_id = ?",
+            (SENDING, _now(), appointment_id),
+        )
+
     def record_sent(self, appointment_id: str) -> None:
         """Mark the message sent: no run sends it again."""
         now = _now()
@@ -132,8 +151,10 @@ class Ledger:
         try:
             with self._db:  # one transaction, committed before the next message
                 self._db.execute(statement, values)
-        except sqlite3.Error as err:
-            raise _ledger_error(self.path, err) from err
+        except sqlite3.Error as err:  # e.g. the disk is full
+            raise OutputError(
+                f"{display_path(self.path)}: cannot record in the send ledger ({err})"
+            ) from err
 
 
 def read_ledger(path: Path | str) -> dict[str, LedgerEntry]:
@@ -141,10 +162,11 @@ def read_ledger(path: Path | str) -> dict[str, LedgerEntry]:
     path = Path(path)
     if not path.exists():
         return {}
+    refuse_link(path, "the send ledger")
     db = _connect(path, read_only=True)
     try:
         _check_version(db, path)
-        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'messages'").fetchone():
+        if not _check_tables(db, path):
             return {}
         rows = db.execute("SELECT * FROM messages ORDER BY queued_at, appointment_id")
         return {row[0]: LedgerEntry(*row) for row in rows}
@@ -162,6 +184,54 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
         return sqlite3.connect(path, timeout=0, isolation_level=None)
     except sqlite3.Error as err:
         raise _ledger_error(path, err) from err
+
+
+def _create_private(path: Path) -> None:
+    """Make the ledger file, readable by its owner only, if there is none (SQLite would
+    make it with the umask's mode; its journal takes the database file's mode)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        os.close(os.open(path, flags, 0o600))
+    except FileExistsError:
+        with contextlib.suppress(OSError):  # made by an older leaflet, or by hand
+            os.chmod(path, 0o600)
+    except OSError as err:
+        raise LeafletError(
+            f"{display_path(path)}: cannot make the send ledger ({err.strerror})"
+        ) from err
+
+
+def _prepare(db: sqlite3.Connection, path: Path) -> None:
+    """Make the messages table, or bring a version 1 table up to date (SQLite cannot
+    change a CHECK constraint in place, so the table is copied)."""
+    _check_version(db, path)
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if not _check_tables(db, path):
+        db.execute(_SCHEMA)
+    elif version < SCHEMA_VERSION:
+        db.execute("ALTER TABLE messages RENAME TO messages_v1")
+        db.execute(_SCHEMA)
+        db.execute(f"INSERT INTO messages SELECT {', '.join(COLUMNS)} FROM messages_v1")
+        db.execute("DROP TABLE messages_v1")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _check_tables(db: sqlite3.Connection, path: Path) -> bool:
+    """Whether the ledger has its messages table; another database is refused."""
+    tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if "messages" in tables:
+        columns = tuple(row[1] for row in db.execute("PRAGMA table_info(messages)"))
+        if columns == COLUMNS:
+            return True
+        problem = f"its messages table has the columns {', '.join(columns)}"
+    elif tables:
+        problem = f"it holds the tables {', '.join(sorted(tables))}"
+    else:
+        return False
+    raise LeafletError(
+        f"{display_path(path)}: not a leaflet send ledger ({problem}); move it away or "
+        "choose another output folder"
+    )
 
 
 def _check_version(db: sqlite3.Connection, path: Path) -> None:

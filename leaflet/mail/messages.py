@@ -6,15 +6,15 @@ colours). A content folder without `email/` uses the built-in templates. Templat
 `clinic`, `colours`, `appointment`, `patient` (first name only), `attachments` and
 `password` (how to open the locked files, never the password itself).
 
-Nothing personal goes where others see it: a subject that names the patient is refused
-(subjects show on lock screens and in shared inboxes), and attachments are named by
-document alone (`consent-form.pdf`), never by patient or treatment.
+Nothing personal goes where others see it: the subject template is given no patient or
+appointment values at all (subjects show on lock screens and in shared inboxes), and
+attachments are named by document alone (`consent-form.pdf`), never by patient or
+treatment.
 """
 
 from __future__ import annotations
 
 import email.utils
-import re
 import traceback
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -22,20 +22,26 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, Template, TemplateNotFound, TemplateSyntaxError
+from jinja2 import Environment, StrictUndefined, Template, TemplateNotFound, TemplateSyntaxError
 
 from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.mail.encrypt import (
     DATE_OF_BIRTH,
+    DATE_OF_BIRTH_AND_MOBILE,
     date_of_birth_password,
     encrypt_pdf,
     example_birthday,
+    example_mobile_end,
+    mobile_end,
 )
 from leaflet.packs.appointments import Appointment
 from leaflet.sources.brand import Brand
 from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.dates import format_date
-from leaflet.sources.templating import Namespace, make_email_environment
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
+from leaflet.sources.sandbox import render_bounded
+from leaflet.sources.schema.common import mail_domain
+from leaflet.sources.templating import MAX_EMAIL, Namespace, make_email_environment
 
 EMAIL_FOLDER = "email"
 SUBJECT, BODY_TEXT, BODY_HTML = "subject.txt", "body.txt", "body.html"
@@ -50,7 +56,8 @@ DEFAULT_LANGUAGE = "en-GB"
 COLOUR_NAMES = ("primary", "on_primary", "text", "muted", "tint", "urgent", "urgent_tint")
 #: Words before a first name that are not the name.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
-_WORD = re.compile(r"\w+")
+#: Variables the subject template may not use: they hold the patient's details.
+WITHHELD_FROM_SUBJECT = ("patient", "appointment")
 
 
 @dataclass(frozen=True)
@@ -114,8 +121,15 @@ def first_name(patient_name: str) -> str:
 
 def sender(brand: Brand) -> Address:
     """The From address: the clinic's name and its email setting's or clinic address."""
-    address = brand.spec.email.from_address or brand.clinic.email
-    return Address(display_name=brand.clinic.name, addr_spec=address)
+    return mail_address(brand.spec.email.from_address or brand.clinic.email, brand.clinic.name)
+
+
+def mail_address(address: str, display_name: str = "") -> Address:
+    """`address` (already checked: `schema.email_problem`) as a header carries it, its
+    domain in IDNA: `ann@bücher.example` is written `ann@xn--bcher-kva.example`, where a
+    bare header would hold `ann@=?utf-8?q?...?=`, which no server delivers."""
+    username, _, domain = address.rpartition("@")
+    return Address(display_name=display_name, username=username, domain=mail_domain(domain))
 
 
 def message_id_domain(brand: Brand) -> str:
@@ -139,6 +153,11 @@ class EmailTemplates:
 
     def _load(self, environment: Environment, name: str) -> Template:
         path = self.folder / name
+        try:  # Jinja2's loader would read a link to /dev/zero until memory ran out
+            read_limited(path, MB)
+        except UnreadableFile as err:
+            if str(err) != "file not found":  # that one is reported below
+                raise SourceError(path, str(err)) from err
         try:
             return environment.get_template(name)
         except TemplateNotFound as err:
@@ -152,35 +171,34 @@ class EmailTemplates:
 
     def render(self, pack: Pack, password_policy: str) -> Letter:
         """The subject, plain text and HTML of `pack`'s email. A template that fails, or a
-        subject that would name the patient, is a `SourceError` naming the template."""
+        subject that uses the patient's details, is a `SourceError` naming the template."""
         attachments = attachments_of(pack)
         context = self._context(pack, attachments, password_policy)
-        subject = " ".join(self._render(SUBJECT, context).split())
-        self._check_subject(subject, pack, attachments, password_policy)
+        subject_context = {
+            **context,
+            **{name: _WithheldFromSubject(name=name) for name in WITHHELD_FROM_SUBJECT},
+        }
         return Letter(
-            subject,
+            " ".join(self._render(SUBJECT, subject_context).split()),
             self._render(BODY_TEXT, context) + "\n",
             self._render(BODY_HTML, context) + "\n",
             attachments,
         )
 
     def _context(
-        self,
-        pack: Pack,
-        attachments: tuple[Attachment, ...],
-        password_policy: str,
-        patient_first_name: str | None = None,
+        self, pack: Pack, attachments: tuple[Attachment, ...], password_policy: str
     ) -> dict[str, Any]:
         personal = pack.appointment.personal
         language = pack.appointment.language or DEFAULT_LANGUAGE
-        if patient_first_name is None:
-            patient_first_name = first_name(personal.patient_name)
         example = example_birthday(personal.date_of_birth)
+        example_end = example_mobile_end(pack.appointment.mobile)
+        with_mobile = password_policy == DATE_OF_BIRTH_AND_MOBILE
         password = {
             "needed": any(item.encrypted for item in attachments),
             "policy": password_policy,
             "example_date": format_date(example, language),
-            "example": date_of_birth_password(example),
+            "example_mobile_end": example_end,
+            "example": date_of_birth_password(example, example_end if with_mobile else ""),
         }
         return {
             "clinic": Namespace("clinic", self.brand.template_values()),
@@ -188,7 +206,7 @@ class EmailTemplates:
             "appointment": Namespace(
                 "appointment", personal.template_values(language)["appointment"]
             ),
-            "patient": Namespace("patient", {"first_name": patient_first_name}),
+            "patient": Namespace("patient", {"first_name": first_name(personal.patient_name)}),
             "attachments": [
                 Namespace(
                     "attachment",
@@ -202,30 +220,26 @@ class EmailTemplates:
     def _render(self, name: str, context: dict[str, Any]) -> str:
         template = self._templates[name]
         try:
-            return template.render(context).strip()
+            return render_bounded(template, context, MAX_EMAIL).strip()
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
             line = _template_line(err, template.filename)
             raise SourceError(self.folder / name, f"template error: {message}", line=line) from err
 
-    def _check_subject(
-        self, subject: str, pack: Pack, attachments: tuple[Attachment, ...], password_policy: str
-    ) -> None:
-        """Refuse a subject holding a word of the patient's name that the same subject,
-        rendered for a patient with no name, does not hold (so a patient who shares a
-        word with the clinic's name is not refused)."""
-        name = pack.appointment.personal.patient_name.casefold()
-        words = {word for word in _WORD.findall(name) if len(word) > 1}
-        anonymous = self._context(pack, attachments, password_policy, patient_first_name="")
-        expected = set(_WORD.findall(self._render(SUBJECT, anonymous).casefold()))
-        if (words & set(_WORD.findall(subject.casefold()))) - expected:
-            raise SourceError(
-                self.folder / SUBJECT,
-                f"the subject names the patient (appointment "
-                f"{pack.appointment.appointment_id}); subjects show on lock "
-                "screens and in shared inboxes, so they must hold no personal "
-                "details: remove {{ patient.first_name }} from it",
-            )
+
+class _WithheldFromSubject(StrictUndefined):
+    """What the subject template sees for `patient` and `appointment`: any use of it is
+    an error saying why."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        return (
+            f"the subject cannot use {self._undefined_name} details: subjects show on "
+            "lock screens and in shared inboxes; remove {{ "
+            f"{self._undefined_name}... }}}} from it"
+        )
 
 
 def _template_line(err: Exception, filename: str | None) -> int | None:
@@ -246,9 +260,9 @@ def compose(
     each personal one locked with `password`. Unreadable files are a `LeafletError`."""
     message = EmailMessage()
     message["From"] = sender(brand)
-    message["To"] = Address(addr_spec=pack.appointment.email)
+    message["To"] = mail_address(pack.appointment.email)
     if brand.spec.email.reply_to:
-        message["Reply-To"] = brand.spec.email.reply_to
+        message["Reply-To"] = mail_address(brand.spec.email.reply_to)
     message["Subject"] = letter.subject
     message["Date"] = email.utils.formatdate(localtime=True)
     message["Message-ID"] = message_id
@@ -274,13 +288,29 @@ def compose(
     return message
 
 
-def password_problem(pack: Pack, password_policy: str) -> str | None:
-    """Why the pack's personal documents cannot be locked under the policy, or None."""
-    needs_password = any(item.personal for item in pack.files)
-    if (
-        needs_password
-        and password_policy == DATE_OF_BIRTH
-        and pack.appointment.personal.date_of_birth is None
-    ):
-        return "no date of birth to make the password from"
+def password_problem(pack: Pack, password_policy: str) -> tuple[str, str] | None:
+    """(column, reason) when the pack's personal documents cannot be locked under the
+    policy, or None."""
+    if not any(item.personal for item in pack.files):
+        return None
+    if password_policy not in (DATE_OF_BIRTH, DATE_OF_BIRTH_AND_MOBILE):
+        return None
+    if pack.appointment.personal.date_of_birth is None:
+        return "date_of_birth", "no date of birth to make the password from"
+    if password_policy == DATE_OF_BIRTH_AND_MOBILE and not mobile_end(pack.appointment.mobile):
+        return "mobile", (
+            "no mobile number to make the password from (the password is the date of birth "
+            "and the mobile number's last 4 digits); add it to the export, or choose "
+            "another email.password in the brand file"
+        )
     return None
+
+
+def policy_password(pack: Pack, password_policy: str) -> str:
+    """The password of a date-based policy for `pack` (see `password_problem`)."""
+    appointment = pack.appointment
+    birthday = appointment.personal.date_of_birth
+    assert birthday is not None, "password_problem() refuses packs without one"
+    if password_policy == DATE_OF_BIRTH_AND_MOBILE:
+        return date_of_birth_password(birthday, mobile_end(appointment.mobile))
+    return date_of_birth_password(birthday)

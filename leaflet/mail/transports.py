@@ -46,7 +46,11 @@ class SendFailure(Exception):
 
 
 class Transport(Protocol):
-    """Something that sends a composed email; `close` ends any connection."""
+    """Something that sends a composed email. `connect` opens any connection first (it
+    raises as `send` does), so that a message is marked as being sent only once the
+    transport is ready to take it; `close` ends the connection."""
+
+    def connect(self) -> None: ...
 
     def send(self, message: EmailMessage, appointment_id: str) -> None: ...
 
@@ -64,10 +68,15 @@ class OutboxTransport:
         except OSError as err:
             raise OutputError(f"cannot make the outbox {self.folder}: {err.strerror}") from err
 
+    def connect(self) -> None:
+        pass  # a folder needs no connection
+
     def send(self, message: EmailMessage, appointment_id: str) -> None:
         # CRLF line ends, as RFC 5322 (and so every mail program) expects of a message.
         write_atomically(
-            self.folder / f"{appointment_id}.eml", message.as_bytes(policy=SMTP_POLICY)
+            self.folder / f"{appointment_id}.eml",
+            message.as_bytes(policy=SMTP_POLICY),
+            private=True,  # the patient's email, documents and all
         )
 
     def close(self) -> None:
@@ -137,10 +146,15 @@ class SmtpTransport:
             f"username={self.username!r})"
         )
 
-    def send(self, message: EmailMessage, appointment_id: str) -> None:
-        """Hand `message` to the server for its To address, or raise `SendFailure`."""
+    def connect(self) -> None:
+        """Open the connection (TLS, login) unless one is open."""
         if self._connection is None:
             self._connection = self._connect()
+
+    def send(self, message: EmailMessage, appointment_id: str) -> None:
+        """Hand `message` to the server for its To address, or raise `SendFailure`."""
+        self.connect()
+        assert self._connection is not None, "connect() opened it or raised"
         recipient = message["To"].addresses[0].addr_spec
         sender = message["From"].addresses[0].addr_spec
         try:

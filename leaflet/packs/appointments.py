@@ -13,9 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from email.errors import HeaderParseError
-from email.headerregistry import Address
 from pathlib import Path
 
 from leaflet.errors import LeafletError, display_path
@@ -25,7 +24,8 @@ from leaflet.sources.personal import (
     parse_date_of_birth,
     parse_name,
 )
-from leaflet.sources.schema import EMAIL_PATTERN
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
+from leaflet.sources.schema.common import email_problem
 
 #: Columns every export must have, in the order problems are reported.
 REQUIRED_COLUMNS = (
@@ -37,7 +37,11 @@ REQUIRED_COLUMNS = (
     "appointment",
     "practitioner",
 )
-OPTIONAL_COLUMNS = ("layout", "language")
+OPTIONAL_COLUMNS = ("layout", "language", "mobile")
+#: A day's export is a few KB; this is far more than a year of appointments.
+MAX_CSV_BYTES = 20 * MB
+#: Other names a column goes by in exports (the first one found is used).
+COLUMN_ALIASES = {"phone": "mobile"}
 #: Columns whose cells may not be empty.
 NON_EMPTY = frozenset({"appointment_id", "patient_name", "treatment", "appointment"})
 
@@ -53,7 +57,8 @@ _RESERVED = frozenset(
         *(f"lpt{i}" for i in range(1, 10)),
     }
 )
-_EMAIL = re.compile(EMAIL_PATTERN)
+#: A phone number as people write it: digits, spaces and + ( ) - . between them.
+_PHONE = re.compile(r"\+?[0-9][0-9 ().-]*")
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Appointment:
     layout: str = ""  # empty: the batch's layout
     language: str = ""  # empty: the content's own language
     row: int = 0  # in the CSV file; 0 when built in code
+    mobile: str = ""  # as written in the export; its last digits go into the password
 
 
 @dataclass(frozen=True)
@@ -97,11 +103,12 @@ def read_appointments(path: Path | str) -> tuple[list[Appointment], list[RowProb
     path = Path(path)
     source = display_path(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError as err:
-        raise LeafletError(f"{source}: no such file") from err
-    except IsADirectoryError as err:
-        raise LeafletError(f"{source}: is a folder, not a CSV file") from err
+        data = read_limited(path, MAX_CSV_BYTES)
+    except UnreadableFile as err:
+        problem = "no such file" if str(err) == "file not found" else str(err)
+        if problem.startswith("is a folder"):
+            problem = "is a folder, not a CSV file"
+        raise LeafletError(f"{source}: {problem}") from err
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -121,33 +128,59 @@ def parse_appointments(
     text = text.removeprefix("\ufeff")
     header_line = text.split("\n", 1)[0]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader, None)
-        if not header or not any(cell.strip() for cell in header):
-            raise LeafletError(
-                f"{source}: empty; expected a header row with the columns "
-                f"{', '.join(REQUIRED_COLUMNS)}"
-            )
-        columns = _columns(header, source)
-        appointments: list[Appointment] = []
-        problems: list[RowProblem] = []
-        seen: dict[str, int] = {}
-        for row_number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue  # a blank line is not an appointment
-            values = {
-                name: cells[index].strip() if index < len(cells) else ""
-                for name, index in columns.items()
-            }
-            row_problems = _check_row(values, row_number, source, seen)
-            if row_problems:
-                problems += row_problems
-            else:
-                appointments.append(_appointment(values, row_number))
-    except csv.Error as err:
-        raise LeafletError(f"{source}, row {reader.line_num}: not valid CSV ({err})") from err
+    records = _records(text, delimiter)
+    _, header = next(records, (1, []))
+    if isinstance(header, str):
+        raise LeafletError(f"{source}, row 1: {header}")
+    if not header or not any(cell.strip() for cell in header):
+        raise LeafletError(
+            f"{source}: empty; expected a header row with the columns {', '.join(REQUIRED_COLUMNS)}"
+        )
+    columns = _columns(header, source)
+    appointments: list[Appointment] = []
+    problems: list[RowProblem] = []
+    seen: dict[str, int] = {}
+    for row_number, cells in records:
+        if isinstance(cells, str):  # not valid CSV: this row only
+            problems.append(RowProblem(source, row_number, "", cells))
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line is not an appointment
+        values = {
+            name: cells[index].strip() if index < len(cells) else ""
+            for name, index in columns.items()
+        }
+        row_problems = _check_row(values, row_number, source, seen)
+        if row_problems:
+            problems += row_problems
+        else:
+            appointments.append(_appointment(values, row_number))
     return appointments, problems
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
+    """(row number, cells) for each record of CSV text, or (row number, why it is not
+    valid CSV). After a bad record, reading starts again on the line after the one it
+    began on, so one stray quote costs one row, not the file (or every row after it)."""
+    lines = list(io.StringIO(text, newline=""))  # split as the csv module splits
+    position, row = 0, 1
+
+    def feed() -> Iterator[str]:
+        nonlocal position
+        while position < len(lines):
+            position += 1
+            yield lines[position - 1]
+
+    while position < len(lines):
+        reader = csv.reader(feed(), delimiter=delimiter, strict=True)
+        start = position
+        try:
+            for cells in reader:
+                yield row, cells
+                row, start = row + 1, position
+        except csv.Error as err:
+            yield row, f"not valid CSV ({err}); check the quotes on this row"
+            row, position = row + 1, start + 1
 
 
 def check_appointment_id(value: str) -> str | None:
@@ -167,17 +200,18 @@ def check_appointment_id(value: str) -> str | None:
 def check_email(address: str) -> str | None:
     """Why `address` cannot be mailed to, or None: it must look like one (the brand
     file's rule) and be a single address a mail header can carry as it is."""
-    try:
-        parsed = Address(addr_spec=address)
-    except (ValueError, IndexError, HeaderParseError):
-        parsed = None
-    if (
-        not _EMAIL.fullmatch(address)
-        or parsed is None
-        or not parsed.domain
-        or parsed.addr_spec != address
-    ):
-        return f"{address!r} is not an email address"
+    return email_problem(address)
+
+
+def check_mobile(number: str) -> str | None:
+    """Why `number` is not a phone number, or None: digits (7 to 15 of them, as in any
+    country's numbers) with spaces, + ( ) - or . between them."""
+    digits = sum(char.isdigit() for char in number)
+    if not _PHONE.fullmatch(number) or not 7 <= digits <= 15:
+        return (
+            f"{number!r} is not a phone number; expected 7 to 15 digits, with spaces, "
+            "+ ( ) - if you like, e.g. 07700 900123 or +44 7700 900123"
+        )
     return None
 
 
@@ -188,8 +222,11 @@ def _columns(header: list[str], source: str) -> dict[str, int]:
         name = cell.strip().lower()
         if name in positions:
             raise LeafletError(f"{source}: column {name!r} appears twice in the header row")
-        if name in REQUIRED_COLUMNS or name in OPTIONAL_COLUMNS:
+        if name in REQUIRED_COLUMNS or name in OPTIONAL_COLUMNS or name in COLUMN_ALIASES:
             positions[name] = index
+    for alias, name in COLUMN_ALIASES.items():
+        if alias in positions:  # the column's own name wins over an alias
+            positions.setdefault(name, positions.pop(alias))
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
         plural = "s" if len(missing) > 1 else ""
@@ -235,6 +272,8 @@ def _check_row(
             problem(column, err.message.removeprefix(f"{column}: "))
     if values["email"] and (reason := check_email(values["email"])):
         problem("email", reason)
+    if values.get("mobile") and (reason := check_mobile(values["mobile"])):
+        problem("mobile", reason)
     return problems
 
 
@@ -253,4 +292,5 @@ def _appointment(values: dict[str, str], row: int) -> Appointment:
         layout=values.get("layout", ""),
         language=values.get("language", ""),
         row=row,
+        mobile=values.get("mobile", ""),
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TextIO
 
-from leaflet.render.output import write_atomically
+from leaflet.render.output import spreadsheet_safe, write_atomically
 from leaflet.sources.content import DOCUMENTS
 
 MANIFEST_NAME = "manifest.csv"
@@ -112,7 +112,7 @@ class Manifest:
     def add(self, entry: ManifestEntry) -> None:
         self.entries[entry.appointment_id, entry.document] = entry
         assert self._stream is not None, "start() opens the manifest for appending"
-        self._writer.writerow([getattr(entry, name) for name in MANIFEST_COLUMNS])
+        self._writer.writerow(_cells(entry))
         self._stream.flush()
 
     def close(self, order: Sequence[tuple[str, str]]) -> None:
@@ -136,5 +136,11 @@ class Manifest:
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(MANIFEST_COLUMNS)
         for entry in entries:
-            writer.writerow([getattr(entry, name) for name in MANIFEST_COLUMNS])
-        write_atomically(self.path, text.getvalue().encode("utf-8"))
+            writer.writerow(_cells(entry))
+        # Appointment ids and a hash of each patient's details: readable by the owner only.
+        write_atomically(self.path, text.getvalue().encode("utf-8"), private=True)
+
+
+def _cells(entry: ManifestEntry) -> list[str]:
+    """The manifest line of `entry`, no cell of which a spreadsheet runs as a formula."""
+    return [spreadsheet_safe(getattr(entry, name)) for name in MANIFEST_COLUMNS]

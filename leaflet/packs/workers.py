@@ -5,16 +5,24 @@ Workers are spawned, not forked: each starts clean and loads only what it uses
 document out once and stamps each patient's values onto it (`leaflet.render.stamp`);
 tri-folds, booklets, wording with a personal value in running text, and values too
 long for one line are laid out in full for each patient.
+
+A worker never outlives the batch that started it: if the main process is killed (even
+with SIGKILL, which it cannot catch), every worker exits on its own (`_exit_with_parent`),
+and with them goes multiprocessing's resource tracker.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import datetime as dt
 import hashlib
 import multiprocessing
+import multiprocessing.process
 import os
 import signal
+import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,10 +92,42 @@ _WORKER: Worker | None = None
 
 def _start_worker(setup: WorkerSetup) -> None:
     global _WORKER
+    _exit_with_parent()
     # Ctrl-C reaches every process in the terminal's group; the main process handles it
     # (cancels what has not started), and workers finish the file they are writing.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER = Worker(setup)
+
+
+#: prctl(2) option: the signal this process gets when the thread that made it ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _exit_with_parent() -> None:
+    """End this worker process as soon as the process that started it ends, however.
+
+    Everywhere: a thread waits on the parent's sentinel, which multiprocessing gives
+    every child (a pipe that closes when the parent dies on Linux and macOS, a process
+    handle on Windows) and exits. On Linux the kernel also sends SIGKILL at once
+    (PR_SET_PDEATHSIG), even while a long call holds the interpreter. Without this, a
+    killed batch left its workers running, waiting for work forever.
+    """
+    parent = multiprocessing.process.parent_process()
+    if parent is None:  # not a worker process: nothing to watch
+        return
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent.pid:  # the parent died before the signal was set
+            os._exit(1)
+    threading.Thread(
+        target=_exit_when_gone, args=(parent,), name="leaflet-parent-watch", daemon=True
+    ).start()
+
+
+def _exit_when_gone(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # returns when the parent process has ended
+    os._exit(1)  # no clean-up: the parent that would take the results is gone
 
 
 def _build_chunk(chunk: list[Job]) -> list[Result]:
@@ -111,7 +151,7 @@ class Worker:
         try:
             pdf, meta = self._render(job)
             target = self.setup.out_dir / output_name(appointment.appointment_id, job.document)
-            write_atomically(target, pdf.data)
+            write_atomically(target, pdf.data, private=True)
         except LeafletError as err:
             return RowProblem(
                 self.setup.source, appointment.row, "", err.message, appointment.appointment_id

@@ -25,8 +25,10 @@ def render_booklet(build: Build) -> RenderedPdf:
             ),
             " (print shops impose booklets themselves)",
         )
-    pages = render_pages(build)
+    # Imposing merges pages into sheets, which keeps no structure tree: a booklet is a
+    # print file, not a tagged PDF, so its pages are laid out untagged.
+    pages = render_pages(build, tagged=False)
     if padding := -pages.page_count % 4:
-        pages = render_pages(build, notes_pages=padding)
+        pages = render_pages(build, notes_pages=padding, tagged=False)
     data = impose_saddle_stitch(pages.data, layout.sheet)
     return RenderedPdf(data, pages.page_count // 2)

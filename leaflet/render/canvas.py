@@ -7,7 +7,8 @@ setting (`rl_config.useA85`), which other code in the process may rely on; so th
 canvas leaves the setting alone and makes its own document's streams binary when it
 saves. It also dates the PDF, records provenance in the PDF's Info dictionary, tells
 the drawing session how many pages there were, and can add "Page X of Y" once the
-total is known.
+total is known. For a tagged PDF it carries the session's structure record
+(`leaflet.story.tags`) and tells it about each link and form field it adds.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from reportlab.pdfbase.pdfdoc import (  # type: ignore[attr-defined]  # TimeStam
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.render.provenance import ProvenanceInfo
+from leaflet.story import tags
 from leaflet.story.session import DrawingSession
 
 #: Draws the page number of page `number` of `total` onto the canvas.
@@ -57,6 +59,7 @@ class BuildCanvas(Canvas):
         if created is not None:
             self._doc._timeStamp = _timestamp(created)  # type: ignore[attr-defined]
         self._session = session
+        self.structure = session.structure
         self._page_numbers = page_numbers
         if provenance is not None:
             self._doc.info = ProvenanceInfo(provenance)
@@ -76,11 +79,19 @@ class BuildCanvas(Canvas):
         if self._page_numbers is not None:
             for number, page in enumerate(pages, start=1):
                 self._code = []  # collect the operators for this page's number
-                self._page_numbers(self, number, total)
+                with tags.artifact(self):
+                    self._page_numbers(self, number, total)
                 page.stream += "\n".join(self._code) + "\n"
             self._code = []  # nothing left over to become an extra page
         use_binary_streams(self._doc)
         super().save()
+
+    # ReportLab's one way in for every annotation: links and form widgets alike.
+    def _addAnnotation(self, annotation: Any, name: str | None = None, addtopage: int = 1) -> None:
+        index = len(self._annotationrefs)  # type: ignore[attr-defined]
+        super()._addAnnotation(annotation, name, addtopage)  # type: ignore[misc]
+        if addtopage:
+            tags.note_annotation(self, index)
 
 
 def canvas_maker(session: DrawingSession, **options: Any) -> Callable[..., Canvas]:

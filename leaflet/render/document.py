@@ -11,8 +11,13 @@ command line does.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 from pathlib import Path
 
+from reportlab.platypus.doctemplate import LayoutError
+
+from leaflet.errors import LayoutFitError, display_path
 from leaflet.render.booklet import render_booklet
 from leaflet.render.fillable import check_fillable
 from leaflet.render.output import RenderedPdf
@@ -59,11 +64,33 @@ def render_pdf(
     if press.print_shop:  # CMYK throughout, text in black ink alone
         brand = brand.for_press()
     build = Build(document, brand, layout, personal, press, overdue)
-    if layout.spec.format == "trifold":
-        return render_trifold(build)
-    if layout.spec.format == "booklet":
-        return render_booklet(build)
-    return render_pages(build, fillable=fillable, slots=slots)
+    try:
+        if layout.spec.format == "trifold":
+            pdf = render_trifold(build)
+        elif layout.spec.format == "booklet":
+            pdf = render_booklet(build)
+        else:
+            pdf = render_pages(build, fillable=fillable, slots=slots)
+    except (LayoutError, LayoutFitError) as err:
+        raise _located(err, document, layout) from err
+    return replace(pdf, personal=bool(personal))  # written readable by its owner only
+
+
+def _located(
+    err: LayoutError | LayoutFitError, document: ContentDocument, layout: Layout
+) -> LayoutFitError:
+    """A layout problem as one error naming the document's file: ReportLab's own (what
+    our checks did not catch first) or ours raised where the file is not known."""
+    path = display_path(document.path)
+    if isinstance(err, LayoutFitError):
+        return err if err.message.startswith(path) else LayoutFitError(f"{path}: {err.message}")
+    page = re.search(r"too large on page (\d+)", str(err))
+    where = f" (page {page[1]})" if page else ""
+    return LayoutFitError(
+        f"{path}: part of the {document.name} document is taller than a page of the "
+        f"{layout.name} layout holds{where}; shorten its headings and labels, or divide "
+        "it into smaller blocks"
+    )
 
 
 def build_document(

@@ -2,7 +2,9 @@
 
 They are the same on every page, so they are drawn once into a form XObject that each
 page shows: less work per page and a smaller file. Only the page number differs; it is
-added when the document is saved (`leaflet.render.canvas`).
+added when the document is saved (`leaflet.render.canvas`). A screen reader skips them
+(they are artifacts), except the logo on the first page: the document's first figure,
+with the brand's description of it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from leaflet.render.press import PressOptions
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
 from leaflet.sources.styles import StyleSet
+from leaflet.story import tags
+from leaflet.story.tags import Tag
 
 #: Space above and below the logo in the header band, as a share of the band's height.
 HEADER_PAD_SHARE = 0.18
@@ -34,6 +38,7 @@ class PageFurniture:
     """Draws the header band and footer of every page of one document."""
 
     FORM = "LeafletPageFurniture"
+    LOGO_FORM = "LeafletLogo"
 
     def __init__(
         self, brand: Brand, layout: Layout, footer: Footer, styles: StyleSet, press: PressOptions
@@ -42,20 +47,27 @@ class PageFurniture:
         self.name_size = styles["header_name"].fontSize
         # The phone number is what a patient looks for first: as large as other small text.
         self.phone_size = styles["small"].fontSize
+        self.logo_tag = Tag("Figure", alt=brand.logo_description)
 
     def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """A page template's onPage: the furniture, drawn into its form on page 1."""
+        """A page template's onPage: the furniture, drawn into its forms on page 1."""
         layout = self.layout
         # Crop marks are drawn on the page itself: their registration colour is a page
         # resource, which ReportLab does not give a form.
         self.press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
-        if canvas.getPageNumber() == 1:
+        first = canvas.getPageNumber() == 1
+        if first:
             canvas.beginForm(self.FORM)
             canvas.translate(self.press.offset, self.press.offset)  # to trim coordinates
             self._header(canvas)
             self.footer.draw(canvas, layout.margin_left, layout.frame_width, layout.margin_bottom)
             canvas.endForm()
-        canvas.doForm(self.FORM)
+            self._logo_form(canvas)
+        with tags.artifact(canvas):
+            canvas.doForm(self.FORM)
+        if self.brand.logo is not None:  # in a form of its own: see the module docstring
+            with tags.content(canvas, self.logo_tag) if first else tags.artifact(canvas):
+                canvas.doForm(self.LOGO_FORM)
 
     def set_boxes(self, canvas: Canvas) -> None:
         """Set the print-shop page boxes (when asked for) on every page of `canvas`."""
@@ -68,6 +80,22 @@ class PageFurniture:
         right = self.layout.page_width - self.layout.margin_right
         self.footer.draw_page_number(canvas, right, self.layout.margin_bottom, page, total)
         canvas.restoreState()
+
+    def _logo_form(self, canvas: Canvas) -> None:
+        """The logo, where the header band leaves room for it, in a form of its own."""
+        layout = self.layout
+        size = header_logo_size(layout)
+        logo = self.brand.logo_image(size)
+        if logo is None:
+            return
+        pad = layout.header_height * HEADER_PAD_SHARE
+        x = self.press.offset + layout.margin_left + pad * 1.5
+        y = self.press.offset + layout.page_height - layout.margin_top - layout.header_height
+        canvas.beginForm(self.LOGO_FORM)
+        canvas.drawImage(
+            logo, x, y + pad, size, size, mask="auto", preserveAspectRatio=True, anchor="w"
+        )
+        canvas.endForm()
 
     def _header(self, canvas: Canvas) -> None:
         layout, brand = self.layout, self.brand
@@ -83,13 +111,8 @@ class PageFurniture:
             canvas.roundRect(x, y, width, height, BAND_RADIUS, stroke=0, fill=1)
         pad = height * HEADER_PAD_SHARE
         text_x = x + pad * 1.5
-        size = header_logo_size(layout)
-        logo = brand.logo_image(size)
-        if logo is not None:
-            canvas.drawImage(
-                logo, text_x, y + pad, size, size, mask="auto", preserveAspectRatio=True, anchor="w"
-            )
-            text_x += size + pad * 1.2
+        if brand.logo is not None:  # drawn beside the band's form (_logo_form)
+            text_x += header_logo_size(layout) + pad * 1.2
         canvas.setFillColor(brand.colour("on_primary"))
         canvas.setFont(brand.fonts.bold, self.name_size)
         baseline = y + height / 2 - self.name_size * NAME_DROP_SHARE

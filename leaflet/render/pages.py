@@ -3,7 +3,8 @@
 Every page has the header band and footer (`furniture`); the story flows through one
 frame per page. A fillable form records its fields while it draws and gets its
 signature fields afterwards (`fillable`); a base for stamping leaves slots where the
-personal values go (`stamp`).
+personal values go (`stamp`). The pages are a tagged PDF (`tagged`), unless they are
+only to be imposed.
 """
 
 from __future__ import annotations
@@ -21,38 +22,37 @@ from leaflet.render.furniture import PageFurniture
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import FINGERPRINT_KEY, entries
+from leaflet.render.tagged import tag_pdf
+from leaflet.sources import schema
 from leaflet.sources.dates import document_time
 from leaflet.sources.styles import StyleSet
 from leaflet.story.builder import StoryBuilder
 from leaflet.story.session import DrawingSession, Slot
+from leaflet.story.tags import StructureRecord
 
 
 def render_pages(
-    build: Build, *, notes_pages: int = 0, fillable: bool = False, slots: list[Slot] | None = None
+    build: Build,
+    *,
+    notes_pages: int = 0,
+    fillable: bool = False,
+    slots: list[Slot] | None = None,
+    tagged: bool = True,
 ) -> RenderedPdf:
     """`build` laid out on single pages, then `notes_pages` Notes pages.
 
     `fillable` adds form fields over a form's boxes and lines; `slots` collects where
-    personal values go instead of drawing them."""
+    personal values go instead of drawing them; `tagged` False leaves out the structure
+    a screen reader reads (pages to be imposed lose it anyway)."""
     document, brand, layout = build.document, build.brand, build.layout
     fields = FormFields() if fillable else None
-    session = DrawingSession(slots=slots, fields=fields)
+    structure = StructureRecord() if tagged else None
+    session = DrawingSession(slots=slots, fields=fields, structure=structure)
     rendered, styles = fill_in(build)
     provenance = entries(document, brand)
     footer = _footer(build, styles, provenance)
     frame = _body_frame(build, footer)
-    builder = StoryBuilder(
-        brand,
-        layout,
-        styles,
-        overdue=build.overdue,
-        frame=(frame.width, frame.height),
-        session=session,
-    )
-    story = builder.build(rendered, build.personal, origin=build.origin)
-    for _ in range(notes_pages):
-        story += [PageBreak(), *builder.notes_page()]
-
+    story = _story(build, rendered, styles, frame, session, notes_pages)
     furniture = PageFurniture(brand, layout, footer, styles, build.press)
     buffer = io.BytesIO()
     template = _page_template(build, buffer, furniture, frame)
@@ -69,12 +69,42 @@ def render_pages(
     data = buffer.getvalue()
     if fields is not None:
         data = finish_fields(data, fields)
-    rule = build.press.offset + build.layout.margin_bottom + footer.rule_height
-    gaps = tuple(
-        frame.lowest.get(page, frame.y1 + frame.height) - rule
-        for page in range(1, session.page_count + 1)
+    if structure is not None:
+        data = tag_pdf(data, structure)
+    gaps = _footer_gaps(build, footer, frame, session.page_count)
+    return RenderedPdf(data, session.page_count, footer_gaps=gaps)
+
+
+def _story(
+    build: Build,
+    rendered: schema.Document,
+    styles: StyleSet,
+    frame: Frame,
+    session: DrawingSession,
+    notes_pages: int,
+) -> list[Flowable]:
+    """The document's story for the text frame, then `notes_pages` Notes pages."""
+    builder = StoryBuilder(
+        build.brand,
+        build.layout,
+        styles,
+        overdue=build.overdue,
+        frame=(frame.width, frame.height),
+        session=session,
     )
-    return RenderedPdf(data, session.page_count, gaps)
+    story = builder.build(rendered, build.personal, origin=build.origin)
+    for _ in range(notes_pages):
+        story += [PageBreak(), *builder.notes_page()]
+    return story
+
+
+def _footer_gaps(
+    build: Build, footer: Footer, frame: _MeasuredFrame, pages: int
+) -> tuple[float, ...]:
+    """How far each page's text stays above its footer rule, as laid out."""
+    rule = build.press.offset + build.layout.margin_bottom + footer.rule_height
+    top = frame.y1 + frame.height
+    return tuple(frame.lowest.get(page, top) - rule for page in range(1, pages + 1))
 
 
 def _footer(build: Build, styles: StyleSet, provenance: dict[str, str]) -> Footer:

@@ -17,6 +17,7 @@ from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.errors import LeafletError
+from leaflet.story import tags
 
 #: Room outside the bleed for crop marks: a gap so marks do not touch the bleed, then the mark.
 MARK_GAP = 2 * mm
@@ -80,14 +81,15 @@ class PressOptions:
             return
         o = self.offset
         start, end = self.bleed + MARK_GAP, self.bleed + MARK_GAP + MARK_LENGTH
-        canvas.saveState()
-        canvas.setStrokeColor(REGISTRATION)
-        canvas.setLineWidth(0.25)
-        canvas.setDash(1.5, 1)
-        for x in folds:
-            for y, direction in ((o, -1), (o + trim_height, 1)):
-                canvas.line(o + x, y + direction * start, o + x, y + direction * end)
-        canvas.restoreState()
+        with tags.artifact(canvas):  # printer's marks: nothing a screen reader reads
+            canvas.saveState()
+            canvas.setStrokeColor(REGISTRATION)
+            canvas.setLineWidth(0.25)
+            canvas.setDash(1.5, 1)
+            for x in folds:
+                for y, direction in ((o, -1), (o + trim_height, 1)):
+                    canvas.line(o + x, y + direction * start, o + x, y + direction * end)
+            canvas.restoreState()
 
     def draw_crop_marks(self, canvas: Canvas, trim_width: float, trim_height: float) -> None:
         """Hairline marks at the four corners of the trim, outside the bleed."""
@@ -95,13 +97,14 @@ class PressOptions:
             return
         o = self.offset
         start, end = self.bleed + MARK_GAP, self.bleed + MARK_GAP + MARK_LENGTH
-        canvas.saveState()
-        canvas.setStrokeColor(REGISTRATION)
-        canvas.setLineWidth(0.25)
-        for x in (o, o + trim_width):
-            for y, direction in ((o, -1), (o + trim_height, 1)):
-                canvas.line(x, y + direction * start, x, y + direction * end)
-        for y in (o, o + trim_height):
-            for x, direction in ((o, -1), (o + trim_width, 1)):
-                canvas.line(x + direction * start, y, x + direction * end, y)
-        canvas.restoreState()
+        with tags.artifact(canvas):
+            canvas.saveState()
+            canvas.setStrokeColor(REGISTRATION)
+            canvas.setLineWidth(0.25)
+            for x in (o, o + trim_width):
+                for y, direction in ((o, -1), (o + trim_height, 1)):
+                    canvas.line(x, y + direction * start, x, y + direction * end)
+            for y in (o, o + trim_height):
+                for x, direction in ((o, -1), (o + trim_width, 1)):
+                    canvas.line(x + direction * start, y, x + direction * end, y)
+            canvas.restoreState()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo, PDFString
 from leaflet.errors import LeafletError
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import ContentDocument, load_treatment
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
 
 #: The PDF Info entries leaflet adds (custom keys are allowed by the PDF standard).
 REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY = (
@@ -31,6 +33,8 @@ REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY = (
     "LeafletSource",
 )
 SHORT = 8  # characters of the fingerprint printed on a consent form
+#: Far larger than any leaflet (a few hundred KB); `verify` reads no more.
+MAX_PDF_BYTES = 100 * MB
 
 
 def fingerprint(document: ContentDocument, brand: Brand) -> str:
@@ -107,15 +111,17 @@ def verify(
         brand = load_brand(brand)
     path = Path(pdf_path)
     try:
-        info: Mapping[str, Any] = pypdf.PdfReader(io.BytesIO(path.read_bytes())).metadata or {}
-    except FileNotFoundError as err:
-        raise LeafletError(f"{path}: file not found") from err
-    except (OSError, pypdf.errors.PdfReadError) as err:
+        data = read_limited(path, MAX_PDF_BYTES)
+    except UnreadableFile as err:
+        raise LeafletError(f"{path}: {err}") from err
+    try:
+        info: Mapping[str, Any] = pypdf.PdfReader(io.BytesIO(data)).metadata or {}
+        values = {
+            key: info.get(f"/{key}")
+            for key in (REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY)
+        }
+    except Exception as err:  # a damaged PDF fails in many ways inside pypdf
         raise LeafletError(f"{path}: not a readable PDF ({err})") from err
-    values = {
-        key: info.get(f"/{key}")
-        for key in (REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY)
-    }
     if any(value is None for value in values.values()):
         raise LeafletError(
             f"{path}: no leaflet provenance in this PDF (it was not made by "
@@ -128,9 +134,20 @@ def verify(
     except LeafletError:
         current = None
     return Verdict(
-        str(values[REFERENCE_KEY]),
-        str(values[VERSION_KEY]),
-        str(values[SOURCE_KEY]),
-        str(values[FINGERPRINT_KEY]),
+        printable(values[REFERENCE_KEY]),
+        printable(values[VERSION_KEY]),
+        printable(values[SOURCE_KEY]),
+        printable(values[FINGERPRINT_KEY]),
         current,
     )
+
+
+def printable(value: object, limit: int = 100) -> str:
+    """A value read from a PDF, safe to print on one line: line breaks and other control
+    or formatting characters (which could forge output lines or reorder text) are shown
+    as escapes, and a long value is cut short."""
+    text = "".join(
+        char if char.isprintable() and unicodedata.category(char) != "Cf" else f"\\u{ord(char):04x}"
+        for char in str(value)
+    )
+    return text if len(text) <= limit else text[:limit] + "..."

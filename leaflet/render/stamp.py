@@ -130,11 +130,12 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf |
             form = pdf.copy_foreign(overlay_page.as_form_xobject())
             pdf.pages[slot.page].Resources.XObject[slot.form] = form
         output = io.BytesIO()
-        # The base's own streams are copied as they are, not compressed again.
+        # The base's own streams are copied as they are, not compressed again; only its
+        # object streams (the structure tree, `leaflet.render.tagged`) are compressed anew.
         pdf.save(
             output,
             deterministic_id=True,
-            compress_streams=False,
+            compress_streams=True,
             stream_decode_level=pikepdf.StreamDecodeLevel.none,
         )
     return RenderedPdf(output.getvalue(), base.page_count)

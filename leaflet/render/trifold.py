@@ -6,7 +6,8 @@ flap), A2 (the back panel) and A3 (the front cover). Page 2 is the inside: B1, B
 then the inside. So the cover and the back panel are drawn onto the outside page
 (`trifold_outside`), and the document's blocks flow A1 -> B1 -> B2 -> B3, the order a
 reader meets them. Content that does not fit the four content panels is an error that
-says how much is left over: a leaflet never silently grows a third page.
+says how much is left over: a leaflet never silently grows a third page. A screen reader
+reads it in folding order too: cover, inner flap, inside panels, back panel.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from leaflet.render.canvas import canvas_maker
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import entries
+from leaflet.render.tagged import tag_pdf
 from leaflet.render.trifold_outside import SheetOutside, flowable_height
 from leaflet.render.trifold_panels import Panel, panels
 from leaflet.sources import schema
@@ -29,6 +31,7 @@ from leaflet.sources.dates import document_time
 from leaflet.sources.styles import StyleSet
 from leaflet.story.builder import StoryBuilder
 from leaflet.story.session import DrawingSession
+from leaflet.story.tags import StructureRecord
 
 
 def render_trifold(build: Build) -> RenderedPdf:
@@ -42,7 +45,7 @@ def render_trifold(build: Build) -> RenderedPdf:
     rendered, styles = fill_in(build)
     outside = panels(layout, "outside", press.offset)
     inside = panels(layout, "inside", press.offset)
-    session = DrawingSession()
+    session = DrawingSession(structure=StructureRecord())
     story = _flowing_story(build, rendered, styles, [outside[0], *inside], session)
     builder = StoryBuilder(brand, layout, styles, overdue=build.overdue, session=session)
     sheet = SheetOutside(build, builder, rendered, outside)
@@ -77,7 +80,8 @@ def render_trifold(build: Build) -> RenderedPdf:
     except _Overflow:
         # The build stops as a third page would begin; `story` holds what did not fit.
         raise _overflow_error(build, story, inside[-1], template) from None
-    return RenderedPdf(buffer.getvalue(), page_count=2)
+    assert session.structure is not None
+    return RenderedPdf(tag_pdf(buffer.getvalue(), session.structure), page_count=2)
 
 
 def _flowing_story(

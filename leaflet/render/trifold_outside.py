@@ -4,13 +4,16 @@ The back panel holds the clinic's contact details and the About facts, standing 
 panel without the tinted boxes that set them apart in a page's flow (at 12 pt, the
 boxes' padding costs the few lines that would not fit). The cover holds a block in the
 brand colour (logo, clinic name, title and subtitle), the personal note, and a foot
-with the reference and review date.
+with the reference and review date. Both are drawn with the outside page, before the
+panels the story flows into; a screen reader reads the cover first and the back panel
+last, as the folded leaflet is read.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
+from contextlib import AbstractContextManager, nullcontext
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -22,11 +25,13 @@ from leaflet.render.prepare import Build
 from leaflet.render.trifold_panels import Panel
 from leaflet.sources import schema
 from leaflet.sources.templating import plain
+from leaflet.story import tags
 from leaflet.story.builder import StoryBuilder
 from leaflet.story.flowables.boxes import ROUNDING_TOLERANCE, Box
 from leaflet.story.flowables.graphics import Logo
-from leaflet.story.flowables.text import Para
+from leaflet.story.flowables.text import Para, tagged
 from leaflet.story.spacing import LARGE
+from leaflet.story.tags import Tag
 
 #: The sheet is printed on both sides and turned over left to right: for a landscape sheet,
 #: a flip on its short edge (the print dialog's preset, as the booklet's).
@@ -91,9 +96,12 @@ class SheetOutside:
         top: list[Flowable] = []
         logo = brand.logo_image(COVER_LOGO)
         if logo is not None:
-            top += [Logo(logo, COVER_LOGO), Spacer(0, BELOW_LOGO)]
-        top.append(Para(plain(brand.clinic.name), name))
-        words = [Para(plain(meta.title), title), Para(plain(meta.subtitle), subtitle)]
+            top += [Logo(logo, COVER_LOGO, brand.logo_description), Spacer(0, BELOW_LOGO)]
+        top.append(tagged(Para(plain(brand.clinic.name), name), Tag("P")))
+        words = [
+            tagged(Para(plain(meta.title), title), Tag.heading(1)),
+            tagged(Para(plain(meta.subtitle), subtitle), Tag("P")),
+        ]
 
         def band(gap: float) -> Box:
             content = [*top, Spacer(0, gap), *words]
@@ -123,25 +131,33 @@ class SheetOutside:
     def draw_outside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """onPage of the outside page: the back panel, the cover and the cover's foot.
 
-        They are drawn before the flap's text, but read after the inside: their headings
-        join the outline (bookmarks) at its end."""
+        They are drawn before the flap's text; a screen reader reads the cover first and
+        the back panel last, and the back panel's headings join the outline (bookmarks)
+        at its end."""
         layout, press = self.build.layout, self.build.press
         press.set_boxes(canvas, layout.page_width, layout.page_height)
         canvas.setViewerPreference("Duplex", DUPLEX)
-        self._marks(canvas, self.build.layout.panels_outside)
-        with self.builder.session.later():
-            for flowables, panel, bottom in (
-                (self.back, self.back_panel, 0.0),
-                (self.cover, self.cover_panel, self.foot_height),
-            ):
-                remaining = list(flowables)
+        self._marks(canvas, layout.panels_outside)
+        for flowables, panel, bottom, reading in (
+            (self.cover, self.cover_panel, self.foot_height, tags.FIRST),
+            (self.back, self.back_panel, 0.0, tags.LAST),
+        ):
+            remaining = list(flowables)
+            with tags.reading_position(canvas, reading), self._outline(reading):
                 panel.frame(bottom).addFromList(remaining, canvas)
-                if remaining:  # measured in __init__, so this is a bug, not a user error
-                    raise AssertionError(f"{panel.name} left {len(remaining)} flowables over")
-        canvas.saveState()
-        panel = self.cover_panel
-        self.footer.draw(canvas, panel.text_x, panel.text_width, panel.text_y, rule_over_text=False)
-        canvas.restoreState()
+            if remaining:  # measured in __init__, so this is a bug, not a user error
+                raise AssertionError(f"{panel.name} left {len(remaining)} flowables over")
+        with tags.artifact(canvas):  # like a page's footer
+            canvas.saveState()
+            panel = self.cover_panel
+            self.footer.draw(
+                canvas, panel.text_x, panel.text_width, panel.text_y, rule_over_text=False
+            )
+            canvas.restoreState()
+
+    def _outline(self, reading: int) -> AbstractContextManager[None]:
+        """Where headings drawn now join the outline: at its end for the back panel."""
+        return self.builder.session.later() if reading == tags.LAST else nullcontext()
 
     def draw_inside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """onPage of the inside page: crop and fold marks, if asked for."""

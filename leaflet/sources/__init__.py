@@ -4,7 +4,7 @@ Everything a build reads comes in through here: YAML files validated against the
 schemas (`schema`), a treatment's wording compiled as templates (`content`,
 `templating`), the clinic's brand and fonts (`brand`, `fonts`, `colour`), layouts and
 their text styles (`layout`, `styles`), personal details (`personal`, `dates`), a
-clinic's workspace and where the built-in files live (`workspace`, `bundled`), and
-what there is to build (`catalogue`).
+clinic's workspace and where the built-in files live (`workspace`, `bundled`), what
+there is to build (`catalogue`), and suggestions for misspelt names (`spelling`).
 Nothing here knows about ReportLab flowables or PDF files.
 """

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import io
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from leaflet.sources import schema
 from leaflet.sources.bundled import EXAMPLE_BRAND, FONTS_DIR
 from leaflet.sources.colour import black_ink, cmyk, cmyk_image, contrast
 from leaflet.sources.fonts import FontFamily, FontFileError, describe_chars, register_family
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
 from leaflet.sources.yamlfile import YamlSource, read_yaml, validate
 
 #: Text colour / background colour pairs the layouts print; each must reach MIN_CONTRAST.
@@ -40,6 +43,9 @@ TEXT_PAIRS = (
 MIN_CONTRAST = 4.5
 #: Print resolution of the logo: what print shops ask for, and no more.
 LOGO_DPI = 300
+#: The largest logo decoded (4096 x 4096: 64 MB as RGBA), 16 times what any layout needs.
+MAX_LOGO_PIXELS = 4096 * 4096
+MAX_LOGO_BYTES = 50 * MB
 WHITE = "#ffffff"
 
 
@@ -105,6 +111,11 @@ class Brand:
             if path is not None:
                 digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
         return digest.hexdigest()
+
+    @property
+    def logo_description(self) -> str:
+        """What a screen reader says for the logo: `logo_alt`, or the clinic's name."""
+        return self.spec.logo_alt or f"{self.clinic.name} logo"
 
     def logo_image(self, size: float) -> ImageReader | None:
         """The logo for printing `size` points wide: at most 300 dpi, decoded once.
@@ -212,15 +223,39 @@ def _check_contrast(spec: schema.Brand, problems: _Problems) -> None:
 
 
 def _check_logo(spec: schema.Brand, base: Path, problems: _Problems) -> Path | None:
-    """The logo's path, when the brand has one; a missing or unreadable file is a problem."""
+    """The logo's path, when the brand has one. It must be a whole PNG or JPEG image of at
+    most MAX_LOGO_PIXELS, checked before it is decoded (a 12000 x 12000 logo took 1.3 GB),
+    then decoded once, so that a file cut short is found here and not mid-build."""
     if spec.logo is None:
         return None
     logo = (base / spec.logo).resolve()
-    if not logo.is_file():
-        problems.add("logo", f"logo file not found: {logo}")
-        return logo
     try:
-        ImageReader(str(logo)).getSize()
-    except Exception as err:  # Pillow raises several types for unreadable images
-        problems.add("logo", f"{logo} is not a readable PNG or JPEG image ({err})")
+        data = read_limited(logo, MAX_LOGO_BYTES)
+    except UnreadableFile as err:
+        problem = f"logo file not found: {logo}" if str(err) == "file not found" else None
+        problems.add("logo", problem or f"{logo}: {err}")
+        return logo
+    if problem := _logo_problem(data):
+        problems.add("logo", f"{logo} {problem}")
     return logo
+
+
+def _logo_problem(data: bytes) -> str | None:
+    """What is wrong with a logo file's bytes, or None."""
+    try:
+        with warnings.catch_warnings():  # we refuse large images ourselves, below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if image.format not in ("PNG", "JPEG"):
+                    return f"is a {image.format} image; use a PNG or JPEG"
+                if width * height > MAX_LOGO_PIXELS:
+                    return (
+                        f"is {width} x {height} pixels, more than the {MAX_LOGO_PIXELS:,} "
+                        "leaflet takes; 240 pixels square prints at 300 dpi in every "
+                        "layout: make it smaller"
+                    )
+                image.load()
+    except Exception as err:  # Pillow raises many types for damaged images
+        return f"is not a readable PNG or JPEG image ({err})"
+    return None

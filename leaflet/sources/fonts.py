@@ -17,7 +17,12 @@ from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFont
+
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
+
+#: Larger than any font a leaflet uses (a whole CJK TrueType font is about 20 MB).
+MAX_FONT_BYTES = 50 * MB
 
 
 @dataclass(frozen=True)
@@ -76,15 +81,26 @@ def register_family(regular: Path, bold: Path) -> FontFamily:
 
 
 def _load(path: Path) -> TTFont:
-    if not path.is_file():
-        raise FontFileError(f"font file not found: {path}")
-    data = path.read_bytes()
+    try:
+        data = read_limited(path, MAX_FONT_BYTES)
+    except UnreadableFile as err:
+        problem = "font file not found" if str(err) == "file not found" else f"font file {err}"
+        raise FontFileError(f"{problem}: {path}") from err
     # Named by content, not location, so output is the same wherever the files are installed.
     name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
     try:
-        return TTFont(name, io.BytesIO(data))
-    except (TTFError, OSError) as err:
+        face = TTFont(name, io.BytesIO(data))
+    except Exception as err:  # a damaged file fails in many ways: TTFError, struct.error...
         raise FontFileError(
             f"{path} is not a usable TrueType font ({err}); use a .ttf "
             "file with TrueType (glyf) outlines"
         ) from err
+    # A file cut short can load (the table directory is at the start) and fail only when
+    # a glyph from its missing end is drawn; every table must lie within the file.
+    for tag, table in face.face.table.items():
+        if table["offset"] + table["length"] > len(data):
+            raise FontFileError(
+                f"{path} is cut short: its {tag.strip()} table runs past the end of the file; "
+                "copy the font file again"
+            )
+    return face

@@ -5,6 +5,10 @@ piece of inline markup, `**bold**`; every value substituted into them (clinic de
 patient name, settings) is escaped by autoescaping. The result is ReportLab paragraph
 markup in which the only tags are those we produce, so `Ann <b>O'Brien</b> & Co` prints
 exactly as typed. Undefined variables are errors that name the variable.
+
+Templates run in `sandbox.BoundedSandbox`: no way to emit raw markup, no calls, no loops
+in content, and every piece of wording at most `MAX_TEXT` characters, before and after
+its variables are filled in.
 """
 
 from __future__ import annotations
@@ -17,10 +21,23 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import escape
 
+from leaflet.sources.sandbox import Allowed, BoundedSandbox, render_bounded, too_long
+from leaflet.sources.spelling import did_you_mean
+
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+#: All the markup rendered wording may hold: our own bold and the entities escaping
+#: makes. Anything else (say a lone `&` sliced from an escaped value) is refused.
+_OUR_MARKUP = re.compile(r"(?:[^<>&]|</?b>|&(?:amp|lt|gt|#39|#34);)*")
+#: The most one piece of wording (a paragraph, a bullet) may hold, as written and as
+#: rendered: 12 times the longest built-in one (about 400), and small enough that laying
+#: it out (which takes time with the square of a paragraph's length) stays instant.
+MAX_TEXT = 5_000
+#: The most an email template may render to (the built-in HTML body is about 4,000).
+MAX_EMAIL = 100_000
+CONTENT = Allowed("content", loops=False, max_output=MAX_TEXT)
+EMAIL = Allowed("email", loops=True, max_output=MAX_EMAIL)
 
 
 def author_markup(text: str) -> str:
@@ -64,6 +81,10 @@ class Namespace:
         return f"<{self._name}>"
 
 
+#: The message of an undefined name that is not in a group: `{{ setings.x }}`.
+_UNDEFINED_NAME = re.compile(r"undefined variable '([^'.]+)'")
+
+
 class _NamedUndefined(StrictUndefined):
     """StrictUndefined whose message names the whole variable and what exists beside it."""
 
@@ -73,11 +94,11 @@ class _NamedUndefined(StrictUndefined):
     def _undefined_message(self) -> str:
         owner = self._undefined_obj
         if isinstance(owner, Namespace):
+            name = self._undefined_name or ""
             known = ", ".join(sorted(owner._values)) or "nothing"
-            return (
-                f"undefined variable '{owner._name}.{self._undefined_name}' "
-                f"({owner._name} has: {known})"
-            )
+            hint = did_you_mean(name, owner._values, prefix=f"{owner._name}.")
+            has = f"{hint} {owner._name} has: {known}" if hint else f"{owner._name} has: {known}"
+            return f"undefined variable '{owner._name}.{name}' ({has})"
         return f"undefined variable {self._undefined_name!r}"
 
 
@@ -104,8 +125,10 @@ class Wording:
 
     __slots__ = ("_static", "_template")
 
-    def __init__(self, source: str, environment: SandboxedEnvironment) -> None:
+    def __init__(self, source: str, environment: BoundedSandbox) -> None:
         source = source.strip()
+        if len(source) > MAX_TEXT:
+            raise TemplateProblem(too_long(MAX_TEXT))
         self._static: str | None = None
         self._template = None
         if "{{" in source or "{%" in source or "{#" in source:
@@ -125,10 +148,19 @@ class Wording:
             assert self._static is not None, "a text is compiled or static"
             return self._static
         try:
-            return " ".join(self._template.render(context).split())
+            text = " ".join(render_bounded(self._template, context, MAX_TEXT).split())
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
+            top = _UNDEFINED_NAME.fullmatch(message)  # a misspelt group, e.g. setings
+            if top and (hint := did_you_mean(top[1], context)):
+                message += f" ({hint})"
             raise TemplateProblem(message) from err
+        if not _OUR_MARKUP.fullmatch(text):
+            raise TemplateProblem(
+                "the template makes markup of its own (pieces of escaped text put "
+                "together); use the values as they are"
+            )
+        return text
 
 
 def plural(count: int | float | str, unit: str) -> str:
@@ -137,24 +169,26 @@ def plural(count: int | float | str, unit: str) -> str:
     return f"{number} {unit}" if count == 1 else f"{number} {unit}s"
 
 
-def make_environment() -> SandboxedEnvironment:
-    """The Jinja2 environment content runs in: sandboxed, strict and autoescaping."""
-    environment = SandboxedEnvironment(
+def make_environment() -> BoundedSandbox:
+    """The Jinja2 environment content runs in: sandboxed, bounded, strict and autoescaping."""
+    environment = BoundedSandbox(
+        CONTENT,
         autoescape=True,
         undefined=_NamedUndefined,
         extensions=[_AuthorMarkupExtension],
         keep_trailing_newline=False,
     )
-    environment.filters["plural"] = plural
+    environment.add_filter("plural", plural)
     return environment
 
 
-def make_email_environment(folder: Path) -> SandboxedEnvironment:
+def make_email_environment(folder: Path) -> BoundedSandbox:
     """The Jinja2 environment email templates in `folder` run in: sandboxed and strict like
     content, but without `**bold**` (emails are not paragraph markup). `.html` templates
     are autoescaped; `.txt` ones are not, as plain text is never read as markup and
     escaping would only show patients `&amp;`."""
-    environment = SandboxedEnvironment(
+    environment = BoundedSandbox(
+        EMAIL,
         loader=FileSystemLoader(folder),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=_NamedUndefined,
@@ -162,5 +196,5 @@ def make_email_environment(folder: Path) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    environment.filters["plural"] = plural
+    environment.add_filter("plural", plural)
     return environment

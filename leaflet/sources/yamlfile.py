@@ -20,6 +20,8 @@ import yaml
 from pydantic_core import ErrorDetails
 
 from leaflet.errors import LeafletError, SourceError
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
+from leaflet.sources.spelling import did_you_mean
 
 try:  # the C parser is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -41,6 +43,11 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+#: Far above any leaflet source (the built-in consent form is about 20 KB).
+MAX_BYTES = 1 * MB
+#: Content nests a few levels (blocks, a callout, its bullets); this is far above that.
+MAX_DEPTH = 50
 
 Path_ = tuple[str | int, ...]
 Model = TypeVar("Model", bound=pydantic.BaseModel)
@@ -68,21 +75,22 @@ class YamlSource:
 def read_yaml(path: Path) -> YamlSource:
     """Parse a YAML file whose top level is a mapping; malformed YAML names file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as err:
-        raise SourceError(path, "file not found") from err
+        text = read_limited(path, MAX_BYTES).decode("utf-8")
+    except UnreadableFile as err:
+        raise SourceError(path, str(err)) from err
     except UnicodeDecodeError as err:
         raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
-    except OSError as err:
-        raise SourceError(path, f"cannot read: {err.strerror}") from err
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise SourceError(path, "the file is empty; expected a YAML mapping", line=1)
         source = YamlSource(path, None, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
-        _record_lines(node, (), source)
+        _record_lines(node, (), source, set())
         source.data = loader.construct_document(node)
+    except _AliasFound:
+        problem = "YAML aliases (*name) are not allowed: write the value out in full"
+        raise SourceError(path, problem, line=_first_alias_line(text)) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or err.context or "malformed YAML"
@@ -100,25 +108,47 @@ def read_yaml(path: Path) -> YamlSource:
     return source
 
 
-def _record_lines(node: yaml.Node, loc: Path_, source: YamlSource) -> None:
+def _record_lines(node: yaml.Node, loc: Path_, source: YamlSource, seen: set[int]) -> None:
+    """Record the line of every key and item under `node`, refusing aliases, keys that
+    are not plain text, duplicate keys and nesting deeper than MAX_DEPTH."""
+    if id(node) in seen:  # the composer gives an alias the very node it names
+        raise _AliasFound
+    seen.add(id(node))
+    if len(loc) > MAX_DEPTH:
+        raise SourceError(
+            source.path, f"nested more than {MAX_DEPTH} levels deep", line=node.start_mark.line + 1
+        )
     source.lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
+        keys: set[str] = set()
         for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            where = format_loc(loc) or None
+            if not isinstance(key_node, yaml.ScalarNode):
+                problem = "a key must be plain text, not a list or mapping"
+                raise SourceError(source.path, problem, line=line, field=where)
             key = key_node.value
-            if key in seen:
-                raise SourceError(
-                    source.path,
-                    f"duplicate key {key!r}",
-                    line=key_node.start_mark.line + 1,
-                    field=format_loc(loc) or None,
-                )
-            seen.add(key)
-            source.lines[loc + (key,)] = key_node.start_mark.line + 1
-            _record_lines(value_node, loc + (key,), source)
+            if key in keys:
+                raise SourceError(source.path, f"duplicate key {key!r}", line=line, field=where)
+            keys.add(key)
+            source.lines[loc + (key,)] = line
+            _record_lines(value_node, loc + (key,), source, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, loc + (index,), source)
+            _record_lines(item, loc + (index,), source, seen)
+
+
+class _AliasFound(Exception):
+    """The file uses an alias; `read_yaml` finds its line."""
+
+
+def _first_alias_line(text: str) -> int | None:
+    """The line of the first alias in `text` (events do not expand aliases, so this
+    takes time in proportion to the text)."""
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return event.start_mark.line + 1 if event.start_mark else None
+    return None
 
 
 def format_loc(loc: Path_) -> str:
@@ -151,8 +181,10 @@ def _describe(
     if kind == "missing":
         problem = "required field is missing"
     elif kind == "extra_forbidden":
-        valid = ", ".join(_fields_at(model, loc[:-1]))
-        problem = f"unknown field {loc[-1]!r}; valid fields here: {valid}"
+        fields = _fields_at(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), fields)
+        problem = f"unknown field {loc[-1]!r}" + (f" ({hint})" if hint else "")
+        problem += f"; valid fields here: {', '.join(fields)}"
     elif kind in {"string_type", "string_sub_type"}:
         problem = "expected text (put numbers and dates in quotes)"
     elif kind in {"int_type", "int_parsing", "int_from_float"}:
@@ -169,6 +201,9 @@ def _describe(
         problem = "expected true or false"
     elif kind == "too_short":
         problem = "must not be empty"
+    elif kind == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length")
+        problem = f"longer than {limit} characters, the most this field takes"
     else:
         problem = error["msg"].removeprefix("Value error, ")
     return SourceError(

@@ -25,6 +25,7 @@ from leaflet.story.grouping import keep_headings_with_blocks
 from leaflet.story.registry import BLOCK_BUILDERS
 from leaflet.story.session import DrawingSession
 from leaflet.story.spacing import AFTER_BOX
+from leaflet.story.tags import Tag
 
 #: The modules whose import registers the block builders.
 BLOCK_MODULES = (text, forms, leaflets)
@@ -73,7 +74,7 @@ class StoryBuilder:
         meta, story = document.meta, self.context
         flowables: list[Flowable] = []
         if front_matter:
-            flowables += [story.para(plain(meta.title), "title")]
+            flowables += [story.para(plain(meta.title), "title", Tag.heading(1))]
             flowables += [story.para(plain(meta.subtitle), "subtitle")]
             if meta.kind == "leaflet" and personal:
                 flowables += [self.prepared_for(personal, meta.language), Spacer(0, AFTER_BOX)]

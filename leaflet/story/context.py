@@ -2,7 +2,9 @@
 
 A `StoryContext` is made by the `StoryBuilder` for one build and handed to each block
 builder, with the small pieces most blocks use: paragraphs, headings, lead-ins kept with
-what follows them, bullet lists, and blocks that must not split.
+what follows them, bullet lists, and blocks that must not split. Each piece declares its
+structure element for a screen reader (`leaflet.story.tags`): a paragraph is a `P`, a
+heading an `H2` or `H3`, a bullet list an `L` of items with a label and a body.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from leaflet.story.flowables.groups import Items, Unsplittable
 from leaflet.story.flowables.text import Heading, KeptWithNext, Para
 from leaflet.story.session import DrawingSession, ValueFit
 from leaflet.story.spacing import AFTER_LIST
+from leaflet.story.tags import Tag
 
 BULLET = "\u2022"
 #: Personal values print at no less than this share of the body size (large print: all of it).
@@ -55,9 +58,12 @@ class StoryContext:
         share = 1.0 if layout.large_print else VALUE_SHARE
         return ValueFit(max(round(body * share, 1), layout.min_body_size), self.layout.name)
 
-    def para(self, markup: str, style: str = "body") -> Para:
-        """A paragraph of markup in one of the layout's styles."""
-        return Para(markup, self.styles[style])
+    def para(self, markup: str, style: str = "body", tag: Tag | None = None) -> Para:
+        """A paragraph of markup in one of the layout's styles: a `P`, unless `tag` says
+        what else it is."""
+        paragraph = Para(markup, self.styles[style])
+        paragraph.tag = tag or Tag("P")
+        return paragraph
 
     def keeping(self, style: str) -> ParagraphStyle:
         """`style`, kept on the page of whatever follows it."""
@@ -69,13 +75,16 @@ class StoryContext:
 
     def kept(self, markup: str, style: str = "body") -> KeptWithNext:
         """A lead-in paragraph that stays with what follows it."""
-        return KeptWithNext(markup, self.keeping(style))
+        paragraph = KeptWithNext(markup, self.keeping(style))
+        paragraph.tag = Tag("P")
+        return paragraph
 
-    def bullet_list(self, items: list[str]) -> list[Flowable]:
+    def bullet_list(self, items: list[str], parent: Tag | None = None) -> list[Flowable]:
         """A bullet list: one paragraph per item with a hanging bullet, then a little air.
 
         Plain paragraphs rather than a ListFlowable: lighter. A page may break between
-        items, but never leaves one alone (`Items`)."""
+        items, but never leaves one alone (`Items`). One `L` element (in `parent`, if
+        given), each item an `LI` with its bullet as the label and its text as the body."""
         base = self.styles["bullet"]
         style = self.styles.derive(
             "bullet",
@@ -86,7 +95,12 @@ class StoryContext:
             bulletFontSize=base.fontSize,
             bulletColor=self.colour("primary"),
         )
-        paragraphs: list[Flowable] = [Para(text, style, bulletText=BULLET) for text in items]
+        bullets = Tag("L", parent)
+        paragraphs: list[Flowable] = []
+        for text in items:
+            item, paragraph = Tag("LI", bullets), Para(text, style, bulletText=BULLET)
+            paragraph.label, paragraph.tag = Tag("Lbl", item), Tag("LBody", item)
+            paragraphs.append(paragraph)
         return [Items(paragraphs, self.page_room), Spacer(0, AFTER_LIST)]
 
     def intro(self, title: str | None, intro: str | None) -> list[Flowable]:

@@ -76,7 +76,8 @@ def _gap(flowable: Flowable) -> bool:
 
 def _signatures_follow(out: list[Flowable]) -> bool:
     """Whether a signature block comes next (perhaps after a spacer): its marker, then
-    its first party."""
+    its first party; and nothing it signs has joined it yet: only what comes just before
+    the signatures joins them, not every list of declarations before that."""
     following = out[::-1][:3]  # what comes next, in story order
     if following and _gap(following[0]):
         following = following[1:]
@@ -84,6 +85,7 @@ def _signatures_follow(out: list[Flowable]) -> bool:
         len(following) >= 2
         and isinstance(following[0], StartPageUnlessFits)
         and not _gap(following[1])
+        and not any(_signed(part) for part in following[0].group)
     )
 
 

@@ -3,19 +3,23 @@
 ReportLab hands a flowable nothing but its canvas. What one build needs across its
 flowables (the counter behind the PDF outline, the form fields being recorded for a
 fillable form, the slots left for personal values in a base laid out for stamping, the
-page count) is held in a `DrawingSession`, made for that build and given to the
-flowables that need it, rather than kept on the canvas or in globals.
+page count, the structure a screen reader reads) is held in a `DrawingSession`, made
+for that build and given to the flowables that need it, rather than kept on the canvas
+or in globals. (The structure record is also reached through the build's canvas, which
+writes the marked content it bounds.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
+
+from leaflet.story.tags import StructureRecord
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,8 @@ class Slot:
 class FieldRecorder(Protocol):
     """Adds form fields over what the flowables draw (`leaflet.render.fillable`)."""
 
-    def ticks(
-        self, canvas: Canvas, name: str, xs: list[float], y: float, size: float, label: str
-    ) -> None:
-        """A checkbox, or a Yes/No pair, over tick boxes drawn at `xs`, `y`; `label` is
-        what a person reads (the question or statement)."""
+    def ticks(self, canvas: Canvas, name: str, xs: list[float], y: float, size: float) -> None:
+        """A checkbox, or a Yes/No pair, over tick boxes drawn at `xs`, `y`."""
 
     def write_in(self, canvas: Canvas, name: str, area: WriteInArea) -> None:
         """A text (or signature) field over write-in lines whose lowest is at y = 0."""
@@ -59,14 +60,16 @@ class FieldRecorder(Protocol):
 @dataclass(frozen=True)
 class WriteInArea:
     """Write-in lines as a form field sees them: how many, how far apart and how wide,
-    the label a person reads, the size text is written in, and any value filled in."""
+    the size text is written in, and any value filled in, with how to draw it as the
+    page prints it (lowest line at y = 0) for the field's appearance. (What the field
+    asks is its structure element's description: `leaflet.story.tags`.)"""
 
     lines: int
     spacing: float
     width: float
-    label: str
     size: float
     value: str = ""
+    draw_value: Callable[[Canvas], None] | None = None
 
 
 @dataclass
@@ -77,6 +80,9 @@ class DrawingSession:
     slots: list[Slot] | None = None
     #: Records the form fields of a fillable form; None draws no fields.
     fields: FieldRecorder | None = None
+    #: The structure of a tagged PDF, recorded as it draws (`leaflet.story.tags`); None
+    #: draws untagged.
+    structure: StructureRecord | None = None
     #: Set when the PDF is saved.
     page_count: int = 0
     outline_entries: int = 0
@@ -103,7 +109,7 @@ class DrawingSession:
     @contextmanager
     def later(self) -> Iterator[None]:
         """Headings drawn inside are listed at the end of the outline: a tri-fold draws
-        its back panel first, but it is read last."""
+        its back panel before the inside panels, but it is read last."""
         self.deferring = True
         try:
             yield

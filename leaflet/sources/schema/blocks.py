@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
-from pydantic import BaseModel, Discriminator, Field, Tag
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from leaflet.sources.schema.common import Slug, Strict, Text
+from leaflet.sources.schema.common import Heading, Slug, Strict, Text
+from leaflet.sources.spelling import did_you_mean
 
 
 class Item(Strict):
@@ -23,7 +33,7 @@ class Item(Strict):
 class ItemList(Strict):
     """A titled list of items: declarations to tick."""
 
-    title: str | None = Field(default=None, description="Heading above the list.")
+    title: Heading | None = Field(default=None, description="Heading above the list.")
     intro: str | None = Field(default=None, description="Paragraph before the list.")
     items: list[Item] = Field(min_length=1, description="The questions or statements.")
 
@@ -33,8 +43,8 @@ class Checklist(ItemList):
 
     `title` heads the question column of the table."""
 
-    yes_label: Text = Field(default="Yes", description="Heading of the Yes column.")
-    no_label: Text = Field(default="No", description="Heading of the No column.")
+    yes_label: Heading = Field(default="Yes", description="Heading of the Yes column.")
+    no_label: Heading = Field(default="No", description="Heading of the No column.")
 
 
 class FormField(Strict):
@@ -53,7 +63,7 @@ class FormField(Strict):
 class Fields(Strict):
     """A group of write-in fields with an optional title and lead-in."""
 
-    title: str | None = Field(default=None, description="Heading above the fields.")
+    title: Heading | None = Field(default=None, description="Heading above the fields.")
     intro: str | None = Field(default=None, description="Paragraph before the fields.")
     items: list[FormField] = Field(min_length=1, description="The fields.")
 
@@ -61,7 +71,7 @@ class Fields(Strict):
 class Party(Strict):
     """One person who signs: patient, practitioner, witness, interpreter."""
 
-    title: Text = Field(description="Who signs, e.g. Patient.")
+    title: Heading = Field(description="Who signs, e.g. Patient.")
     note: str | None = Field(default=None, description="A line under the title.")
     fields: list[FormField] = Field(min_length=1, description="Signature, name, date...")
 
@@ -69,7 +79,7 @@ class Party(Strict):
 class Signatures(Strict):
     """Signature blocks; each party is kept together on one page."""
 
-    title: str | None = Field(default=None, description="Heading above the signatures.")
+    title: Heading | None = Field(default=None, description="Heading above the signatures.")
     intro: str | None = Field(default=None, description="Paragraph before the signatures.")
     parties: list[Party] = Field(min_length=1, description="Who signs.")
 
@@ -77,7 +87,7 @@ class Signatures(Strict):
 class Period(Strict):
     """One period of the aftercare timeline."""
 
-    period: Text = Field(description="When, e.g. First 24 hours.")
+    period: Heading = Field(description="When, e.g. First 24 hours.")
     expect: str | None = Field(default=None, description="What the patient may notice.")
     do: list[Text] = Field(default_factory=list, description="Things to do.")
     avoid: list[Text] = Field(default_factory=list, description="Things to avoid.")
@@ -86,7 +96,7 @@ class Period(Strict):
 class Timeline(Strict):
     """Aftercare by period, drawn as a band per period."""
 
-    title: str | None = Field(default=None, description="Heading above the timeline.")
+    title: Heading | None = Field(default=None, description="Heading above the timeline.")
     periods: list[Period] = Field(min_length=1, description="The periods, in order.")
 
 
@@ -96,15 +106,71 @@ class Callout(Strict):
     style: Literal["note", "contact", "urgent"] = Field(
         default="note", description="note, contact or urgent (drawn in the urgent colour)."
     )
-    title: Text = Field(description="Title of the box, e.g. Get urgent help if.")
+    title: Heading = Field(description="Title of the box, e.g. Get urgent help if.")
     text: str | None = Field(default=None, description="A paragraph.")
     bullets: list[Text] = Field(default_factory=list, description="A bullet list.")
+
+
+#: The most rows a record table may have: a long course, not a register.
+MAX_RECORD_ROWS = 60
+
+
+def _row_count(value: int | str) -> int | str:
+    """A whole number of rows, or a template (`{{ settings.sessions_max }}`) that renders
+    to one; rendered wording is validated again, so a template that gives anything else is
+    refused then, with the field's file and line."""
+    if isinstance(value, str) and ("{{" in value or "{%" in value):
+        return value
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_RECORD_ROWS:
+        raise ValueError(
+            f"expected a whole number of rows from 1 to {MAX_RECORD_ROWS}, or a setting "
+            f"such as {{{{ settings.sessions_max }}}}; got {text!r}"
+        )
+    return int(text)
+
+
+class Column(Strict):
+    """One column of a record table: a heading over a write-in cell in every row."""
+
+    id: Slug = Field(description="Stable identifier, e.g. patient-initials.")
+    label: Heading = Field(description="Column heading, e.g. Your initials.")
+    width: float = Field(default=1, gt=0, le=20, description="Relative width, e.g. 2.")
+
+
+class RecordTable(Strict):
+    """A table of write-in cells, one row per occasion (each session of a course); it may
+    break between rows, and repeats its header row on the next page."""
+
+    id: Slug = Field(description="Stable identifier, e.g. sessions; names the form fields.")
+    title: Heading | None = Field(default=None, description="Heading above the table.")
+    intro: str | None = Field(default=None, description="Paragraph before the table.")
+    rows: Annotated[int | str, AfterValidator(_row_count)] = Field(
+        description=f"How many rows (1 to {MAX_RECORD_ROWS}), e.g. 6 or "
+        "{{ settings.sessions_max }}."
+    )
+    row_label: Heading | None = Field(
+        default=None,
+        description="Word before each row's number in a first column, e.g. Session gives "
+        "Session 1, Session 2...; it also heads that column.",
+    )
+    row_lines: int = Field(default=1, ge=1, le=4, description="Write-in lines in each row.")
+    columns: list[Column] = Field(
+        min_length=1, max_length=6, description="The columns, left to right."
+    )
+
+    @model_validator(mode="after")
+    def _columns_unique(self) -> RecordTable:
+        ids = [column.id for column in self.columns]
+        if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"column ids must differ; repeated: {', '.join(duplicates)}")
+        return self
 
 
 class Contact(Strict):
     """The clinic's contact details from the brand, with a QR code to its website."""
 
-    title: Text = Field(default="How to contact us", description="Heading of the box.")
+    title: Heading = Field(default="How to contact us", description="Heading of the box.")
     text: str | None = Field(default=None, description="A paragraph before the details.")
     qr: bool = Field(default=True, description="Show a QR code when the brand has a website.")
 
@@ -124,8 +190,8 @@ def _block(name: str, body: Any, doc: str | None) -> type[Strict]:
 
 
 BLOCK_TYPES: dict[str, type[Strict]] = {
-    "heading": _block("heading", Text, "A section heading; never left alone at a page end."),
-    "subheading": _block("subheading", Text, "A smaller heading inside a section."),
+    "heading": _block("heading", Heading, "A section heading; never left alone at a page end."),
+    "subheading": _block("subheading", Heading, "A smaller heading inside a section."),
     "paragraph": _block("paragraph", Text, "A paragraph of text."),
     "bullets": _block("bullets", Annotated[list[Text], Field(min_length=1)], "A bullet list."),
     "callout": _block("callout", Callout, Callout.__doc__),
@@ -147,6 +213,7 @@ BLOCK_TYPES: dict[str, type[Strict]] = {
     ),
     "timeline": _block("timeline", Timeline, Timeline.__doc__),
     "signatures": _block("signatures", Signatures, Signatures.__doc__),
+    "record_table": _block("record_table", RecordTable, RecordTable.__doc__),
     "contact": _block("contact", Contact, Contact.__doc__),
 }
 
@@ -160,18 +227,33 @@ def _block_tag(value: Any) -> str | None:
     return None
 
 
+#: What every block must be, said in each error about a block's key.
+BLOCK_SHAPE = "each block is a mapping with exactly one of these keys: " + ", ".join(BLOCK_TYPES)
+
+
+def _known_block_key(value: Any) -> Any:
+    """Name a misspelt block key, with the block type it is most like (`bullet:` ->
+    bullets), before the union refuses it."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key,) = value
+        if isinstance(key, str) and key not in BLOCK_TYPES:
+            hint = did_you_mean(key, BLOCK_TYPES)
+            raise PydanticCustomError(
+                "block_type",
+                "unknown block type '{key}'{hint}; {shape}",
+                {"key": key, "hint": f" ({hint})" if hint else "", "shape": BLOCK_SHAPE},
+            )
+    return value
+
+
 if TYPE_CHECKING:
     #: To a type checker, a block is a strict model whose one field is named by its type.
     Block: TypeAlias = Strict
 else:
     Block = Annotated[
         Union[tuple(Annotated[model, Tag(name)] for name, model in BLOCK_TYPES.items())],  # noqa: UP007
-        Discriminator(
-            _block_tag,
-            custom_error_type="block_type",
-            custom_error_message="each block is a mapping with exactly one of these keys: "
-            + ", ".join(BLOCK_TYPES),
-        ),
+        Discriminator(_block_tag, custom_error_type="block_type", custom_error_message=BLOCK_SHAPE),
+        BeforeValidator(_known_block_key),
     ]
 
 

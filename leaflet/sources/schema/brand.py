@@ -6,20 +6,22 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field
 
-from leaflet.sources.schema.common import Colour, EmailAddress, Strict, Text
+from leaflet.sources.schema.common import Colour, EmailAddress, Line, Strict, Website
 
 
 class Clinic(Strict):
     """The clinic's details, printed in headers and contact boxes and usable in wording."""
 
-    name: Text = Field(description="Clinic name, shown in the header band.")
-    address: list[Text] = Field(min_length=1, description="Address lines.")
-    phone: Text = Field(description="Phone number as patients should dial it.")
-    email: Text = Field(description="Email address.")
-    website: str | None = Field(default=None, description="Website address; adds a QR code.")
-    out_of_hours: Text = Field(description="What to do when the clinic is closed.")
-    emergency_number: Text = Field(description="Emergency phone number, e.g. 999 or 911.")
-    feedback: Text = Field(description="How patients give feedback on the leaflet.")
+    name: Line = Field(description="Clinic name, shown in the header band.")
+    address: list[Line] = Field(min_length=1, description="Address lines.")
+    phone: Line = Field(description="Phone number as patients should dial it.")
+    email: EmailAddress = Field(description="Email address.")
+    website: Website | None = Field(
+        default=None, description="Website address (https://...); adds a QR code."
+    )
+    out_of_hours: Line = Field(description="What to do when the clinic is closed.")
+    emergency_number: Line = Field(description="Emergency phone number, e.g. 999 or 911.")
+    feedback: Line = Field(description="How patients give feedback on the leaflet.")
 
 
 class Colours(Strict):
@@ -62,7 +64,7 @@ class Fonts(Strict):
     bold: str | None = Field(default=None, description="Bold face (.ttf).")
 
 
-PasswordPolicy = Literal["date-of-birth", "random"]
+PasswordPolicy = Literal["date-of-birth-and-mobile", "date-of-birth", "random"]
 PASSWORD_POLICIES: tuple[str, ...] = get_args(PasswordPolicy)
 
 
@@ -70,10 +72,12 @@ class EmailSettings(Strict):
     """How patients' documents are emailed: the sender and how attachments are locked."""
 
     password: PasswordPolicy = Field(
-        default="date-of-birth",
+        default="date-of-birth-and-mobile",
         description="How documents with personal details are locked (AES-256). "
-        "date-of-birth: the patient's date of birth as 8 digits, DDMMYYYY; "
-        "random: a new password per patient, listed in passwords.csv for the "
+        "date-of-birth-and-mobile: the patient's date of birth as 8 digits, DDMMYYYY, "
+        "then the last 4 digits of their mobile number (the appointments' mobile column); "
+        "date-of-birth: the date of birth alone, which anyone holding the PDF can guess "
+        "in minutes; random: a new password per patient, listed in passwords.csv for the "
         "clinic to give by text message or phone, never by email.",
     )
     from_address: EmailAddress | None = Field(
@@ -91,7 +95,11 @@ class Brand(Strict):
     logo: str | None = Field(
         default=None, description="Logo image (PNG or JPEG), relative to the brand file."
     )
-    logo_alt: str | None = Field(default=None, description="Description of the logo.")
+    logo_alt: str | None = Field(
+        default=None,
+        description="What the logo shows, in words: what a screen reader says for it "
+        "(default: the clinic's name and 'logo').",
+    )
     colours: Colours = Field(description="Brand colours.")
     cmyk: CmykColours = Field(
         default_factory=CmykColours,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -28,6 +31,20 @@ def pattern(regex: str, what: str) -> AfterValidator:
 
 
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _one_line(value: str) -> str:
+    if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in value):
+        raise ValueError("contains a line break or other control character; write it on one line")
+    return value
+
+
+#: Text that goes on one line of a page or a mail header (the clinic's name, phone...).
+Line = Annotated[str, Field(min_length=1), AfterValidator(_one_line)]
+#: The most a heading, title or column heading may hold: about 25 words, four times the
+#: longest built-in one, and short enough to fit a page of every layout in large print.
+HEADING_LENGTH = 150
+Heading = Annotated[str, Field(min_length=1, max_length=HEADING_LENGTH)]
 Slug = Annotated[
     str,
     pattern(
@@ -39,4 +56,59 @@ Length = Annotated[str | int | float, Field(description="a length: 12mm, 0.5in, 
 
 #: An email address, roughly: one @, a dot in the domain, no spaces or list separators.
 EMAIL_PATTERN = r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+"
-EmailAddress = Annotated[str, pattern(EMAIL_PATTERN, "an email address, e.g. clinic@example.com")]
+_EMAIL = re.compile(EMAIL_PATTERN)
+
+
+def email_problem(address: str) -> str | None:
+    """Why `address` cannot go in a mail header as one address, or None. A domain with
+    international characters is fine (it is sent as IDNA, `mail_domain`); the part before
+    the @ must be ASCII, which every mail server takes."""
+    try:
+        parsed = Address(addr_spec=address)
+        domain = mail_domain(parsed.domain)
+    except (ValueError, IndexError, HeaderParseError, UnicodeError):
+        parsed = None
+    if not _EMAIL.fullmatch(address) or parsed is None or not domain:
+        return f"{address!r} is not an email address"
+    if parsed.addr_spec != address:
+        return f"{address!r} is not an email address"
+    if not parsed.username.isascii():
+        return (
+            f"{address!r} has international characters before the @, which not every "
+            "mail server takes"
+        )
+    return None
+
+
+def mail_domain(domain: str) -> str:
+    """`domain` as mail headers carry it: international characters as IDNA (`bücher.de`
+    -> `xn--bcher-kva.de`); raises UnicodeError for one that cannot be written so."""
+    return domain.encode("idna").decode("ascii") if not domain.isascii() else domain
+
+
+def _check_email(value: str) -> str:
+    if problem := email_problem(value):
+        raise ValueError(f"{problem}; expected an email address, e.g. clinic@example.com")
+    return value
+
+
+EmailAddress = Annotated[str, AfterValidator(_check_email)]
+#: Link schemes a clinic's website may use; `javascript:` and the like are refused.
+WEB_SCHEMES = ("https", "http", "mailto", "tel")
+
+
+def _check_website(value: str) -> str:
+    parts = urlsplit(value)
+    if (
+        parts.scheme.lower() not in WEB_SCHEMES
+        or any(char.isspace() or not char.isprintable() or char in '"<>' for char in value)
+        or (parts.scheme.lower() in ("https", "http") and not parts.netloc)
+    ):
+        raise ValueError(
+            f"{value!r} is not valid; expected a web address starting with https:// "
+            "(or http://, mailto: or tel:)"
+        )
+    return value
+
+
+Website = Annotated[str, AfterValidator(_check_website)]

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from leaflet.sources.schema.blocks import Block
-from leaflet.sources.schema.common import Strict, Text, pattern
+from leaflet.sources.schema.common import Heading, Strict, Text, pattern
 
 
 class Treatment(Strict):
@@ -28,8 +28,8 @@ class Treatment(Strict):
 class Meta(Strict):
     """Who wrote a document, when, and when it must be reviewed."""
 
-    title: Text = Field(description="Main title on page 1 and in the PDF metadata.")
-    subtitle: Text = Field(description="Line under the title, e.g. Consent form.")
+    title: Heading = Field(description="Main title on page 1 and in the PDF metadata.")
+    subtitle: Heading = Field(description="Line under the title, e.g. Consent form.")
     kind: Literal["leaflet", "form"] = Field(
         description="leaflet: personal details appear as a 'Prepared for' note; "
         "form: personal details pre-fill the form, initials go on every page."
@@ -37,7 +37,14 @@ class Meta(Strict):
     reference: Annotated[
         str, pattern(r"[A-Z0-9]+(-[A-Z0-9]+)*", "capitals, digits and hyphens, e.g. MN-AFT-01")
     ] = Field(description="Reference code printed in the footer, e.g. MN-AFT-01.")
-    version: Text = Field(description='Version of the wording, in quotes, e.g. "1.0".')
+    version: Annotated[
+        str,
+        pattern(
+            r"[0-9A-Za-z][0-9A-Za-z.-]{0,19}",
+            "up to 20 letters, digits, dots and hyphens, starting with a letter or digit, "
+            'e.g. "1.0" or "2.1-draft"',
+        ),
+    ] = Field(description='Version of the wording, in quotes, e.g. "1.0".')
     published: dt.date = Field(description="Publication date, YYYY-MM-DD.")
     review: dt.date = Field(description="Date by which the wording must be reviewed.")
     approved_by: Text = Field(description="Who approved the wording.")

@@ -2,8 +2,8 @@
 
 Each tick box and write-in line is named after its content id, so a fillable form's
 fields (`leaflet.render.fillable`) carry names a clinic system can read:
-`contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>` and
-`signature.<id>`.
+`contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>`,
+`signature.<id>` and, for a record table's cells, `table.<id>.<row>.<column id>`.
 """
 
 from __future__ import annotations
@@ -11,17 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources import schema
 from leaflet.sources.templating import plain
 from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import CONTINUED, Box, Columns, SplittableBox
-from leaflet.story.flowables.forms import FieldRow, TickRows, WriteIn
+from leaflet.story.flowables.fields import FieldRow, WriteIn
+from leaflet.story.flowables.forms import TickRows
 from leaflet.story.flowables.groups import Items, StartPageUnlessFits
-from leaflet.story.flowables.text import Para
+from leaflet.story.flowables.records import RecordRows
+from leaflet.story.flowables.text import Para, RepeatedTitle, plain_text, tagged
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import AFTER_BOX, AFTER_TABLE, BOX_PADDING, LARGE
+from leaflet.story.tags import Tag
 
 TICK_COLUMN = 16 * mm
 TICK_BOX = 5 * mm
@@ -59,7 +63,7 @@ def checklist(
     centred = story.styles.derive(
         "table_head", "thc", textColor=story.colour("on_primary"), alignment=1
     )
-    header: list[Flowable] = [
+    header: list[Flowable] = [  # column headers (see TickRows)
         Para(plain(checklist.title or "Question"), on_primary),
         Para(checklist.yes_label, centred),
         Para(checklist.no_label, centred),
@@ -147,14 +151,17 @@ def signatures(story: StoryContext, block: schema.Signatures, where: str) -> lis
     out = story.intro(block.title, block.intro)
     title_style = story.keeping("box_title")
     for party in block.parties:
-        content: list[Flowable] = [Para(party.title, title_style)]
+        # The party's title is a heading: a screen reader can jump from party to party.
+        title = tagged(Para(party.title, title_style), Tag.heading(4))
+        content: list[Flowable] = [title]
         if party.note:
             content.append(story.kept(party.note, "small"))
+        # A field's description names the party: "Patient: Signature".
         rows = field_rows(
-            story, party.fields, SIGNATURE_SPACING, story.width, party_field_name, party.title
+            story, party.fields, SIGNATURE_SPACING, story.width, party_field_name, plain_text(title)
         )
         content.append(Items(rows, story.page_room))
-        continued = Para(f"{party.title}{CONTINUED}", title_style)
+        continued = RepeatedTitle(f"{party.title}{CONTINUED}", title_style)
         party_box = SplittableBox(content, story.page_room, continued=continued, padding=0)
         out += [party_box, Spacer(0, LARGE)]
     return [StartPageUnlessFits(out, story.page_room), *out]
@@ -166,10 +173,10 @@ def field_rows(
     spacing: float,
     width: float,
     naming: Callable[[str], str] = detail_field_name,
-    owner: str = "",
+    context: str | None = None,
 ) -> list[Flowable]:
-    """One flowable per field, so a page can break between any two fields; `owner` (a
-    signing party) starts each field's label as a fillable form's tooltip says it.
+    """One flowable per field, so a page can break between any two fields; `context` (a
+    signing party) starts each field's description ("Patient: Signature").
 
     The label sits beside a single write-in line, and above several lines, which then
     take the full width. Only signatures get the taller `spacing`; other fields keep
@@ -183,13 +190,13 @@ def field_rows(
         half = (width - PAIR_GAP) / 2
         if after and _signed_and_dated(item, after[0], naming) and half >= MIN_PAIR_WIDTH:
             pair = [
-                _field_row(story, field, spacing, half, naming, owner, snug=True)
+                _field_row(story, field, spacing, half, naming, context, snug=True)
                 for field in (item, after[0])
             ]
             rows.append(Columns([(half, [pair[0]]), (half, [pair[1]])], gap=PAIR_GAP))
             index += 2
             continue
-        rows.append(_field_row(story, item, spacing, width, naming, owner))
+        rows.append(_field_row(story, item, spacing, width, naming, context))
         index += 1
     return rows
 
@@ -212,7 +219,7 @@ def _field_row(
     spacing: float,
     width: float,
     naming: Callable[[str], str],
-    owner: str = "",
+    context: str | None = None,
     *,
     snug: bool = False,
 ) -> Flowable:
@@ -232,10 +239,56 @@ def _field_row(
         story.session,
         story.value_fit,
     )
-    lines.label = f"{owner}: {label.getPlainText()}" if owner else label.getPlainText()
     beside = item.lines == 1 and len(item.label) <= SIDE_LABEL_CHARACTERS
     label_width = min(60 * mm, width * 0.38)
     if snug:
         label.wrap(width, story.page_room)
         label_width = max(label.getActualLineWidths0()) + FieldRow.GAP + 1
-    return FieldRow(label, lines, label_width if beside else None, line_spacing)
+    return FieldRow(label, lines, label_width if beside else None, line_spacing, context)
+
+
+@block_builder("record_table")
+def record_table(story: StoryContext, table: schema.RecordTable, where: str) -> list[Flowable]:
+    """A table of write-in cells, one row per occasion; it breaks between rows (never
+    leaving one alone, see `RecordRows.split`), and its title and lead-in stay with the
+    first rows (`leaflet.story.grouping`)."""
+    count = int(table.rows)  # rendered wording is validated as a whole number
+    header_style = story.styles.derive("table_head", "th", textColor=story.colour("on_primary"))
+    header: list[Flowable] = [Para(column.label, header_style) for column in table.columns]
+    labels: list[Flowable] | None = None
+    label_header: Flowable | None = None
+    label_width = 0.0
+    if table.row_label:
+        bold = story.styles["table_head"]
+        texts = [f"{table.row_label} {row}" for row in range(1, count + 1)]
+        labels = [story.para(text, "table_head") for text in texts]
+        label_header = Para(table.row_label, header_style)  # heads the labels' column
+        widest = max(stringWidth(text, bold.fontName, bold.fontSize) for text in texts)
+        label_width = widest + 2 * RecordRows.PAD_X
+    names = [
+        [field_name("table", f"{table.id}.{row}.{column.id}") for column in table.columns]
+        for row in range(1, count + 1)
+    ]
+    colours = {
+        "rule": story.colour("muted"),
+        "stripe": story.colour("tint"),
+        "header": story.colour("primary"),
+        "write_in": story.colour("muted"),
+    }
+    head = story.intro(table.title, table.intro)
+    grid = RecordRows(
+        header,
+        [column.width for column in table.columns],
+        table.row_lines,
+        WRITE_IN_SPACING,
+        colours,
+        labels=labels,
+        label_header=label_header,
+        label_width=label_width,
+        names=names,
+        caption=plain_text(head[0]) if table.title else "",
+        session=story.session,
+        text_size=story.styles["table"].fontSize,
+        page_room=story.page_room,
+    )
+    return [*head, grid, Spacer(0, AFTER_TABLE)]

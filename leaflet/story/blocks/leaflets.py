@@ -22,10 +22,10 @@ from leaflet.sources.templating import plain
 from leaflet.story.blocks.forms import WRITE_IN_SPACING
 from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import CONTINUED, Box, Columns, SplittableBox
-from leaflet.story.flowables.forms import WriteIn
+from leaflet.story.flowables.fields import WriteIn
 from leaflet.story.flowables.graphics import QrCode
 from leaflet.story.flowables.groups import FirstThatFits
-from leaflet.story.flowables.text import FittedLine, Para
+from leaflet.story.flowables.text import FittedLine, Para, RepeatedTitle, tagged
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import (
     ABOVE_CONTACT,
@@ -34,6 +34,7 @@ from leaflet.story.spacing import (
     LARGE,
     SMALL,
 )
+from leaflet.story.tags import Tag
 
 #: Room either side of the QR code, within its column.
 QR_MARGIN = 4 * mm
@@ -49,9 +50,12 @@ def timeline(story: StoryContext, timeline: schema.Timeline, where: str) -> list
     band_style = story.styles.derive(
         "box_title", "band", textColor=story.colour("on_primary"), spaceAfter=0
     )
+    periods = Tag("L")  # each period an item: its band the label, what follows the body
     for period in timeline.periods:
+        item = Tag("LI", periods)
+        body = Tag("LBody", item)
         band = Box(
-            [Para(period.period, band_style)],
+            [tagged(Para(period.period, band_style), Tag("Lbl", item))],
             story.colour("primary"),
             padding=2.5 * mm,
             space_before=ABOVE_CONTACT,
@@ -60,10 +64,12 @@ def timeline(story: StoryContext, timeline: schema.Timeline, where: str) -> list
         )
         out.append(band)
         if period.expect:
-            out.append(story.para(period.expect))
+            out.append(story.para(period.expect, tag=Tag("P", body)))
         for label, items in (("Do", period.do), ("Avoid", period.avoid)):
             if items:
-                out += [story.kept(label, "box_title"), *story.bullet_list(items)]
+                lead_in = story.kept(label, "box_title")
+                lead_in.tag = Tag("P", body)
+                out += [lead_in, *story.bullet_list(items, body)]
     return [*out, Spacer(0, SMALL)]
 
 
@@ -72,7 +78,7 @@ def contact(story: StoryContext, contact: schema.Contact, where: str) -> list[Fl
     """The clinic's contact details in a tinted box, which may break across pages
     before the details, its title repeated (see `SplittableBox`)."""
     details = contact_details(story, contact, story.width - 2 * BOX_PADDING)
-    continued = story.kept(f"{plain(contact.title)}{CONTINUED}", "box_title")
+    continued = RepeatedTitle(f"{plain(contact.title)}{CONTINUED}", story.keeping("box_title"))
     box = SplittableBox(
         details,
         story.page_room,
@@ -80,6 +86,7 @@ def contact(story: StoryContext, contact: schema.Contact, where: str) -> list[Fl
         background=story.colour("tint"),
         space_before=ABOVE_CONTACT,
         space_after=AFTER_BOX,
+        tag=Tag("Sect"),
     )
     return [box]
 
@@ -98,9 +105,10 @@ def contact_details(story: StoryContext, contact: schema.Contact, width: float) 
         return [*content, *details, *out_of_hours]
     size = story.layout.qr_size
     centred = story.styles.derive("small", "centred", alignment=1)
+    site = _display_url(clinic.website)
     qr: list[Flowable] = [
-        QrCode(clinic.website, size, story.colour("text")),
-        Para("Scan to visit our website", centred),
+        QrCode(clinic.website, size, story.colour("text"), f"QR code: link to {site}"),
+        tagged(Para("Scan to visit our website", centred), Tag("P")),
     ]
     column = size + 2 * QR_MARGIN
     labelled = details[2:]  # phone, email, website
@@ -122,8 +130,9 @@ def _clinic_details(story: StoryContext) -> tuple[list[Para], list[Flowable]]:
     link = story.brand.markup_colour("primary")
 
     def linked(label: str, href: str, text: str) -> Para:
+        # The whole line is the link: its label says what the link does.
         markup = f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>'
-        return story.para(markup, "small")
+        return story.para(markup, "small", Tag("Link", description=f"{label}: {text}"))
 
     details: list[Para] = [
         story.para(f"<b>{plain(clinic.name)}</b>", "small"),
@@ -173,7 +182,7 @@ def about_box(story: StoryContext, meta: schema.Meta) -> Flowable:
         if width >= 2 * MIN_ABOUT_COLUMN:
             facts = [_two_columns(story, facts, width)]
         padding = BOX_PADDING * (0.6 if tight else 1)
-        box = Box([heading, *facts], story.colour("tint"), padding=padding)
+        box = Box([heading, *facts], story.colour("tint"), padding=padding, tag=Tag("Sect"))
         above = SMALL if tight else LARGE
         options.append(story.unsplittable([Spacer(0, above), box], "About this document"))
     return FirstThatFits(options)
@@ -197,7 +206,7 @@ def about_facts(
     title = story.heading(f"About this {noun}", "table_head" if tight else "box_title", level=0)
 
     def cell(label: str, value: str) -> Flowable:
-        return Para(f"<b>{label}:</b> {plain(value)}", style)
+        return tagged(Para(f"<b>{label}:</b> {plain(value)}", style), Tag("P"))
 
     review = format_date(meta.review, meta.language)
     overdue = f"This wording was due for review on {review}. Ask us for the latest version."
@@ -214,9 +223,8 @@ def about_facts(
     ]
     cells = [cell(label, value) for label, value in facts]
     if tight:  # the short facts run on in one paragraph
-        cells = [
-            Para(" ".join(f"<b>{label}:</b> {plain(value)}." for label, value in facts), style)
-        ]
+        run_on = " ".join(f"<b>{label}:</b> {plain(value)}." for label, value in facts)
+        cells = [tagged(Para(run_on, style), Tag("P"))]
     return [
         title,
         *([cell("Review overdue", overdue)] if story.overdue else []),

@@ -7,9 +7,10 @@ from reportlab.platypus import Flowable
 from leaflet.sources import schema
 from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import CONTINUED, SplittableBox
-from leaflet.story.flowables.text import Para
+from leaflet.story.flowables.text import Para, RepeatedTitle, tagged
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import AFTER_BOX, SMALL
+from leaflet.story.tags import Tag
 
 
 @block_builder("heading")
@@ -45,7 +46,8 @@ def callout(story: StoryContext, callout: schema.Callout, where: str) -> list[Fl
     title = story.styles.derive(
         "box_title", f"callout-{accent}", textColor=story.colour(accent), keepWithNext=1
     )
-    content: list[Flowable] = [Para(callout.title, title)]
+    # A callout is a section with its title as a heading: a screen reader can jump to it.
+    content: list[Flowable] = [tagged(Para(callout.title, title), Tag.heading(3))]
     if callout.text:
         content.append(story.para(callout.text))
     if callout.bullets:
@@ -53,10 +55,11 @@ def callout(story: StoryContext, callout: schema.Callout, where: str) -> list[Fl
     box = SplittableBox(
         content,
         story.page_room,
-        continued=Para(f"{callout.title}{CONTINUED}", title),
+        continued=RepeatedTitle(f"{callout.title}{CONTINUED}", title),
         background=story.colour("urgent_tint" if urgent else "tint"),
         bar=story.colour(accent),
         space_before=SMALL,
         space_after=AFTER_BOX,
+        tag=Tag("Sect"),
     )
     return [box]

@@ -13,7 +13,9 @@ from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from leaflet.story import tags
 from leaflet.story.spacing import BOX_PADDING
+from leaflet.story.tags import Tag
 
 #: A block may be this much (points) taller than a page: lengths are rounded.
 ROUNDING_TOLERANCE = 0.5
@@ -31,6 +33,7 @@ class Box(Flowable):
     """Flowables stacked in a padded box, on a background, with an optional bar at the left.
 
     Never split: boxes sit inside `Unsplittable` blocks or are small (see `SplittableBox`).
+    The background and bar are decoration; `tag` (a `Sect`, say) groups what the box holds.
     """
 
     def __init__(
@@ -44,9 +47,11 @@ class Box(Flowable):
         space_before: float = 0,
         space_after: float = 0,
         keep_with_next: bool = False,
+        tag: Tag | None = None,
     ) -> None:
         super().__init__()
         self.content = content
+        self.tag = tag
         self.background = background
         self.bar = bar
         self.bar_width = bar_width if bar is not None else 0
@@ -81,19 +86,22 @@ class Box(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.saveState()
-        if self.background is not None:
-            canvas.setFillColor(self.background)
-            canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        if self.bar is not None:
-            canvas.setFillColor(self.bar)
-            canvas.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
-        canvas.restoreState()
+        if self.background is not None or self.bar is not None:
+            with tags.artifact(canvas):
+                canvas.saveState()
+                if self.background is not None:
+                    canvas.setFillColor(self.background)
+                    canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+                if self.bar is not None:
+                    canvas.setFillColor(self.bar)
+                    canvas.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
+                canvas.restoreState()
         y = self.height - self.padding * 0.8
-        for flowable, before, height, after in self._placed:
-            y -= before + height
-            flowable.drawOn(canvas, self._inner_left(), y)
-            y -= after
+        with tags.group(canvas, self.tag):
+            for flowable, before, height, after in self._placed:
+                y -= before + height
+                flowable.drawOn(canvas, self._inner_left(), y)
+                y -= after
 
 
 class Columns(Flowable):
@@ -136,8 +144,9 @@ class SplittableBox(Box):
     items, a paragraph between lines), never straight after a heading or lead-in (its
     title, which must keep with the next flowable, as must `continued`). It breaks only
     where the page it starts on would otherwise be left too empty; else it
-    moves to the next page whole (`FULL_ENOUGH`). Each part keeps the background and bar; the parts
-    after the first start with `continued` (the title again, saying so), if given."""
+    moves to the next page whole (`FULL_ENOUGH`). Each part keeps the background and bar;
+    the parts after the first start with `continued` (the title again, saying so: a
+    `RepeatedTitle`, which a screen reader skips), if given."""
 
     def __init__(
         self,

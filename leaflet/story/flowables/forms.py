@@ -1,86 +1,26 @@
-"""Form pieces: rows of tick boxes, write-in lines, and labelled fields.
+"""Rows of tick boxes: Yes/No questions and statements to tick.
 
 They draw their boxes and lines as vector shapes, and, in a fillable form, tell the
-session's field recorder where each one is, so a form field sits exactly on it.
+session's field recorder where each one is, so a form field sits exactly on it. Each
+declares the structure a screen reader meets (`leaflet.story.tags`): Yes/No questions
+are a table, statements to tick a list, with a `Form` element for each form field;
+stripes and rules are decoration. Write-in lines and labelled fields are in `fields`.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from reportlab.lib.colors import Color
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from leaflet.errors import LayoutFitError
-from leaflet.sources.personal import has_placeholder
+from leaflet.story import tags
 from leaflet.story.flowables.boxes import CONTINUED, FULL_ENOUGH, ROUNDING_TOLERANCE
-from leaflet.story.flowables.text import FittedValue, draw_value, fit_value, leave_slot
-from leaflet.story.session import DrawingSession, ValueFit, WriteInArea
-
-
-class WriteIn(Flowable):
-    """Ruled lines to write on; a known value is printed on the first line, a little
-    smaller or wrapped onto the next line when it is long (see `fit_value`): a long
-    value gets a second line rather than climbing over the line above."""
-
-    def __init__(
-        self,
-        lines: int,
-        spacing: float,
-        colour: Color,
-        value: str | None = None,
-        value_style: ParagraphStyle | None = None,
-        name: str | None = None,
-        session: DrawingSession | None = None,
-        fit: ValueFit | None = None,
-    ) -> None:
-        super().__init__()
-        self.lines = lines
-        self.spacing = spacing
-        self.colour = colour
-        self.value = value  # paragraph markup
-        self.value_style = value_style or ParagraphStyle("value")
-        self.name = name  # of its form field, in a fillable form
-        self.session = session or DrawingSession()
-        self.fit = fit or ValueFit(self.value_style.fontSize, "this")
-        self._fitted: FittedValue | None = None
-        #: What a person reads for these lines (a fillable field's tooltip).
-        self.label = ""
-
-    def _slot(self) -> bool:
-        return self.session.slots is not None and has_placeholder(self.value or "")
-
-    @property
-    def ruled(self) -> int:
-        """How many lines are ruled: as asked for, or as many as the value takes."""
-        return max(self.lines, self._fitted.lines if self._fitted else 1)
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        self._fitted = None
-        if self.value and not self._slot():
-            self._fitted = fit_value(self.value, self.value_style, available_width, self.fit)
-        return self.width, self.ruled * self.spacing
-
-    def draw(self) -> None:
-        canvas = self.canv
-        canvas.setStrokeColor(self.colour)
-        canvas.setLineWidth(0.8)
-        for index in range(self.ruled):
-            canvas.line(0, index * self.spacing, self.width, index * self.spacing)
-        top_line = (self.ruled - 1) * self.spacing
-        slots, fields = self.session.slots, self.session.fields
-        if self.name and fields is not None:  # a fillable form: the value fills the field
-            value = Paragraph(self.value, self.value_style).getPlainText() if self.value else ""
-            size = self._fitted.style.fontSize if self._fitted else self.value_style.fontSize
-            area = WriteInArea(self.ruled, self.spacing, self.width, self.label, size, value)
-            fields.write_in(canvas, self.name, area)
-        elif self.value and slots is not None and self._slot():
-            position = (0.0, top_line + 2, self.width)
-            style, fit = self.value_style, self.fit
-            leave_slot(canvas, self.value, style, position, fit, self.spacing, slots)
-        elif self.value and self._fitted is not None:
-            draw_value(canvas, self.value, self._fitted, 0, top_line + 2, self.width, self.spacing)
+from leaflet.story.flowables.text import plain_text
+from leaflet.story.session import DrawingSession
+from leaflet.story.tags import Tag
 
 
 class TickRows(Flowable):
@@ -108,6 +48,7 @@ class TickRows(Flowable):
         header: list[Flowable] | None = None,
         names: list[str] | None = None,
         session: DrawingSession | None = None,
+        structure: tuple[Tag, list[list[Tag]]] | None = None,
     ) -> None:
         super().__init__()
         self.texts = texts
@@ -125,6 +66,47 @@ class TickRows(Flowable):
         self.page: tuple[float, str] | None = None
         #: Statements a signature block after them signs (`leaflet.story.grouping`).
         self.signed = False
+        #: The table (or list) and each row's box elements: a part after a page break
+        #: shares its whole's.
+        self.tag, self._box_tags = structure or self._declare_structure()
+        #: A part after a page break repeats the header row: decoration, read once.
+        self.header_repeated = False
+
+    def _declare_structure(self) -> tuple[Tag, list[list[Tag]]]:
+        """Questions are a table, the header row's cells column headers and each question
+        its row's header; statements are a list, each box its item's label. Returns the
+        table (or list) and the elements of each row's boxes."""
+        table = Tag("Table" if self.boxes == 2 else "L")
+        if self.header:
+            header_row = Tag("TR", table)
+            for cell in self.header:
+                cell.tag = Tag("TH", header_row, scope="Column")  # type: ignore[attr-defined]
+        boxes = []
+        for text in self.texts:
+            if self.boxes == 2:
+                row = Tag("TR", table)
+                text.tag = Tag("TH", row, scope="Row")  # type: ignore[attr-defined]
+                boxes.append([Tag("TD", row), Tag("TD", row)])
+            else:
+                item = Tag("LI", table)
+                boxes.append([Tag("Lbl", item)])
+                text.tag = Tag("LBody", item)  # type: ignore[attr-defined]
+        return table, boxes
+
+    def _field_owners(self, row: int) -> list[Tag]:
+        """The `Form` elements of the fields over row `row`'s boxes, and what each asks.
+
+        Each Yes and No names its question too: moving from field to field, a screen
+        reader reads the field's description, not the table around it."""
+        question = plain_text(self.texts[row])
+        cells = self._box_tags[row]
+        if len(cells) == 1:
+            return [Tag("Form", cells[0], field_description=question)]
+        answers = [plain_text(cell) for cell in self.header[1:]] if self.header else ["Yes", "No"]
+        return [
+            Tag("Form", cell, description=f"{question} {answer}", field_description=question)
+            for cell, answer in zip(cells, answers, strict=True)
+        ]
 
     def _text_x(self) -> float:
         return (self.box_column if self.boxes == 1 else 0) + self.PAD_X
@@ -186,20 +168,24 @@ class TickRows(Flowable):
             header,
             names,
             self.session,
+            (self.tag, self._box_tags[start:end]),
         )
         part.first_row = self.first_row + start
         part.page, part.signed = self.page, self.signed
+        part.header_repeated = self.header_repeated or start > 0
         return part
 
     def _continued(self) -> list[Flowable] | None:
-        """The header row again, its title saying the table goes on."""
+        """The header row again, its title saying the table goes on: untagged copies,
+        drawn as decoration (a screen reader has read the header row once)."""
         if not self.header:
             return None
         title, *labels = self.header
         assert isinstance(title, Paragraph)
         if title.text.endswith(CONTINUED):
             return self.header
-        return [Paragraph(title.text + CONTINUED, title.style), *labels]
+        copies = [Paragraph(cell.text, cell.style) for cell in labels]  # type: ignore[attr-defined]
+        return [Paragraph(title.text + CONTINUED, title.style), *copies]
 
     def draw(self) -> None:
         canvas = self.canv
@@ -211,81 +197,56 @@ class TickRows(Flowable):
         )
         y = self.height
         head = 1 if self.header else 0
-        for index, height in enumerate(self._heights):
-            y -= height
-            header = self.header is not None and index == 0
-            row = index - head + self.first_row
-            stripe = "header" if header else ("stripe" if row % 2 == 1 else None)
-            if stripe:
-                canvas.setFillColor(self.colours[stripe])
-                canvas.rect(0, y, right, height, stroke=0, fill=1)
-            if header and self.header is not None:
-                cells = self.header
-                cells[0].drawOn(canvas, self._text_x(), y + self.PAD_Y)
-                for label, x in zip(cells[1:], box_xs, strict=True):
-                    label.drawOn(canvas, x - self.box_column / 2 + self.PAD_X, y + self.PAD_Y)
-            else:
-                text = self.texts[index - head]
-                text.drawOn(canvas, self._text_x(), y + self.PAD_Y)
+        with tags.group(canvas, self.tag):
+            for index, height in enumerate(self._heights):
+                y -= height
+                header = self.header is not None and index == 0
+                row = -1 if header else index - head + self.first_row
+                with tags.artifact(canvas):
+                    self._draw_stripe_and_rules(row, y, height)
+                if header and self.header is not None:
+                    self._draw_header(y, box_xs)
+                else:
+                    self._draw_row(index - head, y, height, box_xs)
+
+    def _draw_header(self, y: float, box_xs: list[float]) -> None:
+        """The header row, whose foot is at `y`: decoration when it is a repeat."""
+        canvas, cells = self.canv, self.header or []
+        with tags.artifact(canvas) if self.header_repeated else nullcontext():
+            cells[0].drawOn(canvas, self._text_x(), y + self.PAD_Y)
+            for label, x in zip(cells[1:], box_xs, strict=True):
+                label.drawOn(canvas, x - self.box_column / 2 + self.PAD_X, y + self.PAD_Y)
+
+    def _draw_stripe_and_rules(self, row: int, y: float, height: float) -> None:
+        """The decoration of row `row` (counted over the whole table, -1: the header
+        row), whose foot is at `y`."""
+        canvas, right = self.canv, self.width
+        stripe = "header" if row < 0 else ("stripe" if row % 2 == 1 else None)
+        if stripe:
+            canvas.setFillColor(self.colours[stripe])
+            canvas.rect(0, y, right, height, stroke=0, fill=1)
+        canvas.setStrokeColor(self.colours["rule"])
+        canvas.setLineWidth(0.6)
+        canvas.line(0, y, right, y)
+        if y + height >= self.height:
+            canvas.line(0, self.height, right, self.height)
+
+    def _draw_row(self, row: int, y: float, height: float, box_xs: list[float]) -> None:
+        """Row `row`'s text, boxes and form fields, in reading order: a statement after
+        its box, a question before its Yes and No."""
+        canvas = self.canv
+        text_position = (self._text_x(), y + self.PAD_Y)
+        if self.boxes == 2:
+            self.texts[row].drawOn(canvas, *text_position)
+        box_y = y + (height - self.box_size) / 2
+        for x, cell in zip(box_xs, self._box_tags[row], strict=True):
+            with tags.content(canvas, cell):
                 canvas.setStrokeColor(self.colours["text"])
                 canvas.setLineWidth(1.2)
-                box_y = y + (height - self.box_size) / 2
-                for x in box_xs:
-                    canvas.rect(x - self.box_size / 2, box_y, self.box_size, self.box_size)
-                fields = self.session.fields
-                if self.names and fields is not None:
-                    name = self.names[index - head]
-                    said = text.getPlainText() if isinstance(text, Paragraph) else name
-                    fields.ticks(canvas, name, box_xs, box_y, self.box_size, said)
-            canvas.setStrokeColor(self.colours["rule"])
-            canvas.setLineWidth(0.6)
-            canvas.line(0, y, right, y)
-        canvas.line(0, self.height, right, self.height)
-
-
-class FieldRow(Flowable):
-    """A form field: its label beside the write-in lines, or above them when
-    `label_width` is None. Never split, so a label never ends a page alone."""
-
-    GAP = 3 * mm  # between a label and its line
-    BELOW = 2  # points under the last line
-
-    def __init__(
-        self, label: Flowable, lines: WriteIn, label_width: float | None, spacing: float
-    ) -> None:
-        super().__init__()
-        self.label = label
-        self.lines = lines
-        self.label_width = label_width
-        self.spacing = spacing
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        if self.label_width is not None:
-            _, self._label_height = self.label.wrapOn(
-                self.canv, self.label_width - self.GAP, available_height
-            )
-            _, self._lines_height = self.lines.wrapOn(
-                self.canv, available_width - self.label_width, available_height
-            )
-            above = 1.5 * mm
-            self.height = above + max(self._label_height, self._lines_height) + self.BELOW
-        else:
-            _, self._label_height = self.label.wrapOn(self.canv, available_width, available_height)
-            _, self._lines_height = self.lines.wrapOn(self.canv, available_width, available_height)
-            self.height = (
-                self.spacing * 0.4
-                + self._label_height
-                + self.spacing * 0.6
-                + self._lines_height
-                + self.BELOW
-            )
-        return self.width, self.height
-
-    def draw(self) -> None:
-        if self.label_width is not None:  # both bottom-aligned, like text on a line
-            self.label.drawOn(self.canv, 0, self.BELOW)
-            self.lines.drawOn(self.canv, self.label_width, self.BELOW)
-        else:
-            self.lines.drawOn(self.canv, 0, self.BELOW)
-            self.label.drawOn(self.canv, 0, self.BELOW + self._lines_height + self.spacing * 0.6)
+                canvas.rect(x - self.box_size / 2, box_y, self.box_size, self.box_size)
+        fields = self.session.fields
+        if self.names and fields is not None:
+            with tags.widgets(canvas, self._field_owners(row)):
+                fields.ticks(canvas, self.names[row], box_xs, box_y, self.box_size)
+        if self.boxes == 1:
+            self.texts[row].drawOn(canvas, *text_position)

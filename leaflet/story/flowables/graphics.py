@@ -1,4 +1,4 @@
-"""Graphics: a vector QR code and the brand's logo."""
+"""Graphics: a vector QR code and the brand's logo, each a figure with a description."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from reportlab.lib.colors import Color
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
+from leaflet.story import tags
+from leaflet.story.tags import Tag
+
 
 class QrCode(Flowable):
     """A vector QR code, `size` points square, drawn as one filled path.
@@ -21,11 +24,12 @@ class QrCode(Flowable):
 
     QUIET_ZONE = 2  # modules of white border each side
 
-    def __init__(self, value: str, size: float, colour: Color) -> None:
+    def __init__(self, value: str, size: float, colour: Color, description: str) -> None:
         super().__init__()
         self.size = size
         self.colour = colour
         self.runs, self.modules = _qr_runs(value)
+        self.tag = Tag("Figure", alt=description)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.size, self.size
@@ -40,8 +44,9 @@ class QrCode(Flowable):
                 length * module,
                 module,
             )
-        self.canv.setFillColor(self.colour)
-        self.canv.drawPath(path, stroke=0, fill=1)
+        with tags.content(self.canv, self.tag):
+            self.canv.setFillColor(self.colour)
+            self.canv.drawPath(path, stroke=0, fill=1)
 
 
 @functools.lru_cache(maxsize=64)
@@ -64,21 +69,23 @@ def _qr_runs(value: str) -> tuple[tuple[tuple[int, int, int], ...], int]:
 class Logo(Flowable):
     """The brand logo, `size` points wide and at most that tall, at the left."""
 
-    def __init__(self, image: ImageReader, size: float) -> None:
+    def __init__(self, image: ImageReader, size: float, description: str) -> None:
         super().__init__()
         self.image, self.size = image, size
+        self.tag = Tag("Figure", alt=description)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.size, self.size
 
     def draw(self) -> None:
-        self.canv.drawImage(
-            self.image,
-            0,
-            0,
-            self.size,
-            self.size,
-            mask="auto",
-            preserveAspectRatio=True,
-            anchor="sw",
-        )
+        with tags.content(self.canv, self.tag):
+            self.canv.drawImage(
+                self.image,
+                0,
+                0,
+                self.size,
+                self.size,
+                mask="auto",
+                preserveAspectRatio=True,
+                anchor="sw",
+            )

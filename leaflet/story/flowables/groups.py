@@ -84,20 +84,24 @@ class KeepGroup(Box):
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         self.wrap(available_width, available_height)
+        tall = self.height > self.page_room + ROUNDING_TOLERANCE
         for index in range(len(self._placed) - 1, -1, -1):
-            parts = self._split_at(index, available_width, available_height)
+            parts = self._split_at(index, available_width, available_height, tall)
             if parts:
                 return parts
-        first_height = self._placed[0][2]
-        if self.height <= self.page_room or first_height > available_height:
-            return []  # the frame moves the whole group to the next page
-        return list(self.content)  # taller than a page: its parts go one by one
+        if not tall or available_height < self.page_room - ROUNDING_TOLERANCE:
+            # The frame moves the whole group to the next page: one taller than a page
+            # splits there, its heading on the page of what it heads.
+            return []
+        return list(self.content)  # no member splits even on a whole page: one by one
 
     def _split_at(
-        self, index: int, available_width: float, available_height: float
+        self, index: int, available_width: float, available_height: float, tall: bool
     ) -> list[Flowable]:
         """The group split inside its member `index` (never a heading or lead-in): what
-        comes before it with its first part, then its rest with what comes after it."""
+        comes before it with its first part, then its rest with what comes after it. A
+        group that fits a page splits only where the page it leaves is at least half
+        full; one taller than a page must split somewhere, so wherever it can."""
         member, before, _, _ = self._placed[index]
         if member.getKeepWithNext() or isinstance(member, Spacer):
             return []
@@ -107,7 +111,7 @@ class KeepGroup(Box):
             return []
         head = self._like([*self.content[:index], parts[0]]) if index else parts[0]
         head_height = head.wrapOn(self.canv, available_width, available_height)[1]
-        if self.page_room - available_height + head_height < self.page_room * HALF:
+        if not tall and self.page_room - available_height + head_height < self.page_room * HALF:
             return []  # a split that leaves the page less than half full gains nothing
         tail = [*parts[1:], *self.content[index + 1 :]]
         if len(tail) == 1:

@@ -5,7 +5,8 @@ that keeps it on one line, or on two lines; never below the layout's smallest si
 personal details (`ValueFit`).
 
 All text reaching a paragraph here is markup produced by `leaflet.sources.templating` or
-escaped with `plain`.
+escaped with `plain`. Each piece draws its text as the content of its structure element
+(`tag`, see `leaflet.story.tags`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import _drawBullet  # type: ignore[attr-defined]  # not in the stubs
 
 from leaflet.errors import LayoutFitError
 from leaflet.sources.personal import has_placeholder
+from leaflet.story import tags
 from leaflet.story.session import DrawingSession, Slot, ValueFit
+from leaflet.story.tags import Tag
 
 #: Room below a slot's text inside its form, so descenders are never clipped.
 SLOT_DEPTH = 20
@@ -34,6 +38,10 @@ class Para(Paragraph):
     """
 
     _wrapped_at: tuple[Any, ...] | None = None
+    #: The structure element the text belongs to and, for a list item, the element its
+    #: bullet belongs to (the item's label).
+    tag: Tag | None = None
+    label: Tag | None = None
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         cached = self._wrapped_at
@@ -56,7 +64,36 @@ class Para(Paragraph):
         # still draw this paragraph whole, with the lines it was wrapped to.
         if not parts and self._wrapped_at is not None and not hasattr(self, "blPara"):
             self.blPara = self._wrapped_at[2]
+        for part in parts:  # a paragraph split by a page is still one element
+            part.tag, part.label = self.tag, self.label  # type: ignore[attr-defined]
         return parts
+
+    def draw(self) -> None:
+        canvas, bullet = self.canv, self.bulletText
+        if self.label is None or not bullet:
+            with tags.content(canvas, self.tag):
+                super().draw()
+            return
+        # The bullet is drawn here, not by ReportLab, to mark it as the item's label and
+        # the text as its body; its place is the one ReportLab gives it.
+        with tags.content(canvas, self.label):
+            canvas.saveState()
+            first = self.blPara if self.blPara.kind == 0 else self.blPara.lines[0]
+            baseline = self.height - getattr(first, "ascent", first.fontSize)
+            _drawBullet(canvas, self.style.firstLineIndent, baseline, bullet, self.style, False)
+            canvas.restoreState()
+        self.bulletText = None
+        try:
+            with tags.content(canvas, self.tag):
+                super().draw()
+        finally:
+            self.bulletText = bullet
+
+
+def tagged(paragraph: Para, tag: Tag) -> Para:
+    """`paragraph`, its text marked as the content of `tag`."""
+    paragraph.tag = tag
+    return paragraph
 
 
 class KeptWithNext(Para):
@@ -68,6 +105,15 @@ class KeptWithNext(Para):
         if not style.keepWithNext:
             raise ValueError(f"style {style.name!r} does not keep with the next flowable")
         super().__init__(text, style, **kwargs)
+
+
+class RepeatedTitle(KeptWithNext):
+    """A title a page repeats ("Contact us (continued)"): decoration, drawn as an
+    artifact, so a screen reader that has read the title once does not read it again."""
+
+    def draw(self) -> None:
+        with tags.artifact(self.canv):
+            Paragraph.draw(self)
 
 
 class Heading(KeptWithNext):
@@ -83,6 +129,7 @@ class Heading(KeptWithNext):
         super().__init__(text, style)
         self.outline_level = level
         self.session = session
+        self.tag = Tag.heading(level + 2)  # the title is H1, a section's heading H2
 
     def draw(self) -> None:
         super().draw()
@@ -231,6 +278,7 @@ class FittedLine(Flowable):
         self.session = session
         self.apart = apart or []
         self._lines: list[tuple[str, FittedValue]] = []
+        self.tag = Tag("P")
 
     def _slot(self) -> bool:
         return self.session.slots is not None and has_placeholder(self.markup)
@@ -253,16 +301,20 @@ class FittedLine(Flowable):
         return [(self.markup, fit_value(self.markup, self.style, width, self.fit))]
 
     def draw(self) -> None:
-        slots = self.session.slots
-        if slots is not None and self._slot():
-            position = (0.0, 0.0, self.width)
-            leave_slot(
-                self.canv, self.markup, self.style, position, self.fit, self.style.leading, slots
-            )
-            return
-        leading = self.style.leading
-        below = sum(fitted.lines for _, fitted in self._lines)
-        for markup, fitted in self._lines:
-            below -= fitted.lines
-            top = leading * (below + fitted.lines - 1)
-            draw_value(self.canv, markup, fitted, 0, top, self.width, leading)
+        canvas, slots, leading = self.canv, self.session.slots, self.style.leading
+        with tags.content(canvas, self.tag):
+            if slots is not None and self._slot():
+                position = (0.0, 0.0, self.width)
+                leave_slot(canvas, self.markup, self.style, position, self.fit, leading, slots)
+                return
+            below = sum(fitted.lines for _, fitted in self._lines)
+            for markup, fitted in self._lines:
+                below -= fitted.lines
+                top = leading * (below + fitted.lines - 1)
+                draw_value(canvas, markup, fitted, 0, top, self.width, leading)
+
+
+def plain_text(flowable: Flowable) -> str:
+    """A paragraph's text without its markup."""
+    text: str = flowable.getPlainText()  # type: ignore[attr-defined]
+    return " ".join(text.split())

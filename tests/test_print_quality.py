@@ -129,7 +129,7 @@ def test_a_value_too_long_for_two_lines_is_an_error_naming_it_and_the_layout():
     personal = leaflet.Personalisation.from_text(patient_name=name)
     with pytest.raises(leaflet.LeafletError) as raised:
         leaflet.build_document("info", layout="dl-trifold", personal=personal)
-    message = raised.value.message
+    message = raised.value.message  # the value is at fault, so no content file is named
     assert message.startswith(f"'Prepared for {name}' does not fit the dl-trifold layout")
     assert "on 2 lines at 12 pt" in message
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from reportlab.platypus.doctemplate import LayoutError
 
-from leaflet.errors import LayoutFitError, display_path
+from leaflet.errors import LayoutFitError, PersonalValueFitError, display_path
 from leaflet.render.booklet import render_booklet
 from leaflet.render.fillable import check_fillable
 from leaflet.render.output import RenderedPdf
@@ -81,6 +81,8 @@ def _located(
 ) -> LayoutFitError:
     """A layout problem as one error naming the document's file: ReportLab's own (what
     our checks did not catch first) or ours raised where the file is not known."""
+    if isinstance(err, PersonalValueFitError):  # the value is at fault, not the file
+        return err
     path = display_path(document.path)
     if isinstance(err, LayoutFitError):
         return err if err.message.startswith(path) else LayoutFitError(f"{path}: {err.message}")

@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paragraph import _drawBullet  # type: ignore[attr-defined]  # not in the stubs
 
-from leaflet.errors import LayoutFitError
+from leaflet.errors import LayoutFitError, PersonalValueFitError
 from leaflet.sources.personal import has_placeholder
 from leaflet.story import tags
 from leaflet.story.session import DrawingSession, Slot, ValueFit
@@ -171,7 +171,7 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
             break
         size = max(fit.min_size, size - SIZE_STEP)
     text = Para(markup, style).getPlainText()
-    raise LayoutFitError(
+    raise PersonalValueFitError(
         f"{text!r} does not fit the {fit.layout} layout: even on {fit.max_lines} lines at "
         f"{fit.min_size:g} pt (the smallest this layout prints personal details) it is too "
         "long; use a shorter form of the name"

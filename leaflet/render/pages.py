@@ -10,7 +10,7 @@ only to be imposed.
 from __future__ import annotations
 
 import io
-from typing import Literal
+from typing import Any, Literal
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
@@ -121,11 +121,17 @@ def _footer(build: Build, styles: StyleSet, provenance: dict[str, str]) -> Foote
 
 
 class _MeasuredFrame(Frame):
-    """The text frame, noting on each page how low what it placed reaches (`lowest`)."""
+    """The text frame, noting on each page how low what it placed reaches (`lowest`).
+
+    The space between blocks is dropped at the top of a page and where it does not fit
+    at the foot of one: a gap there separates nothing, and would push what follows
+    (the About box, sized to the space left) onto a page of its own."""
 
     lowest: dict[int, float]
 
     def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> Literal[0, 1]:
+        if type(flowable) is Spacer and self._separates_nothing(flowable):
+            return 1
         added = super().add(flowable, canv, trySplit)
         if added and not isinstance(flowable, Spacer):
             # The frame's cursor is below the space after the flowable: add it back.
@@ -133,6 +139,11 @@ class _MeasuredFrame(Frame):
             page = canv.getPageNumber()
             self.lowest[page] = min(self.lowest.get(page, bottom), bottom)
         return added
+
+    def _separates_nothing(self, gap: Spacer) -> bool:
+        """Whether `gap` would start the page, or not fit at its foot."""
+        frame: Any = self  # the frame's cursor, which ReportLab's stubs leave out
+        return bool(frame._atTop) or gap.height > frame._y - frame._y1p
 
 
 def _body_frame(build: Build, footer: Footer) -> _MeasuredFrame:

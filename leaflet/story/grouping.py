@@ -12,7 +12,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from leaflet.story.flowables.forms import TickRows
-from leaflet.story.flowables.groups import KeepGroup, StartPageUnlessFits
+from leaflet.story.flowables.groups import EndGroup, KeepGroup, StartPageUnlessFits
 
 
 def keep_headings_with_blocks(
@@ -32,7 +32,7 @@ def keep_headings_with_blocks(
         grouped.pop()
     if not grouped:
         return [last]
-    return [*grouped[:-1], KeepGroup([grouped[-1], last], page_room)]
+    return [*grouped[:-1], EndGroup([grouped[-1], last], page_room)]
 
 
 def _group(story: list[Flowable], page_room: float) -> list[Flowable]:

@@ -29,6 +29,17 @@ FULL_ENOUGH = 2 / 3
 CONTINUED = " (continued)"
 
 
+def moves_whole(block: Flowable, height: float, available_height: float, room: float) -> bool:
+    """Whether `block` (`height` tall, on pages `room` tall) should go to the next page
+    whole rather than break here: it fits a page, and the page it leaves is full enough.
+
+    Inside a group kept together (a heading over a table), what the group puts above it
+    on this page (`kept_above`, set by `leaflet.story.flowables.groups.KeepGroup`) would
+    move with it: the page it leaves is only as full as it is before the group."""
+    left = available_height + getattr(block, "kept_above", 0.0)
+    return height <= room and left <= room * (1 - FULL_ENOUGH)
+
+
 class Box(Flowable):
     """Flowables stacked in a padded box, on a background, with an optional bar at the left.
 
@@ -165,7 +176,7 @@ class SplittableBox(Box):
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         self.wrap(available_width, available_height)
-        if self.height <= self.page_room and available_height <= self.page_room * (1 - FULL_ENOUGH):
+        if moves_whole(self, self.height, available_height, self.page_room):
             return []  # the page is full enough: the box moves on whole
         inner_width = available_width - self._inner_left() - self.padding
         room = available_height - self.padding * 1.8

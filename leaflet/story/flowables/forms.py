@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from leaflet.errors import LayoutFitError
 from leaflet.story import tags
-from leaflet.story.flowables.boxes import CONTINUED, FULL_ENOUGH, ROUNDING_TOLERANCE
+from leaflet.story.flowables.boxes import CONTINUED, ROUNDING_TOLERANCE, moves_whole
 from leaflet.story.flowables.text import plain_text
 from leaflet.story.session import DrawingSession
 from leaflet.story.tags import Tag
@@ -141,7 +141,7 @@ class TickRows(Flowable):
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         self.wrap(available_width, available_height)
         room = self.page[0] if self.page else 0
-        if self.height <= room and available_height <= room * (1 - FULL_ENOUGH):
+        if moves_whole(self, self.height, available_height, room):
             return []  # the page is full enough: the table moves on whole
         head = 1 if self.header else 0
         header_height = sum(self._heights[:head])

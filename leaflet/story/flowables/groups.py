@@ -83,8 +83,9 @@ class KeepGroup(Box):
         return self.content[-1].getSpaceAfter()
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        # Taller than a page as laid out on a fresh one (an About box there may be loose).
+        tall = self.wrap(available_width, self.page_room)[1] > self.page_room + ROUNDING_TOLERANCE
         self.wrap(available_width, available_height)
-        tall = self.height > self.page_room + ROUNDING_TOLERANCE
         for index in range(len(self._placed) - 1, -1, -1):
             parts = self._split_at(index, available_width, available_height, tall)
             if parts:
@@ -101,17 +102,24 @@ class KeepGroup(Box):
         """The group split inside its member `index` (never a heading or lead-in): what
         comes before it with its first part, then its rest with what comes after it. A
         group that fits a page splits only where the page it leaves is at least half
-        full; one taller than a page must split somewhere, so wherever it can."""
+        full; so does one taller than a page, which may instead go member by member."""
         member, before, _, _ = self._placed[index]
         if member.getKeepWithNext() or isinstance(member, Spacer):
             return []
         used = sum(b + h + a for _, b, h, a in self._placed[:index]) + before
-        parts = member.splitOn(self.canv, available_width, available_height - used)
+        # See `moves_whole`: what this group (and any it sits in) puts above the member
+        # would go with it; a group taller than a page breaks anyway, so never moves whole.
+        above = self.page_room if tall else used + getattr(self, "kept_above", 0.0)
+        member.kept_above = above  # type: ignore[attr-defined]
+        try:
+            parts = member.splitOn(self.canv, available_width, available_height - used)
+        finally:
+            del member.kept_above  # type: ignore[attr-defined]
         if len(parts) < 2 or (index == 0 and not parts[0]):
             return []
         head = self._like([*self.content[:index], parts[0]]) if index else parts[0]
         head_height = head.wrapOn(self.canv, available_width, available_height)[1]
-        if not tall and self.page_room - available_height + head_height < self.page_room * HALF:
+        if self.page_room - available_height + head_height < self.page_room * HALF:
             return []  # a split that leaves the page less than half full gains nothing
         tail = [*parts[1:], *self.content[index + 1 :]]
         if len(tail) == 1:
@@ -120,6 +128,25 @@ class KeepGroup(Box):
         if rest.wrapOn(self.canv, available_width, self.page_room)[1] > self.page_room:
             return []  # what would go on together does not fit a page either
         return [head, rest]
+
+
+class EndGroup(KeepGroup):
+    """The last block of a document and the About box after it, kept together so the
+    box does not take a page of its own (it tightens to share the page: `FirstThatFits`).
+
+    When the two do not fit here but the block does, and the two cannot share any page
+    or moving them on would leave this page less than half full, they part: the
+    block whole here, the box on the last page. A block is not broken (a contact box
+    parted from its title) only to keep the box company."""
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        tall = self.wrap(available_width, self.page_room)[1] > self.page_room + ROUNDING_TOLERANCE
+        self.wrap(available_width, available_height)
+        block, _, block_height, _ = self._placed[0]
+        fits_here = block_height <= available_height and not block.getKeepWithNext()
+        if fits_here and (tall or available_height > self.page_room * HALF):
+            return list(self.content)
+        return super().split(available_width, available_height)
 
 
 class Unsplittable(KeepGroup):

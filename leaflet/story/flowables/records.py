@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable
 
 from leaflet.errors import LayoutFitError
 from leaflet.story import tags
-from leaflet.story.flowables.boxes import FULL_ENOUGH
+from leaflet.story.flowables.boxes import moves_whole
 from leaflet.story.flowables.text import plain_text
 from leaflet.story.session import DrawingSession, WriteInArea
 from leaflet.story.tags import Tag
@@ -155,7 +155,7 @@ class RecordRows(Flowable):
         be left too empty (`FULL_ENOUGH`): else it moves to the next page whole."""
         self.wrap(available_width, available_height)
         room = self.page_room
-        if self.height <= room and available_height <= room * (1 - FULL_ENOUGH):
+        if moves_whole(self, self.height, available_height, room):
             return []  # the page is full enough: the table moves on whole
         count = len(self.rows)
         least = self.MIN_ROWS if count >= 2 * self.MIN_ROWS else 1

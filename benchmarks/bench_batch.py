@@ -60,10 +60,34 @@ from bench_build import (
 import leaflet
 from leaflet import Appointment, build_batch
 
-FIRST = ["Zoë", "Ann", "Łukasz", "Priya", "Sam", "Olúwaseun", "Mei", "José", "Siobhán",
-         "Tom", "Anna-Maria", "Bartholomew"]
-LAST = ["Ng", "O'Brien", "Wróbel", "Patel", "Lee", "Adeyemi", "Chen", "García", "Murphy",
-        "Smith", "Featherstonehaugh-Worthington", "Ødegård"]
+FIRST = [
+    "Zoë",
+    "Ann",
+    "Łukasz",
+    "Priya",
+    "Sam",
+    "Olúwaseun",
+    "Mei",
+    "José",
+    "Siobhán",
+    "Tom",
+    "Anna-Maria",
+    "Bartholomew",
+]
+LAST = [
+    "Ng",
+    "O'Brien",
+    "Wróbel",
+    "Patel",
+    "Lee",
+    "Adeyemi",
+    "Chen",
+    "García",
+    "Murphy",
+    "Smith",
+    "Featherstonehaugh-Worthington",
+    "Ødegård",
+]
 PRACTITIONERS = ["Dr Sam Lee", "Dr Priya Patel", "Nurse Amy Jones", ""]
 MAX_COST_SHARE = 0.5
 MIN_SCALING = 1.7
@@ -81,10 +105,14 @@ def day_of_appointments(count: int) -> list[Appointment]:
         name = f"{FIRST[index % len(FIRST)]} {LAST[(index * 7) % len(LAST)]}"
         born = dt.date(1950 + index % 50, 1 + index % 12, 1 + index % 28)
         when = start + dt.timedelta(minutes=15 * index)
-        personal = leaflet.Personalisation(name, born, when,
-                                           PRACTITIONERS[index % len(PRACTITIONERS)])
-        appointments.append(Appointment(f"A{index:05d}", personal, "microneedling",
-                                        email=f"patient{index}@example.com"))
+        personal = leaflet.Personalisation(
+            name, born, when, PRACTITIONERS[index % len(PRACTITIONERS)]
+        )
+        appointments.append(
+            Appointment(
+                f"A{index:05d}", personal, "microneedling", email=f"patient{index}@example.com"
+            )
+        )
     return appointments
 
 
@@ -106,8 +134,7 @@ def warm_builds(brand: leaflet.Brand, layout: leaflet.Layout) -> dict[str, dict[
             started = time.perf_counter()
             reference_pdf(document, brand, layout, sheet)
             reference.append(time.perf_counter() - started)
-        results[name] = {"warm": statistics.median(warm),
-                         "reference": statistics.median(reference)}
+        results[name] = {"warm": statistics.median(warm), "reference": statistics.median(reference)}
     return results
 
 
@@ -119,8 +146,12 @@ def timed_batch(appointments: list[Appointment], jobs: int, folder: Path) -> dic
     if result.problems:
         raise SystemExit(f"batch problems: {result.problems[:3]}")
     documents = len(result.built)
-    return {"jobs": jobs, "documents": documents, "seconds": seconds,
-            "documents_per_second": documents / seconds}
+    return {
+        "jobs": jobs,
+        "documents": documents,
+        "seconds": seconds,
+        "documents_per_second": documents / seconds,
+    }
 
 
 def naive(appointments: list[Appointment], sample: int, folder: Path) -> dict[str, Any]:
@@ -132,21 +163,38 @@ def naive(appointments: list[Appointment], sample: int, folder: Path) -> dict[st
         name = leaflet.DOCUMENTS[index % len(leaflet.DOCUMENTS)]
         personal = item.personal
         started = time.perf_counter()
-        run_command([*command, name, "--patient-name", personal.patient_name,
-                     "--date-of-birth", personal.date_of_birth.isoformat(),
-                     "--appointment", personal.appointment.isoformat(timespec="minutes"),
-                     "--practitioner", personal.practitioner or "",
-                     "-o", str(folder / f"naive-{index}.pdf")])
+        run_command(
+            [
+                *command,
+                name,
+                "--patient-name",
+                personal.patient_name,
+                "--date-of-birth",
+                personal.date_of_birth.isoformat(),
+                "--appointment",
+                personal.appointment.isoformat(timespec="minutes"),
+                "--practitioner",
+                personal.practitioner or "",
+                "-o",
+                str(folder / f"naive-{index}.pdf"),
+            ]
+        )
         times.append(time.perf_counter() - started)
-    return {"documents": sample, "median_seconds": statistics.median(times),
-            "documents_per_second": 1 / statistics.mean(times)}
+    return {
+        "documents": sample,
+        "median_seconds": statistics.median(times),
+        "documents_per_second": 1 / statistics.mean(times),
+    }
 
 
 def worker_memory(documents: int, folder: Path) -> dict[str, Any]:
     """Peak resident memory of the largest worker of a 2-job batch, in a fresh process."""
-    done = subprocess.run([sys.executable, __file__, "--memory-child", str(documents),
-                           "--out", str(folder)], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(documents), "--out", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise SystemExit(f"memory run failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout)
@@ -159,11 +207,16 @@ def memory_child(documents: int, folder: Path) -> None:
     seconds = time.perf_counter() - started
     # ru_maxrss is in KiB on Linux (bytes on macOS).
     scale = 1 / 1024 if sys.platform != "darwin" else 1 / 1024 / 1024
-    print(json.dumps({
-        "documents": len(result.built), "seconds": seconds,
-        "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale,
-        "main_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale,
-    }))
+    print(
+        json.dumps(
+            {
+                "documents": len(result.built),
+                "seconds": seconds,
+                "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale,
+                "main_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale,
+            }
+        )
+    )
 
 
 def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -172,35 +225,49 @@ def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
     reference = statistics.mean(item["reference"] for item in warm.values())
     one, two = figures["batch"]
     per_document = one["seconds"] / one["documents"]
-    print(f"\nleaflet {leaflet.__version__}, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
+    print(
+        f"\nleaflet {leaflet.__version__}, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}"
+    )
     print("\nsingle builds (median ms)    warm build   plain ReportLab reference")
     for name, item in warm.items():
         print(f"  {name:<27}{item['warm'] * 1e3:>11.1f}{item['reference'] * 1e3:>14.1f}")
     print(f"  {'mean':<27}{single * 1e3:>11.1f}{reference * 1e3:>14.1f}")
     naive_rate = figures["naive"]["documents_per_second"]
     print(f"\n{'way':<34}{'docs/s':>9}{'ms/doc':>9}")
-    rows = [(f"batch, 1 job ({one['documents']} docs)", one["documents_per_second"]),
-            (f"batch, 2 jobs ({two['documents']} docs)", two["documents_per_second"]),
-            ("single warm builds (mean)", 1 / single),
-            ("plain ReportLab reference (mean)", 1 / reference),
-            (f"naive: a process per doc ({figures['naive']['documents']} docs)", naive_rate)]
+    rows = [
+        (f"batch, 1 job ({one['documents']} docs)", one["documents_per_second"]),
+        (f"batch, 2 jobs ({two['documents']} docs)", two["documents_per_second"]),
+        ("single warm builds (mean)", 1 / single),
+        ("plain ReportLab reference (mean)", 1 / reference),
+        (f"naive: a process per doc ({figures['naive']['documents']} docs)", naive_rate),
+    ]
     for label, rate in rows:
         print(f"  {label:<32}{rate:>9.1f}{1e3 / rate:>9.1f}")
     print("\npeak memory per worker (2 jobs)")
     for run in figures["memory"]:
-        print(f"  {run['documents']:>6} docs: {run['worker_peak_mb']:.0f} MB "
-              f"(main process {run['main_peak_mb']:.0f} MB, {run['seconds']:.0f} s)")
+        print(
+            f"  {run['documents']:>6} docs: {run['worker_peak_mb']:.0f} MB "
+            f"(main process {run['main_peak_mb']:.0f} MB, {run['seconds']:.0f} s)"
+        )
     memory = [run["worker_peak_mb"] for run in figures["memory"]]
     checks = [
         ("batch document / single warm build", per_document / single, "<=", MAX_COST_SHARE),
         ("batch document / plain ReportLab reference", per_document / reference, "info", None),
-        ("2 jobs / 1 job throughput", two["documents_per_second"]
-         / one["documents_per_second"], ">=", MIN_SCALING),
+        (
+            "2 jobs / 1 job throughput",
+            two["documents_per_second"] / one["documents_per_second"],
+            ">=",
+            MIN_SCALING,
+        ),
         ("largest worker peak MB", max(memory), "<=", MAX_WORKER_MB),
         ("worker peak, largest / smallest batch", memory[-1] / memory[0], "<=", MAX_GROWTH),
-        ("batch (2 jobs) / naive throughput", two["documents_per_second"] / naive_rate,
-         ">=", MIN_NAIVE_SPEEDUP),
+        (
+            "batch (2 jobs) / naive throughput",
+            two["documents_per_second"] / naive_rate,
+            ">=",
+            MIN_NAIVE_SPEEDUP,
+        ),
     ]
     print()
     results = []
@@ -209,24 +276,40 @@ def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
             print(f"  info  {label}: {value:.2f}")
             continue
         passed = value <= target if relation == "<=" else value >= target
-        print(f"  {'PASS' if passed else 'FAIL'}  {label}: {value:.2f} (target {relation} "
-              f"{target})")
-        results.append({"check": label, "value": value, "target": f"{relation} {target}",
-                        "passed": passed})
+        print(
+            f"  {'PASS' if passed else 'FAIL'}  {label}: {value:.2f} (target {relation} {target})"
+        )
+        results.append(
+            {"check": label, "value": value, "target": f"{relation} {target}", "passed": passed}
+        )
     return results
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--appointments", type=int, default=1000,
-                        help="appointments in the timed batches (3 documents each)")
-    parser.add_argument("--memory-docs", type=int, nargs="+", default=[1000, 10000],
-                        help="documents in each memory run, smallest first")
-    parser.add_argument("--naive-sample", type=int, default=12,
-                        help="documents built the naive way (one process each)")
+    parser.add_argument(
+        "--appointments",
+        type=int,
+        default=1000,
+        help="appointments in the timed batches (3 documents each)",
+    )
+    parser.add_argument(
+        "--memory-docs",
+        type=int,
+        nargs="+",
+        default=[1000, 10000],
+        help="documents in each memory run, smallest first",
+    )
+    parser.add_argument(
+        "--naive-sample",
+        type=int,
+        default=12,
+        help="documents built the naive way (one process each)",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure as JSON")
-    parser.add_argument("--fail-on-target", action="store_true",
-                        help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--fail-on-target", action="store_true", help="exit 1 when a target is missed"
+    )
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)

@@ -62,8 +62,10 @@ BULLET = "\u2022"
 
 # --- timing ---------------------------------------------------------------------------
 
-def time_runs(runs: dict[str, Callable[[], Any]], repeat: int,
-              warmup: int = 1) -> dict[str, list[float]]:
+
+def time_runs(
+    runs: dict[str, Callable[[], Any]], repeat: int, warmup: int = 1
+) -> dict[str, list[float]]:
     """Seconds taken by each of `repeat` calls of every function in `runs`.
 
     Each function is first called `warmup` times untimed. The functions are then timed in
@@ -90,33 +92,46 @@ def ms(seconds: float) -> float:
 
 # --- the plain ReportLab reference ----------------------------------------------------
 
+
 def reference_sheet(brand: leaflet.Brand, layout: leaflet.Layout) -> dict[str, ParagraphStyle]:
     """A simple stylesheet: the layout's style names, fonts, sizes, leading and spacing,
     in the brand's registered fonts, without colours or inheritance."""
     styled = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
     sheet = {
-        name: ParagraphStyle(name, fontName=style.fontName, fontSize=style.fontSize,
-                             leading=style.leading, spaceBefore=style.spaceBefore,
-                             spaceAfter=style.spaceAfter)
+        name: ParagraphStyle(
+            name,
+            fontName=style.fontName,
+            fontSize=style.fontSize,
+            leading=style.leading,
+            spaceBefore=style.spaceBefore,
+            spaceAfter=style.spaceAfter,
+        )
         for name, style in styled.items()
     }
     bullet = sheet.get("bullet", sheet["body"])
     sheet["_bullet"] = ParagraphStyle(
-        "_bullet", parent=bullet, leftIndent=bullet.fontSize * 1.3, bulletIndent=0,
-        bulletFontName=brand.fonts.regular, bulletFontSize=bullet.fontSize)
+        "_bullet",
+        parent=bullet,
+        leftIndent=bullet.fontSize * 1.3,
+        bulletIndent=0,
+        bulletFontName=brand.fonts.regular,
+        bulletFontSize=bullet.fontSize,
+    )
     return sheet
 
 
 def template_variables(document: Any, brand: leaflet.Brand) -> dict[str, dict[str, Any]]:
     """The template variables render_pdf passes to the wording (no personal details)."""
-    return {"clinic": brand.template_values(),
-            **Personalisation().template_values(document.meta.language)}
+    return {
+        "clinic": brand.template_values(),
+        **Personalisation().template_values(document.meta.language),
+    }
 
 
-def reference_story(rendered: Any, sheet: dict[str, ParagraphStyle],
-                    clinic: Any) -> list[Flowable]:
+def reference_story(rendered: Any, sheet: dict[str, ParagraphStyle], clinic: Any) -> list[Flowable]:
     """Every text of a rendered document (schema.Document) as a plain Paragraph, with the
     texts leaflet adds itself: the clinic's contact details and "About this leaflet"."""
+
     def style(name: str) -> ParagraphStyle:
         return sheet.get(name, sheet["body"])
 
@@ -181,19 +196,29 @@ def reference_story(rendered: Any, sheet: dict[str, ParagraphStyle],
         elif kind == "contact":
             para(value.title, "box_title")
             para(value.text)
-            for line in (clinic.name, ", ".join(clinic.address), f"Phone: {clinic.phone}",
-                         f"Email: {clinic.email}", f"Website: {clinic.website or ''}",
-                         clinic.out_of_hours):
+            for line in (
+                clinic.name,
+                ", ".join(clinic.address),
+                f"Phone: {clinic.phone}",
+                f"Email: {clinic.email}",
+                f"Website: {clinic.website or ''}",
+                clinic.out_of_hours,
+            ):
                 para(_escape(line), "small")
         else:  # a block type added after this benchmark: all its text, as body text
             for text in _strings(value):
                 para(text)
     meta = rendered.meta
     para("About this leaflet", "box_title")
-    for line in (f"Reference: {meta.reference}, version {meta.version}",
-                 f"Approved by: {meta.approved_by}", f"Published: {meta.published}",
-                 f"Next review: {meta.review}", "Sources: " + "; ".join(meta.sources),
-                 f"Large print: ask us on {clinic.phone}.", f"Feedback: {clinic.feedback}"):
+    for line in (
+        f"Reference: {meta.reference}, version {meta.version}",
+        f"Approved by: {meta.approved_by}",
+        f"Published: {meta.published}",
+        f"Next review: {meta.review}",
+        "Sources: " + "; ".join(meta.sources),
+        f"Large print: ask us on {clinic.phone}.",
+        f"Feedback: {clinic.feedback}",
+    ):
         para(_escape(line), "small")
     story.append(Spacer(0, 1))
     return story
@@ -205,8 +230,9 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [text for item in value for text in _strings(item)]
     if hasattr(value, "model_dump"):
-        return [text for key, item in value if key not in ("id", "style")
-                for text in _strings(item)]
+        return [
+            text for key, item in value if key not in ("id", "style") for text in _strings(item)
+        ]
     return []
 
 
@@ -214,23 +240,28 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def reference_pdf(document: Any, brand: leaflet.Brand, layout: leaflet.Layout,
-                  sheet: dict[str, ParagraphStyle]) -> tuple[bytes, int]:
+def reference_pdf(
+    document: Any, brand: leaflet.Brand, layout: leaflet.Layout, sheet: dict[str, ParagraphStyle]
+) -> tuple[bytes, int]:
     """Render the wording as render_pdf does, then build it as plain paragraphs."""
     rendered = document.render(template_variables(document, brand), brand.fonts)
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
-        buffer, pagesize=(layout.page_width, layout.page_height),
-        leftMargin=layout.margin_left, rightMargin=layout.margin_right,
+        buffer,
+        pagesize=(layout.page_width, layout.page_height),
+        leftMargin=layout.margin_left,
+        rightMargin=layout.margin_right,
         topMargin=layout.margin_top + layout.header_height + layout.header_gap,
         bottomMargin=layout.margin_bottom + layout.footer_height,
-        invariant=1, initialFontName=brand.fonts.regular,
+        invariant=1,
+        initialFontName=brand.fonts.regular,
     )
     template.build(reference_story(rendered, sheet, brand.clinic))
     return buffer.getvalue(), template.page
 
 
 # --- measuring one document on one layout ---------------------------------------------
+
 
 @dataclass
 class Result:
@@ -259,12 +290,10 @@ class CommandFailed(Exception):
 
 
 def run_command(command: list[str]) -> None:
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-8:])
-        raise CommandFailed(f"{' '.join(command)} exited with status {done.returncode}:\n"
-                            f"{tail}")
+        raise CommandFailed(f"{' '.join(command)} exited with status {done.returncode}:\n{tail}")
 
 
 def leaflet_command() -> list[str]:
@@ -272,8 +301,14 @@ def leaflet_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "leaflet"]
 
 
-def measure(treatment_slug: str, document_name: str, layout_name: str,
-            brand: leaflet.Brand, args: argparse.Namespace, workdir: Path) -> Result:
+def measure(
+    treatment_slug: str,
+    document_name: str,
+    layout_name: str,
+    brand: leaflet.Brand,
+    args: argparse.Namespace,
+    workdir: Path,
+) -> Result:
     layout = leaflet.load_layout(layout_name)
     document = leaflet.load_treatment(treatment_slug).document(document_name)
 
@@ -287,11 +322,14 @@ def measure(treatment_slug: str, document_name: str, layout_name: str,
         fresh = leaflet.load_treatment(treatment_slug).document(document_name)
         leaflet.render_pdf(fresh, brand, layout)
 
-    timed = time_runs({
-        "warm": lambda: leaflet.render_pdf(document, brand, layout),
-        "load_build": load_and_build,
-        "reference": lambda: reference_pdf(document, brand, layout, sheet),
-    }, args.repeat)
+    timed = time_runs(
+        {
+            "warm": lambda: leaflet.render_pdf(document, brand, layout),
+            "load_build": load_and_build,
+            "reference": lambda: reference_pdf(document, brand, layout, sheet),
+        },
+        args.repeat,
+    )
     warm, load_build, reference = timed["warm"], timed["load_build"], timed["reference"]
 
     # 2. whole process
@@ -299,8 +337,16 @@ def measure(treatment_slug: str, document_name: str, layout_name: str,
     identical = None
     if args.process_repeat:
         target = workdir / f"{treatment_slug}-{document_name}-{layout_name}.pdf"
-        command = [*leaflet_command(), document_name, "--treatment", treatment_slug,
-                   "--layout", layout_name, "-o", str(target)]
+        command = [
+            *leaflet_command(),
+            document_name,
+            "--treatment",
+            treatment_slug,
+            "--layout",
+            layout_name,
+            "-o",
+            str(target),
+        ]
 
         def run_process() -> None:
             run_command(command)
@@ -311,20 +357,28 @@ def measure(treatment_slug: str, document_name: str, layout_name: str,
     warm_median = statistics.median(warm)
     ref_median = statistics.median(reference)
     return Result(
-        layout=layout_name, document=document_name, pages=pdf.page_count,
-        size_bytes=len(pdf.data), size_kb=round(len(pdf.data) / KB, 1),
-        warm_median_ms=ms(warm_median), warm_min_ms=ms(min(warm)),
+        layout=layout_name,
+        document=document_name,
+        pages=pdf.page_count,
+        size_bytes=len(pdf.data),
+        size_kb=round(len(pdf.data) / KB, 1),
+        warm_median_ms=ms(warm_median),
+        warm_min_ms=ms(min(warm)),
         load_build_median_ms=ms(statistics.median(load_build)),
         process_median_ms=ms(statistics.median(process)) if process else None,
-        reference_median_ms=ms(ref_median), reference_min_ms=ms(min(reference)),
-        reference_pages=ref_pages, reference_size_kb=round(len(ref_data) / KB, 1),
+        reference_median_ms=ms(ref_median),
+        reference_min_ms=ms(min(reference)),
+        reference_pages=ref_pages,
+        reference_size_kb=round(len(ref_data) / KB, 1),
         ratio=round(warm_median / ref_median, 2),
         ratio_min=round(min(warm) / min(reference), 2),
         cli_pdf_identical=identical,
-        samples_ms={"warm": [ms(t) for t in warm],
-                    "load_build": [ms(t) for t in load_build],
-                    "process": [ms(t) for t in process],
-                    "reference": [ms(t) for t in reference]},
+        samples_ms={
+            "warm": [ms(t) for t in warm],
+            "load_build": [ms(t) for t in load_build],
+            "process": [ms(t) for t in process],
+            "reference": [ms(t) for t in reference],
+        },
     )
 
 
@@ -355,13 +409,16 @@ def table(results: list[Result]) -> str:
     rows = [[title for title, _, _ in COLUMNS]]
     for result in results:
         values = asdict(result)
-        rows.append(["-" if values[key] is None else fmt.format(values[key])
-                     for _, key, fmt in COLUMNS])
+        rows.append(
+            ["-" if values[key] is None else fmt.format(values[key]) for _, key, fmt in COLUMNS]
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
 
     def line(row: list[str]) -> str:
-        return "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
-                         for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+        return "  ".join(
+            cell.ljust(w) if i < 2 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(rows[0]), rule, *(line(row) for row in rows[1:])])
@@ -371,26 +428,40 @@ def targets(results: list[Result]) -> list[dict[str, Any]]:
     checks = []
     for r in results:
         name = f"{r.layout}/{r.document}"
-        checks.append({
-            "name": name, "target": "size", "passed": r.size_kb <= MAX_SIZE_KB,
-            "text": f"{name:<18} size {r.size_kb:.1f} KB (limit {MAX_SIZE_KB:.0f} KB)"})
+        checks.append(
+            {
+                "name": name,
+                "target": "size",
+                "passed": r.size_kb <= MAX_SIZE_KB,
+                "text": f"{name:<18} size {r.size_kb:.1f} KB (limit {MAX_SIZE_KB:.0f} KB)",
+            }
+        )
         if r.layout not in RATIO_TARGET_LAYOUTS:
             continue
-        checks.append({
-            "name": name, "target": "ratio", "passed": r.ratio <= MAX_RATIO,
-            "text": f"{name:<18} warm build {r.warm_median_ms:.1f} ms = {r.ratio:.2f}x "
-                    f"reference {r.reference_median_ms:.1f} ms (limit {MAX_RATIO}x)"})
+        checks.append(
+            {
+                "name": name,
+                "target": "ratio",
+                "passed": r.ratio <= MAX_RATIO,
+                "text": f"{name:<18} warm build {r.warm_median_ms:.1f} ms = {r.ratio:.2f}x "
+                f"reference {r.reference_median_ms:.1f} ms (limit {MAX_RATIO}x)",
+            }
+        )
     return checks
 
 
 def environment() -> dict[str, Any]:
     return {
-        "python": platform.python_version(), "implementation": platform.python_implementation(),
-        "platform": platform.platform(), "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
         "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
-        "leaflet": leaflet.__version__, "reportlab": reportlab.Version,
+        "leaflet": leaflet.__version__,
+        "reportlab": reportlab.Version,
         "leaflet_path": str(Path(leaflet.__file__).resolve().parent),
-        "command": leaflet_command(), **git_state(),
+        "command": leaflet_command(),
+        **git_state(),
     }
 
 
@@ -401,8 +472,12 @@ def git_state() -> dict[str, Any]:
 
     def git(*args: str) -> str | None:
         try:
-            done = subprocess.run(["git", "--no-optional-locks", "-C", str(root), *args],
-                                  capture_output=True, text=True, timeout=10)
+            done = subprocess.run(
+                ["git", "--no-optional-locks", "-C", str(root), *args],
+                capture_output=True,
+                text=True,
+                timeout=10,
+            )
         except (OSError, subprocess.SubprocessError):
             return None
         # Strip only line ends: porcelain lines start with a status column that may be blank.
@@ -413,14 +488,18 @@ def git_state() -> dict[str, Any]:
         commit = commit.strip()
     if commit is None:
         return {"git_commit": None, "git_changed_files": None}
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", "leaflet",
-                  "content", "layouts")
-    return {"git_commit": commit,
-            "git_changed_files": [line[3:] for line in (changed or "").splitlines()]}
+    changed = git(
+        "status", "--porcelain", "--untracked-files=no", "--", "leaflet", "content", "layouts"
+    )
+    return {
+        "git_commit": commit,
+        "git_changed_files": [line[3:] for line in (changed or "").splitlines()],
+    }
 
 
-def profile_build(treatment_slug: str, document_name: str, layout_name: str,
-                  brand: leaflet.Brand, top: int = 15) -> str:
+def profile_build(
+    treatment_slug: str, document_name: str, layout_name: str, brand: leaflet.Brand, top: int = 15
+) -> str:
     """cProfile of one warm build, top functions by cumulative time."""
     layout = leaflet.load_layout(layout_name)
     document = leaflet.load_treatment(treatment_slug).document(document_name)
@@ -434,8 +513,10 @@ def profile_build(treatment_slug: str, document_name: str, layout_name: str,
 
 # --- command line ---------------------------------------------------------------------
 
-def _names(values: list[str], known: list[str], what: str,
-           parser: argparse.ArgumentParser) -> list[str]:
+
+def _names(
+    values: list[str], known: list[str], what: str, parser: argparse.ArgumentParser
+) -> list[str]:
     names = [name for value in values for name in value.split(",") if name]
     unknown = [name for name in names if name not in known]
     if unknown:
@@ -446,27 +527,54 @@ def _names(values: list[str], known: list[str], what: str,
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     layouts = leaflet.known_layouts()
     parser = argparse.ArgumentParser(
-        description="Time leaflet builds and PDF sizes against a plain ReportLab reference.")
-    parser.add_argument("--documents", nargs="+", default=list(leaflet.DOCUMENTS),
-                        metavar="DOC", help=f"documents to build (default: "
-                        f"{' '.join(leaflet.DOCUMENTS)}); space- or comma-separated")
-    parser.add_argument("--layouts", nargs="+", default=layouts, metavar="LAYOUT",
-                        help=f"layouts to build on (default: {' '.join(layouts)})")
-    parser.add_argument("--treatment", default="microneedling",
-                        help="treatment in the built-in content (default: microneedling)")
-    parser.add_argument("--repeat", type=int, default=25,
-                        help=f"timed in-process builds per figure (default 25, "
-                             f"at least {MIN_REPEAT})")
-    parser.add_argument("--process-repeat", type=int, default=7,
-                        help=f"timed `leaflet` subprocess runs per document and layout "
-                             f"(default 7, at least {MIN_PROCESS_REPEAT}; 0 skips them)")
+        description="Time leaflet builds and PDF sizes against a plain ReportLab reference."
+    )
+    parser.add_argument(
+        "--documents",
+        nargs="+",
+        default=list(leaflet.DOCUMENTS),
+        metavar="DOC",
+        help=f"documents to build (default: "
+        f"{' '.join(leaflet.DOCUMENTS)}); space- or comma-separated",
+    )
+    parser.add_argument(
+        "--layouts",
+        nargs="+",
+        default=layouts,
+        metavar="LAYOUT",
+        help=f"layouts to build on (default: {' '.join(layouts)})",
+    )
+    parser.add_argument(
+        "--treatment",
+        default="microneedling",
+        help="treatment in the built-in content (default: microneedling)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=25,
+        help=f"timed in-process builds per figure (default 25, at least {MIN_REPEAT})",
+    )
+    parser.add_argument(
+        "--process-repeat",
+        type=int,
+        default=7,
+        help=f"timed `leaflet` subprocess runs per document and layout "
+        f"(default 7, at least {MIN_PROCESS_REPEAT}; 0 skips them)",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="write all figures here")
-    parser.add_argument("--profile", nargs="?", const="consent", metavar="DOC",
-                        choices=leaflet.DOCUMENTS,
-                        help="also print a cProfile (top 15 by cumulative time) of one warm "
-                             "build of DOC (default consent) on the first layout")
-    parser.add_argument("--fail-on-target", action="store_true",
-                        help="exit with status 1 if any target fails")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="consent",
+        metavar="DOC",
+        choices=leaflet.DOCUMENTS,
+        help="also print a cProfile (top 15 by cumulative time) of one warm "
+        "build of DOC (default consent) on the first layout",
+    )
+    parser.add_argument(
+        "--fail-on-target", action="store_true", help="exit with status 1 if any target fails"
+    )
     args = parser.parse_args(argv)
     args.documents = _names(args.documents, list(leaflet.DOCUMENTS), "document", parser)
     args.layouts = _names(args.layouts, layouts, "layout", parser)
@@ -481,13 +589,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     brand = leaflet.load_brand()
     env = environment()
-    print(f"leaflet {env['leaflet']}, ReportLab {env['reportlab']}, Python {env['python']}, "
-          f"{env['cpus']} CPUs; {args.repeat} in-process runs, "
-          f"{args.process_repeat} process runs per figure", flush=True)
+    print(
+        f"leaflet {env['leaflet']}, ReportLab {env['reportlab']}, Python {env['python']}, "
+        f"{env['cpus']} CPUs; {args.repeat} in-process runs, "
+        f"{args.process_repeat} process runs per figure",
+        flush=True,
+    )
     print(f"leaflet imported from {env['leaflet_path']}", flush=True)
     if env["git_commit"]:
-        print(f"commit {env['git_commit'][:10]}"
-              + (" with local changes" if env["git_changed_files"] else ""), flush=True)
+        print(
+            f"commit {env['git_commit'][:10]}"
+            + (" with local changes" if env["git_changed_files"] else ""),
+            flush=True,
+        )
 
     results = []
     started = time.perf_counter()
@@ -495,17 +609,27 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         try:
             if args.process_repeat:  # one untimed run fills the OS file cache and .pyc files
-                run_command([*leaflet_command(), args.documents[0], "--treatment",
-                             args.treatment, "-o", str(workdir / "warmup.pdf")])
+                run_command(
+                    [
+                        *leaflet_command(),
+                        args.documents[0],
+                        "--treatment",
+                        args.treatment,
+                        "-o",
+                        str(workdir / "warmup.pdf"),
+                    ]
+                )
             for layout_name in args.layouts:
                 holds = leaflet.load_layout(layout_name).spec.documents
                 for document_name in args.documents:
                     if holds is not None and document_name not in holds:
                         continue  # e.g. a consent form is never a tri-fold
-                    print(f"  measuring {layout_name}/{document_name}...", file=sys.stderr,
-                          flush=True)
-                    results.append(measure(args.treatment, document_name, layout_name,
-                                           brand, args, workdir))
+                    print(
+                        f"  measuring {layout_name}/{document_name}...", file=sys.stderr, flush=True
+                    )
+                    results.append(
+                        measure(args.treatment, document_name, layout_name, brand, args, workdir)
+                    )
         except (CommandFailed, leaflet.LeafletError) as err:
             print(f"benchmark stopped: {err}", file=sys.stderr)
             return 2
@@ -518,15 +642,21 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(results))
     print()
-    print("ratio = warm median / reference median (the target); min ratio = warm min / "
-          "reference min,\nsteadier on a busy machine. process = whole `leaflet` command.")
+    print(
+        "ratio = warm median / reference median (the target); min ratio = warm min / "
+        "reference min,\nsteadier on a busy machine. process = whole `leaflet` command."
+    )
     mismatched = [f"{r.layout}/{r.document}" for r in results if r.cli_pdf_identical is False]
     if mismatched:
-        print(f"note: the CLI's PDF differs from the library's for {', '.join(mismatched)} "
-              "(package files edited during the run, or the CLI's defaults differ)")
+        print(
+            f"note: the CLI's PDF differs from the library's for {', '.join(mismatched)} "
+            "(package files edited during the run, or the CLI's defaults differ)"
+        )
     if env["git_changed_files"]:
-        print(f"note: measured with uncommitted changes to "
-              f"{', '.join(env['git_changed_files'])} (commit {env['git_commit'][:10]})")
+        print(
+            f"note: measured with uncommitted changes to "
+            f"{', '.join(env['git_changed_files'])} (commit {env['git_commit'][:10]})"
+        )
     print()
     checks = targets(results)
     for check in checks:
@@ -543,11 +673,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         payload = {
             "environment": env,
-            "settings": {"treatment": args.treatment, "repeat": args.repeat,
-                         "process_repeat": args.process_repeat,
-                         "documents": args.documents, "layouts": args.layouts},
-            "targets": {"max_size_kb": MAX_SIZE_KB, "max_ratio": MAX_RATIO,
-                        "checks": checks, "all_passed": failed == 0},
+            "settings": {
+                "treatment": args.treatment,
+                "repeat": args.repeat,
+                "process_repeat": args.process_repeat,
+                "documents": args.documents,
+                "layouts": args.layouts,
+            },
+            "targets": {
+                "max_size_kb": MAX_SIZE_KB,
+                "max_ratio": MAX_RATIO,
+                "checks": checks,
+                "all_passed": failed == 0,
+            },
             "results": [asdict(r) for r in results],
             "elapsed_s": round(elapsed, 1),
             "profile": profile,

@@ -11,6 +11,10 @@ The library API, in pipeline order::
     pdf.write("consent.pdf")                                 # or use pdf.data
 
 A day's appointments: `read_appointments`, then `build_batch` or `email_appointments`.
+A service building many personalised documents keeps a `BaseCache` and calls its
+`render(document, brand, layout, personal)`: each document is laid out once and then only
+stamped with each patient's details; one that builds batch after batch keeps a
+`WorkerPool` and passes it to `build_batch(..., pool=pool)`.
 Names are imported on first use (PEP 562), so `import leaflet` is quick and loads only
 what a program uses; `from leaflet import *` gives every name in `__all__`.
 """
@@ -30,6 +34,7 @@ __all__ = [
     "MANIFEST_NAME",
     "Appointment",
     "Argument",
+    "BaseCache",
     "BatchResult",
     "BatchSettings",
     "Brand",
@@ -55,6 +60,7 @@ __all__ = [
     "SourceError",
     "Treatment",
     "Verdict",
+    "WorkerPool",
     "Workspace",
     "__version__",
     "build_batch",
@@ -88,13 +94,14 @@ __all__ = [
 _WHERE: dict[str, tuple[str, str]] = {
     "Appointment": ("leaflet.packs.appointments", "Appointment"),
     "Argument": ("leaflet.errors", "Argument"),
+    "BaseCache": ("leaflet.render.stamp", "BaseCache"),
     "BatchResult": ("leaflet.packs.batch", "BatchResult"),
     "BatchSettings": ("leaflet.packs.planner", "BatchSettings"),
     "Brand": ("leaflet.sources.brand", "Brand"),
     "CONTENT_DIR": ("leaflet.sources.bundled", "CONTENT_DIR"),
     "Catalogue": ("leaflet.sources.catalogue", "Catalogue"),
     "ContentDocument": ("leaflet.sources.content", "ContentDocument"),
-    "DOCUMENTS": ("leaflet.sources.content", "DOCUMENTS"),
+    "DOCUMENTS": ("leaflet.sources.documents", "DOCUMENTS"),
     "DeliveryReport": ("leaflet.mail.delivery", "DeliveryReport"),
     "EmailResult": ("leaflet.mail.emailing", "EmailResult"),
     "Finding": ("leaflet.check", "Finding"),
@@ -118,6 +125,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "SourceError": ("leaflet.errors", "SourceError"),
     "Treatment": ("leaflet.sources.content", "Treatment"),
     "Verdict": ("leaflet.render.provenance", "Verdict"),
+    "WorkerPool": ("leaflet.packs.workers", "WorkerPool"),
     "Workspace": ("leaflet.sources.workspace", "Workspace"),
     "build_batch": ("leaflet.packs.batch", "build_batch"),
     "build_document": ("leaflet.render.document", "build_document"),
@@ -185,20 +193,22 @@ if TYPE_CHECKING:
     from leaflet.packs.batch import BatchResult, build_batch
     from leaflet.packs.manifest import MANIFEST_NAME, ManifestEntry, read_manifest
     from leaflet.packs.planner import BatchSettings
+    from leaflet.packs.workers import WorkerPool
     from leaflet.render.document import build_document, render_pdf
     from leaflet.render.output import RenderedPdf
     from leaflet.render.press import PressOptions
     from leaflet.render.provenance import Verdict, verify
+    from leaflet.render.stamp import BaseCache
     from leaflet.sources.brand import Brand, inspect_brand, load_brand
     from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
     from leaflet.sources.catalogue import Catalogue, catalogue
     from leaflet.sources.content import (
-        DOCUMENTS,
         ContentDocument,
         Treatment,
         known_treatments,
         load_treatment,
     )
+    from leaflet.sources.documents import DOCUMENTS
     from leaflet.sources.layout import Layout, known_layouts, load_layout
     from leaflet.sources.personal import (
         Personalisation,

@@ -19,8 +19,14 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
     ("Treatment file", "`content/<treatment>/treatment.yaml`", [schema.Treatment]),
     (
         "Document files",
-        "`content/<treatment>/info.yaml`, `consent.yaml`, `aftercare.yaml`",
+        "`content/<treatment>/<language>/info.yaml`, `consent.yaml`, `aftercare.yaml`, "
+        "one folder per language named by its BCP 47 tag (`en-GB`, `pl`, `cy`)",
         [schema.Document, schema.Meta],
+    ),
+    (
+        "Treatment file of a language",
+        "`content/<treatment>/<language>/treatment.yaml`, optional",
+        [schema.TreatmentLanguage],
     ),
     (
         "Block parts",
@@ -47,10 +53,27 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
         [
             schema.Brand,
             schema.Clinic,
+            schema.ClinicWording,
             schema.Colours,
             schema.CmykColours,
             schema.Fonts,
             schema.EmailSettings,
+        ],
+    ),
+    (
+        "Strings files",
+        "`leaflet/resources/strings/<language>.yaml` (shipped) and, for a clinic's own "
+        "words, `<content folder>/strings/<language>.yaml` holding only the keys it "
+        "changes. Values in braces are filled in; `**bold**` works except in the footer.",
+        [
+            schema.Strings,
+            schema.AboutStrings,
+            schema.FooterStrings,
+            schema.PersonalStrings,
+            schema.ContactStrings,
+            schema.FormStrings,
+            schema.AttachmentsStrings,
+            schema.AttachmentStrings,
         ],
     ),
     ("Layout files", "`layouts/<name>.yaml`", [schema.Layout, schema.Box, schema.StyleSpec]),

@@ -253,7 +253,7 @@ def personalised_pdfs() -> dict[str, Pdf]:
 @pytest.fixture()
 def content_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the content folder in tmp_path, which is also the working folder, so
-    error messages show paths like `content/microneedling/info.yaml`."""
+    error messages show paths like `content/microneedling/en-GB/info.yaml`."""
     monkeypatch.chdir(tmp_path)
     return copy_content(tmp_path)
 

@@ -278,14 +278,20 @@ def test_checklists_are_tables_with_column_and_row_headers(trees):
         assert [(cell.role, cell.attributes["/Scope"]) for cell in header.kids] == [
             ("TH", "/Column")
         ] * 3
-        assert [cell.text for cell in header.kids][1:] == [checklist.yes_label, checklist.no_label]
+        assert [cell.text for cell in header.kids][1:] == [
+            checklist.yes_label or "Yes",
+            checklist.no_label or "No",
+        ]
         assert len(rows) == len(checklist.items)
         for row, item in zip(rows, checklist.items, strict=True):
             question, yes, no = row.kids
             assert (question.role, question.text) == ("TH", _plain(item.text))
             assert question.attributes["/Scope"] == "/Row"
             # Each answer box is a cell holding its form field: the question and the answer.
-            for cell, answer in ((yes, checklist.yes_label), (no, checklist.no_label)):
+            for cell, answer in (
+                (yes, checklist.yes_label or "Yes"),
+                (no, checklist.no_label or "No"),
+            ):
                 assert cell.role == "TD"
                 assert cell.find("Form")[0].fields == [f"{_plain(item.text)} {answer}"]
 
@@ -369,8 +375,8 @@ def test_form_fields_are_met_in_the_order_of_the_form(trees):
             expected += [_plain(field.label) for field in value.items]
         elif kind in ("checklist", "photo_consent"):
             for item in value.items:
-                expected += [f"{_plain(item.text)} {value.yes_label}"]
-                expected += [f"{_plain(item.text)} {value.no_label}"]
+                expected += [f"{_plain(item.text)} {value.yes_label or 'Yes'}"]
+                expected += [f"{_plain(item.text)} {value.no_label or 'No'}"]
         elif kind == "declarations":
             expected += [_plain(item.text) for item in value.items]
         elif kind == "record_table":

@@ -202,7 +202,7 @@ def test_each_file_is_personalised_for_its_patient(built):
         for other in set(NAMES.values()) - {name}:
             assert other not in info.text + consent.text
     assert (
-        "Your appointment: Tuesday 1 December 2026 at 10:30 with Dr Sam Lee"
+        "Your appointment: Tuesday, 1 December 2026 at 10:30 with Dr Sam Lee"
         in (read_pdf((out / "A1001-aftercare.pdf").read_bytes()).pages[0])
     )
     consent = read_pdf((out / "A1003-consent.pdf").read_bytes())
@@ -229,7 +229,7 @@ def test_wording_with_a_name_in_running_text_is_laid_out_per_patient(content_cop
     from conftest import replace_in
 
     replace_in(
-        content_copy / "microneedling/info.yaml",
+        content_copy / "microneedling/en-GB/info.yaml",
         "This leaflet tells you",
         "{{ patient.name }}, this leaflet tells you",
     )
@@ -440,3 +440,27 @@ def test_kill_stops_a_batch_as_ctrl_c_does(tmp_path, monkeypatch):
         "manifest.csv",
     ]
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # put back afterwards
+
+
+def test_a_kept_worker_pool_builds_batch_after_batch(built, tmp_path):
+    """A caller's WorkerPool serves two batches, giving what one job in this process
+    gives; its workers outlive the first batch."""
+    out, _ = built
+    appointments, _ = read_appointments(write_csv(tmp_path, ROWS))
+    with leaflet.WorkerPool(2) as pool:
+        first = build_batch(appointments, tmp_path / "first", pool=pool)
+        second = build_batch(appointments, tmp_path / "second", pool=pool, force=True)
+    assert len(first.built) == len(second.built) == 9
+    assert files_in(tmp_path / "first") == files_in(tmp_path / "second") == files_in(out)
+
+
+def test_small_batches_are_built_in_the_process_by_default(monkeypatch):
+    from leaflet.packs import workers
+
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    assert workers.default_jobs(stamped=9, full=0) == 1  # the example day: no workers
+    assert workers.default_jobs(stamped=200, full=0) == 1
+    assert workers.default_jobs(stamped=1000, full=0) == 2
+    assert workers.default_jobs(stamped=0, full=40) == 2  # tri-folds laid out in full
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 1)
+    assert workers.default_jobs(stamped=10_000, full=0) == 1

@@ -1,7 +1,7 @@
 """`leaflet check`: every problem in content, brand and layouts reported in one run.
 
 Each test breaks a throw-away copy of the content or the example brand (in tmp_path,
-which is also the working folder, so paths print as `content/microneedling/info.yaml`)
+which is also the working folder, so paths print as `content/microneedling/en-GB/info.yaml`)
 and asserts the exact finding lines. `today` is fixed so review dates do not drift.
 """
 
@@ -18,12 +18,14 @@ from PIL import Image
 from leaflet.check import Finding, check_all, reading_age, summary
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
 
-INFO = "content/microneedling/info.yaml"
-CONSENT = "content/microneedling/consent.yaml"
-AFTERCARE = "content/microneedling/aftercare.yaml"
+INFO = "content/microneedling/en-GB/info.yaml"
+CONSENT = "content/microneedling/en-GB/consent.yaml"
+AFTERCARE = "content/microneedling/en-GB/aftercare.yaml"
 TREATMENT = "content/microneedling/treatment.yaml"
 #: The line of consent.yaml that sets its reading age, where that warning points.
-CONSENT_READING_AGE = line_number(CONTENT_DIR / "microneedling" / "consent.yaml", "  reading_age:")
+CONSENT_READING_AGE = line_number(
+    CONTENT_DIR / "microneedling" / "en-GB" / "consent.yaml", "  reading_age:"
+)
 
 
 def lines(
@@ -34,19 +36,27 @@ def lines(
     today: dt.date = TODAY,
     layouts_dir: Path | None = None,
 ) -> list[str]:
+    """The finding lines, less the notes that the built-in Welsh content always has (its
+    reading age is not measured: tests/test_languages.py checks those). Documents are not
+    laid out (see the tests of `check_pages` below)."""
     found = check_all(
         content, brand, strict=strict, today=today, layouts_dir=layouts_dir, lay_out=False
     )
-    return [str(f) for f in found]
+    return [str(f) for f in found if f.severity != "note"]
 
 
 @pytest.fixture()
 def content(content_copy: Path) -> Path:
+    """A copy of the built-in content in English alone: these tests break the English
+    wording, which its translations follow (tests/test_languages.py checks those)."""
+    for language in ("pl", "cy"):
+        shutil.rmtree(content_copy / "microneedling" / language)
+        shutil.rmtree(content_copy / "email" / language)
     return content_copy
 
 
 def doc(content: Path, name: str) -> Path:
-    return content / "microneedling" / f"{name}.yaml"
+    return content / "microneedling" / "en-GB" / f"{name}.yaml"
 
 
 # --- content ----------------------------------------------------------------------------
@@ -61,7 +71,7 @@ def test_every_schema_problem_is_its_own_finding_with_file_and_line(content: Pat
         f"error: {INFO}:4: meta.kind: Input should be 'leaflet' or 'form'",
         f"error: {INFO}:{colour}: meta.colour: unknown field 'colour'; valid fields here: "
         "approved_by, keywords, kind, language, published, reading_age, reference, review, "
-        "sources, subtitle, title, version",
+        "reviewer, sources, subtitle, title, translates, translator, version",
     ]
 
 
@@ -199,8 +209,8 @@ def test_complex_wording_raises_the_reading_age() -> None:
         "stimulating neocollagenesis, neovascularisation and comprehensive "
         "extracellular matrix remodelling throughout the reticular dermis."
     )
-    assert round(reading_age(simple)[1]) == 11
-    assert round(reading_age(complex_)[1]) == 39
+    assert round(reading_age(simple).age) == 11
+    assert round(reading_age(complex_).age) == 39
 
 
 # --- brand and layouts ------------------------------------------------------------------
@@ -286,9 +296,14 @@ def test_built_in_content_brand_and_layouts_have_no_findings() -> None:
     # No warnings either: reviews are due 2028-11-30 (far from TODAY), reading ages are
     # about 8 or 9 against a target of 11, and the 240 px logo is 305 dpi or more in
     # every layout (the tightest is the 20 mm tri-fold cover).
-    assert check_all(today=TODAY) == []
+    # The Welsh documents' reading age is not measured: one note each, nothing else.
+    # (Laid out, the translations do not fit the tri-folds: see test_cli_built_in_is_clean.)
+    found = check_all(today=TODAY, lay_out=False)
+    assert [(f.severity, f.path.parent.name, f.field) for f in found if f.path] == [
+        ("note", "cy", "meta.reading_age")
+    ] * 3
     # Without a date, check_all asks dates.today(), which the tests fix (conftest.TODAY).
-    assert check_all(lay_out=False) == []
+    assert check_all(lay_out=False) == found
 
 
 def test_strict_makes_warnings_errors(content: Path) -> None:
@@ -309,7 +324,10 @@ def test_summary_lines() -> None:
     one = Finding("error", None, None, None, "a")
     two = Finding("warning", None, None, None, "b")
     assert summary([one, two, two]) == "1 error, 2 warnings"
-    assert summary([]) == "no problems found in 3 documents, 1 brand and 7 layouts"
+    assert summary([]) == "no problems found in 9 documents, 1 brand and 7 layouts"
+    note = Finding("note", None, None, None, "c")
+    assert summary([note]) == "no problems found in 9 documents, 1 brand and 7 layouts (1 note)"
+    assert summary([one, note, note]) == "1 error, 0 warnings (2 notes)"
 
 
 # --- command line -----------------------------------------------------------------------
@@ -344,7 +362,24 @@ def test_cli_warnings_exit_0_unless_strict(content: Path) -> None:
 def test_cli_built_in_is_clean() -> None:
     result = invoke(["check"])  # on conftest.TODAY, well within the review date
     assert result.exit_code == 0, result.output
-    assert result.stdout == "no problems found in 3 documents, 1 brand and 7 layouts\n"
+    *notes, last = result.stdout.splitlines()
+    reading_age = [n for n in notes if "reading age not measured" in n]
+    assert [note.split(":")[:2] for note in reading_age] == [
+        ["note", f" content/microneedling/cy/{name}.yaml"]
+        for name in ("aftercare", "consent", "info")
+    ]
+    # Every document is laid out on every layout: the translations, longer than the
+    # English, do not fit the tri-folds' back panels (a note: they print on the others).
+    misfits = sorted(n.split(", tri-fold misfit")[0] for n in notes if "tri-fold misfit" in n)
+    assert misfits == sorted(
+        f"note: content/microneedling/{language}/{name}.yaml: on the {layout} layout"
+        for language in ("cy", "pl")
+        for name in ("aftercare", "info")
+        for layout in ("dl-trifold", "letter-trifold")
+    )
+    assert all(n.endswith("it prints on the other layouts") for n in notes if "misfit" in n)
+    assert len(notes) == len(reading_age) + len(misfits)
+    assert last == "no problems found in 9 documents, 1 brand and 7 layouts (11 notes)"
 
 
 def test_check_lays_every_document_out_and_names_a_trifold_misfit(content: Path) -> None:
@@ -377,13 +412,13 @@ def test_rendered_pdfs_report_text_too_close_to_the_footer() -> None:
 
 def test_email_template_mistakes_are_found_before_sending(content: Path) -> None:
     replace_in(
-        content / "email" / "body.txt",
+        content / "email" / "en-GB" / "body.txt",
         "call us on {{ clinic.phone }}",
         "call us on {{ clinic.telephone }}",
     )
-    line = line_number(content / "email" / "body.txt", "Do you have a question")
+    line = line_number(content / "email" / "en-GB" / "body.txt", "Do you have a question")
     assert lines(content) == [
-        f"error: content/email/body.txt:{line}: template error: undefined variable "
+        f"error: content/email/en-GB/body.txt:{line}: template error: undefined variable "
         "'clinic.telephone' (did you mean 'clinic.phone'? clinic has: address, email, "
         "emergency_number, feedback, name, out_of_hours, phone, website)"
     ]
@@ -392,12 +427,12 @@ def test_email_template_mistakes_are_found_before_sending(content: Path) -> None
 def test_both_password_policies_are_tried(content: Path) -> None:
     """The brand says date-of-birth, but a clinic may switch: the other branch counts."""
     replace_in(
-        content / "email" / "body.txt",
+        content / "email" / "en-GB" / "body.txt",
         "This email is from",
         "{% if password.policy == 'random' %}{{ patient.surname }}{% endif %}This email is from",
     )
     [finding] = lines(content)
-    assert finding.startswith("error: content/email/body.txt")
+    assert finding.startswith("error: content/email/en-GB/body.txt")
     assert finding.endswith(
         "template error: undefined variable 'patient.surname' (patient has: first_name)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,24 @@ def test_python_m_leaflet_version():
     assert result.stdout == f"leaflet, version {leaflet.__version__}\n"
 
 
+def test_a_closed_pipe_ends_quietly():
+    """`leaflet list | head -1`: the reader has gone; no "unexpected problem" line."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write now fails with EPIPE, as after `head` exits
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "leaflet", "list"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (141, "")
+
+
 def test_every_command_is_registered():
     assert sorted(main.commands) == [
         "aftercare",
@@ -120,6 +139,10 @@ def test_list():
         "Treatments:\n"
         f"  microneedling: {treatment['summary']}\n"
         "    documents: info, consent, aftercare\n"
+        "    languages:\n"
+        "      cy Welsh: info, consent, aftercare (translation of en-GB 2.0, not yet reviewed)\n"
+        "      en-GB English (United Kingdom): info, consent, aftercare\n"
+        "      pl Polish: info, consent, aftercare (translation of en-GB 2.0, not yet reviewed)\n"
         "Layouts:\n"
         + "".join(f"  {name}: {text}\n" for name, text in descriptions.items())
         + f"(layout files in {LAYOUTS_DIR})\n"
@@ -134,7 +157,8 @@ def test_list_own_content_folder(tmp_path):
     result = invoke(["list", "--content-dir", str(content)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        "Treatments:\n  peels: A chemical peel.\n    documents: aftercare\nLayouts:\n"
+        "Treatments:\n  peels: A chemical peel.\n    documents: aftercare\n"
+        "    languages:\n      en-GB English (United Kingdom): aftercare\nLayouts:\n"
     )
 
 
@@ -228,7 +252,7 @@ def test_prepared_for_on_the_command_line(in_tmp):
     assert result.exit_code == 0, result.output
     first = read_pdf((in_tmp / "microneedling-info.pdf").read_bytes()).pages[0]
     assert (
-        "Prepared for Ann <b>O'Brien</b> & Co Your appointment: Tuesday 1 December 2026 "
+        "Prepared for Ann <b>O'Brien</b> & Co Your appointment: Tuesday, 1 December 2026 "
         "at 10:30 with Dr Priya Patel"
     ) in first
 
@@ -329,13 +353,15 @@ def test_failed_build_keeps_the_existing_file(in_tmp):
 
 def test_content_error_from_own_content_folder(in_tmp):
     copy_content(in_tmp)
-    replace_in(in_tmp / "content/microneedling/aftercare.yaml", 'version: "2.0"', "version: 1.0")
+    replace_in(
+        in_tmp / "content/microneedling/en-GB/aftercare.yaml", 'version: "2.0"', "version: 1.0"
+    )
     (in_tmp / "out").mkdir()
     (in_tmp / "out/aftercare.pdf").write_bytes(b"old")
     result = invoke(["aftercare", "--content-dir", "content", "-o", "out/aftercare.pdf"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: content/microneedling/aftercare.yaml:6: meta.version: "
+        "Error: content/microneedling/en-GB/aftercare.yaml:6: meta.version: "
         "expected text (put numbers and dates in quotes)\n"
     )
     assert (in_tmp / "out/aftercare.pdf").read_bytes() == b"old"

@@ -12,7 +12,7 @@ from conftest import DOCUMENTS, LAYOUTS, REFERENCES, VERSION
 import leaflet
 from leaflet.sources.bundled import CONTENT_DIR
 
-FOLDER = CONTENT_DIR / "microneedling"
+FOLDER = CONTENT_DIR / "microneedling" / "en-GB"  # the English wording
 
 
 def wording(value) -> list[str]:

@@ -13,9 +13,9 @@ import leaflet
 from leaflet.errors import LayoutFitError, OutputError, SourceError
 from leaflet.render.output import write_atomically
 
-INFO = "content/microneedling/info.yaml"
-CONSENT = "content/microneedling/consent.yaml"
-AFTERCARE = "content/microneedling/aftercare.yaml"
+INFO = "content/microneedling/en-GB/info.yaml"
+CONSENT = "content/microneedling/en-GB/consent.yaml"
+AFTERCARE = "content/microneedling/en-GB/aftercare.yaml"
 BLOCK_KEYS = (
     "heading, subheading, paragraph, bullets, callout, checklist, declarations, "
     "photo_consent, fields, patient_details, timeline, signatures, record_table, contact"
@@ -43,7 +43,7 @@ def error_from(document: str, content: Path, layout: str = "a4") -> leaflet.Leaf
 
 def test_malformed_yaml_names_file_and_line(content_copy):
     replace_in(
-        content_copy / "microneedling/info.yaml",
+        content_copy / "microneedling/en-GB/info.yaml",
         "  kind: leaflet\n",
         "  kind: leaflet\n kind2: x\n",
     )
@@ -54,7 +54,7 @@ def test_malformed_yaml_names_file_and_line(content_copy):
 
 def test_unclosed_bracket(content_copy):
     replace_in(
-        content_copy / "microneedling/info.yaml",
+        content_copy / "microneedling/en-GB/info.yaml",
         "  - heading: What is microneedling?",
         "  - heading: [What is microneedling?",
     )
@@ -66,7 +66,7 @@ def test_unclosed_bracket(content_copy):
 
 def test_duplicate_key(content_copy):
     replace_in(
-        content_copy / "microneedling/info.yaml",
+        content_copy / "microneedling/en-GB/info.yaml",
         "  kind: leaflet\n",
         "  kind: leaflet\n  kind: form\n",
     )
@@ -75,19 +75,19 @@ def test_duplicate_key(content_copy):
 
 def test_unknown_field_lists_valid_fields(content_copy):
     replace_in(
-        content_copy / "microneedling/info.yaml",
+        content_copy / "microneedling/en-GB/info.yaml",
         "  kind: leaflet\n",
         "  kind: leaflet\n  colour: red\n",
     )
     assert error_from("info", content_copy).message == (
         f"{INFO}:5: meta.colour: unknown field 'colour'; valid fields here: approved_by, "
-        "keywords, kind, language, published, reading_age, reference, review, sources, "
-        "subtitle, title, version"
+        "keywords, kind, language, published, reading_age, reference, review, reviewer, sources, "
+        "subtitle, title, translates, translator, version"
     )
 
 
 def test_unknown_field_inside_a_block(content_copy):
-    path = content_copy / "microneedling/aftercare.yaml"
+    path = content_copy / "microneedling/en-GB/aftercare.yaml"
     replace_in(path, "      style: urgent\n", "      style: urgent\n      colour: red\n")
     line = line_of(path, "colour: red")
     error = error_from("aftercare", content_copy)
@@ -100,7 +100,7 @@ def test_unknown_field_inside_a_block(content_copy):
 
 def test_missing_field(content_copy):
     replace_in(
-        content_copy / "microneedling/info.yaml",
+        content_copy / "microneedling/en-GB/info.yaml",
         "  approved_by: Clinical lead, Example Skin Clinic\n",
         "",
     )
@@ -111,7 +111,7 @@ def test_missing_field(content_copy):
 
 
 def test_several_problems_are_all_reported(content_copy):
-    path = content_copy / "microneedling/aftercare.yaml"
+    path = content_copy / "microneedling/en-GB/aftercare.yaml"
     replace_in(path, "  kind: leaflet\n", "")
     replace_in(path, "  language: en-GB\n", "")
     assert error_from("aftercare", content_copy).message == (
@@ -135,7 +135,7 @@ def test_several_problems_are_all_reported(content_copy):
     ],
 )
 def test_unknown_block_type(content_copy, old, key, index, hint):
-    path = content_copy / "microneedling/info.yaml"
+    path = content_copy / "microneedling/en-GB/info.yaml"
     kind = old.split(":")[0].removeprefix("  - ")
     replace_in(path, old, old.replace(f"- {kind}:", f"- {key}:"))
     line = line_of(path, f"- {key}:")
@@ -146,7 +146,7 @@ def test_unknown_block_type(content_copy, old, key, index, hint):
 
 
 def test_a_misspelt_field_gets_the_field_it_is_most_like(content_copy):
-    path = content_copy / "microneedling/info.yaml"
+    path = content_copy / "microneedling/en-GB/info.yaml"
     replace_in(path, "  reading_age: 11\n", "  reading_ages: 11\n")
     line = line_of(path, "reading_ages:")
     message = error_from("info", content_copy).message
@@ -158,7 +158,7 @@ def test_a_misspelt_field_gets_the_field_it_is_most_like(content_copy):
 
 def test_date_in_words(content_copy):
     replace_in(
-        content_copy / "microneedling/info.yaml",
+        content_copy / "microneedling/en-GB/info.yaml",
         "published: 2026-11-30",
         "published: 30 November 2026",
     )
@@ -172,7 +172,9 @@ def test_impossible_date_is_a_located_error(content_copy):
     # YAML reads 2026-13-01 as a timestamp and fails while constructing it; that must
     # still be reported as a problem in the file, not as a crash with a traceback.
     replace_in(
-        content_copy / "microneedling/info.yaml", "published: 2026-11-30", "published: 2026-13-01"
+        content_copy / "microneedling/en-GB/info.yaml",
+        "published: 2026-11-30",
+        "published: 2026-13-01",
     )
     error = error_from("info", content_copy)
     assert error.message.startswith(f"{INFO}:7")
@@ -180,7 +182,9 @@ def test_impossible_date_is_a_located_error(content_copy):
 
 
 def test_review_must_follow_publication(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", "review: 2028-11-30", "review: 2026-10-01")
+    replace_in(
+        content_copy / "microneedling/en-GB/info.yaml", "review: 2028-11-30", "review: 2026-10-01"
+    )
     assert (
         error_from("info", content_copy).message
         == f"{INFO}:8: meta.review: review date 2026-10-01 must be after the published date "
@@ -189,7 +193,7 @@ def test_review_must_follow_publication(content_copy):
 
 
 def test_unquoted_version_expects_text(content_copy):
-    replace_in(content_copy / "microneedling/info.yaml", 'version: "2.0"', "version: 2.0")
+    replace_in(content_copy / "microneedling/en-GB/info.yaml", 'version: "2.0"', "version: 2.0")
     assert (
         error_from("info", content_copy).message
         == f"{INFO}:6: meta.version: expected text (put numbers and dates in quotes)"
@@ -198,7 +202,9 @@ def test_unquoted_version_expects_text(content_copy):
 
 def test_bad_reference(content_copy):
     replace_in(
-        content_copy / "microneedling/info.yaml", "reference: MN-INF-01", "reference: mn inf 01"
+        content_copy / "microneedling/en-GB/info.yaml",
+        "reference: MN-INF-01",
+        "reference: mn inf 01",
     )
     assert error_from("info", content_copy).message == (
         f"{INFO}:5: meta.reference: 'mn inf 01' is not valid; expected capitals, digits and "
@@ -207,7 +213,7 @@ def test_bad_reference(content_copy):
 
 
 def test_empty_file(content_copy):
-    (content_copy / "microneedling/aftercare.yaml").write_text("")
+    (content_copy / "microneedling/en-GB/aftercare.yaml").write_text("")
     assert (
         error_from("aftercare", content_copy).message
         == f"{AFTERCARE}:1: the file is empty; expected a YAML mapping"
@@ -215,7 +221,7 @@ def test_empty_file(content_copy):
 
 
 def test_not_utf8(content_copy):
-    (content_copy / "microneedling/aftercare.yaml").write_bytes(b"meta: \xff\n")
+    (content_copy / "microneedling/en-GB/aftercare.yaml").write_bytes(b"meta: \xff\n")
     assert (
         error_from("aftercare", content_copy).message
         == f"{AFTERCARE}: not UTF-8 text (invalid start byte at byte 6)"
@@ -226,7 +232,7 @@ def test_not_utf8(content_copy):
 
 
 def break_wording(content: Path, new: str) -> int:
-    path = content / "microneedling/info.yaml"
+    path = content / "microneedling/en-GB/info.yaml"
     replace_in(path, "We clean your skin well.", new)
     return line_of(path, new)
 
@@ -272,7 +278,7 @@ def test_setting_the_font_cannot_print(content_copy):
         "numbing_cream_minutes: 30",
         "numbing_cream_minutes: 三十",
     )
-    path = content_copy / "microneedling/info.yaml"
+    path = content_copy / "microneedling/en-GB/info.yaml"
     line = line_of(path, "settings.numbing_cream_minutes")
     assert error_from("info", content_copy).message == (
         f"{INFO}:{line}: blocks[4].bullets[2]: the brand fonts cannot print "
@@ -296,14 +302,14 @@ def test_missing_content_folder(tmp_path):
 
 
 def test_missing_document(content_copy):
-    (content_copy / "microneedling/aftercare.yaml").unlink()
-    folder = content_copy.resolve() / "microneedling"
+    (content_copy / "microneedling/en-GB/aftercare.yaml").unlink()
+    folder = content_copy.resolve() / "microneedling" / "en-GB"
     treatment = leaflet.load_treatment("microneedling", content_copy.resolve())
     assert treatment.available() == ["info", "consent"]
     with pytest.raises(leaflet.LeafletError) as raised:
         treatment.document("aftercare")
     assert raised.value.message == (
-        f"microneedling has no aftercare document "
+        f"microneedling has no aftercare document in en-GB "
         f"({folder / 'aftercare.yaml'}); it has: info, consent"
     )
 
@@ -325,7 +331,7 @@ def test_checklist_taller_than_a_page_breaks_between_rows(content_copy, layout):
         f"        - id: question-{n}\n          text: Is this question {n}?\n" for n in range(40)
     )
     replace_in(
-        content_copy / "microneedling/consent.yaml",
+        content_copy / "microneedling/en-GB/consent.yaml",
         "  - heading: Health questions\n",
         "  - checklist:\n      title: Far too many questions\n      items:\n"
         + items
@@ -347,7 +353,7 @@ def test_checklist_taller_than_a_page_breaks_between_rows(content_copy, layout):
 def test_a_checklist_row_taller_than_a_page_is_an_error_naming_it(content_copy):
     question = "Is this a very long question? " * 160  # under the 5,000-character cap
     replace_in(
-        content_copy / "microneedling/consent.yaml",
+        content_copy / "microneedling/en-GB/consent.yaml",
         "  - heading: Health questions\n",
         f"  - checklist:\n      items:\n        - id: long\n          text: {question}\n"
         "  - heading: Health questions\n",
@@ -355,8 +361,8 @@ def test_a_checklist_row_taller_than_a_page_is_an_error_naming_it(content_copy):
     error = error_from("consent", content_copy)
     assert isinstance(error, LayoutFitError)
     assert re.fullmatch(
-        r"content/microneedling/consent\.yaml: blocks\[\d+\]\.checklist has a row \d+ mm tall, "
-        r"but a page of this layout holds \d+ mm; shorten its text",
+        r"content/microneedling/en-GB/consent\.yaml: blocks\[\d+\]\.checklist has a row "
+        r"\d+ mm tall, but a page of this layout holds \d+ mm; shorten its text",
         error.message,
     ), error.message
 

@@ -14,7 +14,7 @@ import leaflet
 from leaflet.cli import main
 from leaflet.sources.bundled import CONTENT_DIR
 
-CONSENT_YAML = CONTENT_DIR / "microneedling" / "consent.yaml"
+CONSENT_YAML = CONTENT_DIR / "microneedling" / "en-GB" / "consent.yaml"
 INFO_ERROR = "--fillable applies to forms; the info document has no fields"
 
 

@@ -31,7 +31,7 @@ FUZZ = settings(
     database=None,  # nothing written into the repository
     suppress_health_check=[HealthCheck.too_slow],
 )
-INFO = yaml.safe_load((CONTENT_DIR / "microneedling" / "info.yaml").read_text("utf-8"))
+INFO = yaml.safe_load((CONTENT_DIR / "microneedling" / "en-GB" / "info.yaml").read_text("utf-8"))
 
 # Text with everything that has bitten before: markup, template syntax, control
 # characters, right-to-left and private-use characters, long runs.
@@ -116,7 +116,7 @@ def build_info(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         content = Path(folder) / "content"
         shutil.copytree(CONTENT_DIR, content)
-        (content / "microneedling" / "info.yaml").write_text(text, encoding="utf-8")
+        (content / "microneedling" / "en-GB" / "info.yaml").write_text(text, encoding="utf-8")
         pdf = Path(folder) / "info.pdf"
         result = invoke(["info", "--content-dir", str(content), "-o", str(pdf)])
         assert_pdf_or_errors(result, pdf, "info.yaml")
@@ -136,7 +136,7 @@ def test_content_with_random_values(data):
 @given(st.lists(YAML_BITS | TEXT, max_size=30))
 def test_content_from_random_yaml_text(bits):
     """Raw YAML-like text as the first block of the information leaflet."""
-    text = (CONTENT_DIR / "microneedling" / "info.yaml").read_text("utf-8")
+    text = (CONTENT_DIR / "microneedling" / "en-GB" / "info.yaml").read_text("utf-8")
     build_info(text.replace("\nblocks:\n", "\nblocks:\n  - paragraph: " + "".join(bits) + "\n", 1))
 
 

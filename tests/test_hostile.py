@@ -19,7 +19,7 @@ from conftest import PINNED_MAIN, invoke, replace_in, write_brand
 import leaflet
 from leaflet.sources.templating import Namespace, TemplateProblem, Wording, make_environment
 
-INFO = "content/microneedling/info.yaml"
+INFO = "content/microneedling/en-GB/info.yaml"
 
 
 def one_error(result) -> str:
@@ -44,7 +44,7 @@ def run_leaflet(args: list[str], cwd: Path, timeout: float = 60) -> subprocess.C
 
 def add_block(content: Path, block: str, document: str = "info") -> int:
     """Make `block` (YAML lines) the first block of `document`; return its line."""
-    path = content / "microneedling" / f"{document}.yaml"
+    path = content / "microneedling" / "en-GB" / f"{document}.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("\nblocks:\n") + len("\nblocks:\n")
     path.write_text(text[:start] + block + text[start:], encoding="utf-8")
@@ -217,7 +217,7 @@ def test_a_300_word_heading(content_copy):
 
 def test_email_template_loops_are_bounded(content_copy):
     loops = "{% for a in clinic.name %}" * 4  # 19 characters: 130,321 turns
-    replace_in(content_copy / "email/body.txt", "Hello,\n", f"{loops}x{'{% endfor %}' * 4}\n")
+    replace_in(content_copy / "email/en-GB/body.txt", "Hello,\n", f"{loops}x{'{% endfor %}' * 4}\n")
     appointment = leaflet.Appointment(
         "A1", leaflet.Personalisation(), "microneedling", email="ann@example.org"
     )
@@ -322,11 +322,11 @@ def test_dev_zero_as_an_input(tmp_path, command):
 
 
 def test_an_email_template_linked_to_dev_zero(content_copy):
-    (content_copy / "email/body.txt").unlink()
-    (content_copy / "email/body.txt").symlink_to("/dev/zero")
+    (content_copy / "email/en-GB/body.txt").unlink()
+    (content_copy / "email/en-GB/body.txt").symlink_to("/dev/zero")
     Path("day.csv").write_text(DAY, encoding="utf-8")
     assert invoke([*EMAIL, "--content-dir", "content"]).stderr.splitlines()[-1] == (
-        "Error: content/email/body.txt: is not a regular file (a device, pipe or socket)"
+        "Error: content/email/en-GB/body.txt: is not a regular file (a device, pipe or socket)"
     )
 
 
@@ -389,7 +389,7 @@ def test_standard_output_closed_or_full(tmp_path, redirect, problem):
 
 
 def test_a_formula_as_content_version(content_copy):
-    path = content_copy / "microneedling/info.yaml"
+    path = content_copy / "microneedling/en-GB/info.yaml"
     text = path.read_text(encoding="utf-8")
     line = text[: text.index("  version: ")].count("\n") + 1
     formula = """  version: '=HYPERLINK("http://x.example")'\n"""
@@ -425,11 +425,13 @@ EMAIL = ["email", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "
 
 def test_the_subject_cannot_reach_patient_values(content_copy):
     """`{{ patient.first_name | join(".") }}` slipped past the check on subject words."""
-    (content_copy / "email/subject.txt").write_text('Hi {{ patient.first_name | join(".") }}\n')
+    (content_copy / "email/en-GB/subject.txt").write_text(
+        'Hi {{ patient.first_name | join(".") }}\n'
+    )
     Path("day.csv").write_text(DAY, encoding="utf-8")
     result = invoke([*EMAIL, "--content-dir", "content"])
     assert result.stderr.splitlines()[-1] == (
-        "Error: content/email/subject.txt:1: template error: the subject cannot use patient "
+        "Error: content/email/en-GB/subject.txt:1: template error: the subject cannot use patient "
         "details: subjects show on lock screens and in shared inboxes; remove "
         "{{ patient... }} from it"
     )
@@ -489,7 +491,7 @@ def test_a_record_table_no_page_can_hold(content_copy, widths, problem):
     or columns narrower than their padding (an AttributeError deep in ReportLab)."""
     import yaml
 
-    path = content_copy / "microneedling/consent.yaml"
+    path = content_copy / "microneedling/en-GB/consent.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     table = next(block["record_table"] for block in data["blocks"] if "record_table" in block)
     heading = ("Column heading words " * 10)[:150].strip()
@@ -499,4 +501,4 @@ def test_a_record_table_no_page_can_hold(content_copy, widths, problem):
     table["row_label"] = heading
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     message = one_error(invoke(["consent", "--content-dir", "content", "--layout", "a5"]))
-    assert message.startswith(f"Error: content/microneedling/consent.yaml: {problem}")
+    assert message.startswith(f"Error: content/microneedling/en-GB/consent.yaml: {problem}")

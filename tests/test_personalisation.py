@@ -25,7 +25,7 @@ from leaflet.sources.personal import (
     parse_name,
 )
 
-APPOINTMENT_LINE = f"Your appointment: Tuesday 1 December 2026 at 10:30 with {PRACTITIONER}"
+APPOINTMENT_LINE = f"Your appointment: Tuesday, 1 December 2026 at 10:30 with {PRACTITIONER}"
 UNICODE_NAMES = ["Łukasz Wróbel", "Zoë Ng", "Дмитрий Иванов"]
 
 
@@ -78,7 +78,7 @@ def test_practitioner_without_appointment():
 
 def test_appointment_without_practitioner():
     pdf = build("aftercare", "a4", Personalisation.from_text(appointment="2026-12-01T09:05"))
-    assert "Your appointment: Tuesday 1 December 2026 at 09:05 This leaflet" in pdf.pages[0]
+    assert "Your appointment: Tuesday, 1 December 2026 at 09:05 This leaflet" in pdf.pages[0]
 
 
 @pytest.mark.parametrize("document", ["info", "consent", "aftercare"])
@@ -113,7 +113,7 @@ def test_clinic_name_in_wording_is_escaped(tmp_path):
     brand = write_brand(tmp_path, {"name: Example Skin Clinic": f"name: {name}"})
     content = copy_content(tmp_path)
     replace_in(
-        content / "microneedling" / "info.yaml",
+        content / "microneedling" / "en-GB" / "info.yaml",
         "  - heading: What is microneedling?\n",
         '  - paragraph: "Welcome to **our** {{ clinic.name }}, {{ treatment.name }} '
         '& <b>more</b>."\n  - heading: What is microneedling?\n',
@@ -224,7 +224,7 @@ def test_appointment_with_a_space():
     ("language", "weekday", "expected"),
     [
         ("en-GB", False, "1 December 2026"),
-        ("en-GB", True, "Tuesday 1 December 2026"),
+        ("en-GB", True, "Tuesday, 1 December 2026"),
         ("en-US", False, "December 1, 2026"),
         ("en-US", True, "Tuesday, December 1, 2026"),
     ],
@@ -238,9 +238,9 @@ def test_format_date(language, weekday, expected):
     [
         ("en-GB", 14, "14:30"),
         ("en-GB", 9, "09:30"),
-        ("en-US", 14, "2:30 PM"),
-        ("en-US", 0, "12:30 AM"),
-        ("en-US", 12, "12:30 PM"),
+        ("en-US", 14, "2:30\u202fPM"),
+        ("en-US", 0, "12:30\u202fAM"),
+        ("en-US", 12, "12:30\u202fPM"),
     ],
 )
 def test_format_time(language, hour, expected):

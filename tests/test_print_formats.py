@@ -222,6 +222,7 @@ def test_footer_lines_fit_the_page(layout_name, document):
         brand,
         layout.spec.footer_size,
         layout.frame_width,
+        content.strings,
         fingerprint=entries(content, brand)[FINGERPRINT_KEY],
     )
     texts = [text for line in footer.lines for text in line if text]

@@ -98,7 +98,7 @@ def smallest_value_size(layout: str) -> float:
 @pytest.mark.parametrize(("document", "layout"), CASES)
 def test_personal_details_keep_their_size(document, layout, variant):
     details = VARIANTS[variant]
-    values = [details["patient_name"], details["practitioner"], "Tuesday 1 December 2026"]
+    values = [details["patient_name"], details["practitioner"], "Tuesday, 1 December 2026"]
     if document == "consent":
         values = [details["patient_name"], details["practitioner"], "23 April 1985"]
     smallest = smallest_value_size(layout)

@@ -19,7 +19,7 @@ def test_metadata_records_reference_version_and_fingerprint(default_pdfs):
         assert meta["/LeafletFingerprint"] == expected, (document, layout)
         assert meta["/LeafletReference"] == treatment.document(document).meta.reference
         assert meta["/LeafletVersion"] == VERSION
-        assert meta["/LeafletSource"] == f"microneedling/{document}"
+        assert meta["/LeafletSource"] == f"microneedling/en-GB/{document}"
 
 
 def test_fingerprint_ignores_patient_and_layout():
@@ -35,7 +35,8 @@ def test_verify_round_trip(tmp_path, layout):
     verdict = verify(path, leaflet.load_brand())
     assert verdict.matches
     assert verdict.describe() == (
-        f"MN-INF-01 version {VERSION} (microneedling/info), fingerprint {verdict.recorded[:8]}: "
+        f"MN-INF-01 version {VERSION} (microneedling/en-GB/info), "
+        f"fingerprint {verdict.recorded[:8]}: "
         "the current content and brand give the same wording"
     )
 
@@ -45,7 +46,9 @@ def test_verify_notices_a_changed_sentence(tmp_path):
     path = tmp_path / "consent.pdf"
     build("consent", content_dir=content).rendered.write(path)
     replace_in(
-        content / "microneedling/consent.yaml", "Tiny spots of bleeding", "Small spots of bleeding"
+        content / "microneedling/en-GB/consent.yaml",
+        "Tiny spots of bleeding",
+        "Small spots of bleeding",
     )
     verdict = verify(path, leaflet.load_brand(), content)
     assert not verdict.matches
@@ -60,7 +63,9 @@ def test_verify_cli_matches(tmp_path, monkeypatch):
     assert invoke(["consent", "-o", "c.pdf"]).exit_code == 0
     result = invoke(["verify", "c.pdf"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"c.pdf: MN-CON-01 version {VERSION} (microneedling/consent)")
+    assert result.stdout.startswith(
+        f"c.pdf: MN-CON-01 version {VERSION} (microneedling/en-GB/consent)"
+    )
 
 
 def test_verify_a_pdf_without_provenance(tmp_path):
@@ -87,7 +92,7 @@ def test_expired_wording_is_refused_then_marked():
     with pytest.raises(leaflet.LeafletError) as raised:
         leaflet.render_pdf(document, brand, layout, today=later)
     assert raised.value.format_message().endswith(
-        "content/microneedling/aftercare.yaml: the wording was due for review on 30 November "
+        "content/microneedling/en-GB/aftercare.yaml: the wording was due for review on 30 November "
         "2028; review it and update meta.review, or build anyway with --allow-expired (the "
         "PDF then says the wording is past its review date)"
     )

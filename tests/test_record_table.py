@@ -37,11 +37,13 @@ def test_the_rows_follow_the_setting(content_copy) -> None:
 
 def test_a_setting_that_is_not_a_number_is_a_located_error(content_copy) -> None:
     sessions_max(content_copy, "six")
-    path = content_copy / "microneedling/consent.yaml"
+    path = content_copy / "microneedling/en-GB/consent.yaml"
     with pytest.raises(leaflet.LeafletError) as raised:
         build("consent", content_dir=content_copy)
     line = line_number(path, '      rows: "{{ settings.sessions_max }}"')
-    assert raised.value.message.startswith(f"content/microneedling/consent.yaml:{line}: blocks[")
+    assert raised.value.message.startswith(
+        f"content/microneedling/en-GB/consent.yaml:{line}: blocks["
+    )
     assert raised.value.message.endswith(
         "].record_table.rows: expected a whole number of rows from 1 to 60, or a setting "
         "such as {{ settings.sessions_max }}; got 'six'"
@@ -49,7 +51,7 @@ def test_a_setting_that_is_not_a_number_is_a_located_error(content_copy) -> None
 
 
 def test_repeated_column_ids_are_refused(content_copy) -> None:
-    path = content_copy / "microneedling/consent.yaml"
+    path = content_copy / "microneedling/en-GB/consent.yaml"
     replace_in(path, "        - id: practitioner-initials\n", "        - id: patient-initials\n")
     with pytest.raises(leaflet.LeafletError) as raised:
         build("consent", content_dir=content_copy)

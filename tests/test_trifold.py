@@ -45,7 +45,7 @@ FOLD_CLEARANCE = 5 * mm
 EDGE_CLEARANCE = 10 * mm
 TOLERANCE = 0.5  # points
 OVERFLOW = re.compile(
-    r"content/microneedling/aftercare\.yaml: the aftercare leaflet does not fit the "
+    r"content/microneedling/en-GB/aftercare\.yaml: the aftercare leaflet does not fit the "
     r"(?P<layout>[a-z-]+) panels: about (?P<mm>\d+) mm of content is left over "
     r"\((?P<panels>\d+\.\d) panels\); shorten the wording or choose another layout"
 )
@@ -81,7 +81,7 @@ def in_panel(x: float, layout: str, side: int, index: int) -> bool:
 def shorten_aftercare(content: Path) -> Path:
     """Take out why aftercare matters, the urgent box and the next session, so that
     aftercare fits a tri-fold; return its path."""
-    path = content / "microneedling" / "aftercare.yaml"
+    path = content / "microneedling" / "en-GB" / "aftercare.yaml"
     text = path.read_text(encoding="utf-8")
     cuts = [
         ("  - heading: Why aftercare matters", "  - heading: What to expect"),

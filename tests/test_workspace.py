@@ -24,7 +24,7 @@ def test_init_then_build_inside(tmp_path, monkeypatch):
     brand.write_text(
         brand.read_text().replace("name: Example Skin Clinic", "name: Riverside Skin Clinic")
     )
-    info = folder / "content/microneedling/info.yaml"
+    info = folder / "content/microneedling/en-GB/info.yaml"
     info.write_text(
         info.read_text().replace("We clean your skin well.", "We clean your skin with care.")
     )

@@ -7,8 +7,10 @@ reading age, a logo below print resolution) are warnings, which `strict` makes e
 Each finding says where: file, line and field, as far as they are known.
 
 The checks live in `sources` (brand, logo, layouts, email templates), `content`
-(documents) and `pages` (every document laid out on every layout); `findings` holds
-what they find.
+(documents), `languages` (translations' versions, strings files, the email's language),
+`readability` (reading age by each language's formula) and `pages` (every document laid
+out on every layout); `findings` holds what they find, and notes for what could not be
+checked.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from leaflet.check.content import check_content, reading_age
-from leaflet.check.findings import ERROR, WARNING, Finding, summary
+from leaflet.check.content import check_content
+from leaflet.check.findings import ERROR, NOTE, WARNING, Finding, summary
 from leaflet.check.pages import check_pages
+from leaflet.check.readability import reading_age
 from leaflet.check.sources import check_brand, check_email, check_layouts, check_logo
 from leaflet.sources import dates
 from leaflet.sources.brand import load_brand
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, LAYOUTS_DIR
 
-__all__ = ["ERROR", "WARNING", "Finding", "check_all", "reading_age", "summary"]
+__all__ = ["ERROR", "NOTE", "WARNING", "Finding", "check_all", "reading_age", "summary"]
 
 
 def check_all(
@@ -55,6 +58,6 @@ def check_all(
         brand_file = Path(brand_path) if brand_path is not None else None
         check_pages(folder, brand_file, today or dates.today(), findings, jobs)
     if strict:
-        findings = [replace(f, severity=ERROR) for f in findings]
+        findings = [replace(f, severity=ERROR) if f.severity == WARNING else f for f in findings]
     unique = list(dict.fromkeys(findings))
     return sorted(unique, key=Finding.sort_key)

@@ -1,5 +1,5 @@
-"""Checking content: every document's schema, review date, wording and reading age,
-as a whole (Flesch-Kincaid and SMOG) and sentence by sentence."""
+"""Checking content: every document's schema, review date, wording and reading age, in
+every language, and each translation against the version of its source."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import html
 import re
 from pathlib import Path
 
-from leaflet.check.findings import ERROR, WARNING, Finding, from_error, plural
+from leaflet.check.findings import ERROR, NOTE, WARNING, Finding, from_error, plural
+from leaflet.check.languages import check_strings, check_translated_version
+from leaflet.check.readability import not_measured, reading_ages, sentence_reading_age
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand, load_brand
@@ -16,6 +18,8 @@ from leaflet.sources.content import (
     DOCUMENTS,
     ContentDocument,
     Loc,
+    Treatment,
+    find_languages,
     known_treatments,
     load_treatment,
 )
@@ -34,10 +38,6 @@ SAMPLE = Personalisation.from_text(
     appointment="2030-01-01T10:00",
     practitioner="Sample Practitioner",
 )
-#: A US school grade plus this is a reading age in years.
-GRADE_TO_AGE = 5
-#: SMOG is defined on a sample of 30 sentences; shorter documents get Flesch-Kincaid only.
-SMOG_SENTENCES = 30
 #: A sentence longer than this many words is hard to read, whatever its words.
 LONG_SENTENCE_WORDS = 25
 #: Sentences this long or longer are also judged by their own reading age; a shorter one
@@ -77,15 +77,36 @@ def check_content(
             findings += from_error(err, folder / slug / "treatment.yaml")
             _check_documents_alone(folder / slug, findings)
             continue
-        for name in treatment.available():
+        _check_treatment(treatment, render_brand, today, findings)
+    check_strings(folder, findings)
+
+
+def _check_treatment(
+    treatment: Treatment, brand: Brand, today: dt.date, findings: list[Finding]
+) -> None:
+    """Every document in every language, the source language first: a translation whose
+    source has errors is not checked against it (a note says so), so each error shows once."""
+    source = treatment.source_language
+    failed: set[str] = set()
+    for language in sorted(treatment.languages, key=lambda tag: (tag != source, tag)):
+        for name in treatment.available(language):
+            path = treatment.languages[language] / f"{name}.yaml"
+            if language != source and name in failed:
+                why = f"not checked: the {source} {name} it translates has errors"
+                findings.append(Finding(NOTE, path, None, None, why))
+                continue
             try:
-                document = treatment.document(name)
+                document = treatment.document(name, language)
             except LeafletError as err:
-                findings += from_error(err, treatment.folder / f"{name}.yaml")
+                findings += from_error(err, path)
+                failed.add(name)
                 continue
             _check_review(document, today, findings)
-            pieces = _check_wording(document, render_brand, findings)
-            if pieces is not None:
+            check_translated_version(document, findings)
+            pieces = _check_wording(document, brand, findings)
+            if pieces is None:
+                failed.add(name)
+            else:
                 _check_reading_age(document, [text for _, text in pieces], findings)
                 _check_sentences(document, pieces, findings)
 
@@ -93,13 +114,19 @@ def check_content(
 def _check_documents_alone(folder: Path, findings: list[Finding]) -> None:
     """Without a usable treatment.yaml, wording cannot be rendered (no settings), but
     each document's own schema can still be checked."""
-    for name in DOCUMENTS:
-        path = folder / f"{name}.yaml"
-        if path.is_file():
-            try:
-                validate(schema.Document, read_yaml(path))
-            except LeafletError as err:
-                findings += from_error(err, path)
+    try:
+        folders = list(find_languages(folder).values())
+    except LeafletError as err:
+        findings += from_error(err, folder)
+        return
+    for language_folder in folders:
+        for name in DOCUMENTS:
+            path = language_folder / f"{name}.yaml"
+            if path.is_file():
+                try:
+                    validate(schema.Document, read_yaml(path))
+                except LeafletError as err:
+                    findings += from_error(err, path)
 
 
 def _check_review(document: ContentDocument, today: dt.date, findings: list[Finding]) -> None:
@@ -138,10 +165,12 @@ def _check_wording(
     """Render every piece of wording with the sample details, reporting each one that
     fails or holds characters the brand fonts lack; each piece's place and rendered text
     when all pass."""
-    variables = {
-        "clinic": brand.template_values(),
-        **SAMPLE.template_values(document.meta.language),
-    }
+    try:
+        clinic = brand.template_values(document.meta.language)
+    except LeafletError as err:
+        findings += from_error(err, brand.path)
+        return None
+    variables = {"clinic": clinic, **SAMPLE.template_values(document.meta.language)}
     context = document.template_context(variables)
     problems: list[Finding] = []
 
@@ -189,55 +218,37 @@ def _plain_text(texts: list[str]) -> str:
     return " ".join(sentences)
 
 
-def reading_age(text: str) -> tuple[float, float]:
-    """(Flesch-Kincaid grade, reading age in years) of plain English text."""
-    import textstat  # loading its pronouncing dictionary takes a second: only when used
-
-    grade = float(textstat.flesch_kincaid_grade(text))
-    return grade, grade + GRADE_TO_AGE
-
-
-def smog_reading_age(text: str) -> tuple[float, float] | None:
-    """(SMOG grade, reading age in years) of plain English text, or None for a text
-    shorter than the 30 sentences SMOG is defined on."""
-    import textstat
-
-    if textstat.sentence_count(text) < SMOG_SENTENCES:
-        return None
-    grade = float(textstat.smog_index(text))
-    return grade, grade + GRADE_TO_AGE
-
-
 def _check_reading_age(
     document: ContentDocument, texts: list[str], findings: list[Finding]
 ) -> None:
-    """The whole document's reading age, by Flesch-Kincaid and by SMOG, against its
-    target: one warning when either is above it."""
+    """The whole document's reading age, by the formulas for its language (see
+    `readability`: Flesch-Kincaid and SMOG for English), against its target: one
+    warning when any is above it; a language without a formula gets a note."""
     text = _plain_text(texts)
     if not text:
         return
     loc = ("meta", "reading_age")
 
-    def warn(problem: str) -> None:
+    def add(severity: str, problem: str) -> None:
         line = document.source.line_of(loc)
-        findings.append(Finding(WARNING, document.path, line, format_loc(loc), problem))
+        findings.append(Finding(severity, document.path, line, format_loc(loc), problem))
 
+    language = document.meta.language
     try:
-        grade, age = reading_age(text)
-        smog = smog_reading_age(text)
+        measured = reading_ages(text, language)
     except Exception as err:  # a readability library problem must not stop the check
-        warn(f"reading age not checked: {type(err).__name__}: {err}")
+        add(WARNING, f"reading age not checked: {type(err).__name__}: {err}")
+        return
+    if not measured:
+        add(NOTE, not_measured(f"{document.language.name} ({language})"))
         return
     target = document.meta.reading_age
-    measures = [f"about {round(age)} by Flesch-Kincaid (grade {grade:.1f} + {GRADE_TO_AGE})"]
-    over = round(age) > target
-    if smog is not None:
-        measures.append(f"about {round(smog[1])} by SMOG (grade {smog[0]:.1f} + {GRADE_TO_AGE})")
-        over = over or round(smog[1]) > target
-    if over:
-        warn(
-            f"reading age {' and '.join(measures)}, above the target {target}; use shorter "
-            "sentences and shorter words"
+    if any(round(measure.age) > target for measure in measured):
+        described = " and ".join(f"about {round(m.age)} by {m.method}" for m in measured)
+        add(
+            WARNING,
+            f"reading age {described}, above the target {target}; use shorter sentences "
+            "and shorter words",
         )
 
 
@@ -260,9 +271,10 @@ def _check_sentences(
                 reasons.append(f"{words} words")
             if words >= GRADED_SENTENCE_WORDS:
                 try:
-                    _, age = reading_age(sentence)
+                    measured = sentence_reading_age(sentence, document.meta.language)
                 except Exception:  # a readability library problem must not stop the check
-                    age = 0.0
+                    measured = None
+                age = measured.age if measured is not None else 0.0
                 if round(age) > limit:
                     reasons.append(f"reading age about {round(age)}")
             if reasons and (hardest is None or len(reasons) > len(hardest[2])):

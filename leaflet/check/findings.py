@@ -8,17 +8,20 @@ from pathlib import Path
 
 from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
-from leaflet.sources.content import DOCUMENTS, known_treatments
+from leaflet.sources.content import DOCUMENTS, find_languages, known_treatments
 from leaflet.sources.layout import known_layouts
 
 ERROR, WARNING = "error", "warning"
+#: Not a problem: something the check could not do, and why (e.g. no readability
+#: formula for a language). Notes are shown, never counted, never made errors.
+NOTE = "note"
 
 
 @dataclass(frozen=True)
 class Finding:
     """One problem: how bad, where (file, line, field) and what is wrong."""
 
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning" or "note"
     path: Path | None
     line: int | None
     field: str | None
@@ -53,24 +56,32 @@ def summary(
     layouts_dir: Path | None = None,
 ) -> str:
     """`2 errors, 1 warning`, or what was checked when nothing was found."""
-    if not findings:
+    notes = sum(f.severity == NOTE for f in findings)
+    noted = f" ({plural(notes, 'note')})" if notes else ""
+    if len(findings) == notes:
         documents = count_documents(content_dir)
         layouts = len(known_layouts(layouts_dir or LAYOUTS_DIR))
         return (
             f"no problems found in {plural(documents, 'document')}, 1 brand and "
-            f"{plural(layouts, 'layout')}"
+            f"{plural(layouts, 'layout')}{noted}"
         )
     errors = sum(f.severity == ERROR for f in findings)
-    return f"{plural(errors, 'error')}, {plural(len(findings) - errors, 'warning')}"
+    warnings = len(findings) - errors - notes
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}{noted}"
 
 
 def count_documents(content_dir: Path | str | None = None) -> int:
     folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
-    return sum(
-        (folder / slug / f"{name}.yaml").is_file()
-        for slug in known_treatments(folder)
-        for name in DOCUMENTS
-    )
+    count = 0
+    for slug in known_treatments(folder):
+        try:
+            languages = find_languages(folder / slug)
+        except LeafletError:
+            continue
+        count += sum(
+            (path / f"{name}.yaml").is_file() for path in languages.values() for name in DOCUMENTS
+        )
+    return count
 
 
 def plural(count: int, word: str) -> str:

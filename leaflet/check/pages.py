@@ -1,11 +1,13 @@
 """Checking pages: every document laid out on every layout that can hold it.
 
-Each document is built blank and for a patient with long details, in worker processes
-(ReportLab's registries are global to a process). What would spoil a print run is
-reported as an error naming the document and the layout: a block taller than a page or
-a value too long for its line (overflow), content that does not fit a tri-fold's panels
-(a tri-fold misfit), and body text closer than `MIN_GAP` to the footer rule (a
-collision), measured from where each page's text ends as laid out.
+Each document, in each of its languages, is built blank and for a patient with long
+details, in worker processes (ReportLab's registries are global to a process). What
+would spoil a print run is reported as an error naming the document and the layout: a
+block taller than a page or a value too long for its line (overflow), content that does
+not fit a tri-fold's panels (a tri-fold misfit), and body text closer than `MIN_GAP` to
+the footer rule (a collision), measured from where each page's text ends as laid out.
+A translation runs longer than its original; that it does not fit a tri-fold is a note
+(it prints on the other layouts), not an error.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 
-from leaflet.check.findings import ERROR, Finding
-from leaflet.errors import LayoutFitError, LeafletError
+from leaflet.check.findings import ERROR, NOTE, Finding
+from leaflet.errors import LayoutFitError, LeafletError, display_path
 from leaflet.sources.content import known_treatments, load_treatment
 from leaflet.sources.layout import known_layouts, load_layout
 from leaflet.sources.personal import Personalisation
@@ -41,6 +43,7 @@ class Job:
     folder: Path
     brand: Path | None
     slug: str
+    language: str
     document: str
     layout: str
     today: dt.date
@@ -51,9 +54,9 @@ def check_pages(
 ) -> None:
     """Lay out every document of every treatment on every layout, `jobs` at a time."""
     todo = [
-        Job(folder, brand, slug, name, layout, today)
+        Job(folder, brand, slug, language, name, layout, today)
         for slug in known_treatments(folder)
-        for name in _documents(folder, slug)
+        for language, name in _documents(folder, slug)
         for layout in known_layouts()
         if _holds(layout, name)
     ]
@@ -68,9 +71,11 @@ def check_pages(
             findings += found
 
 
-def _documents(folder: Path, slug: str) -> list[str]:
+def _documents(folder: Path, slug: str) -> list[tuple[str, str]]:
+    """Each (language, document) of a treatment."""
     try:
-        return load_treatment(slug, folder).available()
+        treatment = load_treatment(slug, folder)
+        return [(tag, name) for tag in treatment.languages for name in treatment.available(tag)]
     except LeafletError:
         return []  # reported by the content check
 
@@ -86,17 +91,27 @@ def lay_out(job: Job) -> list[Finding]:
     from leaflet.sources.brand import load_brand
 
     try:
-        document = load_treatment(job.slug, job.folder).document(job.document)
+        treatment = load_treatment(job.slug, job.folder)
+        document = treatment.document(job.document, job.language)
         brand, layout = load_brand(job.brand), load_layout(job.layout)
     except LeafletError:
         return []  # reported by the content and brand checks
-    kind = "tri-fold misfit" if layout.spec.format == "trifold" else "overflow"
+    trifold = layout.spec.format == "trifold"
+    kind = "tri-fold misfit" if trifold else "overflow"
+    translated = job.language != treatment.source_language
+    severity = NOTE if trifold and translated else ERROR
     findings = []
     for personal in (Personalisation(), LONG):
         try:
             pdf = render_pdf(document, brand, layout, personal, allow_expired=True, today=job.today)
         except LayoutFitError as err:
-            findings.append(_finding(document.path, job.layout, f"{kind}: {err.message}"))
+            # The finding names the file already.
+            problem = err.message.removeprefix(f"{display_path(document.path)}: ")
+            message = f"{kind}: {problem}"
+            if severity == NOTE:
+                message += "; a translation runs longer than its original: it prints on the "
+                message += "other layouts"
+            findings.append(_finding(document.path, job.layout, message, severity))
             continue
         except LeafletError:
             continue  # reported by the content check
@@ -106,5 +121,5 @@ def lay_out(job: Job) -> list[Finding]:
     return list(dict.fromkeys(findings))
 
 
-def _finding(path: Path, layout: str, message: str) -> Finding:
-    return Finding(ERROR, path, None, None, f"on the {layout} layout, {message}")
+def _finding(path: Path, layout: str, message: str, severity: str = ERROR) -> Finding:
+    return Finding(severity, path, None, None, f"on the {layout} layout, {message}")

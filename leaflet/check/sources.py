@@ -9,9 +9,17 @@ from PIL import Image
 from reportlab.lib.units import mm
 
 from leaflet.check.findings import WARNING, Finding, from_error
+from leaflet.check.languages import check_html_language
 from leaflet.errors import LeafletError
 from leaflet.mail.encrypt import DATE_OF_BIRTH
-from leaflet.mail.messages import EMAIL_FOLDER, EmailTemplates, Pack, PackFile
+from leaflet.mail.messages import (
+    BODY_HTML,
+    EMAIL_FOLDER,
+    EmailTemplates,
+    Pack,
+    PackFile,
+    email_languages,
+)
 from leaflet.packs.appointments import Appointment
 from leaflet.render.furniture import header_logo_size
 from leaflet.render.trifold_outside import COVER_LOGO
@@ -97,9 +105,14 @@ def check_email(folder: Path, brand: Brand, findings: list[Finding]) -> None:
         "CHECK", personal, "sample", email="sam@example.com", mobile="07700 900123"
     )
     sample = Pack(appointment, files)
-    try:
-        templates = EmailTemplates(brand, folder)
-        for policy in schema.PASSWORD_POLICIES:
-            templates.render(sample, policy)
-    except LeafletError as err:
-        findings += from_error(err, None)
+    for language, templates_folder in email_languages(folder).items():
+        try:
+            templates = EmailTemplates(brand, folder, language)
+            for policy in schema.PASSWORD_POLICIES:
+                letter = templates.render(sample, policy)
+        except LeafletError as err:
+            findings += from_error(err, None)
+            continue
+        html = templates_folder / BODY_HTML
+        if found := check_html_language(letter.html, templates.language.tag, html):
+            findings.append(found)

@@ -35,6 +35,9 @@ def list_command(content_dir: Path | None) -> None:
     for treatment in catalogue.treatments:
         click.echo(f"  {treatment.slug}: {treatment.summary}")
         click.echo(f"    documents: {', '.join(treatment.documents)}")
+        click.echo("    languages:")
+        for language in treatment.languages:
+            click.echo(f"      {language}")
     click.echo("Layouts:")
     for layout in catalogue.layouts:
         click.echo(f"  {layout.name}: {layout.description}")

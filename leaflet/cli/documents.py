@@ -36,6 +36,11 @@ OPTIONS = [
     ),
     CONTENT_DIR,
     click.option(
+        "--language",
+        help="Language of the document, a tag such as en-GB, pl or cy (leaflet list shows "
+        "each treatment's) [default: the brand's language].",
+    ),
+    click.option(
         "--patient-name",
         callback=checked("parse_name"),
         help="Print the patient's name in the document.",
@@ -99,6 +104,7 @@ def document_command(name: str) -> click.Command:
         brand_path: Path | None,
         layout: str,
         content_dir: Path | None,
+        language: str | None,
         patient_name: str,
         date_of_birth: dt.date | None,
         appointment: dt.datetime | None,
@@ -121,15 +127,9 @@ def document_command(name: str) -> click.Command:
             press=leaflet.PressOptions(bleed, crop_marks),
             allow_expired=allow_expired,
             fillable=fillable,
+            language=language,
         )
-        target = output or Path(f"{treatment}-{name}.pdf")
-        pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
-        if str(target) == "-":
-            write_to_standard_output(pdf)
-            click.echo(f"Wrote {name} PDF to standard output ({pages})", err=True)
-        else:
-            pdf.write(target)
-            click.echo(f"Wrote {leaflet.display_path(target)} ({pages})", err=True)
+        _write(pdf, output or Path(f"{treatment}-{name}.pdf"), name)
 
     output = click.option(
         "-o",
@@ -140,3 +140,16 @@ def document_command(name: str) -> click.Command:
     command.__doc__ = DOCUMENT_HELP[name]
     decorated = with_options([*OPTIONS, output], command)
     return click.command(name, context_settings=CONTEXT, help=DOCUMENT_HELP[name])(decorated)
+
+
+def _write(pdf: leaflet.RenderedPdf, target: Path, name: str) -> None:
+    """Write the PDF and say so, after any warning (built in another language)."""
+    for warning in pdf.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
+    if str(target) == "-":
+        write_to_standard_output(pdf)
+        click.echo(f"Wrote {name} PDF to standard output ({pages})", err=True)
+    else:
+        pdf.write(target)
+        click.echo(f"Wrote {leaflet.display_path(target)} ({pages})", err=True)

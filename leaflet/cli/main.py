@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from typing import Any
@@ -31,6 +32,11 @@ class _Group(click.Group):
             raise
         except (click.exceptions.Exit, click.Abort):  # --help, Ctrl-C at a prompt
             raise
+        except BrokenPipeError:
+            # The reader went away (`leaflet list | head`): as other Unix tools do, stop
+            # quietly, and keep Python from failing again when it flushes stdout at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except MemoryError as err:
             raise leaflet.LeafletError("out of memory; close other programs and try again") from err
         except Exception as err:

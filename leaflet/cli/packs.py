@@ -42,7 +42,10 @@ def _read(appointments: Path) -> tuple[list[leaflet.Appointment], list[leaflet.R
 @click.argument("appointments", type=click.Path(path_type=Path))
 @OUT_DIR
 @click.option(
-    "--jobs", type=click.IntRange(min=1), help="Worker processes [default: the number of CPUs]."
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes; 1 builds in this process [default: 1 for a small batch, "
+    "else the number of CPUs].",
 )
 @_documents_option("build")
 @click.option("--force", is_flag=True, help="Build every file again, even if already built.")
@@ -90,7 +93,7 @@ def batch_command(
     click.echo(
         f"Built {built} file{'s' if built != 1 else ''} in {leaflet.display_path(out_dir)}"
         f" ({len(result.skipped)} already built)"
-        f"; {failed} row{'s' if failed != 1 else ''} failed."
+        f"; {failed} row{'s' if failed != 1 else ''} failed{_other_languages(result)}."
         f" Manifest: {leaflet.display_path(result.manifest)}",
         err=True,
     )
@@ -101,6 +104,16 @@ def batch_command(
 def _echo_problems(result: leaflet.BatchResult) -> None:
     for problem in result.problems:
         click.echo(f"Error: {problem}", err=True)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+def _other_languages(result: leaflet.BatchResult) -> str:
+    """`; 2 rows built in English, not the clinic's language` for the summary line."""
+    count = len(result.warnings)
+    if not count:
+        return ""
+    return f"; {count} row{'s' if count != 1 else ''} built in English, not the clinic's language"
 
 
 def _smtp_address(
@@ -166,7 +179,7 @@ def _smtp_address(
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="Worker processes for building missing PDFs [default: CPUs].",
+    help="Worker processes for building missing PDFs [default: as for batch].",
 )
 @appointment_sources
 def email_command(
@@ -214,7 +227,9 @@ def email_command(
         )
     _echo_report(result.report)
     where = f" (in {leaflet.display_path(result.outbox)})" if result.outbox else ""
-    click.echo(f"Email: {result.report.summary()}{where}.", err=True)
+    click.echo(
+        f"Email: {result.report.summary()}{where}{_other_languages(result.built)}.", err=True
+    )
     if problems or not result.ok:
         sys.exit(1)
 

@@ -29,11 +29,10 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from leaflet.errors import LeafletError, OutputError
+from leaflet.errors import LeafletError, OutputError, SourceError
 from leaflet.mail.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile
 from leaflet.mail.ledger import SENDING, SENT, Ledger, LedgerEntry, read_ledger
 from leaflet.mail.messages import (
-    ATTACHMENTS,
     EmailTemplates,
     Letter,
     Pack,
@@ -165,7 +164,7 @@ def deliver(
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
     ledger_path = Path(ledger_path)
-    templates = EmailTemplates(brand, content_dir)
+    templates = _Wording(brand, content_dir)
     report = DeliveryReport(dry_run=dry_run)
     if dry_run:
         recorded = read_ledger(ledger_path)
@@ -183,9 +182,32 @@ def deliver(
     return report
 
 
+@dataclass
+class _Wording:
+    """The email templates of each language a run needs, each compiled once."""
+
+    brand: Brand
+    content_dir: Path | str | None
+    loaded: dict[str, EmailTemplates | LeafletError] = field(default_factory=dict)
+
+    def render(self, pack: Pack, policy: str) -> Letter:
+        """The email for `pack` in its appointment's language (default: the brand's); a
+        language without email wording is a `LeafletError`."""
+        language = pack.appointment.language or self.brand.spec.language
+        if language not in self.loaded:
+            try:
+                self.loaded[language] = EmailTemplates(self.brand, self.content_dir, language)
+            except LeafletError as err:
+                self.loaded[language] = err
+        templates = self.loaded[language]
+        if isinstance(templates, LeafletError):
+            raise templates
+        return templates.render(pack, policy)
+
+
 def _plan(
     packs: Iterable[Pack],
-    templates: EmailTemplates,
+    templates: _Wording,
     brand: Brand,
     entry_of: Callable[[str], LedgerEntry | None],
     report: DeliveryReport,
@@ -213,8 +235,15 @@ def _plan(
             report.problems.append(RowProblem("", 0, *found, ident))
             continue
         # A template mistake is the same for every patient: it stops the whole run here,
-        # before anything is sent.
-        plans.append((pack, templates.render(pack, policy)))
+        # before anything is sent. A language without email wording stops only its rows.
+        try:
+            letter = templates.render(pack, policy)
+        except LeafletError as err:
+            if isinstance(err, SourceError):
+                raise
+            report.problems.append(RowProblem("", 0, "language", err.message, ident))
+            continue
+        plans.append((pack, letter))
     return plans
 
 
@@ -224,8 +253,8 @@ def _problem(pack: Pack, policy: str) -> tuple[str, str] | None:
         return "email", reason
     if not pack.files:
         return "", "no documents to send"
-    if unknown := [item.document for item in pack.files if item.document not in ATTACHMENTS]:
-        return "", f"unknown document {unknown[0]!r}; expected one of {', '.join(ATTACHMENTS)}"
+    if unknown := [item.document for item in pack.files if item.document not in DOCUMENTS]:
+        return "", f"unknown document {unknown[0]!r}; expected one of {', '.join(DOCUMENTS)}"
     if missing := [item.path for item in pack.files if not Path(item.path).is_file()]:
         return "", f"document not found: {missing[0]}"
     return password_problem(pack, policy)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leaflet.mail.delivery import DeliveryReport, deliver, find_packs
@@ -113,7 +113,12 @@ def _packs(
     """A pack for every appointment whose documents were built; appointments without an
     email address get an empty one, which delivery reports as such."""
     failed = {problem.appointment_id for problem in built.problems}
-    ready = [item for item in appointments if item.email and item.appointment_id not in failed]
+    # Each email in the language its documents were built in.
+    ready = [
+        replace(item, language=built.languages.get(item.appointment_id, item.language))
+        for item in appointments
+        if item.email and item.appointment_id not in failed
+    ]
     packs, _ = find_packs(ready, out_dir, documents)  # each built one has a pack
     return packs + [Pack(item, ()) for item in appointments if not item.email]
 

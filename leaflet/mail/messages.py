@@ -1,10 +1,13 @@
 """One email per appointment: the patient's documents attached, the personal ones locked.
 
-The wording comes from Jinja2 templates in the content folder's `email/` folder:
-`subject.txt`, `body.txt` (plain text) and `body.html` (its alternative, in the clinic's
-colours). A content folder without `email/` uses the built-in templates. Templates see
-`clinic`, `colours`, `appointment`, `patient` (first name only), `attachments` and
-`password` (how to open the locked files, never the password itself).
+The wording comes from Jinja2 templates in the content folder's `email/` folder, one
+folder per language (`email/en-GB/`, `email/pl/`...): `subject.txt`, `body.txt` (plain
+text) and `body.html` (its alternative, in the clinic's colours). A content folder
+without `email/` uses the built-in templates. Templates see `clinic`, `colours`,
+`appointment`, `patient` (first name only), `attachments`, `password` (how to open the
+locked files, never the password itself), and `language` and `direction` (for the HTML's
+`lang` and `dir`). Attachment titles and file names come from the strings of the
+email's language.
 
 Nothing personal goes where others see it: the subject template is given no patient or
 appointment values at all (subjects show on lock screens and in shared inboxes), and
@@ -37,21 +40,19 @@ from leaflet.mail.encrypt import (
 from leaflet.packs.appointments import Appointment
 from leaflet.sources.brand import Brand
 from leaflet.sources.bundled import CONTENT_DIR
+from leaflet.sources.content import DOCUMENTS
 from leaflet.sources.dates import format_date
+from leaflet.sources.languages import match_language, parse_language
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
 from leaflet.sources.sandbox import render_bounded
 from leaflet.sources.schema.common import mail_domain
+from leaflet.sources.strings import Strings, load_strings
 from leaflet.sources.templating import MAX_EMAIL, Namespace, make_email_environment
 
 EMAIL_FOLDER = "email"
 SUBJECT, BODY_TEXT, BODY_HTML = "subject.txt", "body.txt", "body.html"
-#: Attachment file name and title per document: no patient, no treatment.
-ATTACHMENTS = {
-    "info": ("information-leaflet.pdf", "Information leaflet"),
-    "consent": ("consent-form.pdf", "Consent form"),
-    "aftercare": ("aftercare-leaflet.pdf", "Aftercare leaflet"),
-}
-DEFAULT_LANGUAGE = "en-GB"
+#: The language of templates an `email/` folder holds directly (made before languages).
+UNFOLDERED_LANGUAGE = "en-GB"
 #: The brand colours email templates can use, as `colours.<name>`.
 COLOUR_NAMES = ("primary", "on_primary", "text", "muted", "tint", "urgent", "urgent_tint")
 #: Words before a first name that are not the name.
@@ -81,6 +82,7 @@ class Pack:
 class Attachment:
     """A file as it is attached: its public name and whether it is locked."""
 
+    document: str
     name: str
     title: str
     encrypted: bool
@@ -97,17 +99,20 @@ class Letter:
     attachments: tuple[Attachment, ...]
 
 
-def attachments_of(pack: Pack) -> tuple[Attachment, ...]:
-    """The pack's files as they will be attached; unknown documents are refused."""
+def attachments_of(pack: Pack, strings: Strings) -> tuple[Attachment, ...]:
+    """The pack's files as they will be attached, named and titled in the strings'
+    language (never by patient or treatment); unknown documents are refused."""
     attachments = []
     for item in pack.files:
-        if item.document not in ATTACHMENTS:
+        if item.document not in DOCUMENTS:
             raise LeafletError(
                 f"{item.path}: unknown document {item.document!r}; expected "
-                f"one of {', '.join(ATTACHMENTS)}"
+                f"one of {', '.join(DOCUMENTS)}"
             )
-        name, title = ATTACHMENTS[item.document]
-        attachments.append(Attachment(name, title, item.personal, Path(item.path)))
+        words = getattr(strings.words.attachments, item.document)
+        attachments.append(
+            Attachment(item.document, words.file, words.title, item.personal, Path(item.path))
+        )
     return tuple(attachments)
 
 
@@ -137,16 +142,44 @@ def message_id_domain(brand: Brand) -> str:
     return sender(brand).domain
 
 
-class EmailTemplates:
-    """The subject and body templates of a content folder, compiled once per run."""
+def email_languages(content_dir: Path | str | None = None) -> dict[str, Path]:
+    """The folders of email templates by language tag: `email/<tag>/` in the content
+    folder (or the built-in one, for a folder made before email existed)."""
+    folder = Path(content_dir) / EMAIL_FOLDER if content_dir is not None else None
+    if folder is None or not folder.is_dir():
+        folder = CONTENT_DIR / EMAIL_FOLDER
+    found = {
+        sub.name: sub
+        for sub in sorted(folder.iterdir())
+        if sub.is_dir() and (sub / SUBJECT).is_file()
+    }
+    if (folder / SUBJECT).is_file() and UNFOLDERED_LANGUAGE not in found:
+        found[UNFOLDERED_LANGUAGE] = folder
+    return found
 
-    def __init__(self, brand: Brand, content_dir: Path | str | None = None) -> None:
-        folder = Path(content_dir) / EMAIL_FOLDER if content_dir is not None else None
-        if folder is None or not folder.is_dir():
-            folder = CONTENT_DIR / EMAIL_FOLDER  # a folder made before email existed
-        self.folder = folder
+
+class EmailTemplates:
+    """The subject and body templates of a content folder in one language (default: the
+    brand's), compiled once per run."""
+
+    def __init__(
+        self, brand: Brand, content_dir: Path | str | None = None, language: str | None = None
+    ) -> None:
+        wanted = parse_language(language or brand.spec.language)
+        folders = email_languages(content_dir)
+        tag = match_language(wanted.tag, folders)
+        if tag is None:
+            where = Path(content_dir) / EMAIL_FOLDER if content_dir is not None else EMAIL_FOLDER
+            raise LeafletError(
+                f"no email wording in {wanted.name} ({wanted.tag}): add {where}/{wanted.tag}/ "
+                f"with {SUBJECT}, {BODY_TEXT} and {BODY_HTML} (there is: "
+                f"{', '.join(folders) or 'none'})"
+            )
+        self.folder = folder = folders[tag]
+        self.language = parse_language(tag)
         self.brand = brand
-        environment = make_email_environment(folder)
+        self.strings = load_strings(tag, content_dir)
+        environment = make_email_environment(folder, tag)
         self._templates = {
             name: self._load(environment, name) for name in (SUBJECT, BODY_TEXT, BODY_HTML)
         }
@@ -172,7 +205,7 @@ class EmailTemplates:
     def render(self, pack: Pack, password_policy: str) -> Letter:
         """The subject, plain text and HTML of `pack`'s email. A template that fails, or a
         subject that uses the patient's details, is a `SourceError` naming the template."""
-        attachments = attachments_of(pack)
+        attachments = attachments_of(pack, self.strings)
         context = self._context(pack, attachments, password_policy)
         subject_context = {
             **context,
@@ -189,7 +222,7 @@ class EmailTemplates:
         self, pack: Pack, attachments: tuple[Attachment, ...], password_policy: str
     ) -> dict[str, Any]:
         personal = pack.appointment.personal
-        language = pack.appointment.language or DEFAULT_LANGUAGE
+        language = self.language.tag
         example = example_birthday(personal.date_of_birth)
         example_end = example_mobile_end(pack.appointment.mobile)
         with_mobile = password_policy == DATE_OF_BIRTH_AND_MOBILE
@@ -201,7 +234,7 @@ class EmailTemplates:
             "example": date_of_birth_password(example, example_end if with_mobile else ""),
         }
         return {
-            "clinic": Namespace("clinic", self.brand.template_values()),
+            "clinic": Namespace("clinic", self.brand.template_values(language)),
             "colours": Namespace("colours", {key: self.brand.hex(key) for key in COLOUR_NAMES}),
             "appointment": Namespace(
                 "appointment", personal.template_values(language)["appointment"]
@@ -210,11 +243,18 @@ class EmailTemplates:
             "attachments": [
                 Namespace(
                     "attachment",
-                    {"name": item.name, "title": item.title, "encrypted": item.encrypted},
+                    {
+                        "document": item.document,
+                        "name": item.name,
+                        "title": item.title,
+                        "encrypted": item.encrypted,
+                    },
                 )
                 for item in attachments
             ],
             "password": Namespace("password", password),
+            "language": language,
+            "direction": self.language.direction,
         }
 
     def _render(self, name: str, context: dict[str, Any]) -> str:

@@ -19,7 +19,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 if sys.platform != "win32":
@@ -29,9 +29,10 @@ from leaflet.errors import Argument, LeafletError, OutputError
 from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.packs.manifest import Manifest, ManifestEntry
 from leaflet.packs.planner import BatchSettings, Job, Planner
-from leaflet.packs.workers import WorkerSetup, run_jobs
+from leaflet.packs.workers import WorkerPool, WorkerSetup, default_jobs, run_jobs
 from leaflet.sources import dates
 from leaflet.sources.content import DOCUMENTS
+from leaflet.sources.layout import load_layout
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class BatchResult:
     skipped: list[ManifestEntry]
     problems: list[RowProblem]
     manifest: Path
+    #: Rows built in another language than the clinic's (it lacks that), and why.
+    warnings: list[RowProblem] = field(default_factory=list)
+    #: The language each appointment was built in, by appointment id.
+    languages: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed_appointments(self) -> int:
@@ -63,10 +68,14 @@ def build_batch(
     progress: Progress | None = None,
     source: str = "appointments",
     today: dt.date | None = None,
+    pool: WorkerPool | None = None,
 ) -> BatchResult:
     """Build `settings.documents` for every usable appointment into `out_dir`.
 
-    `jobs` worker processes (default: the CPU count; 1 builds in this process). With
+    `jobs` worker processes: 1 builds in this process; by default, a small batch is
+    built in this process and a larger one in a worker per CPU (`default_jobs`), the
+    workers starting while the batch is planned. A `pool` (`WorkerPool`) kept by the
+    caller is used instead, whatever the batch's size. With
     `force`, files already built are built again. `source` names the appointments in
     problems (the CSV file); `today` is the date review dates are checked against
     (default: the real date). Problems with single appointments are returned, not
@@ -78,14 +87,48 @@ def build_batch(
         if name not in DOCUMENTS:
             raise LeafletError(f"unknown document {name!r}; documents: {', '.join(DOCUMENTS)}")
     setup = WorkerSetup(settings, out_dir, source, today or dates.today())
-    planned, problems = Planner(settings, source, setup.today).plan(appointments)
-    _prepare_folder(out_dir)
-    with _only_run(out_dir):
-        manifest = Manifest(out_dir)
-        try:
-            return _build(planned, problems, manifest, setup, jobs, force, progress)
-        finally:
-            manifest.close(order=[_key(job) for job in planned])
+    appointments = list(appointments)
+    own_pool = None
+    if pool is None and _wants_workers(appointments, settings, jobs):
+        own_pool = pool = WorkerPool(jobs)  # the workers start while the batch is planned
+    try:
+        planner = Planner(settings, source, setup.today)
+        planned, problems = planner.plan(appointments)
+        _prepare_folder(out_dir)
+        with _only_run(out_dir):
+            manifest = Manifest(out_dir)
+            try:
+                result = _build(planned, problems, manifest, setup, pool, force, progress)
+                return replace(result, warnings=planner.warnings, languages=planner.languages)
+            finally:
+                manifest.close(order=[_key(job) for job in planned])
+    finally:
+        if own_pool is not None:
+            own_pool.close()
+
+
+def _wants_workers(
+    appointments: list[Appointment], settings: BatchSettings, jobs: int | None
+) -> bool:
+    """Whether the batch is built in worker processes: as `jobs` says, or by default as
+    `default_jobs` says for its documents (those on tri-fold and booklet layouts are
+    laid out in full, the others stamped)."""
+    if jobs is not None:
+        return jobs > 1
+    formats: dict[str, str] = {}
+    stamped = full = 0
+    for appointment in appointments:
+        name = appointment.layout or settings.layout
+        if name not in formats:
+            try:
+                formats[name] = load_layout(name).spec.format
+            except LeafletError:
+                formats[name] = "pages"  # the planner reports it; count it as cheap
+        if formats[name] == "pages":
+            stamped += len(settings.documents)
+        else:
+            full += len(settings.documents)
+    return default_jobs(stamped, full) > 1
 
 
 def _build(
@@ -93,7 +136,7 @@ def _build(
     problems: list[RowProblem],
     manifest: Manifest,
     setup: WorkerSetup,
-    jobs: int | None,
+    pool: WorkerPool | None,
     force: bool,
     progress: Progress | None,
 ) -> BatchResult:
@@ -109,7 +152,7 @@ def _build(
     built: list[ManifestEntry] = []
     if progress is not None and todo:
         progress(0, len(todo))  # before the workers start, which takes a second
-    for done, result in enumerate(run_jobs(todo, setup, jobs), start=1):
+    for done, result in enumerate(run_jobs(todo, setup, pool), start=1):
         if isinstance(result, RowProblem):
             problems.append(result)
         else:

@@ -1,8 +1,13 @@
 """Planning a batch: each appointment checked against what it asks for, before any build.
 
-A bad appointment (an unsafe or duplicate id, an unknown treatment or layout, a name the
-fonts cannot print, a document the layout cannot hold) becomes a `RowProblem`; the others
-become jobs, one per document, each with a hash of everything its file is made from.
+A bad appointment (an unsafe or duplicate id, an unknown treatment, layout or language, a
+language the treatment lacks, a name the fonts cannot print, a document the layout
+cannot hold) becomes a `RowProblem`; the others become jobs, one per document, each with
+a hash of everything its file is made from.
+
+Each row is built in its `language` column's language; an empty cell means the clinic's
+language (the brand's `language`), and when the treatment lacks that, English, with a
+warning: a patient never gets another language silently.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class Job:
     document: str
     layout: str
     inputs: str
+    language: str = ""  # the content's tag; empty: the treatment's source language
 
 
 class Planner:
@@ -57,6 +63,10 @@ class Planner:
         self.brand = load_brand(settings.brand_path)
         self.treatments: dict[str, Treatment | LeafletError] = {}
         self.layouts: dict[str, Layout | LeafletError] = {}
+        #: Rows built in another language than the clinic's, and why.
+        self.warnings: list[RowProblem] = []
+        #: The language each appointment is built in, by appointment id.
+        self.languages: dict[str, str] = {}
 
     def plan(self, appointments: Iterable[Appointment]) -> tuple[list[Job], list[RowProblem]]:
         """The jobs for every usable appointment, and a problem for every other one."""
@@ -96,34 +106,54 @@ class Planner:
         for column in ("patient_name", "practitioner"):
             if missing := self.brand.fonts.missing(getattr(personal, column)):
                 return problem(column, f"the brand fonts cannot print {describe_chars(missing)}")
-        return self._jobs(appointment, treatment, layout, problem)
+        language = self._language(appointment, treatment, problem)
+        if isinstance(language, RowProblem):
+            return language
+        self.languages[appointment.appointment_id] = language
+        return self._jobs(appointment, treatment, layout, language, problem)
+
+    def _language(
+        self,
+        appointment: Appointment,
+        treatment: Treatment,
+        problem: Callable[[str, str], RowProblem],
+    ) -> str | RowProblem:
+        """The row's language, else the clinic's, else English (with a warning)."""
+        try:
+            tag, warning = treatment.choose_language(
+                appointment.language or None, self.brand.spec.language
+            )
+        except LeafletError as err:
+            return problem("language", err.message)
+        if warning:
+            self.warnings.append(problem("language", f"empty, and {warning}"))
+        return tag
 
     def _jobs(
         self,
         appointment: Appointment,
         treatment: Treatment,
         layout: Layout,
+        language: str,
         problem: Callable[[str, str], RowProblem],
     ) -> list[Job] | RowProblem:
         """A job per document, or the first reason one of them cannot be built."""
         jobs = []
         for name in self.settings.documents:
-            if name not in treatment.available():
-                return problem("treatment", f"{treatment.slug} has no {name} document")
-            document = treatment.document(name)
-            language = document.meta.language
-            if appointment.language and appointment.language.lower() != language.lower():
+            if name not in treatment.available(language):
                 return problem(
-                    "language",
-                    f"{appointment.language!r} is not available; "
-                    f"the {treatment.slug} content is in {language}",
+                    "treatment", f"{treatment.slug} has no {name} document in {language}"
                 )
+            try:
+                document = treatment.document(name, language)
+            except LeafletError as err:  # a translation that departs from its source...
+                return problem("language", err.message)
             allowed = layout.spec.documents
             if allowed is not None and name not in allowed:
                 return problem("layout", f"the {name} document cannot be laid out as {layout.name}")
             check_review_date(document, allow_expired=False, today=self.today)
             inputs = self._inputs(appointment, document, layout)
-            jobs.append(Job(appointment, name, layout.name, inputs))
+            jobs.append(Job(appointment, name, layout.name, inputs, language))
         return jobs
 
     def _inputs(self, appointment: Appointment, document: ContentDocument, layout: Layout) -> str:
@@ -131,8 +161,8 @@ class Planner:
         personal = appointment.personal
         parts = [
             __version__,
-            document.source.sha256,
-            document.treatment.source.sha256,
+            document.meta.language,
+            *document.inputs,
             self.brand.fingerprint,
             layout.spec.model_dump_json(),
             personal.patient_name,

@@ -17,12 +17,14 @@ import concurrent.futures
 import ctypes
 import datetime as dt
 import hashlib
+import importlib
 import multiprocessing
 import multiprocessing.process
 import os
 import signal
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +33,8 @@ from leaflet.errors import LeafletError
 from leaflet.packs.appointments import RowProblem
 from leaflet.packs.manifest import ManifestEntry, output_name
 from leaflet.packs.planner import BatchSettings, Job
-from leaflet.render.document import render_pdf
+from leaflet.render.glyphs import needed as needed_glyphs
 from leaflet.render.output import RenderedPdf, write_atomically
-from leaflet.render.stamp import Base, Placeholders, lay_out_base, stamp
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import Treatment, load_treatment
@@ -53,50 +54,116 @@ class WorkerSetup:
 Result = ManifestEntry | RowProblem
 
 
-def run_jobs(todo: list[Job], setup: WorkerSetup, jobs: int | None) -> Iterator[Result]:
-    """Build every job, in this process or in `jobs` worker processes, yielding results
+#: A batch is built in this process when its estimated work is under this many
+#: seconds. Starting a worker (spawning Python and loading the rendering code) takes
+#: about half a second of one core, overlapping the planning; two workers halve the
+#: rest. Below about twice that start-up, one process is as fast or faster, and
+#: leaves the other core free.
+IN_PROCESS_SECONDS = 1.0
+#: Estimated seconds per document: a stamped copy, and one laid out in full (tri-folds,
+#: booklets, a name in running text), measured on a 2-core machine with room to spare.
+STAMPED_SECONDS, FULL_SECONDS = 0.004, 0.040
+#: Documents per chunk sent to a worker at most: fewer round trips, each about 0.1 s.
+CHUNK = 32
+
+
+def default_jobs(stamped: int, full: int) -> int:
+    """How many processes build a batch of `stamped` and `full` documents by default:
+    1 (this process) for a small batch, else one per CPU (see `IN_PROCESS_SECONDS`)."""
+    cpus = os.cpu_count() or 1
+    estimate = stamped * STAMPED_SECONDS + full * FULL_SECONDS
+    return 1 if cpus == 1 or estimate < IN_PROCESS_SECONDS else cpus
+
+
+class WorkerPool:
+    """Worker processes for batches, started at once and kept until `close`.
+
+    `build_batch(..., pool=pool)` uses them instead of starting its own, so a program
+    that builds batch after batch (a clinic system's service) starts them once. Each
+    worker loads the rendering code as it starts, while the caller is still planning,
+    and keeps what it has laid out (`leaflet.render.stamp.BaseCache`, bounded) for
+    later batches. Use it as a context manager, or call `close`."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        # Spawned, not forked: each worker starts clean and loads only what it uses.
+        self._executor = concurrent.futures.ProcessPoolExecutor(
+            self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+        )
+        # A pool starts a process per task while none is idle: one task each starts them
+        # all now, rather than when the first documents are ready.
+        for _ in range(self.jobs):
+            self._executor.submit(_ready)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (after what they are building), cancelling what has not
+        started."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, todo: list[Job], setup: WorkerSetup) -> Iterator[Result]:
+        """Build every job in the workers, yielding results as they come."""
+        # Appointments go to workers in chunks: fewer round trips, and each worker
+        # builds all of one appointment's documents. Patients in the same language whose
+        # values need the same characters beyond ASCII share a base
+        # (`leaflet.render.stamp`): grouped, each base is laid out by one or two workers
+        # rather than by all of them.
+        todo = sorted(todo, key=_base_group)
+        size = max(1, min(CHUNK, len(todo) // (self.jobs * 4)))
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        futures = [self._executor.submit(_build_chunk, setup, chunk) for chunk in chunks]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield from future.result()
+        except concurrent.futures.process.BrokenProcessPool as err:
+            raise LeafletError(
+                "a worker process stopped before finishing (killed, out of memory, or "
+                'started from a script without `if __name__ == "__main__":`, which worker '
+                "processes need because they import the script); run again to build the "
+                "rest, or use one job"
+            ) from err
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _base_group(job: Job) -> tuple[str, str]:
+    """A job's language and the characters beyond ASCII of its names (sorting is stable,
+    so jobs keep their order within a group)."""
+    personal = job.appointment.personal
+    return job.language, needed_glyphs((personal.patient_name, personal.practitioner))
+
+
+def run_jobs(todo: list[Job], setup: WorkerSetup, pool: WorkerPool | None) -> Iterator[Result]:
+    """Build every job, in `pool`'s workers or (None) in this process, yielding results
     as they come."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    if jobs == 1:
+    if pool is None:
         worker = Worker(setup)
         for job in todo:
             yield worker.build(job)
         return
-    # Spawned, not forked: each worker starts clean and loads only what it uses.
-    context = multiprocessing.get_context("spawn")
-    pool = concurrent.futures.ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(setup,)
-    )
-    try:
-        # Appointments go to workers in chunks: fewer round trips, and each worker
-        # builds all of one appointment's documents.
-        size = max(1, min(8, len(todo) // (jobs * 8)))
-        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-        futures = [pool.submit(_build_chunk, chunk) for chunk in chunks]
-        for future in concurrent.futures.as_completed(futures):
-            yield from future.result()
-    except concurrent.futures.process.BrokenProcessPool as err:
-        raise LeafletError(
-            "a worker process stopped before finishing (killed, out of memory, or started "
-            'from a script without `if __name__ == "__main__":`, which worker processes '
-            "need because they import the script); run again to build the rest, or use "
-            "one job"
-        ) from err
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    yield from pool.run(todo, setup)
 
 
-#: The worker of a worker process, made by `_start_worker` when the process starts.
-_WORKER: Worker | None = None
+#: A worker process's workers, by batch setup (a few: a pool may serve several batches).
+_WORKERS: OrderedDict[WorkerSetup, Worker] = OrderedDict()
+KEPT_WORKERS = 4
 
 
-def _start_worker(setup: WorkerSetup) -> None:
-    global _WORKER
+def _start_worker() -> None:
     _exit_with_parent()
     # Ctrl-C reaches every process in the terminal's group; the main process handles it
     # (cancels what has not started), and workers finish the file they are writing.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER = Worker(setup)
+    # Load the rendering code now, while the main process plans the batch.
+    importlib.import_module("leaflet.render.pages")
 
 
 #: prctl(2) option: the signal this process gets when the thread that made it ends.
@@ -130,9 +197,18 @@ def _exit_when_gone(parent: multiprocessing.process.BaseProcess) -> None:
     os._exit(1)  # no clean-up: the parent that would take the results is gone
 
 
-def _build_chunk(chunk: list[Job]) -> list[Result]:
-    assert _WORKER is not None, "the process was not started by run_jobs"
-    return [_WORKER.build(job) for job in chunk]
+def _ready() -> None:
+    """Nothing: a task that makes the pool start a worker."""
+
+
+def _build_chunk(setup: WorkerSetup, chunk: list[Job]) -> list[Result]:
+    worker = _WORKERS.get(setup)
+    if worker is None:
+        worker = _WORKERS[setup] = Worker(setup)
+        if len(_WORKERS) > KEPT_WORKERS:
+            _WORKERS.popitem(last=False)
+    _WORKERS.move_to_end(setup)
+    return [worker.build(job) for job in chunk]
 
 
 class Worker:
@@ -143,7 +219,11 @@ class Worker:
         self.brand: Brand = load_brand(setup.settings.brand_path)
         self.treatments: dict[str, Treatment] = {}
         self.layouts: dict[str, Layout] = {}
-        self.bases: dict[tuple[str, str, str, Placeholders], Base | None] = {}
+        # The rendering code loads here: a main process whose workers build (and which
+        # only plans and keeps the manifest) never needs it.
+        from leaflet.render.stamp import BaseCache
+
+        self.bases = BaseCache()
 
     def build(self, job: Job) -> Result:
         """Build one job's file and its manifest entry, or say why it failed."""
@@ -175,16 +255,7 @@ class Worker:
             self.treatments[slug] = load_treatment(slug, self.setup.settings.content_dir)
         if job.layout not in self.layouts:
             self.layouts[job.layout] = load_layout(job.layout)
-        document = self.treatments[slug].document(job.document)
+        document = self.treatments[slug].document(job.document, job.language or None)
         layout = self.layouts[job.layout]
-        shape = Placeholders.shape_of(appointment.personal)
-        key = (slug, job.document, job.layout, shape)
-        if key not in self.bases:
-            self.bases[key] = lay_out_base(document, self.brand, layout, shape, today)
-        base = self.bases[key]
-        # No base: a tri-fold, a booklet, or a name in running text; no stamped copy: a
-        # value that wraps onto a second line.
-        pdf = stamp(base, appointment.personal, document.meta.language) if base else None
-        if pdf is None:
-            pdf = render_pdf(document, self.brand, layout, appointment.personal, today=today)
+        pdf = self.bases.render(document, self.brand, layout, appointment.personal, today=today)
         return pdf, document.meta

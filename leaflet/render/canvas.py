@@ -8,33 +8,83 @@ canvas leaves the setting alone and makes its own document's streams binary when
 saves. It also dates the PDF, records provenance in the PDF's Info dictionary, tells
 the drawing session how many pages there were, and can add "Page X of Y" once the
 total is known. For a tagged PDF it carries the session's structure record
-(`leaflet.story.tags`) and tells it about each link and form field it adds.
+(`leaflet.story.tags`), tells it about each link and form field it adds, and writes the
+structure tree when it saves (`leaflet.render.tagged`). Its document is written
+compactly, its small objects in one object stream (`leaflet.render.compact`).
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
+from reportlab.lib.boxstuff import aspectRatioFix
 from reportlab.lib.rl_accel import asciiBase85Decode
+from reportlab.lib.utils import ImageReader, _digester  # type: ignore[attr-defined]
 from reportlab.pdfbase.pdfdoc import (  # type: ignore[attr-defined]  # TimeStamp: not in stubs
     PDFDocument,
     PDFFormXObject,
     PDFImageXObject,
+    PDFObjectReference,
     PDFStream,
     PDFZCompress,
     TimeStamp,
 )
 from reportlab.pdfgen.canvas import Canvas
 
+from leaflet.render import glyphs
+from leaflet.render.compact import CompactDocument
 from leaflet.render.provenance import ProvenanceInfo
+from leaflet.render.tagged import write_structure
 from leaflet.story import tags
 from leaflet.story.session import DrawingSession
 
 #: Draws the page number of page `number` of `total` onto the canvas.
 PageNumberer = Callable[[Canvas, int, int], None]
+
+
+class _EncodedImage:
+    """An image as ReportLab's `drawImage` encodes it for a PDF (its image XObject and
+    soft mask), made once and copied into every PDF that draws it."""
+
+    def __init__(self, image: ImageReader, mask: Any) -> None:
+        # The name `drawImage` gives it: a digest of its pixels and mask.
+        pixels = image.getRGBData()
+        alpha = image._dataA  # type: ignore[attr-defined]  # set by getRGBData
+        mask_data = alpha.getRGBData() if mask == "auto" and alpha else str(mask).encode()
+        self.name = _digester(pixels + mask_data)
+        self.xobject: Any = PDFImageXObject(self.name, image, mask=mask)
+        self.smask: Any = self.xobject.__dict__.pop("_smask", None)
+        for xobject in (self.xobject, self.smask):
+            if xobject is not None:
+                _binary_image(xobject)
+
+    def register(self, document: Any) -> str:
+        """Put copies of the image (and its mask) into `document`, as `drawImage` does
+        when it first meets an image, unless it is there already; its resource name."""
+        registered: str = document.getXObjectName(self.name)
+        if registered in document.idToObject:
+            return registered
+        xobject = copy.copy(self.xobject)
+        document.Reference(xobject, registered)
+        document.addForm(self.name, xobject)
+        if self.smask is not None:
+            mask_name = document.getXObjectName(self.smask.name)
+            if mask_name in document.idToObject:
+                xobject.smask = PDFObjectReference(mask_name)
+            else:
+                xobject.smask = document.Reference(copy.copy(self.smask), mask_name)
+        return registered
+
+
+#: Images encoded for PDFs, by image (a brand keeps its logo's) and mask.
+_encoded_images: weakref.WeakKeyDictionary[ImageReader, dict[str, _EncodedImage]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class BuildCanvas(Canvas):
@@ -56,10 +106,12 @@ class BuildCanvas(Canvas):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self._doc.__class__ = CompactDocument  # ReportLab made it; it is written compactly
         if created is not None:
             self._doc._timeStamp = _timestamp(created)  # type: ignore[attr-defined]
         self._session = session
         self.structure = session.structure
+        self._annotations: dict[tags.AnnotationRef, Any] = {}  # of a tagged PDF
         self._page_numbers = page_numbers
         if provenance is not None:
             self._doc.info = ProvenanceInfo(provenance)
@@ -67,11 +119,13 @@ class BuildCanvas(Canvas):
             on_start(self)
 
     def save(self) -> None:
-        """Add the page numbers, make the streams binary and write the PDF.
+        """Add the page numbers and the structure tree, make the streams binary and
+        write the PDF.
 
         Pages are emitted as they are finished (so links and bookmarks point at the right
         page); each page's number is added to the end of its content stream here: one
-        layout pass, and no extra objects in the file.
+        layout pass, and no extra objects in the file. A tagged PDF's structure is
+        written with it, in the same pass (`leaflet.render.tagged`).
         """
         self._session.add_waiting_outline(self)
         pages = _pages(self._doc)
@@ -83,15 +137,68 @@ class BuildCanvas(Canvas):
                     self._page_numbers(self, number, total)
                 page.stream += "\n".join(self._code) + "\n"
             self._code = []  # nothing left over to become an extra page
+        if (base := self._session.base) is not None:  # before ReportLab writes the subsets
+            base.font_codes = glyphs.reserve(self, base.fonts, base.glyphs)
+        if self.structure is not None:
+            write_structure(self._doc, self.structure, self._annotations)
         use_binary_streams(self._doc)
         super().save()
+
+    def drawImage(
+        self,
+        image: Any,
+        x: float,
+        y: float,
+        width: float | None = None,
+        height: float | None = None,
+        mask: Any = None,
+        preserveAspectRatio: bool = False,
+        anchor: str = "c",
+        anchorAtXY: bool = False,
+        showBoundary: bool = False,
+        extraReturn: Any = None,
+    ) -> tuple[Any, Any]:
+        """ReportLab's `drawImage`, but an `ImageReader` (a brand's logo) is encoded
+        once in a process rather than once in every PDF (zlib of its pixels and mask, and
+        a digest of them to name it: about 4 ms a build), and drawn the same way."""
+        if not isinstance(image, ImageReader) or showBoundary or extraReturn is not None:
+            return super().drawImage(
+                image,
+                x,
+                y,
+                width,
+                height,
+                mask,
+                preserveAspectRatio,
+                anchor,
+                anchorAtXY,
+                showBoundary,
+                extraReturn,
+            )
+        by_mask = _encoded_images.setdefault(image, {})
+        encoded = by_mask.get(repr(mask))
+        if encoded is None:
+            encoded = by_mask[repr(mask)] = _EncodedImage(image, mask)
+        name = encoded.register(self._doc)
+        size = encoded.xobject.width, encoded.xobject.height
+        x, y, width, height, _ = aspectRatioFix(
+            preserveAspectRatio, anchor, x, y, width, height, *size, anchorAtXY
+        )
+        self._currentPageHasImages = 1
+        self.saveState()
+        self.translate(x, y)
+        self.scale(width, height)
+        self._code.append(f"/{name} Do")
+        self.restoreState()
+        self._formsinuse.append(encoded.name)  # type: ignore[attr-defined]
+        return size
 
     # ReportLab's one way in for every annotation: links and form widgets alike.
     def _addAnnotation(self, annotation: Any, name: str | None = None, addtopage: int = 1) -> None:
         index = len(self._annotationrefs)  # type: ignore[attr-defined]
         super()._addAnnotation(annotation, name, addtopage)  # type: ignore[misc]
-        if addtopage:
-            tags.note_annotation(self, index)
+        if addtopage and (ref := tags.note_annotation(self, index)) is not None:
+            self._annotations[ref] = annotation
 
 
 def canvas_maker(session: DrawingSession, **options: Any) -> Callable[..., Canvas]:

@@ -18,19 +18,17 @@ from pathlib import Path
 from reportlab.platypus.doctemplate import LayoutError
 
 from leaflet.errors import LayoutFitError, PersonalValueFitError, display_path
-from leaflet.render.booklet import render_booklet
 from leaflet.render.fillable import check_fillable
 from leaflet.render.output import RenderedPdf
 from leaflet.render.pages import render_pages
 from leaflet.render.prepare import Build, check_layout_holds, check_review_date
 from leaflet.render.press import PressOptions
-from leaflet.render.trifold import render_trifold
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import ContentDocument, load_treatment
 from leaflet.sources.layout import Layout, load_layout
 from leaflet.sources.personal import Personalisation, PersonalValues
-from leaflet.story.session import Slot
+from leaflet.story.session import BaseRecord
 
 
 def render_pdf(
@@ -43,7 +41,7 @@ def render_pdf(
     allow_expired: bool = False,
     today: dt.date | None = None,
     fillable: bool = False,
-    slots: list[Slot] | None = None,
+    base: BaseRecord | None = None,
 ) -> RenderedPdf:
     """Lay out `document` for `brand` on `layout` pages and return the PDF.
 
@@ -51,7 +49,7 @@ def render_pdf(
     in CMYK (the brand's exact values where it gives them). Wording
     past its review date (on `today`, by default the real date) is refused unless
     `allow_expired`, and then the PDF says so. `fillable` adds form fields over a form's
-    boxes and lines (see `leaflet.render.fillable`). `slots` collects where personal
+    boxes and lines (see `leaflet.render.fillable`). `base` collects where personal
     values go instead of drawing them (`leaflet.render.stamp` lays out a base once and
     fills the slots in per patient); page formats only."""
     personal = personal if personal is not None else Personalisation()
@@ -65,15 +63,24 @@ def render_pdf(
         brand = brand.for_press()
     build = Build(document, brand, layout, personal, press, overdue)
     try:
-        if layout.spec.format == "trifold":
-            pdf = render_trifold(build)
-        elif layout.spec.format == "booklet":
-            pdf = render_booklet(build)
-        else:
-            pdf = render_pages(build, fillable=fillable, slots=slots)
+        pdf = _render(build, fillable, base)
     except (LayoutError, LayoutFitError) as err:
         raise _located(err, document, layout) from err
     return replace(pdf, personal=bool(personal))  # written readable by its owner only
+
+
+def _render(build: Build, fillable: bool, base: BaseRecord | None) -> RenderedPdf:
+    """`build` in its layout's format. Each format's module is loaded when a layout of
+    that format is first used."""
+    if build.layout.spec.format == "trifold":
+        from leaflet.render.trifold import render_trifold
+
+        return render_trifold(build)
+    if build.layout.spec.format == "booklet":
+        from leaflet.render.booklet import render_booklet
+
+        return render_booklet(build)
+    return render_pages(build, fillable=fillable, base=base)
 
 
 def _located(
@@ -107,14 +114,21 @@ def build_document(
     allow_expired: bool = False,
     fillable: bool = False,
     today: dt.date | None = None,
+    language: str | None = None,
 ) -> RenderedPdf:
     """Load a treatment's document, a brand file and a layout by name, and render them:
     what `leaflet info`, `leaflet consent` and `leaflet aftercare` do. `brand` None is
-    the built-in example clinic; `content_dir` None the built-in content."""
-    document = load_treatment(treatment, content_dir).document(name)
-    return render_pdf(
+    the built-in example clinic; `content_dir` None the built-in content.
+
+    `language` (a tag) None is the clinic's language (the brand's), or English when the
+    treatment lacks it: the PDF's `warnings` then say so."""
+    loaded = load_treatment(treatment, content_dir)
+    brand_ = load_brand(brand)
+    tag, warning = loaded.choose_language(language, brand_.spec.language)
+    document = loaded.document(name, tag)
+    pdf = render_pdf(
         document,
-        load_brand(brand),
+        brand_,
         load_layout(layout),
         personal,
         press,
@@ -122,3 +136,4 @@ def build_document(
         fillable=fillable,
         today=today,
     )
+    return replace(pdf, warnings=(warning,)) if warning else pdf

@@ -8,22 +8,27 @@ printed, and the printed look does not change. Their names come from the content
 the tab order come from the structure tree (`leaflet.render.tagged`), declared once
 where the form's pieces are made.
 
-ReportLab makes no signature fields, so those positions are recorded while drawing and
-added afterwards with pikepdf, as empty /Sig fields any signing tool can fill; the same
-pass makes one-line fields shrink what is typed to fit (see `finish_fields`). A
-pre-filled value shows in the brand font (`_show_value`).
+Everything is made in ReportLab's own document, with no second pass: check boxes and
+Yes/No choices draw their boxes in every state; text fields take the size the form's
+text is written in, one-line fields shrink what is typed to fit (a long name is not cut
+off) and fields with several lines are multi-line; a pre-filled value shows in the
+brand font (`_show_value`). ReportLab has no call for a signature field, so
+`FormFields` writes that widget's dictionary itself: an empty /Sig field any signing
+tool can fill, showing a box until it is signed.
 """
 
 from __future__ import annotations
 
-import io
-import re
-from dataclasses import dataclass
 from typing import Any
 
-import pikepdf
 from reportlab.lib.colors import black, transparent, white
-from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFObjectReference
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFString,
+)
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.errors import Argument, LeafletError
@@ -32,10 +37,8 @@ from leaflet.story.session import WriteInArea
 #: The PDF standard font: ReportLab's form fields allow only the 14 standard fonts.
 FIELD_FONT = "Helvetica"
 YES, NO = "Yes", "No"
-#: A text field's flag for several lines (PDF 32000-1, table 228: bit 13).
-MULTILINE = 1 << 12
-#: The size in a field's default appearance ("/Helv 12 Tf 0 g").
-AUTO_SIZE = re.compile(r"(/\S+) [\d.]+ Tf")
+#: A one-line field's default appearance: size 0 fits what is typed to the field.
+SHRINK_TO_FIT = "/Helv 0 Tf 0 g"
 FILLABLE = Argument("fillable=True", "--fillable")
 
 
@@ -54,19 +57,11 @@ def check_fillable(kind: str, document_name: str, page_format: str) -> None:
         )
 
 
-@dataclass(frozen=True)
-class SignatureSpot:
-    name: str
-    page: int  # 1-based
-    rect: tuple[float, float, float, float]  # x1, y1, x2, y2 in page coordinates
-
-
 class FormFields:
     """Adds the form fields to a canvas while the story draws (it is the drawing
-    session's field recorder), and records where the signature fields go."""
+    session's field recorder)."""
 
     def __init__(self) -> None:
-        self.signatures: list[SignatureSpot] = []
         self._used: dict[str, int] = {}
 
     def _unique(self, name: str) -> str:
@@ -77,8 +72,7 @@ class FormFields:
     def ticks(self, canvas: Canvas, name: str, xs: list[float], y: float, size: float) -> None:
         """One checkbox (one box) or a Yes/No radio group (two boxes), at the boxes
         drawn with their lower left corners at (x - size / 2, y). Each widget draws its
-        own box in every state, over the printed one. (What each asks, its /TU, comes
-        from its structure element: `leaflet.render.tagged`.)"""
+        own box in every state, over the printed one."""
         # types-reportlab declares whole points; ReportLab takes any number.
         form: Any = canvas.acroForm
         name = self._unique(name)
@@ -94,7 +88,7 @@ class FormFields:
             "fieldFlags": "",
         }
         if len(xs) == 1:
-            form.checkbox(name=name, x=xs[0] - size / 2, y=y, **style)
+            form.checkbox(name=name, x=xs[0] - size / 2, y=y, tooltip=name, **style)
             return
         for value, x in zip((YES, NO), xs, strict=True):
             form.radio(
@@ -102,6 +96,7 @@ class FormFields:
                 value=value,
                 x=x - size / 2,
                 y=y,
+                tooltip=name,
                 **{**style, "fieldFlags": "noToggleToOff radio"},
             )
 
@@ -113,16 +108,15 @@ class FormFields:
         multi-line field."""
         height = (area.lines - 1) * area.spacing + area.spacing * 0.8
         name = self._unique(name)
-        if name.startswith("signature."):
-            x1, y1 = canvas.absolutePosition(0, 0)
-            x2, y2 = canvas.absolutePosition(area.width, height)
-            self.signatures.append(SignatureSpot(name, canvas.getPageNumber(), (x1, y1, x2, y2)))
-            return
         form: Any = canvas.acroForm  # see `ticks`
+        if name.startswith("signature."):
+            _signature_field(canvas, form, name, area.width, height)
+            return
         multiline = area.lines > 1
         form.textfield(
             name=name,
-            value=area.value,
+            tooltip=name,  # what it asks replaces it: `leaflet.render.tagged`
+            value="",  # set below: ReportLab would draw it in Helvetica, Latin-1 only
             x=0,
             y=1,
             width=area.width,
@@ -137,66 +131,64 @@ class FormFields:
             fieldFlags="multiline" if multiline else "",
             maxlen=0 if multiline else 200,
         )
-        if area.value and area.draw_value is not None:
-            _show_value(canvas, name, area, height - 1)
+        widget = _last_annotation(canvas)
+        if not multiline:
+            widget.dict["DA"] = PDFString(SHRINK_TO_FIT)
+        if area.value:
+            widget.dict["V"] = PDFString(area.value)  # any script: UTF-16 where needed
+            if area.draw_value is not None:
+                _show_value(canvas, widget, name, area, height - 1)
 
 
-def _show_value(canvas: Canvas, name: str, area: WriteInArea, height: float) -> None:
-    """Make the text field just added show its value as the page would print it, in
-    the brand font (embedded), not in ReportLab's Helvetica (which is not)."""
-    # ReportLab's own objects, left out of its stubs: the document and the page's
-    # annotations, the last of them the field just added.
+def _last_annotation(canvas: Canvas) -> Any:
+    """The annotation just added to the page: ReportLab's own object, which its stubs
+    leave out."""
     document: Any = canvas._doc  # type: ignore[attr-defined]
-    widget = document.idToObject[canvas._annotationrefs[-1].name]  # type: ignore[attr-defined]
+    return document.idToObject[canvas._annotationrefs[-1].name]  # type: ignore[attr-defined]
+
+
+def _show_value(canvas: Canvas, widget: Any, name: str, area: WriteInArea, height: float) -> None:
+    """Make a text field show its value as the page would print it, in the brand font
+    (embedded), not in ReportLab's Helvetica (which is not)."""
     form_name = f"LeafletValue.{name}"
     canvas.beginForm(form_name, 0, 0, area.width, height)
     canvas.translate(0, -1)  # the field starts 1 point above the lowest line
     assert area.draw_value is not None
     area.draw_value(canvas)
     canvas.endForm()
+    _appearance(canvas, widget, form_name)
+
+
+def _appearance(canvas: Canvas, widget: Any, form_name: str) -> None:
+    """Give `widget` the form `form_name` as its normal appearance."""
+    document: Any = canvas._doc  # type: ignore[attr-defined]
     reference = PDFObjectReference(document.getXObjectName(form_name))
     widget.dict["AP"] = PDFDictionary({"N": reference})
 
 
-def finish_fields(data: bytes, fields: FormFields) -> bytes:
-    """The form completed after ReportLab: a signature field (/FT /Sig) with a visible
-    box at each spot, and one-line text fields that shrink what is typed to fit (font
-    size 0: a long name is not cut off). Descriptions (/TU) and tab order come with the
-    structure tree (`leaflet.render.tagged`)."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        acro_form = pdf.Root.AcroForm
-        for spot in fields.signatures:
-            page = pdf.pages[spot.page - 1]
-            widget = pdf.make_indirect(_signature_widget(pdf, spot, page))
-            if "/Annots" not in page.obj:
-                page.obj.Annots = pikepdf.Array()
-            page.obj.Annots.append(widget)
-            acro_form.Fields.append(widget)
-        for field in acro_form.Fields:
-            if field.get("/FT") == pikepdf.Name.Tx and not int(field.get("/Ff", 0)) & MULTILINE:
-                field.DA = pikepdf.String(AUTO_SIZE.sub(r"\1 0 Tf", str(field.DA)))
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-        return out.getvalue()
-
-
-def _signature_widget(
-    pdf: pikepdf.Pdf, spot: SignatureSpot, page: pikepdf.Page
-) -> pikepdf.Dictionary:
-    """An empty signature field showing a box over its line until it is signed."""
-    x1, y1, x2, y2 = spot.rect
-    width, height = x2 - x1, y2 - y1
-    box = f"0.29 0.33 0.39 RG 0.8 w 0.4 0.4 {width - 0.8:.2f} {height - 0.8:.2f} re S"
-    appearance = pikepdf.Stream(pdf, box.encode("ascii"))
-    appearance.Type, appearance.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
-    appearance.BBox = pikepdf.Array([0, 0, round(width, 2), round(height, 2)])
-    return pikepdf.Dictionary(
-        Type=pikepdf.Name.Annot,
-        Subtype=pikepdf.Name.Widget,
-        FT=pikepdf.Name.Sig,
-        T=pikepdf.String(spot.name),
-        F=4,  # print
-        Rect=pikepdf.Array([round(v, 2) for v in spot.rect]),
-        P=page.obj,
-        AP=pikepdf.Dictionary(N=appearance),
+def _signature_field(canvas: Canvas, form: Any, name: str, width: float, height: float) -> None:
+    """An empty signature field (/FT /Sig) over the box from (0, 0) to (width, height),
+    showing a box over its line until it is signed."""
+    x1, y1 = canvas.absolutePosition(0, 0)
+    x2, y2 = canvas.absolutePosition(width, height)
+    form_name = f"LeafletSignature.{name}"
+    canvas.beginForm(form_name, 0, 0, x2 - x1, y2 - y1)
+    canvas.setStrokeGray(0.35)  # grey, as the printed lines are, in office and press files
+    canvas.setLineWidth(0.8)
+    canvas.rect(0.4, 0.4, x2 - x1 - 0.8, y2 - y1 - 0.8)
+    canvas.endForm()
+    document: Any = canvas._doc  # type: ignore[attr-defined]
+    widget = PDFDictionary(
+        {
+            "Type": PDFName("Annot"),
+            "Subtype": PDFName("Widget"),
+            "FT": PDFName("Sig"),
+            "T": PDFString(name),
+            "F": 4,  # print
+            "Rect": PDFArray([round(value, 2) for value in (x1, y1, x2, y2)]),
+            "P": document.thisPageRef(),
+        }
     )
+    canvas._addAnnotation(widget)  # type: ignore[attr-defined]
+    form.fields.append(form.getRef(widget))
+    _appearance(canvas, widget, form_name)

@@ -5,7 +5,9 @@ with "Page X of Y" at the right and, on a form, the clinic with a box for the pa
 initials; a tri-fold's cover has a foot of the same lines without the right column.
 A footer says how much room it takes (`Footer.room`), and pages size their text frame
 from that, so body text never runs into a footer that wrapped onto more lines.
-When the wording is past its review date, the review date says "(overdue)" everywhere.
+When the wording is past its review date, the review date says "(overdue)" everywhere;
+a translation no clinician has reviewed says so after it. Every word comes from the
+document's strings, in its language.
 """
 
 from __future__ import annotations
@@ -19,14 +21,13 @@ from reportlab.pdfgen.canvas import Canvas
 from leaflet.render.provenance import SHORT
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand
-from leaflet.sources.dates import format_date
+from leaflet.sources.strings import Strings
 
 SEPARATOR = "  \u00b7  "
 #: Stands for "Page X of Y" in a plan: the numbers are drawn once the total is known.
 PAGE_NUMBER = "<page number>"
 #: Stands for the label and box where the patient initials each page of a form.
 INITIALS = "<initials>"
-INITIALS_LABEL = "Patient initials"
 #: The box for the patient's initials: this many times the label's size wide.
 INITIALS_BOX_FACTOR = 4.5
 INITIALS_BOX_GAP = 2 * mm
@@ -43,7 +44,7 @@ CLEARANCE = 4 * mm
 #: Room kept between the left text and the right column of a line.
 COLUMN_GAP = 6 * mm
 #: The widest page number a footer makes room for.
-WIDEST_PAGE_NUMBER = "Page 888 of 888"
+WIDEST_PAGE = 888
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Footer:
     lines: tuple[tuple[str, str], ...]
     brand: Brand
     size: float
+    strings: Strings
     right_column: bool = True
     label_size: float = 12
 
@@ -67,6 +69,13 @@ class Footer:
     def _cap(self, line: tuple[str, str]) -> float:
         """How far the line's text (or box) reaches above its baseline."""
         return self.label_size if line[1] == INITIALS else self.size
+
+    def page_number(self, page: int, total: int) -> str:
+        """ "Page 2 of 4", in the strings' language."""
+        number = self.strings.number
+        return self.strings.text(
+            self.strings.words.footer.page, page=number(page), total=number(total)
+        )
 
     @property
     def lines_height(self) -> float:
@@ -118,7 +127,9 @@ class Footer:
         canvas.saveState()
         canvas.setFillColor(self.brand.colour("text"))
         canvas.setFont(self.brand.fonts.bold, size)
-        canvas.drawRightString(right - box - INITIALS_BOX_GAP, y, INITIALS_LABEL)
+        canvas.drawRightString(
+            right - box - INITIALS_BOX_GAP, y, self.strings.words.footer.patient_initials
+        )
         canvas.setStrokeColor(self.brand.colour("text"))
         canvas.setLineWidth(0.8)
         canvas.rect(right - box, y - size * 0.3, box, size * 1.25, stroke=1, fill=0)
@@ -132,7 +143,7 @@ class Footer:
         line = next(i for i, (_, text) in enumerate(self.lines) if text == PAGE_NUMBER)
         canvas.setFillColor(self.brand.colour("muted"))
         canvas.setFont(self.brand.fonts.bold, self.size)
-        canvas.drawRightString(right, self.baseline(line, bottom), f"Page {page} of {total}")
+        canvas.drawRightString(right, self.baseline(line, bottom), self.page_number(page, total))
 
 
 def plan_footer(
@@ -140,6 +151,7 @@ def plan_footer(
     brand: Brand,
     size: float,
     width: float,
+    strings: Strings,
     *,
     label_size: float = 12,
     overdue: bool = False,
@@ -156,16 +168,22 @@ def plan_footer(
     across a pack of documents. Without `page_numbers` (a tri-fold's narrow cover) there
     is no right column, and the review date takes a line of its own.
     """
-    reference = [meta.reference, f"Version {meta.version}"]
+    words, text = strings.words.footer, strings.text
+    reference = [meta.reference, text(words.version, version=meta.version)]
     if meta.kind == "form":  # which exact wording was signed
-        reference.append(f"Wording {fingerprint[:SHORT]}")
-    review = f"Review date {format_date(meta.review, meta.language)}"
-    review += " (overdue)" if overdue else ""
-    fits = _Fitting(brand, size, width, label_size)
+        reference.append(text(words.wording, fingerprint=fingerprint[:SHORT]))
+    review = text(words.review_date, date=strings.date(meta.review))
+    review += f" {words.overdue}" if overdue else ""
+    unreviewed = [words.translation_not_reviewed] if meta.translates and not meta.reviewer else []
+    widest = Footer((), brand, size, strings).page_number(WIDEST_PAGE, WIDEST_PAGE)
+    fits = _Fitting(brand, size, width, label_size, widest, words.patient_initials)
     if not page_numbers:  # a narrow foot: the reference on one line, the review date next
-        foot = tuple((text, "") for text in [*fits.wrap(reference), review])
-        return Footer(foot, brand, size, right_column=False, label_size=label_size)
-    lines = [[text, ""] for text in fits.wrap([*reference, review], beside=PAGE_NUMBER)]
+        foot = tuple(
+            (line, "") for line in [*fits.wrap(reference), *fits.wrap([review, *unreviewed])]
+        )
+        return Footer(foot, brand, size, strings, right_column=False, label_size=label_size)
+    wrapped = fits.wrap([*reference, review, *unreviewed], beside=PAGE_NUMBER)
+    lines = [[line, ""] for line in wrapped]
     lines[0][1] = PAGE_NUMBER
     if meta.kind == "form":
         clinic = SEPARATOR.join([brand.clinic.name, brand.clinic.phone])
@@ -177,7 +195,7 @@ def plan_footer(
             lines.append(["", INITIALS])
     lines += [["", ""]] * (2 - len(lines))
     planned = tuple((left, right) for left, right in lines)
-    return Footer(planned, brand, size, label_size=label_size)
+    return Footer(planned, brand, size, strings, label_size=label_size)
 
 
 @dataclass(frozen=True)
@@ -188,12 +206,14 @@ class _Fitting:
     size: float
     width: float
     label_size: float
+    widest_page_number: str
+    initials_label: str
 
     def right_width(self, right: str) -> float:
         if right == INITIALS:
-            label = stringWidth(INITIALS_LABEL, self.brand.fonts.bold, self.label_size)
+            label = stringWidth(self.initials_label, self.brand.fonts.bold, self.label_size)
             return label + INITIALS_BOX_GAP + self.label_size * INITIALS_BOX_FACTOR
-        widest = WIDEST_PAGE_NUMBER if right == PAGE_NUMBER else right
+        widest = self.widest_page_number if right == PAGE_NUMBER else right
         return stringWidth(widest, self.brand.fonts.bold, self.size)
 
     def __call__(self, left: str, right: str) -> bool:

@@ -17,6 +17,7 @@ from leaflet.render.footer import Footer
 from leaflet.render.press import PressOptions
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
+from leaflet.sources.strings import Strings
 from leaflet.sources.styles import StyleSet
 from leaflet.story import tags
 from leaflet.story.tags import Tag
@@ -41,13 +42,19 @@ class PageFurniture:
     LOGO_FORM = "LeafletLogo"
 
     def __init__(
-        self, brand: Brand, layout: Layout, footer: Footer, styles: StyleSet, press: PressOptions
+        self,
+        brand: Brand,
+        layout: Layout,
+        footer: Footer,
+        styles: StyleSet,
+        press: PressOptions,
+        strings: Strings,
     ) -> None:
         self.brand, self.layout, self.footer, self.press = brand, layout, footer, press
         self.name_size = styles["header_name"].fontSize
         # The phone number is what a patient looks for first: as large as other small text.
         self.phone_size = styles["small"].fontSize
-        self.logo_tag = Tag("Figure", alt=brand.logo_description)
+        self.logo_tag = Tag("Figure", alt=brand.logo_description(strings))
 
     def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """A page template's onPage: the furniture, drawn into its forms on page 1."""

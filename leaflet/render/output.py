@@ -38,6 +38,8 @@ class RenderedPdf:
     page_count: int
     personal: bool = False
     footer_gaps: tuple[float, ...] = ()
+    #: What the caller should be told: e.g. that it is not in the language asked for.
+    warnings: tuple[str, ...] = ()
 
     def collisions(self, least: float) -> list[str]:
         """Pages whose text comes closer than `least` to the footer rule, described."""

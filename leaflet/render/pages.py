@@ -1,10 +1,9 @@
 """Laying a document out on single pages: the text frame, page furniture and fields.
 
 Every page has the header band and footer (`furniture`); the story flows through one
-frame per page. A fillable form records its fields while it draws and gets its
-signature fields afterwards (`fillable`); a base for stamping leaves slots where the
-personal values go (`stamp`). The pages are a tagged PDF (`tagged`), unless they are
-only to be imposed.
+frame per page. A fillable form makes its fields while it draws (`fillable`); a base
+for stamping leaves slots where the personal values go (`stamp`). The pages are a
+tagged PDF (`tagged`), unless they are only to be imposed.
 """
 
 from __future__ import annotations
@@ -16,18 +15,17 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 
 from leaflet.render.canvas import canvas_maker
-from leaflet.render.fillable import FormFields, finish_fields
+from leaflet.render.fillable import FormFields
 from leaflet.render.footer import Footer, plan_footer
 from leaflet.render.furniture import PageFurniture
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import FINGERPRINT_KEY, entries
-from leaflet.render.tagged import tag_pdf
 from leaflet.sources import schema
 from leaflet.sources.dates import document_time
 from leaflet.sources.styles import StyleSet
 from leaflet.story.builder import StoryBuilder
-from leaflet.story.session import DrawingSession, Slot
+from leaflet.story.session import BaseRecord, DrawingSession
 from leaflet.story.tags import StructureRecord
 
 
@@ -36,24 +34,24 @@ def render_pages(
     *,
     notes_pages: int = 0,
     fillable: bool = False,
-    slots: list[Slot] | None = None,
+    base: BaseRecord | None = None,
     tagged: bool = True,
 ) -> RenderedPdf:
     """`build` laid out on single pages, then `notes_pages` Notes pages.
 
-    `fillable` adds form fields over a form's boxes and lines; `slots` collects where
+    `fillable` adds form fields over a form's boxes and lines; `base` collects where
     personal values go instead of drawing them; `tagged` False leaves out the structure
     a screen reader reads (pages to be imposed lose it anyway)."""
     document, brand, layout = build.document, build.brand, build.layout
     fields = FormFields() if fillable else None
     structure = StructureRecord() if tagged else None
-    session = DrawingSession(slots=slots, fields=fields, structure=structure)
+    session = DrawingSession(base=base, fields=fields, structure=structure)
     rendered, styles = fill_in(build)
     provenance = entries(document, brand)
     footer = _footer(build, styles, provenance)
     frame = _body_frame(build, footer)
     story = _story(build, rendered, styles, frame, session, notes_pages)
-    furniture = PageFurniture(brand, layout, footer, styles, build.press)
+    furniture = PageFurniture(brand, layout, footer, styles, build.press, document.strings)
     buffer = io.BytesIO()
     template = _page_template(build, buffer, furniture, frame)
     template.build(
@@ -66,13 +64,8 @@ def render_pages(
             created=document_time(document.meta.published),
         ),
     )
-    data = buffer.getvalue()
-    if fields is not None:
-        data = finish_fields(data, fields)
-    if structure is not None:
-        data = tag_pdf(data, structure)
     gaps = _footer_gaps(build, footer, frame, session.page_count)
-    return RenderedPdf(data, session.page_count, footer_gaps=gaps)
+    return RenderedPdf(buffer.getvalue(), session.page_count, footer_gaps=gaps)
 
 
 def _story(
@@ -88,6 +81,7 @@ def _story(
         build.brand,
         build.layout,
         styles,
+        build.document.strings,
         overdue=build.overdue,
         frame=(frame.width, frame.height),
         session=session,
@@ -114,6 +108,7 @@ def _footer(build: Build, styles: StyleSet, provenance: dict[str, str]) -> Foote
         build.brand,
         build.layout.spec.footer_size,
         build.layout.frame_width,
+        build.document.strings,
         label_size=styles["table_head"].fontSize,
         overdue=build.overdue,
         fingerprint=provenance[FINGERPRINT_KEY],
@@ -180,7 +175,7 @@ def _page_template(
         rightMargin=width - frame.x1 - frame.width,
         topMargin=height - frame.y1 - frame.height,
         bottomMargin=frame.y1,
-        **document_properties(build.document.meta, build.brand),
+        **document_properties(build.document, build.brand),
     )
     template.addPageTemplates([PageTemplate(id="page", onPage=furniture.draw, frames=[frame])])
     return template

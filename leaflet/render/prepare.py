@@ -78,21 +78,30 @@ def fill_in(build: Build) -> tuple[schema.Document, StyleSet]:
     """The document's wording filled in for this clinic and patient, and the layout's
     text styles in the brand's fonts and colours: what every format lays out."""
     document, brand, layout = build.document, build.brand, build.layout
+    language = document.meta.language
     variables = {
-        "clinic": brand.template_values(),
-        **build.personal.template_values(document.meta.language),
+        "clinic": brand.template_values(language),
+        **build.personal.template_values(language),
     }
     styles = layout.styles(brand.fonts.regular, brand.fonts.bold, brand.colour)
     return document.render(variables, brand.fonts), styles
 
 
-def document_properties(meta: schema.Meta, brand: Brand) -> dict[str, Any]:
-    """Doc-template settings every format shares: PDF metadata (never personal details),
-    the brand font as the initial font, and deterministic output."""
+def document_properties(document: ContentDocument, brand: Brand) -> dict[str, Any]:
+    """Doc-template settings every format shares: PDF metadata (never personal details)
+    in the document's language, the brand font as the initial font, and deterministic
+    output."""
+    meta, strings = document.meta, document.strings
+    subject = strings.text(
+        strings.words.pdf_subject,
+        subtitle=meta.subtitle,
+        reference=meta.reference,
+        version=meta.version,
+    )
     return {
         "title": f"{meta.title}: {meta.subtitle}",
         "author": brand.clinic.name,
-        "subject": f"{meta.subtitle} ({meta.reference}, version {meta.version})",
+        "subject": subject,
         "keywords": [*meta.keywords, meta.reference],
         "creator": f"leaflet {__version__}",
         "lang": meta.language,

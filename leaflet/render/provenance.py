@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pypdf
 from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo, PDFString
 
 from leaflet.errors import LeafletError
@@ -38,9 +37,10 @@ MAX_PDF_BYTES = 100 * MB
 
 
 def fingerprint(document: ContentDocument, brand: Brand) -> str:
-    """SHA-256 over the document file, the treatment file and the brand, as hex."""
+    """SHA-256 over the document file, the treatment files, the strings and the brand, as
+    hex."""
     digest = hashlib.sha256()
-    for part in (document.source.sha256, document.treatment.source.sha256, brand.fingerprint):
+    for part in (*document.inputs, brand.fingerprint):
         digest.update(part.encode("ascii"))
     return digest.hexdigest()
 
@@ -67,7 +67,7 @@ def entries(document: ContentDocument, brand: Brand) -> dict[str, str]:
         REFERENCE_KEY: document.meta.reference,
         VERSION_KEY: document.meta.version,
         FINGERPRINT_KEY: fingerprint(document, brand),
-        SOURCE_KEY: f"{document.treatment.slug}/{document.name}",
+        SOURCE_KEY: f"{document.treatment.slug}/{document.meta.language}/{document.name}",
     }
 
 
@@ -110,6 +110,8 @@ def verify(
     if not isinstance(brand, Brand):
         brand = load_brand(brand)
     path = Path(pdf_path)
+    import pypdf  # only `verify` reads PDFs: building one needs no PDF reader
+
     try:
         data = read_limited(path, MAX_PDF_BYTES)
     except UnreadableFile as err:
@@ -127,9 +129,10 @@ def verify(
             f"{path}: no leaflet provenance in this PDF (it was not made by "
             "leaflet, or by a version before provenance was recorded)"
         )
-    slug, _, name = str(values[SOURCE_KEY]).partition("/")
+    # treatment/language/document; a PDF made before languages says treatment/document.
+    slug, *language, name = str(values[SOURCE_KEY]).split("/")
     try:
-        document = load_treatment(slug, content_dir).document(name)
+        document = load_treatment(slug, content_dir).document(name, *language[:1])
         current = fingerprint(document, brand)
     except LeafletError:
         current = None

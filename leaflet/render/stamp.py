@@ -6,9 +6,12 @@ them: a form's write-in lines and the one-line "Prepared for" notes. So a batch 
 document out once, with placeholders where the values go (`lay_out_base`), recording
 those places as slots; each patient's copy is then the base with its slots filled in on
 top (`stamp`): each slot is an empty form in the base's page content, and each patient's
-copy swaps in a form holding their text, drawn by ReportLab and copied over by pikepdf.
-A value too long for one line wraps onto a second, which moves what follows it: such a
-patient's copy is laid out in full.
+copy gives those forms their text, drawn in the base's own fonts (`glyphs`: the base's
+font subsets hold the glyphs the patient's values need, so a copy embeds no fonts of its
+own) and written in place of the base's empty forms (`revision`). `BaseCache` keeps bases
+for a process that builds many personalised documents. A value too long for one line
+wraps onto a second, which moves what follows it: such a patient's copy is laid out in
+full.
 
 Wording that puts a personal value into running text (where its length could move
 everything after it) cannot be stamped: `lay_out_base` says so, and such documents are
@@ -18,16 +21,18 @@ laid out in full for each patient.
 from __future__ import annotations
 
 import datetime as dt
-import io
+from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pikepdf
-
-from leaflet.render.canvas import BuildCanvas
+from leaflet.render import glyphs
 from leaflet.render.document import render_pdf
+from leaflet.render.glyphs import FontCodes
 from leaflet.render.output import RenderedPdf
-from leaflet.render.prepare import Build, fill_in
+from leaflet.render.prepare import Build, check_review_date, fill_in
+from leaflet.render.revision import Revisable, revisable, revise
+from leaflet.sources import dates
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
 from leaflet.sources.fonts import FontFamily
@@ -35,7 +40,7 @@ from leaflet.sources.layout import Layout
 from leaflet.sources.personal import PLACEHOLDERS, Personalisation, has_placeholder
 from leaflet.sources.templating import plain
 from leaflet.story.flowables.text import SLOT_DEPTH, draw_value, fit_value
-from leaflet.story.session import DrawingSession, Slot
+from leaflet.story.session import BaseRecord, Slot
 
 
 @dataclass(frozen=True)
@@ -66,12 +71,16 @@ class Placeholders:
 
 @dataclass(frozen=True)
 class Base:
-    """A document laid out once, with the slots its personal values fill."""
+    """A document laid out once, with the slots its personal values fill and the glyphs
+    their characters need."""
 
     data: bytes
     page_count: int
     slots: tuple[Slot, ...]
     page_size: tuple[float, float]
+    glyphs: str  # the characters beyond ASCII its font subsets hold for the values
+    font_codes: Mapping[str, FontCodes]
+    target: Revisable
 
 
 def lay_out_base(
@@ -80,37 +89,50 @@ def lay_out_base(
     layout: Layout,
     shape: Placeholders,
     today: dt.date | None = None,
+    glyphs: str = "",
 ) -> Base | None:
     """Lay `document` out with placeholders; None when it cannot be stamped (a tri-fold or
-    booklet, or wording that puts a personal value into running text). `today` is as
-    for `render_pdf`."""
+    booklet, or wording that puts a personal value into running text). Its fonts hold the
+    glyphs of `glyphs` (characters beyond ASCII) for the values. `today` is as for
+    `render_pdf`."""
     if layout.spec.format != "pages" or _in_running_text(document, brand, layout, shape):
         return None
-    slots: list[Slot] = []
-    pdf = render_pdf(document, brand, layout, shape, slots=slots, today=today)
-    return Base(pdf.data, pdf.page_count, tuple(slots), (layout.page_width, layout.page_height))
+    record = BaseRecord(glyphs=glyphs, fonts=(brand.fonts.regular, brand.fonts.bold))
+    pdf = render_pdf(document, brand, layout, shape, base=record, today=today)
+    slots = tuple(record.slots)
+    return Base(
+        pdf.data,
+        pdf.page_count,
+        slots,
+        (layout.page_width, layout.page_height),
+        glyphs,
+        record.font_codes,
+        revisable(pdf.data, [(slot.page, slot.form) for slot in slots]),
+    )
+
+
+def glyphs_for(personal: Personalisation, language: str) -> str:
+    """The characters beyond ASCII that `personal`'s values are printed with: which base
+    (`lay_out_base(glyphs=...)`) can take them."""
+    values = personal.template_values(language)
+    return glyphs.needed(value for group in values.values() for value in group.values())
 
 
 def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf | None:
-    """`base` with `personal`'s values filled into its slots; None when a value needs
-    more lines than its slot keeps (a long name wraps onto a second line, which moves
-    what follows): lay that patient's copy out in full."""
+    """`base` with `personal`'s values filled into its slots, drawn in the base's fonts;
+    None when a value needs more lines than its slot keeps (a long name wraps onto a
+    second line, which moves what follows): lay that patient's copy out in full.
+
+    The base must hold the glyphs of the values (`glyphs_for`); each slot form gets the
+    text's operators, written in place of the empty form (`leaflet.render.revision`)."""
+    private = bool(personal)  # a copy with personal details is its owner's only
     if not base.slots:
-        return RenderedPdf(base.data, base.page_count)
+        return RenderedPdf(base.data, base.page_count, personal=private)
     values = personal.template_values(language)
     markup = {
         placeholder: plain(values[group][name])
         for (group, name), placeholder in PLACEHOLDERS.items()
     }
-    overlay_data = io.BytesIO()
-    canvas = BuildCanvas(
-        overlay_data,
-        pagesize=base.page_size,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=base.slots[0].style.fontName,
-        session=DrawingSession(),
-    )
     texts = ["".join(markup.get(char, char) for char in slot.markup) for slot in base.slots]
     fitted = [
         fit_value(text, slot.style, slot.width, slot.fit)
@@ -118,27 +140,73 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf |
     ]
     if any(value.lines > slot.lines for value, slot in zip(fitted, base.slots, strict=True)):
         return None
+    canvas = glyphs.scratch_canvas(base.page_size, base.font_codes)
+    contents: dict[tuple[int, str], bytes] = {}
     for text, value, slot in zip(texts, fitted, base.slots, strict=True):
-        # one overlay page per slot, drawn as the slot's form
         draw_value(canvas, text, value, 0, SLOT_DEPTH, slot.width, slot.gap)
-        canvas.showPage()
-    canvas.save()
-    # The overlay stays open until the copy is saved: copied streams are read from it then.
-    with pikepdf.open(overlay_data) as overlay, pikepdf.open(io.BytesIO(base.data)) as pdf:
-        _retag_subsets(overlay)
-        for slot, overlay_page in zip(base.slots, overlay.pages, strict=True):
-            form = pdf.copy_foreign(overlay_page.as_form_xobject())
-            pdf.pages[slot.page].Resources.XObject[slot.form] = form
-        output = io.BytesIO()
-        # The base's own streams are copied as they are, not compressed again; only its
-        # object streams (the structure tree, `leaflet.render.tagged`) are compressed anew.
-        pdf.save(
-            output,
-            deterministic_id=True,
-            compress_streams=True,
-            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        contents[slot.page, slot.form] = glyphs.take_operators(canvas, base.font_codes)
+    return RenderedPdf(revise(base.target, contents), base.page_count, personal=private)
+
+
+class BaseCache:
+    """Bases kept between personalised builds, for a process that makes many of them (a
+    batch worker, or a booking system's service): the first build of a document lays a
+    base out; later ones only stamp it.
+
+    A base is kept per treatment, document, language (and every file its wording comes
+    from: the document, the treatment's settings and their words in that language, the
+    strings), layout, brand (its fingerprint: file, logo, fonts), which values the
+    patient has, and the characters beyond ASCII they need; at most `size` of them, the
+    least recently used going first. Every build still checks the review date against `today`."""
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._bases: OrderedDict[tuple[Any, ...], Base | None] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._bases)
+
+    def render(
+        self,
+        document: ContentDocument,
+        brand: Brand,
+        layout: Layout,
+        personal: Personalisation,
+        *,
+        today: dt.date | None = None,
+    ) -> RenderedPdf:
+        """What `render_pdf(document, brand, layout, personal, today=today)` gives, with
+        the same text on every page: stamped on a kept base where the document allows it
+        (see `lay_out_base`), laid out in full otherwise."""
+        day = today or dates.today()
+        check_review_date(document, allow_expired=False, today=day)
+        language = document.meta.language
+        personal.check_printable(brand.fonts)
+        shape = Placeholders.shape_of(personal)
+        needed = glyphs_for(personal, language)
+        key = (
+            document.treatment.folder,
+            document.name,
+            *document.inputs,  # the wording's files: document, settings, strings
+            layout.path,
+            layout.spec.model_dump_json(),
+            language,
+            brand.fingerprint,
+            shape,
+            needed,
         )
-    return RenderedPdf(output.getvalue(), base.page_count)
+        if key in self._bases:
+            self._bases.move_to_end(key)
+            base = self._bases[key]
+        else:
+            base = lay_out_base(document, brand, layout, shape, day, needed)
+            self._bases[key] = base
+            if len(self._bases) > self.size:
+                self._bases.popitem(last=False)
+        # No base: a tri-fold, a booklet, or a name in running text; no stamped copy: a
+        # value that wraps onto a second line.
+        copy = stamp(base, personal, language) if base is not None else None
+        return copy or render_pdf(document, brand, layout, personal, today=day)
 
 
 def _in_running_text(
@@ -155,21 +223,3 @@ def _in_running_text(
         return isinstance(value, str) and key != "value" and has_placeholder(value)
 
     return outside_values(rendered.model_dump(), "")
-
-
-def _retag_subsets(overlay: pikepdf.Pdf) -> None:
-    """Give the overlay's font subsets tags of their own.
-
-    ReportLab tags the first subset of every font AAAAAA, in the base and the overlay
-    alike; two different subsets under one name is what print-shop preflight flags."""
-    fonts = {
-        font.objgen: font
-        for page in overlay.pages
-        for font in page.Resources.get("/Font", {}).values()
-    }
-    for index, (_, font) in enumerate(sorted(fonts.items())):
-        tag = "LFP" + "".join(chr(ord("A") + int(d)) for d in f"{index:03d}")
-        name = pikepdf.Name("/" + tag + "+" + str(font.BaseFont).split("+", 1)[-1])
-        font.BaseFont = name
-        if "/FontDescriptor" in font:
-            font.FontDescriptor.FontName = name

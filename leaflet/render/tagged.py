@@ -1,7 +1,8 @@
 """Tagged PDF, the writing side: the structure tree a screen reader reads (PDF/UA-1).
 
-ReportLab has saved the PDF with marked content in its pages (`leaflet.story.tags`);
-`tag_pdf` adds, with pikepdf, what ReportLab cannot write:
+While a build draws, its pages get marked content and its record says which element
+owns what (`leaflet.story.tags`). `write_structure` turns the record into PDF objects of
+ReportLab's own document, just before the canvas saves it, so the PDF is written once:
 
 - the structure tree: one `/StructElem` per placed element, its kids its marked content
   (an MCID, or an `/MCR` on another page), its annotations (`/OBJR`) and its children;
@@ -10,231 +11,244 @@ ReportLab has saved the PDF with marked content in its pages (`leaflet.story.tag
   tabbing follows the structure;
 - `/MarkInfo /Marked true` and XMP metadata matching the Info dictionary, with the
   PDF/UA-1 identification (`pdfuaid:part` 1);
-- descriptions: a link's `/Contents`, a form field's `/TU` (what the field asks, from
-  its `Form` element: the only place a field's description is set), each page's
-  annotations in reading order, and no font in a form field's appearance that draws
-  no text.
+- descriptions: a link's `/Contents`, a form field's `/TU` where it has none a person
+  would understand, and no font in a form field's appearance that draws no text.
 
-The result is deterministic: the same PDF and record give the same bytes.
+The elements are ReportLab objects that format themselves (`_StructElement`): a tree of
+a few hundred elements costs about a millisecond. The result is deterministic: the same
+drawing gives the same bytes.
 """
 
 from __future__ import annotations
 
-import io
+from collections.abc import Mapping
+from typing import Any
 from xml.sax.saxutils import escape
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name
+from reportlab.pdfbase.pdfdoc import (
+    PDFDate,
+    PDFDictionary,
+    PDFDocument,
+    PDFName,
+    PDFObject,
+    PDFPage,
+    PDFStream,
+    PDFString,
+    PDFtrue,
+)
 
 from leaflet.story.tags import AnnotationRef, Element, MarkedContent, StructureRecord
 
 TEXT_SHOWING = frozenset({"Tj", "TJ", "'", '"'})
 PDFUA_NAMESPACE = "http://www.aiim.org/pdfua/ns/id/"
+#: The page entries ReportLab writes, and the two a tagged page adds.
+_PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 
 
-def tag_pdf(data: bytes, record: StructureRecord) -> bytes:
-    """`data` (a PDF as ReportLab wrote it, while drawing `record`) as a tagged PDF."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        _write_structure(pdf, record)
-        _write_metadata(pdf)
-        output = io.BytesIO()
-        # ReportLab's streams are copied as they are; the many small new objects go into
-        # compressed object streams, so tagging adds almost nothing to the file's size.
-        pdf.save(
-            output,
-            deterministic_id=True,
-            compress_streams=True,
-            stream_decode_level=pikepdf.StreamDecodeLevel.none,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            fix_metadata_version=False,
-        )
-    return output.getvalue()
+def write_structure(
+    pdf: PDFDocument, record: StructureRecord, annotations: Mapping[AnnotationRef, Any]
+) -> None:
+    """Add `record`'s structure to ReportLab's document `pdf` before it is written.
+
+    `annotations` are the annotation dictionaries the canvas added, by their place in
+    their page's /Annots."""
+    document: Any = pdf  # ReportLab's stubs leave most of its document untyped
+    pages: list[PDFPage] = document.Pages.pages
+    page_refs = [_reference(document, page) for page in pages]
+    writer = _TreeWriter(document, page_refs, annotations)
+    tree = writer.place(record.document)
+    if tree is None:
+        raise AssertionError("the document drew no tagged content")
+    nums: list[bytes] = []
+    for index, page in enumerate(pages):
+        owners = record.owners.get(index)
+        if owners:
+            _page_entry(page, "StructParents", index)
+            array = _Raw(b"[" + b" ".join(writer.written[id(owner)].ref for owner in owners) + b"]")
+            nums.append(b"%d %s" % (index, _reference(document, array)))
+        if page.Annots:
+            _page_entry(page, "Tabs", PDFName("S"))  # tab through fields in structure order
+    next_key = len(pages)
+    for ref, element in record.annotations:
+        annotation = annotations.get(ref)
+        if annotation is None or id(element) not in writer.written:
+            continue
+        annotation["StructParent"] = next_key
+        nums.append(b"%d %s" % (next_key, writer.written[id(element)].ref))
+        next_key += 1
+        _describe(document, annotation, element)
+    parent_tree = _Raw(b"<< /Nums [" + b" ".join(nums) + b"] >>")
+    root = _Raw(
+        b"<< /Type /StructTreeRoot /K %s /ParentTree %s /ParentTreeNextKey %d >>"
+        % (tree.ref, _reference(document, parent_tree), next_key)
+    )
+    tree.parent_ref = _reference(document, root)
+    document.Catalog.StructTreeRoot = root
+    document.Catalog.MarkInfo = PDFDictionary({"Marked": PDFtrue})
+    document.Catalog.Metadata = _metadata(document)
+
+
+class _Raw(PDFObject):
+    """A PDF object written as the bytes it was given."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+
+    def format(self, document: PDFDocument) -> bytes:
+        return self.source
+
+
+class _StructElement(PDFObject):
+    """One `/StructElem`, its kids already PDF syntax (references included)."""
+
+    __RefOnly__ = 1
+
+    def __init__(self) -> None:
+        self.head = b""  # /S, /Pg, /Alt, /A
+        self.ref = b""  # "n 0 R", once registered
+        self.parent_ref = b""
+        self.kids: list[bytes] = []
+
+    def format(self, document: PDFDocument) -> bytes:
+        kids = self.kids[0] if len(self.kids) == 1 else b"[" + b" ".join(self.kids) + b"]"
+        # A single kid is written bare, the form readers and checkers expect most.
+        return b"<< /Type /StructElem %s /P %s /K %s >>" % (self.head, self.parent_ref, kids)
 
 
 class _TreeWriter:
-    """Writes one record's elements as `/StructElem` objects into one PDF."""
+    """Makes the `/StructElem` objects of one record's elements in one document."""
 
-    def __init__(self, pdf: pikepdf.Pdf, record: StructureRecord) -> None:
-        self.pdf = pdf
-        self.pages = [page.obj for page in pdf.pages]
-        self.annotations = _find_annotations(pdf, record)
-        self.written: dict[int, pikepdf.Object] = {}  # id(element) -> its object
+    def __init__(
+        self,
+        document: Any,
+        page_refs: list[bytes],
+        annotations: Mapping[AnnotationRef, Any],
+    ) -> None:
+        self.document = document
+        self.page_refs = page_refs
+        self.annotations = annotations
+        self.written: dict[int, _StructElement] = {}  # id(element) -> its object
 
-    def write(self, element: Element, parent: pikepdf.Object | None) -> pikepdf.Object | None:
-        """The element's object, written with its descendants; None if it holds nothing."""
-        entries: dict[str, object] = {"/Type": Name.StructElem, "/S": Name("/" + element.role)}
-        if parent is not None:
-            entries["/P"] = parent
-        tag = element.tag
-        if tag.alt:
-            entries["/Alt"] = pikepdf.String(tag.alt)
-        if tag.scope:
-            entries["/A"] = Dictionary({"/O": Name.Table, "/Scope": Name("/" + tag.scope)})
-        kids: list[object] = []
-        first_page: int | None = None
+    def place(self, element: Element) -> _StructElement | None:
+        """The element's object, made after its descendants (so it is numbered after
+        them); None if it holds nothing: no marked content or annotation, itself or below."""
+        obj = _StructElement()
+        children = []
+        first_page = None
         for kid in element.ordered_kids():
             if isinstance(kid, MarkedContent):
                 if first_page is None:
                     first_page = kid.page
-                    entries["/Pg"] = self.pages[kid.page]
                 if kid.page == first_page:
-                    kids.append(kid.mcid)
+                    obj.kids.append(b"%d" % kid.mcid)
                 else:
-                    page = self.pages[kid.page]
-                    kids.append(Dictionary({"/Type": Name.MCR, "/Pg": page, "/MCID": kid.mcid}))
+                    page = self.page_refs[kid.page]
+                    obj.kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (page, kid.mcid))
             elif isinstance(kid, AnnotationRef):
                 if kid in self.annotations:
-                    page_index, annotation = self.annotations[kid]
-                    page = self.pages[page_index]
-                    kids.append(Dictionary({"/Type": Name.OBJR, "/Obj": annotation, "/Pg": page}))
-            else:
-                kids.append(kid)  # written below, once this element's object exists
-        if not kids:
+                    annotation = _reference(self.document, self.annotations[kid])
+                    page = self.page_refs[kid.page]
+                    obj.kids.append(b"<< /Type /OBJR /Obj %s /Pg %s >>" % (annotation, page))
+            elif (child := self.place(kid)) is not None:
+                obj.kids.append(child.ref)
+                children.append(child)
+        if not obj.kids:
             return None
-        obj = self.pdf.make_indirect(Dictionary(entries))
-        written: list[object] = []
-        for item in kids:
-            if isinstance(item, Element):
-                child = self.write(item, obj)
-                if child is not None:
-                    written.append(child)
-            else:
-                written.append(item)
-        if not written:
-            return None
-        # A single kid is written bare, the form readers and checkers expect most.
-        obj.K = written[0] if len(written) == 1 else Array(written)
+        head = b"/S /" + element.role.encode("ascii")
+        if first_page is not None:
+            head += b" /Pg " + self.page_refs[first_page]
+        tag = element.tag
+        if tag.alt:
+            head += b" /Alt " + PDFString(tag.alt).format(self.document)
+        if tag.scope:
+            head += b" /A << /O /Table /Scope /" + tag.scope.encode("ascii") + b" >>"
+        obj.head = head
+        obj.ref = _reference(self.document, obj)
+        for child in children:
+            child.parent_ref = obj.ref
         self.written[id(element)] = obj
         return obj
 
 
-def _write_structure(pdf: pikepdf.Pdf, record: StructureRecord) -> None:
-    writer = _TreeWriter(pdf, record)
-    document = writer.write(record.document, None)
-    if document is None:
-        raise AssertionError("the document drew no tagged content")
-    nums: list[object] = []
-    for page_index, page in enumerate(writer.pages):
-        owners = record.owners.get(page_index)
-        if owners:
-            page.StructParents = page_index
-            elements = Array([writer.written[id(owner)] for owner in owners])
-            nums += [page_index, pdf.make_indirect(elements)]
-        if "/Annots" in page:
-            page.Tabs = Name.S  # tab through fields and links in structure order
-    next_key = len(writer.pages)
-    for ref, element in record.annotations:
-        if ref not in writer.annotations or id(element) not in writer.written:
-            continue
-        _, annotation = writer.annotations[ref]
-        annotation.StructParent = next_key
-        nums += [next_key, writer.written[id(element)]]
-        next_key += 1
-        _describe(annotation, element)
-    _annotations_in_reading_order(writer, record)
-    parent_tree = pdf.make_indirect(Dictionary({"/Nums": Array(nums)}))
-    root = pdf.make_indirect(
-        Dictionary(
-            {
-                "/Type": Name.StructTreeRoot,
-                "/K": document,
-                "/ParentTree": parent_tree,
-                "/ParentTreeNextKey": next_key,
-            }
-        )
-    )
-    document.P = root
-    pdf.Root.StructTreeRoot = root
-    pdf.Root.MarkInfo = Dictionary({"/Marked": True})
+def _reference(document: Any, obj: Any) -> bytes:
+    """`obj` registered in `document` (if it is not yet), as an indirect reference."""
+    name = document.Reference(obj).name
+    number: int = document.idToObjectNumberAndVersion[name][0]
+    return b"%d 0 R" % number
 
 
-def _annotations_in_reading_order(writer: _TreeWriter, record: StructureRecord) -> None:
-    """Each page's /Annots in the order the structure tree reads them: the tab order
-    `/Tabs /S` gives, kept by viewers that go by /Annots instead."""
-    order: list[pikepdf.Object] = []
-
-    def visit(element: Element) -> None:
-        for kid in element.ordered_kids():
-            if isinstance(kid, Element):
-                visit(kid)
-            elif isinstance(kid, AnnotationRef) and kid in writer.annotations:
-                order.append(writer.annotations[kid][1])
-
-    visit(record.document)
-    rank = {annotation.objgen: index for index, annotation in enumerate(order)}
-    for page in writer.pages:
-        if "/Annots" in page:
-            annotations = list(page.Annots)
-            annotations.sort(key=lambda item: rank.get(item.objgen, len(rank)))
-            page.Annots = Array(annotations)
+def _page_entry(page: PDFPage, key: str, value: object) -> None:
+    """Give one page an entry ReportLab's page dictionary does not write by itself."""
+    page.__NoDefault__ = _PAGE_KEYS  # this page only
+    setattr(page, key, value)
 
 
-def _find_annotations(
-    pdf: pikepdf.Pdf, record: StructureRecord
-) -> dict[AnnotationRef, tuple[int, pikepdf.Object]]:
-    """Each recorded annotation's page and object: by its place in its page's /Annots,
-    or by field name for a field added after ReportLab saved."""
-    by_place: dict[AnnotationRef, tuple[int, pikepdf.Object]] = {}
-    by_name: dict[str, tuple[int, pikepdf.Object]] = {}
-    for page_index, page in enumerate(pdf.pages):
-        for index, annotation in enumerate(page.obj.get("/Annots", Array())):
-            by_place[AnnotationRef(page_index, index)] = (page_index, annotation)
-            if "/T" in annotation:
-                by_name[str(annotation.T)] = (page_index, annotation)
-    found = {}
-    for ref, _ in record.annotations:
-        where = by_place.get(ref) if ref.name is None else by_name.get(ref.name)
-        if where is not None:
-            found[ref] = where
-    return found
-
-
-def _describe(annotation: pikepdf.Object, element: Element) -> None:
-    """A link's /Contents; a widget's /TU (a choice of a group: its own, naming its
-    answer, besides its field's)."""
+def _describe(document: Any, annotation: Any, element: Element) -> None:
+    """A link's /Contents; a widget's /TU, unless it has one other than its name."""
     tag = element.tag
-    if annotation.get("/Subtype") == Name.Link:
-        if "/Contents" not in annotation and tag.description:
-            annotation.Contents = pikepdf.String(tag.description)
+    subtype = _name(annotation, "Subtype")
+    if subtype == "Link":
+        if "Contents" not in annotation.dict and tag.description:
+            annotation["Contents"] = PDFString(tag.description)
         return
-    if annotation.get("/Subtype") != Name.Widget:
+    if subtype != "Widget":
         return
-    field = annotation.get("/Parent", annotation)
-    if tag.field_description:  # the one source of what a field asks
-        field.TU = pikepdf.String(tag.field_description)
-    if tag.description and "/Parent" in annotation:
-        annotation.TU = pikepdf.String(tag.description)  # one choice of a group
-    _drop_unused_fonts(annotation)
+    if "Parent" in annotation.dict:  # one choice of a group: the group is the field
+        group = document.idToObject[annotation["Parent"].name]
+        if tag.field_description and group.TU in ("", group.T):
+            group.TU = tag.field_description
+        if tag.description:
+            annotation["TU"] = PDFString(tag.description)
+    else:
+        name = _text(annotation.dict.get("T"))
+        if tag.field_description and _text(annotation.dict.get("TU"), name) == name:
+            annotation["TU"] = PDFString(tag.field_description)
+    _drop_unused_fonts(document, annotation)
 
 
-def _drop_unused_fonts(annotation: pikepdf.Object) -> None:
+def _name(dictionary: Any, key: str) -> str:
+    """The name at `key` of a ReportLab dictionary (which keeps names as "/Name")."""
+    return str(dictionary.dict.get(key, "")).removeprefix("/")
+
+
+def _text(value: Any, default: str = "") -> str:
+    """The text of a `PDFString` (or a plain string)."""
+    if isinstance(value, PDFString):
+        return str(value.s)
+    return default if value is None else str(value)
+
+
+def _drop_unused_fonts(document: Any, annotation: Any) -> None:
     """Remove the font resources of appearances that show no text.
 
     ReportLab gives an empty text field's appearance the standard font Helvetica, which
     is never embedded; PDF/UA wants every font used for rendering embedded. An empty
     field renders no text, so its appearance needs no font. (The field's /DA still names
     Helvetica, for the text a patient types: their PDF viewer draws that.)"""
-    for states in annotation.get("/AP", Dictionary()).values():
-        streams = [states] if isinstance(states, pikepdf.Stream) else list(states.values())
-        for stream in streams:
-            resources = stream.get("/Resources")
-            if resources is None or "/Font" not in resources:
+    appearances = annotation.dict.get("AP")
+    if not isinstance(appearances, PDFDictionary):
+        return
+    for states in appearances.dict.values():
+        for state in states.dict.values() if isinstance(states, PDFDictionary) else [states]:
+            stream = document.idToObject.get(getattr(state, "name", None), state)
+            if not isinstance(stream, PDFStream):
                 continue
-            operators = {
-                str(instruction.operator)
-                for instruction in pikepdf.parse_content_stream(stream)
-                if isinstance(instruction, pikepdf.ContentStreamInstruction)
-            }
-            if not operators & TEXT_SHOWING:
-                del resources["/Font"]
+            resources = stream.dictionary.dict.get("Resources")
+            source = getattr(resources, "_s", "")
+            if "/Font" in source and not TEXT_SHOWING & set(str(stream.content).split()):
+                stream.dictionary["Resources"] = _Raw(b"<< /ProcSet [/PDF /Text] >>")
 
 
-def _write_metadata(pdf: pikepdf.Pdf) -> None:
+def _metadata(document: Any) -> PDFStream:
     """An XMP packet saying what the Info dictionary says, and that this is PDF/UA-1."""
-    info = pdf.trailer.get("/Info", Dictionary())
+    info = document.info
+    date = PDFDate(ts=document._timeStamp, dateFormatter=info._dateFormatter)
+    stamp = xmp_date(date.format(document).decode("latin-1").strip("()"))
 
-    def text(key: str) -> str:
-        return escape(str(info.get(key, "")))
+    def text(value: str) -> str:
+        return escape(str(value))
 
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -245,24 +259,23 @@ def _write_metadata(pdf: pikepdf.Pdf) -> None:
  xmlns:xmp="http://ns.adobe.com/xap/1.0/"
  xmlns:pdfuaid="{PDFUA_NAMESPACE}">
 <dc:format>application/pdf</dc:format>
-<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text("/Title")}</rdf:li></rdf:Alt></dc:title>
-<dc:creator><rdf:Seq><rdf:li>{text("/Author")}</rdf:li></rdf:Seq></dc:creator>
-<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{text("/Subject")}</rdf:li></rdf:Alt>\
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text(info.title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{text(info.author)}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{text(info.subject)}</rdf:li></rdf:Alt>\
 </dc:description>
-<pdf:Keywords>{text("/Keywords")}</pdf:Keywords>
-<pdf:Producer>{text("/Producer")}</pdf:Producer>
-<xmp:CreatorTool>{text("/Creator")}</xmp:CreatorTool>
-<xmp:CreateDate>{xmp_date(str(info.get("/CreationDate", "")))}</xmp:CreateDate>
-<xmp:ModifyDate>{xmp_date(str(info.get("/ModDate", "")))}</xmp:ModifyDate>
+<pdf:Keywords>{text(info.keywords)}</pdf:Keywords>
+<pdf:Producer>{text(info.producer)}</pdf:Producer>
+<xmp:CreatorTool>{text(info.creator)}</xmp:CreatorTool>
+<xmp:CreateDate>{stamp}</xmp:CreateDate>
+<xmp:ModifyDate>{stamp}</xmp:ModifyDate>
 <pdfuaid:part>1</pdfuaid:part>
 </rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""
-    stream = pikepdf.Stream(pdf, packet.encode("utf-8"))
-    stream.Type = Name.Metadata
-    stream.Subtype = Name.XML
-    pdf.Root.Metadata = pdf.make_indirect(stream)
+    dictionary = PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")})
+    # Uncompressed, as XMP is meant to be: a tool that cannot parse the PDF can find it.
+    return PDFStream(dictionary, packet.encode("utf-8"), filters=[])
 
 
 def xmp_date(pdf_date: str) -> str:

@@ -23,7 +23,6 @@ from leaflet.render.canvas import canvas_maker
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, document_properties, fill_in
 from leaflet.render.provenance import entries
-from leaflet.render.tagged import tag_pdf
 from leaflet.render.trifold_outside import SheetOutside, flowable_height
 from leaflet.render.trifold_panels import Panel, panels
 from leaflet.sources import schema
@@ -47,13 +46,15 @@ def render_trifold(build: Build) -> RenderedPdf:
     inside = panels(layout, "inside", press.offset)
     session = DrawingSession(structure=StructureRecord())
     story = _flowing_story(build, rendered, styles, [outside[0], *inside], session)
-    builder = StoryBuilder(brand, layout, styles, overdue=build.overdue, session=session)
+    builder = StoryBuilder(
+        brand, layout, styles, document.strings, overdue=build.overdue, session=session
+    )
     sheet = SheetOutside(build, builder, rendered, outside)
     buffer = io.BytesIO()
     template = _SheetTemplate(
         buffer,
         pagesize=press.media(layout.page_width, layout.page_height),
-        **document_properties(document.meta, brand),
+        **document_properties(document, brand),
     )
     template.addPageTemplates(
         [
@@ -80,8 +81,7 @@ def render_trifold(build: Build) -> RenderedPdf:
     except _Overflow:
         # The build stops as a third page would begin; `story` holds what did not fit.
         raise _overflow_error(build, story, inside[-1], template) from None
-    assert session.structure is not None
-    return RenderedPdf(tag_pdf(buffer.getvalue(), session.structure), page_count=2)
+    return RenderedPdf(buffer.getvalue(), page_count=2)
 
 
 def _flowing_story(
@@ -95,7 +95,9 @@ def _flowing_story(
     out for the narrowest of the panels they flow through."""
     narrowest = min(flow, key=lambda panel: panel.text_width)
     frame = (narrowest.text_width, narrowest.text_height)
-    builder = StoryBuilder(build.brand, build.layout, styles, frame=frame, session=session)
+    builder = StoryBuilder(
+        build.brand, build.layout, styles, build.document.strings, frame=frame, session=session
+    )
     story = builder.build(
         rendered,
         build.personal,

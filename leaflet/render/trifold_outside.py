@@ -59,6 +59,7 @@ class SheetOutside:
             build.brand,
             layout.spec.footer_size,
             self.cover_panel.text_width,
+            build.document.strings,
             overdue=build.overdue,
             page_numbers=False,
         )
@@ -96,7 +97,8 @@ class SheetOutside:
         top: list[Flowable] = []
         logo = brand.logo_image(COVER_LOGO)
         if logo is not None:
-            top += [Logo(logo, COVER_LOGO, brand.logo_description), Spacer(0, BELOW_LOGO)]
+            alt = brand.logo_description(self.build.document.strings)
+            top += [Logo(logo, COVER_LOGO, alt), Spacer(0, BELOW_LOGO)]
         top.append(tagged(Para(plain(brand.clinic.name), name), Tag("P")))
         words = [
             tagged(Para(plain(meta.title), title), Tag.heading(1)),
@@ -113,7 +115,7 @@ class SheetOutside:
         out: list[Flowable] = [band(ABOVE_TITLE + max(0.0, wanted - natural))]
         personal = self.build.personal
         if meta.kind == "leaflet" and personal:
-            note = self.builder.prepared_for(personal, meta.language)
+            note = self.builder.prepared_for(personal)
             out += [Spacer(0, LARGE), note]
         return out
 

@@ -5,6 +5,9 @@ schemas (`schema`), a treatment's wording compiled as templates (`content`,
 `templating`), the clinic's brand and fonts (`brand`, `fonts`, `colour`), layouts and
 their text styles (`layout`, `styles`), personal details (`personal`, `dates`), a
 clinic's workspace and where the built-in files live (`workspace`, `bundled`), what
-there is to build (`catalogue`), and suggestions for misspelt names (`spelling`).
+there is to build (`catalogue`), suggestions for misspelt names (`spelling`), and the
+languages content is in: tags and CLDR's facts about them (`languages`), the words
+around the content (`strings`), and a translation checked against its source
+(`translation`).
 Nothing here knows about ReportLab flowables or PDF files.
 """

@@ -25,7 +25,9 @@ from leaflet.sources import schema
 from leaflet.sources.bundled import EXAMPLE_BRAND, FONTS_DIR
 from leaflet.sources.colour import black_ink, cmyk, cmyk_image, contrast
 from leaflet.sources.fonts import FontFamily, FontFileError, describe_chars, register_family
+from leaflet.sources.languages import match_language, parse_language
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
+from leaflet.sources.strings import Strings
 from leaflet.sources.yamlfile import YamlSource, read_yaml, validate
 
 #: Text colour / background colour pairs the layouts print; each must reach MIN_CONTRAST.
@@ -112,10 +114,33 @@ class Brand:
                 digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
         return digest.hexdigest()
 
-    @property
-    def logo_description(self) -> str:
-        """What a screen reader says for the logo: `logo_alt`, or the clinic's name."""
-        return self.spec.logo_alt or f"{self.clinic.name} logo"
+    def wording(self, language: str) -> schema.ClinicWording:
+        """The clinic's own wording (out of hours, feedback, logo description) in
+        `language`; a language the brand file does not give it in is a `SourceError`."""
+        spec = self.spec
+        if match_language(language, [spec.language]) is not None:
+            return schema.ClinicWording(
+                out_of_hours=spec.clinic.out_of_hours,
+                feedback=spec.clinic.feedback,
+                logo_alt=spec.logo_alt,
+            )
+        found = match_language(language, spec.languages)
+        if found is None:
+            name = parse_language(language).name
+            raise SourceError(
+                self.path,
+                f"the clinic's wording (out_of_hours, feedback) is in {spec.language}; a "
+                f"document in {name} needs it in {name} too: add languages: {language}: "
+                "out_of_hours: ..., feedback: ... to the brand file",
+                field="languages",
+            )
+        return spec.languages[found]
+
+    def logo_description(self, strings: Strings) -> str:
+        """What a screen reader says for the logo, in the strings' language: the brand's
+        description, or the strings' "{clinic} logo"."""
+        default = strings.text(strings.words.contact.logo_description, clinic=self.clinic.name)
+        return self.wording(strings.tag).logo_alt or default
 
     def logo_image(self, size: float) -> ImageReader | None:
         """The logo for printing `size` points wide: at most 300 dpi, decoded once.
@@ -138,18 +163,20 @@ class Brand:
             self._logo_images[key] = ImageReader(image)
         return self._logo_images[key]
 
-    def template_values(self) -> dict[str, str]:
-        """The clinic's details as the `clinic` template variables."""
+    def template_values(self, language: str | None = None) -> dict[str, str]:
+        """The clinic's details as the `clinic` template variables, its own wording in
+        `language` (default: the brand's language)."""
         clinic = self.clinic
+        wording = self.wording(language or self.spec.language)
         return {
             "name": clinic.name,
             "phone": clinic.phone,
             "email": clinic.email,
             "website": clinic.website or "",
             "address": ", ".join(clinic.address),
-            "out_of_hours": clinic.out_of_hours,
+            "out_of_hours": wording.out_of_hours,
             "emergency_number": clinic.emergency_number,
-            "feedback": clinic.feedback,
+            "feedback": wording.feedback,
         }
 
 
@@ -183,12 +210,13 @@ def inspect_brand(path: Path | str | None = None) -> tuple[Brand | None, list[So
         face = "regular" if str(font_paths[0]) in str(err) else "bold"
         problems.add(f"fonts.{face}", str(err))
         return None, problems.found
-    for name, value in spec.clinic.model_dump().items():
+    texts = [(f"clinic.{name}", value) for name, value in spec.clinic.model_dump().items()]
+    for tag, wording in spec.languages.items():
+        texts += [(f"languages.{tag}.{name}", v) for name, v in wording.model_dump().items()]
+    for where, value in texts:
         for text in value if isinstance(value, list) else [value or ""]:
             if missing := fonts.missing(text):
-                problems.add(
-                    f"clinic.{name}", f"the brand fonts cannot print {describe_chars(missing)}"
-                )
+                problems.add(where, f"the brand fonts cannot print {describe_chars(missing)}")
     if problems.found:
         return None, problems.found
     regular, bold = font_paths

@@ -1,30 +1,50 @@
-"""Loading a treatment's content: its settings and its documents, validated and compiled.
+"""Loading a treatment's content: its settings and its documents, in each language.
 
-`content/<treatment>/treatment.yaml` holds the treatment's name and settings; each
-document (`info.yaml`, `consent.yaml`, `aftercare.yaml`) is validated against
-`schema.Document` and every piece of its wording compiled as a template once, at load.
+`content/<treatment>/treatment.yaml` holds the treatment's name and settings, shared by
+every language. Each language has a folder named by its BCP 47 tag (`en-GB/`, `pl/`,
+`cy/`) holding the documents (`info.yaml`, `consent.yaml`, `aftercare.yaml`) and,
+optionally, a `treatment.yaml` with the name, summary and text settings in that
+language's words. (A folder made before languages holds its documents directly: they
+are the language their `meta.language` says.) Each document is validated against
+`schema.Document` and every piece of its wording compiled as a template once, at load;
+a translation is checked against the document it translates (`translation`).
 `ContentDocument.render` then fills the wording in for one clinic and patient.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from leaflet.errors import LeafletError, SourceError
+from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR
-from leaflet.sources.fonts import FontFamily, describe_chars
+from leaflet.sources.documents import DOCUMENTS as DOCUMENTS  # its home; here too
+from leaflet.sources.languages import (
+    Language,
+    is_tag,
+    match_language,
+    normalise,
+    parse_language,
+)
 from leaflet.sources.personal import without_placeholders
-from leaflet.sources.templating import Namespace, TemplateProblem, Wording, make_environment
+from leaflet.sources.translation import check_translation
 from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
 
-#: The documents a treatment can have, in the order `leaflet list` shows them.
-DOCUMENTS = ("info", "consent", "aftercare")
+if TYPE_CHECKING:  # loaded when a document is: `leaflet list` needs none of them
+    from leaflet.sources.fonts import FontFamily
+    from leaflet.sources.strings import Strings
+    from leaflet.sources.templating import Namespace, Wording
+
 #: Keys whose values are identifiers or options, never wording.
 NOT_WORDING = frozenset({"id", "style"})
+#: The treatment file: in the treatment's folder, and optionally in a language folder.
+TREATMENT_FILE = "treatment.yaml"
+#: The language of documents that do not say, in a folder made before languages.
+UNFOLDERED_LANGUAGE = "en-GB"
 
 Loc = tuple[str | int, ...]
 
@@ -38,6 +58,9 @@ class ContentDocument:
     source: YamlSource
     spec: schema.Document
     wording: dict[Loc, Wording]
+    strings: Strings
+    #: The document this one translates; None for an original.
+    original: ContentDocument | None = None
 
     @property
     def path(self) -> Path:
@@ -47,12 +70,36 @@ class ContentDocument:
     def meta(self) -> schema.Meta:
         return self.spec.meta
 
+    @property
+    def language(self) -> Language:
+        return self.strings.language
+
+    @property
+    def unreviewed(self) -> bool:
+        """A translation no clinical reviewer has checked yet: the PDF says so."""
+        return self.original is not None and not self.meta.reviewer
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """SHA-256 of every file its wording comes from: the document, the treatment's
+        settings (and their words in this language) and the strings."""
+        local = self.treatment.local_source(self.meta.language)
+        return (
+            self.source.sha256,
+            self.treatment.source.sha256,
+            *([local.sha256] if local is not None else []),
+            self.strings.digest,
+        )
+
     def template_context(self, variables: Mapping[str, Mapping[str, Any]]) -> dict[str, Namespace]:
         """What the wording's templates see: `variables` (`clinic`, `patient`,
         `appointment`) and the treatment's `settings`, `treatment` and `document`."""
+        from leaflet.sources.templating import Namespace
+
         context = {name: Namespace(name, values) for name, values in variables.items()}
-        context["settings"] = Namespace("settings", self.treatment.spec.settings)
-        context["treatment"] = Namespace("treatment", {"name": self.treatment.spec.name})
+        language = self.meta.language
+        context["settings"] = Namespace("settings", self.treatment.settings(language))
+        context["treatment"] = Namespace("treatment", {"name": self.treatment.name(language)})
         context["document"] = Namespace(
             "document", {"reference": self.meta.reference, "version": self.meta.version}
         )
@@ -76,6 +123,8 @@ class ContentDocument:
         wording = self.wording.get(loc)
         if wording is None:
             return value
+        from leaflet.sources.templating import TemplateProblem
+
         try:
             text = wording.render(context)
         except TemplateProblem as err:
@@ -85,6 +134,8 @@ class ContentDocument:
 
     def _check_glyphs(self, loc: Loc, text: str, fonts: FontFamily) -> None:
         if missing := fonts.missing(without_placeholders(text)):
+            from leaflet.sources.fonts import describe_chars
+
             raise self._error(loc, f"the brand fonts cannot print {describe_chars(missing)}")
 
     def _error(self, loc: Loc, problem: str) -> SourceError:
@@ -93,28 +144,132 @@ class ContentDocument:
 
 @dataclass(frozen=True)
 class Treatment:
-    """A treatment's folder: its settings and, loaded on first use, its documents."""
+    """A treatment's folder: its settings, its languages and, loaded on first use, its
+    documents in each language."""
 
     slug: str
     folder: Path
     spec: schema.Treatment
     source: YamlSource
-    _documents: dict[str, ContentDocument] = field(default_factory=dict, repr=False)
+    #: Each language's folder, by tag.
+    languages: dict[str, Path]
+    _documents: dict[tuple[str, str], ContentDocument] = field(default_factory=dict, repr=False)
+    _locals: dict[str, tuple[schema.TreatmentLanguage, YamlSource] | None] = field(
+        default_factory=dict, repr=False
+    )
 
-    def available(self) -> list[str]:
-        """The documents this treatment has, in the standard order."""
-        return [name for name in DOCUMENTS if (self.folder / f"{name}.yaml").is_file()]
+    @property
+    def content_dir(self) -> Path:
+        return self.folder.parent
 
-    def document(self, name: str) -> ContentDocument:
-        """Load (once) and return one of the treatment's documents."""
-        if name not in self._documents:
-            if name not in self.available():
+    @functools.cached_property
+    def source_language(self) -> str:
+        """The language of the original wording: the one whose documents translate
+        nothing (English first, if several are originals)."""
+        originals = [tag for tag in self.languages if not self._translates(tag)]
+        originals.sort(key=lambda tag: (not tag.startswith("en"), tag))
+        return (originals or sorted(self.languages))[0]
+
+    def _translates(self, tag: str) -> bool:
+        folder = self.languages[tag]
+        first = next(folder / f"{n}.yaml" for n in DOCUMENTS if (folder / f"{n}.yaml").is_file())
+        meta = read_yaml(first).data.get("meta")
+        return isinstance(meta, dict) and bool(meta.get("translates"))
+
+    def language(self, requested: str | None = None) -> str:
+        """The tag of this treatment's language that serves `requested` (default: the
+        source language); an unknown tag, or a language it lacks, is a `LeafletError`."""
+        if requested is None:
+            return self.source_language
+        wanted = parse_language(requested)
+        found = match_language(wanted.tag, self.languages)
+        if found is None:
+            raise LeafletError(
+                f"{self.slug} has no {wanted.name} ({wanted.tag}) content; it has: "
+                f"{self.describe_languages()} (add a folder {self.folder / wanted.tag})"
+            )
+        return found
+
+    def choose_language(self, requested: str | None, clinic: str) -> tuple[str, str | None]:
+        """The language to build in, and a warning when it is not the one wanted:
+        `requested` (an error if this treatment lacks it), else the clinic's language,
+        else English (or the source language): never another language silently."""
+        if requested:
+            return self.language(requested), None
+        try:
+            return self.language(clinic), None
+        except LeafletError:
+            english = match_language("en", self.languages) or self.source_language
+            return english, (
+                f"{self.slug} has no {clinic} content (the clinic's language): built in {english}"
+            )
+
+    def describe_languages(self) -> str:
+        """`en-GB (English (United Kingdom)), pl (Polish)`."""
+        return ", ".join(f"{tag} ({parse_language(tag).name})" for tag in sorted(self.languages))
+
+    def available(self, language: str | None = None) -> list[str]:
+        """The documents this treatment has in a language, in the standard order."""
+        folder = self.languages[self.language(language)]
+        return [name for name in DOCUMENTS if (folder / f"{name}.yaml").is_file()]
+
+    def document(self, name: str, language: str | None = None) -> ContentDocument:
+        """Load (once) and return one of the treatment's documents in a language
+        (default: the source language)."""
+        tag = self.language(language)
+        if (name, tag) not in self._documents:
+            if name not in self.available(tag):
                 raise LeafletError(
-                    f"{self.slug} has no {name} document ({self.folder / f'{name}.yaml'}); "
-                    f"it has: {', '.join(self.available()) or 'none'}"
+                    f"{self.slug} has no {name} document in {tag} "
+                    f"({self.languages[tag] / f'{name}.yaml'}); it has: "
+                    f"{', '.join(self.available(tag)) or 'none'}"
                 )
-            self._documents[name] = _load_document(self, name)
-        return self._documents[name]
+            self._documents[(name, tag)] = _load_document(self, name, tag)
+        return self._documents[(name, tag)]
+
+    def local_source(self, language: str) -> YamlSource | None:
+        """The language folder's own treatment file, if it has one."""
+        local = self._local(language)
+        return local[1] if local is not None else None
+
+    def settings(self, language: str) -> dict[str, Any]:
+        """The settings, with the text ones in `language`'s words where it gives them."""
+        local = self._local(language)
+        return {**self.spec.settings, **(local[0].settings if local is not None else {})}
+
+    def name(self, language: str) -> str:
+        """The treatment's display name in `language`."""
+        local = self._local(language)
+        return (local[0].name if local is not None else None) or self.spec.name
+
+    def _local(self, language: str) -> tuple[schema.TreatmentLanguage, YamlSource] | None:
+        if language not in self._locals:
+            path = self.languages[language] / TREATMENT_FILE
+            if path == self.folder / TREATMENT_FILE or not path.is_file():
+                self._locals[language] = None
+            else:
+                source = read_yaml(path)
+                local = validate(schema.TreatmentLanguage, source)
+                _check_local_settings(self, local, source)
+                self._locals[language] = (local, source)
+        return self._locals[language]
+
+
+def _check_local_settings(
+    treatment: Treatment, local: schema.TreatmentLanguage, source: YamlSource
+) -> None:
+    """A language gives only text settings the treatment has: numbers are shared."""
+    for key in local.settings:
+        loc: Loc = ("settings", key)
+        shared = treatment.spec.settings.get(key)
+        if not isinstance(shared, str):
+            problem = (
+                f"{treatment.source.path.name} has no setting {key!r}"
+                if shared is None
+                else f"{key} is a number, shared by every language: change it in "
+                f"{display_path(treatment.source.path)}"
+            )
+            raise SourceError(source.path, problem, line=source.line_of(loc), field=format_loc(loc))
 
 
 def known_treatments(content_dir: Path | None = None) -> list[str]:
@@ -134,14 +289,68 @@ def load_treatment(slug: str, content_dir: Path | str | None = None) -> Treatmen
             f"unknown treatment {slug!r}; known treatments: "
             f"{', '.join(known) or f'none (no */treatment.yaml in {folder})'}"
         )
-    source = read_yaml(folder / slug / "treatment.yaml")
-    return Treatment(slug, folder / slug, validate(schema.Treatment, source), source)
+    source = read_yaml(folder / slug / TREATMENT_FILE)
+    spec = validate(schema.Treatment, source)
+    return Treatment(slug, folder / slug, spec, source, find_languages(folder / slug))
 
 
-def _load_document(treatment: Treatment, name: str) -> ContentDocument:
-    source = read_yaml(treatment.folder / f"{name}.yaml")
+def find_languages(folder: Path) -> dict[str, Path]:
+    """The language folders of a treatment folder, by tag; documents in the folder itself
+    (made before languages) are the language their `meta.language` says."""
+    languages: dict[str, Path] = {}
+    for sub in sorted(path for path in folder.iterdir() if path.is_dir()):
+        if not any((sub / f"{name}.yaml").is_file() for name in DOCUMENTS):
+            continue
+        try:
+            tag = parse_language(sub.name).tag
+        except LeafletError as err:
+            raise LeafletError(
+                f"{display_path(sub)}: a folder of documents is named by its language: "
+                f"{err.message}"
+            ) from err
+        if tag != sub.name:
+            raise LeafletError(f"{display_path(sub)}: name the folder {tag}")
+        languages[tag] = sub
+    flat = [folder / f"{name}.yaml" for name in DOCUMENTS if (folder / f"{name}.yaml").is_file()]
+    if flat:
+        source = read_yaml(flat[0])
+        meta = source.data.get("meta") if isinstance(source.data, dict) else None
+        said = meta.get("language") if isinstance(meta, dict) else None
+        # A file that does not say is checked when it loads; until then, take English.
+        tag = said if isinstance(said, str) and is_tag(said) else UNFOLDERED_LANGUAGE
+        if tag in languages:
+            raise SourceError(
+                flat[0],
+                f"there is also a {tag} folder; move this file into it",
+                line=source.line_of(("meta", "language")),
+                field="meta.language",
+            )
+        languages[tag] = folder
+    if not languages:
+        raise LeafletError(
+            f"{display_path(folder)}: no documents; put them in a folder per language, "
+            f"e.g. {display_path(folder / 'en-GB' / 'info.yaml')}"
+        )
+    return languages
+
+
+def _load_document(treatment: Treatment, name: str, language: str) -> ContentDocument:
+    from leaflet.sources.strings import load_strings
+    from leaflet.sources.templating import TemplateProblem, Wording, make_environment
+
+    folder = treatment.languages[language]
+    source = read_yaml(folder / f"{name}.yaml")
     spec = validate(schema.Document, source)
-    environment = make_environment()
+    if folder != treatment.folder and normalise(spec.meta.language) != language:
+        loc: Loc = ("meta", "language")
+        raise SourceError(
+            source.path,
+            f"{spec.meta.language!r}, but the file is in the {language} folder; "
+            f"write language: {language}",
+            line=source.line_of(loc),
+            field=format_loc(loc),
+        )
+    environment = make_environment(language)
     wording: dict[Loc, Wording] = {}
 
     def compile_all(value: Any, loc: Loc) -> None:
@@ -161,4 +370,29 @@ def _load_document(treatment: Treatment, name: str) -> ContentDocument:
                 ) from err
 
     compile_all(source.data["blocks"], ("blocks",))
-    return ContentDocument(treatment, name, source, spec, wording)
+    strings = load_strings(language, treatment.content_dir)
+    original = None
+    if (of := spec.meta.source_of_translation) is not None:
+        original = _original(treatment, name, source, of)
+        check_translation(source, original.source, spec, original.spec)
+    return ContentDocument(treatment, name, source, spec, wording, strings, original)
+
+
+def _original(
+    treatment: Treatment, name: str, source: YamlSource, of: tuple[str, str]
+) -> ContentDocument:
+    """The document a translation translates: an original in another language."""
+    loc: Loc = ("meta", "translates")
+
+    def error(problem: str) -> SourceError:
+        return SourceError(source.path, problem, line=source.line_of(loc), field=format_loc(loc))
+
+    tag = match_language(of[0], treatment.languages)
+    if tag is None:
+        raise error(f"{treatment.slug} has no {of[0]} content to translate from")
+    if tag == source.data["meta"].get("language"):
+        raise error("a translation translates another language")
+    original = treatment.document(name, tag)
+    if original.original is not None:
+        raise error(f"the {tag} {name} is itself a translation; translate its source")
+    return original

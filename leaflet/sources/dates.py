@@ -1,4 +1,8 @@
-"""Dates as patients read them, and today's date, read in one place.
+"""Dates, times and numbers as patients read them, and today's date, read in one place.
+
+Dates, times and numbers are written the way CLDR says each language writes them
+(through Babel): `1 December 2026`, `1 grudnia 2026`, `1 Rhagfyr 2026`; `10:30`, or
+`10:30 AM` in American English.
 
 Every check against today (a review date passed, a date of birth in the future) asks
 `today()`, so a test, or a build that must be reproduced later, can fix the date in one
@@ -12,7 +16,10 @@ import calendar
 import datetime as dt
 import os
 
+from babel import dates, numbers
+
 from leaflet.errors import LeafletError
+from leaflet.sources.languages import parse_language
 
 
 def today() -> dt.date:
@@ -21,18 +28,20 @@ def today() -> dt.date:
 
 
 def format_date(day: dt.date, language: str, weekday: bool = False) -> str:
-    """`1 December 2026` (or `December 1, 2026` for en-US), optionally with the weekday."""
-    name = f"{day:%A} " if weekday else ""
-    if language == "en-US":
-        return f"{name.strip()}{', ' if weekday else ''}{day:%B} {day.day}, {day.year}"
-    return f"{name}{day.day} {day:%B} {day.year}"
+    """`1 December 2026` in the language's long form, or with the weekday (its full form:
+    `Tuesday, 1 December 2026`)."""
+    locale = parse_language(language).locale
+    return str(dates.format_date(day, "full" if weekday else "long", locale=locale))
 
 
 def format_time(when: dt.datetime, language: str) -> str:
-    """`14:30`, or `2:30 PM` for en-US."""
-    if language == "en-US":
-        return f"{when.hour % 12 or 12}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
-    return f"{when:%H:%M}"
+    """`14:30`, or `2:30 PM` in American English: the language's short time."""
+    return str(dates.format_time(when, "short", locale=parse_language(language).locale))
+
+
+def format_number(value: int | float, language: str) -> str:
+    """`1,000` or `1 000` or `2,5`: a number as the language writes it."""
+    return str(numbers.format_decimal(value, locale=parse_language(language).locale))
 
 
 def document_time(published: dt.date) -> int:

@@ -12,14 +12,16 @@ import functools
 import hashlib
 import io
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from typing import TYPE_CHECKING, Any
 
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
+
+if TYPE_CHECKING:  # ReportLab loads when a font is registered, not to check a name
+    from reportlab.pdfbase.ttfonts import TTFont
 
 #: Larger than any font a leaflet uses (a whole CJK TrueType font is about 20 MB).
 MAX_FONT_BYTES = 50 * MB
@@ -62,6 +64,9 @@ class FontFileError(Exception):
 
 def register_family(regular: Path, bold: Path) -> FontFamily:
     """Register a regular and bold TrueType face as one family and return it."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+
     key = (regular.resolve(), bold.resolve())
     if key in _registered:
         return _registered[key]
@@ -89,7 +94,7 @@ def _load(path: Path) -> TTFont:
     # Named by content, not location, so output is the same wherever the files are installed.
     name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
     try:
-        face = TTFont(name, io.BytesIO(data))
+        face = _subset_keeping_font()(name, io.BytesIO(data))
     except Exception as err:  # a damaged file fails in many ways: TTFError, struct.error...
         raise FontFileError(
             f"{path} is not a usable TrueType font ({err}); use a .ttf "
@@ -104,3 +109,83 @@ def _load(path: Path) -> TTFont:
                 "copy the font file again"
             )
     return face
+
+
+#: Font subsets kept, compressed, by the glyphs they hold: a long-running process (a
+#: batch worker, a service) writes the same few subsets build after build. Their
+#: Unicode maps and width arrays are kept likewise.
+KEPT_SUBSETS = 64
+
+
+def _kept(store: OrderedDict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
+    """`store[key]`, made by `make()` the first time; past `KEPT_SUBSETS` entries the
+    least recently made go first."""
+    if key not in store:
+        store[key] = make()
+        if len(store) > KEPT_SUBSETS:
+            store.popitem(last=False)
+    return store[key]
+
+
+@functools.cache
+def _keeping_writers() -> tuple[Any, type]:
+    """The Flate filter for a subset's font file and Unicode map, and the writer of its
+    /Widths array, each keeping what it wrote (made on first use: see below)."""
+    from reportlab.pdfbase import pdfdoc
+
+    compressed: OrderedDict[str | bytes, bytes] = OrderedDict()
+    formatted: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+
+    class KeptFlate(pdfdoc.PDFStreamFilterZCompress):
+        """Flate, remembering the subsets and Unicode maps it compressed last."""
+
+        def encode(self, text: Any) -> Any:
+            return _kept(compressed, text, lambda: super(KeptFlate, self).encode(text))
+
+    class KeptWidths(pdfdoc.PDFObject):
+        """A subset's /Widths array, written as ReportLab writes it, once."""
+
+        def __init__(self, widths: Any) -> None:
+            self.widths = widths
+
+        def format(self, document: Any) -> bytes:
+            key = tuple(self.widths.sequence)
+            return _kept(formatted, key, lambda: self.widths.format(document))  # type: ignore[no-any-return]
+
+    return KeptFlate(), KeptWidths
+
+
+@functools.cache
+def _subset_keeping_font() -> type[TTFont]:
+    """ReportLab's TTFont, keeping the subsets it writes (made on first use, so that
+    importing this module does not load ReportLab)."""
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    kept_flate, kept_widths = _keeping_writers()
+
+    class SubsetKeepingFont(TTFont):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            face: Any = self.face
+            make_subset = face.makeSubset
+            made: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+
+            def kept_subset(subset: list[int]) -> bytes:
+                key = tuple(subset)
+                return _kept(made, key, lambda: make_subset(subset))  # type: ignore[no-any-return]
+
+            face.makeSubset = kept_subset
+
+        def addObjects(self, doc: Any) -> None:
+            before = set(doc.idToObject)
+            super().addObjects(doc)
+            for key in doc.idToObject.keys() - before:
+                item = doc.idToObject[key]
+                if key.startswith(("fontFile:", "toUnicodeCMap:")):
+                    getattr(item, "object", item).filters = [kept_flate]
+                elif isinstance(item, pdfdoc.PDFTrueTypeFont):
+                    font: Any = item  # its entries are set as attributes, untyped
+                    font.Widths = kept_widths(font.Widths)
+
+    return SubsetKeepingFont

@@ -24,7 +24,7 @@ from leaflet.sources.styles import (
     build_styles,
     effective_parent,
 )
-from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
+from leaflet.sources.yamlfile import YamlSource, format_loc, merged, read_yaml, validate
 
 _LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*")
 _UNITS = {"mm": mm, "cm": 10 * mm, "in": inch, "pt": 1.0, None: 1.0}
@@ -130,8 +130,8 @@ def _read_spec(name: str, layouts_dir: Path, known: list[str]) -> tuple[YamlSour
     """The layout file, merged over the layouts it `extends:`, and validated."""
     path = layouts_dir / f"{name}.yaml"
     source = read_yaml(path)
-    merged, seen = dict(source.data), [name]
-    while parent := merged.pop("extends", None):
+    data, seen = dict(source.data), [name]
+    while parent := data.pop("extends", None):
         if parent in seen or parent not in known:
             problem = (
                 "a loop" if parent in seen else f"not a layout; known layouts: {', '.join(known)}"
@@ -143,8 +143,8 @@ def _read_spec(name: str, layouts_dir: Path, known: list[str]) -> tuple[YamlSour
                 field="extends",
             )
         seen.append(parent)
-        merged = _merge(read_yaml(layouts_dir / f"{parent}.yaml").data, merged)
-    return source, validate(schema.Layout, source, merged)
+        data = merged(read_yaml(layouts_dir / f"{parent}.yaml").data, data)
+    return source, validate(schema.Layout, source, data)
 
 
 def _check_styles(spec: schema.Layout, source: YamlSource) -> None:
@@ -209,16 +209,6 @@ def _panel_widths(
             field=field_name,
         )
     return widths
-
-
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def _points(value: str | float, source: YamlSource, loc: tuple[str | int, ...]) -> float:

@@ -9,21 +9,21 @@ in the style set that owns its base.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reportlab.lib.colors import Color
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.styles import ParagraphStyle
+if TYPE_CHECKING:  # ReportLab loads when styles are built: reading a layout needs none
+    from reportlab.lib.colors import Color
+    from reportlab.lib.styles import ParagraphStyle
 
 from leaflet.sources import schema
 
 #: The brand colours a text style may name (schema.StyleSpec.colour).
 STYLE_COLOURS = ("text", "primary", "muted", "urgent", "on_primary")
 #: Maps a brand colour's name to the colour (`Brand.colour`).
-ColourOf = Callable[[str], Color]
+ColourOf = Callable[[str], "Color"]
 
 
-class StyleSet(Mapping[str, ParagraphStyle]):
+class StyleSet(Mapping[str, "ParagraphStyle"]):
     """Named paragraph styles (`body`, `h2`, `small`...) and their derived variants."""
 
     def __init__(self, styles: Mapping[str, ParagraphStyle]) -> None:
@@ -49,6 +49,8 @@ class StyleSet(Mapping[str, ParagraphStyle]):
         )
         style = self._variants.get(key)
         if style is None:
+            from reportlab.lib.styles import ParagraphStyle
+
             style = ParagraphStyle(f"{base}-{variant}", parent=self._styles[base], **overrides)
             self._variants[key] = style
         return style
@@ -64,6 +66,9 @@ def build_styles(
 ) -> StyleSet:
     """A layout's styles: each inherits unset values from its `parent` (or from `body`),
     in the brand's fonts and colours; left-aligned, no widows or orphans."""
+    from reportlab.lib.enums import TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+
     built: dict[str, ParagraphStyle] = {}
 
     def build(name: str) -> ParagraphStyle:

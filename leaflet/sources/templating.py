@@ -14,7 +14,7 @@ its variables are filled in.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,8 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import escape
 
+from leaflet.sources.dates import format_number
+from leaflet.sources.languages import Language, parse_language
 from leaflet.sources.sandbox import Allowed, BoundedSandbox, render_bounded, too_long
 from leaflet.sources.spelling import did_you_mean
 
@@ -163,14 +165,58 @@ class Wording:
         return text
 
 
-def plural(count: int | float | str, unit: str) -> str:
-    """`{{ settings.no_makeup_hours | plural('hour') }}` -> "24 hours", or "1 hour"."""
-    number = f"{count:g}" if isinstance(count, float) else str(count)
-    return f"{number} {unit}" if count == 1 else f"{number} {unit}s"
+def make_plural(language: Language) -> Callable[..., str]:
+    """The `plural` filter for `language`: a number, written as the language writes
+    numbers, with the form of its unit that the number takes in CLDR's plural rules.
+
+    Every language gives its forms by CLDR category, all of them, so none is forgotten
+    for a number a clinic may set later: `plural(one='dzień', few='dni', many='dni',
+    other='dnia')`. English may give just the singular, `plural('hour')`, and an `s` is
+    added for every number but 1 (CLDR's `one`)."""
+    categories = language.plural_categories
+
+    def plural(count: Any, unit: str | None = None, /, **forms: str) -> str:
+        value = _number(count)
+        if value is None:  # "2 to 3": written as it is, in the `other` form
+            number, category = str(count), "other"
+        else:
+            number, category = format_number(value, language.tag), language.plural_category(value)
+        if unit is not None and not forms:
+            if language.locale.language != "en":
+                raise ValueError(
+                    f"plural('{unit}') adds an English 's'; in {language.tag} give every "
+                    f"form: plural({', '.join(f'{c}=...' for c in categories)})"
+                )
+            return f"{number} {unit}" if category == "one" else f"{number} {unit}s"
+        missing = [c for c in categories if c not in forms]
+        unknown = sorted(set(forms) - set(categories))
+        if unit is not None or missing or unknown:
+            raise ValueError(
+                f"plural in {language.tag} needs the forms {', '.join(categories)} "
+                f"(CLDR plural categories) as plural({', '.join(f'{c}=...' for c in categories)})"
+                + (f"; missing: {', '.join(missing)}" if missing else "")
+                + (f"; not a form of {language.tag}: {', '.join(unknown)}" if unknown else "")
+            )
+        return f"{number} {forms[category]}"
+
+    return plural
 
 
-def make_environment() -> BoundedSandbox:
-    """The Jinja2 environment content runs in: sandboxed, bounded, strict and autoescaping."""
+def _number(count: Any) -> int | float | None:
+    """`count` as a number, or None when it is text that is not one."""
+    if isinstance(count, int | float) and not isinstance(count, bool):
+        return count
+    for kind in (int, float):
+        try:
+            return kind(str(count))
+        except ValueError:
+            pass
+    return None
+
+
+def make_environment(language: str = "en-GB") -> BoundedSandbox:
+    """The Jinja2 environment content in `language` runs in: sandboxed, bounded, strict
+    and autoescaping."""
     environment = BoundedSandbox(
         CONTENT,
         autoescape=True,
@@ -178,15 +224,15 @@ def make_environment() -> BoundedSandbox:
         extensions=[_AuthorMarkupExtension],
         keep_trailing_newline=False,
     )
-    environment.add_filter("plural", plural)
+    environment.add_filter("plural", make_plural(parse_language(language)))
     return environment
 
 
-def make_email_environment(folder: Path) -> BoundedSandbox:
-    """The Jinja2 environment email templates in `folder` run in: sandboxed and strict like
-    content, but without `**bold**` (emails are not paragraph markup). `.html` templates
-    are autoescaped; `.txt` ones are not, as plain text is never read as markup and
-    escaping would only show patients `&amp;`."""
+def make_email_environment(folder: Path, language: str = "en-GB") -> BoundedSandbox:
+    """The Jinja2 environment email templates in `folder` (in `language`) run in:
+    sandboxed and strict like content, but without `**bold**` (emails are not paragraph
+    markup). `.html` templates are autoescaped; `.txt` ones are not, as plain text is
+    never read as markup and escaping would only show patients `&amp;`."""
     environment = BoundedSandbox(
         EMAIL,
         loader=FileSystemLoader(folder),
@@ -196,5 +242,5 @@ def make_email_environment(folder: Path) -> BoundedSandbox:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    environment.add_filter("plural", plural)
+    environment.add_filter("plural", make_plural(parse_language(language)))
     return environment

@@ -12,12 +12,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
-
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, FONTS_DIR
-from leaflet.sources.yamlfile import read_yaml, validate
 
 CONFIG_NAME = "leaflet.yaml"
 CONFIG_TEXT = """\
@@ -49,6 +46,9 @@ def find_workspace(folder: Path | None = None) -> Workspace | None:
     path = (folder or Path.cwd()) / CONFIG_NAME
     if not path.is_file():
         return None
+    # Most commands run outside a workspace: the YAML reader loads only inside one.
+    from leaflet.sources.yamlfile import read_yaml, validate
+
     spec = validate(schema.Workspace, read_yaml(path))
     base = path.parent.resolve()
     return Workspace(
@@ -87,6 +87,8 @@ def init_workspace(folder: Path | str) -> list[Path]:
 def _placeholder_logo(path: Path) -> None:
     """A grey disc saying LOGO: obviously a placeholder, and a valid 300 dpi image."""
     size = 240
+    from PIL import Image, ImageDraw, ImageFont  # only `leaflet init` draws a logo
+
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.ellipse(

@@ -151,6 +151,18 @@ def _first_alias_line(text: str) -> int | None:
     return None
 
 
+def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` laid over `base`, key by key, at every depth (a layout over the one it
+    extends, a clinic's strings over the package's)."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
 def format_loc(loc: Path_) -> str:
     """`("blocks", 3, "text")` -> `blocks[3].text`."""
     out = ""

@@ -16,6 +16,7 @@ from leaflet.sources import schema
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
 from leaflet.sources.personal import PersonalValues
+from leaflet.sources.strings import Strings
 from leaflet.sources.styles import StyleSet
 from leaflet.sources.templating import plain
 from leaflet.sources.yamlfile import format_loc
@@ -38,6 +39,8 @@ class StoryBuilder:
     brand: Brand
     layout: Layout
     styles: StyleSet
+    #: The words around the content, in the document's language.
+    strings: Strings
     #: The wording is past its review date (built with allow_expired): the About box says so.
     overdue: bool = False
     #: (width, height) of the frames the story flows into; None: the layout's page frame.
@@ -51,7 +54,14 @@ class StoryBuilder:
         """What the block builders work with."""
         width, height = self.frame or (self.layout.frame_width, self.layout.frame_height)
         return StoryContext(
-            self.brand, self.layout, self.styles, self.session, width, height, self.overdue
+            self.brand,
+            self.layout,
+            self.styles,
+            self.strings,
+            self.session,
+            width,
+            height,
+            self.overdue,
         )
 
     def build(
@@ -77,12 +87,11 @@ class StoryBuilder:
             flowables += [story.para(plain(meta.title), "title", Tag.heading(1))]
             flowables += [story.para(plain(meta.subtitle), "subtitle")]
             if meta.kind == "leaflet" and personal:
-                flowables += [self.prepared_for(personal, meta.language), Spacer(0, AFTER_BOX)]
+                flowables += [self.prepared_for(personal), Spacer(0, AFTER_BOX)]
         flowables += self.blocks(document, origin, leave_out)
         if about:
-            return keep_headings_with_blocks(
-                flowables, story.page_room, last=leaflets.about_box(story, meta)
-            )
+            *before, last = leaflets.about_box(story, meta)  # one box, or two when long
+            return keep_headings_with_blocks(flowables + before, story.page_room, last=last)
         return keep_headings_with_blocks(flowables, story.page_room)
 
     def blocks(
@@ -102,9 +111,9 @@ class StoryBuilder:
             flowables += BLOCK_BUILDERS[kind](story, schema.block_value(block), where)
         return flowables
 
-    def prepared_for(self, personal: PersonalValues, language: str) -> Flowable:
+    def prepared_for(self, personal: PersonalValues) -> Flowable:
         """The 'Prepared for' note under a leaflet's title."""
-        return leaflets.prepared_for(self.context, personal, language)
+        return leaflets.prepared_for(self.context, personal)
 
     def contact_details(self, contact: schema.Contact, width: float) -> list[Flowable]:
         """The clinic's contact details (and QR code) as the `contact` block shows them,

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
+from leaflet.sources.strings import Strings
 from leaflet.sources.styles import StyleSet
 from leaflet.story.flowables.groups import Items, Unsplittable
 from leaflet.story.flowables.text import Heading, KeptWithNext, Para
@@ -31,11 +32,13 @@ VALUE_SHARE = 0.9
 
 @dataclass(frozen=True)
 class StoryContext:
-    """One build's brand, layout and styles, and the frame its story flows into."""
+    """One build's brand, layout, styles and strings (the words around the content, in the
+    document's language), and the frame its story flows into."""
 
     brand: Brand
     layout: Layout
     styles: StyleSet
+    strings: Strings
     session: DrawingSession
     #: The width of the frames the story flows into (a page's, or a tri-fold panel's).
     width: float
@@ -57,6 +60,10 @@ class StoryContext:
         body = self.styles["body"].fontSize
         share = 1.0 if layout.large_print else VALUE_SHARE
         return ValueFit(max(round(body * share, 1), layout.min_body_size), self.layout.name)
+
+    def continued(self, title: str) -> str:
+        """A title (markup) as a page repeats it: "How to contact us (continued)"."""
+        return f"{title} {self.strings.markup(self.strings.words.continued)}"
 
     def para(self, markup: str, style: str = "body", tag: Tag | None = None) -> Para:
         """A paragraph of markup in one of the layout's styles: a `P`, unless `tag` says

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
@@ -73,11 +73,26 @@ class WriteInArea:
 
 
 @dataclass
+class BaseRecord:
+    """What laying out a base for stamping records besides the PDF: where the personal
+    values go, and how the base's fonts encode the characters they will need."""
+
+    #: Characters the personal values will be drawn with, beyond ASCII, and the fonts
+    #: they are drawn in: the base's font subsets hold their glyphs, so each patient's
+    #: text is drawn in the base's own fonts (`leaflet.render.glyphs`).
+    glyphs: str = ""
+    fonts: tuple[str, ...] = ()
+    slots: list[Slot] = field(default_factory=list)
+    #: Each font's codes in the finished base, by ReportLab font name (set when it saves).
+    font_codes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class DrawingSession:
     """One build's shared drawing state; a new one for every PDF."""
 
-    #: Where personal values go, collected instead of drawn (a base for stamping).
-    slots: list[Slot] | None = None
+    #: Set when the build is a base for stamping: slots are collected instead of drawn.
+    base: BaseRecord | None = None
     #: Records the form fields of a fillable form; None draws no fields.
     fields: FieldRecorder | None = None
     #: The structure of a tagged PDF, recorded as it draws (`leaflet.story.tags`); None
@@ -90,6 +105,11 @@ class DrawingSession:
     #: While set, outline entries wait (`later`) and are added when the PDF is saved.
     deferring: bool = False
     _waiting: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def slots(self) -> list[Slot] | None:
+        """Where personal values go, collected instead of drawn (a base for stamping)."""
+        return self.base.slots if self.base is not None else None
 
     def bookmark(self) -> str:
         """A new bookmark key for a heading."""

@@ -17,8 +17,8 @@ An element joins the tree when it first gets content, after its parent, in drawi
 order; so the tree holds no empty element, and an element that never draws (a measuring
 copy) is never written. A layout that draws a part out of reading order (a tri-fold's
 back panel) moves it with `reading_position`. A canvas without a `structure` record
-(a measuring canvas, the stamping overlay) draws untagged: every call here is then a
-no-op.
+(a measuring canvas, the scratch canvas a stamped copy's text is drawn on) draws
+untagged: every call here is then a no-op.
 """
 
 from __future__ import annotations
@@ -82,12 +82,10 @@ class MarkedContent:
 
 @dataclass(frozen=True)
 class AnnotationRef:
-    """An annotation: the `index`th of page `page`'s /Annots, as ReportLab wrote them;
-    or, for a field added after ReportLab saved (a signature field), its `name`."""
+    """An annotation: the `index`th of page `page`'s /Annots."""
 
     page: int
     index: int
-    name: str | None = None
 
 
 @dataclass(eq=False)
@@ -103,7 +101,7 @@ class Element:
     )
 
     def ordered_kids(self) -> list[Element | MarkedContent | AnnotationRef]:
-        return [kid for _, _, kid in sorted(self.kids, key=lambda item: item[:2])]
+        return [kid for _, _, kid in sorted(self.kids)]  # (rank, sequence) are unique
 
 
 class StructureRecord:
@@ -117,7 +115,7 @@ class StructureRecord:
         self._groups: list[Tag] = [self.document.tag]
         self._enclosing: dict[int, Tag] = {}  # a group's tag -> the group open around it
         self._open: Element | None = None
-        self._widget_owners: list[tuple[Tag, str | None]] = []
+        self._widget_owners: list[Tag] = []
         self._rank = MIDDLE
         self._sequence = itertools.count()
         self._heading_level = 0
@@ -223,36 +221,29 @@ def reading_position(canvas: Canvas, position: int) -> Iterator[None]:
 
 
 @contextmanager
-def widgets(canvas: Canvas, owners: list[Tag], field_name: str | None = None) -> Iterator[None]:
-    """The form widgets added inside belong, in order, to the `Form` tags `owners`.
-
-    A field made after ReportLab has saved (a signature field) is matched by
-    `field_name` when the tree is written."""
+def widgets(canvas: Canvas, owners: list[Tag]) -> Iterator[None]:
+    """The form widgets added inside belong, in order, to the `Form` tags `owners`."""
     record = _record(canvas)
     if record is None:
         yield
         return
     for owner in owners:
         record.place(owner)
-    record._widget_owners = [(owner, field_name) for owner in owners]
+    record._widget_owners = list(owners)
     try:
         yield
     finally:
-        for owner, name in record._widget_owners:
-            if name is not None:
-                element, ref = record.place(owner), AnnotationRef(-1, -1, name)
-                record.annotations.append((ref, element))
-                record._add(element, ref)
         record._widget_owners = []
 
 
-def note_annotation(canvas: Canvas, index: int) -> None:
-    """The canvas has added annotation `index` to its current page's /Annots."""
+def note_annotation(canvas: Canvas, index: int) -> AnnotationRef | None:
+    """The canvas has added annotation `index` to its current page's /Annots: where it
+    is in the structure (None on a canvas that draws untagged)."""
     record = _record(canvas)
     if record is None:
-        return
+        return None
     if record._widget_owners:
-        element = record.place(record._widget_owners.pop(0)[0])
+        element = record.place(record._widget_owners.pop(0))
     elif record._open is not None:
         element = record._open
     else:
@@ -260,3 +251,4 @@ def note_annotation(canvas: Canvas, index: int) -> None:
     ref = AnnotationRef(canvas.getPageNumber() - 1, index)
     record.annotations.append((ref, element))
     record._add(element, ref)
+    return ref

@@ -43,8 +43,12 @@ class Checklist(ItemList):
 
     `title` heads the question column of the table."""
 
-    yes_label: Heading = Field(default="Yes", description="Heading of the Yes column.")
-    no_label: Heading = Field(default="No", description="Heading of the No column.")
+    yes_label: Heading | None = Field(
+        default=None, description="Heading of the Yes column (default: the strings' Yes)."
+    )
+    no_label: Heading | None = Field(
+        default=None, description="Heading of the No column (default: the strings' No)."
+    )
 
 
 class FormField(Strict):
@@ -170,7 +174,9 @@ class RecordTable(Strict):
 class Contact(Strict):
     """The clinic's contact details from the brand, with a QR code to its website."""
 
-    title: Heading = Field(default="How to contact us", description="Heading of the box.")
+    title: Heading | None = Field(
+        default=None, description="Heading of the box (default: the strings' How to contact us)."
+    )
     text: str | None = Field(default=None, description="A paragraph before the details.")
     qr: bool = Field(default=True, description="Show a QR code when the brand has a website.")
 

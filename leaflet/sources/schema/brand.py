@@ -6,7 +6,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field
 
-from leaflet.sources.schema.common import Colour, EmailAddress, Line, Strict, Website
+from leaflet.sources.schema.common import Colour, EmailAddress, LanguageTag, Line, Strict, Website
 
 
 class Clinic(Strict):
@@ -88,6 +88,16 @@ class EmailSettings(Strict):
     )
 
 
+class ClinicWording(Strict):
+    """The clinic's own wording in one more language (its details stay as they are)."""
+
+    out_of_hours: Line = Field(description="What to do when the clinic is closed.")
+    feedback: Line = Field(description="How patients give feedback on the leaflet.")
+    logo_alt: Line | None = Field(
+        default=None, description="What the logo shows, in words (default: from the strings)."
+    )
+
+
 class Brand(Strict):
     """A clinic's brand file: details, logo, colours, fonts and email settings."""
 
@@ -108,4 +118,15 @@ class Brand(Strict):
     fonts: Fonts = Field(default_factory=Fonts, description="Brand fonts.")
     email: EmailSettings = Field(
         default_factory=EmailSettings, description="Settings for emailing patients their documents."
+    )
+    language: LanguageTag = Field(
+        default="en-GB",
+        description="The language of the clinic's wording in this file (out_of_hours, "
+        "feedback, logo_alt), and the language a patient gets when their appointment "
+        "does not say.",
+    )
+    languages: dict[LanguageTag, ClinicWording] = Field(
+        default_factory=dict,
+        description="The clinic's wording in other languages, by language tag, e.g. pl: "
+        "{out_of_hours: ..., feedback: ...}: documents in a language print it.",
     )

@@ -14,7 +14,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 class Strict(BaseModel):
     """A schema node: unknown fields are errors, values are immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use: a command validates only the few models it reads.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def pattern(regex: str, what: str) -> AfterValidator:
@@ -112,3 +113,7 @@ def _check_website(value: str) -> str:
 
 
 Website = Annotated[str, AfterValidator(_check_website)]
+
+#: A language tag (BCP 47): language[-Script][-REGION], e.g. en-GB, pl, cy, sr-Latn.
+LANGUAGE_TAG = r"[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?"
+LanguageTag = Annotated[str, pattern(LANGUAGE_TAG, "a language tag, e.g. en-GB, pl or cy")]

@@ -15,9 +15,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources import schema
-from leaflet.sources.templating import plain
 from leaflet.story.context import StoryContext
-from leaflet.story.flowables.boxes import CONTINUED, Box, Columns, SplittableBox
+from leaflet.story.flowables.boxes import Box, Columns, SplittableBox
 from leaflet.story.flowables.fields import FieldRow, WriteIn
 from leaflet.story.flowables.forms import TickRows
 from leaflet.story.flowables.groups import Items, StartPageUnlessFits
@@ -63,10 +62,15 @@ def checklist(
     centred = story.styles.derive(
         "table_head", "thc", textColor=story.colour("on_primary"), alignment=1
     )
+    strings = story.strings
+    words = strings.words.forms
     header: list[Flowable] = [  # column headers (see TickRows)
-        Para(plain(checklist.title or "Question"), on_primary),
-        Para(checklist.yes_label, centred),
-        Para(checklist.no_label, centred),
+        Para(
+            checklist.title or strings.markup(words.question),
+            on_primary,
+        ),
+        Para(checklist.yes_label or strings.markup(words.yes_label), centred),
+        Para(checklist.no_label or strings.markup(words.no_label), centred),
     ]
     rows = tick_rows(
         story,
@@ -119,6 +123,7 @@ def tick_rows(
     paragraphs: list[Flowable] = [story.para(text, "table") for text in texts]
     rows = TickRows(paragraphs, boxes, TICK_COLUMN, TICK_BOX, colours, header, names, story.session)
     rows.page = (story.page_room, where)
+    rows.continued = story.continued("")
     return rows
 
 
@@ -161,7 +166,7 @@ def signatures(story: StoryContext, block: schema.Signatures, where: str) -> lis
             story, party.fields, SIGNATURE_SPACING, story.width, party_field_name, plain_text(title)
         )
         content.append(Items(rows, story.page_room))
-        continued = RepeatedTitle(f"{party.title}{CONTINUED}", title_style)
+        continued = RepeatedTitle(story.continued(party.title), title_style)
         party_box = SplittableBox(content, story.page_room, continued=continued, padding=0)
         out += [party_box, Spacer(0, LARGE)]
     return [StartPageUnlessFits(out, story.page_room), *out]

@@ -9,19 +9,22 @@ their own.
 
 from __future__ import annotations
 
+import functools
+import io
 from itertools import combinations
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 
 from leaflet.sources import schema
-from leaflet.sources.dates import format_date
+from leaflet.sources.languages import parse_language
 from leaflet.sources.personal import PersonalValues
 from leaflet.sources.templating import plain
 from leaflet.story.blocks.forms import WRITE_IN_SPACING
 from leaflet.story.context import StoryContext
-from leaflet.story.flowables.boxes import CONTINUED, Box, Columns, SplittableBox
+from leaflet.story.flowables.boxes import Box, Columns, SplittableBox
 from leaflet.story.flowables.fields import WriteIn
 from leaflet.story.flowables.graphics import QrCode
 from leaflet.story.flowables.groups import FirstThatFits
@@ -65,9 +68,10 @@ def timeline(story: StoryContext, timeline: schema.Timeline, where: str) -> list
         out.append(band)
         if period.expect:
             out.append(story.para(period.expect, tag=Tag("P", body)))
-        for label, items in (("Do", period.do), ("Avoid", period.avoid)):
+        words = story.strings.words
+        for label, items in ((words.do, period.do), (words.avoid, period.avoid)):
             if items:
-                lead_in = story.kept(label, "box_title")
+                lead_in = story.kept(story.strings.markup(label), "box_title")
                 lead_in.tag = Tag("P", body)
                 out += [lead_in, *story.bullet_list(items, body)]
     return [*out, Spacer(0, SMALL)]
@@ -78,7 +82,9 @@ def contact(story: StoryContext, contact: schema.Contact, where: str) -> list[Fl
     """The clinic's contact details in a tinted box, which may break across pages
     before the details, its title repeated (see `SplittableBox`)."""
     details = contact_details(story, contact, story.width - 2 * BOX_PADDING)
-    continued = RepeatedTitle(f"{plain(contact.title)}{CONTINUED}", story.keeping("box_title"))
+    strings = story.strings
+    title = contact.title or strings.markup(strings.words.contact.title)
+    continued = RepeatedTitle(story.continued(title), story.keeping("box_title"))
     box = SplittableBox(
         details,
         story.page_room,
@@ -96,8 +102,9 @@ def contact_details(story: StoryContext, contact: schema.Contact, width: float) 
     code to the clinic's website beside them when it has one. Where a labelled detail
     ("Email: ...") would wrap beside the code, the details take the full width and the
     code stands beside the out-of-hours advice instead."""
-    clinic = story.brand.clinic
-    content: list[Flowable] = [story.heading(contact.title, "box_title", level=0)]
+    clinic, strings = story.brand.clinic, story.strings
+    title = contact.title or strings.markup(strings.words.contact.title)
+    content: list[Flowable] = [story.heading(title, "box_title", level=0)]
     if contact.text:
         content.append(story.para(contact.text))
     details, out_of_hours = _clinic_details(story)
@@ -105,10 +112,15 @@ def contact_details(story: StoryContext, contact: schema.Contact, width: float) 
         return [*content, *details, *out_of_hours]
     size = story.layout.qr_size
     centred = story.styles.derive("small", "centred", alignment=1)
-    site = _display_url(clinic.website)
+    words = strings.words.contact
     qr: list[Flowable] = [
-        QrCode(clinic.website, size, story.colour("text"), f"QR code: link to {site}"),
-        tagged(Para("Scan to visit our website", centred), Tag("P")),
+        QrCode(
+            clinic.website,
+            size,
+            story.colour("text"),
+            strings.text(words.qr_description, site=_display_url(clinic.website)),
+        ),
+        tagged(Para(strings.markup(words.scan), centred), Tag("P")),
     ]
     column = size + 2 * QR_MARGIN
     labelled = details[2:]  # phone, email, website
@@ -126,55 +138,61 @@ def _lines(paragraph: Para, width: float) -> list[object]:
 
 def _clinic_details(story: StoryContext) -> tuple[list[Para], list[Flowable]]:
     """Name, address, phone, email and website (as links); and the out-of-hours advice."""
-    clinic = story.brand.clinic
+    clinic, words = story.brand.clinic, story.strings.words.contact
     link = story.brand.markup_colour("primary")
 
     def linked(label: str, href: str, text: str) -> Para:
         # The whole line is the link: its label says what the link does.
-        markup = f'{label}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>'
+        markup = f'{plain(label)}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>'
         return story.para(markup, "small", Tag("Link", description=f"{label}: {text}"))
 
     details: list[Para] = [
         story.para(f"<b>{plain(clinic.name)}</b>", "small"),
         story.para(plain(", ".join(clinic.address)), "small"),
-        linked("Phone", "tel:" + "".join(clinic.phone.split()), clinic.phone),
-        linked("Email", "mailto:" + clinic.email, clinic.email),
+        linked(words.phone, "tel:" + "".join(clinic.phone.split()), clinic.phone),
+        linked(words.email, "mailto:" + clinic.email, clinic.email),
     ]
     if clinic.website:
-        details.append(linked("Website", clinic.website, _display_url(clinic.website)))
-    return details, [Spacer(0, SMALL), story.para(plain(clinic.out_of_hours), "small")]
+        details.append(linked(words.website, clinic.website, _display_url(clinic.website)))
+    out_of_hours = story.brand.wording(story.strings.tag).out_of_hours
+    return details, [Spacer(0, SMALL), story.para(plain(out_of_hours), "small")]
 
 
-def prepared_for(story: StoryContext, personal: PersonalValues, language: str) -> Flowable:
+def prepared_for(story: StoryContext, personal: PersonalValues) -> Flowable:
     """A line for the patient and one for the appointment and practitioner; when that
     line is too long for one line, the appointment and the practitioner a line each
     (each value on two lines when it is long)."""
-    values = personal.template_values(language)
+    strings = story.strings
+    words = strings.words.personal
+    values = personal.template_values(strings.tag)
     patient, appointment = values["patient"], values["appointment"]
     fit, style, session = story.value_fit, story.styles["small"], story.session
     content: list[Flowable] = []
     if patient["name"]:
-        content.append(
-            FittedLine(f"Prepared for <b>{plain(patient['name'])}</b>", style, fit, session)
-        )
-    practitioner = f"Your practitioner: {plain(appointment['practitioner'])}"
+        line = strings.markup(words.prepared_for, name=patient["name"])
+        content.append(FittedLine(line, style, fit, session))
+    practitioner = appointment["practitioner"]
+    when = {"date": appointment["date"], "time": appointment["time"]}
+    alone = strings.markup(words.practitioner, practitioner=practitioner)
     if appointment["date"]:
-        when = f"Your appointment: <b>{plain(appointment['date'])} at {appointment['time']}</b>"
-        if appointment["practitioner"]:
-            together = f"{when} with {plain(appointment['practitioner'])}"
-            content.append(FittedLine(together, style, fit, session, apart=[when, practitioner]))
+        date = strings.markup(words.appointment, **when)
+        if practitioner:
+            both = strings.markup(words.appointment_with, **when, practitioner=practitioner)
+            content.append(FittedLine(both, style, fit, session, apart=[date, alone]))
         else:
-            content.append(FittedLine(when, style, fit, session))
-    elif appointment["practitioner"]:
-        content.append(FittedLine(practitioner, style, fit, session))
+            content.append(FittedLine(date, style, fit, session))
+    elif practitioner:
+        content.append(FittedLine(alone, style, fit, session))
     return Box(content, story.colour("tint"), bar=story.colour("primary"))
 
 
-def about_box(story: StoryContext, meta: schema.Meta) -> Flowable:
+def about_box(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
     """The About box that ends a document's story; never split. Its facts stand in two
     columns, set a little tighter than body text; where that is still too tall for the
     space left after the text before it, a tighter setting is used, so the box shares
-    the last page rather than take a page of its own."""
+    the last page rather than take a page of its own. Taller than a page even so (large
+    print of a translation, whose words run longer), its facts go in two boxes, each
+    kept on one page, rather than fail."""
     width = story.width - 2 * BOX_PADDING
     options = []
     for tight in (False, True):
@@ -185,7 +203,26 @@ def about_box(story: StoryContext, meta: schema.Meta) -> Flowable:
         box = Box([heading, *facts], story.colour("tint"), padding=padding, tag=Tag("Sect"))
         above = SMALL if tight else LARGE
         options.append(story.unsplittable([Spacer(0, above), box], "About this document"))
-    return FirstThatFits(options)
+    tightest = options[-1].wrapOn(_measuring_canvas(), story.width, story.page_room)[1]
+    if tightest <= story.page_room:
+        return [FirstThatFits(options)]
+    heading, *facts = about_facts(story, meta, width, compact=True, tight=True)
+    cut = len(facts) // 2
+    return [
+        story.unsplittable([Spacer(0, SMALL), _boxed(story, group)], "About this document")
+        for group in ([heading, *facts[:cut]], facts[cut:])
+    ]
+
+
+@functools.cache
+def _measuring_canvas() -> Canvas:
+    """A canvas flowables measure their text on before a build has one."""
+    return Canvas(io.BytesIO())
+
+
+def _boxed(story: StoryContext, facts: list[Flowable]) -> Box:
+    padding = BOX_PADDING * 0.6
+    return Box(facts, story.colour("tint"), padding=padding, tag=Tag("Sect"))
 
 
 def about_facts(
@@ -198,41 +235,53 @@ def about_facts(
 ) -> list[Flowable]:
     """The leaflet standards facts, `width` wide, after their heading: reference,
     dates, approval, sources, large print and feedback (and that the review is overdue,
-    when it is). `compact` sets them with a tighter leading; `tight` tighter still, no
-    larger than the layout's smallest body size, the short facts in one paragraph."""
-    clinic = story.brand.clinic
-    noun = "form" if meta.kind == "form" else "leaflet"
+    or the translation not yet reviewed, when it is). `compact` sets them with a
+    tighter leading; `tight` tighter still, no larger than the layout's smallest body
+    size, the short facts in one paragraph."""
+    strings = story.strings
+    words, form = strings.words.about, meta.kind == "form"
     style = _about_style(story, compact, tight)
-    title = story.heading(f"About this {noun}", "table_head" if tight else "box_title", level=0)
+    title = strings.markup(words.title_form if form else words.title_leaflet)
 
     def cell(label: str, value: str) -> Flowable:
-        return tagged(Para(f"<b>{label}:</b> {plain(value)}", style), Tag("P"))
+        return tagged(Para(f"<b>{strings.markup(label)}:</b> {value}", style), Tag("P"))
 
-    review = format_date(meta.review, meta.language)
-    overdue = f"This wording was due for review on {review}. Ask us for the latest version."
-    large_print = (
-        f"This is the large-print version of this {noun}."
-        if story.layout.spec.large_print
-        else f"You can ask us for this {noun} in large print. Call us on {clinic.phone}."
-    )
+    review = strings.date(meta.review)
     facts = [
-        ("Reference", f"{meta.reference}, version {meta.version}"),
-        ("Published", format_date(meta.published, meta.language)),
-        ("Next review", review),
-        ("Approved by", meta.approved_by),
+        (
+            words.reference,
+            strings.markup(words.reference_value, reference=meta.reference, version=meta.version),
+        ),
+        (words.published, plain(strings.date(meta.published))),
+        (words.next_review, plain(review)),
+        (words.approved_by, plain(meta.approved_by)),
     ]
     cells = [cell(label, value) for label, value in facts]
     if tight:  # the short facts run on in one paragraph
-        run_on = " ".join(f"<b>{label}:</b> {plain(value)}." for label, value in facts)
+        run_on = " ".join(f"<b>{strings.markup(label)}:</b> {value}." for label, value in facts)
         cells = [tagged(Para(run_on, style), Tag("P"))]
+    overdue = strings.markup(words.review_overdue_text, date=review)
     return [
-        title,
-        *([cell("Review overdue", overdue)] if story.overdue else []),
+        story.heading(title, "table_head" if tight else "box_title", level=0),
+        *([cell(words.review_overdue, overdue)] if story.overdue else []),
+        *translation_facts(story, meta, style),
         *cells,
-        cell("Sources", "; ".join(meta.sources)),
-        cell("Large print", large_print),
-        cell("Feedback", clinic.feedback),
+        cell(words.sources, plain("; ".join(meta.sources))),
+        cell(words.large_print, _large_print(story, form)),
+        cell(words.feedback, plain(story.brand.wording(strings.tag).feedback)),
     ]
+
+
+def _large_print(story: StoryContext, form: bool) -> str:
+    """That this is the large-print version, or how to ask for it."""
+    strings = story.strings
+    words = strings.words.about
+    if story.layout.spec.large_print:
+        return strings.markup(
+            words.large_print_here_form if form else words.large_print_here_leaflet
+        )
+    ask = words.large_print_ask_form if form else words.large_print_ask_leaflet
+    return strings.markup(ask, phone=story.brand.clinic.phone)
 
 
 def _about_style(story: StoryContext, compact: bool, tight: bool) -> ParagraphStyle:
@@ -268,9 +317,31 @@ def _two_columns(story: StoryContext, cells: list[Flowable], width: float) -> Fl
     return Columns([(column, [cells[i] for i in left]), (column, right)], gap=ABOUT_GAP)
 
 
+def translation_facts(
+    story: StoryContext, meta: schema.Meta, style: ParagraphStyle | None = None
+) -> list[Flowable]:
+    """A translation's source, translator and reviewer; unreviewed, it says so first."""
+    source = meta.source_of_translation
+    if source is None:
+        return []
+    strings = story.strings
+    words = strings.words.about
+    language = parse_language(source[0]).name_in(strings.language)
+    told = strings.markup(
+        words.translated_from, source=language, version=source[1], translator=meta.translator or ""
+    )
+    if meta.reviewer:
+        told += " " + strings.markup(words.translation_reviewed, reviewer=meta.reviewer)
+        label, text = strings.markup(words.translation), told
+    else:
+        label = strings.markup(strings.words.footer.translation_not_reviewed)
+        text = f"{strings.markup(words.translation_not_reviewed_text)} {told}"
+    return [tagged(Para(f"<b>{label}:</b> {text}", style or story.styles["small"]), Tag("P"))]
+
+
 def notes_page(story: StoryContext) -> list[Flowable]:
     """A page headed Notes with ruled lines: padding that is useful, not blank."""
-    heading = story.heading("Notes", "h2", level=0)
+    heading = story.heading(story.strings.markup(story.strings.words.notes), "h2", level=0)
     _, used = heading.wrap(story.width, story.page_room)
     room = story.page_room - used - heading.getSpaceAfter() - SMALL
     lines = max(1, int(room // WRITE_IN_SPACING))

@@ -6,7 +6,7 @@ from reportlab.platypus import Flowable
 
 from leaflet.sources import schema
 from leaflet.story.context import StoryContext
-from leaflet.story.flowables.boxes import CONTINUED, SplittableBox
+from leaflet.story.flowables.boxes import SplittableBox
 from leaflet.story.flowables.text import Para, RepeatedTitle, tagged
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import AFTER_BOX, SMALL
@@ -55,7 +55,7 @@ def callout(story: StoryContext, callout: schema.Callout, where: str) -> list[Fl
     box = SplittableBox(
         content,
         story.page_room,
-        continued=RepeatedTitle(f"{callout.title}{CONTINUED}", title),
+        continued=RepeatedTitle(story.continued(callout.title), title),
         background=story.colour("urgent_tint" if urgent else "tint"),
         bar=story.colour(accent),
         space_before=SMALL,

@@ -25,8 +25,6 @@ HALF = 0.5
 #: A box or table moves to the next page whole, rather than break, only when the page
 #: it leaves is at least this share full.
 FULL_ENOUGH = 2 / 3
-#: After the title of a box or table that goes on from the page before.
-CONTINUED = " (continued)"
 
 
 def moves_whole(block: Flowable, height: float, available_height: float, room: float) -> bool:

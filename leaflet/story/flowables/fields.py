@@ -85,7 +85,7 @@ class WriteIn(Flowable):
             size = self._fitted.style.fontSize if self._fitted else self.value_style.fontSize
             area = WriteInArea(self.ruled, self.spacing, self.width, size, value, self._draw_value)
             owner = Tag("Form", self.tag, field_description=self.description)
-            with tags.widgets(canvas, [owner], field_name=self.name):
+            with tags.widgets(canvas, [owner]):
                 fields.write_in(canvas, self.name, area)
             return
         if not self.value:

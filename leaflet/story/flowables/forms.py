@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from leaflet.errors import LayoutFitError
 from leaflet.story import tags
-from leaflet.story.flowables.boxes import CONTINUED, ROUNDING_TOLERANCE, moves_whole
+from leaflet.story.flowables.boxes import ROUNDING_TOLERANCE, moves_whole
 from leaflet.story.flowables.text import plain_text
 from leaflet.story.session import DrawingSession
 from leaflet.story.tags import Tag
@@ -64,6 +64,8 @@ class TickRows(Flowable):
         self.first_row = 0
         #: The height of a page, and what to call the table if a row is taller than that.
         self.page: tuple[float, str] | None = None
+        #: What a repeated header's title ends with: " (continued)" in the form's language.
+        self.continued = ""
         #: Statements a signature block after them signs (`leaflet.story.grouping`).
         self.signed = False
         #: The table (or list) and each row's box elements: a part after a page break
@@ -102,7 +104,8 @@ class TickRows(Flowable):
         cells = self._box_tags[row]
         if len(cells) == 1:
             return [Tag("Form", cells[0], field_description=question)]
-        answers = [plain_text(cell) for cell in self.header[1:]] if self.header else ["Yes", "No"]
+        assert self.header is not None, "rows with a Yes and a No box have a header row"
+        answers = [plain_text(cell) for cell in self.header[1:]]
         return [
             Tag("Form", cell, description=f"{question} {answer}", field_description=question)
             for cell, answer in zip(cells, answers, strict=True)
@@ -171,7 +174,7 @@ class TickRows(Flowable):
             (self.tag, self._box_tags[start:end]),
         )
         part.first_row = self.first_row + start
-        part.page, part.signed = self.page, self.signed
+        part.page, part.signed, part.continued = self.page, self.signed, self.continued
         part.header_repeated = self.header_repeated or start > 0
         return part
 
@@ -182,10 +185,10 @@ class TickRows(Flowable):
             return None
         title, *labels = self.header
         assert isinstance(title, Paragraph)
-        if title.text.endswith(CONTINUED):
+        if title.text.endswith(self.continued):
             return self.header
         copies = [Paragraph(cell.text, cell.style) for cell in labels]  # type: ignore[attr-defined]
-        return [Paragraph(title.text + CONTINUED, title.style), *copies]
+        return [Paragraph(title.text + self.continued, title.style), *copies]
 
     def draw(self) -> None:
         canvas = self.canv

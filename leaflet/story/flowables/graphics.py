@@ -6,7 +6,6 @@ import functools
 import itertools
 from typing import Any
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import Color
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
@@ -52,6 +51,9 @@ class QrCode(Flowable):
 @functools.lru_cache(maxsize=64)
 def _qr_runs(value: str) -> tuple[tuple[tuple[int, int, int], ...], int]:
     """The dark runs (row, first column, length) of the QR code for `value`."""
+    # ReportLab's graphics package is large; only documents with a contact box need it.
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
     widget: Any = QrCodeWidget(value, barLevel="M")  # its encoder is untyped
     code = widget.qr
     code.make()

@@ -22,8 +22,9 @@ from leaflet.story.flowables.boxes import HALF, ROUNDING_TOLERANCE, Box
 
 class FirstThatFits(Flowable):
     """The first of several renderings of the same content (loosest first) that fits
-    the space left on the page, or the first when none does: a box that would otherwise
-    take a page of its own tightens to share the page before it. Never split."""
+    the space left on the page, or the last (the tightest) when none does: a box that
+    would otherwise take a page of its own tightens to share the page before it. Never
+    split. An option taller than a page is passed over."""
 
     def __init__(self, options: Sequence[Flowable]) -> None:
         super().__init__()
@@ -38,15 +39,17 @@ class FirstThatFits(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         for option in self.options:
+            try:
+                self.width, self.height = option.wrapOn(
+                    self.canv, available_width, available_height
+                )
+            except LayoutFitError:  # taller than a page (it must not split): not this one
+                continue
             self.chosen = option
-            self.width, self.height = option.wrapOn(self.canv, available_width, available_height)
             if self.height <= available_height:
-                break
-        else:
-            self.chosen = self.options[0]
-            self.width, self.height = self.chosen.wrapOn(
-                self.canv, available_width, available_height
-            )
+                return self.width, self.height
+        self.chosen = self.options[-1]  # the tightest: the frame moves it on, or says why
+        self.width, self.height = self.chosen.wrapOn(self.canv, available_width, available_height)
         return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:

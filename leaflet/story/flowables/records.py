@@ -25,6 +25,9 @@ from leaflet.story.flowables.text import plain_text
 from leaflet.story.session import DrawingSession, WriteInArea
 from leaflet.story.tags import Tag
 
+#: Room beyond a heading's longest word: a word exactly as wide as its column is split.
+WORD_SLACK = 1.0
+
 
 class RecordRows(Flowable):
     """A record table: a header row over ruled rows of write-in cells, one row per
@@ -119,7 +122,7 @@ class RecordRows(Flowable):
         widths = [weight * share for weight in self.widths]
         # No heading breaks inside a word: a narrow column takes room from the widest.
         for index, cell in enumerate(self.header):
-            least = _longest_word_width(cell) + 2 * self.PAD_X
+            least = _longest_word_width(cell) + 2 * self.PAD_X + WORD_SLACK
             widest = max(range(len(widths)), key=widths.__getitem__)
             if widths[index] < least and widest != index:
                 widths[widest] -= least - widths[index]

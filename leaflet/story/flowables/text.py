@@ -11,7 +11,8 @@ escaped with `plain`. Each piece draws its text as the content of its structure 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -30,23 +31,51 @@ SLOT_DEPTH = 20
 
 
 class Para(Paragraph):
-    """A Paragraph that keeps its line breaks for the width it was last wrapped at.
+    """A Paragraph that parses its markup and breaks its lines once per text, style and
+    width, for this build and the next ones.
 
     Platypus wraps a paragraph several times at the same width (to keep blocks together,
-    to keep headings with what follows, then to place it); breaking lines again each time
-    is most of the cost of a build.
+    to keep headings with what follows, then to place it), and a long-running process
+    builds the same wording again and again; parsing the markup and breaking lines is
+    most of the cost of a build. What ReportLab works out is kept in `_LAID_OUT` (bounded:
+    the least recently used goes first) under the text, the style object (held by the
+    entry, so its identity stays valid) and the bullet; ReportLab never changes it after
+    making it, so a build gets the very same result, and the same bytes.
     """
 
+    _laid_out: _LaidOut | None = None
     _wrapped_at: tuple[Any, ...] | None = None
     #: The structure element the text belongs to and, for a list item, the element its
     #: bullet belongs to (the item's label).
     tag: Tag | None = None
     label: Tag | None = None
 
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:
+        if frags is not None or not isinstance(text, str):  # split parts and the like
+            _paragraph_setup(self, text, style, bulletText, frags, cleaner)
+            return
+        key = (text, id(style), bulletText if isinstance(bulletText, str) else None)
+        entry = _LAID_OUT.get(key)
+        if entry is None or entry.style is not style or key[2] != bulletText:
+            _paragraph_setup(self, text, style, bulletText, frags, cleaner)
+            entry = _LaidOut(style, (self.text, self.frags, self.style, self.bulletText))
+            _LAID_OUT[key] = entry
+            if len(_LAID_OUT) > LAID_OUT_SIZE:
+                _LAID_OUT.popitem(last=False)
+        else:
+            _LAID_OUT.move_to_end(key)
+            self.text, self.frags, self.style, self.bulletText = entry.parsed
+            self.debug = 0
+        self._laid_out = entry
+
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         cached = self._wrapped_at
-        if cached is not None and cached[0] == available_width:
+        if cached is None or cached[0] != available_width:
+            entry = self._laid_out
+            cached = entry.wraps.get(available_width) if entry is not None else None
+        if cached is not None:
             _, self._wrapWidths, self.blPara, self.width, self.height = cached
+            self._wrapped_at = cached
             return self.width, self.height
         result = super().wrap(available_width, available_height)
         self._wrapped_at = (
@@ -56,6 +85,8 @@ class Para(Paragraph):
             self.width,
             self.height,
         )
+        if self._laid_out is not None:
+            self._laid_out.wraps[available_width] = self._wrapped_at
         return result
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
@@ -94,6 +125,24 @@ def tagged(paragraph: Para, tag: Tag) -> Para:
     """`paragraph`, its text marked as the content of `tag`."""
     paragraph.tag = tag
     return paragraph
+
+
+#: ReportLab's own parsing step, which its type stubs leave out.
+_paragraph_setup: Any = Paragraph.__dict__["_setup"]
+
+
+@dataclass
+class _LaidOut:
+    """A paragraph's parsed markup and its line breaks by width."""
+
+    style: Any  # the style it was parsed with, kept alive so its id means it
+    parsed: tuple[Any, Any, Any, Any]  # text, frags, style, bullet text
+    wraps: dict[float, tuple[Any, ...]] = field(default_factory=dict)
+
+
+#: Paragraphs kept across builds: a few documents' worth of wording.
+LAID_OUT_SIZE = 2048
+_LAID_OUT: OrderedDict[tuple[str, int, str | None], _LaidOut] = OrderedDict()
 
 
 class KeptWithNext(Para):
@@ -170,7 +219,7 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
         if size <= fit.min_size:
             break
         size = max(fit.min_size, size - SIZE_STEP)
-    text = Para(markup, style).getPlainText()
+    text = Paragraph(markup, style).getPlainText()
     raise PersonalValueFitError(
         f"{text!r} does not fit the {fit.layout} layout: even on {fit.max_lines} lines at "
         f"{fit.min_size:g} pt (the smallest this layout prints personal details) it is too "
@@ -179,17 +228,19 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
 
 
 def _natural_width(markup: str, style: ParagraphStyle) -> float:
-    paragraph = Para(markup, style)
+    # Plain Paragraphs here: personal values are not kept in the cache `Para` builds up.
+    paragraph = Paragraph(markup, style)
     paragraph.wrap(1e6, 1e6)
     return max(paragraph.getActualLineWidths0(), default=0)
 
 
 def _line_count(markup: str, style: ParagraphStyle, width: float) -> int:
-    paragraph = Para(markup, style)
+    paragraph = Paragraph(markup, style)
     paragraph.wrap(width, 1e6)
     if max(paragraph.getActualLineWidths0(), default=0) > width + 1e-6:
         return 1_000  # a word longer than the line: no number of lines will do
-    return len(paragraph.blPara.lines)
+    lines: list[Any] = paragraph.blPara.lines  # type: ignore[attr-defined]  # not in the stubs
+    return len(lines)
 
 
 def _sized(style: ParagraphStyle, size: float, *, wraps: bool = False) -> ParagraphStyle:
@@ -221,7 +272,7 @@ def draw_value(
     style = fitted.style
     if fitted.lines > 1:
         style = ParagraphStyle(f"{style.name}-lines", parent=style, leading=gap)
-    paragraph = Para(markup, style)
+    paragraph = Paragraph(markup, style)
     paragraph.wrap(width, 1e6)
     # A paragraph's first baseline is its height less the font size from its bottom.
     first_baseline = y + fitted.style.leading - fitted.style.fontSize

@@ -1,0 +1,628 @@
+"""Benchmark: leaflet against peer engines building the same two-page leaflet (issue 17).
+
+The peer leaflet (`peer/`, see `peer_ports.py`) is built by leaflet, by Typst (the
+`typst` package, in this process), by plain ReportLab platypus and by a raw ReportLab
+canvas (the floor). Every figure is a median over repetitions timed in turn, in the same
+run, so load from other processes hits all of them alike; the ratios are what to compare
+between runs and machines.
+
+Sections (``--only``, default all):
+
+* ``warm``: one single build with everything loaded, after a warm-up: leaflet
+  (``render_pdf``), Typst (``typst.compile`` of the source, a new world each time),
+  platypus and the raw canvas.
+* ``personal``: one personalised document, the patient's name changing every time:
+  leaflet's stamped copy (``BaseCache.render``, as ``leaflet batch`` workers and library
+  callers make them, on bases laid out once), leaflet's full personalised build
+  (``render_pdf`` with personal details), Typst's personalised build (``typst.compile``
+  with ``sys_inputs``), Typst memoised (one ``typst.Compiler`` kept, given the source
+  with the new name written in: every compile is the second with a changed name), and
+  the raw canvas.
+* ``size``: bytes of a stamped copy against a single personalised build.
+* ``cold``: whole processes, min/median/max over ``--process-repeat`` runs, timed in
+  turn: ``leaflet info -o -`` on the peer leaflet; a Typst process (``python -c`` that
+  imports typst and compiles once); the import floor (a process that imports reportlab,
+  jinja2, yaml, PIL and click and builds the peer leaflet once on the raw canvas);
+  ``leaflet --help``; ``leaflet list``; and, for scale, ``python -c pass`` and the bare
+  imports.
+* ``batch``: ``leaflet batch`` of ``--batch-size`` appointments (the peer leaflet each)
+  with ``--jobs 1`` and ``--jobs 2``, whole processes into empty folders, alternated.
+
+Targets from issue 17 are printed as PASS/FAIL lines (``--fail-on-target`` exits 1 when
+one fails). Install the peers first: ``pip install -r benchmarks/requirements.txt``.
+
+    python benchmarks/bench_peers.py                       # about 3 minutes
+    python benchmarks/bench_peers.py --only warm,personal --repeat 60
+    python benchmarks/bench_peers.py --save /tmp/peers     # the four PDFs, to look at
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import gc
+import io
+import itertools
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import peer_ports
+import pypdf
+import typst
+from bench_build import environment, leaflet_command
+
+import leaflet
+from leaflet.render.stamp import BaseCache
+
+SECTIONS = ("warm", "personal", "size", "cold", "batch")
+NAMES = [
+    f"{first} {last}"
+    for first, last in itertools.product(
+        ["Zoë", "Ann", "Łukasz", "Priya", "Sam", "Olúwaseun", "Mei", "José", "Siobhán"],
+        ["Ng", "O'Brien", "Wróbel", "Patel", "Featherstonehaugh-Worthington", "Ødegård"],
+    )
+]
+KB = 1024
+
+# Targets of issue 17 (ratios of medians measured in the same run).
+MAX_WARM_VS_TYPST = 1.0
+MAX_STAMP_VS_TYPST = 0.4
+MAX_PERSONAL_VS_TYPST = 0.5
+MAX_STAMP_SIZE_GROWTH = 1.05
+MAX_QUICK_COMMAND_S = 0.15
+MAX_INFO_VS_FLOOR = 1.3
+MIN_JOBS_SCALING = 1.7
+
+
+class Peers:
+    """Everything loaded once: leaflet's document, brand and layout, the ports' wording,
+    the Typst source and a kept Typst compiler."""
+
+    def __init__(self, tagged: bool | None = None) -> None:
+        self.treatment = leaflet.load_treatment(peer_ports.TREATMENT, peer_ports.CONTENT_DIR)
+        self.document = self.treatment.document(peer_ports.DOCUMENT)
+        self.brand = leaflet.load_brand(peer_ports.BRAND_FILE)
+        self.layout = leaflet.load_layout("a4")
+        self.peer = peer_ports.load_peer_leaflet()
+        self.root = Path(os.path.commonpath([peer_ports.HERE, self.peer.logo]))
+        self.text = peer_ports.typst_source(
+            self.peer, "/" + self.peer.logo.relative_to(self.root).as_posix()
+        )
+        self.source = self.text.encode()
+        self.fonts = [str(self.peer.regular_path.parent)]
+        # Typst tags its PDFs (structure tree) by default; it does the same work as
+        # leaflet when it tags exactly when leaflet's PDF is tagged.
+        self.tagged = self.leaflet_is_tagged() if tagged is None else tagged
+        self.compiler = typst.Compiler(
+            root=str(self.root), font_paths=self.fonts, ignore_system_fonts=True
+        )
+        self.names = itertools.cycle(NAMES)
+        self.bases = BaseCache()
+
+    def leaflet_is_tagged(self) -> bool:
+        pdf = pypdf.PdfReader(io.BytesIO(self.leaflet_build().data))
+        return "/StructTreeRoot" in pdf.trailer["/Root"]
+
+    def personal(self, name: str) -> leaflet.Personalisation:
+        return leaflet.Personalisation.from_text(patient_name=name)
+
+    # --- the builds ---------------------------------------------------------------------
+
+    def leaflet_build(self, name: str | None = None) -> Any:
+        personal = self.personal(name) if name else None
+        return leaflet.render_pdf(self.document, self.brand, self.layout, personal)
+
+    def stamped(self, name: str) -> Any:
+        """A stamped copy, as a batch worker or a library caller's `BaseCache` makes it:
+        the base (one per set of characters beyond ASCII) laid out once and kept."""
+        return self.bases.render(self.document, self.brand, self.layout, self.personal(name))
+
+    def typst(self, name: str | None = None) -> bytes:
+        inputs = {"name": name} if name else {}
+        return typst.compile(
+            self.source,
+            root=str(self.root),
+            font_paths=self.fonts,
+            ignore_system_fonts=True,
+            sys_inputs=inputs,
+            pdf_tags=self.tagged,
+        )
+
+    def typst_memoised(self, name: str) -> bytes:
+        """A kept compiler given the source with a new name written in: Typst reuses
+        everything the edit leaves unchanged (sys.inputs would change Typst's whole
+        standard library, and so redo nearly everything)."""
+        source = peer_ports.typst_with_name(self.text, name).encode()
+        return self.compiler.compile(input=source, pdf_tags=self.tagged)
+
+    def next_name(self) -> str:
+        return next(self.names)
+
+
+# --- timing -----------------------------------------------------------------------------
+
+
+def interleaved(
+    runs: dict[str, Callable[[], Any]], repeat: int, warmup: int = 2
+) -> dict[str, list[float]]:
+    """Seconds of each of `repeat` calls of every function, the functions timed in turn
+    within each repetition (so a burst of load hits them all)."""
+    for run in runs.values():
+        for _ in range(warmup):
+            run()
+    gc.collect()
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "runs": len(samples),
+    }
+
+
+def warm(peers: Peers, repeat: int) -> dict[str, dict[str, float]]:
+    times = interleaved(
+        {
+            "leaflet": peers.leaflet_build,
+            "typst": peers.typst,
+            "platypus": lambda: peer_ports.build_platypus(peers.peer),
+            "canvas": lambda: peer_ports.build_canvas(peers.peer),
+        },
+        repeat,
+    )
+    return {name: summary(samples) for name, samples in times.items()}
+
+
+def personal(peers: Peers, repeat: int) -> dict[str, dict[str, float]]:
+    for name in NAMES:  # every base laid out once, as in a day's batch
+        peers.stamped(name)
+    times = interleaved(
+        {
+            "stamped": lambda: peers.stamped(peers.next_name()),
+            "leaflet": lambda: peers.leaflet_build(peers.next_name()),
+            "typst": lambda: peers.typst(peers.next_name()),
+            "typst_memoised": lambda: peers.typst_memoised(peers.next_name()),
+            "canvas": lambda: peer_ports.build_canvas(peers.peer, peers.next_name()),
+        },
+        repeat,
+    )
+    return {name: summary(samples) for name, samples in times.items()}
+
+
+def sizes(peers: Peers) -> dict[str, int]:
+    name = NAMES[0]
+    return {
+        "stamped": len(peers.stamped(name).data),
+        "single": len(peers.leaflet_build(name).data),
+        "single_blank": len(peers.leaflet_build().data),
+        "typst": len(peers.typst(name)),
+        "platypus": len(peer_ports.build_platypus(peers.peer, name)),
+        "canvas": len(peer_ports.build_canvas(peers.peer, name)),
+    }
+
+
+# --- processes --------------------------------------------------------------------------
+
+
+def leaflet_peer_options() -> list[str]:
+    return ["--content-dir", str(peer_ports.CONTENT_DIR), "--brand", str(peer_ports.BRAND_FILE)]
+
+
+def cold_commands(peers: Peers, workdir: Path) -> dict[str, list[str]]:
+    source = workdir / "peer.typ"
+    source.write_bytes(peers.source)
+    typst_script = (
+        "import sys, typst\n"
+        f"source = open({str(source)!r}, 'rb').read()\n"
+        f"sys.stdout.buffer.write(typst.compile(source, root={str(peers.root)!r}, "
+        f"font_paths={peers.fonts!r}, ignore_system_fonts=True, pdf_tags={peers.tagged}))"
+    )
+    floor_script = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(peer_ports.HERE)!r})\n"
+        "import click, jinja2, yaml, PIL, reportlab, peer_ports\n"
+        "sys.stdout.buffer.write(peer_ports.build_canvas(peer_ports.load_peer_leaflet()))"
+    )
+    command = leaflet_command()
+    return {
+        "leaflet info": [
+            *command,
+            "info",
+            "--treatment",
+            peer_ports.TREATMENT,
+            *leaflet_peer_options(),
+            "-o",
+            "-",
+        ],
+        "typst process": [sys.executable, "-c", typst_script],
+        "import floor + build": [sys.executable, "-c", floor_script],
+        "leaflet --help": [*command, "--help"],
+        "leaflet list": [*command, "list"],
+        "imports only": [
+            sys.executable,
+            "-c",
+            "import click, jinja2, yaml, PIL.Image, reportlab.platypus",
+        ],
+        "python -c pass": [sys.executable, "-c", "pass"],
+    }
+
+
+#: CPU seconds (user + system) of the last process `run_quietly` ran, with its children:
+#: unlike wall time, hardly moved by other work on the machine.
+LAST_CPU: list[float] = [0.0]
+
+
+def run_quietly(command: list[str], cwd: Path) -> float:
+    """Run `command`; its wall seconds (its CPU seconds go to `LAST_CPU`)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, check=False
+    )
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU[0] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr.decode()[-2000:]}")
+    return seconds
+
+
+def cold(peers: Peers, repeat: int, workdir: Path) -> dict[str, dict[str, float]]:
+    commands = cold_commands(peers, workdir)
+    for command in commands.values():  # warm the file cache and .pyc files
+        run_quietly(command, workdir)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            times[name].append(run_quietly(command, workdir))
+            cpu[name].append(LAST_CPU[0])
+    return {
+        name: {**summary(samples), "cpu": statistics.median(cpu[name])}
+        for name, samples in times.items()
+    }
+
+
+def appointments_csv(path: Path, count: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(
+            [
+                "appointment_id",
+                "patient_name",
+                "date_of_birth",
+                "email",
+                "treatment",
+                "appointment",
+                "practitioner",
+            ]
+        )
+        for index in range(count):
+            writer.writerow(
+                [
+                    f"A{index:05d}",
+                    NAMES[index % len(NAMES)],
+                    "1985-04-23",
+                    f"patient{index}@example.com",
+                    peer_ports.TREATMENT,
+                    f"2026-12-01T{9 + index // 60 % 9:02d}:{index % 60:02d}",
+                    "",
+                ]
+            )
+
+
+def batch(size: int, rounds: int, workdir: Path) -> dict[str, dict[str, float]]:
+    table = workdir / "appointments.csv"
+    appointments_csv(table, size)
+    times: dict[str, list[float]] = {"jobs 1": [], "jobs 2": [], "jobs default": []}
+    cpu: dict[str, list[float]] = {name: [] for name in times}
+    variants: list[int | None] = [1, 2, None]
+    for round_ in range(rounds):
+        for jobs in variants if round_ % 2 == 0 else variants[::-1]:
+            out = workdir / f"packs-{jobs}"
+            shutil.rmtree(out, ignore_errors=True)
+            command = [
+                *leaflet_command(),
+                "batch",
+                str(table),
+                "--out-dir",
+                str(out),
+                *(["--jobs", str(jobs)] if jobs else []),
+                "--documents",
+                peer_ports.DOCUMENT,
+                *leaflet_peer_options(),
+            ]
+            name = f"jobs {jobs or 'default'}"
+            times[name].append(run_quietly(command, workdir))
+            cpu[name].append(LAST_CPU[0])
+    return {
+        name: {**summary(samples), "cpu": statistics.median(cpu[name])}
+        for name, samples in times.items()
+    }
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """Print the table of issue 17 and return the target checks."""
+    checks: list[dict[str, Any]] = []
+
+    def check(label: str, value: float, op: str, limit: float) -> None:
+        ok = value <= limit if op == "<=" else value >= limit
+        checks.append(
+            {"what": label, "value": round(value, 3), "op": op, "limit": limit, "pass": ok}
+        )
+
+    env = figures["environment"]
+    print(
+        f"\nleaflet {env['leaflet']} ({(env.get('git_commit') or '?')[:10]}), Typst "
+        f"{typst.__version__} ({'tagged' if figures['typst_tagged'] else 'untagged'}, as "
+        f"leaflet's PDF), ReportLab {env['reportlab']}, Python {env['python']}, "
+        f"{env['cpus']} CPUs, load {os.getloadavg()[0]:.2f}"
+    )
+    rows: list[tuple[str, str, str]] = []
+    if "warm" in figures:
+        w = {name: item["median"] for name, item in figures["warm"].items()}
+        rows.append(
+            (
+                "single warm build",
+                f"{w['leaflet'] * 1e3:.1f} ms",
+                f"{w['leaflet'] / w['typst']:.2f}x Typst ({w['typst'] * 1e3:.1f}), "
+                f"{w['leaflet'] / w['platypus']:.2f}x platypus "
+                f"({w['platypus'] * 1e3:.1f}), {w['leaflet'] / w['canvas']:.2f}x raw "
+                f"canvas ({w['canvas'] * 1e3:.1f})",
+            )
+        )
+        check("single warm build / Typst", w["leaflet"] / w["typst"], "<=", MAX_WARM_VS_TYPST)
+    if "personal" in figures:
+        p = {name: item["median"] for name, item in figures["personal"].items()}
+        rows.append(
+            (
+                "stamped batch copy (`BaseCache.render`)",
+                f"{p['stamped'] * 1e3:.1f} ms",
+                f"{p['stamped'] / p['typst']:.2f}x Typst personalised "
+                f"({p['typst'] * 1e3:.1f}), {p['stamped'] / p['canvas']:.2f}x raw canvas"
+                f" ({p['canvas'] * 1e3:.1f}); {p['stamped'] / p['typst_memoised']:.2f}x"
+                f" Typst memoised ({p['typst_memoised'] * 1e3:.1f})",
+            )
+        )
+        rows.append(
+            (
+                "full personalised build (`render_pdf`)",
+                f"{p['leaflet'] * 1e3:.1f} ms",
+                f"{p['leaflet'] / p['typst']:.2f}x Typst personalised",
+            )
+        )
+        check(
+            "stamped copy / Typst personalised", p["stamped"] / p["typst"], "<=", MAX_STAMP_VS_TYPST
+        )
+        check(  # a library caller keeping a BaseCache gets the stamped copy
+            "personalised build in a long-running process / Typst personalised",
+            p["stamped"] / p["typst"],
+            "<=",
+            MAX_PERSONAL_VS_TYPST,
+        )
+    if "batch" in figures:
+        b = figures["batch"]
+        one, two = b["jobs 1"]["median"], b["jobs 2"]["median"]
+        rows.append(
+            (
+                f"batch of {figures['batch_size']}, `--jobs 2` vs `--jobs 1`",
+                f"{two:.2f} s vs {one:.2f} s",
+                f"two jobs {one / two:.2f}x one job; default (no --jobs) "
+                f"{b['jobs default']['median']:.2f} s; CPU seconds (all processes) "
+                f"{b['jobs 2']['cpu']:.1f} vs {b['jobs 1']['cpu']:.1f}",
+            )
+        )
+        if figures["batch_size"] >= 1000:
+            check("batch: 2 jobs / 1 job throughput", one / two, ">=", MIN_JOBS_SCALING)
+    if "cold" in figures:
+        c = {name: item["median"] for name, item in figures["cold"].items()}
+        info, floor = c["leaflet info"], c["import floor + build"]
+        rows.append(
+            (
+                "cold `leaflet info -o -`",
+                f"{info:.2f} s",
+                f"{info / c['typst process']:.1f}x a Typst process "
+                f"({c['typst process']:.2f} s), {info / floor:.2f}x the import floor "
+                f"+ build ({floor:.2f} s)",
+            )
+        )
+        for name in ("leaflet --help", "leaflet list"):
+            item = figures["cold"][name]
+            rows.append(
+                (
+                    f"`{name}`",
+                    f"{item['median']:.2f} s",
+                    f"min {item['min']:.2f}, max {item['max']:.2f} over {item['runs']};"
+                    f" `python -c pass` {c['python -c pass']:.2f} s",
+                )
+            )
+            check(f"`{name}` median seconds", item["median"], "<=", MAX_QUICK_COMMAND_S)
+        check("cold info / import floor + build", info / floor, "<=", MAX_INFO_VS_FLOOR)
+    if "size" in figures:
+        s = figures["size"]
+        rows.append(
+            (
+                "stamped copy size",
+                f"{s['stamped'] / KB:.0f} KB",
+                f"{(s['stamped'] / s['single'] - 1) * 100:+.0f}% over a single build "
+                f"({s['single'] / KB:.0f} KB); Typst {s['typst'] / KB:.0f} KB",
+            )
+        )
+        check(
+            "stamped size / single build size",
+            s["stamped"] / s["single"],
+            "<=",
+            MAX_STAMP_SIZE_GROWTH,
+        )
+    print("\n| what | leaflet | ratio |\n|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    if "cold" in figures:
+        print("\nprocesses (seconds)           min  median     max  median CPU")
+        for name, item in figures["cold"].items():
+            print(
+                f"  {name:<26}{item['min']:>6.3f}{item['median']:>8.3f}{item['max']:>8.3f}"
+                f"{item['cpu']:>12.3f}"
+            )
+    for section in ("warm", "personal"):
+        if section in figures:
+            print(f"\n{section} (ms)              median     min     max")
+            for name, item in figures[section].items():
+                print(
+                    f"  {name:<22}{item['median'] * 1e3:>8.1f}{item['min'] * 1e3:>8.1f}"
+                    f"{item['max'] * 1e3:>8.1f}"
+                )
+    print()
+    for item in checks:
+        print(
+            f"{'PASS' if item['pass'] else 'FAIL'}  {item['what']}: {item['value']} "
+            f"(target {item['op']} {item['limit']})"
+        )
+    return checks
+
+
+def save_pdfs(peers: Peers, folder: Path) -> None:
+    """The four builds of the peer leaflet (blank and for one patient) and the Typst
+    source, to look at side by side."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = NAMES[0]
+    (folder / "peer.typ").write_bytes(peers.source)
+    for suffix, who in (("", None), ("-personal", name)):
+        (folder / f"leaflet{suffix}.pdf").write_bytes(peers.leaflet_build(who).data)
+        (folder / f"typst{suffix}.pdf").write_bytes(peers.typst(who))
+        (folder / f"platypus{suffix}.pdf").write_bytes(peer_ports.build_platypus(peers.peer, who))
+        (folder / f"canvas{suffix}.pdf").write_bytes(peer_ports.build_canvas(peers.peer, who))
+    (folder / "leaflet-stamped.pdf").write_bytes(peers.stamped(name).data)
+    print(f"wrote the peer PDFs to {folder}")
+    expected = words(folder / "leaflet-personal.pdf")
+    for other in ("typst", "platypus", "canvas", "leaflet-stamped"):
+        path = (
+            folder / f"{other}-personal.pdf"
+            if other != "leaflet-stamped"
+            else (folder / f"{other}.pdf")
+        )
+        found = words(path)
+        same = (
+            "the same words"
+            if found == expected
+            else (
+                f"different words: missing {dict(expected - found)}, extra {dict(found - expected)}"
+            )
+        )
+        print(f"  {path.name}: {same} as leaflet-personal.pdf")
+
+
+def words(path: Path) -> collections.Counter[str]:
+    """The words of a PDF's text, counted (the order of columns may differ)."""
+    reader = pypdf.PdfReader(path)
+    return collections.Counter(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections: {', '.join(SECTIONS)}",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=40, help="timed in-process builds per engine (default 40)"
+    )
+    parser.add_argument(
+        "--process-repeat",
+        type=int,
+        default=12,
+        help="timed runs of each process (default 12, at least 10)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=200,
+        help="appointments in the batch section (default 200)",
+    )
+    parser.add_argument(
+        "--batch-rounds", type=int, default=3, help="timed batches per job count (default 3)"
+    )
+    parser.add_argument(
+        "--tagged",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="Typst builds a tagged PDF: as leaflet's (auto), or always or never",
+    )
+    parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    parser.add_argument("--save", type=Path, help="write the peer PDFs to this folder")
+    parser.add_argument(
+        "--fail-on-target", action="store_true", help="exit 1 when a target is missed"
+    )
+    args = parser.parse_args(argv)
+    args.sections = [item.strip() for item in args.only.split(",") if item.strip()]
+    if unknown := set(args.sections) - set(SECTIONS):
+        parser.error(f"unknown sections {sorted(unknown)}; sections: {', '.join(SECTIONS)}")
+    if args.process_repeat < 10:
+        parser.error("--process-repeat must be at least 10")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    tagged = {"auto": None, "yes": True, "no": False}[args.tagged]
+    peers = Peers(tagged)
+    if args.save:
+        save_pdfs(peers, args.save)
+    figures: dict[str, Any] = {
+        "environment": environment(),
+        "typst": typst.__version__,
+        "typst_tagged": peers.tagged,
+        "batch_size": args.batch_size,
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-peers-") as scratch:
+        workdir = Path(scratch)
+        for section in SECTIONS:
+            if section not in args.sections:
+                continue
+            print(f"measuring {section}...", file=sys.stderr, flush=True)
+            if section == "warm":
+                figures["warm"] = warm(peers, args.repeat)
+            elif section == "personal":
+                figures["personal"] = personal(peers, args.repeat)
+            elif section == "size":
+                figures["size"] = sizes(peers)
+            elif section == "cold":
+                figures["cold"] = cold(peers, args.process_repeat, workdir)
+            elif section == "batch":
+                figures["batch"] = batch(args.batch_size, args.batch_rounds, workdir)
+    figures["load_average_after"] = os.getloadavg()
+    checks = report(figures)
+    figures["checks"] = checks
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, default=str) + "\n")
+    return 1 if args.fail_on_target and not all(item["pass"] for item in checks) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

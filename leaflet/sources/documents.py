@@ -1,0 +1,7 @@
+"""The documents a treatment can have, named on their own so that code which only needs
+the names (the command line, building its options) loads nothing else."""
+
+from __future__ import annotations
+
+#: The documents a treatment can have, in the order `leaflet list` shows them.
+DOCUMENTS = ("info", "consent", "aftercare")

@@ -1,0 +1,48 @@
+"""Commands load only what they use: what each imports is checked, not timed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = {"reportlab", "pydantic", "pypdf", "pikepdf", "PIL", "jinja2", "yaml", "textstat"}
+
+
+def modules_after(*args: str, cwd) -> set[str]:
+    """Every module a `leaflet` command has imported when it ends, in a fresh interpreter."""
+    script = (
+        "import sys\n"
+        "from leaflet.cli import main\n"
+        f"sys.argv = ['leaflet', *{list(args)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=cwd, check=True
+    )
+    return set(done.stdout.strip().splitlines()[-1].split())
+
+
+def heavy(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules} & HEAVY
+
+
+def test_help_loads_nothing_but_click(tmp_path):
+    assert heavy(modules_after("--help", cwd=tmp_path)) == set()
+    assert heavy(modules_after("batch", "--help", cwd=tmp_path)) == set()
+
+
+def test_list_reads_files_without_the_rendering_code(tmp_path):
+    modules = modules_after("list", cwd=tmp_path)
+    assert heavy(modules) <= {"pydantic", "yaml", "reportlab"}  # ReportLab: its units
+    assert not {name for name in modules if name.startswith("reportlab.platypus")}
+    assert "leaflet.sources.schema.blocks" not in modules  # no document was read
+
+
+@pytest.mark.parametrize("document", ["info", "consent"])
+def test_a_document_needs_no_pdf_reader(tmp_path, document):
+    modules = modules_after(document, "-o", str(tmp_path / "out.pdf"), cwd=tmp_path)
+    assert (tmp_path / "out.pdf").stat().st_size > 0
+    assert not heavy(modules) & {"pypdf", "pikepdf", "textstat"}

@@ -12,6 +12,12 @@ import leaflet
 from leaflet.cli.options import CONTEXT, Decorator, appointment_sources, document_list
 from leaflet.cli.progress import BatchProgress, terminate_as_interrupt
 
+FILLABLE = click.option(
+    "--fillable",
+    is_flag=True,
+    help="Make each consent form fillable on a tablet or computer, the patient's details "
+    "already in its fields (leaflets are unchanged).",
+)
 OUT_DIR = click.option(
     "--out-dir",
     type=click.Path(path_type=Path),
@@ -49,6 +55,7 @@ def _read(appointments: Path) -> tuple[list[leaflet.Appointment], list[leaflet.R
 )
 @_documents_option("build")
 @click.option("--force", is_flag=True, help="Build every file again, even if already built.")
+@FILLABLE
 @appointment_sources
 def batch_command(
     appointments: Path,
@@ -56,6 +63,7 @@ def batch_command(
     jobs: int | None,
     documents: tuple[str, ...],
     force: bool,
+    fillable: bool,
     layout: str,
     brand_path: Path | None,
     content_dir: Path | None,
@@ -67,7 +75,7 @@ def batch_command(
     run it again after fixing them (or after an interruption) and it builds only what is
     missing. Exit status 1 when any row failed."""
     usable, problems = _read(appointments)
-    settings = leaflet.BatchSettings(brand_path, content_dir, layout, documents)
+    settings = leaflet.BatchSettings(brand_path, content_dir, layout, documents, fillable)
     with BatchProgress() as progress, terminate_as_interrupt():
         try:
             result = leaflet.build_batch(
@@ -181,6 +189,7 @@ def _smtp_address(
     type=click.IntRange(min=1),
     help="Worker processes for building missing PDFs [default: as for batch].",
 )
+@FILLABLE
 @appointment_sources
 def email_command(
     appointments: Path,
@@ -194,6 +203,7 @@ def email_command(
     documents: tuple[str, ...],
     attempts: int,
     jobs: int | None,
+    fillable: bool,
     layout: str,
     brand_path: Path | None,
     content_dir: Path | None,
@@ -207,15 +217,12 @@ def email_command(
     sent, so running again sends only what is still unsent. Exit status 1 when any row
     or message failed."""
     usable, problems = _read(appointments)
-    smtp = None
-    if smtp_server is not None:
-        host, port = smtp_server
-        smtp = leaflet.SmtpServer(host, port, smtp_security, smtp_user, smtp_ca_file)
+    smtp = _smtp(smtp_server, smtp_security, smtp_user, smtp_ca_file)
     with BatchProgress() as progress:
         result = leaflet.email_appointments(
             usable,
             out_dir,
-            settings=leaflet.BatchSettings(brand_path, content_dir, layout, documents),
+            settings=leaflet.BatchSettings(brand_path, content_dir, layout, documents, fillable),
             smtp=smtp,
             outbox=outbox,
             dry_run=dry_run,
@@ -232,6 +239,16 @@ def email_command(
     )
     if problems or not result.ok:
         sys.exit(1)
+
+
+def _smtp(
+    server: tuple[str, int] | None, security: str, user: str | None, ca_file: Path | None
+) -> leaflet.SmtpServer | None:
+    """The mail server to send through, or None: write .eml files."""
+    if server is None:
+        return None
+    host, port = server
+    return leaflet.SmtpServer(host, port, security, user, ca_file)
 
 
 def _built(progress: BatchProgress) -> Callable[[leaflet.BatchResult], None]:

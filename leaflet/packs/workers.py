@@ -257,5 +257,11 @@ class Worker:
             self.layouts[job.layout] = load_layout(job.layout)
         document = self.treatments[slug].document(job.document, job.language or None)
         layout = self.layouts[job.layout]
-        pdf = self.bases.render(document, self.brand, layout, appointment.personal, today=today)
+        personal = appointment.personal
+        if job.fillable:  # the details are the fields' values: laid out for each patient
+            from leaflet.render.document import render_pdf
+
+            pdf = render_pdf(document, self.brand, layout, personal, fillable=True, today=today)
+        else:
+            pdf = self.bases.render(document, self.brand, layout, personal, today=today)
         return pdf, document.meta

@@ -146,6 +146,30 @@ def test_body_text_keeps_clear_of_the_footer_rule(document, layout, variant):
         assert gap is not None and gap >= 2 * mm, (page.number, gap and gap / mm)
 
 
+@pytest.mark.parametrize("language", ["pl", "cy"])
+@pytest.mark.parametrize("layout", ["a4", "large-print"])
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_translations_keep_clear_of_the_footer_and_keep_value_sizes(document, layout, language):
+    """Polish and Welsh run longer than English, and their footers say the translation is
+    not yet reviewed: the same rules hold, with long personal details."""
+    treatment = leaflet.load_treatment("microneedling")
+    personal = leaflet.Personalisation.from_text(**LONG)
+    data = leaflet.render_pdf(
+        treatment.document(document, language),
+        leaflet.load_brand(),
+        leaflet.load_layout(layout),
+        personal,
+    ).data
+    smallest, seen = smallest_value_size(layout), 0
+    for page in measure(data):
+        gap = gap_to_rule(page, frame_top(layout))
+        assert gap is not None and gap >= 2 * mm, (page.number, gap and gap / mm)
+        for glyph in value_glyphs(page, "Konstantinopoulou-Wróblewska"):
+            seen += 1
+            assert glyph.size >= smallest - 0.01, (page.number, glyph.size)
+    assert seen >= len("Konstantinopoulou-Wróblewska")
+
+
 # --- 3. awkward breaks ----------------------------------------------------------------
 
 

@@ -272,16 +272,48 @@ def cold_commands(peers: Peers, workdir: Path) -> dict[str, list[str]]:
 #: CPU seconds (user + system) of the last process `run_quietly` ran, with its children:
 #: unlike wall time, hardly moved by other work on the machine.
 LAST_CPU: list[float] = [0.0]
+#: prctl(2): orphaned descendants are reparented to this process, not to init.
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _adopt_orphans() -> None:
+    """Make the processes a command leaves behind ours to reap (Linux): a batch's fork
+    server outlives its process by a moment, and its workers' CPU time would otherwise
+    be counted by no one."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_CHILD_SUBREAPER, 1)
+
+
+def _reap_orphans() -> None:
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
+#: Processes run with their bytecode cached, as an installed leaflet has it (a
+#: PYTHONDONTWRITEBYTECODE in the environment would compile every module every run).
+_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run_quietly(command: list[str], cwd: Path) -> float:
-    """Run `command`; its wall seconds (its CPU seconds go to `LAST_CPU`)."""
+    """Run `command`; its wall seconds (its CPU seconds, and those of every process it
+    started, go to `LAST_CPU`)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, check=False
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        env=_ENVIRONMENT,
+        check=False,
     )
     seconds = time.perf_counter() - started
+    _reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     LAST_CPU[0] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if done.returncode != 0:
@@ -590,6 +622,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    _adopt_orphans()
     tagged = {"auto": None, "yes": True, "no": False}[args.tagged]
     peers = Peers(tagged)
     if args.save:

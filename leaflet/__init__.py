@@ -29,6 +29,7 @@ from leaflet.version import __version__
 __all__ = [
     "CONTENT_DIR",
     "DOCUMENTS",
+    "EXPORT_FIELDS",
     "LAYOUTS_DIR",
     "LEDGER_NAME",
     "MANIFEST_NAME",
@@ -38,19 +39,24 @@ __all__ = [
     "BatchResult",
     "BatchSettings",
     "Brand",
+    "BuiltDocument",
     "Catalogue",
     "ContentDocument",
     "DeliveryReport",
     "EmailResult",
+    "ExportFormat",
+    "ExportReport",
     "Finding",
     "Layout",
     "LayoutFitError",
     "LeafletError",
+    "LeafletWarning",
     "ManifestEntry",
     "OutboxTransport",
     "OutputError",
     "Pack",
     "PackFile",
+    "PasswordNeeded",
     "Personalisation",
     "PressOptions",
     "RenderedPdf",
@@ -75,6 +81,7 @@ __all__ = [
     "find_workspace",
     "init_workspace",
     "inspect_brand",
+    "inspect_export",
     "known_layouts",
     "known_treatments",
     "load_brand",
@@ -83,10 +90,13 @@ __all__ = [
     "parse_appointment",
     "parse_appointments",
     "parse_date_of_birth",
+    "parse_email",
     "parse_name",
+    "parse_phone",
     "read_appointments",
     "read_manifest",
     "render_pdf",
+    "treatment_from_data",
     "verify",
 ]
 
@@ -98,21 +108,27 @@ _WHERE: dict[str, tuple[str, str]] = {
     "BatchResult": ("leaflet.packs.batch", "BatchResult"),
     "BatchSettings": ("leaflet.packs.planner", "BatchSettings"),
     "Brand": ("leaflet.sources.brand", "Brand"),
+    "BuiltDocument": ("leaflet.packs.workers", "BuiltDocument"),
     "CONTENT_DIR": ("leaflet.sources.bundled", "CONTENT_DIR"),
     "Catalogue": ("leaflet.sources.catalogue", "Catalogue"),
     "ContentDocument": ("leaflet.sources.content", "ContentDocument"),
     "DOCUMENTS": ("leaflet.sources.documents", "DOCUMENTS"),
     "DeliveryReport": ("leaflet.mail.delivery", "DeliveryReport"),
     "EmailResult": ("leaflet.mail.emailing", "EmailResult"),
+    "EXPORT_FIELDS": ("leaflet.sources.schema.exports", "EXPORT_FIELDS"),
+    "ExportFormat": ("leaflet.sources.exports", "ExportFormat"),
+    "ExportReport": ("leaflet.packs.appointments", "ExportReport"),
     "Finding": ("leaflet.check", "Finding"),
     "LAYOUTS_DIR": ("leaflet.sources.bundled", "LAYOUTS_DIR"),
     "LEDGER_NAME": ("leaflet.mail.ledger", "LEDGER_NAME"),
     "Layout": ("leaflet.sources.layout", "Layout"),
     "LayoutFitError": ("leaflet.errors", "LayoutFitError"),
     "LeafletError": ("leaflet.errors", "LeafletError"),
+    "LeafletWarning": ("leaflet.errors", "LeafletWarning"),
     "MANIFEST_NAME": ("leaflet.packs.manifest", "MANIFEST_NAME"),
     "ManifestEntry": ("leaflet.packs.manifest", "ManifestEntry"),
     "OutboxTransport": ("leaflet.mail.transports", "OutboxTransport"),
+    "PasswordNeeded": ("leaflet.render.provenance", "PasswordNeeded"),
     "OutputError": ("leaflet.errors", "OutputError"),
     "Pack": ("leaflet.mail.messages", "Pack"),
     "PackFile": ("leaflet.mail.messages", "PackFile"),
@@ -138,6 +154,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "find_packs": ("leaflet.mail.delivery", "find_packs"),
     "find_workspace": ("leaflet.sources.workspace", "find_workspace"),
     "init_workspace": ("leaflet.sources.workspace", "init_workspace"),
+    "inspect_export": ("leaflet.packs.appointments", "inspect_export"),
     "inspect_brand": ("leaflet.sources.brand", "inspect_brand"),
     "known_layouts": ("leaflet.sources.layout", "known_layouts"),
     "known_treatments": ("leaflet.sources.content", "known_treatments"),
@@ -148,9 +165,12 @@ _WHERE: dict[str, tuple[str, str]] = {
     "parse_appointments": ("leaflet.packs.appointments", "parse_appointments"),
     "parse_date_of_birth": ("leaflet.sources.personal", "parse_date_of_birth"),
     "parse_name": ("leaflet.sources.personal", "parse_name"),
+    "parse_email": ("leaflet.sources.personal", "parse_email"),
+    "parse_phone": ("leaflet.sources.personal", "parse_phone"),
     "read_appointments": ("leaflet.packs.appointments", "read_appointments"),
     "read_manifest": ("leaflet.packs.manifest", "read_manifest"),
     "render_pdf": ("leaflet.render.document", "render_pdf"),
+    "treatment_from_data": ("leaflet.sources.content_data", "treatment_from_data"),
     "verify": ("leaflet.render.provenance", "verify"),
 }
 
@@ -175,6 +195,7 @@ if TYPE_CHECKING:
         Argument,
         LayoutFitError,
         LeafletError,
+        LeafletWarning,
         OutputError,
         SourceError,
         display_path,
@@ -186,18 +207,20 @@ if TYPE_CHECKING:
     from leaflet.mail.transports import OutboxTransport, SmtpTransport
     from leaflet.packs.appointments import (
         Appointment,
+        ExportReport,
         RowProblem,
+        inspect_export,
         parse_appointments,
         read_appointments,
     )
     from leaflet.packs.batch import BatchResult, build_batch
     from leaflet.packs.manifest import MANIFEST_NAME, ManifestEntry, read_manifest
     from leaflet.packs.planner import BatchSettings
-    from leaflet.packs.workers import WorkerPool
+    from leaflet.packs.workers import BuiltDocument, WorkerPool
     from leaflet.render.document import build_document, render_pdf
     from leaflet.render.output import RenderedPdf
     from leaflet.render.press import PressOptions
-    from leaflet.render.provenance import Verdict, verify
+    from leaflet.render.provenance import PasswordNeeded, Verdict, verify
     from leaflet.render.stamp import BaseCache
     from leaflet.sources.brand import Brand, inspect_brand, load_brand
     from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
@@ -208,12 +231,17 @@ if TYPE_CHECKING:
         known_treatments,
         load_treatment,
     )
+    from leaflet.sources.content_data import treatment_from_data
     from leaflet.sources.documents import DOCUMENTS
+    from leaflet.sources.exports import ExportFormat
     from leaflet.sources.layout import Layout, known_layouts, load_layout
     from leaflet.sources.personal import (
         Personalisation,
         parse_appointment,
         parse_date_of_birth,
+        parse_email,
         parse_name,
+        parse_phone,
     )
+    from leaflet.sources.schema.exports import EXPORT_FIELDS
     from leaflet.sources.workspace import Workspace, find_workspace, init_workspace

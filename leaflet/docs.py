@@ -80,7 +80,7 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
     (
         "Workspace file",
         "`leaflet.yaml` in a clinic's folder, made by `leaflet init`",
-        [schema.Workspace],
+        [schema.Workspace, schema.ExportSettings],
     ),
 ]
 

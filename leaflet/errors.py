@@ -64,6 +64,12 @@ class SourceError(LeafletError):
         super().__init__(f"{where}: {problem}")
 
 
+class LeafletWarning(UserWarning):
+    """Something worth fixing that does not stop a build (a logo below print resolution).
+    Issued with `warnings.warn`, so a library caller filters or records it as any other
+    warning; the command line shows each as one `Warning:` line."""
+
+
 class OutputError(LeafletError):
     """The PDF could not be written where it was asked for."""
 

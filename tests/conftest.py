@@ -44,6 +44,10 @@ PUBLISHED_DATE = "30 November 2026"
 #: The version of every built-in document's wording.
 VERSION = "2.0"
 CLINIC = "Example Skin Clinic"
+#: What a summary line adds outside a workspace, naming the brand used.
+BRAND_NOTE = (
+    "; brand: Example Skin Clinic (built-in example; use --brand or leaflet init for yours)"
+)
 CLINIC_PHONE = "020 7946 0000"
 
 # The personal details used by the shared personalised PDFs. The patient name holds

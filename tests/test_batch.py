@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
-from conftest import PATIENT, VERSION, invoke, normalise, read_pdf
+from conftest import BRAND_NOTE, PATIENT, VERSION, invoke, normalise, read_pdf
 
 import leaflet
 from leaflet import (
@@ -21,6 +21,7 @@ from leaflet import (
     read_appointments,
     read_manifest,
 )
+from leaflet.packs.batch import LOCK_NAME
 from leaflet.render.stamp import Placeholders, lay_out_base, stamp
 
 HEADER = "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner"
@@ -44,7 +45,10 @@ def write_csv(
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    """The files a batch made in `folder` (not the lock file it keeps there)."""
+    return {
+        path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.name != LOCK_NAME
+    }
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +80,16 @@ def test_dialects_read_the_same(tmp_path):
 
 
 def test_missing_required_column_is_one_error(tmp_path):
-    path = write_csv(tmp_path, [], header="appointment_id,patient_name,treatment,appointment")
+    path = write_csv(tmp_path, [ROWS[0]], header="appointment_id,patient_name,appointment")
     with pytest.raises(leaflet.LeafletError) as caught:
         read_appointments(path)
     assert caught.value.message == (
-        f"{path}: missing required columns date_of_birth, email, practitioner (the header "
-        "row has: appointment_id, patient_name, treatment, appointment)"
+        f"{path}: no column for treatment; the header row has: appointment_id, patient_name, "
+        "appointment. If the export calls it something else, map it with "
+        "ExportFormat(columns={...}) (e.g. treatment: Booked item)"
+    )
+    assert caught.value.format_message().endswith(
+        "map it with appointments: columns: in leaflet.yaml (e.g. treatment: Booked item)"
     )
 
 
@@ -91,8 +99,10 @@ def test_not_utf8(tmp_path):
     with pytest.raises(leaflet.LeafletError) as caught:
         read_appointments(path)
     assert caught.value.message == (
-        f"{path}, line 2: not UTF-8 text (byte {len(HEADER) + 7});"
-        " export the appointments as CSV in UTF-8"
+        f"{path}, line 2: not UTF-8 text (byte {len(HEADER) + 7}). If the line reads right "
+        "as Windows-1252 ('A1,Zoë,,,microneedling,2026-12-01T10:00,'), give "
+        "ExportFormat(encoding='windows-1252'); or export the appointments from the booking "
+        "system as CSV (in Excel: File > Save As > CSV UTF-8)"
     )
 
 
@@ -112,19 +122,22 @@ def test_bad_rows_are_reported_and_the_rest_built(tmp_path, monkeypatch):
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert errors == [
         "Error: day.csv, row 3, column patient_name: empty; every appointment needs one",
-        "Error: day.csv, row 4, column date_of_birth: '1985-02-30' is not valid; expected "
-        "YYYY-MM-DD, e.g. 1985-04-23",
-        "Error: day.csv, row 4, column appointment: '2026-12-01' has no time; expected "
-        "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30",
-        "Error: day.csv, row 4, column email: 'bob@' is not an email address",
+        "Error: day.csv, row 4, column date_of_birth: '1985-02-30' is not a real date: "
+        "February 1985 has no day 30",
+        "Error: day.csv, row 4, column appointment: '2026-12-01' has no time; add one, e.g. "
+        "2026-12-01 09:00 (or 9:00 AM)",
+        "Error: day.csv, row 4, column email: 'bob@' is not an email address (there must be "
+        "something after the @-sign)",
         "Error: day.csv, row 6, column appointment_id: duplicate id 'A1001' (first on row 2)",
         "Error: day.csv, row 5, column treatment: unknown treatment 'peel'; known "
-        "treatments: microneedling",
+        "treatments: microneedling (Collagen induction therapy, Skin needling, Dermapen, "
+        "Micronodwyddo, Mikroigłowanie)",
         "Error: day.csv, row 7, column practitioner: the brand fonts cannot print '中' "
         "(U+4E2D CJK UNIFIED IDEOGRAPH-4E2D)",
     ]
     assert result.stderr.splitlines()[-1] == (
         "Built 3 files in out (0 already built); 5 rows failed. Manifest: out/manifest.csv"
+        + BRAND_NOTE
     )
     assert sorted(files_in(tmp_path / "out")) == [
         "A1001-aftercare.pdf",
@@ -159,11 +172,11 @@ def test_unsafe_ids_are_refused(tmp_path, ident):
     [problem] = problems
     assert (problem.row, problem.column) == (2, "appointment_id")
     assert str(problem).startswith("day.csv, row 2, column appointment_id: ")
-    # A library caller's appointment is checked too, and nothing is written anywhere.
+    # A library caller's appointment is checked as it is made: nothing can be built.
     personal = leaflet.Personalisation.from_text("Zoë Ng")
-    result = build_batch([Appointment(ident, personal, "microneedling")], tmp_path / "out", jobs=1)
-    assert [p.column for p in result.problems] == ["appointment_id"]
-    assert sorted(p.name for p in tmp_path.rglob("*.pdf")) == []
+    with pytest.raises(leaflet.LeafletError) as caught:
+        Appointment(ident, personal, "microneedling")
+    assert caught.value.message.startswith("appointment_id: ")
 
 
 # --- what gets built --------------------------------------------------------------------
@@ -392,18 +405,15 @@ def test_a_long_name_wraps_onto_a_second_line(tmp_path):
 
 
 def test_a_second_batch_into_the_same_folder_is_refused(tmp_path):
-    import fcntl
-    import os
+    """The folder's lock is filelock's, which locks with fcntl on Linux and macOS and
+    msvcrt on Windows: held by anyone, a batch into the folder is refused."""
+    import filelock
 
     out = tmp_path / "out"
     out.mkdir()
-    held = os.open(out, os.O_RDONLY)  # as a running batch holds it
-    try:
-        fcntl.flock(held, fcntl.LOCK_EX)
-        with pytest.raises(leaflet.LeafletError) as caught:
-            build_batch(read_appointments(write_csv(tmp_path, ROWS))[0], out, jobs=1)
-    finally:
-        os.close(held)
+    held = filelock.FileLock(out / LOCK_NAME)  # as a running batch holds it
+    with held, pytest.raises(leaflet.LeafletError) as caught:
+        build_batch(read_appointments(write_csv(tmp_path, ROWS))[0], out, jobs=1)
     # The command line names its option; a library caller reads the argument's name.
     assert caught.value.format_message() == (
         f"another leaflet batch is writing to {out}; wait for it "
@@ -436,7 +446,7 @@ def test_kill_stops_a_batch_as_ctrl_c_does(tmp_path, monkeypatch):
         "build the rest."
     )
     assert len(read_manifest(tmp_path / "out")) == 2
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+    assert sorted(files_in(tmp_path / "out")) == [
         "A1001-consent.pdf",
         "A1001-info.pdf",
         "manifest.csv",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import (
+    BRAND_NOTE,
     DOCUMENTS,
     PAGE_SIZES,
     REPO,
@@ -162,6 +163,30 @@ def test_list_own_content_folder(tmp_path):
     )
 
 
+def test_list_is_a_listing_and_leaves_checking_to_check(tmp_path):
+    """`list` shows what it can read and marks what it cannot, rather than failing:
+    `leaflet check` is the command that validates and explains."""
+    content = tmp_path / "content"
+    (content / "peels/en-GB").mkdir(parents=True)
+    (content / "peels/treatment.yaml").write_text("name: Peels\nsummary: [not, text]\n")
+    (content / "peels/en-GB/info.yaml").write_text("meta: {title: Peels, colour: red}\n")
+    (content / "peels/pl").mkdir()
+    bomb = "meta:\n  a: &a [x, x, x]\n  b: [*a, *a, *a]\n"
+    (content / "peels/pl/info.yaml").write_text(bomb)
+    (content / "broken").mkdir()
+    (content / "broken/treatment.yaml").write_text("summary: 'unclosed\n")
+    result = invoke(["list", "--content-dir", str(content)])
+    assert result.exit_code == 0, result.output
+    marker = "(cannot be read: run leaflet check)"
+    assert result.stdout.startswith(
+        "Treatments:\n"
+        f"  broken: {marker}\n    documents: \n    languages:\n"
+        f"  peels: {marker}\n    documents: info\n    languages:\n"
+        "      en-GB English (United Kingdom): info\n"
+        f"      pl Polish: info {marker}\nLayouts:\n"
+    )
+
+
 # --- writing --------------------------------------------------------------------------
 
 
@@ -170,7 +195,7 @@ def test_default_output_name(in_tmp):
     assert result.exit_code == 0, result.output
     pdf = read_pdf((in_tmp / "microneedling-info.pdf").read_bytes())
     pages = pdf.rendered.page_count
-    assert result.stderr == f"Wrote microneedling-info.pdf ({pages} pages)\n"
+    assert result.stderr == f"Wrote microneedling-info.pdf ({pages} pages){BRAND_NOTE}\n"
     assert result.stdout == ""
     assert sorted(p.name for p in in_tmp.iterdir()) == ["microneedling-info.pdf"]
 
@@ -195,7 +220,7 @@ def test_output_option_relative_path(in_tmp):
     result = invoke(["aftercare", "-o", "out/after.pdf"])
     assert result.exit_code == 0, result.output
     pages = read_pdf((in_tmp / "out/after.pdf").read_bytes()).rendered.page_count
-    assert result.stderr == f"Wrote out/after.pdf ({pages} pages)\n"
+    assert result.stderr == f"Wrote out/after.pdf ({pages} pages){BRAND_NOTE}\n"
 
 
 def test_output_outside_the_working_folder_is_shown_absolute(in_tmp, tmp_path_factory):
@@ -211,7 +236,7 @@ def test_standard_output(in_tmp, default_pdfs):
     assert result.stdout_bytes.startswith(b"%PDF")
     assert result.stdout_bytes == default_pdfs["info", "a4"].data
     pages = default_pdfs["info", "a4"].rendered.page_count
-    assert result.stderr == f"Wrote info PDF to standard output ({pages} pages)\n"
+    assert result.stderr == f"Wrote info PDF to standard output ({pages} pages){BRAND_NOTE}\n"
     assert list(in_tmp.iterdir()) == []
 
 
@@ -273,9 +298,10 @@ def test_brand_option(in_tmp):
     ("args", "message"),
     [
         (
-            ["consent", "--date-of-birth", "23/04/1985"],
-            "Invalid value for '--date-of-birth': '23/04/1985' is not valid; expected YYYY-MM-DD, "
-            "e.g. 1985-04-23",
+            ["consent", "--date-of-birth", "04/05/1985"],
+            "Invalid value for '--date-of-birth': '04/05/1985' could be 4 May 1985 (day first) "
+            "or 5 April 1985 (month first), and the date order is not set: set date_order: "
+            "day-first or month-first under appointments: in leaflet.yaml, or --date-order",
         ),
         (
             ["consent", "--date-of-birth", "2999-01-01"],
@@ -283,13 +309,13 @@ def test_brand_option(in_tmp):
         ),
         (
             ["info", "--appointment", "2026-12-01"],
-            "Invalid value for '--appointment': '2026-12-01' has no time; expected "
-            "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30",
+            "Invalid value for '--appointment': '2026-12-01' has no time; add one, e.g. "
+            "2026-12-01 09:00 (or 9:00 AM)",
         ),
         (
             ["info", "--appointment", "next tuesday"],
-            "Invalid value for '--appointment': 'next tuesday' is not valid; expected "
-            "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30",
+            "Invalid value for '--appointment': 'next tuesday' is not a date and time; expected "
+            "a date and time such as 2026-12-01 09:00 or 1 December 2026 9:00 AM",
         ),
         (
             ["aftercare", "--patient-name", "Ann\x07"],
@@ -321,7 +347,9 @@ def test_unknown_option(in_tmp):
         ),
         (
             ["info", "--treatment", "botox"],
-            "unknown treatment 'botox'; known treatments: microneedling",
+            "unknown treatment 'botox'; known treatments: microneedling (Collagen induction "
+            "therapy, Skin needling, Dermapen, Micronodwyddo, "
+            "Mikroigłowanie)",
         ),
         (
             ["consent", "--patient-name", "Ann 漢"],

@@ -25,7 +25,14 @@ import pypdf
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import copy_content, normalise, personalisation, replace_in, write_brand
+from conftest import (
+    BRAND_NOTE,
+    copy_content,
+    normalise,
+    personalisation,
+    replace_in,
+    write_brand,
+)
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -662,7 +669,9 @@ def test_email_command_builds_sends_once_and_resumes(tmp_path, monkeypatch, serv
     for expected in ("3 sent", "3 already sent"):
         result = invoke([*args, f"127.0.0.1:{port}"])
         assert result.exit_code == 0, result.stderr
-        assert result.stderr.splitlines()[-1] == (f"Email: {expected}, 1 without an email address.")
+        assert result.stderr.splitlines()[-1] == (
+            f"Email: {expected}, 1 without an email address{BRAND_NOTE}."
+        )
     assert set(mailbox.per_message_id().values()) == {1} and len(mailbox.messages) == 3
     for name, _, address, password in PATIENTS.values():
         message = by_recipient(mailbox)[address]
@@ -711,7 +720,8 @@ def test_email_command_dry_run_and_outbox(tmp_path, monkeypatch):
     sent = invoke(["email", "day.csv", "--out-dir", "out", "--jobs", "1"])
     assert sent.exit_code == 0, sent.stderr
     assert sent.stderr.splitlines()[-1] == (
-        "Email: 3 sent, 1 without an email address (in out/outbox)."
+        "Email: 3 written to the outbox, not sent yet, 1 without an email address (in "
+        f"out/outbox){BRAND_NOTE}."
     )
     assert sorted(p.name for p in (tmp_path / "out" / "outbox").iterdir()) == [
         "A1.eml",
@@ -879,6 +889,76 @@ def test_an_unreadable_ca_file_is_named(tmp_path):
         f"SMTP server 127.0.0.1:{transport.port}: cannot read the certificates in "
         f"{tmp_path / 'missing.pem'} (No such file or directory)"
     )
+
+
+# --- the transport in the ledger, sending again on purpose ---------------------------------
+
+
+def test_an_outbox_run_is_not_sent_and_a_server_run_after_it_sends(packs, brand, tmp_path, server):
+    """Writing .eml files used to mark every message sent: a later run through the
+    clinic's server then sent nothing."""
+    mailbox, port = server
+    written = run(packs, brand, tmp_path, OutboxTransport(tmp_path / "outbox"))
+    assert written.summary() == "3 written to the outbox, not sent yet"
+    ledger = read_ledger(tmp_path / "ledger.sqlite3")
+    assert {entry.transport for entry in ledger.values()} == {"outbox"}
+    again = run(packs, brand, tmp_path, OutboxTransport(tmp_path / "outbox"))
+    assert again.summary() == "3 already in the outbox"
+    sent = run(packs, brand, tmp_path, plain_smtp(port))
+    assert sent.summary() == "3 sent"
+    outbox_ids = {
+        ident: BytesParser(policy=email.policy.default).parsebytes(
+            (tmp_path / "outbox" / f"{ident}.eml").read_bytes()
+        )["Message-ID"]
+        for ident in PATIENTS
+    }
+    # The same messages: a mail program that also sent the .eml file shows one.
+    assert {m["Message-ID"] for m in mailbox.messages} == set(outbox_ids.values())
+    assert {e.transport for e in read_ledger(tmp_path / "ledger.sqlite3").values()} == {"smtp"}
+    assert run(packs, brand, tmp_path, plain_smtp(port)).summary() == "3 already sent"
+    assert len(mailbox.messages) == 3
+
+
+def test_resend_sends_chosen_messages_again_as_new_ones(packs, brand, tmp_path, server):
+    mailbox, port = server
+    run(packs, brand, tmp_path, plain_smtp(port))
+    first = {m["To"].addresses[0].addr_spec: m["Message-ID"] for m in mailbox.messages}
+    report = run(packs, brand, tmp_path, plain_smtp(port), resend=["A2"])
+    assert ([o.appointment_id for o in report.sent], report.again) == (["A2"], ["A2"])
+    assert report.already_sent == []  # the others were not asked about
+    assert [m["To"] for m in mailbox.messages[3:]] == ["bilal@example.org"]
+    assert mailbox.messages[3]["Message-ID"] != first["bilal@example.org"]
+    with pytest.raises(leaflet.LeafletError) as caught:
+        run(packs, brand, tmp_path, plain_smtp(port), resend=["A9"])
+    assert caught.value.message == (
+        "cannot send again: no appointment 'A9' in these appointments (they have: A1, A2, A3)"
+    )
+
+
+def test_email_command_resend_and_dry_run_naming_who_has_no_address(tmp_path, monkeypatch, server):
+    from conftest import invoke
+
+    mailbox, port = server
+    monkeypatch.chdir(tmp_path)
+    write_day(tmp_path)
+    common = ["email", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "consent"]
+    dry = invoke([*common, "--dry-run"])
+    assert dry.exit_code == 0, dry.stderr
+    assert "A4 (row 5): no email address in the export; nothing sent" in dry.stderr.splitlines()
+    smtp = ["--smtp-security", "none", "--smtp", f"127.0.0.1:{port}"]
+    assert invoke([*common, *smtp]).exit_code == 0
+    again = invoke([*common, *smtp, "--resend", "A1,A3"])
+    assert again.exit_code == 0, again.stderr
+    assert again.stderr.splitlines()[-3:] == [
+        "A1: sent to ann@example.org again, as asked (--resend)",
+        "A3: sent to chloe@example.org again, as asked (--resend)",
+        f"Email: 2 sent{BRAND_NOTE}.",
+    ]
+    assert Counter(m["To"].addresses[0].addr_spec for m in mailbox.messages) == {
+        "ann@example.org": 2,
+        "bilal@example.org": 1,
+        "chloe@example.org": 2,
+    }
 
 
 def test_email_fillable_sends_consent_forms_a_patient_can_fill_in(tmp_path, monkeypatch):

@@ -292,7 +292,11 @@ def test_setting_the_font_cannot_print(content_copy):
 def test_unknown_treatment_lists_known_ones():
     with pytest.raises(leaflet.LeafletError) as raised:
         leaflet.load_treatment("botox")
-    assert raised.value.message == "unknown treatment 'botox'; known treatments: microneedling"
+    assert raised.value.message == (
+        "unknown treatment 'botox'; known treatments: microneedling (Collagen induction "
+        "therapy, Skin needling, Dermapen, Micronodwyddo, "
+        "Mikroigłowanie)"
+    )
 
 
 def test_missing_content_folder(tmp_path):
@@ -420,13 +424,13 @@ def test_brand_font_that_is_not_a_font(tmp_path, monkeypatch):
             {'text: "#1f2933"': 'text: "#bbbbbb"'},
             "text: ",
             "colours.text: text #bbbbbb on white #ffffff has contrast 1.92:1; "
-            "text needs at least 4.5:1",
+            "text needs at least 4.5:1; the nearest shade of text that passes is #6c6c6c",
         ),
         (
             {'on_primary: "#ffffff"': 'on_primary: "#3a8f9c"'},
             "on_primary:",
             "colours.on_primary: on_primary #3a8f9c on primary #0b5d6b has contrast 2.00:1; "
-            "text needs at least 4.5:1",
+            "text needs at least 4.5:1; the nearest shade of on_primary that passes is #9cd2da",
         ),
         (
             {'primary: "#0b5d6b"': "primary: teal"},

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PINNED_MAIN, invoke, replace_in, write_brand
+from conftest import BRAND_NOTE, PINNED_MAIN, invoke, replace_in, write_brand
 
 import leaflet
 from leaflet.sources.templating import Namespace, TemplateProblem, Wording, make_environment
@@ -474,7 +474,8 @@ def test_one_stray_quote_costs_one_row(tmp_path, monkeypatch):
         "Error: day.csv, row 3: not valid CSV (unexpected end of data); check the quotes on "
         "this row",
         "Built 1 of 1 files",
-        "Built 1 file in out (0 already built); 2 rows failed. Manifest: out/manifest.csv",
+        "Built 1 file in out (0 already built); 2 rows failed. Manifest: out/manifest.csv"
+        + BRAND_NOTE,
     ]
     assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["A3-info.pdf"]
 

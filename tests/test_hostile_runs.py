@@ -28,7 +28,7 @@ from typing import TypeVar
 import pypdf
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import PINNED_MAIN, invoke, line_number, write_brand
+from conftest import BRAND_NOTE, PINNED_MAIN, invoke, line_number, write_brand
 
 import leaflet
 from leaflet.mail.ledger import LEDGER_NAME, Ledger, read_ledger
@@ -60,6 +60,14 @@ def poll(find: Callable[[], Found | None], seconds: float) -> Found | None:
 
 
 # --- High 3: workers of a killed batch ----------------------------------------------------
+
+
+def descendants_of(pid: int) -> dict[int, str]:
+    """The processes `pid` started, and the ones they started, with their command lines."""
+    found = children_of(pid)
+    for child in list(found):
+        found.update(descendants_of(child))
+    return found
 
 
 def children_of(pid: int) -> dict[int, str]:
@@ -102,8 +110,14 @@ def test_workers_exit_when_the_batch_is_killed(tmp_path):
     try:
 
         def working() -> dict[int, str] | None:
-            children = children_of(main.pid)
-            workers = [pid for pid, line in children.items() if "spawn_main" in line]
+            # Spawned workers are its children; forked ones, the fork server's.
+            children = descendants_of(main.pid)
+            direct = children_of(main.pid)
+            workers = [
+                pid
+                for pid, line in children.items()
+                if "spawn_main" in line or ("forkserver" in line and pid not in direct)
+            ]
             built = any((tmp_path / "packs").glob("*.pdf"))
             return children if len(workers) == 2 and built else None
 
@@ -142,10 +156,11 @@ def test_the_default_password_is_not_the_date_of_birth_alone(tmp_path, monkeypat
     )
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-2:] == [
-        "Error: appointment A2, column mobile: no mobile number to make the password from "
+        "Error: appointment A2 (row 3), column mobile: no mobile number to make the password from "
         "(the password is the date of birth and the mobile number's last 4 digits); add "
         "it to the export, or choose another email.password in the brand file",
-        "Email: 1 sent, 1 with a problem (in out/outbox).",
+        f"Email: 1 written to the outbox, not sent yet, 1 with a problem (in out/outbox)"
+        f"{BRAND_NOTE}.",
     ]
     message = BytesParser(policy=email.policy.default).parsebytes(
         (tmp_path / "out" / "outbox" / "A1.eml").read_bytes()
@@ -167,8 +182,9 @@ def test_a_mobile_number_that_is_not_one_is_a_row_error(tmp_path, monkeypatch):
     appointments, problems = leaflet.read_appointments(path)
     assert [a.mobile for a in appointments] == ["07700 900456"]
     assert [str(problem) for problem in problems] == [
-        "day.csv, row 2, column mobile: 'call me' is not a phone number; expected 7 to 15 "
-        "digits, with spaces, + ( ) - if you like, e.g. 07700 900123 or +44 7700 900123"
+        "day.csv, row 2, column 'Phone' (mobile): 'call me' is not a phone number; "
+        "expected 7 to 15 digits, with spaces, + ( ) - if you like, "
+        "e.g. 07700 900123 or +44 7700 900123"
     ]
 
 
@@ -232,6 +248,8 @@ def test_personal_files_are_readable_by_their_owner_only(tmp_path, monkeypatch, 
     assert invoke(email).exit_code == 0
     made = ["A1-consent.pdf", "manifest.csv", "email-ledger.sqlite3", "outbox/A1.eml"]
     assert {name: mode(tmp_path / "out" / name) for name in made} == dict.fromkeys(made, 0o600)
+    # The folders holding them can be entered by their owner only.
+    assert (mode(tmp_path / "out"), mode(tmp_path / "out" / "outbox")) == (0o700, 0o700)
 
 
 def test_new_files_follow_the_umask(tmp_path, monkeypatch):
@@ -315,7 +333,7 @@ def test_a_message_interrupted_mid_send_is_sent_again_once(tmp_path):
         "may arrive twice)",
         "A3: sent to a3@example.org",
         "Email: 2 sent (1 again after a run was interrupted while sending it: it may "
-        "arrive twice), 1 already sent.",
+        f"arrive twice), 1 already sent{BRAND_NOTE}.",
     ]
     delivered = Counter(str(message["To"]) for message in mailbox.messages)
     assert delivered == {"a1@example.org": 1, "a2@example.org": 2, "a3@example.org": 1}
@@ -345,11 +363,13 @@ def test_a_full_disk_stops_sending_and_still_sums_up(tmp_path):
         "Error: appointment A1 (a1@example.org): cannot write out/outbox/A1.eml: File too large",
         "Error: appointment A2 (a2@example.org): not tried: cannot write out/outbox/A1.eml: "
         "File too large",
-        "Email: 2 left queued after a temporary failure (in out/outbox).",
+        f"Email: 2 left queued after a temporary failure (in out/outbox){BRAND_NOTE}.",
     ]
     assert os.listdir(tmp_path / "out" / "outbox") == []  # no half-written message
     again = subprocess.run([*base, "email", *args], cwd=tmp_path, capture_output=True, text=True)
-    assert again.stderr.splitlines()[-1] == "Email: 2 sent (in out/outbox)."
+    assert again.stderr.splitlines()[-1] == (
+        f"Email: 2 written to the outbox, not sent yet (in out/outbox){BRAND_NOTE}."
+    )
 
 
 def test_a_ledger_with_a_foreign_schema_is_refused(tmp_path, monkeypatch):

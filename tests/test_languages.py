@@ -424,7 +424,8 @@ def test_batch_summary_warns_of_rows_in_english(tmp_path, monkeypatch):
         "Warning: day.csv, row 2, column language: empty, and microneedling has no de content "
         "(the clinic's language): built in en-GB",
         "Built 6 files in out (0 already built); 0 rows failed; 1 row built in English, not "
-        "the clinic's language. Manifest: out/manifest.csv",
+        "the clinic's language. Manifest: out/manifest.csv; brand: Example Skin Clinic "
+        "(brand.yaml)",
     ]
 
 

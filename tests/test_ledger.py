@@ -12,8 +12,11 @@ from leaflet.mail.encrypt import PasswordFile
 from leaflet.mail.ledger import (
     FAILED_PERMANENT,
     FAILED_TEMPORARY,
+    OLD_COLUMNS,
+    OUTBOX,
     QUEUED,
     SENT,
+    SMTP,
     Ledger,
     read_ledger,
 )
@@ -121,3 +124,30 @@ def test_passwords_are_written_before_use_and_kept(tmp_path):
         f"A2,{second}",
     ]
     assert PasswordFile(path).password_for("A2") == second
+
+
+def test_a_ledger_from_before_transports_is_brought_up_to_date(tmp_path):
+    """Version 2 ledgers recorded no transport: their sent messages went through a server
+    (leaflet did not know outboxes apart), so they stay sent for every transport."""
+    path = tmp_path / "ledger.sqlite3"
+    columns = ", ".join(OLD_COLUMNS)
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE messages (appointment_id TEXT PRIMARY KEY, message_id TEXT NOT NULL "
+            "UNIQUE, recipient TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL "
+            "DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', queued_at TEXT NOT NULL, "
+            "updated_at TEXT NOT NULL, sent_at TEXT)"
+        )
+        db.execute(
+            f"INSERT INTO messages ({columns}) VALUES ('A1', '<a1@x>', 'ann@example.org', "
+            "'sent', 1, '', '2026-11-30T09:00:00Z', '2026-11-30T09:00:01Z', "
+            "'2026-11-30T09:00:01Z')"
+        )
+        db.execute("PRAGMA user_version = 2")
+    db.close()
+    with Ledger(path) as ledger:
+        entry = ledger.entry("A1")
+    assert entry is not None
+    assert (entry.state, entry.transport, entry.message_id) == (SENT, "", "<a1@x>")
+    assert entry.done_by(SMTP) and entry.done_by(OUTBOX)
+    assert read_ledger(path)["A1"].recipient == "ann@example.org"

@@ -190,8 +190,10 @@ def test_name_whitespace_is_folded():
             "patient name: longer than 200 characters",
         ),
         (
-            lambda: Personalisation.from_text(date_of_birth="23/04/1985"),
-            "date of birth: '23/04/1985' is not valid; expected YYYY-MM-DD, e.g. 1985-04-23",
+            lambda: Personalisation.from_text(date_of_birth="04/05/1985"),
+            "date of birth: '04/05/1985' could be 4 May 1985 (day first) or 5 April 1985 "
+            "(month first), and the date order is not set: set date_order='day-first' or "
+            "'month-first'",
         ),
         (
             lambda: Personalisation.from_text(date_of_birth="2999-01-01"),
@@ -199,13 +201,12 @@ def test_name_whitespace_is_folded():
         ),
         (
             lambda: Personalisation.from_text(appointment="2026-12-01"),
-            "appointment: '2026-12-01' has no time; expected YYYY-MM-DDTHH:MM, "
-            "e.g. 2026-12-01T10:30",
+            "appointment: '2026-12-01' has no time; add one, e.g. 2026-12-01 09:00 (or 9:00 AM)",
         ),
         (
             lambda: Personalisation.from_text(appointment="tomorrow at ten"),
-            "appointment: 'tomorrow at ten' is not valid; expected YYYY-MM-DDTHH:MM, "
-            "e.g. 2026-12-01T10:30",
+            "appointment: 'tomorrow at ten' is not a date and time; expected a date and time "
+            "such as 2026-12-01 09:00 or 1 December 2026 9:00 AM",
         ),
     ],
 )

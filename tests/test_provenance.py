@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from conftest import VERSION, build, copy_content, invoke, read_pdf, replace_in
@@ -109,3 +110,76 @@ def test_expired_wording_is_refused_then_marked():
         leaflet.render_pdf(document, brand, layout, today=dt.date(2028, 11, 30)).data
     )
     assert "overdue" not in on_time.text
+
+
+# --- PDFs locked with a password, as emailed ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def locked_pdf(tmp_path_factory) -> Path:
+    from leaflet.mail.encrypt import encrypt_pdf
+
+    folder = tmp_path_factory.mktemp("locked")
+    personal = leaflet.Personalisation.from_text("Ann Lee", "1985-04-23")
+    data = leaflet.build_document("consent", personal=personal).data
+    path = folder / "consent-form.pdf"
+    path.write_bytes(encrypt_pdf(data, "230419850123"))  # AES-256, as leaflet email locks
+    return path
+
+
+def test_verify_opens_a_locked_pdf_with_its_password(locked_pdf):
+    result = invoke(["verify", str(locked_pdf), "--password", "230419850123"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{locked_pdf}: MN-CON-01 version {VERSION} (microneedling/")
+    assert verify(locked_pdf, password="230419850123").matches
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        (None, "is locked with a password"),
+        ("23041985", "does not open with that password"),
+    ],
+)
+def test_verify_without_the_right_password_is_one_error_line(locked_pdf, password, problem):
+    args = ["verify", str(locked_pdf)] + (["--password", password] if password else [])
+    result = invoke(args)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {locked_pdf}: this PDF {problem}; give the one it was sent with (the "
+        "clinic's email.password setting says how it is made) as --password, or type it "
+        "when asked"
+    ]
+    with pytest.raises(leaflet.PasswordNeeded) as caught:
+        verify(locked_pdf, password=password)
+    assert caught.value.message.endswith("as password='...'")
+
+
+def test_verify_asks_for_the_password_on_a_terminal(locked_pdf, monkeypatch):
+    monkeypatch.setattr("leaflet.cli.admin.can_ask", lambda: True)
+    result = invoke(["verify", str(locked_pdf)], input="230419850123\n")
+    assert result.exit_code == 0, result.output
+    assert f"Password for {locked_pdf}: " in result.stderr
+    assert "230419850123" not in result.output  # typed unseen
+    assert f"{locked_pdf}: MN-CON-01 version {VERSION}" in result.stdout
+
+
+def test_verify_opens_aes_pdfs_without_the_cryptography_package(locked_pdf):
+    """pypdf needs `cryptography` for AES, which only the test extra installs: a clinic's
+    install crashed with a traceback."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['cryptography'] = None; "
+        "from leaflet.cli import main; main(prog_name='leaflet')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "verify", str(locked_pdf), "--password", "230419850123"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "MN-CON-01 version" in result.stdout

@@ -41,7 +41,7 @@ def run_block(block: str, folder: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_readme_has_its_examples() -> None:
-    assert len(BLOCKS) == 2
+    assert len(BLOCKS) == 3
     assert all("import leaflet" in block for block in BLOCKS)
     assert not any(re.search(r"from leaflet\.\w", block) for block in BLOCKS)  # public API
 
@@ -62,7 +62,7 @@ def test_batch_and_email_example(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "3 built, 0 already built",
-        "2 sent, 1 without an email address",
+        "2 written to the outbox, not sent yet, 1 without an email address",
     ]
     assert sorted(p.name for p in (tmp_path / "packs").glob("*.pdf")) == [
         "A1-consent.pdf",
@@ -73,3 +73,41 @@ def test_batch_and_email_example(tmp_path: Path) -> None:
         "A1.eml",
         "A3.eml",
     ]
+
+
+def test_data_example(tmp_path: Path) -> None:
+    result = run_block(BLOCKS[2], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["B-5521-aftercare.pdf True"]
+    assert list(tmp_path.iterdir()) == [tmp_path / "example.py"]  # nothing written
+
+
+def shown_after(marker: str) -> str:
+    """The text block after `<!-- marker... -->` in the README."""
+    found = re.search(rf"^<!-- {re.escape(marker)}.*?-->\n```text\n(.*?)^```$", README, re.S | re.M)
+    assert found, marker
+    return found.group(1)
+
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_batch_sections_export_reads_as_shown_with_no_hand_edits(tmp_path, monkeypatch):
+    """The README shows an export straight from a booking system: its first lines are
+    the fixture's, and `--show-columns` in a new workspace prints what it shows."""
+    from conftest import invoke
+
+    fixture = REPO / "tests" / "fixtures" / "exports" / "uk-excel-semicolons.csv"
+    lines = fixture.read_text(encoding="utf-8-sig").splitlines()
+    assert shown_after("export: uk-excel-semicolons.csv").splitlines() == lines[:3]
+    for name in ("LANG", "LC_ALL", "LC_TIME"):
+        monkeypatch.delenv(name, raising=False)  # the workspace takes the brand's language
+    monkeypatch.chdir(tmp_path)
+    assert invoke(["init", "riverside-clinic"]).exit_code == 0
+    exports = tmp_path / "riverside-clinic" / "exports"
+    exports.mkdir()
+    (exports / "appointments.csv").write_bytes(fixture.read_bytes())
+    monkeypatch.chdir(exports)
+    result = invoke(["batch", "--show-columns", "appointments.csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == shown_after("show-columns")

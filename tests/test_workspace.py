@@ -69,5 +69,5 @@ def test_a_bad_workspace_file_is_located(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: leaflet.yaml:2: layuot: unknown field 'layuot' (did you mean 'layout'?); "
-        "valid fields here: brand, content_dir, layout\n"
+        "valid fields here: appointments, brand, content_dir, layout\n"
     )

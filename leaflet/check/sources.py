@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
-
-from PIL import Image
-from reportlab.lib.units import mm
 
 from leaflet.check.findings import WARNING, Finding, from_error
 from leaflet.check.languages import check_html_language
@@ -21,10 +17,9 @@ from leaflet.mail.messages import (
     email_languages,
 )
 from leaflet.packs.appointments import Appointment
-from leaflet.render.furniture import header_logo_size
-from leaflet.render.trifold_outside import COVER_LOGO
+from leaflet.render.logo import low_resolution
 from leaflet.sources import schema
-from leaflet.sources.brand import LOGO_DPI, Brand, inspect_brand
+from leaflet.sources.brand import Brand, inspect_brand
 from leaflet.sources.content import DOCUMENTS
 from leaflet.sources.layout import Layout, known_layouts, load_layout
 from leaflet.sources.personal import Personalisation
@@ -56,30 +51,11 @@ def check_brand(path: Path, findings: list[Finding]) -> Brand | None:
 
 
 def check_logo(brand: Brand, layouts: list[Layout], findings: list[Finding]) -> None:
-    """A warning for each layout that prints the logo below LOGO_DPI."""
-    if brand.logo is None:
-        return
-    with Image.open(brand.logo) as image:
-        width, height = image.size
-    source = read_yaml(brand.path)
-    for layout in layouts:
-        # A tri-fold prints the logo on its cover; other formats in the header band.
-        size = COVER_LOGO if layout.spec.format == "trifold" else header_logo_size(layout)
-        # The logo is fitted into a size x size square, so its longer side sets the scale.
-        dpi = max(width, height) / (size / 72)
-        if dpi < LOGO_DPI:
-            needed = math.ceil(size / 72 * LOGO_DPI)
-            findings.append(
-                Finding(
-                    WARNING,
-                    brand.path,
-                    source.line_of(("logo",)),
-                    "logo",
-                    f"the logo ({width}x{height} pixels) prints at about {dpi:.0f} dpi in the "
-                    f"{layout.name} layout ({size / mm:.1f} mm); print needs {LOGO_DPI} dpi: "
-                    f"{needed} pixels or more on its longer side",
-                )
-            )
+    """One warning when the logo prints below LOGO_DPI, naming every layout it does so in."""
+    if problem := low_resolution(brand, layouts):
+        line = read_yaml(brand.path).line_of(("logo",)) if brand.path.is_file() else None
+        message = problem.split(": logo: ", 1)[1]
+        findings.append(Finding(WARNING, brand.path, line, "logo", message))
 
 
 def check_layouts(folder: Path, findings: list[Finding]) -> list[Layout]:

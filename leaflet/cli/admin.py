@@ -78,11 +78,30 @@ def check_command(
     type=click.Path(path_type=Path),
     help="The clinic's brand file (default: the built-in example clinic).",
 )
+@click.option(
+    "--password",
+    help="The password of a locked PDF, as emailed to a patient [default: asked for on "
+    "a terminal].",
+)
 @CONTENT_DIR
-def verify_command(pdf: Path, brand_path: Path | None, content_dir: Path | None) -> None:
+def verify_command(
+    pdf: Path, brand_path: Path | None, content_dir: Path | None, password: str | None
+) -> None:
     """Say which document and version a PDF came from, and whether the current content
-    still gives the same wording (exit 1 when it does not)."""
-    verdict = leaflet.verify(pdf, brand_path, content_dir)
+    still gives the same wording (exit 1 when it does not). A PDF locked with a password
+    opens with --password, or the password typed when asked."""
+    try:
+        verdict = leaflet.verify(pdf, brand_path, content_dir, password)
+    except leaflet.PasswordNeeded:
+        if password is not None or not can_ask():
+            raise
+        typed = click.prompt(f"Password for {leaflet.display_path(pdf)}", hide_input=True, err=True)
+        verdict = leaflet.verify(pdf, brand_path, content_dir, typed)
     click.echo(f"{leaflet.display_path(pdf)}: {verdict.describe()}")
     if not verdict.matches:
         sys.exit(1)
+
+
+def can_ask() -> bool:
+    """Whether someone is at a terminal to type a password."""
+    return sys.stdin.isatty()

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 import leaflet
-from leaflet.cli.options import BRAND, CONTENT_DIR, CONTEXT, checked, with_options
+from leaflet.cli.exports import DATE_ORDER
+from leaflet.cli.options import BRAND, CONTENT_DIR, CONTEXT, brand_note, checked, with_options
 
 DOCUMENT_HELP = {
     "info": "Write the treatment information leaflet.",
@@ -48,16 +49,28 @@ OPTIONS = [
     click.option(
         "--date-of-birth",
         callback=checked("parse_date_of_birth"),
-        help="Patient's date of birth, YYYY-MM-DD.",
+        help="Patient's date of birth, e.g. 1985-04-23, 23 April 1985, or 23/04/1985 "
+        "in the date order.",
+    ),
+    click.option(
+        "--phone",
+        callback=checked("parse_phone"),
+        help="Patient's phone number, for a form's phone line.",
+    ),
+    click.option(
+        "--email",
+        callback=checked("parse_email"),
+        help="Patient's email address, for a form's email line.",
     ),
     click.option(
         "--appointment",
         callback=checked("parse_appointment"),
-        help="Appointment date and time, e.g. 2026-12-01T10:30.",
+        help="Appointment date and time, e.g. 2026-12-01T10:30 or 1 December 2026 10:30 AM.",
     ),
     click.option(
         "--practitioner", callback=checked("parse_name"), help="Name of the practitioner."
     ),
+    DATE_ORDER,
     click.option(
         "--bleed",
         callback=checked("parse_bleed"),
@@ -99,37 +112,8 @@ def write_to_standard_output(pdf: leaflet.RenderedPdf) -> None:
 def document_command(name: str) -> click.Command:
     """The command that writes document `name`."""
 
-    def command(
-        treatment: str,
-        brand_path: Path | None,
-        layout: str,
-        content_dir: Path | None,
-        language: str | None,
-        patient_name: str,
-        date_of_birth: dt.date | None,
-        appointment: dt.datetime | None,
-        practitioner: str,
-        bleed: float,
-        crop_marks: bool,
-        allow_expired: bool,
-        fillable: bool,
-        output: Path | None,
-    ) -> None:
-        pdf = leaflet.build_document(
-            name,
-            treatment=treatment,
-            brand=brand_path,
-            layout=layout,
-            content_dir=content_dir,
-            personal=leaflet.Personalisation(
-                patient_name, date_of_birth, appointment, practitioner
-            ),
-            press=leaflet.PressOptions(bleed, crop_marks),
-            allow_expired=allow_expired,
-            fillable=fillable,
-            language=language,
-        )
-        _write(pdf, output or Path(f"{treatment}-{name}.pdf"), name)
+    def command(**options: Any) -> None:
+        _write(name, options)
 
     output = click.option(
         "-o",
@@ -142,14 +126,34 @@ def document_command(name: str) -> click.Command:
     return click.command(name, context_settings=CONTEXT, help=DOCUMENT_HELP[name])(decorated)
 
 
-def _write(pdf: leaflet.RenderedPdf, target: Path, name: str) -> None:
-    """Write the PDF and say so, after any warning (built in another language)."""
+#: The options that make up the personal details, in `Personalisation`'s order.
+PERSONAL = ("patient_name", "date_of_birth", "appointment", "practitioner", "phone", "email")
+
+
+def _write(name: str, options: dict[str, Any]) -> None:
+    """Build document `name` as the command's `options` say, write it, and say where,
+    after any warning (built in another language)."""
+    brand = leaflet.load_brand(options["brand_path"])
+    pdf = leaflet.build_document(
+        name,
+        treatment=options["treatment"],
+        brand=brand,
+        layout=options["layout"],
+        content_dir=options["content_dir"],
+        personal=leaflet.Personalisation(*(options[key] for key in PERSONAL)),
+        press=leaflet.PressOptions(options["bleed"], options["crop_marks"]),
+        allow_expired=options["allow_expired"],
+        fillable=options["fillable"],
+        language=options["language"],
+    )
     for warning in pdf.warnings:
         click.echo(f"Warning: {warning}", err=True)
+    target = options["output"] or Path(f"{options['treatment']}-{name}.pdf")
     pages = f"{pdf.page_count} page{'s' if pdf.page_count != 1 else ''}"
     if str(target) == "-":
         write_to_standard_output(pdf)
-        click.echo(f"Wrote {name} PDF to standard output ({pages})", err=True)
+        written = f"Wrote {name} PDF to standard output ({pages})"
     else:
         pdf.write(target)
-        click.echo(f"Wrote {leaflet.display_path(target)} ({pages})", err=True)
+        written = f"Wrote {leaflet.display_path(target)} ({pages})"
+    click.echo(written + brand_note(brand), err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
 from typing import Any
 
 import click
@@ -12,8 +13,9 @@ import click
 import leaflet
 from leaflet.cli.admin import check_command, init_command, list_command, verify_command
 from leaflet.cli.documents import document_command
+from leaflet.cli.mail import email_command
 from leaflet.cli.options import CONTEXT
-from leaflet.cli.packs import batch_command, email_command
+from leaflet.cli.packs import batch_command
 
 
 class _Group(click.Group):
@@ -62,12 +64,27 @@ def main(ctx: click.Context, debug: bool) -> None:
     the microneedling documents for the built-in example clinic on A4. Inside a folder
     made by `leaflet init`, they use that folder's brand, content and layout.
     """
+    warnings.showwarning = _show_warning
     workspace = leaflet.find_workspace()
+    ctx.obj = workspace  # its export settings, for batch and email
     if workspace is not None:
         # Options given on the command line still win over the workspace's defaults.
         defaults = workspace.defaults()
         commands = (*leaflet.DOCUMENTS, "list", "verify", "check", "batch", "email")
         ctx.default_map = {name: defaults for name in commands}
+
+
+_python_show_warning = warnings.showwarning
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any
+) -> None:
+    """A LeafletWarning as one `Warning:` line; other warnings as Python shows them."""
+    if issubclass(category, leaflet.LeafletWarning):
+        click.echo(f"Warning: {message}", err=True)
+    else:
+        _python_show_warning(message, category, *args, **kwargs)
 
 
 for _name in leaflet.DOCUMENTS:

@@ -22,6 +22,10 @@ def checked(parse: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
 
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         try:
+            if parse in ("parse_date_of_birth", "parse_appointment"):
+                from leaflet.cli.exports import date_order_of
+
+                return _parser(parse)(value, param.opts[0], date_order_of(ctx))
             return _parser(parse)(value, param.opts[0])
         except leaflet.LeafletError as err:
             message = err.format_message().removeprefix(f"{param.opts[0]}: ")
@@ -30,10 +34,10 @@ def checked(parse: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     return callback
 
 
-def _parser(name: str) -> Callable[[Any, str], Any]:
+def _parser(name: str) -> Callable[..., Any]:
     if name == "parse_bleed":
         return leaflet.PressOptions.parse_bleed
-    parser: Callable[[Any, str], Any] = getattr(leaflet, name)
+    parser: Callable[..., Any] = getattr(leaflet, name)
     return parser
 
 
@@ -65,8 +69,12 @@ CONTENT_DIR = click.option(
 
 
 def appointment_sources(command: Command) -> Command:
-    """--layout, --brand and --content-dir, as the commands reading appointments take them."""
+    """--date-order, --layout, --brand and --content-dir, as the commands reading
+    appointments take them."""
+    from leaflet.cli.exports import DATE_ORDER
+
     options = [
+        DATE_ORDER,
         click.option(
             "--layout",
             default="a4",
@@ -84,3 +92,15 @@ def with_options(options: Sequence[Decorator], command: Command) -> Command:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def brand_note(brand: leaflet.Brand) -> str:
+    """What a summary line adds outside a workspace: which clinic's brand was used, so
+    that no one prints the example clinic by mistake. Inside one, nothing: it is the
+    workspace's own."""
+    if isinstance(click.get_current_context().obj, leaflet.Workspace):
+        return ""
+    name = brand.clinic.name
+    if brand.is_example:
+        return f"; brand: {name} (built-in example; use --brand or leaflet init for yours)"
+    return f"; brand: {name} ({leaflet.display_path(brand.path)})"

@@ -12,6 +12,10 @@ transport (`transports`), committing each outcome at once:
   disk), stops the run: every unsent message stays queued;
 - a permanent failure (the server refused the address) is reported per appointment.
 
+A message written to an outbox folder is not sent: the ledger records the transport,
+and a run through a mail server afterwards sends it (with the same Message-ID). `resend`
+sends chosen appointments' messages again on purpose, as new messages.
+
 So running again after any failure sends exactly what is still unsent, with one window
 that no client can close: a message is marked `sending` in the ledger before it is handed
 over and `sent` once the server has accepted it. A run killed between the server's
@@ -24,19 +28,19 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
 from leaflet.errors import LeafletError, OutputError, SourceError
 from leaflet.mail.encrypt import PASSWORDS_NAME, RANDOM, PasswordFile
-from leaflet.mail.ledger import SENDING, SENT, Ledger, LedgerEntry, read_ledger
+from leaflet.mail.ledger import OUTBOX, SENDING, Ledger, LedgerEntry, read_ledger
 from leaflet.mail.messages import (
-    EmailTemplates,
     Letter,
     Pack,
     PackFile,
+    Wordings,
     compose,
     message_id_domain,
     password_problem,
@@ -69,13 +73,16 @@ class PlannedMessage:
 
 @dataclass
 class DeliveryReport:
-    """The result of `deliver`; `ok` when nothing is left unsent but by design."""
+    """The result of `deliver`; `ok` when nothing is left unsent but by design. Through
+    an outbox (`transport` OUTBOX), `sent` messages were written there, not sent."""
 
     dry_run: bool = False
+    transport: str = "smtp"
     planned: list[PlannedMessage] = field(default_factory=list)  # dry run only
     sent: list[Outcome] = field(default_factory=list)
     already_sent: list[Outcome] = field(default_factory=list)
     resent: list[Outcome] = field(default_factory=list)  # sent again after an interruption
+    again: list[str] = field(default_factory=list)  # appointment ids sent again, as asked
     temporary: list[Outcome] = field(default_factory=list)  # still queued for a re-run
     permanent: list[Outcome] = field(default_factory=list)
     no_email: list[str] = field(default_factory=list)  # appointment ids
@@ -87,10 +94,11 @@ class DeliveryReport:
 
     def summary(self) -> str:
         """One line of counts, e.g. `3 sent, 1 already sent, 1 refused by the server`."""
+        outbox = self.transport == OUTBOX
         counts = [
             (len(self.planned), "to send (dry run)"),
-            (len(self.sent), "sent"),
-            (len(self.already_sent), "already sent"),
+            (len(self.sent), "written to the outbox, not sent yet" if outbox else "sent"),
+            (len(self.already_sent), "already in the outbox" if outbox else "already sent"),
             (len(self.temporary), "left queued after a temporary failure"),
             (len(self.permanent), "refused by the server"),
             (len(self.no_email), "without an email address"),
@@ -152,23 +160,30 @@ def deliver(
     attempts: int = 3,
     backoff: float = 2.0,
     sleep: Callable[[float], None] = time.sleep,
+    via: str | None = None,
+    resend: Collection[str] = (),
 ) -> DeliveryReport:
     """Email each pack to its patient once; see the module docstring for the rules.
 
     `dry_run` reports what would be sent (to whom, which attachments, which locked)
     without sending, without writing passwords and without touching the ledger; it needs
-    no transport. `passwords.csv` (random password policy) goes beside the ledger. A
-    problem no retry can fix (bad template, refused login) is raised as a `LeafletError`;
-    what was sent before it stays recorded.
+    no transport, only `via` (`smtp` or `outbox`: what a real run would send through).
+    `resend` names appointments to send again although the ledger says they were sent,
+    as new messages; only those are sent. `passwords.csv` (random password policy) goes
+    beside the ledger. A problem no retry can fix (bad template, refused login) is raised
+    as a `LeafletError`; what was sent before it stays recorded.
     """
     if attempts < 1:
         raise ValueError("attempts must be at least 1")
     ledger_path = Path(ledger_path)
-    templates = _Wording(brand, content_dir)
-    report = DeliveryReport(dry_run=dry_run)
+    templates = Wordings(brand, content_dir)
+    kind: str = via or (transport.kind if transport is not None else OUTBOX)
+    report = DeliveryReport(dry_run=dry_run, transport=kind)
+    packs = _chosen(packs, resend)
+    plan = _Plan(templates, brand, kind, frozenset(resend), report)
     if dry_run:
         recorded = read_ledger(ledger_path)
-        for pack, letter in _plan(packs, templates, brand, recorded.get, report):
+        for pack, letter in plan.make(packs, recorded.get):
             attachments = tuple((item.name, item.encrypted) for item in letter.attachments)
             appointment = pack.appointment
             planned = PlannedMessage(appointment.appointment_id, appointment.email, attachments)
@@ -176,75 +191,76 @@ def deliver(
         return report
     if transport is None:
         raise ValueError("a transport is needed unless dry_run is set")
-    sender = _Sender(brand, transport, attempts, backoff, sleep, report)
+    sender = _Sender(brand, transport, attempts, backoff, sleep, report, frozenset(resend))
     with Ledger(ledger_path) as ledger:
-        sender.send_all(_plan(packs, templates, brand, ledger.entry, report), ledger)
+        sender.send_all(plan.make(packs, ledger.entry), ledger)
     return report
 
 
+def _chosen(packs: Sequence[Pack], resend: Collection[str]) -> Sequence[Pack]:
+    """The packs to consider: all, or those `resend` names (each must be there)."""
+    if not resend:
+        return packs
+    known = {pack.appointment.appointment_id for pack in packs}
+    if unknown := [ident for ident in resend if ident not in known]:
+        raise LeafletError(
+            f"cannot send again: no appointment {', '.join(map(repr, unknown))} in these "
+            f"appointments (they have: {', '.join(sorted(known)) or 'none'})"
+        )
+    return [pack for pack in packs if pack.appointment.appointment_id in resend]
+
+
 @dataclass
-class _Wording:
-    """The email templates of each language a run needs, each compiled once."""
+class _Plan:
+    """Decides which packs to send now and renders their wording."""
 
+    templates: Wordings
     brand: Brand
-    content_dir: Path | str | None
-    loaded: dict[str, EmailTemplates | LeafletError] = field(default_factory=dict)
+    kind: str  # the transport: SMTP or OUTBOX
+    resend: frozenset[str]
+    report: DeliveryReport
 
-    def render(self, pack: Pack, policy: str) -> Letter:
-        """The email for `pack` in its appointment's language (default: the brand's); a
-        language without email wording is a `LeafletError`."""
-        language = pack.appointment.language or self.brand.spec.language
-        if language not in self.loaded:
+    def make(
+        self, packs: Iterable[Pack], entry_of: Callable[[str], LedgerEntry | None]
+    ) -> list[tuple[Pack, Letter]]:
+        """The packs to send now with their wording; the others go into the report."""
+        policy, report = self.brand.spec.email.password, self.report
+        plans = []
+        seen: set[str] = set()
+        for pack in packs:
+            appointment = pack.appointment
+            ident = appointment.appointment_id
+            if ident in seen:
+                reason = f"duplicate id {ident!r}; each appointment is emailed once"
+                report.problems.append(
+                    RowProblem("", appointment.row, "appointment_id", reason, ident)
+                )
+                continue
+            seen.add(ident)
+            if not appointment.email:
+                report.no_email.append(ident)
+                continue
+            entry = entry_of(ident)
+            if entry is not None and entry.done_by(self.kind) and ident not in self.resend:
+                report.already_sent.append(Outcome(ident, entry.recipient))
+                continue
+            if found := _problem(pack, policy):
+                report.problems.append(RowProblem("", appointment.row, *found, ident))
+                continue
+            # A template mistake is the same for every patient: it stops the whole run
+            # here, before anything is sent. A language without email wording stops only
+            # its rows.
             try:
-                self.loaded[language] = EmailTemplates(self.brand, self.content_dir, language)
+                letter = self.templates.render(pack, policy)
             except LeafletError as err:
-                self.loaded[language] = err
-        templates = self.loaded[language]
-        if isinstance(templates, LeafletError):
-            raise templates
-        return templates.render(pack, policy)
-
-
-def _plan(
-    packs: Iterable[Pack],
-    templates: _Wording,
-    brand: Brand,
-    entry_of: Callable[[str], LedgerEntry | None],
-    report: DeliveryReport,
-) -> list[tuple[Pack, Letter]]:
-    """The packs to send now with their wording; the others go into `report`."""
-    policy = brand.spec.email.password
-    plans = []
-    seen: set[str] = set()
-    for pack in packs:
-        appointment = pack.appointment
-        ident = appointment.appointment_id
-        if ident in seen:
-            reason = f"duplicate id {ident!r}; each appointment is emailed once"
-            report.problems.append(RowProblem("", 0, "appointment_id", reason, ident))
-            continue
-        seen.add(ident)
-        if not appointment.email:
-            report.no_email.append(ident)
-            continue
-        entry = entry_of(ident)
-        if entry is not None and entry.state == SENT:
-            report.already_sent.append(Outcome(ident, entry.recipient))
-            continue
-        if found := _problem(pack, policy):
-            report.problems.append(RowProblem("", 0, *found, ident))
-            continue
-        # A template mistake is the same for every patient: it stops the whole run here,
-        # before anything is sent. A language without email wording stops only its rows.
-        try:
-            letter = templates.render(pack, policy)
-        except LeafletError as err:
-            if isinstance(err, SourceError):
-                raise
-            report.problems.append(RowProblem("", 0, "language", err.message, ident))
-            continue
-        plans.append((pack, letter))
-    return plans
+                if isinstance(err, SourceError):
+                    raise
+                report.problems.append(
+                    RowProblem("", appointment.row, "language", err.message, ident)
+                )
+                continue
+            plans.append((pack, letter))
+        return plans
 
 
 def _problem(pack: Pack, policy: str) -> tuple[str, str] | None:
@@ -270,6 +286,7 @@ class _Sender:
     backoff: float
     sleep: Callable[[float], None]
     report: DeliveryReport
+    resend: frozenset[str] = frozenset()  # appointments to send again, as new messages
     stopped: str = ""  # why the run stopped sending: the server cannot be reached
 
     def send_all(self, plans: list[tuple[Pack, Letter]], ledger: Ledger) -> None:
@@ -277,9 +294,13 @@ class _Sender:
         try:
             domain = message_id_domain(self.brand)
             for pack, _ in plans:  # queued before any is sent: a kill leaves them queued
-                appointment = pack.appointment
-                message_id = email.utils.make_msgid(domain=domain)
-                ledger.queue(appointment.appointment_id, appointment.email, message_id)
+                appointment, ident = pack.appointment, pack.appointment.appointment_id
+                entry = ledger.queue(
+                    ident, appointment.email, email.utils.make_msgid(domain=domain)
+                )
+                if ident in self.resend and entry.attempts:  # a new message, on purpose
+                    ledger.renew(ident, email.utils.make_msgid(domain=domain))
+                    self.report.again.append(ident)
             passwords = None
             if self.brand.spec.email.password == RANDOM:
                 passwords = PasswordFile(ledger.path.parent / PASSWORDS_NAME)
@@ -346,7 +367,7 @@ class _Sender:
                     return
                 self.sleep(self.backoff * 2 ** (attempt - 1))
             else:
-                ledger.record_sent(ident)
+                ledger.record_sent(ident, self.transport.kind)
                 self.report.sent.append(Outcome(ident, recipient))
                 if interrupted:
                     self.report.resent.append(Outcome(ident, recipient))

@@ -10,7 +10,7 @@ ledger beside the documents.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,7 +21,6 @@ from leaflet.mail.transports import OutboxTransport, SmtpTransport, Transport
 from leaflet.packs.appointments import Appointment
 from leaflet.packs.batch import BatchResult, Progress, build_batch
 from leaflet.packs.planner import BatchSettings
-from leaflet.sources.brand import load_brand
 
 #: The outbox folder inside the output folder, unless told otherwise.
 OUTBOX_NAME = "outbox"
@@ -68,17 +67,17 @@ def email_appointments(
     on_built: Callable[[BatchResult], None] | None = None,
     source: str = "appointments",
     today: dt.date | None = None,
+    resend: Collection[str] = (),
 ) -> EmailResult:
     """Build the missing documents of every appointment with an email address into
     `out_dir`, then email each its pack once (see `leaflet.mail.delivery`).
 
     With `smtp`, messages go through that server; otherwise they are written to `outbox`
-    (default `out_dir/outbox`). `dry_run` builds what is missing and reports who would
-    get what, sending nothing. `on_built` is called with the build's result before any
-    message is sent. `jobs`, `progress`, `source` and `today` are as for `build_batch`.
-    """
-    out_dir = Path(out_dir)
-    settings = settings or BatchSettings()
+    (default `out_dir/outbox`), as the ledger records: a later run through `smtp` sends
+    them. `dry_run` reports who would get what, sending nothing. `on_built` gets the
+    build's result before any message is sent. `resend`: appointments to send again
+    (only those), as new messages. The rest are as for `build_batch`."""
+    out_dir, settings = Path(out_dir), settings or BatchSettings()
     built = build_batch(
         [item for item in appointments if item.email],
         out_dir,
@@ -94,12 +93,14 @@ def email_appointments(
     transport, written_to = _transport(out_dir, smtp, outbox, dry_run)
     report = deliver(
         packs,
-        load_brand(settings.brand_path),
+        settings.load_brand(),
         transport=transport,
         ledger_path=out_dir / LEDGER_NAME,
         content_dir=settings.content_dir,
         dry_run=dry_run,
         attempts=attempts,
+        via="smtp" if smtp is not None else "outbox",
+        resend=resend,
     )
     return EmailResult(built, report, written_to)
 

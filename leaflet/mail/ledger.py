@@ -11,6 +11,11 @@ refused it, e.g. no such mailbox). A message is marked `sending` before it is ha
 over and `sent` once the server has accepted it; a run killed in between leaves it
 `sending`, and the next run sends it again (see `leaflet.mail.delivery`).
 
+A sent message also records its `transport`: `smtp` (a mail server accepted it) or
+`outbox` (written as a .eml file for a mail program: not yet sent to anyone), so a run
+through a server after an outbox run sends what was only written. A ledger made before
+transports were recorded has them empty; its sent messages count as sent by a server.
+
 A run holds the ledger locked, so two runs cannot send the same message twice. The file
 is readable by its owner only, never opened through a symbolic link, and a database
 that is not a leaflet ledger is refused rather than changed.
@@ -32,8 +37,11 @@ LEDGER_NAME = "email-ledger.sqlite3"
 QUEUED, SENDING, SENT = "queued", "sending", "sent"
 FAILED_TEMPORARY, FAILED_PERMANENT = "failed-temporary", "failed-permanent"
 STATES = (QUEUED, SENDING, SENT, FAILED_TEMPORARY, FAILED_PERMANENT)
-#: 2 added the `sending` state; a version 1 ledger is brought up to date when opened.
-SCHEMA_VERSION = 2
+#: How a message went: through a mail server, or into an outbox folder.
+SMTP, OUTBOX = "smtp", "outbox"
+#: 2 added the `sending` state, 3 the transport; older ledgers are brought up to date
+#: when opened.
+SCHEMA_VERSION = 3
 _SCHEMA = f"""
 CREATE TABLE messages (
     appointment_id TEXT PRIMARY KEY,
@@ -44,7 +52,8 @@ CREATE TABLE messages (
     last_error TEXT NOT NULL DEFAULT '',
     queued_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    sent_at TEXT
+    sent_at TEXT,
+    transport TEXT NOT NULL DEFAULT ''
 )
 """
 
@@ -62,9 +71,17 @@ class LedgerEntry:
     queued_at: str
     updated_at: str
     sent_at: str | None
+    transport: str = ""  # SMTP or OUTBOX once sent; empty in ledgers made before
+
+    def done_by(self, transport: str) -> bool:
+        """Whether the message needs nothing more from `transport`: sent through a
+        server, or (for an outbox) already written."""
+        return self.state == SENT and (self.transport != OUTBOX or transport == OUTBOX)
 
 
 COLUMNS = tuple(item.name for item in fields(LedgerEntry))
+#: The columns of a version 1 or 2 ledger.
+OLD_COLUMNS = COLUMNS[:-1]
 
 
 class Ledger:
@@ -115,7 +132,8 @@ class Ledger:
             "queued_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (appointment_id) DO UPDATE SET recipient = excluded.recipient, "
             "updated_at = excluded.updated_at "
-            "WHERE state != 'sent' AND recipient != excluded.recipient",
+            "WHERE (state != 'sent' OR transport = 'outbox') "
+            "AND recipient != excluded.recipient",
             (appointment_id, new_message_id, recipient, QUEUED, now, now),
         )
         entry = self.entry(appointment_id)
@@ -129,13 +147,23 @@ class Ledger:
             (SENDING, _now(), appointment_id),
         )
 
-    def record_sent(self, appointment_id: str) -> None:
-        """Mark the message sent: no run sends it again."""
+    def record_sent(self, appointment_id: str, transport: str = SMTP) -> None:
+        """Mark the message sent through `transport`: no run through it sends it again
+        (and after an outbox, only a run through a server does)."""
         now = _now()
         self._write(
             "UPDATE messages SET state = ?, attempts = attempts + 1, last_error = '', "
-            "updated_at = ?, sent_at = ? WHERE appointment_id = ?",
-            (SENT, now, now, appointment_id),
+            "updated_at = ?, sent_at = ?, transport = ? WHERE appointment_id = ?",
+            (SENT, now, now, transport, appointment_id),
+        )
+
+    def renew(self, appointment_id: str, new_message_id: str) -> None:
+        """Queue the appointment's message again with a new Message-ID: sent again on
+        purpose, it is a new message (a mail program would hide one it has seen)."""
+        self._write(
+            "UPDATE messages SET state = ?, message_id = ?, updated_at = ? "
+            "WHERE appointment_id = ?",
+            (QUEUED, new_message_id, _now(), appointment_id),
         )
 
     def record_failure(self, appointment_id: str, reason: str, *, permanent: bool) -> None:
@@ -202,17 +230,18 @@ def _create_private(path: Path) -> None:
 
 
 def _prepare(db: sqlite3.Connection, path: Path) -> None:
-    """Make the messages table, or bring a version 1 table up to date (SQLite cannot
+    """Make the messages table, or bring an older table up to date (SQLite cannot
     change a CHECK constraint in place, so the table is copied)."""
     _check_version(db, path)
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if not _check_tables(db, path):
         db.execute(_SCHEMA)
     elif version < SCHEMA_VERSION:
-        db.execute("ALTER TABLE messages RENAME TO messages_v1")
+        columns = ", ".join(_columns(db))
+        db.execute("ALTER TABLE messages RENAME TO messages_old")
         db.execute(_SCHEMA)
-        db.execute(f"INSERT INTO messages SELECT {', '.join(COLUMNS)} FROM messages_v1")
-        db.execute("DROP TABLE messages_v1")
+        db.execute(f"INSERT INTO messages ({columns}) SELECT {columns} FROM messages_old")
+        db.execute("DROP TABLE messages_old")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -220,8 +249,8 @@ def _check_tables(db: sqlite3.Connection, path: Path) -> bool:
     """Whether the ledger has its messages table; another database is refused."""
     tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     if "messages" in tables:
-        columns = tuple(row[1] for row in db.execute("PRAGMA table_info(messages)"))
-        if columns == COLUMNS:
+        columns = _columns(db)
+        if columns in (COLUMNS, OLD_COLUMNS):
             return True
         problem = f"its messages table has the columns {', '.join(columns)}"
     elif tables:
@@ -232,6 +261,10 @@ def _check_tables(db: sqlite3.Connection, path: Path) -> bool:
         f"{display_path(path)}: not a leaflet send ledger ({problem}); move it away or "
         "choose another output folder"
     )
+
+
+def _columns(db: sqlite3.Connection) -> tuple[str, ...]:
+    return tuple(row[1] for row in db.execute("PRAGMA table_info(messages)"))
 
 
 def _check_version(db: sqlite3.Connection, path: Path) -> None:

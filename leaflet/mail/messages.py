@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import email.utils
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
@@ -354,3 +354,26 @@ def policy_password(pack: Pack, password_policy: str) -> str:
     if password_policy == DATE_OF_BIRTH_AND_MOBILE:
         return date_of_birth_password(birthday, mobile_end(appointment.mobile))
     return date_of_birth_password(birthday)
+
+
+@dataclass
+class Wordings:
+    """The email templates of each language a run needs, each compiled once."""
+
+    brand: Brand
+    content_dir: Path | str | None
+    loaded: dict[str, EmailTemplates | LeafletError] = field(default_factory=dict)
+
+    def render(self, pack: Pack, policy: str) -> Letter:
+        """The email for `pack` in its appointment's language (default: the brand's); a
+        language without email wording is a `LeafletError`."""
+        language = pack.appointment.language or self.brand.spec.language
+        if language not in self.loaded:
+            try:
+                self.loaded[language] = EmailTemplates(self.brand, self.content_dir, language)
+            except LeafletError as err:
+                self.loaded[language] = err
+        templates = self.loaded[language]
+        if isinstance(templates, LeafletError):
+            raise templates
+        return templates.render(pack, policy)

@@ -22,6 +22,7 @@ import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
+from email.policy import SMTPUTF8 as SMTPUTF8_POLICY
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +34,16 @@ IMPLICIT_TLS_PORT = 465
 #: The only hosts mail may go to unencrypted: this computer (a test or relay server).
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 SECURITY_MODES = ("auto", "starttls", "tls", "none")
+
+
+def needs_smtputf8(message: EmailMessage) -> bool:
+    """Whether an address of `message` has international characters before the @ (its
+    domain is written as IDNA, which every server takes)."""
+    return any(
+        not address.username.isascii()
+        for header in ("From", "To", "Reply-To")
+        for address in (message[header].addresses if message[header] else ())
+    )
 
 
 class SendFailure(Exception):
@@ -48,7 +59,10 @@ class SendFailure(Exception):
 class Transport(Protocol):
     """Something that sends a composed email. `connect` opens any connection first (it
     raises as `send` does), so that a message is marked as being sent only once the
-    transport is ready to take it; `close` ends the connection."""
+    transport is ready to take it; `close` ends the connection. `kind` is what the
+    ledger records: `smtp`, or `outbox` (written for a mail program, not yet sent)."""
+
+    kind: str
 
     def connect(self) -> None: ...
 
@@ -59,12 +73,16 @@ class Transport(Protocol):
 
 class OutboxTransport:
     """Writes each email as `<appointment_id>.eml` in a folder, for a mail program to open
-    and send. Files are written atomically: a file in the outbox is a whole message."""
+    and send. Files are written atomically: a file in the outbox is a whole message. A
+    message to an address with international characters before the @ is written as
+    RFC 6532 says (UTF-8 headers): the mail program's server must take SMTPUTF8."""
+
+    kind = "outbox"
 
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as err:
             raise OutputError(f"cannot make the outbox {self.folder}: {err.strerror}") from err
 
@@ -73,9 +91,10 @@ class OutboxTransport:
 
     def send(self, message: EmailMessage, appointment_id: str) -> None:
         # CRLF line ends, as RFC 5322 (and so every mail program) expects of a message.
+        policy = SMTPUTF8_POLICY if needs_smtputf8(message) else SMTP_POLICY
         write_atomically(
             self.folder / f"{appointment_id}.eml",
-            message.as_bytes(policy=SMTP_POLICY),
+            message.as_bytes(policy=policy),
             private=True,  # the patient's email, documents and all
         )
 
@@ -91,11 +110,15 @@ class SmtpTransport:
 
     The server's certificate must be trusted by the system or by `ca_file` (a clinic's
     own certificate authority). `security="none"` (plain text) is allowed only to this
-    computer. The user comes from
+    computer. An address with international characters before the @ goes only to a
+    server that offers SMTPUTF8 (RFC 6531); otherwise that message is refused, as the
+    server would bounce or mangle it. The user comes from
     `username` or `LEAFLET_SMTP_USER`; the password only from `LEAFLET_SMTP_PASSWORD`.
     One connection is opened on the first send and kept; after a failure it is opened
     again on the next send.
     """
+
+    kind = "smtp"
 
     def __init__(
         self,
@@ -157,6 +180,13 @@ class SmtpTransport:
         assert self._connection is not None, "connect() opened it or raised"
         recipient = message["To"].addresses[0].addr_spec
         sender = message["From"].addresses[0].addr_spec
+        if needs_smtputf8(message) and not self._connection.has_extn("smtputf8"):
+            raise SendFailure(
+                f"{recipient}: the mail server does not take addresses with international "
+                "characters before the @ (it does not offer SMTPUTF8); send this one from "
+                "a mail program whose server does, or ask the patient for another address",
+                temporary=False,
+            )
         try:
             self._connection.send_message(message, from_addr=sender, to_addrs=[recipient])
         except smtplib.SMTPRecipientsRefused as err:

@@ -1,8 +1,11 @@
-"""Reading a booking system's appointment export (CSV) into checked `Appointment`s.
+"""Reading a booking system's appointments export (CSV) into checked `Appointment`s.
 
-Exports differ: UTF-8 with or without a byte-order mark, commas or semicolons, CRLF line
-ends, header names in any case, extra columns. A file that cannot be read at all (not
-UTF-8, no header, a required column missing) is one `LeafletError`; a bad row is a
+Exports differ, and a clinic should not have to edit one by hand: the text encoding,
+separator and file kind are worked out in `export_text`, which header feeds which value
+in `columns`, and dates are read in the clinic's date order
+(`leaflet.sources.written_dates`), all as an `ExportFormat` (from the workspace's
+`leaflet.yaml`, or a caller) says. A file that cannot be read at all (empty, binary, no
+appointments, a required column missing) is one `LeafletError`; a bad row is a
 `RowProblem` naming its row and column, and the other rows are still usable.
 
 Row numbers are the ones a spreadsheet shows: the header is row 1.
@@ -10,40 +13,37 @@ Row numbers are the ones a spreadsheet shows: the header is row 1.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
-from leaflet.errors import LeafletError, display_path
+from leaflet.errors import Argument, LeafletError, display_path
+from leaflet.packs.columns import ColumnMap, match_columns
+from leaflet.packs.export_text import ExportText, decode_export, dialect_of, records
+from leaflet.sources.exports import ExportFormat
 from leaflet.sources.personal import (
     Personalisation,
+    check_name,
+    email_address_problem,
     parse_appointment,
     parse_date_of_birth,
     parse_name,
+    phone_problem,
 )
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
-from leaflet.sources.schema.common import email_problem
+from leaflet.sources.written_dates import DAY_FIRST, MONTH_FIRST, written_the_other_way
 
-#: Columns every export must have, in the order problems are reported.
-REQUIRED_COLUMNS = (
-    "appointment_id",
-    "patient_name",
-    "date_of_birth",
-    "email",
-    "treatment",
-    "appointment",
-    "practitioner",
-)
-OPTIONAL_COLUMNS = ("layout", "language", "mobile")
+Parsed = TypeVar("Parsed")
 #: A day's export is a few KB; this is far more than a year of appointments.
 MAX_CSV_BYTES = 20 * MB
-#: Other names a column goes by in exports (the first one found is used).
-COLUMN_ALIASES = {"phone": "mobile"}
-#: Columns whose cells may not be empty.
-NON_EMPTY = frozenset({"appointment_id", "patient_name", "treatment", "appointment"})
+#: Values holding a date, whose order the file as a whole must agree with.
+DATE_VALUES = ("date_of_birth", "appointment")
+#: Values whose cells may not be empty.
+NON_EMPTY = ("appointment_id", "patient_name", "treatment", "appointment")
+#: The most a treatment, layout or language cell holds: far above any real name.
+MAX_CHOICE = 200
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 #: Names Windows will not use for a file, whatever the extension.
@@ -57,13 +57,16 @@ _RESERVED = frozenset(
         *(f"lpt{i}" for i in range(1, 10)),
     }
 )
-#: A phone number as people write it: digits, spaces and + ( ) - . between them.
-_PHONE = re.compile(r"\+?[0-9][0-9 ().-]*")
 
 
 @dataclass(frozen=True)
 class Appointment:
-    """One appointment: who it is for, what to build for it, and where it came from."""
+    """One appointment: who it is for, what to build for it, and where it came from.
+
+    Made directly (by a booking system calling the library), its fields are checked as
+    a CSV row's are, each problem a `LeafletError` naming the field. `mobile` (its last
+    digits go into the email password) and `email` also fill the forms' phone and email
+    lines, unless `personal` has its own."""
 
     appointment_id: str
     personal: Personalisation
@@ -72,34 +75,177 @@ class Appointment:
     layout: str = ""  # empty: the batch's layout
     language: str = ""  # empty: the content's own language
     row: int = 0  # in the CSV file; 0 when built in code
-    mobile: str = ""  # as written in the export; its last digits go into the password
+    mobile: str = ""  # as written in the export
+    #: The export's header for each value, for problems: {"treatment": "Service"}.
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.appointment_id, str):
+            raise LeafletError(f"appointment_id: {self.appointment_id!r} is not text")
+        if reason := check_appointment_id(self.appointment_id):
+            raise LeafletError(f"appointment_id: {reason}")
+        if not isinstance(self.personal, Personalisation):
+            raise LeafletError(
+                f"personal: expected a Personalisation, not {type(self.personal).__name__}"
+            )
+        for name in ("treatment", "layout", "language", "email", "mobile"):
+            check_name(getattr(self, name), name)
+        if not self.treatment.strip():
+            raise LeafletError("treatment: empty; every appointment needs one")
+        for name in ("treatment", "layout", "language"):
+            if len(getattr(self, name)) > MAX_CHOICE:
+                raise LeafletError(f"{name}: longer than {MAX_CHOICE} characters")
+        if self.email and (reason := check_email(self.email)):
+            raise LeafletError(f"email: {reason}")
+        if self.mobile and (reason := phone_problem(self.mobile)):
+            raise LeafletError(f"mobile: {reason}")
+        if not isinstance(self.row, int) or self.row < 0:
+            raise LeafletError(f"row: {self.row!r} is not a row number")
+        personal = self.personal  # the forms' phone and email lines, unless it has its own
+        filled = replace(
+            personal, phone=personal.phone or self.mobile, email=personal.email or self.email
+        )
+        if filled != personal:
+            object.__setattr__(self, "personal", filled)
+
+    def label(self, name: str) -> str:
+        """How a problem names the column of value `name`: the export's header, with
+        leaflet's name when they differ."""
+        header = self.headers.get(name)
+        return header or name
 
 
 @dataclass(frozen=True)
 class RowProblem:
-    """Why one row (or appointment) could not be used."""
+    """Why one row (or appointment) could not be used. `reason` names what to pass as a
+    Python argument; `option_reason`, when given, as the command line's option."""
 
     source: str  # the file, as shown to the user
     row: int
     column: str
     reason: str
     appointment_id: str = ""
+    option_reason: str = field(default="", compare=False)
 
     def __str__(self) -> str:
-        where = (
-            f"{self.source}, row {self.row}"
-            if self.row
-            else (f"appointment {self.appointment_id or '?'}")
-        )
-        return (
-            f"{where}, column {self.column}: {self.reason}"
-            if self.column
-            else (f"{where}: {self.reason}")
-        )
+        return self._describe(self.reason)
+
+    def format_message(self) -> str:
+        """The problem as the command line shows it, naming options and settings."""
+        return self._describe(self.option_reason or self.reason)
+
+    def _describe(self, reason: str) -> str:
+        if self.row and self.source:
+            where = f"{self.source}, row {self.row}"
+        else:  # found after reading (sending): the appointment, and its row if known
+            row = f" (row {self.row})" if self.row else ""
+            where = f"appointment {self.appointment_id or '?'}{row}"
+        return f"{where}, column {self.column}: {reason}" if self.column else f"{where}: {reason}"
+
+    @classmethod
+    def from_error(
+        cls, source: str, row: int, column: str, err: LeafletError, appointment_id: str = ""
+    ) -> RowProblem:
+        """The problem an error names, without the field name it starts with."""
+        prefixes = (f"{column}: ", f"{column.replace('_', ' ')}: ")
+        reason, option = err.message, err.format_message()
+        for prefix in prefixes:
+            reason, option = reason.removeprefix(prefix), option.removeprefix(prefix)
+        return cls(source, row, column, reason, appointment_id, option)
 
 
-def read_appointments(path: Path | str) -> tuple[list[Appointment], list[RowProblem]]:
-    """The usable appointments in a CSV export, and a problem for every row that is not."""
+@dataclass(frozen=True)
+class ExportReport:
+    """What `inspect_export` found: how the file is written and which column feeds what."""
+
+    source: str
+    encoding: str
+    separator: str  # "commas", "semicolons" or "tabs"
+    columns: ColumnMap
+    export: ExportFormat
+    rows: int  # appointments (rows with anything in them) below the header
+
+
+def read_appointments(
+    path: Path | str, export: ExportFormat | None = None
+) -> tuple[list[Appointment], list[RowProblem]]:
+    """The usable appointments in an export, and a problem for every row that is not;
+    `export` says how the file is written (default: UTF-8, known headers, no date
+    order)."""
+    export = export or ExportFormat()
+    source, text = _read_text(path, export)
+    return parse_appointments(text.text, source, export)
+
+
+def inspect_export(path: Path | str, export: ExportFormat | None = None) -> ExportReport:
+    """How an export is written and which of its columns feeds which value."""
+    export = export or ExportFormat()
+    source, text = _read_text(path, export)
+    dialect = dialect_of(text.text)
+    rows = records(dialect.text, dialect.separator)
+    columns = _header(next(rows, (1, [])), source, export)
+    count = sum(1 for _, cells in rows if isinstance(cells, str) or any(c.strip() for c in cells))
+    return ExportReport(source, text.encoding, dialect.description, columns, export, count)
+
+
+def parse_appointments(
+    text: str, source: str = "<appointments>", export: ExportFormat | None = None
+) -> tuple[list[Appointment], list[RowProblem]]:
+    """`read_appointments` for CSV text already in memory."""
+    export = export or ExportFormat()
+    dialect = dialect_of(text)
+    rows = records(dialect.text, dialect.separator)
+    columns = _header(next(rows, (1, [])), source, export)
+    appointments: list[Appointment] = []
+    problems: list[RowProblem] = []
+    seen: dict[str, int] = {}
+    dates: list[tuple[tuple[int, str], str]] = []  # ((row, column), date as written)
+    for row_number, cells in rows:
+        if isinstance(cells, str):  # not valid CSV: this row only
+            problems.append(RowProblem(source, row_number, "", cells))
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line is not an appointment
+        values = columns.values(cells)
+        dates += [((row_number, name), values.get(name, "")) for name in DATE_VALUES]
+        reader = _RowReader(values, row_number, source, columns, export)
+        appointment = reader.read(seen)
+        if appointment is None:
+            problems += reader.problems
+        else:
+            appointments.append(appointment)
+    if not appointments and not problems:
+        raise LeafletError(
+            f"{source}: no appointments below the header row; export a day that has "
+            "appointments booked"
+        )
+    _check_order(dates, source, columns, export)
+    return appointments, problems
+
+
+def _check_order(
+    dates: list[tuple[tuple[int, str], str]], source: str, columns: ColumnMap, export: ExportFormat
+) -> None:
+    """Refuse a file whose dates are written in the other order than the one expected:
+    read as they are, its dates such as 05/08/1966 would be misread without a word."""
+    order = export.order
+    if order is None or not (found := written_the_other_way(dates, order)):
+        return
+    (row, name), text = found
+    other = MONTH_FIRST if order == DAY_FIRST else DAY_FIRST
+    raise LeafletError(
+        f"{source}: this export writes dates {other.replace('-', ' ')}: row {row}, column "
+        f"{columns.label(name)} holds {text!r}. Its dates were to be read "
+        f"{export.describe_order()}; read that way, dates such as 05/08/1966 would be "
+        "misread. Set ",
+        Argument(
+            f"date_order={other!r}",
+            f"date_order: {other} under appointments: in leaflet.yaml, or --date-order {other}",
+        ),
+    )
+
+
+def _read_text(path: Path | str, export: ExportFormat) -> tuple[str, ExportText]:
     path = Path(path)
     source = display_path(path)
     try:
@@ -109,78 +255,16 @@ def read_appointments(path: Path | str) -> tuple[list[Appointment], list[RowProb
         if problem.startswith("is a folder"):
             problem = "is a folder, not a CSV file"
         raise LeafletError(f"{source}: {problem}") from err
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise LeafletError(
-            f"{source}, line {line}: not UTF-8 text (byte {err.start + 1}); "
-            "export the appointments as CSV in UTF-8"
-        ) from err
-    return parse_appointments(text, source)
+    return source, decode_export(data, source, export.encoding)
 
 
-def parse_appointments(
-    text: str,
-    source: str = "<appointments>",
-) -> tuple[list[Appointment], list[RowProblem]]:
-    """`read_appointments` for CSV text already in memory."""
-    text = text.removeprefix("\ufeff")
-    header_line = text.split("\n", 1)[0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    records = _records(text, delimiter)
-    _, header = next(records, (1, []))
+def _header(first: tuple[int, list[str] | str], source: str, export: ExportFormat) -> ColumnMap:
+    _, header = first
     if isinstance(header, str):
         raise LeafletError(f"{source}, row 1: {header}")
-    if not header or not any(cell.strip() for cell in header):
-        raise LeafletError(
-            f"{source}: empty; expected a header row with the columns {', '.join(REQUIRED_COLUMNS)}"
-        )
-    columns = _columns(header, source)
-    appointments: list[Appointment] = []
-    problems: list[RowProblem] = []
-    seen: dict[str, int] = {}
-    for row_number, cells in records:
-        if isinstance(cells, str):  # not valid CSV: this row only
-            problems.append(RowProblem(source, row_number, "", cells))
-            continue
-        if not any(cell.strip() for cell in cells):
-            continue  # a blank line is not an appointment
-        values = {
-            name: cells[index].strip() if index < len(cells) else ""
-            for name, index in columns.items()
-        }
-        row_problems = _check_row(values, row_number, source, seen)
-        if row_problems:
-            problems += row_problems
-        else:
-            appointments.append(_appointment(values, row_number))
-    return appointments, problems
-
-
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
-    """(row number, cells) for each record of CSV text, or (row number, why it is not
-    valid CSV). After a bad record, reading starts again on the line after the one it
-    began on, so one stray quote costs one row, not the file (or every row after it)."""
-    lines = list(io.StringIO(text, newline=""))  # split as the csv module splits
-    position, row = 0, 1
-
-    def feed() -> Iterator[str]:
-        nonlocal position
-        while position < len(lines):
-            position += 1
-            yield lines[position - 1]
-
-    while position < len(lines):
-        reader = csv.reader(feed(), delimiter=delimiter, strict=True)
-        start = position
-        try:
-            for cells in reader:
-                yield row, cells
-                row, start = row + 1, position
-        except csv.Error as err:
-            yield row, f"not valid CSV ({err}); check the quotes on this row"
-            row, position = row + 1, start + 1
+    if not any(cell.strip() for cell in header):
+        raise LeafletError(f"{source}: no header row; the first line is empty")
+    return match_columns(header, export, source)
 
 
 def check_appointment_id(value: str) -> str | None:
@@ -198,99 +282,97 @@ def check_appointment_id(value: str) -> str | None:
 
 
 def check_email(address: str) -> str | None:
-    """Why `address` cannot be mailed to, or None: it must look like one (the brand
-    file's rule) and be a single address a mail header can carry as it is."""
-    return email_problem(address)
+    """Why `address` cannot be mailed to, or None: one address by the mail standards;
+    international characters are fine anywhere (see `leaflet.mail.transports` for the
+    servers that take them before the @)."""
+    return email_address_problem(address)
 
 
 def check_mobile(number: str) -> str | None:
-    """Why `number` is not a phone number, or None: digits (7 to 15 of them, as in any
-    country's numbers) with spaces, + ( ) - or . between them."""
-    digits = sum(char.isdigit() for char in number)
-    if not _PHONE.fullmatch(number) or not 7 <= digits <= 15:
-        return (
-            f"{number!r} is not a phone number; expected 7 to 15 digits, with spaces, "
-            "+ ( ) - if you like, e.g. 07700 900123 or +44 7700 900123"
-        )
-    return None
+    """Why `number` is not a phone number, or None (see `phone_problem`)."""
+    return phone_problem(number)
 
 
-def _columns(header: list[str], source: str) -> dict[str, int]:
-    """Where each known column is; extra columns are ignored."""
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        name = cell.strip().lower()
-        if name in positions:
-            raise LeafletError(f"{source}: column {name!r} appears twice in the header row")
-        if name in REQUIRED_COLUMNS or name in OPTIONAL_COLUMNS or name in COLUMN_ALIASES:
-            positions[name] = index
-    for alias, name in COLUMN_ALIASES.items():
-        if alias in positions:  # the column's own name wins over an alias
-            positions.setdefault(name, positions.pop(alias))
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
-    if missing:
-        plural = "s" if len(missing) > 1 else ""
-        raise LeafletError(
-            f"{source}: missing required column{plural} "
-            f"{', '.join(missing)} (the header row has: "
-            f"{', '.join(cell.strip() for cell in header)})"
-        )
-    return positions
+class _RowReader:
+    """Reads one row's values into an `Appointment`, collecting every problem."""
 
+    def __init__(
+        self,
+        values: dict[str, str],
+        row: int,
+        source: str,
+        columns: ColumnMap,
+        export: ExportFormat,
+    ) -> None:
+        self.values, self.row, self.source = values, row, source
+        self.columns, self.order = columns, export.order
+        self.problems: list[RowProblem] = []
 
-def _check_row(
-    values: dict[str, str], row: int, source: str, seen: dict[str, int]
-) -> list[RowProblem]:
-    ident = values["appointment_id"]
-    problems = []
+    def problem(self, name: str, reason: str, option_reason: str = "") -> None:
+        ident = self.values["appointment_id"]
+        label = self.columns.label(name)
+        self.problems.append(RowProblem(self.source, self.row, label, reason, ident, option_reason))
 
-    def problem(column: str, reason: str) -> None:
-        problems.append(RowProblem(source, row, column, reason, ident))
-
-    for column in REQUIRED_COLUMNS:
-        if column in NON_EMPTY and not values[column]:
-            problem(column, "empty; every appointment needs one")
-    if ident:
-        if reason := check_appointment_id(ident):
-            problem("appointment_id", reason)
-        elif ident.lower() in seen:  # file names must differ on any file system
-            problem(
-                "appointment_id", f"duplicate id {ident!r} (first on row {seen[ident.lower()]})"
-            )
-        else:
-            seen[ident.lower()] = row
-    checks = (
-        ("patient_name", parse_name),
-        ("practitioner", parse_name),
-        ("date_of_birth", parse_date_of_birth),
-        ("appointment", parse_appointment),
-    )
-    for column, parse in checks:
+    def read(self, seen: dict[str, int]) -> Appointment | None:
+        values = self.values
+        for name in NON_EMPTY:
+            if not values[name]:
+                self.problem(name, "empty; every appointment needs one")
+        self._check_id(seen)
+        personal = self._personal()
+        for name, check in (("email", check_email), ("mobile", check_mobile)):
+            if values.get(name) and (reason := check(values[name])):
+                self.problem(name, reason)
+        if self.problems or personal is None:
+            return None
         try:
-            parse(values[column], column)
+            return Appointment(
+                values["appointment_id"],
+                personal,
+                values["treatment"],
+                email=values.get("email", ""),
+                layout=values.get("layout", ""),
+                language=values.get("language", ""),
+                row=self.row,
+                mobile=values.get("mobile", ""),
+                headers={name: self.columns.label(name) for name in ("treatment", "layout")},
+            )
+        except LeafletError as err:  # the checks above catch all but overlong choices
+            name, _, reason = err.message.partition(": ")
+            self.problem(name, reason)
+            return None
+
+    def _check_id(self, seen: dict[str, int]) -> None:
+        ident = self.values["appointment_id"]
+        if not ident:
+            return
+        if reason := check_appointment_id(ident):
+            self.problem("appointment_id", reason)
+        elif ident.lower() in seen:  # file names must differ on any file system
+            first = seen[ident.lower()]
+            self.problem("appointment_id", f"duplicate id {ident!r} (first on row {first})")
+        else:
+            seen[ident.lower()] = self.row
+
+    def _personal(self) -> Personalisation | None:
+        order = self.order
+        name = self._parse("patient_name", lambda text: parse_name(text, "patient_name"))
+        practitioner = self._parse("practitioner", lambda text: parse_name(text, "practitioner"))
+        born = self._parse(
+            "date_of_birth", lambda text: parse_date_of_birth(text, "date_of_birth", order)
+        )
+        when = self._parse(
+            "appointment", lambda text: parse_appointment(text, "appointment", order)
+        )
+        if self.problems:
+            return None
+        return Personalisation(name or "", born, when, practitioner or "")
+
+    def _parse(self, name: str, parse: Callable[[str], Parsed]) -> Parsed | None:
+        """`parse` of the value `name`, or None and a problem naming the column."""
+        try:
+            return parse(self.values.get(name, ""))
         except LeafletError as err:
-            problem(column, err.message.removeprefix(f"{column}: "))
-    if values["email"] and (reason := check_email(values["email"])):
-        problem("email", reason)
-    if values.get("mobile") and (reason := check_mobile(values["mobile"])):
-        problem("mobile", reason)
-    return problems
-
-
-def _appointment(values: dict[str, str], row: int) -> Appointment:
-    personal = Personalisation.from_text(
-        values["patient_name"],
-        values["date_of_birth"],
-        values["appointment"],
-        values["practitioner"],
-    )
-    return Appointment(
-        values["appointment_id"],
-        personal,
-        values["treatment"],
-        email=values["email"],
-        layout=values.get("layout", ""),
-        language=values.get("language", ""),
-        row=row,
-        mobile=values.get("mobile", ""),
-    )
+            problem = RowProblem.from_error(self.source, self.row, name, err)
+            self.problem(name, problem.reason, problem.option_reason)
+            return None

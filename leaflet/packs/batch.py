@@ -7,47 +7,59 @@ already built from the same inputs, and builds the others in worker processes
 values onto it (`leaflet.render.stamp`).
 
 Files are named by appointment id and document, never by patient, and are written
-atomically. The manifest (`manifest.csv` in the output folder) gains a line as each file
-is finished, so an interrupted run loses nothing it finished; at the end it is rewritten
-in appointment order.
+atomically, readable by their owner only, into a folder only its owner can enter (when
+the batch makes it). The manifest (`manifest.csv` in the output folder) gains a line as
+each file is finished, so an interrupted run loses nothing it finished; at the end it is
+rewritten in appointment order. Without an output folder, the documents are handed back
+as bytes (`BuiltDocument`), to a callback or in the result, and nothing is written.
+
+One batch at a time writes to a folder: it holds a lock file there (`filelock`: an
+advisory lock on Linux and macOS, a Windows file lock on Windows), released however the
+process ends.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-if sys.platform != "win32":
-    import fcntl
+import filelock
 
 from leaflet.errors import Argument, LeafletError, OutputError
 from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.packs.manifest import Manifest, ManifestEntry
 from leaflet.packs.planner import BatchSettings, Job, Planner
-from leaflet.packs.workers import WorkerPool, WorkerSetup, default_jobs, run_jobs
+from leaflet.packs.workers import BuiltDocument, WorkerPool, WorkerSetup, default_jobs, run_jobs
 from leaflet.sources import dates
+from leaflet.sources.brand import Brand
 from leaflet.sources.content import DOCUMENTS
 from leaflet.sources.documents import FORMS
 from leaflet.sources.layout import load_layout
 
+#: The lock file a batch holds in its output folder while it writes there.
+LOCK_NAME = ".leaflet-batch.lock"
+
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What a run did: files built and skipped (already built), and problems by row."""
+    """What a run did: files built and skipped (already built), and problems by row.
+    Without an output folder: `documents` built (unless a callback took them), no
+    manifest."""
 
     built: list[ManifestEntry]
     skipped: list[ManifestEntry]
     problems: list[RowProblem]
-    manifest: Path
+    manifest: Path | None
     #: Rows built in another language than the clinic's (it lacks that), and why.
     warnings: list[RowProblem] = field(default_factory=list)
     #: The language each appointment was built in, by appointment id.
     languages: dict[str, str] = field(default_factory=dict)
+    documents: list[BuiltDocument] = field(default_factory=list)
+    brand: str = ""  # the clinic whose brand was used
+    example_brand: bool = False  # True: the built-in example clinic's
 
     @property
     def failed_appointments(self) -> int:
@@ -61,7 +73,7 @@ Progress = Callable[[int, int], None]
 
 def build_batch(
     appointments: Iterable[Appointment],
-    out_dir: Path | str,
+    out_dir: Path | str | None,
     *,
     settings: BatchSettings | None = None,
     jobs: int | None = None,
@@ -70,6 +82,7 @@ def build_batch(
     source: str = "appointments",
     today: dt.date | None = None,
     pool: WorkerPool | None = None,
+    on_document: Callable[[BuiltDocument], None] | None = None,
 ) -> BatchResult:
     """Build `settings.documents` for every usable appointment into `out_dir`.
 
@@ -81,13 +94,13 @@ def build_batch(
     problems (the CSV file); `today` is the date review dates are checked against
     (default: the real date). Problems with single appointments are returned, not
     raised; a problem with the whole batch (an unreadable brand, wording past its review
-    date, an output folder that cannot be made) raises `LeafletError`."""
-    out_dir = Path(out_dir)
-    settings = settings or BatchSettings()
-    for name in settings.documents:
-        if name not in DOCUMENTS:
-            raise LeafletError(f"unknown document {name!r}; documents: {', '.join(DOCUMENTS)}")
-    setup = WorkerSetup(settings, out_dir, source, today or dates.today())
+    date, an output folder that cannot be made) raises `LeafletError`.
+
+    With `out_dir` None nothing is written: each document is passed to `on_document` as
+    it is finished (in this thread), or, without one, returned in `documents`."""
+    settings = _checked(settings or BatchSettings())
+    folder = Path(out_dir) if out_dir is not None else None
+    setup = WorkerSetup(settings, folder, source, today or dates.today())
     appointments = list(appointments)
     own_pool = None
     if pool is None and _wants_workers(appointments, settings, jobs):
@@ -95,17 +108,83 @@ def build_batch(
     try:
         planner = Planner(settings, source, setup.today)
         planned, problems = planner.plan(appointments)
-        _prepare_folder(out_dir)
-        with _only_run(out_dir):
-            manifest = Manifest(out_dir)
-            try:
-                result = _build(planned, problems, manifest, setup, pool, force, progress)
-                return replace(result, warnings=planner.warnings, languages=planner.languages)
-            finally:
-                manifest.close(order=[_key(job) for job in planned])
+        if folder is None:
+            documents = _build_in_memory(planned, problems, setup, pool, progress, on_document)
+            result = BatchResult([], [], problems, None, documents=documents)
+        else:
+            result = _build_into(folder, planned, problems, setup, pool, force, progress)
+        return _planned(result, planner)
     finally:
         if own_pool is not None:
             own_pool.close()
+
+
+def _checked(settings: BatchSettings) -> BatchSettings:
+    """`settings` with its documents checked, and a brand given as data loaded once
+    (not again by every worker)."""
+    for name in settings.documents:
+        if name not in DOCUMENTS:
+            raise LeafletError(f"unknown document {name!r}; documents: {', '.join(DOCUMENTS)}")
+    if settings.brand is not None and not isinstance(settings.brand, Brand):
+        return replace(settings, brand=settings.load_brand())
+    return settings
+
+
+def _planned(result: BatchResult, planner: Planner) -> BatchResult:
+    """`result` with what the planning found: languages, and the brand used."""
+    brand = planner.brand
+    return replace(
+        result,
+        warnings=planner.warnings,
+        languages=planner.languages,
+        brand=brand.clinic.name,
+        example_brand=brand.is_example,
+    )
+
+
+def _build_into(
+    folder: Path,
+    planned: list[Job],
+    problems: list[RowProblem],
+    setup: WorkerSetup,
+    pool: WorkerPool | None,
+    force: bool,
+    progress: Progress | None,
+) -> BatchResult:
+    """Build the jobs into `folder`, which this batch alone writes to meanwhile."""
+    _prepare_folder(folder)
+    with _only_run(folder):
+        manifest = Manifest(folder)
+        try:
+            return _build(planned, problems, manifest, setup, pool, force, progress)
+        finally:
+            manifest.close(order=[_key(job) for job in planned])
+
+
+def _build_in_memory(
+    planned: list[Job],
+    problems: list[RowProblem],
+    setup: WorkerSetup,
+    pool: WorkerPool | None,
+    progress: Progress | None,
+    on_document: Callable[[BuiltDocument], None] | None,
+) -> list[BuiltDocument]:
+    """Build every job, handing each document to `on_document` or keeping it."""
+    kept: list[BuiltDocument] = []
+    if progress is not None and planned:
+        progress(0, len(planned))
+    for done, result in enumerate(run_jobs(planned, setup, pool), start=1):
+        if isinstance(result, RowProblem):
+            problems.append(result)
+        elif isinstance(result, BuiltDocument):
+            if on_document is not None:
+                on_document(result)
+            else:
+                kept.append(result)
+        if progress is not None:
+            progress(done, len(planned))
+    problems.sort(key=lambda problem: problem.row)
+    return kept
 
 
 def _wants_workers(
@@ -158,7 +237,7 @@ def _build(
     for done, result in enumerate(run_jobs(todo, setup, pool), start=1):
         if isinstance(result, RowProblem):
             problems.append(result)
-        else:
+        elif isinstance(result, ManifestEntry):
             built.append(result)
             manifest.add(result)
         if progress is not None:
@@ -174,30 +253,31 @@ def _key(job: Job) -> tuple[str, str]:
 @contextlib.contextmanager
 def _only_run(out_dir: Path) -> Iterator[None]:
     """Refuse a second batch into the same folder while one runs: two would write the
-    manifest at once. The folder itself is locked (no lock file is left behind), and the
-    lock goes with the process, however it ends."""
-    if sys.platform == "win32":  # no flock: batches into one folder are not guarded
-        yield
-        return
-    folder = os.open(out_dir, os.O_RDONLY)
+    manifest at once. The lock goes with the process, however it ends; the lock file
+    stays (taking it again is what tells a later batch the folder is free)."""
+    lock = filelock.FileLock(out_dir / LOCK_NAME, timeout=0, mode=0o600)
     try:
-        try:
-            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
-            raise LeafletError(
-                "another ",
-                Argument("batch", "leaflet batch"),
-                f" is writing to {out_dir}; wait for it to finish, or use another ",
-                Argument("out_dir", "--out-dir"),
-            ) from err
+        lock.acquire()
+    except filelock.Timeout as err:
+        raise LeafletError(
+            "another ",
+            Argument("batch", "leaflet batch"),
+            f" is writing to {out_dir}; wait for it to finish, or use another ",
+            Argument("out_dir", "--out-dir"),
+        ) from err
+    except OSError as err:
+        raise OutputError(f"cannot lock {out_dir}: {err.strerror or err}") from err
+    try:
         yield
     finally:
-        os.close(folder)
+        lock.release()
 
 
 def _prepare_folder(out_dir: Path) -> None:
+    """Make the output folder, entered by its owner only (0700, as the umask allows): it
+    holds health data. A folder that exists is left as its owner set it up."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"cannot make the output folder {out_dir}: {err.strerror}") from err
     # Temporary files a killed run left behind (finished files are renamed into place).

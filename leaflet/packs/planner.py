@@ -15,16 +15,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from leaflet.errors import LeafletError
 from leaflet.packs.appointments import Appointment, RowProblem, check_appointment_id
 from leaflet.render.prepare import check_review_date
-from leaflet.sources.brand import load_brand
+from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import DOCUMENTS, ContentDocument, Treatment, load_treatment
+from leaflet.sources.content_data import find_treatment
 from leaflet.sources.fonts import describe_chars
 from leaflet.sources.layout import Layout, load_layout
 from leaflet.version import __version__
@@ -34,15 +35,49 @@ Loaded = TypeVar("Loaded")
 
 @dataclass(frozen=True)
 class BatchSettings:
-    """What every appointment shares: brand, content folder, default layout, documents,
-    and whether forms are fillable (filled in on a tablet or computer: the consent form,
-    with the patient's details already in its fields; leaflets are unchanged)."""
+    """What every appointment shares: brand, content, default layout, documents, and
+    whether forms are fillable (`fillable`: the consent form filled in on a tablet or
+    computer, the patient's details already in its fields; leaflets are unchanged).
 
-    brand_path: Path | None = None
-    content_dir: Path | None = None
+    The brand is a brand file (`brand_path`, None: the example clinic), or, for a
+    service that keeps brands in its own database, `brand`: a loaded `Brand` or the
+    brand's data (see `load_brand`). The content is a content folder (`content_dir`,
+    None: the built-in one), or `treatments`: loaded `Treatment`s, such as
+    `treatment_from_data` makes, the only ones the batch then knows."""
+
+    brand_path: Path | str | None = None
+    content_dir: Path | str | None = None
     layout: str = "a4"
     documents: tuple[str, ...] = DOCUMENTS
+    brand: Brand | Mapping[str, Any] | None = None
+    treatments: tuple[Treatment, ...] = ()
     fillable: bool = False
+
+    def load_brand(self) -> Brand:
+        """The batch's brand, loaded."""
+        return load_brand(self.brand if self.brand is not None else self.brand_path)
+
+    def load_treatment(self, name: str) -> Treatment:
+        """The treatment an appointment names, by its folder, name or an alias."""
+        if self.treatments:
+            return find_treatment(name, self.treatments)
+        return load_treatment(name, self.content_dir)
+
+    def key(self) -> tuple[object, ...]:
+        """What tells two batches' settings apart, hashable: a worker process keeps its
+        work for a batch by it (`leaflet.packs.workers`). A brand or treatment given as
+        data counts by its fingerprint, not by its identity."""
+        brand = self.brand
+        if isinstance(brand, Brand):
+            brand_key: object = (str(brand.path), brand.fingerprint)
+        else:  # a path, or data: loaded alike by every worker
+            brand_key = self.load_brand().fingerprint if brand is not None else None
+        treatments = tuple(
+            (t.slug, str(t.folder), t.source.sha256, *(s.sha256 for s in t.given.values()))
+            for t in self.treatments
+        )
+        paths = (str(self.brand_path), str(self.content_dir))
+        return (*paths, self.layout, tuple(self.documents), brand_key, treatments, self.fillable)
 
 
 @dataclass(frozen=True)
@@ -64,7 +99,7 @@ class Planner:
         self.settings = settings
         self.source = source
         self.today = today
-        self.brand = load_brand(settings.brand_path)
+        self.brand = settings.load_brand()
         self.treatments: dict[str, Treatment | LeafletError] = {}
         self.layouts: dict[str, Layout | LeafletError] = {}
         #: Rows built in another language than the clinic's, and why.
@@ -83,12 +118,22 @@ class Planner:
                 jobs += found
             else:
                 problems.append(found)
+        if jobs:  # once for the batch, naming each layout it builds that is short
+            from leaflet.render.logo import warn_low_resolution
+
+            used = {job.layout for job in jobs}
+            layouts = [item for item in self.layouts.values() if isinstance(item, Layout)]
+            warn_low_resolution(self.brand, [item for item in layouts if item.name in used])
         return jobs, problems
 
     def _check(self, appointment: Appointment, seen: set[str]) -> list[Job] | RowProblem:
         def problem(column: str, reason: str) -> RowProblem:
             return RowProblem(
-                self.source, appointment.row, column, reason, appointment.appointment_id
+                self.source,
+                appointment.row,
+                appointment.label(column),
+                reason,
+                appointment.appointment_id,
             )
 
         ident = appointment.appointment_id
@@ -97,10 +142,7 @@ class Planner:
         if ident.lower() in seen:
             return problem("appointment_id", f"duplicate id {ident!r}")
         seen.add(ident.lower())
-        content_dir = self.settings.content_dir
-        treatment = _cached(
-            self.treatments, appointment.treatment, lambda s: load_treatment(s, content_dir)
-        )
+        treatment = _cached(self.treatments, appointment.treatment, self.settings.load_treatment)
         if isinstance(treatment, LeafletError):
             return problem("treatment", treatment.message)
         layout = _cached(self.layouts, appointment.layout or self.settings.layout, load_layout)
@@ -183,6 +225,8 @@ class Planner:
             str(personal.date_of_birth or ""),
             str(personal.appointment or ""),
             personal.practitioner,
+            personal.phone,
+            personal.email,
         ]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 

@@ -1,7 +1,11 @@
 """Building a batch's documents, in this process or in worker processes.
 
-Workers are spawned, not forked: each starts clean and loads only what it uses
-(ReportLab's font and style registries are global to a process). Each worker lays every
+On Linux and other POSIX systems but macOS, workers are forked from multiprocessing's
+fork server, a single-threaded process that loaded the rendering code once (`PRELOAD`):
+they start in milliseconds with nothing to import, where a spawned worker is a new
+interpreter importing it all again (about half a second of a core each). The batch's
+own process is never forked: it may run threads, and ReportLab's font and style
+registries are global to a process. Elsewhere workers are spawned. Each worker lays every
 document out once and stamps each patient's values onto it (`leaflet.render.stamp`);
 tri-folds, booklets, wording with a personal value in running text, and values too
 long for one line are laid out in full for each patient.
@@ -16,9 +20,11 @@ from __future__ import annotations
 import concurrent.futures
 import ctypes
 import datetime as dt
+import functools
 import hashlib
 import importlib
 import multiprocessing
+import multiprocessing.context
 import multiprocessing.process
 import os
 import signal
@@ -26,18 +32,18 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leaflet.errors import LeafletError
-from leaflet.packs.appointments import RowProblem
+from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.packs.manifest import ManifestEntry, output_name
 from leaflet.packs.planner import BatchSettings, Job
 from leaflet.render.glyphs import needed as needed_glyphs
 from leaflet.render.output import RenderedPdf, write_atomically
 from leaflet.sources import schema
-from leaflet.sources.brand import Brand, load_brand
-from leaflet.sources.content import Treatment, load_treatment
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import Treatment
 from leaflet.sources.layout import Layout, load_layout
 
 
@@ -46,25 +52,63 @@ class WorkerSetup:
     """What every worker of a batch shares (sent to each worker process once)."""
 
     settings: BatchSettings
-    out_dir: Path
+    out_dir: Path | None  # None: documents go back as bytes, nothing is written
     source: str  # names the appointments in problems
     today: dt.date  # review dates are checked against this
 
+    @functools.cached_property
+    def key(self) -> tuple[object, ...]:
+        """What tells two batches apart, hashable (see `BatchSettings.key`)."""
+        return (self.settings.key(), str(self.out_dir), self.source, self.today)
 
-Result = ManifestEntry | RowProblem
+
+@dataclass(frozen=True)
+class BuiltDocument:
+    """A document a batch built without an output folder: its bytes and what it is."""
+
+    appointment: Appointment
+    document: str  # "info", "consent" or "aftercare"
+    pdf: RenderedPdf
+    reference: str
+    version: str
+
+    @property
+    def name(self) -> str:
+        """The file name a batch folder would give it: `A1023-consent.pdf`."""
+        return output_name(self.appointment.appointment_id, self.document)
+
+
+Result = ManifestEntry | BuiltDocument | RowProblem
 
 
 #: A batch is built in this process when its estimated work is under this many
-#: seconds. Starting a worker (spawning Python and loading the rendering code) takes
-#: about half a second of one core, overlapping the planning; two workers halve the
-#: rest. Below about twice that start-up, one process is as fast or faster, and
-#: leaves the other core free.
+#: seconds. Starting workers (a Python loading the rendering code: the fork server,
+#: once per process, or each spawned worker) takes about half a second of one core,
+#: overlapping the planning, and each worker lays its documents out again; two
+#: workers halve the rest. Below about twice that start-up, one process is as fast or
+#: faster, and leaves the other core free.
 IN_PROCESS_SECONDS = 1.0
 #: Estimated seconds per document: a stamped copy, and one laid out in full (tri-folds,
 #: booklets, a name in running text), measured on a 2-core machine with room to spare.
 STAMPED_SECONDS, FULL_SECONDS = 0.004, 0.040
 #: Documents per chunk sent to a worker at most: fewer round trips, each about 0.1 s.
 CHUNK = 32
+
+
+#: What the fork server loads before it forks any worker: the main module (a worker
+#: then need not import it again), the rendering code and this module.
+PRELOAD = ["__main__", "leaflet.render.pages", "leaflet.render.stamp", __name__]
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How workers start: forked from the fork server where there is one and fork is
+    safe after imports (not macOS, whose system libraries may not survive a fork), else
+    spawned."""
+    if sys.platform != "darwin" and "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def default_jobs(stamped: int, full: int) -> int:
@@ -86,14 +130,21 @@ class WorkerPool:
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        # Spawned, not forked: each worker starts clean and loads only what it uses.
         self._executor = concurrent.futures.ProcessPoolExecutor(
             self.jobs,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=worker_context(),
             initializer=_start_worker,
         )
         # A pool starts a process per task while none is idle: one task each starts them
-        # all now, rather than when the first documents are ready.
+        # all now, rather than when the first documents are ready. From a thread: the
+        # first waits for the fork server to load the rendering code, and the caller
+        # plans meanwhile.
+        self._starting = threading.Thread(
+            target=self._start, name="leaflet-workers-start", daemon=True
+        )
+        self._starting.start()
+
+    def _start(self) -> None:
         for _ in range(self.jobs):
             self._executor.submit(_ready)
 
@@ -106,6 +157,7 @@ class WorkerPool:
     def close(self) -> None:
         """Stop the workers (after what they are building), cancelling what has not
         started."""
+        self._starting.join()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def run(self, todo: list[Job], setup: WorkerSetup) -> Iterator[Result]:
@@ -153,7 +205,7 @@ def run_jobs(todo: list[Job], setup: WorkerSetup, pool: WorkerPool | None) -> It
 
 
 #: A worker process's workers, by batch setup (a few: a pool may serve several batches).
-_WORKERS: OrderedDict[WorkerSetup, Worker] = OrderedDict()
+_WORKERS: OrderedDict[tuple[object, ...], Worker] = OrderedDict()
 KEPT_WORKERS = 4
 
 
@@ -175,9 +227,11 @@ def _exit_with_parent() -> None:
 
     Everywhere: a thread waits on the parent's sentinel, which multiprocessing gives
     every child (a pipe that closes when the parent dies on Linux and macOS, a process
-    handle on Windows) and exits. On Linux the kernel also sends SIGKILL at once
-    (PR_SET_PDEATHSIG), even while a long call holds the interpreter. Without this, a
-    killed batch left its workers running, waiting for work forever.
+    handle on Windows) and exits, at once if the parent has already gone. On Linux the
+    kernel also sends SIGKILL (PR_SET_PDEATHSIG) when the process that forked this one
+    ends, even while a long call holds the interpreter: the batch's process, or its
+    fork server, which ends when the batch's process does. Without this, a killed batch
+    left its workers running, waiting for work forever.
     """
     parent = multiprocessing.process.parent_process()
     if parent is None:  # not a worker process: nothing to watch
@@ -185,8 +239,6 @@ def _exit_with_parent() -> None:
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent.pid:  # the parent died before the signal was set
-            os._exit(1)
     threading.Thread(
         target=_exit_when_gone, args=(parent,), name="leaflet-parent-watch", daemon=True
     ).start()
@@ -202,12 +254,12 @@ def _ready() -> None:
 
 
 def _build_chunk(setup: WorkerSetup, chunk: list[Job]) -> list[Result]:
-    worker = _WORKERS.get(setup)
+    worker = _WORKERS.get(setup.key)
     if worker is None:
-        worker = _WORKERS[setup] = Worker(setup)
+        worker = _WORKERS[setup.key] = Worker(setup)
         if len(_WORKERS) > KEPT_WORKERS:
             _WORKERS.popitem(last=False)
-    _WORKERS.move_to_end(setup)
+    _WORKERS.move_to_end(setup.key)
     return [worker.build(job) for job in chunk]
 
 
@@ -216,7 +268,7 @@ class Worker:
 
     def __init__(self, setup: WorkerSetup) -> None:
         self.setup = setup
-        self.brand: Brand = load_brand(setup.settings.brand_path)
+        self.brand: Brand = setup.settings.load_brand()
         self.treatments: dict[str, Treatment] = {}
         self.layouts: dict[str, Layout] = {}
         # The rendering code loads here: a main process whose workers build (and which
@@ -230,6 +282,8 @@ class Worker:
         appointment = job.appointment
         try:
             pdf, meta = self._render(job)
+            if self.setup.out_dir is None:
+                return BuiltDocument(appointment, job.document, pdf, meta.reference, meta.version)
             target = self.setup.out_dir / output_name(appointment.appointment_id, job.document)
             write_atomically(target, pdf.data, private=True)
         except LeafletError as err:
@@ -252,7 +306,7 @@ class Worker:
         appointment, today = job.appointment, self.setup.today
         slug = appointment.treatment
         if slug not in self.treatments:
-            self.treatments[slug] = load_treatment(slug, self.setup.settings.content_dir)
+            self.treatments[slug] = self.setup.settings.load_treatment(slug)
         if job.layout not in self.layouts:
             self.layouts[job.layout] = load_layout(job.layout)
         document = self.treatments[slug].document(job.document, job.language or None)
@@ -264,4 +318,4 @@ class Worker:
             pdf = render_pdf(document, self.brand, layout, personal, fillable=True, today=today)
         else:
             pdf = self.bases.render(document, self.brand, layout, personal, today=today)
-        return pdf, document.meta
+        return replace(pdf, personal=bool(personal)), document.meta

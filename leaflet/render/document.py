@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from reportlab.platypus.doctemplate import LayoutError
 
 from leaflet.errors import LayoutFitError, PersonalValueFitError, display_path
 from leaflet.render.fillable import check_fillable
+from leaflet.render.logo import warn_low_resolution
 from leaflet.render.output import RenderedPdf
 from leaflet.render.pages import render_pages
 from leaflet.render.prepare import Build, check_layout_holds, check_review_date
@@ -106,7 +109,7 @@ def build_document(
     name: str,
     *,
     treatment: str = "microneedling",
-    brand: Path | str | None = None,
+    brand: Brand | Path | str | Mapping[str, Any] | None = None,
     layout: str = "a4",
     content_dir: Path | str | None = None,
     personal: Personalisation | None = None,
@@ -117,19 +120,21 @@ def build_document(
     language: str | None = None,
 ) -> RenderedPdf:
     """Load a treatment's document, a brand file and a layout by name, and render them:
-    what `leaflet info`, `leaflet consent` and `leaflet aftercare` do. `brand` None is
-    the built-in example clinic; `content_dir` None the built-in content.
+    what `leaflet info`, `leaflet consent` and `leaflet aftercare` do. `brand` is as
+    `load_brand` takes it (None: the built-in example clinic); `content_dir` None is the
+    built-in content. A logo short of print resolution is a `LeafletWarning`.
 
     `language` (a tag) None is the clinic's language (the brand's), or English when the
     treatment lacks it: the PDF's `warnings` then say so."""
     loaded = load_treatment(treatment, content_dir)
-    brand_ = load_brand(brand)
+    brand_, page_layout = load_brand(brand), load_layout(layout)
+    warn_low_resolution(brand_, [page_layout])
     tag, warning = loaded.choose_language(language, brand_.spec.language)
     document = loaded.document(name, tag)
     pdf = render_pdf(
         document,
         brand_,
-        load_layout(layout),
+        page_layout,
         personal,
         press,
         allow_expired=allow_expired,

@@ -72,7 +72,7 @@ class PageFurniture:
             self._logo_form(canvas)
         with tags.artifact(canvas):
             canvas.doForm(self.FORM)
-        if self.brand.logo is not None:  # in a form of its own: see the module docstring
+        if self.brand.logo_data is not None:  # in a form of its own: see the module docstring
             with tags.content(canvas, self.logo_tag) if first else tags.artifact(canvas):
                 canvas.doForm(self.LOGO_FORM)
 
@@ -118,7 +118,7 @@ class PageFurniture:
             canvas.roundRect(x, y, width, height, BAND_RADIUS, stroke=0, fill=1)
         pad = height * HEADER_PAD_SHARE
         text_x = x + pad * 1.5
-        if brand.logo is not None:  # drawn beside the band's form (_logo_form)
+        if brand.logo_data is not None:  # drawn beside the band's form (_logo_form)
             text_x += header_logo_size(layout) + pad * 1.2
         canvas.setFillColor(brand.colour("on_primary"))
         canvas.setFont(brand.fonts.bold, self.name_size)

@@ -15,14 +15,17 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo, PDFString
 
-from leaflet.errors import LeafletError
+from leaflet.errors import Argument, LeafletError
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import ContentDocument, load_treatment
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
+
+if TYPE_CHECKING:
+    import pypdf
 
 #: The PDF Info entries leaflet adds (custom keys are allowed by the PDF standard).
 REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY = (
@@ -104,24 +107,27 @@ def verify(
     pdf_path: Path | str,
     brand: Brand | Path | str | None = None,
     content_dir: Path | str | None = None,
+    password: str | None = None,
 ) -> Verdict:
     """Read a PDF's provenance and compare it with the current content and `brand` (a
-    loaded brand or a brand file; None: the built-in example clinic)."""
+    loaded brand or a brand file; None: the built-in example clinic). A PDF locked with
+    a password (as `leaflet email` sends them) needs `password`; without the right one,
+    `PasswordNeeded` says so."""
     if not isinstance(brand, Brand):
         brand = load_brand(brand)
     path = Path(pdf_path)
-    import pypdf  # only `verify` reads PDFs: building one needs no PDF reader
-
     try:
         data = read_limited(path, MAX_PDF_BYTES)
     except UnreadableFile as err:
         raise LeafletError(f"{path}: {err}") from err
     try:
-        info: Mapping[str, Any] = pypdf.PdfReader(io.BytesIO(data)).metadata or {}
+        info: Mapping[str, Any] = _reader(data, path, password).metadata or {}
         values = {
             key: info.get(f"/{key}")
             for key in (REFERENCE_KEY, VERSION_KEY, FINGERPRINT_KEY, SOURCE_KEY)
         }
+    except LeafletError:
+        raise
     except Exception as err:  # a damaged PDF fails in many ways inside pypdf
         raise LeafletError(f"{path}: not a readable PDF ({err})") from err
     if any(value is None for value in values.values()):
@@ -143,6 +149,44 @@ def verify(
         printable(values[FINGERPRINT_KEY]),
         current,
     )
+
+
+def _reader(data: bytes, path: Path, password: str | None) -> pypdf.PdfReader:
+    """A reader of the PDF, its password lock (if any) taken off first."""
+    import pypdf  # only `verify` reads PDFs: building one needs no PDF reader
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        locked = reader.is_encrypted
+    except pypdf.errors.DependencyError:  # AES, and no `cryptography` to read it
+        locked = True
+    if locked:
+        reader = pypdf.PdfReader(io.BytesIO(unlocked(data, path, password)))
+    return reader
+
+
+class PasswordNeeded(LeafletError):
+    """The PDF is locked with a password, and none (or not its own) was given."""
+
+
+def unlocked(data: bytes, path: Path, password: str | None) -> bytes:
+    """The PDF `data` with its password lock taken off. pikepdf (qpdf) reads every PDF
+    encryption, AES-256 included, with no further library; pypdf would need
+    `cryptography` for AES."""
+    import pikepdf  # only for a locked PDF
+
+    try:
+        with pikepdf.open(io.BytesIO(data), password=password or "") as pdf:
+            plain = io.BytesIO()
+            pdf.save(plain, encryption=False)
+    except pikepdf.PasswordError as err:
+        why = "is locked with a password" if not password else "does not open with that password"
+        raise PasswordNeeded(
+            f"{path}: this PDF {why}; give the one it was sent with (the clinic's "
+            "email.password setting says how it is made) as ",
+            Argument("password='...'", "--password, or type it when asked"),
+        ) from err
+    return plain.getvalue()
 
 
 def printable(value: object, limit: int = 100) -> str:

@@ -21,6 +21,7 @@ laid out in full for each patient.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -157,11 +158,13 @@ class BaseCache:
     from: the document, the treatment's settings and their words in that language, the
     strings), layout, brand (its fingerprint: file, logo, fonts), which values the
     patient has, and the characters beyond ASCII they need; at most `size` of them, the
-    least recently used going first. Every build still checks the review date against `today`."""
+    least recently used going first. Every build still checks the review date against `today`.
+    Threads may share one: two that need the same new base may both lay it out."""
 
     def __init__(self, size: int = 128) -> None:
         self.size = size
         self._bases: OrderedDict[tuple[Any, ...], Base | None] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._bases)
@@ -195,14 +198,17 @@ class BaseCache:
             shape,
             needed,
         )
-        if key in self._bases:
-            self._bases.move_to_end(key)
-            base = self._bases[key]
-        else:
+        with self._lock:  # threads share the cache; a base is laid out outside the lock
+            known = key in self._bases
+            base = self._bases[key] if known else None
+            if known:
+                self._bases.move_to_end(key)
+        if not known:
             base = lay_out_base(document, brand, layout, shape, day, needed)
-            self._bases[key] = base
-            if len(self._bases) > self.size:
-                self._bases.popitem(last=False)
+            with self._lock:
+                self._bases[key] = base
+                if len(self._bases) > self.size:
+                    self._bases.popitem(last=False)
         # No base: a tri-fold, a booklet, or a name in running text; no stamped copy: a
         # value that wraps onto a second line.
         copy = stamp(base, personal, language) if base is not None else None

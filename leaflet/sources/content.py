@@ -14,6 +14,7 @@ a translation is checked against the document it translates (`translation`).
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,15 +24,17 @@ from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.documents import DOCUMENTS as DOCUMENTS  # its home; here too
+from leaflet.sources.language_folders import UNFOLDERED_LANGUAGE as UNFOLDERED_LANGUAGE
+from leaflet.sources.language_folders import find_languages as find_languages
 from leaflet.sources.languages import (
     Language,
-    is_tag,
     match_language,
     normalise,
+    original_language,
     parse_language,
 )
-from leaflet.sources.personal import without_placeholders
 from leaflet.sources.translation import check_translation
+from leaflet.sources.treatment_names import resolve_treatment
 from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
 
 if TYPE_CHECKING:  # loaded when a document is: `leaflet list` needs none of them
@@ -43,8 +46,8 @@ if TYPE_CHECKING:  # loaded when a document is: `leaflet list` needs none of the
 NOT_WORDING = frozenset({"id", "style"})
 #: The treatment file: in the treatment's folder, and optionally in a language folder.
 TREATMENT_FILE = "treatment.yaml"
-#: The language of documents that do not say, in a folder made before languages.
-UNFOLDERED_LANGUAGE = "en-GB"
+#: A language's treatment file among content given as data (`Treatment.given`).
+TREATMENT = "treatment"
 
 Loc = tuple[str | int, ...]
 
@@ -133,6 +136,8 @@ class ContentDocument:
         return text
 
     def _check_glyphs(self, loc: Loc, text: str, fonts: FontFamily) -> None:
+        from leaflet.sources.personal import without_placeholders
+
         if missing := fonts.missing(without_placeholders(text)):
             from leaflet.sources.fonts import describe_chars
 
@@ -148,32 +153,48 @@ class Treatment:
     documents in each language."""
 
     slug: str
-    folder: Path
+    folder: Path  # for content given as data, a name for messages: <microneedling data>
     spec: schema.Treatment
     source: YamlSource
     #: Each language's folder, by tag.
     languages: dict[str, Path]
+    #: Documents given as data (`leaflet.sources.content_data`), by (name, language).
+    given: dict[tuple[str, str], YamlSource] = field(default_factory=dict, repr=False)
     _documents: dict[tuple[str, str], ContentDocument] = field(default_factory=dict, repr=False)
     _locals: dict[str, tuple[schema.TreatmentLanguage, YamlSource] | None] = field(
         default_factory=dict, repr=False
     )
+    # Documents load once, whichever thread asks first (re-entrant: a translation loads
+    # its original).
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Pickled (for a worker process) as what it was loaded from.
+        if self.given:
+            return rebuild_treatment, (self.slug, self.source, self.given)
+        return load_treatment, (self.slug, self.folder.parent)
 
     @property
-    def content_dir(self) -> Path:
-        return self.folder.parent
+    def content_dir(self) -> Path | None:
+        """The content folder; None for content given as data."""
+        return None if self.given else self.folder.parent
+
+    def read(self, name: str, language: str) -> YamlSource | None:
+        """Document `name` in `language` as given, or read from its file; None when it
+        has none."""
+        if self.given:
+            return self.given.get((name, language))
+        path = self.languages[language] / f"{name}.yaml"
+        return read_yaml(path) if path.is_file() else None
 
     @functools.cached_property
     def source_language(self) -> str:
-        """The language of the original wording: the one whose documents translate
-        nothing (English first, if several are originals)."""
-        originals = [tag for tag in self.languages if not self._translates(tag)]
-        originals.sort(key=lambda tag: (not tag.startswith("en"), tag))
-        return (originals or sorted(self.languages))[0]
+        """The language of the original wording (`original_language`)."""
+        return original_language(self.languages, self._translates)
 
     def _translates(self, tag: str) -> bool:
-        folder = self.languages[tag]
-        first = next(folder / f"{n}.yaml" for n in DOCUMENTS if (folder / f"{n}.yaml").is_file())
-        meta = read_yaml(first).data.get("meta")
+        first = next(source for n in self.available(tag) if (source := self.read(n, tag)))
+        meta = first.data.get("meta")
         return isinstance(meta, dict) and bool(meta.get("translates"))
 
     def language(self, requested: str | None = None) -> str:
@@ -210,22 +231,26 @@ class Treatment:
 
     def available(self, language: str | None = None) -> list[str]:
         """The documents this treatment has in a language, in the standard order."""
-        folder = self.languages[self.language(language)]
+        tag = self.language(language)
+        if self.given:
+            return [name for name in DOCUMENTS if (name, tag) in self.given]
+        folder = self.languages[tag]
         return [name for name in DOCUMENTS if (folder / f"{name}.yaml").is_file()]
 
     def document(self, name: str, language: str | None = None) -> ContentDocument:
-        """Load (once) and return one of the treatment's documents in a language
-        (default: the source language)."""
+        """Load (once, whichever thread asks first) and return one of the treatment's
+        documents in a language (default: the source language)."""
         tag = self.language(language)
-        if (name, tag) not in self._documents:
-            if name not in self.available(tag):
-                raise LeafletError(
-                    f"{self.slug} has no {name} document in {tag} "
-                    f"({self.languages[tag] / f'{name}.yaml'}); it has: "
-                    f"{', '.join(self.available(tag)) or 'none'}"
-                )
-            self._documents[(name, tag)] = _load_document(self, name, tag)
-        return self._documents[(name, tag)]
+        with self._lock:
+            if (name, tag) not in self._documents:
+                if name not in self.available(tag):
+                    raise LeafletError(
+                        f"{self.slug} has no {name} document in {tag} "
+                        f"({self.languages[tag] / f'{name}.yaml'}); it has: "
+                        f"{', '.join(self.available(tag)) or 'none'}"
+                    )
+                self._documents[(name, tag)] = _load_document(self, name, tag)
+            return self._documents[(name, tag)]
 
     def local_source(self, language: str) -> YamlSource | None:
         """The language folder's own treatment file, if it has one."""
@@ -245,10 +270,12 @@ class Treatment:
     def _local(self, language: str) -> tuple[schema.TreatmentLanguage, YamlSource] | None:
         if language not in self._locals:
             path = self.languages[language] / TREATMENT_FILE
-            if path == self.folder / TREATMENT_FILE or not path.is_file():
+            source = self.given.get((TREATMENT, language))
+            if source is None and not self.given and path != self.folder / TREATMENT_FILE:
+                source = read_yaml(path) if path.is_file() else None
+            if source is None:
                 self._locals[language] = None
             else:
-                source = read_yaml(path)
                 local = validate(schema.TreatmentLanguage, source)
                 _check_local_settings(self, local, source)
                 self._locals[language] = (local, source)
@@ -272,6 +299,13 @@ def _check_local_settings(
             raise SourceError(source.path, problem, line=source.line_of(loc), field=format_loc(loc))
 
 
+def first_meta(folder: Path) -> dict[str, Any]:
+    """The `meta` mapping, not validated, of the first document in a language folder."""
+    first = next(folder / f"{n}.yaml" for n in DOCUMENTS if (folder / f"{n}.yaml").is_file())
+    meta = read_yaml(first, only="meta").data.get("meta")
+    return meta if isinstance(meta, dict) else {}
+
+
 def known_treatments(content_dir: Path | None = None) -> list[str]:
     """The treatments in a content folder: sub-folders holding a `treatment.yaml`."""
     folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
@@ -279,59 +313,26 @@ def known_treatments(content_dir: Path | None = None) -> list[str]:
 
 
 def load_treatment(slug: str, content_dir: Path | str | None = None) -> Treatment:
-    """Load a treatment from a content folder (default: the built-in content)."""
+    """Load a treatment from a content folder (default: the built-in content), named by
+    its folder, its name or an alias (`leaflet.sources.treatment_names`)."""
     folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
     if not folder.is_dir():
         raise LeafletError(f"content folder not found: {folder}")
-    known = known_treatments(folder)
-    if slug not in known:
-        raise LeafletError(
-            f"unknown treatment {slug!r}; known treatments: "
-            f"{', '.join(known) or f'none (no */treatment.yaml in {folder})'}"
-        )
+    slug = resolve_treatment(slug, folder)
     source = read_yaml(folder / slug / TREATMENT_FILE)
     spec = validate(schema.Treatment, source)
     return Treatment(slug, folder / slug, spec, source, find_languages(folder / slug))
 
 
-def find_languages(folder: Path) -> dict[str, Path]:
-    """The language folders of a treatment folder, by tag; documents in the folder itself
-    (made before languages) are the language their `meta.language` says."""
-    languages: dict[str, Path] = {}
-    for sub in sorted(path for path in folder.iterdir() if path.is_dir()):
-        if not any((sub / f"{name}.yaml").is_file() for name in DOCUMENTS):
-            continue
-        try:
-            tag = parse_language(sub.name).tag
-        except LeafletError as err:
-            raise LeafletError(
-                f"{display_path(sub)}: a folder of documents is named by its language: "
-                f"{err.message}"
-            ) from err
-        if tag != sub.name:
-            raise LeafletError(f"{display_path(sub)}: name the folder {tag}")
-        languages[tag] = sub
-    flat = [folder / f"{name}.yaml" for name in DOCUMENTS if (folder / f"{name}.yaml").is_file()]
-    if flat:
-        source = read_yaml(flat[0])
-        meta = source.data.get("meta") if isinstance(source.data, dict) else None
-        said = meta.get("language") if isinstance(meta, dict) else None
-        # A file that does not say is checked when it loads; until then, take English.
-        tag = said if isinstance(said, str) and is_tag(said) else UNFOLDERED_LANGUAGE
-        if tag in languages:
-            raise SourceError(
-                flat[0],
-                f"there is also a {tag} folder; move this file into it",
-                line=source.line_of(("meta", "language")),
-                field="meta.language",
-            )
-        languages[tag] = folder
-    if not languages:
-        raise LeafletError(
-            f"{display_path(folder)}: no documents; put them in a folder per language, "
-            f"e.g. {display_path(folder / 'en-GB' / 'info.yaml')}"
-        )
-    return languages
+def rebuild_treatment(
+    slug: str, source: YamlSource, given: dict[tuple[str, str], YamlSource]
+) -> Treatment:
+    """The treatment of checked sources, documents by (name, language): how content
+    given as data is made (and unpickled); see `leaflet.sources.content_data`."""
+    spec = validate(schema.Treatment, source)
+    folder = source.path.parent
+    languages = {tag: folder / tag for _, tag in given}
+    return Treatment(slug, folder, spec, source, languages, given=given)
 
 
 def _load_document(treatment: Treatment, name: str, language: str) -> ContentDocument:
@@ -339,7 +340,8 @@ def _load_document(treatment: Treatment, name: str, language: str) -> ContentDoc
     from leaflet.sources.templating import TemplateProblem, Wording, make_environment
 
     folder = treatment.languages[language]
-    source = read_yaml(folder / f"{name}.yaml")
+    source = treatment.read(name, language)
+    assert source is not None, "available() listed it"
     spec = validate(schema.Document, source)
     if folder != treatment.folder and normalise(spec.meta.language) != language:
         loc: Loc = ("meta", "language")

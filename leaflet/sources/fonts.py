@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
@@ -55,44 +56,75 @@ def describe_chars(chars: list[str]) -> str:
     )
 
 
-_registered: dict[tuple[Path, Path], FontFamily] = {}
+#: A font file, or its bytes (a brand given as data).
+FontSource = Path | bytes
+_registered: dict[tuple[Path | str, Path | str], FontFamily] = {}
+#: ReportLab's font registry is a process-wide dictionary: registering is done under a
+#: lock, so that two threads loading brands at once register each face once, whole.
+_REGISTRY_LOCK = threading.Lock()
 
 
 class FontFileError(Exception):
-    """A font file is missing or unusable; the caller names the field that pointed at it."""
+    """A font file is missing or unusable; the caller names the field that pointed at it
+    (`face`: regular or bold)."""
+
+    def __init__(self, message: str, face: str = "regular") -> None:
+        super().__init__(message)
+        self.face = face
 
 
-def register_family(regular: Path, bold: Path) -> FontFamily:
-    """Register a regular and bold TrueType face as one family and return it."""
+def register_family(regular: FontSource, bold: FontSource) -> FontFamily:
+    """Register a regular and bold TrueType face (files, or their bytes) as one family
+    and return it."""
+    key = (_key(regular), _key(bold))
+    with _REGISTRY_LOCK:
+        if key not in _registered:
+            _registered[key] = _register(regular, bold)
+        return _registered[key]
+
+
+def _key(source: FontSource) -> Path | str:
+    return source.resolve() if isinstance(source, Path) else hashlib.sha256(source).hexdigest()
+
+
+def _register(regular: FontSource, bold: FontSource) -> FontFamily:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
 
-    key = (regular.resolve(), bold.resolve())
-    if key in _registered:
-        return _registered[key]
-    faces = [_load(path) for path in key]
-    for face in faces:
-        pdfmetrics.registerFont(face)
-    regular_name, bold_name = (face.fontName for face in faces)
+    faces: list[TTFont] = []
+    for source, kind in ((regular, "regular"), (bold, "bold")):
+        try:
+            faces.append(_load(source, f"BrandFont-{kind.title()}"))
+        except FontFileError as err:
+            raise FontFileError(str(err), kind) from err
+    for loaded in faces:
+        pdfmetrics.registerFont(loaded)
+    regular_name, bold_name = (loaded.fontName for loaded in faces)
     # Italic maps to upright: clear-print guidance rules italics out of patient leaflets.
     addMapping(regular_name, 0, 0, regular_name)
     addMapping(regular_name, 1, 0, bold_name)
     addMapping(regular_name, 0, 1, regular_name)
     addMapping(regular_name, 1, 1, bold_name)
     coverage = frozenset(faces[0].face.charToGlyph) & frozenset(faces[1].face.charToGlyph)
-    family = FontFamily(regular_name, bold_name, coverage)
-    _registered[key] = family
-    return family
+    return FontFamily(regular_name, bold_name, coverage)
 
 
-def _load(path: Path) -> TTFont:
-    try:
-        data = read_limited(path, MAX_FONT_BYTES)
-    except UnreadableFile as err:
-        problem = "font file not found" if str(err) == "file not found" else f"font file {err}"
-        raise FontFileError(f"{problem}: {path}") from err
+def _load(source: FontSource, stem: str) -> TTFont:
+    """A face from a file or bytes; `stem` names one given as bytes."""
+    if isinstance(source, bytes):
+        data, path = source, Path(f"<{stem} bytes>")
+        if len(data) > MAX_FONT_BYTES:
+            raise FontFileError(f"{path} is larger than {MAX_FONT_BYTES // MB} MB")
+        stem_name = stem
+    else:
+        path, stem_name = source, source.stem
+        try:
+            data = read_limited(path, MAX_FONT_BYTES)
+        except UnreadableFile as err:
+            problem = "font file not found" if str(err) == "file not found" else f"font file {err}"
+            raise FontFileError(f"{problem}: {path}") from err
     # Named by content, not location, so output is the same wherever the files are installed.
-    name = f"{path.stem}-{hashlib.sha256(data).hexdigest()[:8]}"
+    name = f"{stem_name}-{hashlib.sha256(data).hexdigest()[:8]}"
     try:
         face = _subset_keeping_font()(name, io.BytesIO(data))
     except Exception as err:  # a damaged file fails in many ways: TTFError, struct.error...
@@ -120,11 +152,18 @@ KEPT_SUBSETS = 64
 def _kept(store: OrderedDict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
     """`store[key]`, made by `make()` the first time; past `KEPT_SUBSETS` entries the
     least recently made go first."""
-    if key not in store:
-        store[key] = make()
-        if len(store) > KEPT_SUBSETS:
-            store.popitem(last=False)
-    return store[key]
+    with _KEPT_LOCK:  # threads share the stores; what is missing is made outside it
+        found = store.get(key)
+    if found is None:
+        found = make()
+        with _KEPT_LOCK:
+            store[key] = found
+            if len(store) > KEPT_SUBSETS:
+                store.popitem(last=False)
+    return found
+
+
+_KEPT_LOCK = threading.Lock()
 
 
 @functools.cache

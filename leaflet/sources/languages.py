@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
@@ -103,3 +103,13 @@ def match_language(requested: str, available: Iterable[str]) -> str | None:
     base = normalise(requested).split("-")[0]
     same = [tag for key, tag in tags.items() if key.split("-")[0] == base]
     return same[0] if len(same) == 1 else None
+
+
+def original_language(languages: Collection[str], translates: Callable[[str], bool]) -> str:
+    """Of a treatment's languages, the one whose documents translate nothing (English
+    first, if several are originals)."""
+    originals = sorted(
+        (tag for tag in languages if not translates(tag)),
+        key=lambda tag: (not tag.startswith("en"), tag),
+    )
+    return (originals or sorted(languages))[0]

@@ -128,6 +128,15 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
 
 def _read_spec(name: str, layouts_dir: Path, known: list[str]) -> tuple[YamlSource, schema.Layout]:
     """The layout file, merged over the layouts it `extends:`, and validated."""
+    source, data = read_layout_data(name, layouts_dir, known)
+    return source, validate(schema.Layout, source, data)
+
+
+def read_layout_data(
+    name: str, layouts_dir: Path, known: list[str]
+) -> tuple[YamlSource, dict[str, Any]]:
+    """The layout file and its data merged over the layouts it `extends:`, not yet
+    validated (`leaflet list` shows a description without building the schema)."""
     path = layouts_dir / f"{name}.yaml"
     source = read_yaml(path)
     data, seen = dict(source.data), [name]
@@ -144,7 +153,7 @@ def _read_spec(name: str, layouts_dir: Path, known: list[str]) -> tuple[YamlSour
             )
         seen.append(parent)
         data = merged(read_yaml(layouts_dir / f"{parent}.yaml").data, data)
-    return source, validate(schema.Layout, source, data)
+    return source, data
 
 
 def _check_styles(spec: schema.Layout, source: YamlSource) -> None:

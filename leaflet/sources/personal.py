@@ -1,8 +1,12 @@
-"""Personal details a document can be prepared with: patient, date of birth, appointment.
+"""Personal details a document can be prepared with: patient, date of birth, phone,
+email, appointment.
 
-Values come from a person (a receptionist typing, a booking system export), so they are
-checked here, before they reach a template: dates must be real ISO dates, names must hold
-no control characters and only characters the brand fonts can print.
+Values come from a person (a receptionist typing, a booking system export, a booking
+system calling the library), so they are checked here, before they reach a template,
+the same way whichever way they come: dates must be real dates (written as the clinic
+writes them, see `leaflet.sources.written_dates`), names no longer than 200 characters,
+with no control characters and only characters the brand fonts can print, a phone number
+7 to 15 digits.
 
 While a document is laid out once for many patients (`leaflet.render.stamp`), each
 personal value is stood in for by a placeholder character (`PLACEHOLDERS`).
@@ -11,16 +15,20 @@ personal value is stood in for by a placeholder character (`PLACEHOLDERS`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from leaflet.errors import LeafletError
 from leaflet.sources import dates
 from leaflet.sources.dates import format_date, format_time
 from leaflet.sources.fonts import FontFamily, describe_chars
+from leaflet.sources.written_dates import DateProblem, read_date, read_datetime
 
-Parsed = TypeVar("Parsed")
+#: The longest name taken: far above any real one, and short enough for a form's line.
+MAX_NAME = 200
+#: A phone number as people write it: digits, spaces and + ( ) - . between them.
+_PHONE = re.compile(r"\+?[0-9(][0-9 ().-]*")
 
 
 class PersonalValues(Protocol):
@@ -36,12 +44,43 @@ class PersonalValues(Protocol):
 
 @dataclass(frozen=True)
 class Personalisation:
-    """Who and which appointment a document is for; every field is optional."""
+    """Who and which appointment a document is for; every field is optional.
+
+    Made directly, its values are checked as a CSV export's are: a `LeafletError` names
+    the field and what is valid (a date given as text, a 10,000-character name, a line
+    break in a name). `from_text` reads the values as people write them."""
 
     patient_name: str = ""
     date_of_birth: dt.date | None = None
     appointment: dt.datetime | None = None
     practitioner: str = ""
+    phone: str = ""  # fills a form's phone line
+    email: str = ""  # fills a form's email line
+
+    def __post_init__(self) -> None:
+        for label in ("patient_name", "practitioner"):
+            check_name(getattr(self, label), label)
+        born, when = self.date_of_birth, self.appointment
+        if born is not None:
+            if not isinstance(born, dt.date) or isinstance(born, dt.datetime):
+                raise LeafletError(
+                    f"date_of_birth: {born!r} is a {type(born).__name__}; give a "
+                    "datetime.date, e.g. datetime.date(1985, 4, 23), or use "
+                    "Personalisation.from_text"
+                )
+            check_past(born, "date_of_birth")
+        if when is not None and not isinstance(when, dt.datetime):
+            raise LeafletError(
+                f"appointment: {when!r} is a {type(when).__name__}; give a "
+                "datetime.datetime, e.g. datetime.datetime(2026, 12, 1, 10, 30), or use "
+                "Personalisation.from_text"
+            )
+        for label, problem_of in (("phone", phone_problem), ("email", email_address_problem)):
+            value = getattr(self, label)
+            if not isinstance(value, str):
+                raise LeafletError(f"{label}: {value!r} is not text")
+            if value and (problem := problem_of(value)):
+                raise LeafletError(f"{label}: {problem}")
 
     @classmethod
     def from_text(
@@ -50,25 +89,40 @@ class Personalisation:
         date_of_birth: str | None = None,
         appointment: str | None = None,
         practitioner: str | None = None,
+        phone: str | None = None,
+        email: str | None = None,
+        *,
+        date_order: str | None = None,
     ) -> Personalisation:
-        """Parse values as typed on a command line or read from a CSV cell."""
+        """Parse values as typed on a command line or read from a CSV cell; dates whose
+        day and month could be swapped are read in `date_order` (`day-first` or
+        `month-first`), and refused without one."""
         return cls(
             patient_name=parse_name(patient_name, "patient name"),
-            date_of_birth=parse_date_of_birth(date_of_birth),
-            appointment=parse_appointment(appointment),
+            date_of_birth=parse_date_of_birth(date_of_birth, order=date_order),
+            appointment=parse_appointment(appointment, order=date_order),
             practitioner=parse_name(practitioner, "practitioner"),
+            phone=parse_phone(phone),
+            email=parse_email(email),
         )
 
     def __bool__(self) -> bool:
         return bool(
-            self.patient_name or self.date_of_birth or self.appointment or self.practitioner
+            self.patient_name
+            or self.date_of_birth
+            or self.appointment
+            or self.practitioner
+            or self.phone
+            or self.email
         )
 
     def check_printable(self, fonts: FontFamily) -> None:
-        """Refuse names the brand fonts cannot print, naming the characters."""
+        """Refuse names (and an email address) the brand fonts cannot print, naming the
+        characters."""
         for label, value in (
             ("patient name", self.patient_name),
             ("practitioner", self.practitioner),
+            ("email", self.email),
         ):
             if missing := fonts.missing(value):
                 raise LeafletError(
@@ -84,6 +138,8 @@ class Personalisation:
                 "date_of_birth": format_date(self.date_of_birth, language)
                 if self.date_of_birth
                 else "",
+                "phone": self.phone,
+                "email": self.email,
             },
             "appointment": {
                 "date": format_date(when.date(), language, weekday=True) if when else "",
@@ -94,44 +150,94 @@ class Personalisation:
 
 
 def parse_name(value: str | None, label: str = "name") -> str:
-    """A person's name with runs of white space folded; control characters are refused."""
+    """A person's name with runs of white space folded, checked (`check_name`)."""
     value = " ".join((value or "").split())
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
-        raise LeafletError(f"{label}: contains a control character")
-    if len(value) > 200:
-        raise LeafletError(f"{label}: longer than 200 characters")
+    check_name(value, label)
     return value
 
 
-def parse_date_of_birth(value: str | None, label: str = "date of birth") -> dt.date | None:
-    """An ISO date (YYYY-MM-DD) in the past, or None when empty."""
-    day = _parse(value, label, dt.date.fromisoformat, "YYYY-MM-DD, e.g. 1985-04-23")
-    if day is not None and day > dates.today():
-        raise LeafletError(f"{label}: {value!r} is in the future")
-    return day
+def check_name(value: object, label: str = "name") -> None:
+    """Refuse a name that is not text, holds a control character or is over MAX_NAME
+    characters."""
+    if not isinstance(value, str):
+        raise LeafletError(f"{label}: {value!r} is not text")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
+        raise LeafletError(f"{label}: contains a control character")
+    if len(value) > MAX_NAME:
+        raise LeafletError(f"{label}: longer than {MAX_NAME} characters")
 
 
-def parse_appointment(value: str | None, label: str = "appointment") -> dt.datetime | None:
-    """An ISO date and time (YYYY-MM-DDTHH:MM or with a space), or None when empty."""
-    when = _parse(
-        value, label, dt.datetime.fromisoformat, "YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30"
-    )
-    if when is not None and (value or "").strip().count(":") == 0:
-        raise LeafletError(
-            f"{label}: {value!r} has no time; expected YYYY-MM-DDTHH:MM, e.g. 2026-12-01T10:30"
+def phone_problem(number: str) -> str | None:
+    """Why `number` is not a phone number, or None: digits (7 to 15 of them, as in any
+    country's numbers) with spaces, + ( ) - or . between them."""
+    digits = sum(char.isdigit() for char in number)
+    if not _PHONE.fullmatch(number) or not 7 <= digits <= 15:
+        shown = number if len(number) <= 40 else number[:40] + "..."
+        return (
+            f"{shown!r} is not a phone number; expected 7 to 15 digits, with spaces, "
+            "+ ( ) - if you like, e.g. 07700 900123 or +44 7700 900123"
         )
-    return when
+    return None
 
 
-def _parse(
-    value: str | None, label: str, parse: Callable[[str], Parsed], expected: str
-) -> Parsed | None:
+def email_address_problem(address: str) -> str | None:
+    """Why `address` is not one email address, or None (`schema.common.email_problem`;
+    international characters are fine: it is printed, or sent where a server takes them)."""
+    from leaflet.sources.schema.common import email_problem  # pydantic: only when needed
+
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in address):
+        return "contains a control character"
+    return email_problem(address, international=True)
+
+
+def parse_email(value: str | None, label: str = "email") -> str:
+    """An email address with white space around it taken off, or empty text."""
+    value = (value or "").strip()
+    if value and (problem := email_address_problem(value)):
+        raise LeafletError(f"{label}: {problem}")
+    return value
+
+
+def parse_phone(value: str | None, label: str = "phone") -> str:
+    """A phone number with runs of white space folded, or empty text; see `phone_problem`."""
+    value = " ".join((value or "").split())
+    if value and (problem := phone_problem(value)):
+        raise LeafletError(f"{label}: {problem}")
+    return value
+
+
+def parse_date_of_birth(
+    value: str | None, label: str = "date of birth", order: str | None = None
+) -> dt.date | None:
+    """A date in the past as people write it (1985-04-23, 23/04/1985 in `order`,
+    23 April 1985), or None when empty."""
     if value is None or not value.strip():
         return None
     try:
-        return parse(value.strip())
-    except ValueError as err:
-        raise LeafletError(f"{label}: {value!r} is not valid; expected {expected}") from err
+        day = read_date(value, order)
+    except DateProblem as err:
+        raise LeafletError(f"{label}: ", *err.parts) from err
+    check_past(day, label, value.strip())
+    return day
+
+
+def check_past(day: dt.date, label: str, written: str = "") -> None:
+    """Refuse a date of birth after today (`written` as it was given)."""
+    if day > dates.today():
+        raise LeafletError(f"{label}: {written or day.isoformat()!r} is in the future")
+
+
+def parse_appointment(
+    value: str | None, label: str = "appointment", order: str | None = None
+) -> dt.datetime | None:
+    """A date and time as people write them (2026-12-01T10:30, 01/12/2026 10:30 in
+    `order`, 1 December 2026 10:30 AM), or None when empty."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return read_datetime(value, order)
+    except DateProblem as err:
+        raise LeafletError(f"{label}: ", *err.parts) from err
 
 
 #: Stand-ins for personal values while a document is laid out once for many patients
@@ -143,6 +249,8 @@ PLACEHOLDERS = {
     ("appointment", "date"): "\ue003",
     ("appointment", "time"): "\ue004",
     ("appointment", "practitioner"): "\ue005",
+    ("patient", "phone"): "\ue006",
+    ("patient", "email"): "\ue007",
 }
 _PLACEHOLDER_CHARS = frozenset(PLACEHOLDERS.values())
 

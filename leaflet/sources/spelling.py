@@ -1,9 +1,11 @@
-"""Suggestions for misspelt names: the closest known name, for "did you mean" in the
-errors an author sees (a block key, a field, a template variable)."""
+"""Names people spell in many ways: the closest known name, for "did you mean" in the
+errors an author sees (a block key, a field, a template variable), and names folded
+for matching (`fold`)."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 #: How alike two names must be (difflib's ratio) for one to be suggested for the other.
@@ -21,3 +23,10 @@ def did_you_mean(name: str, known: Iterable[str], *, prefix: str = "") -> str | 
     "settings."), or None."""
     match = closest(name, known)
     return f"did you mean '{prefix}{match}'?" if match else None
+
+
+def fold(name: str) -> str:
+    """A name as matched when people and programs spell it differently: case, spaces,
+    underscores and punctuation ignored (`Appointment ID`, `appointment_id` ->
+    `appointmentid`; `Micro-needling` -> `microneedling`)."""
+    return re.sub(r"[\W_]+", "", name.casefold())

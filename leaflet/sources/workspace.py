@@ -2,28 +2,48 @@
 
 `leaflet init DIR` makes one: `leaflet.yaml` (the config), `brand.yaml` to fill in, a
 placeholder logo, and an editable copy of the built-in content. Commands run inside the
-folder read `leaflet.yaml` and use its brand, content and layout unless told otherwise,
+folder, or in any folder below it (as git finds its repository), read `leaflet.yaml` and
+use its brand, content, layout and appointment-export settings unless told otherwise,
 so a clinic types `leaflet consent`, not a list of paths.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND, FONTS_DIR
 
+if TYPE_CHECKING:
+    from leaflet.sources.exports import ExportFormat
+
 CONFIG_NAME = "leaflet.yaml"
 CONFIG_TEXT = """\
-# leaflet workspace: commands run in this folder use these settings unless you give
-# --brand, --content-dir or --layout. Paths are relative to this file.
+# leaflet workspace: commands run in this folder (or any folder inside it) use these
+# settings unless you give --brand, --content-dir or --layout. Paths are relative to
+# this file.
 brand: brand.yaml
 content_dir: content
 layout: a4
+
+# How your booking system writes its appointments export (leaflet batch, leaflet email).
+appointments:
+{locale}
+  # date_order: day-first      # or month-first: wins over the locale
+  # encoding: windows-1252     # if the export is not UTF-8 (Excel's plain CSV on Windows)
+  # columns:                   # headers leaflet does not know: its name, then yours
+  #   patient_name: Client
+  #   appointment: Start time
+  #   treatment: Service
 """
+#: The locale line: set from this computer's locale when it has one.
+LOCALE_LINE = "  locale: {tag:<20} # this computer's: {example} is 8 May 1966"
+NO_LOCALE_LINE = "  # locale: en-GB              # en-GB: 08/05/1966 is 8 May; en-US: 5 August"
 
 
 @dataclass(frozen=True)
@@ -34,6 +54,7 @@ class Workspace:
     brand: Path | None
     content_dir: Path | None
     layout: str | None
+    export: ExportFormat | None = None  # how its booking system writes exports
 
     def defaults(self) -> dict[str, object]:
         """Option defaults for the document commands (Click's default_map entries)."""
@@ -41,12 +62,21 @@ class Workspace:
         return {key: value for key, value in values.items() if value is not None}
 
 
-def find_workspace(folder: Path | None = None) -> Workspace | None:
-    """The workspace config in `folder` (default: the working folder), if there is one."""
-    path = (folder or Path.cwd()) / CONFIG_NAME
-    if not path.is_file():
-        return None
+def find_workspace(folder: Path | str | None = None) -> Workspace | None:
+    """The workspace `folder` (default: the working folder) is in: the nearest
+    `leaflet.yaml` in it or in a folder above it, as git finds its repository."""
+    start = Path(folder) if folder is not None else Path.cwd()
+    for candidate in (start, *start.resolve().parents):
+        path = candidate / CONFIG_NAME
+        if path.is_file():
+            return load_workspace(path)
+    return None
+
+
+def load_workspace(path: Path) -> Workspace:
+    """The workspace config in the file `path`."""
     # Most commands run outside a workspace: the YAML reader loads only inside one.
+    from leaflet.sources.exports import ExportFormat
     from leaflet.sources.yamlfile import read_yaml, validate
 
     spec = validate(schema.Workspace, read_yaml(path))
@@ -56,7 +86,27 @@ def find_workspace(folder: Path | None = None) -> Workspace | None:
         brand=base / spec.brand if spec.brand else None,
         content_dir=base / spec.content_dir if spec.content_dir else None,
         layout=spec.layout,
+        export=ExportFormat.from_settings(spec.appointments, CONFIG_NAME),
     )
+
+
+def config_text(environ: dict[str, str] | None = None) -> str:
+    """A new workspace's `leaflet.yaml`, its export locale this computer's own (from
+    LC_ALL, LC_TIME or LANG, as `en_GB.UTF-8`) when it has one: Excel writes dates in
+    it. Otherwise the locale is left for the clinic to set."""
+    from leaflet.sources.written_dates import order_of_locale
+
+    environ = dict(os.environ) if environ is None else environ
+    value = next((environ[k] for k in ("LC_ALL", "LC_TIME", "LANG") if environ.get(k)), "")
+    tag = value.split(".")[0].split("@")[0].replace("_", "-")
+    try:
+        order = order_of_locale(tag) if "-" in tag else None
+    except ValueError:
+        order = None
+    if order is None:
+        return CONFIG_TEXT.format(locale=NO_LOCALE_LINE)
+    example = "08/05/1966" if order == "day-first" else "05/08/1966"
+    return CONFIG_TEXT.format(locale=LOCALE_LINE.format(tag=tag, example=example))
 
 
 def init_workspace(folder: Path | str) -> list[Path]:
@@ -69,7 +119,7 @@ def init_workspace(folder: Path | str) -> list[Path]:
         )
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / CONFIG_NAME).write_text(CONFIG_TEXT, encoding="utf-8")
+        (folder / CONFIG_NAME).write_text(config_text(), encoding="utf-8")
         brand = EXAMPLE_BRAND.read_text(encoding="utf-8")
         brand = brand.replace(
             "# The built-in example clinic. Copy this file (and a logo) to make your own brand:",

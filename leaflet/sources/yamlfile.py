@@ -2,26 +2,32 @@
 
 Content, brand and layout files all come through here: PyYAML parses the text once into
 plain data plus a map from field path to line number, and pydantic validates the data
-against a schema from `schema`. Errors name the file, the line and a readable field
+against a schema from `schema` (imported on first use: `leaflet list` reads files
+without validating them). Errors name the file, the line and a readable field
 path (`blocks[3].checklist.items[0].text`) and say what is valid.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pydantic
 import yaml
-from pydantic_core import ErrorDetails
 
 from leaflet.errors import LeafletError, SourceError
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
 from leaflet.sources.spelling import did_you_mean
+
+if TYPE_CHECKING:
+    import pydantic
+    from pydantic_core import ErrorDetails
 
 try:  # the C parser is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -50,7 +56,7 @@ MAX_BYTES = 1 * MB
 MAX_DEPTH = 50
 
 Path_ = tuple[str | int, ...]
-Model = TypeVar("Model", bound=pydantic.BaseModel)
+Model = TypeVar("Model", bound="pydantic.BaseModel")
 
 
 @dataclass
@@ -72,19 +78,65 @@ class YamlSource:
         return self.lines.get(())
 
 
-def read_yaml(path: Path) -> YamlSource:
-    """Parse a YAML file whose top level is a mapping; malformed YAML names file and line."""
+def read_yaml(path: Path, only: str | None = None) -> YamlSource:
+    """Parse a YAML file whose top level is a mapping; malformed YAML names file and line.
+
+    With `only`, the data holds just that top-level key (a listing shows a few fields of
+    files it need not build whole): the file is still read and parsed as a whole, but
+    the rest is neither built nor checked for aliases and duplicate keys."""
     try:
         text = read_limited(path, MAX_BYTES).decode("utf-8")
     except UnreadableFile as err:
         raise SourceError(path, str(err)) from err
     except UnicodeDecodeError as err:
         raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
+    return parse_yaml(text, path, only)
+
+
+def source_from_data(data: Mapping[str, Any], label: Path) -> YamlSource:
+    """Data given as a mapping (a caller's, not a file's), checked as YAML would be and
+    copied, so that the caller changing it later changes nothing here. `label` names it
+    in messages; its SHA-256 is of its canonical JSON."""
+    copied = _plain(data, label, ())
+    text = json.dumps(copied, sort_keys=True, ensure_ascii=False, default=str)
+    if len(text) > MAX_BYTES:
+        raise SourceError(label, f"larger than {MAX_BYTES // MB} MB, far more than it needs")
+    return YamlSource(label, copied, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def _plain(value: Any, label: Path, loc: Path_) -> Any:
+    """`value` as plain data (dicts, lists, text, numbers, dates), or a `SourceError`."""
+    if len(loc) > MAX_DEPTH:
+        raise SourceError(label, f"nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, Mapping):
+        for key in value:
+            if not isinstance(key, str):
+                raise SourceError(label, f"key {key!r} is not text", field=format_loc(loc) or None)
+        return {key: _plain(item, label, (*loc, key)) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item, label, (*loc, index)) for index, item in enumerate(value)]
+    if value is None or isinstance(value, str | int | float | bool | dt.date):
+        return value
+    raise SourceError(
+        label,
+        f"{type(value).__name__} is not a value a file could hold (text, numbers, dates, "
+        "lists and mappings)",
+        field=format_loc(loc) or None,
+    )
+
+
+def parse_yaml(text: str, path: Path, only: str | None = None) -> YamlSource:
+    """`read_yaml` for text in hand; `path` names it in messages."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise SourceError(path, "the file is empty; expected a YAML mapping", line=1)
+        if only is not None and isinstance(node, yaml.MappingNode):
+            pairs = [
+                (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == only
+            ]
+            node = yaml.MappingNode(node.tag, pairs, node.start_mark, node.end_mark)
         source = YamlSource(path, None, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
         _record_lines(node, (), source, set())
         source.data = loader.construct_document(node)
@@ -176,6 +228,8 @@ def format_loc(loc: Path_) -> str:
 
 def validate(model: type[Model], source: YamlSource, data: Any = None) -> Model:
     """Validate `source.data` (or `data`) against `model`, reporting every problem found."""
+    import pydantic
+
     try:
         return model.model_validate(source.data if data is None else data)
     except pydantic.ValidationError as err:
@@ -246,6 +300,8 @@ def _fields_at(model: type[pydantic.BaseModel], loc: Path_) -> list[str]:
 
 
 def _models_in(annotation: Any) -> list[type[pydantic.BaseModel]]:
+    import pydantic
+
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
         return [annotation]
     origin = typing.get_origin(annotation)

@@ -4,10 +4,11 @@ Each model lists its fields with a description; `docs/content-format.md` is gene
 from these models (`python -m leaflet.docs`), so the reference cannot drift from the code.
 Unknown fields are errors: a typo in consent wording must never be silently ignored.
 
-The models live in `common` (shared types), `blocks`, `documents`, `brand` and `layout`;
-they are all importable from here, as `schema.Document`, `schema.Brand`... Each is
-imported on first use (PEP 562): building pydantic models takes time, and a command
-that reads only a layout or a treatment file should not build the blocks' models.
+The models live in `common` (shared types), `blocks`, `documents`, `brand`, `layout` and
+`exports` (booking-system exports); they are all importable from here, as
+`schema.Document`, `schema.Brand`... Each is imported on first use (PEP 562): building
+pydantic models takes time, and a command that reads only a layout or a treatment file
+should not build the blocks' models.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 __all__ = [
     "BLOCK_TYPES",
     "EMAIL_PATTERN",
+    "EXPORT_FIELDS",
     "LANGUAGE_TAG",
     "PASSWORD_POLICIES",
     "AboutStrings",
@@ -39,6 +41,8 @@ __all__ = [
     "Document",
     "EmailAddress",
     "EmailSettings",
+    "ExportField",
+    "ExportSettings",
     "Fields",
     "Fonts",
     "FooterStrings",
@@ -92,6 +96,9 @@ _WHERE: dict[str, str] = {
     "EMAIL_PATTERN": "leaflet.sources.schema.common",
     "EmailAddress": "leaflet.sources.schema.common",
     "EmailSettings": "leaflet.sources.schema.brand",
+    "EXPORT_FIELDS": "leaflet.sources.schema.exports",
+    "ExportField": "leaflet.sources.schema.exports",
+    "ExportSettings": "leaflet.sources.schema.exports",
     "Fields": "leaflet.sources.schema.blocks",
     "Fonts": "leaflet.sources.schema.brand",
     "FooterStrings": "leaflet.sources.schema.strings",
@@ -180,6 +187,7 @@ if TYPE_CHECKING:
         Text,
     )
     from leaflet.sources.schema.documents import Document
+    from leaflet.sources.schema.exports import EXPORT_FIELDS, ExportField, ExportSettings
     from leaflet.sources.schema.layout import Box, Layout, StyleSpec, Workspace
     from leaflet.sources.schema.meta import Meta
     from leaflet.sources.schema.strings import (

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from leaflet.sources.schema.common import Length, Strict, Text
+from leaflet.sources.schema.exports import ExportSettings
 
 
 class Box(Strict):
@@ -82,3 +83,7 @@ class Workspace(Strict):
     brand: str | None = Field(default=None, description="The brand file, relative to leaflet.yaml.")
     content_dir: str | None = Field(default=None, description="The content folder.")
     layout: str | None = Field(default=None, description="The default layout.")
+    appointments: ExportSettings | None = Field(
+        default=None,
+        description="How the booking system writes its appointments export (see ExportSettings).",
+    )

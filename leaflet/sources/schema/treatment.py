@@ -23,6 +23,12 @@ class Treatment(Strict):
         description="Numbers clinics set differently (hours without make-up, weeks between "
         "sessions...), used in wording as {{ settings.name }}.",
     )
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other names booking systems give the treatment, e.g. [Dermapen, "
+        "Collagen induction therapy]: an export's treatment column matches the folder name, "
+        "`name` or one of these, ignoring case, spaces and punctuation.",
+    )
 
 
 class TreatmentLanguage(Strict):

@@ -11,6 +11,7 @@ escaped with `plain`. Each piece draws its text as the content of its structure 
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -55,15 +56,18 @@ class Para(Paragraph):
             _paragraph_setup(self, text, style, bulletText, frags, cleaner)
             return
         key = (text, id(style), bulletText if isinstance(bulletText, str) else None)
-        entry = _LAID_OUT.get(key)
+        with _LAID_OUT_LOCK:  # threads share the cache; markup is parsed outside it
+            entry = _LAID_OUT.get(key)
+            if entry is not None:
+                _LAID_OUT.move_to_end(key)
         if entry is None or entry.style is not style or key[2] != bulletText:
             _paragraph_setup(self, text, style, bulletText, frags, cleaner)
             entry = _LaidOut(style, (self.text, self.frags, self.style, self.bulletText))
-            _LAID_OUT[key] = entry
-            if len(_LAID_OUT) > LAID_OUT_SIZE:
-                _LAID_OUT.popitem(last=False)
+            with _LAID_OUT_LOCK:
+                _LAID_OUT[key] = entry
+                if len(_LAID_OUT) > LAID_OUT_SIZE:
+                    _LAID_OUT.popitem(last=False)
         else:
-            _LAID_OUT.move_to_end(key)
             self.text, self.frags, self.style, self.bulletText = entry.parsed
             self.debug = 0
         self._laid_out = entry
@@ -143,6 +147,7 @@ class _LaidOut:
 #: Paragraphs kept across builds: a few documents' worth of wording.
 LAID_OUT_SIZE = 2048
 _LAID_OUT: OrderedDict[tuple[str, int, str | None], _LaidOut] = OrderedDict()
+_LAID_OUT_LOCK = threading.Lock()
 
 
 class KeptWithNext(Para):

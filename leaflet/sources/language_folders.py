@@ -1,0 +1,58 @@
+"""A treatment folder's languages: a folder per language, named by its BCP 47 tag.
+
+`content/<treatment>/en-GB/`, `pl/`, `cy/` each hold the documents in that language. A
+folder made before languages holds its documents directly; they are the language their
+`meta.language` says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from leaflet.errors import LeafletError, SourceError, display_path
+from leaflet.sources.documents import DOCUMENTS
+from leaflet.sources.languages import is_tag, parse_language
+from leaflet.sources.yamlfile import read_yaml
+
+#: The language of documents that do not say, in a folder made before languages.
+UNFOLDERED_LANGUAGE = "en-GB"
+
+
+def find_languages(folder: Path) -> dict[str, Path]:
+    """The language folders of a treatment folder, by tag; documents in the folder itself
+    (made before languages) are the language their `meta.language` says."""
+    languages: dict[str, Path] = {}
+    for sub in sorted(path for path in folder.iterdir() if path.is_dir()):
+        if not any((sub / f"{name}.yaml").is_file() for name in DOCUMENTS):
+            continue
+        try:
+            tag = parse_language(sub.name).tag
+        except LeafletError as err:
+            raise LeafletError(
+                f"{display_path(sub)}: a folder of documents is named by its language: "
+                f"{err.message}"
+            ) from err
+        if tag != sub.name:
+            raise LeafletError(f"{display_path(sub)}: name the folder {tag}")
+        languages[tag] = sub
+    flat = [folder / f"{name}.yaml" for name in DOCUMENTS if (folder / f"{name}.yaml").is_file()]
+    if flat:
+        source = read_yaml(flat[0])
+        meta = source.data.get("meta") if isinstance(source.data, dict) else None
+        said = meta.get("language") if isinstance(meta, dict) else None
+        # A file that does not say is checked when it loads; until then, take English.
+        tag = said if isinstance(said, str) and is_tag(said) else UNFOLDERED_LANGUAGE
+        if tag in languages:
+            raise SourceError(
+                flat[0],
+                f"there is also a {tag} folder; move this file into it",
+                line=source.line_of(("meta", "language")),
+                field="meta.language",
+            )
+        languages[tag] = folder
+    if not languages:
+        raise LeafletError(
+            f"{display_path(folder)}: no documents; put them in a folder per language, "
+            f"e.g. {display_path(folder / 'en-GB' / 'info.yaml')}"
+        )
+    return languages

@@ -134,6 +134,17 @@ def test_a_value_too_long_for_two_lines_is_an_error_naming_it_and_the_layout():
     assert "on 2 lines at 12 pt" in message
 
 
+def test_an_email_address_too_long_for_two_lines_of_words_breaks_inside_it():
+    """An address has no spaces to wrap at: it breaks where it must, at full size, rather
+    than fail (a name never breaks inside a word)."""
+    address = "maria.alexandra.konstantinopoulou@example.com"
+    personal = leaflet.Personalisation.from_text(patient_name="Zoë Ng", email=address)
+    first = measure(leaflet.build_document("consent", layout="a5", personal=personal).data)[0]
+    assert "".join(first.text_of(first.glyphs).split()).count(address) == 1  # on two lines
+    glyphs = value_glyphs(first, "u@example.com")
+    assert glyphs and min(g.size for g in glyphs) >= smallest_value_size("a5") - 0.01
+
+
 # --- 2. body text never runs into the footer -----------------------------------------
 
 

@@ -225,10 +225,15 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
             break
         size = max(fit.min_size, size - SIZE_STEP)
     text = Paragraph(markup, style).getPlainText()
+    if any("@" in word for word in text.split()):  # an email address breaks anywhere
+        sized = _sized(style, fit.min_size, wraps=True, inside_words=True)
+        lines = _line_count(markup, sized, width)
+        if lines <= fit.max_lines:
+            return FittedValue(sized, lines)
     raise PersonalValueFitError(
         f"{text!r} does not fit the {fit.layout} layout: even on {fit.max_lines} lines at "
         f"{fit.min_size:g} pt (the smallest this layout prints personal details) it is too "
-        "long; use a shorter form of the name"
+        "long; use a shorter form of it"
     )
 
 
@@ -248,17 +253,19 @@ def _line_count(markup: str, style: ParagraphStyle, width: float) -> int:
     return len(lines)
 
 
-def _sized(style: ParagraphStyle, size: float, *, wraps: bool = False) -> ParagraphStyle:
+def _sized(
+    style: ParagraphStyle, size: float, *, wraps: bool = False, inside_words: bool = False
+) -> ParagraphStyle:
     """`style` at `size`, with the same leading (the value keeps its place on its line);
     one that `wraps` breaks at spaces and after the hyphens of double-barrelled names,
-    never inside a word."""
+    never inside a word unless `inside_words` (an email address too long for a line)."""
     if wraps:
         return ParagraphStyle(
             f"{style.name}-wrapped",
             parent=style,
             fontSize=size,
             embeddedHyphenation=2,
-            splitLongWords=0,
+            splitLongWords=int(inside_words),
         )
     return ParagraphStyle(f"{style.name}-fitted", parent=style, fontSize=size)
 

@@ -94,8 +94,13 @@ def smallest_value_size(layout: str) -> float:
     return max(round(body_size(layout) * share, 1), spec.min_body_size)
 
 
-@pytest.mark.parametrize("variant", ["short", "long"])
-@pytest.mark.parametrize(("document", "layout"), CASES)
+# Long details everywhere; short ones where the issue saw them shrink most (tri-folds).
+DETAILED = [(d, lay, "long") for d, lay in CASES] + [
+    (d, lay, "short") for d, lay in CASES if lay in TRIFOLDS
+]
+
+
+@pytest.mark.parametrize(("document", "layout", "variant"), DETAILED)
 def test_personal_details_keep_their_size(document, layout, variant):
     details = VARIANTS[variant]
     values = [details["patient_name"], details["practitioner"], "Tuesday, 1 December 2026"]
@@ -223,7 +228,7 @@ def list_items(document: str) -> list[list[str]]:
     return lists
 
 
-@pytest.mark.parametrize("variant", ["blank", "short"])
+@pytest.mark.parametrize("variant", ["blank", "long"])
 @pytest.mark.parametrize(("document", "layout"), [c for c in PAGE_CASES if c[1] != "a5-booklet"])
 def test_no_list_leaves_an_item_alone_on_a_page(document, layout, variant):
     texts = page_texts(document, layout, variant)
@@ -241,7 +246,7 @@ def test_no_list_leaves_an_item_alone_on_a_page(document, layout, variant):
 
 @pytest.mark.parametrize("layout", [lay for lay in PAGE_LAYOUTS if lay != "a5-booklet"])
 def test_what_a_signature_block_signs_shares_its_page(layout):
-    for page in page_texts("consent", layout, "short"):
+    for page in page_texts("consent", layout, "long"):
         if "sign below" in page:  # the withdrawal statement
             assert "Withdrawal of consent" in page and "Signature" in page
         if "I still want to have this treatment" in page:  # the day-of-treatment declaration
@@ -270,7 +275,7 @@ def starts_a_section(layout: str, page: Page) -> bool:
 FILLED = [c for c in PAGE_CASES if c[1] != "a5-booklet"]
 
 
-@pytest.mark.parametrize("variant", ["blank", "short", "long"])
+@pytest.mark.parametrize("variant", ["blank", "long"])
 @pytest.mark.parametrize(("document", "layout"), FILLED)
 def test_every_page_but_the_last_is_at_least_half_full(document, layout, variant):
     """Half full at least; a page before a new section may hold a little less (a third)
@@ -289,7 +294,7 @@ def free_below(layout: str, page: Page) -> float:
     return rule - 4 * mm - lowest
 
 
-@pytest.mark.parametrize("variant", ["blank", "short", "long"])
+@pytest.mark.parametrize("variant", ["blank", "long"])
 @pytest.mark.parametrize(("document", "layout"), FILLED)
 def test_the_about_box_takes_no_page_of_its_own_where_it_fits_the_page_before(
     document, layout, variant
@@ -307,8 +312,8 @@ def test_the_about_box_takes_no_page_of_its_own_where_it_fits_the_page_before(
 
 def details_height(document: str, layout: str) -> float:
     """How tall the personal details box is on page 1 (its first line to its last)."""
-    first = pages(document, layout, "short")[0]
-    found = [g for w in ("Preparedfor", SHORT["practitioner"]) for g in value_glyphs(first, w)]
+    first = pages(document, layout, "long")[0]
+    found = [g for w in ("Preparedfor", "Papadopoulou-Richardson") for g in value_glyphs(first, w)]
     return max(g.bottom for g in found) - min(g.top for g in found)
 
 
@@ -316,7 +321,7 @@ def details_height(document: str, layout: str) -> float:
 def test_personalising_adds_a_page_only_when_the_details_leave_no_room(document, layout):
     """A consent form has lines for the details either way; a leaflet gains a box on
     page 1, which may take one more page only when the blank one's last has no room."""
-    blank, personal = pages(document, layout), pages(document, layout, "short")
+    blank, personal = pages(document, layout), pages(document, layout, "long")
     if document == "consent" or len(personal) == len(blank):
         assert len(personal) == len(blank)
     else:
@@ -332,7 +337,7 @@ def test_text_sizes(document, layout):
     """Every glyph is at least 12 pt but the footer's reference lines (at least 9 pt);
     large print is 16 pt or more throughout."""
     large_print = leaflet.load_layout(layout).spec.large_print
-    for page in pages(document, layout, "short"):
+    for page in pages(document, layout, "long"):
         rule = page.rule.top if page.rule is not None else page.height
         for glyph in page.glyphs:
             if large_print:

@@ -55,6 +55,7 @@ SECTIONS: list[tuple[str, str, list[type[BaseModel]]]] = [
             schema.Clinic,
             schema.ClinicWording,
             schema.Colours,
+            schema.CmykColours,
             schema.Fonts,
             schema.EmailSettings,
         ],

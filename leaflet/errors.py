@@ -78,6 +78,11 @@ class LayoutFitError(LeafletError):
     """Content cannot be laid out on the chosen pages (too tall, too wide)."""
 
 
+class PersonalValueFitError(LayoutFitError):
+    """A patient's value (a name, a practitioner) is too long for the layout even on
+    two lines: the value is at fault, not the content file."""
+
+
 def display_path(path: Path) -> str:
     """Show a path relative to the working folder when it lies inside it, else absolute."""
     try:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from pathlib import Path
 
+import pikepdf
 import pypdf
 import pytest
 from conftest import BRAND_NOTE, PATIENT, VERSION, invoke, normalise, read_pdf
@@ -377,24 +379,31 @@ def test_one_job_and_two_jobs_give_identical_results(built, tmp_path):
     assert files_in(tmp_path / "two") == files_in(out)
 
 
-def test_a_long_name_stays_on_its_line(tmp_path):
-    """A value too long for its write-in line prints smaller, on one line, and never
-    across the line above (a signature line)."""
+def test_a_long_name_wraps_onto_a_second_line(tmp_path):
+    """A value too long for its write-in line wraps onto a second line (breaking after a
+    hyphen, never inside a word) at no less than 90% of body size, and never climbs over
+    the line above: the batch lays such a patient's copy out in full."""
+    from pdfmeasure import measure, value_glyphs
+
     name = "Bartholomew Featherstonehaugh-Worthington-Smythe de la Cruz-Ødegård"
     row = f"L1,{name},1961-02-03,,microneedling,2026-12-03T16:45,Dr Sam Lee"
     appointments, _ = parse_appointments("\n".join([HEADER, row]))
     build_batch(appointments, tmp_path, settings=BatchSettings(documents=("consent",)), jobs=1)
-    reader = pypdf.PdfReader(tmp_path / "L1-consent.pdf")
-    for page in reader.pages:
-        baselines = []
-
-        def visit(text, cm, tm, font, size, baselines=baselines):
-            if text.strip() and text.strip() in name:
-                baselines.append(round(cm[5] + tm[5], 1))
-
-        page.extract_text(visitor_text=visit)
-        assert len(set(baselines)) <= 1, baselines
-    assert normalise(reader.pages[0].extract_text()).count(name) == 1
+    data = (tmp_path / "L1-consent.pdf").read_bytes()
+    first = measure(data)[0]
+    words = value_glyphs(first, name)
+    assert len({round(g.bottom) for g in words}) == 2
+    assert min(g.size for g in words) >= 11.7
+    assert normalise(pypdf.PdfReader(tmp_path / "L1-consent.pdf").pages[0].extract_text()).count(
+        "Bartholomew Featherstonehaugh-Worthington-"
+    )
+    personal = leaflet.Personalisation.from_text(
+        patient_name=name,
+        date_of_birth="1961-02-03",
+        appointment="2026-12-03T16:45",
+        practitioner="Dr Sam Lee",
+    )
+    assert data == leaflet.build_document("consent", personal=personal).data
 
 
 def test_a_second_batch_into_the_same_folder_is_refused(tmp_path):
@@ -469,3 +478,45 @@ def test_small_batches_are_built_in_the_process_by_default(monkeypatch):
     assert workers.default_jobs(stamped=0, full=40) == 2  # tri-folds laid out in full
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 1)
     assert workers.default_jobs(stamped=10_000, full=0) == 1
+
+
+# --- fillable consent forms -------------------------------------------------------------
+
+
+def _field_values(data: bytes) -> dict[str, str] | None:
+    """The text fields' values of a PDF's form; None when it has no form."""
+    fields = pypdf.PdfReader(io.BytesIO(data)).get_fields()
+    if fields is None:
+        return None
+    return {name: str(f.get("/V", "")) for name, f in fields.items() if f.get("/FT") == "/Tx"}
+
+
+def test_a_fillable_batch_fills_the_consent_forms_fields_and_leaves_leaflets_alone(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    rows = [ROWS[2], "A1004,Ann Booklet,1970-01-02,,microneedling,2026-12-01T12:30,,a5-booklet"]
+    write_csv(tmp_path, rows, header=HEADER + ",layout")
+    args = ["batch", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "consent,info"]
+    result = invoke([*args, "--fillable"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-2] == (
+        "Error: day.csv, row 3, column layout: a fillable consent form needs a layout of "
+        "single pages, not a5-booklet (a booklet); use a4, letter, a5 or large-print"
+    )
+    consent = (tmp_path / "out" / "A1003-consent.pdf").read_bytes()
+    values = _field_values(consent)
+    assert values is not None and len(values) > 50
+    assert values["field.patient-name"] == values["field.patient-printed-name"] == "Łukasz Wróbel"
+    assert values["field.patient-date-of-birth"] == ""  # not in the export: left to the patient
+    assert "Łukasz Wróbel" not in read_pdf(consent).text  # a value, not printed under it
+    with pikepdf.open(io.BytesIO(consent)) as pdf:  # shown by the field, in the brand font
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.T) == "field.patient-name")
+        shown = field.AP.N
+        assert b"Tj" in shown.read_bytes() or b"TJ" in shown.read_bytes()
+        assert all("Noto" in str(font.BaseFont) for font in shown.Resources.Font.values())
+    assert _field_values((tmp_path / "out" / "A1003-info.pdf").read_bytes()) is None
+    # Printed forms are other files: a batch without --fillable builds the form again.
+    again = invoke(args)
+    assert "(1 already built)" in again.stderr.splitlines()[-1]
+    assert _field_values((tmp_path / "out" / "A1003-consent.pdf").read_bytes()) is None

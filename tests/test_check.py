@@ -37,8 +37,11 @@ def lines(
     layouts_dir: Path | None = None,
 ) -> list[str]:
     """The finding lines, less the notes that the built-in Welsh content always has (its
-    reading age is not measured: tests/test_languages.py checks those)."""
-    found = check_all(content, brand, strict=strict, today=today, layouts_dir=layouts_dir)
+    reading age is not measured: tests/test_languages.py checks those). Documents are not
+    laid out (see the tests of `check_pages` below)."""
+    found = check_all(
+        content, brand, strict=strict, today=today, layouts_dir=layouts_dir, lay_out=False
+    )
     return [str(f) for f in found if f.severity != "note"]
 
 
@@ -176,7 +179,9 @@ def test_a_short_sentence_of_long_words_is_found_too(content: Path) -> None:
     hard = "Exfoliation should proceed physiologically without mechanical intervention."
     replace_in(aftercare, "- Let flakes come off on their own.", f"- {hard}")
     line = line_number(aftercare, f"            - {hard[:20]}")
-    found = [str(f) for f in check_all(content, today=TODAY) if f.field != "meta.reading_age"]
+    # Laid out, the longer sentence would not fit the letter tri-fold: not this test's point.
+    findings = check_all(content, today=TODAY, lay_out=False)
+    found = [str(f) for f in findings if f.field != "meta.reading_age"]
     assert found == [
         (
             f"warning: {AFTERCARE}:{line}: blocks[4].timeline.periods[2].do[1]: hard to read: "
@@ -291,17 +296,18 @@ def test_built_in_content_brand_and_layouts_have_no_findings() -> None:
     # about 8 or 9 against a target of 11, and the 240 px logo is 305 dpi or more in
     # every layout (the tightest is the 20 mm tri-fold cover).
     # The Arabic and Welsh documents' reading age is not measured: one note each.
-    found = check_all(today=TODAY)
+    # (Laid out, the translations do not fit the tri-folds: see test_cli_built_in_is_clean.)
+    found = check_all(today=TODAY, lay_out=False)
     assert [(f.severity, f.path.parent.name, f.field) for f in found if f.path] == [
         ("note", "ar", "meta.reading_age")
     ] * 3 + [("note", "cy", "meta.reading_age")] * 3
     # Without a date, check_all asks dates.today(), which the tests fix (conftest.TODAY).
-    assert check_all() == found
+    assert check_all(lay_out=False) == found
 
 
 def test_strict_makes_warnings_errors(content: Path) -> None:
     replace_in(doc(content, "consent"), "  reading_age: 11\n", "  reading_age: 5\n")
-    (finding,) = check_all(content, strict=True, today=TODAY)
+    (finding,) = check_all(content, strict=True, today=TODAY, lay_out=False)
     assert finding.severity == "error"
     assert str(finding).startswith(
         f"error: {CONSENT}:{CONSENT_READING_AGE}: meta.reading_age: reading age"
@@ -329,7 +335,7 @@ def test_summary_lines() -> None:
 def test_cli_prints_findings_and_summary_and_exits_1_on_errors(content: Path) -> None:
     replace_in(doc(content, "info"), "  kind: leaflet\n", "  kind: poster\n")
     replace_in(doc(content, "consent"), "  reading_age: 11\n", "  reading_age: 5\n")
-    result = invoke(["check", "--content-dir", "content"])
+    result = invoke(["check", "--quick", "--content-dir", "content"])
     assert result.exit_code == 1, result.output
     out = result.stdout.splitlines()
     assert out[0].startswith(
@@ -343,10 +349,10 @@ def test_cli_prints_findings_and_summary_and_exits_1_on_errors(content: Path) ->
 
 def test_cli_warnings_exit_0_unless_strict(content: Path) -> None:
     replace_in(doc(content, "consent"), "  reading_age: 11\n", "  reading_age: 5\n")
-    relaxed = invoke(["check", "--content-dir", "content"])
+    relaxed = invoke(["check", "--quick", "--content-dir", "content"])
     assert relaxed.exit_code == 0, relaxed.output
     assert relaxed.stdout.splitlines()[-1] == "0 errors, 1 warning"
-    strict = invoke(["check", "--strict", "--content-dir", "content"])
+    strict = invoke(["check", "--quick", "--strict", "--content-dir", "content"])
     assert strict.exit_code == 1, strict.output
     assert strict.stdout.splitlines()[0].startswith(f"error: {CONSENT}:{CONSENT_READING_AGE}:")
     assert strict.stdout.splitlines()[-1] == "1 error, 0 warnings"
@@ -356,12 +362,49 @@ def test_cli_built_in_is_clean() -> None:
     result = invoke(["check"])  # on conftest.TODAY, well within the review date
     assert result.exit_code == 0, result.output
     *notes, last = result.stdout.splitlines()
-    assert [note.split(":")[:2] for note in notes] == [
+    reading_age = [n for n in notes if "reading age not measured" in n]
+    assert [note.split(":")[:2] for note in reading_age] == [
         ["note", f" content/microneedling/{language}/{name}.yaml"]
         for language in ("ar", "cy")
         for name in ("aftercare", "consent", "info")
     ]
-    assert last == "no problems found in 12 documents, 1 brand and 7 layouts (6 notes)"
+    # Every document is laid out on every layout: the translations, longer than the
+    # English, do not fit the tri-folds' back panels (a note: they print on the others).
+    misfits = sorted(n.split(", tri-fold misfit")[0] for n in notes if "tri-fold misfit" in n)
+    assert misfits == sorted(
+        f"note: content/microneedling/{language}/{name}.yaml: on the {layout} layout"
+        for language in ("ar", "cy", "pl")
+        for name in ("aftercare", "info")
+        for layout in ("dl-trifold", "letter-trifold")
+    )
+    assert all(n.endswith("it prints on the other layouts") for n in notes if "misfit" in n)
+    assert len(notes) == len(reading_age) + len(misfits)
+    assert last == "no problems found in 12 documents, 1 brand and 7 layouts (18 notes)"
+
+
+def test_check_lays_every_document_out_and_names_a_trifold_misfit(content: Path) -> None:
+    more = "".join(
+        f"  - paragraph: Extra paragraph number {n} to make the leaflet long.\n" for n in range(40)
+    )
+    text = doc(content, "info").read_text(encoding="utf-8")
+    doc(content, "info").write_text(text + more, encoding="utf-8")
+    found = [str(f) for f in check_all(content, today=TODAY, jobs=1)]
+    misfits = [f for f in found if "tri-fold misfit" in f]
+    assert [f.split(", tri-fold")[0] for f in misfits] == [
+        f"error: {INFO}: on the dl-trifold layout",
+        f"error: {INFO}: on the letter-trifold layout",
+    ]
+    assert "does not fit the dl-trifold panels: about" in misfits[0]
+    assert not [f for f in found if "overflow" in f or "footer rule" in f]
+
+
+def test_rendered_pdfs_report_text_too_close_to_the_footer() -> None:
+    from leaflet.render.output import RenderedPdf
+
+    pdf = RenderedPdf(b"", 2, footer_gaps=(20.0, 3.0))
+    assert pdf.collisions(2 * 72 / 25.4) == [
+        "page 2: body text comes within 1.1 mm of the footer rule (it should keep 2 mm)"
+    ]
 
 
 # --- email templates --------------------------------------------------------------------

@@ -959,3 +959,26 @@ def test_email_command_resend_and_dry_run_naming_who_has_no_address(tmp_path, mo
         "bilal@example.org": 1,
         "chloe@example.org": 2,
     }
+
+
+def test_email_fillable_sends_consent_forms_a_patient_can_fill_in(tmp_path, monkeypatch):
+    """On a tablet: the locked consent form opens with the password and its fields can be
+    filled in (the lock allows it), the patient's details already in them."""
+    from conftest import invoke
+
+    monkeypatch.chdir(tmp_path)
+    write_day(tmp_path)
+    args = ["email", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "consent"]
+    sent = invoke([*args, "--fillable"])
+    assert sent.exit_code == 0, sent.stderr
+    message = BytesParser(policy=email.policy.default).parsebytes(
+        (tmp_path / "out" / "outbox" / "A3.eml").read_bytes()
+    )
+    name, _, _, password = PATIENTS["A3"]
+    reader = pypdf.PdfReader(io.BytesIO(attachments(message)["consent-form.pdf"]))
+    assert reader.is_encrypted and reader.decrypt(password)
+    assert reader.user_access_permissions is not None
+    assert reader.user_access_permissions & pypdf.constants.UserAccessPermissions.FILL_FORM_FIELDS
+    fields = reader.get_fields() or {}
+    assert str(fields["field.patient-name"]["/V"]) == name
+    assert fields["signature.patient-signature"]["/FT"] == "/Sig"

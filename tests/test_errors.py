@@ -328,7 +328,9 @@ def test_unknown_layout_lists_known_ones():
 
 
 @pytest.mark.parametrize("layout", ["a4", "letter"])
-def test_checklist_taller_than_a_page(content_copy, layout):
+def test_checklist_taller_than_a_page_breaks_between_rows(content_copy, layout):
+    """A checklist too long for a page goes on over the next, its header row repeated;
+    no page holds fewer than two of its questions."""
     items = "".join(
         f"        - id: question-{n}\n          text: Is this question {n}?\n" for n in range(40)
     )
@@ -339,19 +341,34 @@ def test_checklist_taller_than_a_page(content_copy, layout):
         + items
         + "  - heading: Health questions\n",
     )
-    error = error_from("consent", content_copy, layout)
-    assert isinstance(error, LayoutFitError)
-    room = round(leaflet.load_layout(layout).frame_height / 72 * 25.4)
-    match = re.fullmatch(
-        r"content/microneedling/en-GB/consent\.yaml: blocks\[(\d+)\]\.checklist is (\d+) mm tall, "
-        r"but a page of this layout holds "
-        rf"{room} mm and it must not be split; divide it into smaller blocks",
-        error.message,
+    pages = build("consent", layout, content_dir=content_copy).pages
+    holding = [
+        (page.count("Far too many questions"), len(re.findall(r"Is this question \d+\?", page)))
+        for page in pages
+        if "Is this question" in page
+    ]
+    assert len(holding) >= 2
+    assert sum(count for _, count in holding) == 40
+    assert all(titles == 1 and count >= 2 for titles, count in holding)
+    continued = [page for page in pages if "Far too many questions (continued) Yes No" in page]
+    assert len(continued) == len(holding) - 1
+
+
+def test_a_checklist_row_taller_than_a_page_is_an_error_naming_it(content_copy):
+    question = "Is this a very long question? " * 160  # under the 5,000-character cap
+    replace_in(
+        content_copy / "microneedling/en-GB/consent.yaml",
+        "  - heading: Health questions\n",
+        f"  - checklist:\n      items:\n        - id: long\n          text: {question}\n"
+        "  - heading: Health questions\n",
     )
-    assert match, error.message
-    assert int(match.group(2)) > room
-    blocks = leaflet.load_treatment("microneedling", content_copy).document("consent").spec.blocks
-    assert blocks[int(match.group(1))].checklist.title == "Far too many questions"
+    error = error_from("consent", content_copy)
+    assert isinstance(error, LayoutFitError)
+    assert re.fullmatch(
+        r"content/microneedling/en-GB/consent\.yaml: blocks\[\d+\]\.checklist has a row "
+        r"\d+ mm tall, but a page of this layout holds \d+ mm; shorten its text",
+        error.message,
+    ), error.message
 
 
 # --- brands ---------------------------------------------------------------------------

@@ -143,3 +143,106 @@ def test_cli_flag(tmp_path) -> None:
     result = runner.invoke(main, ["consent", "--fillable", "-o", str(tmp_path / "c.pdf")])
     assert result.exit_code == 0, result.output
     assert pypdf.PdfReader(tmp_path / "c.pdf").get_fields()
+
+
+# --- issue 12: the fillable consent as a tablet user meets it ----------------------------
+
+
+def _widgets(data: bytes):
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    return pdf, [
+        (number, annot)
+        for number, page in enumerate(pdf.pages, start=1)
+        for annot in page.obj.get("/Annots", [])
+        if annot.get("/Subtype") == "/Widget"
+    ]
+
+
+def _name(widget) -> str:
+    field = widget if "/T" in widget else widget.Parent
+    return str(field.T)
+
+
+@pytest.fixture(scope="module")
+def tablet_forms() -> dict[str, bytes]:
+    personal = leaflet.Personalisation.from_text(patient_name="Zoë Ng", practitioner="Sam Lee")
+    return {
+        layout: leaflet.build_document(
+            "consent", layout=layout, fillable=True, personal=personal
+        ).data
+        for layout in ("a4", "large-print")
+    }
+
+
+def test_tooltips_say_what_a_person_reads(tablet_forms):
+    pdf, widgets = _widgets(tablet_forms["a4"])
+    tips = {}
+    for _, widget in widgets:
+        tip = str(widget.get("/TU") or widget.Parent.get("/TU"))
+        assert tip != _name(widget) and _name(widget).split(".")[0] not in tip, tip
+        tips.setdefault(_name(widget), []).append(tip)
+    question = "Do you have a cold sore or any other skin infection now?"
+    assert tips["contraindication.skin-infection"] == [f"{question} Yes", f"{question} No"]
+    group = next(
+        f for f in pdf.Root.AcroForm.Fields if str(f.T) == "contraindication.skin-infection"
+    )
+    assert str(group.TU) == question
+    assert tips["field.patient-email"] == ["Email"]
+    assert tips["signature.patient-signature"] == ["Patient: Signature"]
+    assert tips["declaration.may-withdraw"] == ["I know I can change my mind and stop at any time."]
+
+
+def test_tab_order_follows_reading_order(tablet_forms):
+    pdf, widgets = _widgets(tablet_forms["a4"])
+    for page in pdf.pages:
+        annots = list(page.obj.get("/Annots", []))
+        if not annots:
+            continue
+        assert page.obj.Tabs == "/S"
+        tops = [(-round(float(a.Rect[3])), float(a.Rect[0])) for a in annots]
+        assert tops == sorted(tops)
+    order = [_name(w) for _, w in widgets]
+    assert order.index("signature.patient-signature") < order.index("field.patient-printed-name")
+    assert order.index("field.patient-printed-name") < order.index("field.patient-date")
+
+
+def test_prefilled_values_are_filled_fields(tablet_forms):
+    _pdf, widgets = _widgets(tablet_forms["a4"])
+    values = {_name(w): str(w.get("/V", "")) for _, w in widgets if "/T" in w}
+    assert values["field.patient-name"] == "Zoë Ng"
+    assert values["field.patient-printed-name"] == "Zoë Ng"
+    assert values["field.practitioner-printed-name"] == "Sam Lee"
+    text = " ".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(tablet_forms["a4"])).pages
+    )
+    assert "Zoë Ng" not in text  # in the fields, not printed under them
+
+
+def test_fields_take_the_layouts_text_size_and_boxes_show_in_every_state(tablet_forms):
+    """Several lines are typed in the layout's text size; one line shrinks what is typed
+    to fit (size 0), so a long name is never cut off. A pre-filled value shows in the
+    layout's size, in the brand font, embedded."""
+    for layout, size in (("a4", 12), ("large-print", 18)):
+        _pdf, widgets = _widgets(tablet_forms[layout])
+        texts = [w for _, w in widgets if w.get("/FT") == "/Tx"]
+        multiline = [w for w in texts if int(w.get("/Ff", 0)) & 4096]
+        one_line = [w for w in texts if w not in multiline]
+        assert {_name(w) for w in multiline} >= {"field.medicines", "field.allergies"}
+        assert all(f" {size} Tf" in str(w.DA) for w in multiline)
+        assert one_line and all(" 0 Tf" in str(w.DA) for w in one_line)
+        filled = next(w for w in texts if _name(w) == "field.patient-name")
+        appearance = filled.AP.N
+        assert f" {size:g} Tf".encode() in appearance.read_bytes()
+        fonts = list(appearance.Resources.Font.values())
+        assert fonts and all("NotoSans" in str(font.BaseFont) for font in fonts)
+        assert all("/FontFile2" in font.FontDescriptor for font in fonts)
+    _pdf, widgets = _widgets(tablet_forms["a4"])
+    for _, widget in widgets:
+        kind = widget.get("/FT") or widget.Parent.get("/FT")
+        if kind == "/Btn":
+            for state in widget.AP.N.values():
+                assert b" re" in state.read_bytes()  # the box itself
+        if kind == "/Sig":
+            assert b" re S" in widget.AP.N.read_bytes()  # a visible box before signing

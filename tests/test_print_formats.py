@@ -210,10 +210,9 @@ def test_consent_is_not_a_trifold():
 def test_footer_lines_fit_the_page(layout_name, document):
     """Large print sets the footer so big that a form's reference line takes two lines;
     on A5 a form's takes four; every layout keeps room for all of its lines."""
-    from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from leaflet.render.footer import FRAME_GAP, plan_footer
+    from leaflet.render.footer import plan_footer
     from leaflet.render.provenance import FINGERPRINT_KEY, entries
 
     brand, layout = leaflet.load_brand(), leaflet.load_layout(layout_name)
@@ -234,8 +233,6 @@ def test_footer_lines_fit_the_page(layout_name, document):
             right, brand.fonts.bold, layout.spec.footer_size
         )
         assert width <= layout.frame_width, (left, right)
-    # The layout keeps room for every line: text never runs into the footer's rule.
-    assert footer.height + FRAME_GAP <= layout.footer_height, (
-        f"a {len(footer.lines)}-line footer needs {(footer.height + FRAME_GAP) / mm:.1f} mm; "
-        f"{layout_name} keeps {layout.footer_height / mm:.1f} mm"
-    )
+    # Room for every line: the text frame ends above the footer as drawn
+    # (tests/test_print_quality.py measures body text against the rule on every page).
+    assert footer.room > footer.lines_height

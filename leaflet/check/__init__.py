@@ -7,9 +7,10 @@ reading age, a logo below print resolution) are warnings, which `strict` makes e
 Each finding says where: file, line and field, as far as they are known.
 
 The checks live in `sources` (brand, logo, layouts, email templates), `content`
-(documents), `languages` (translations' versions, strings files, the email's language)
-and `readability` (reading age by each language's formula); `findings` holds what they
-find, and notes for what could not be checked.
+(documents), `languages` (translations' versions, strings files, the email's language),
+`readability` (reading age by each language's formula) and `pages` (every document laid
+out on every layout); `findings` holds what they find, and notes for what could not be
+checked.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from leaflet.check.content import check_content
 from leaflet.check.findings import ERROR, NOTE, WARNING, Finding, summary
+from leaflet.check.pages import check_pages
 from leaflet.check.readability import reading_age
 from leaflet.check.sources import check_brand, check_email, check_layouts, check_logo
 from leaflet.sources import dates
@@ -35,10 +37,15 @@ def check_all(
     strict: bool = False,
     today: dt.date | None = None,
     layouts_dir: Path | str | None = None,
+    *,
+    lay_out: bool = True,
+    jobs: int | None = None,
 ) -> list[Finding]:
     """Every problem in the content folder, the brand and the layouts, sorted by file
-    and line. With `strict`, warnings are reported as errors. `today` (default: the real
-    date) is what review dates are measured from."""
+    and line; and, unless not `lay_out`, every document laid out on every layout (`jobs`
+    worker processes, default one per CPU), reporting overflow, collisions with the
+    footer and tri-fold misfits. With `strict`, warnings are reported as errors.
+    `today` (default: the real date) is what review dates are measured from."""
     findings: list[Finding] = []
     brand = check_brand(Path(brand_path) if brand_path is not None else EXAMPLE_BRAND, findings)
     layouts = check_layouts(Path(layouts_dir) if layouts_dir else LAYOUTS_DIR, findings)
@@ -47,6 +54,9 @@ def check_all(
     folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
     check_content(folder, brand, today or dates.today(), findings)
     check_email(folder, brand or load_brand(), findings)
+    if lay_out and brand is not None and not layouts_dir:
+        brand_file = Path(brand_path) if brand_path is not None else None
+        check_pages(folder, brand_file, today or dates.today(), findings, jobs)
     if strict:
         findings = [replace(f, severity=ERROR) if f.severity == WARNING else f for f in findings]
     unique = list(dict.fromkeys(findings))

@@ -46,12 +46,23 @@ def list_command(content_dir: Path | None) -> None:
 
 @click.command("check", context_settings=CONTEXT)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="Check the files only; do not lay every document out on every layout.",
+)
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per CPU).")
 @CONTENT_DIR
 @BRAND
-def check_command(strict: bool, content_dir: Path | None, brand_path: Path | None) -> None:
-    """Check every document, the brand and every layout, and report every problem
-    (exit 1 on any error; with --strict, on any warning too)."""
-    findings = leaflet.check_all(content_dir, brand_path, strict=strict)
+def check_command(
+    strict: bool, quick: bool, jobs: int | None, content_dir: Path | None, brand_path: Path | None
+) -> None:
+    """Check every document, the brand and every layout, lay every document out on
+    every layout (overflow, text running into the footer, tri-fold misfits), and report
+    every problem (exit 1 on any error; with --strict, on any warning too)."""
+    findings = leaflet.check_all(
+        content_dir, brand_path, strict=strict, lay_out=not quick, jobs=jobs
+    )
     for finding in findings:
         click.echo(str(finding))
     click.echo(leaflet.check_summary(findings, content_dir))

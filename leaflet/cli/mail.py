@@ -13,6 +13,7 @@ import leaflet
 from leaflet.cli.exports import SHOW_COLUMNS
 from leaflet.cli.options import CONTEXT, appointment_sources, brand_note
 from leaflet.cli.packs import (
+    FILLABLE,
     documents_option,
     echo_problems,
     other_languages,
@@ -98,6 +99,7 @@ def _ids(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> 
     type=click.IntRange(min=1),
     help="Worker processes for building missing PDFs [default: as for batch].",
 )
+@FILLABLE
 @SHOW_COLUMNS
 @appointment_sources
 def email_command(appointments: Path, **options: Any) -> None:

@@ -23,6 +23,12 @@ from leaflet.cli.options import (
 )
 from leaflet.cli.progress import BatchProgress, terminate_as_interrupt
 
+FILLABLE = click.option(
+    "--fillable",
+    is_flag=True,
+    help="Make each consent form fillable on a tablet or computer, the patient's details "
+    "already in its fields (leaflets are unchanged).",
+)
 OUT_DIR = click.option(
     "--out-dir",
     type=click.Path(path_type=Path),
@@ -55,6 +61,7 @@ def settings_of(options: dict[str, Any]) -> tuple[leaflet.BatchSettings, leaflet
         layout=options["layout"],
         documents=options["documents"],
         brand=brand,
+        fillable=options["fillable"],
     )
     return settings, brand
 
@@ -100,6 +107,7 @@ def echo_problems(result: leaflet.BatchResult) -> None:
 )
 @documents_option("build")
 @click.option("--force", is_flag=True, help="Build every file again, even if already built.")
+@FILLABLE
 @SHOW_COLUMNS
 @appointment_sources
 def batch_command(appointments: Path, **options: Any) -> None:

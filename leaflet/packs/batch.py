@@ -36,6 +36,7 @@ from leaflet.packs.workers import BuiltDocument, WorkerPool, WorkerSetup, defaul
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import DOCUMENTS
+from leaflet.sources.documents import FORMS
 from leaflet.sources.layout import load_layout
 
 #: The lock file a batch holds in its output folder while it writes there.
@@ -190,8 +191,8 @@ def _wants_workers(
     appointments: list[Appointment], settings: BatchSettings, jobs: int | None
 ) -> bool:
     """Whether the batch is built in worker processes: as `jobs` says, or by default as
-    `default_jobs` says for its documents (those on tri-fold and booklet layouts are
-    laid out in full, the others stamped)."""
+    `default_jobs` says for its documents (those on tri-fold and booklet layouts, and
+    fillable consent forms, are laid out in full, the others stamped)."""
     if jobs is not None:
         return jobs > 1
     formats: dict[str, str] = {}
@@ -203,8 +204,10 @@ def _wants_workers(
                 formats[name] = load_layout(name).spec.format
             except LeafletError:
                 formats[name] = "pages"  # the planner reports it; count it as cheap
+        forms = len(set(settings.documents) & set(FORMS)) if settings.fillable else 0
         if formats[name] == "pages":
-            stamped += len(settings.documents)
+            stamped += len(settings.documents) - forms
+            full += forms
         else:
             full += len(settings.documents)
     return default_jobs(stamped, full) > 1

@@ -2,8 +2,8 @@
 
 A bad appointment (an unsafe or duplicate id, an unknown treatment, layout or language, a
 language the treatment lacks, a name the fonts cannot print, a document the layout
-cannot hold) becomes a `RowProblem`; the others become jobs, one per document, each with
-a hash of everything its file is made from.
+cannot hold, a fillable form on imposed pages) becomes a `RowProblem`; the others become
+jobs, one per document, each with a hash of everything its file is made from.
 
 Each row is built in its `language` column's language; an empty cell means the clinic's
 language (the brand's `language`), and when the treatment lacks that, English, with a
@@ -34,7 +34,9 @@ Loaded = TypeVar("Loaded")
 
 @dataclass(frozen=True)
 class BatchSettings:
-    """What every appointment shares: brand, content, default layout, documents.
+    """What every appointment shares: brand, content, default layout, documents, and
+    whether forms are fillable (`fillable`: the consent form filled in on a tablet or
+    computer, the patient's details already in its fields; leaflets are unchanged).
 
     The brand is a brand file (`brand_path`, None: the example clinic), or, for a
     service that keeps brands in its own database, `brand`: a loaded `Brand` or the
@@ -48,6 +50,7 @@ class BatchSettings:
     documents: tuple[str, ...] = DOCUMENTS
     brand: Brand | Mapping[str, Any] | None = None
     treatments: tuple[Treatment, ...] = ()
+    fillable: bool = False
 
     def load_brand(self) -> Brand:
         """The batch's brand, loaded."""
@@ -73,7 +76,7 @@ class BatchSettings:
             for t in self.treatments
         )
         paths = (str(self.brand_path), str(self.content_dir))
-        return (*paths, self.layout, tuple(self.documents), brand_key, treatments)
+        return (*paths, self.layout, tuple(self.documents), brand_key, treatments, self.fillable)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class Job:
     layout: str
     inputs: str
     language: str = ""  # the content's tag; empty: the treatment's source language
+    fillable: bool = False  # a form with fields over its boxes and lines
 
 
 class Planner:
@@ -193,15 +197,25 @@ class Planner:
             if allowed is not None and name not in allowed:
                 return problem("layout", f"the {name} document cannot be laid out as {layout.name}")
             check_review_date(document, allow_expired=False, today=self.today)
-            inputs = self._inputs(appointment, document, layout)
-            jobs.append(Job(appointment, name, layout.name, inputs, language))
+            fillable = self.settings.fillable and document.meta.kind == "form"
+            if fillable and layout.spec.format != "pages":
+                return problem(
+                    "layout",
+                    f"a fillable {name} form needs a layout of single pages, not {layout.name} "
+                    f"(a {layout.spec.format}); use a4, letter, a5 or large-print",
+                )
+            inputs = self._inputs(appointment, document, layout, fillable)
+            jobs.append(Job(appointment, name, layout.name, inputs, language, fillable))
         return jobs
 
-    def _inputs(self, appointment: Appointment, document: ContentDocument, layout: Layout) -> str:
+    def _inputs(
+        self, appointment: Appointment, document: ContentDocument, layout: Layout, fillable: bool
+    ) -> str:
         """A hash of everything a file is made from: a change to any of them rebuilds it."""
         personal = appointment.personal
         parts = [
             __version__,
+            "fillable" if fillable else "printed",
             document.meta.language,
             *document.inputs,
             self.brand.fingerprint,

@@ -7,8 +7,8 @@ interpreter importing it all again (about half a second of a core each). The bat
 own process is never forked: it may run threads, and ReportLab's font and style
 registries are global to a process. Elsewhere workers are spawned. Each worker lays every
 document out once and stamps each patient's values onto it (`leaflet.render.stamp`);
-tri-folds, booklets and wording with a personal value in running text are laid out in
-full for each patient.
+tri-folds, booklets, wording with a personal value in running text, and values too
+long for one line are laid out in full for each patient.
 
 A worker never outlives the batch that started it: if the main process is killed (even
 with SIGKILL, which it cannot catch), every worker exits on its own (`_exit_with_parent`),
@@ -311,5 +311,11 @@ class Worker:
             self.layouts[job.layout] = load_layout(job.layout)
         document = self.treatments[slug].document(job.document, job.language or None)
         layout = self.layouts[job.layout]
-        pdf = self.bases.render(document, self.brand, layout, appointment.personal, today=today)
-        return replace(pdf, personal=bool(appointment.personal)), document.meta
+        personal = appointment.personal
+        if job.fillable:  # the details are the fields' values: laid out for each patient
+            from leaflet.render.document import render_pdf
+
+            pdf = render_pdf(document, self.brand, layout, personal, fillable=True, today=today)
+        else:
+            pdf = self.bases.render(document, self.brand, layout, personal, today=today)
+        return replace(pdf, personal=bool(personal)), document.meta

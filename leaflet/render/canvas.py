@@ -5,18 +5,19 @@ smaller, and personalised copies (`leaflet.render.stamp`) copy a base's streams 
 are instead of decoding them again. ReportLab takes that choice from a process-wide
 setting (`rl_config.useA85`), which other code in the process may rely on; so the
 canvas leaves the setting alone and makes its own document's streams binary when it
-saves. It also records provenance in the PDF's Info dictionary, tells the drawing
-session how many pages there were, and can add "Page X of Y" once the total is known.
-For a tagged PDF it carries the session's structure record (`leaflet.story.tags`),
-tells it about each link and form field it adds, and writes the structure tree when it
-saves (`leaflet.render.tagged`). Its document is written compactly, its small objects
-in one object stream (`leaflet.render.compact`).
+saves. It also dates the PDF, records provenance in the PDF's Info dictionary, tells
+the drawing session how many pages there were, and can add "Page X of Y" once the
+total is known. For a tagged PDF it carries the session's structure record
+(`leaflet.story.tags`), tells it about each link and form field it adds, and writes the
+structure tree when it saves (`leaflet.render.tagged`). Its document is written
+compactly, its small objects in one object stream (`leaflet.render.compact`).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import time
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -24,13 +25,14 @@ from typing import Any
 from reportlab.lib.boxstuff import aspectRatioFix
 from reportlab.lib.rl_accel import asciiBase85Decode
 from reportlab.lib.utils import ImageReader, _digester  # type: ignore[attr-defined]
-from reportlab.pdfbase.pdfdoc import (
+from reportlab.pdfbase.pdfdoc import (  # type: ignore[attr-defined]  # TimeStamp: not in stubs
     PDFDocument,
     PDFFormXObject,
     PDFImageXObject,
     PDFObjectReference,
     PDFStream,
     PDFZCompress,
+    TimeStamp,
 )
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -102,10 +104,13 @@ class BuildCanvas(Canvas):
         provenance: dict[str, str] | None = None,
         page_numbers: PageNumberer | None = None,
         on_start: Callable[[Canvas], None] | None = None,
+        created: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._doc.__class__ = CompactDocument  # ReportLab made it; it is written compactly
+        if created is not None:
+            self._doc._timeStamp = _timestamp(created)  # type: ignore[attr-defined]
         self._session = session
         self.structure = session.structure
         self._annotations: dict[tags.AnnotationRef, Any] = {}  # of a tagged PDF
@@ -128,6 +133,7 @@ class BuildCanvas(Canvas):
         layout pass, and no extra objects in the file. A tagged PDF's structure is
         written with it, in the same pass (`leaflet.render.tagged`).
         """
+        self._session.add_waiting_outline(self)
         pages = _pages(self._doc)
         self._session.page_count = total = len(pages)
         if self._page_numbers is not None:
@@ -203,7 +209,7 @@ class BuildCanvas(Canvas):
 
 def canvas_maker(session: DrawingSession, **options: Any) -> Callable[..., Canvas]:
     """What a doc template's `build(canvasmaker=...)` takes: a `BuildCanvas` for this
-    build's `session`, with `options` (provenance, page_numbers, on_start)."""
+    build's `session`, with `options` (provenance, page_numbers, on_start, created)."""
     return functools.partial(BuildCanvas, session=session, **options)
 
 
@@ -222,6 +228,18 @@ def use_binary_streams(document: PDFDocument) -> None:
             _binary_form(item)
         elif isinstance(item, PDFImageXObject):
             _binary_image(item)
+
+
+def _timestamp(created: int) -> Any:  # ReportLab's TimeStamp
+    """ReportLab's document time stamp (CreationDate, ModDate) at `created`, in UTC.
+
+    ReportLab's invariant mode writes 1 January 2000 into every file; the build's own
+    date (`leaflet.sources.dates.document_time`) is as deterministic and says more."""
+    stamp = TimeStamp(invariant=1)
+    stamp.t = created
+    stamp.lt = time.gmtime(created)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    return stamp
 
 
 def _pages(document: PDFDocument) -> list[Any]:

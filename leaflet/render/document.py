@@ -19,7 +19,7 @@ from typing import Any
 
 from reportlab.platypus.doctemplate import LayoutError
 
-from leaflet.errors import LayoutFitError, display_path
+from leaflet.errors import LayoutFitError, PersonalValueFitError, display_path
 from leaflet.render.fillable import check_fillable
 from leaflet.render.logo import warn_low_resolution
 from leaflet.render.output import RenderedPdf
@@ -48,7 +48,8 @@ def render_pdf(
 ) -> RenderedPdf:
     """Lay out `document` for `brand` on `layout` pages and return the PDF.
 
-    `press` asks for print-shop files: bleed and crop marks around every page. Wording
+    `press` asks for print-shop files: bleed and crop marks around every page, colours
+    in CMYK (the brand's exact values where it gives them). Wording
     past its review date (on `today`, by default the real date) is refused unless
     `allow_expired`, and then the PDF says so. `fillable` adds form fields over a form's
     boxes and lines (see `leaflet.render.fillable`). `base` collects where personal
@@ -60,7 +61,10 @@ def render_pdf(
     check_layout_holds(layout, document)
     overdue = check_review_date(document, allow_expired, today or dates.today())
     personal.check_printable(brand.fonts)
-    build = Build(document, brand, layout, personal, press or PressOptions(), overdue)
+    press = press or PressOptions()
+    if press.print_shop:  # CMYK throughout, text in black ink alone
+        brand = brand.for_press()
+    build = Build(document, brand, layout, personal, press, overdue)
     try:
         pdf = _render(build, fillable, base)
     except (LayoutError, LayoutFitError) as err:
@@ -87,6 +91,8 @@ def _located(
 ) -> LayoutFitError:
     """A layout problem as one error naming the document's file: ReportLab's own (what
     our checks did not catch first) or ours raised where the file is not known."""
+    if isinstance(err, PersonalValueFitError):  # the value is at fault, not the file
+        return err
     path = display_path(document.path)
     if isinstance(err, LayoutFitError):
         return err if err.message.startswith(path) else LayoutFitError(f"{path}: {err.message}")

@@ -2,28 +2,43 @@
 
 `render_pdf(..., fillable=True)` gives the build's drawing session a `FormFields`; the
 tick rows and write-in lines call it as they draw, so each field sits exactly on what is
-printed. Fields are invisible (no border, no fill):
-the printed look does not change. Their names come from the content ids:
-`contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>` and
-`signature.<id>`.
+printed, and the printed look does not change. Their names come from the content ids:
+`contraindication.<id>`, `photo.<id>`, `declaration.<id>`, `field.<id>`,
+`signature.<id>` and `table.<id>.<row>.<column id>`. What each field asks (its /TU) and
+the tab order come from the structure tree (`leaflet.render.tagged`), declared once
+where the form's pieces are made.
 
-ReportLab has no call for a signature field, so `FormFields` writes that widget's
-dictionary itself: an empty /Sig field any signing tool can fill.
+Everything is made in ReportLab's own document, with no second pass: check boxes and
+Yes/No choices draw their boxes in every state; text fields take the size the form's
+text is written in, one-line fields shrink what is typed to fit (a long name is not cut
+off) and fields with several lines are multi-line; a pre-filled value shows in the
+brand font (`_show_value`). ReportLab has no call for a signature field, so
+`FormFields` writes that widget's dictionary itself: an empty /Sig field any signing
+tool can fill, showing a box until it is signed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from reportlab.lib.colors import black, transparent
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
+from reportlab.lib.colors import black, transparent, white
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFObjectReference,
+    PDFString,
+)
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.errors import Argument, LeafletError
+from leaflet.story.session import WriteInArea
 
 #: The PDF standard font: ReportLab's form fields allow only the 14 standard fonts.
 FIELD_FONT = "Helvetica"
 YES, NO = "Yes", "No"
+#: A one-line field's default appearance: size 0 fits what is typed to the field.
+SHRINK_TO_FIT = "/Helv 0 Tf 0 g"
 FILLABLE = Argument("fillable=True", "--fillable")
 
 
@@ -56,7 +71,8 @@ class FormFields:
 
     def ticks(self, canvas: Canvas, name: str, xs: list[float], y: float, size: float) -> None:
         """One checkbox (one box) or a Yes/No radio group (two boxes), at the boxes
-        drawn with their lower left corners at (x - size / 2, y)."""
+        drawn with their lower left corners at (x - size / 2, y). Each widget draws its
+        own box in every state, over the printed one."""
         # types-reportlab declares whole points; ReportLab takes any number.
         form: Any = canvas.acroForm
         name = self._unique(name)
@@ -64,9 +80,9 @@ class FormFields:
             "buttonStyle": "check",
             "shape": "square",
             "size": size,
-            "fillColor": transparent,
-            "borderColor": transparent,
-            "borderWidth": 0,
+            "fillColor": white,
+            "borderColor": black,
+            "borderWidth": 1.2,
             "textColor": black,
             "relative": True,
             "fieldFlags": "",
@@ -84,38 +100,83 @@ class FormFields:
                 **{**style, "fieldFlags": "noToggleToOff radio"},
             )
 
-    def write_in(self, canvas: Canvas, name: str, lines: int, spacing: float, width: float) -> None:
-        """A text field over write-in lines whose lowest line is at y = 0; a signature
-        field when `name` is a signature's."""
-        height = (lines - 1) * spacing + spacing * 0.8
+    def write_in(self, canvas: Canvas, name: str, area: WriteInArea) -> None:
+        """A text field over write-in lines whose lowest line is at y = 0, in the size
+        the form's text is written in (18 pt in large print), or a signature field when
+        `name` is a signature's. A known value fills the field, shown as `area` draws it
+        (in the brand font); a value that wrapped onto a second line makes it a
+        multi-line field."""
+        height = (area.lines - 1) * area.spacing + area.spacing * 0.8
         name = self._unique(name)
         form: Any = canvas.acroForm  # see `ticks`
         if name.startswith("signature."):
-            _signature_field(canvas, form, name, width, height)
+            _signature_field(canvas, form, name, area.width, height)
             return
+        multiline = area.lines > 1
         form.textfield(
             name=name,
-            tooltip=name,
+            tooltip=name,  # what it asks replaces it: `leaflet.render.tagged`
+            value="",  # set below: ReportLab would draw it in Helvetica, Latin-1 only
             x=0,
             y=1,
-            width=width,
+            width=area.width,
             height=height - 1,
             relative=True,
             fontName=FIELD_FONT,
-            fontSize=min(11.0, spacing * 0.6),
+            fontSize=area.size,
             textColor=black,
             fillColor=transparent,
             borderColor=transparent,
             borderWidth=0,
-            fieldFlags="multiline" if lines > 1 else "",
-            maxlen=0 if lines > 1 else 200,
+            fieldFlags="multiline" if multiline else "",
+            maxlen=0 if multiline else 200,
         )
+        widget = _last_annotation(canvas)
+        if not multiline:
+            widget.dict["DA"] = PDFString(SHRINK_TO_FIT)
+        if area.value:
+            widget.dict["V"] = PDFString(area.value)  # any script: UTF-16 where needed
+            if area.draw_value is not None:
+                _show_value(canvas, widget, name, area, height - 1)
+
+
+def _last_annotation(canvas: Canvas) -> Any:
+    """The annotation just added to the page: ReportLab's own object, which its stubs
+    leave out."""
+    document: Any = canvas._doc  # type: ignore[attr-defined]
+    return document.idToObject[canvas._annotationrefs[-1].name]  # type: ignore[attr-defined]
+
+
+def _show_value(canvas: Canvas, widget: Any, name: str, area: WriteInArea, height: float) -> None:
+    """Make a text field show its value as the page would print it, in the brand font
+    (embedded), not in ReportLab's Helvetica (which is not)."""
+    form_name = f"LeafletValue.{name}"
+    canvas.beginForm(form_name, 0, 0, area.width, height)
+    canvas.translate(0, -1)  # the field starts 1 point above the lowest line
+    assert area.draw_value is not None
+    area.draw_value(canvas)
+    canvas.endForm()
+    _appearance(canvas, widget, form_name)
+
+
+def _appearance(canvas: Canvas, widget: Any, form_name: str) -> None:
+    """Give `widget` the form `form_name` as its normal appearance."""
+    document: Any = canvas._doc  # type: ignore[attr-defined]
+    reference = PDFObjectReference(document.getXObjectName(form_name))
+    widget.dict["AP"] = PDFDictionary({"N": reference})
 
 
 def _signature_field(canvas: Canvas, form: Any, name: str, width: float, height: float) -> None:
-    """An empty signature field (/FT /Sig) over the box from (0, 0) to (width, height)."""
+    """An empty signature field (/FT /Sig) over the box from (0, 0) to (width, height),
+    showing a box over its line until it is signed."""
     x1, y1 = canvas.absolutePosition(0, 0)
     x2, y2 = canvas.absolutePosition(width, height)
+    form_name = f"LeafletSignature.{name}"
+    canvas.beginForm(form_name, 0, 0, x2 - x1, y2 - y1)
+    canvas.setStrokeGray(0.35)  # grey, as the printed lines are, in office and press files
+    canvas.setLineWidth(0.8)
+    canvas.rect(0.4, 0.4, x2 - x1 - 0.8, y2 - y1 - 0.8)
+    canvas.endForm()
     document: Any = canvas._doc  # type: ignore[attr-defined]
     widget = PDFDictionary(
         {
@@ -123,7 +184,6 @@ def _signature_field(canvas: Canvas, form: Any, name: str, width: float, height:
             "Subtype": PDFName("Widget"),
             "FT": PDFName("Sig"),
             "T": PDFString(name),
-            "TU": PDFString(name),
             "F": 4,  # print
             "Rect": PDFArray([round(value, 2) for value in (x1, y1, x2, y2)]),
             "P": document.thisPageRef(),
@@ -131,3 +191,4 @@ def _signature_field(canvas: Canvas, form: Any, name: str, width: float, height:
     )
     canvas._addAnnotation(widget)  # type: ignore[attr-defined]
     form.fields.append(form.getRef(widget))
+    _appearance(canvas, widget, form_name)

@@ -18,6 +18,7 @@ from leaflet.render.press import PressOptions
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
 from leaflet.sources.strings import Strings
+from leaflet.sources.styles import StyleSet
 from leaflet.story import tags
 from leaflet.story.lines import ShapedText
 from leaflet.story.tags import Tag
@@ -46,21 +47,25 @@ class PageFurniture:
         brand: Brand,
         layout: Layout,
         footer: Footer,
-        name_size: float,
+        styles: StyleSet,
         press: PressOptions,
         strings: Strings,
     ) -> None:
         self.brand, self.layout, self.footer, self.press = brand, layout, footer, press
-        self.name_size = name_size
+        self.name_size = styles["header_name"].fontSize
+        # The phone number is what a patient looks for first: as large as other small text.
+        self.phone_size = styles["small"].fontSize
         self.logo_tag = Tag("Figure", alt=brand.logo_description(strings))
 
     def draw(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """A page template's onPage: the furniture, drawn into its forms on page 1."""
         layout = self.layout
+        # Crop marks are drawn on the page itself: their registration colour is a page
+        # resource, which ReportLab does not give a form.
+        self.press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
         first = canvas.getPageNumber() == 1
         if first:
             canvas.beginForm(self.FORM)
-            self.press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
             canvas.translate(self.press.offset, self.press.offset)  # to trim coordinates
             self._header(canvas)
             self.footer.draw(canvas, layout.margin_left, layout.frame_width, layout.margin_bottom)
@@ -117,20 +122,30 @@ class PageFurniture:
         else:
             canvas.roundRect(x, y, width, height, BAND_RADIUS, stroke=0, fill=1)
         pad = height * HEADER_PAD_SHARE
-        indent = pad * 1.5
+        text_x = x + pad * 1.5
         if brand.logo_data is not None:  # drawn beside the band's form (_logo_form)
-            indent += header_logo_size(layout) + pad * 1.2
+            text_x += header_logo_size(layout) + pad * 1.2
         canvas.setFillColor(brand.colour("on_primary"))
         baseline = y + height / 2 - self.name_size * NAME_DROP_SHARE
-        footer, language = self.footer, self.footer.strings.tag
-        fonts = footer.fonts or brand.fonts
+        if self.footer.rtl:  # mirrored: the name at the right after the logo, the phone left
+            self._header_mirrored(canvas, x, width, baseline, (text_x - x, pad * 1.5))
+            return
+        canvas.setFont(brand.fonts.bold, self.name_size)
+        canvas.drawString(text_x, baseline, brand.clinic.name)
+        canvas.setFont(brand.fonts.regular, self.phone_size)
+        canvas.drawRightString(x + width - pad * 1.5, baseline, brand.clinic.phone)
+
+    def _header_mirrored(
+        self, canvas: Canvas, x: float, width: float, baseline: float, room: tuple[float, float]
+    ) -> None:
+        """The clinic's name and phone in the header band, right to left: `room` is how
+        far the name stays from the band's right end and the phone from its left end."""
+        indent, edge = room
+        brand, footer = self.brand, self.footer
+        fonts, language = footer.fonts or brand.fonts, footer.strings.tag
         name = ShapedText.of(
-            brand.clinic.name, fonts, self.name_size, bold=True, rtl=footer.rtl, language=language
+            brand.clinic.name, fonts, self.name_size, bold=True, rtl=True, language=language
         )
-        phone = ShapedText.of(brand.clinic.phone, fonts, footer.size + 1, rtl=footer.rtl)
-        if footer.rtl:  # mirrored: the name at the right after the logo, the phone at the left
-            name.draw(canvas, x + width - indent, baseline, anchor="right")
-            phone.draw(canvas, x + pad * 1.5, baseline)
-        else:
-            name.draw(canvas, x + indent, baseline)
-            phone.draw(canvas, x + width - pad * 1.5, baseline, anchor="right")
+        phone = ShapedText.of(brand.clinic.phone, fonts, self.phone_size, rtl=True)
+        name.draw(canvas, x + width - indent, baseline, anchor="right")
+        phone.draw(canvas, x + edge, baseline)

@@ -23,7 +23,16 @@ from pypdf.generic import (
 )
 
 # Metadata entries carried over from the pages' document to the booklet.
-KEPT_METADATA = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer")
+KEPT_METADATA = (
+    "/Title",
+    "/Author",
+    "/Subject",
+    "/Keywords",
+    "/Creator",
+    "/Producer",
+    "/CreationDate",
+    "/ModDate",
+)
 
 # Page sizes are read from floats in the file; ReportLab writes A5 as 419.5276 x 595.2756
 # and other writers round differently, so pages within half a point count as the same size.

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from reportlab.lib.units import mm
+
 from leaflet.errors import OutputError, display_path
 
 #: Cells starting with these are formulas to Excel, LibreOffice and Google Sheets.
@@ -29,13 +31,24 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @dataclass(frozen=True)
 class RenderedPdf:
     """A finished PDF: its bytes, how many pages it has, and whether it holds personal
-    details (then `write` makes a file only its owner can read)."""
+    details (then `write` makes a file only its owner can read); for single pages, how
+    far each page's text stays above its footer rule (points, as laid out)."""
 
     data: bytes
     page_count: int
     personal: bool = False
+    footer_gaps: tuple[float, ...] = ()
     #: What the caller should be told: e.g. that it is not in the language asked for.
     warnings: tuple[str, ...] = ()
+
+    def collisions(self, least: float) -> list[str]:
+        """Pages whose text comes closer than `least` to the footer rule, described."""
+        return [
+            f"page {number}: body text comes within {gap / mm:.1f} mm of the footer rule "
+            f"(it should keep {least / mm:.0f} mm)"
+            for number, gap in enumerate(self.footer_gaps, start=1)
+            if gap < least
+        ]
 
     def write(self, target: Path | str | BinaryIO) -> None:
         """Write to a path (atomically, via a temporary file) or to a binary stream."""

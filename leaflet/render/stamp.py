@@ -11,7 +11,8 @@ font subsets hold the glyphs the patient's values need, so a copy embeds no font
 own) and written in place of the base's empty forms (`revision`). The structure elements
 holding a slot get the patient's text in their /ActualText (what screen readers and
 copying read, in logical order) the same way. `BaseCache` keeps bases for a process that
-builds many personalised documents.
+builds many personalised documents. A value too long for one line wraps onto a second,
+which moves what follows it: such a patient's copy is laid out in full.
 
 Wording that puts a personal value into running text (where its length could move
 everything after it) cannot be stamped: `lay_out_base` says so, and such documents are
@@ -43,7 +44,7 @@ from leaflet.sources.fontchain import FontChain
 from leaflet.sources.layout import Layout
 from leaflet.sources.personal import PLACEHOLDERS, Personalisation, has_placeholder
 from leaflet.sources.templating import plain
-from leaflet.story.flowables.text import SLOT_DEPTH, draw_line
+from leaflet.story.flowables.values import SLOT_DEPTH, draw_value, fit_value
 from leaflet.story.session import BaseRecord, Slot
 
 
@@ -143,8 +144,10 @@ def glyphs_for(personal: Personalisation, language: str) -> str:
     return glyphs.needed(value for group in values.values() for value in group.values())
 
 
-def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
-    """`base` with `personal`'s values filled into its slots, drawn in the base's fonts.
+def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf | None:
+    """`base` with `personal`'s values filled into its slots, drawn in the base's fonts;
+    None when a value needs more lines than its slot keeps (a long name wraps onto a
+    second line, which moves what follows): lay that patient's copy out in full.
 
     The base must hold the glyphs of the values (`glyphs_for`); each slot form gets the
     text's operators, written in place of the empty form (`leaflet.render.revision`)."""
@@ -156,12 +159,18 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf:
         placeholder: plain(values[group][name])
         for (group, name), placeholder in PLACEHOLDERS.items()
     }
+    texts = ["".join(markup.get(char, char) for char in slot.markup) for slot in base.slots]
+    fitted = [
+        fit_value(text, slot.style, slot.width, slot.fit)
+        for text, slot in zip(texts, base.slots, strict=True)
+    ]
+    if any(value.lines > slot.lines for value, slot in zip(fitted, base.slots, strict=True)):
+        return None
     canvas = glyphs.scratch_canvas(base.page_size, base.font_codes)
     contents: dict[tuple[int, str], bytes] = {}
-    for slot in base.slots:
-        text = "".join(markup.get(char, char) for char in slot.markup)
+    for text, value, slot in zip(texts, fitted, base.slots, strict=True):
         with glyphs.in_base():
-            draw_line(canvas, text, slot.style, 0, SLOT_DEPTH, slot.width)
+            draw_value(canvas, text, value, 0, SLOT_DEPTH, slot.width, slot.gap)
         contents[slot.page, slot.form] = glyphs.take_operators(canvas, base.font_codes)
     filled = {ord(p): values[group][name] for (group, name), p in PLACEHOLDERS.items()}
     objects = {
@@ -244,13 +253,14 @@ class BaseCache:
                 self._bases[key] = base
                 if len(self._bases) > self.size:
                     self._bases.popitem(last=False)
-        if base is not None:
-            try:
-                return stamp(base, personal, language)
-            except glyphs.NotInBase:  # a glyph its shaping needs that the base lacks
-                pass
-        # a tri-fold, a booklet, a name in running text, or a glyph the base lacks
-        return render_pdf(document, brand, layout, personal, today=day)
+        # No base: a tri-fold, a booklet, or a name in running text; no stamped copy: a
+        # value that wraps onto a second line, or a glyph its shaping needs that the base
+        # lacks.
+        try:
+            copy = stamp(base, personal, language) if base is not None else None
+        except glyphs.NotInBase:
+            copy = None
+        return copy or render_pdf(document, brand, layout, personal, today=day)
 
 
 def _in_running_text(

@@ -26,6 +26,7 @@ from leaflet.render.provenance import entries
 from leaflet.render.trifold_outside import SheetOutside, flowable_height
 from leaflet.render.trifold_panels import Panel, panels
 from leaflet.sources import schema
+from leaflet.sources.dates import document_time
 from leaflet.sources.styles import StyleSet
 from leaflet.story.builder import StoryBuilder
 from leaflet.story.session import DrawingSession
@@ -70,7 +71,12 @@ def render_trifold(build: Build) -> RenderedPdf:
     )
     try:
         template.build(
-            story, canvasmaker=canvas_maker(session, provenance=entries(document, brand))
+            story,
+            canvasmaker=canvas_maker(
+                session,
+                provenance=entries(document, brand),
+                created=document_time(document.meta.published),
+            ),
         )
     except _Overflow:
         # The build stops as a third page would begin; `story` holds what did not fit.

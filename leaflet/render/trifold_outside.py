@@ -12,6 +12,8 @@ last, as the folded leaflet is read.
 from __future__ import annotations
 
 import io
+import itertools
+from contextlib import AbstractContextManager, nullcontext
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -31,6 +33,9 @@ from leaflet.story.flowables.text import Para, tagged
 from leaflet.story.spacing import LARGE
 from leaflet.story.tags import Tag
 
+#: The sheet is printed on both sides and turned over left to right: for a landscape sheet,
+#: a flip on its short edge (the print dialog's preset, as the booklet's).
+DUPLEX = "DuplexFlipShortEdge"
 #: The coloured block at the top of the cover takes at least this share of the panel.
 COVER_BAND_SHARE = 0.5
 COVER_LOGO = 20 * mm
@@ -128,16 +133,21 @@ class SheetOutside:
             )
 
     def draw_outside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """onPage of the outside page: the back panel, the cover and the cover's foot."""
-        layout = self.build.layout
-        self.build.press.set_boxes(canvas, layout.page_width, layout.page_height)
-        self.draw_inside(canvas, doc)
+        """onPage of the outside page: the back panel, the cover and the cover's foot.
+
+        They are drawn before the flap's text; a screen reader reads the cover first and
+        the back panel last, and the back panel's headings join the outline (bookmarks)
+        at its end."""
+        layout, press = self.build.layout, self.build.press
+        press.set_boxes(canvas, layout.page_width, layout.page_height)
+        canvas.setViewerPreference("Duplex", DUPLEX)
+        self._marks(canvas, layout.panels_outside)
         for flowables, panel, bottom, reading in (
             (self.cover, self.cover_panel, self.foot_height, tags.FIRST),
             (self.back, self.back_panel, 0.0, tags.LAST),
         ):
             remaining = list(flowables)
-            with tags.reading_position(canvas, reading):
+            with tags.reading_position(canvas, reading), self._outline(reading):
                 panel.frame(bottom).addFromList(remaining, canvas)
             if remaining:  # measured in __init__, so this is a bug, not a user error
                 raise AssertionError(f"{panel.name} left {len(remaining)} flowables over")
@@ -149,12 +159,20 @@ class SheetOutside:
             )
             canvas.restoreState()
 
+    def _outline(self, reading: int) -> AbstractContextManager[None]:
+        """Where headings drawn now join the outline: at its end for the back panel."""
+        return self.builder.session.later() if reading == tags.LAST else nullcontext()
+
     def draw_inside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """onPage of the inside page (and the outside): crop marks, if asked for."""
+        """onPage of the inside page: crop and fold marks, if asked for."""
+        self._marks(canvas, self.build.layout.panels_inside)
+
+    def _marks(self, canvas: Canvas, panel_widths: tuple[float, ...]) -> None:
+        """Crop marks, and fold marks where the panels of this side meet."""
         layout, press = self.build.layout, self.build.press
-        if press.crop_marks:
-            with tags.artifact(canvas):
-                press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
+        press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
+        folds = list(itertools.accumulate(panel_widths))[:-1]
+        press.draw_fold_marks(canvas, layout.page_height, folds)
 
 
 def flowable_height(flowable: Flowable, canvas: Canvas, width: float) -> float:

@@ -15,7 +15,7 @@ from leaflet.sources.layout import Layout
 
 #: Text keeps this far from a fold line. Print shops ask for at least 3 mm; folding by
 #: hand or on an office folder is less exact, and 6 mm still reads as one page when open.
-FOLD_CLEARANCE = 6 * mm
+FOLD_CLEARANCE = 5 * mm
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ worker processes load it again themselves.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import io
@@ -25,14 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
-from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.colors import CMYKColor, Color, HexColor
 from reportlab.lib.utils import ImageReader
 
 from leaflet.errors import SourceError
 from leaflet.sources import schema
 from leaflet.sources.brand_data import BrandFiles, brand_files
 from leaflet.sources.bundled import EXAMPLE_BRAND, FONTS_DIR
-from leaflet.sources.colour import contrast, nearest_passing
+from leaflet.sources.colour import black_ink, cmyk, cmyk_image, contrast, nearest_passing
 from leaflet.sources.fontchain import ARABIC_FONTS, Fallback, FontChain
 from leaflet.sources.fonts import (
     FontFileError,
@@ -78,13 +79,17 @@ class Brand:
     digests: tuple[bytes, ...]  # SHA-256 of the brand file, the logo and the fonts
     #: What the brand was loaded from: a file, or data (`load_brand` takes either).
     origin: Path | Mapping[str, Any] = field(default=EXAMPLE_BRAND, compare=False, repr=False)
-    _logo_images: dict[int, ImageReader] = field(default_factory=dict, compare=False, repr=False)
+    #: For a print shop: colours in CMYK (`for_press`).
+    press: bool = False
+    _logo_images: dict[tuple[int, bool], ImageReader] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # Pickled (for a worker process) as what it was loaded from; fonts are
         # registered with ReportLab in each process that loads it.
-        return load_brand, (self.origin,)
+        return (_load_for_press if self.press else load_brand), (self.origin,)
 
     @property
     def clinic(self) -> schema.Clinic:
@@ -96,11 +101,38 @@ class Brand:
         return self.path == EXAMPLE_BRAND
 
     def colour(self, name: str) -> Color:
-        """A ReportLab colour for a brand colour name (`primary`, `tint`, `white`...)."""
+        """A ReportLab colour for a brand colour name (`primary`, `tint`, `white`...): RGB,
+        or for a print shop CMYK."""
+        if self.press:
+            return CMYKColor(*self.cmyk(name))
         return HexColor(self.hex(name))
 
     def hex(self, name: str) -> str:
         return WHITE if name == "white" else getattr(self.spec.colours, name)
+
+    def markup_colour(self, name: str) -> str:
+        """A brand colour as paragraph markup writes it (`<a color="...">`)."""
+        if self.press:
+            return "cmyk({},{},{},{})".format(*self.cmyk(name))
+        return self.hex(name)
+
+    def cmyk(self, name: str) -> tuple[float, float, float, float]:
+        """A brand colour in CMYK (fractions): the brand file's exact value where it
+        gives one; text in black ink alone, muted text a tint of it; others converted
+        from RGB."""
+        given = getattr(self.spec.cmyk, name, None)
+        if given is not None:
+            c, m, y, k = (value / 100 for value in given)
+            return c, m, y, k
+        if name == "text":  # body text: 100% black ink
+            return 0.0, 0.0, 0.0, 1.0
+        if name == "muted":  # footers and labels: a tint of black, crisp on press
+            return black_ink(self.hex(name))
+        return cmyk(self.hex(name))
+
+    def for_press(self) -> Brand:
+        """This brand with its colours (and logo) in CMYK, for print-shop files."""
+        return dataclasses.replace(self, press=True)
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -148,15 +180,18 @@ class Brand:
         if self.logo_data is None:
             return None
         pixels = max(1, round(size / 72 * LOGO_DPI))
+        key = (pixels, self.press)
         with self._lock:  # one decoding per size, however many threads build at once
-            if pixels not in self._logo_images:
+            if key not in self._logo_images:
                 with Image.open(io.BytesIO(self.logo_data)) as original:
                     image = original.convert("RGBA")
                 if image.width > pixels:
                     height = max(1, round(image.height * pixels / image.width))
                     image = image.resize((pixels, height), Image.Resampling.LANCZOS)
-                self._logo_images[pixels] = ImageReader(image)
-            return self._logo_images[pixels]
+                if self.press:  # the logo always stands on the primary colour
+                    image = cmyk_image(image, self.cmyk("primary"))
+                self._logo_images[key] = ImageReader(image)
+            return self._logo_images[key]
 
     @functools.cached_property
     def logo_pixels(self) -> tuple[int, int] | None:
@@ -194,6 +229,11 @@ def load_brand(brand: Brand | Path | str | Mapping[str, Any] | None = None) -> B
     if loaded is None:
         raise problems[0]
     return loaded
+
+
+def _load_for_press(brand: Path | Mapping[str, Any]) -> Brand:
+    """A print-shop brand, as a worker process loads it again (see `Brand.__reduce__`)."""
+    return load_brand(brand).for_press()
 
 
 def inspect_brand(

@@ -9,16 +9,20 @@ for the locale's here.
 
 Every check against today (a review date passed, a date of birth in the future) asks
 `today()`, so a test, or a build that must be reproduced later, can fix the date in one
-place; library functions also take a `today=` argument.
+place; library functions also take a `today=` argument. The date a PDF says it was made
+(`document_time`) is read here too.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
+import os
 
 from babel import dates, numbers
 
+from leaflet.errors import LeafletError
 from leaflet.sources.languages import parse_language
 
 
@@ -59,3 +63,21 @@ def _digits(language: str) -> dict[int, int]:
     """Western digits to the digits of `language`'s default numbering system."""
     system = parse_language(language).locale.default_numbering_system
     return str.maketrans("0123456789", DIGITS.get(system, "0123456789"))
+
+
+def document_time(published: dt.date) -> int:
+    """When a PDF says it was made (its CreationDate and ModDate), as a Unix time.
+
+    `SOURCE_DATE_EPOCH` when it is set (the reproducible-builds convention), otherwise
+    midnight UTC on the day the wording was published: a date that means something to
+    the clinic, and the same on every build, so output stays byte-identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return int(epoch)
+        except ValueError:
+            raise LeafletError(
+                f"SOURCE_DATE_EPOCH: {epoch!r} is not valid; expected whole seconds since "
+                "1970-01-01, e.g. 1764547200"
+            ) from None
+    return calendar.timegm(published.timetuple())

@@ -5,3 +5,5 @@ from __future__ import annotations
 
 #: The documents a treatment can have, in the order `leaflet list` shows them.
 DOCUMENTS = ("info", "consent", "aftercare")
+#: The documents that are forms (fields to fill in), which `--fillable` applies to.
+FORMS = ("consent",)

@@ -81,7 +81,7 @@ class Layout:
         """The layout's text styles in `fonts`, set in `direction` for `language`;
         `colour_of(name)` maps brand colours. Built once per font chain, colour set and
         language, and then shared by every build."""
-        colours = tuple(colour_of(name).hexval() for name in STYLE_COLOURS)
+        colours = tuple(repr(colour_of(name)) for name in STYLE_COLOURS)
         key = (fonts.key, colours, direction, language)
         if key not in self._styles:
             self._styles[key] = build_styles(

@@ -90,7 +90,8 @@ class StoryBuilder:
                 flowables += [self.prepared_for(personal), Spacer(0, AFTER_BOX)]
         flowables += self.blocks(document, origin, leave_out)
         if about:
-            flowables += leaflets.about_box(story, meta)
+            *before, last = leaflets.about_box(story, meta)  # one box, or two when long
+            return keep_headings_with_blocks(flowables + before, story.page_room, last=last)
         return keep_headings_with_blocks(flowables, story.page_room)
 
     def blocks(
@@ -121,7 +122,7 @@ class StoryBuilder:
 
     def about_facts(self, meta: schema.Meta, width: float) -> list[Flowable]:
         """The facts of the About box that ends a story, `width` wide, without the box."""
-        return leaflets.about_facts(self.context, meta, width)
+        return leaflets.about_facts(self.context, meta, width, compact=True)
 
     def notes_page(self) -> list[Flowable]:
         """A page headed Notes with ruled lines, to pad a booklet."""

@@ -19,13 +19,15 @@ from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
 from leaflet.sources.strings import Strings
 from leaflet.sources.styles import StyleSet
-from leaflet.story.flowables.boxes import Unsplittable
+from leaflet.story.flowables.groups import Items, Unsplittable
 from leaflet.story.flowables.text import Heading, KeptWithNext, Para
-from leaflet.story.session import DrawingSession
+from leaflet.story.session import DrawingSession, ValueFit
 from leaflet.story.spacing import AFTER_LIST
 from leaflet.story.tags import Tag
 
 BULLET = "\u2022"
+#: Personal values print at no less than this share of the body size (large print: all of it).
+VALUE_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,20 @@ class StoryContext:
     def colour(self, name: str) -> Color:
         """A brand colour by name (`primary`, `tint`, `white`...)."""
         return self.brand.colour(name)
+
+    @property
+    def value_fit(self) -> ValueFit:
+        """How personal values are set here: never below the body size in large print,
+        nor below VALUE_SHARE of it elsewhere, nor below the smallest size the layout
+        allows for patient-facing text; on two lines when one is not enough."""
+        layout = self.layout.spec
+        body = self.styles["body"].fontSize
+        share = 1.0 if layout.large_print else VALUE_SHARE
+        return ValueFit(max(round(body * share, 1), layout.min_body_size), self.layout.name)
+
+    def continued(self, title: str) -> str:
+        """A title (markup) as a page repeats it: "How to contact us (continued)"."""
+        return f"{title} {self.strings.markup(self.strings.words.continued)}"
 
     def para(self, markup: str, style: str = "body", tag: Tag | None = None) -> Para:
         """A paragraph of markup in one of the layout's styles: a `P`, unless `tag` says
@@ -78,9 +94,9 @@ class StoryContext:
     def bullet_list(self, items: list[str], parent: Tag | None = None) -> list[Flowable]:
         """A bullet list: one paragraph per item with a hanging bullet, then a little air.
 
-        Plain paragraphs rather than a ListFlowable: lighter, and a page may break
-        between any two items. One `L` element (in `parent`, if given), each item an
-        `LI` with its bullet as the label and its text as the body."""
+        Plain paragraphs rather than a ListFlowable: lighter. A page may break between
+        items, but never leaves one alone (`Items`). One `L` element (in `parent`, if
+        given), each item an `LI` with its bullet as the label and its text as the body."""
         base = self.styles["bullet"]
         style = self.styles.derive(
             "bullet",
@@ -95,12 +111,12 @@ class StoryContext:
             bulletOffsetY=base.fontSize * 0.2 if self.styles.rtl else 0,
         )
         bullets = Tag("L", parent)
-        flowables: list[Flowable] = []
+        paragraphs: list[Flowable] = []
         for text in items:
             item, paragraph = Tag("LI", bullets), Para(text, style, bulletText=BULLET)
             paragraph.label, paragraph.tag = Tag("Lbl", item), Tag("LBody", item)
-            flowables.append(paragraph)
-        return [*flowables, Spacer(0, AFTER_LIST)]
+            paragraphs.append(paragraph)
+        return [Items(paragraphs, self.page_room), Spacer(0, AFTER_LIST)]
 
     def intro(self, title: str | None, intro: str | None) -> list[Flowable]:
         """A block's optional title (a subheading) and lead-in paragraph."""
@@ -111,10 +127,6 @@ class StoryContext:
             out.append(self.kept(intro))
         return out
 
-    def unsplittable(
-        self, flowables: list[Flowable], where: str, *, keeps_with_signatures: bool = False
-    ) -> Unsplittable:
+    def unsplittable(self, flowables: list[Flowable], where: str) -> Unsplittable:
         """`flowables` kept on one page; `where` names them if they cannot fit one."""
-        return Unsplittable(
-            flowables, where, self.page_room, keeps_with_signatures=keeps_with_signatures
-        )
+        return Unsplittable(flowables, where, self.page_room)

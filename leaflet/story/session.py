@@ -11,6 +11,8 @@ writes the marked content it bounds.)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,6 +20,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.story.tags import StructureRecord
+
+
+@dataclass(frozen=True)
+class ValueFit:
+    """How a personal value may be set on one layout: never below `min_size`, and on at
+    most `max_lines` lines; `layout` names the layout when even that is not enough."""
+
+    min_size: float
+    layout: str
+    max_lines: int = 2
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,9 @@ class Slot:
     width: float
     style: ParagraphStyle
     markup: str  # with placeholders for the personal values
+    fit: ValueFit  # how small, on how many lines, the values may be set
+    gap: float  # between the value's lines, when it takes two
+    lines: int = 1  # the lines the base keeps for it
 
 
 class FieldRecorder(Protocol):
@@ -38,8 +53,23 @@ class FieldRecorder(Protocol):
     def ticks(self, canvas: Canvas, name: str, xs: list[float], y: float, size: float) -> None:
         """A checkbox, or a Yes/No pair, over tick boxes drawn at `xs`, `y`."""
 
-    def write_in(self, canvas: Canvas, name: str, lines: int, spacing: float, width: float) -> None:
+    def write_in(self, canvas: Canvas, name: str, area: WriteInArea) -> None:
         """A text (or signature) field over write-in lines whose lowest is at y = 0."""
+
+
+@dataclass(frozen=True)
+class WriteInArea:
+    """Write-in lines as a form field sees them: how many, how far apart and how wide,
+    the size text is written in, and any value filled in, with how to draw it as the
+    page prints it (lowest line at y = 0) for the field's appearance. (What the field
+    asks is its structure element's description: `leaflet.story.tags`.)"""
+
+    lines: int
+    spacing: float
+    width: float
+    size: float
+    value: str = ""
+    draw_value: Callable[[Canvas], None] | None = None
 
 
 @dataclass
@@ -72,15 +102,42 @@ class DrawingSession:
     page_count: int = 0
     outline_entries: int = 0
     outline_level: int = -1  # of the last entry
+    #: While set, outline entries wait (`later`) and are added when the PDF is saved.
+    deferring: bool = False
+    _waiting: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def slots(self) -> list[Slot] | None:
         """Where personal values go, collected instead of drawn (a base for stamping)."""
         return self.base.slots if self.base is not None else None
 
-    def outline_entry(self, level: int) -> tuple[str, int]:
-        """The bookmark key and outline level of the next heading drawn: levels count
-        from 0, and an outline cannot skip one."""
+    def bookmark(self) -> str:
+        """A new bookmark key for a heading."""
         self.outline_entries += 1
+        return f"heading-{self.outline_entries}"
+
+    def add_outline(self, canvas: Canvas, title: str, key: str, level: int) -> None:
+        """Add the heading `title` (bookmark `key`) to the PDF outline at `level` (0: a
+        section, 1: a subsection), now, or when the PDF is saved while `deferring`."""
+        if self.deferring:
+            self._waiting.append((title, key, level))
+            return
+        # An outline cannot skip a level.
         self.outline_level = min(level, self.outline_level + 1)
-        return f"heading-{self.outline_entries}", self.outline_level
+        canvas.addOutlineEntry(title, key, level=self.outline_level, closed=self.outline_level > 0)
+
+    @contextmanager
+    def later(self) -> Iterator[None]:
+        """Headings drawn inside are listed at the end of the outline: a tri-fold draws
+        its back panel before the inside panels, but it is read last."""
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+
+    def add_waiting_outline(self, canvas: Canvas) -> None:
+        """Add the outline entries that waited, in the order they were drawn."""
+        waiting, self._waiting = self._waiting, []
+        for title, key, level in waiting:
+            self.add_outline(canvas, title, key, level)

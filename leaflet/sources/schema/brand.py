@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field
 
@@ -46,6 +46,27 @@ class FallbackFont(Strict):
     package: str | None = Field(
         default=None, description="Where to get it, named in errors (a Debian package)."
     )
+
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+Cmyk = Annotated[
+    list[Percent],
+    Field(min_length=4, max_length=4, description="cyan, magenta, yellow, black in percent"),
+]
+
+
+class CmykColours(Strict):
+    """Exact CMYK values for print-shop files (`--bleed`, `--crop-marks`), each
+    [cyan, magenta, yellow, black] in percent, e.g. [100, 20, 30, 40]. A colour left out
+    is converted from its RGB value; text is 100% black unless given here."""
+
+    primary: Cmyk | None = None
+    on_primary: Cmyk | None = None
+    text: Cmyk | None = None
+    muted: Cmyk | None = None
+    tint: Cmyk | None = None
+    urgent: Cmyk | None = None
+    urgent_tint: Cmyk | None = None
 
 
 class Fonts(Strict):
@@ -107,6 +128,10 @@ class Brand(Strict):
         "(default: the clinic's name and 'logo').",
     )
     colours: Colours = Field(description="Brand colours.")
+    cmyk: CmykColours = Field(
+        default_factory=CmykColours,
+        description="Exact CMYK values of brand colours for print-shop files.",
+    )
     fonts: Fonts = Field(default_factory=Fonts, description="Brand fonts.")
     email: EmailSettings = Field(
         default_factory=EmailSettings, description="Settings for emailing patients their documents."

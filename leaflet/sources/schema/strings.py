@@ -221,6 +221,10 @@ class Strings(Texts):
     do: Text = says("Aftercare timeline: the lead-in of things to do (Do).")
     avoid: Text = says("Aftercare timeline: the lead-in of things to avoid (Avoid).")
     notes: Text = says("Heading of the Notes pages that pad a booklet: Notes.")
+    continued: Text = says(
+        "After a title a page repeats when what it heads goes on from the page before "
+        "(a contact box, a checklist): (continued)."
+    )
     pdf_subject: Text = says(
         "The PDF's subject: {subtitle} ({reference}, version {version}).",
         "subtitle",

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import io
+from itertools import combinations
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
@@ -22,10 +24,12 @@ from leaflet.sources.personal import PersonalValues
 from leaflet.sources.templating import plain
 from leaflet.story.blocks.forms import WRITE_IN_SPACING
 from leaflet.story.context import StoryContext
-from leaflet.story.flowables.boxes import Box, Columns
-from leaflet.story.flowables.forms import WriteIn
+from leaflet.story.flowables.boxes import Box, Columns, SplittableBox
+from leaflet.story.flowables.fields import WriteIn
 from leaflet.story.flowables.graphics import QrCode
-from leaflet.story.flowables.text import FittedLine, Para, tagged
+from leaflet.story.flowables.groups import FirstThatFits
+from leaflet.story.flowables.text import Para, RepeatedTitle, tagged
+from leaflet.story.flowables.values import FittedLine
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import (
     ABOVE_CONTACT,
@@ -38,6 +42,9 @@ from leaflet.story.tags import Tag
 
 #: Room either side of the QR code, within its column.
 QR_MARGIN = 4 * mm
+#: The About box sets its facts in two columns when each can be at least this wide.
+MIN_ABOUT_COLUMN = 60 * mm
+ABOUT_GAP = 6 * mm
 
 
 @block_builder("timeline")
@@ -73,53 +80,74 @@ def timeline(story: StoryContext, timeline: schema.Timeline, where: str) -> list
 
 @block_builder("contact")
 def contact(story: StoryContext, contact: schema.Contact, where: str) -> list[Flowable]:
-    """The clinic's contact details in a tinted box; never split."""
+    """The clinic's contact details in a tinted box, which may break across pages
+    before the details, its title repeated (see `SplittableBox`)."""
     details = contact_details(story, contact, story.width - 2 * BOX_PADDING)
-    box = Box(details, story.colour("tint"), tag=Tag("Sect"))
-    return [story.unsplittable([Spacer(0, ABOVE_CONTACT), box], where), Spacer(0, AFTER_BOX)]
+    strings = story.strings
+    title = contact.title or strings.markup(strings.words.contact.title)
+    continued = RepeatedTitle(story.continued(title), story.keeping("box_title"))
+    box = SplittableBox(
+        details,
+        story.page_room,
+        continued=continued,
+        background=story.colour("tint"),
+        space_before=ABOVE_CONTACT,
+        space_after=AFTER_BOX,
+        tag=Tag("Sect"),
+    )
+    return [box]
 
 
 def contact_details(story: StoryContext, contact: schema.Contact, width: float) -> list[Flowable]:
     """The contact block's title, text and the clinic's details, `width` wide, with a QR
-    code to the clinic's website beside them when it has one."""
+    code to the clinic's website beside them when it has one. Where a labelled detail
+    ("Email: ...") would wrap beside the code, the details take the full width and the
+    code stands beside the out-of-hours advice instead."""
     clinic, strings = story.brand.clinic, story.strings
     title = contact.title or strings.markup(strings.words.contact.title)
     content: list[Flowable] = [story.heading(title, "box_title", level=0)]
     if contact.text:
         content.append(story.para(contact.text))
-    details = _clinic_details(story)
-    if contact.qr and clinic.website:
-        size = story.layout.qr_size
-        centred = story.styles.derive("small", "centred", alignment=1)
-        site = _display_url(clinic.website)
-        words = strings.words.contact
-        qr: list[Flowable] = [
-            QrCode(
-                clinic.website,
-                size,
-                story.colour("text"),
-                strings.text(words.qr_description, site=site),
-            ),
-            tagged(Para(strings.markup(words.scan), centred), Tag("P")),
-        ]
-        column = size + 2 * QR_MARGIN
-        content.append(Columns([(width - column, details), (column, qr)]))
-    else:
-        content += details
-    return content
+    details, out_of_hours = _clinic_details(story)
+    if not (contact.qr and clinic.website):
+        return [*content, *details, *out_of_hours]
+    size = story.layout.qr_size
+    centred = story.styles.derive("small", "centred", alignment=1)
+    words = strings.words.contact
+    qr: list[Flowable] = [
+        QrCode(
+            clinic.website,
+            size,
+            story.colour("text"),
+            strings.text(words.qr_description, site=_display_url(clinic.website)),
+        ),
+        tagged(Para(strings.markup(words.scan), centred), Tag("P")),
+    ]
+    column = size + 2 * QR_MARGIN
+    labelled = details[2:]  # phone, email, website
+    if all(len(_lines(line, width - column)) == 1 for line in labelled):
+        return [*content, Columns([(width - column, [*details, *out_of_hours]), (column, qr)])]
+    return [*content, *details, Columns([(width - column, out_of_hours), (column, qr)])]
 
 
-def _clinic_details(story: StoryContext) -> list[Flowable]:
-    """Name, address, phone, email and website (as links), and out-of-hours advice."""
+def _lines(paragraph: Para, width: float) -> list[object]:
+    """The lines `paragraph` breaks into at `width`."""
+    paragraph.wrap(width, 1e6)
+    lines: list[object] = paragraph.blPara.lines
+    return lines
+
+
+def _clinic_details(story: StoryContext) -> tuple[list[Para], list[Flowable]]:
+    """Name, address, phone, email and website (as links); and the out-of-hours advice."""
     clinic, words = story.brand.clinic, story.strings.words.contact
-    link = story.brand.hex("primary")
+    link = story.brand.markup_colour("primary")
 
-    def linked(label: str, href: str, text: str) -> Flowable:
+    def linked(label: str, href: str, text: str) -> Para:
         # The whole line is the link: its label says what the link does.
         markup = f'{plain(label)}: <a href="{plain(href)}" color="{link}">{plain(text)}</a>'
         return story.para(markup, "small", Tag("Link", description=f"{label}: {text}"))
 
-    details: list[Flowable] = [
+    details: list[Para] = [
         story.para(f"<b>{plain(clinic.name)}</b>", "small"),
         story.para(plain(", ".join(clinic.address)), "small"),
         linked(words.phone, "tel:" + "".join(clinic.phone.split()), clinic.phone),
@@ -128,47 +156,62 @@ def _clinic_details(story: StoryContext) -> list[Flowable]:
     if clinic.website:
         details.append(linked(words.website, clinic.website, _display_url(clinic.website)))
     out_of_hours = story.brand.wording(story.strings.tag).out_of_hours
-    details += [Spacer(0, SMALL), story.para(plain(out_of_hours), "small")]
-    return details
+    return details, [Spacer(0, SMALL), story.para(plain(out_of_hours), "small")]
 
 
 def prepared_for(story: StoryContext, personal: PersonalValues) -> Flowable:
-    """One line each for the patient and the appointment, shrunk rather than wrapped:
-    the box is the same height for everyone (see `leaflet.render.stamp`)."""
+    """A line for the patient and one for the appointment and practitioner; when that
+    line is too long for one line, the appointment and the practitioner a line each
+    (each value on two lines when it is long)."""
     strings = story.strings
     words = strings.words.personal
     values = personal.template_values(strings.tag)
     patient, appointment = values["patient"], values["appointment"]
-    lines = []
+    fit, style, session = story.value_fit, story.styles["small"], story.session
+    content: list[Flowable] = []
     if patient["name"]:
-        lines.append(strings.markup(words.prepared_for, name=patient["name"]))
+        line = strings.markup(words.prepared_for, name=patient["name"])
+        content.append(FittedLine(line, style, fit, session))
     practitioner = appointment["practitioner"]
     when = {"date": appointment["date"], "time": appointment["time"]}
-    if appointment["date"] and practitioner:
-        lines.append(strings.markup(words.appointment_with, **when, practitioner=practitioner))
-    elif appointment["date"]:
-        lines.append(strings.markup(words.appointment, **when))
+    alone = strings.markup(words.practitioner, practitioner=practitioner)
+    if appointment["date"]:
+        date = strings.markup(words.appointment, **when)
+        if practitioner:
+            both = strings.markup(words.appointment_with, **when, practitioner=practitioner)
+            content.append(FittedLine(both, style, fit, session, apart=[date, alone]))
+        else:
+            content.append(FittedLine(date, style, fit, session))
     elif practitioner:
-        lines.append(strings.markup(words.practitioner, practitioner=practitioner))
-    content: list[Flowable] = [
-        FittedLine(line, story.styles["small"], story.session) for line in lines
-    ]
+        content.append(FittedLine(alone, style, fit, session))
     return Box(content, story.colour("tint"), bar=story.colour("primary"))
 
 
 def about_box(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
-    """The About box that ends a document's story; never split. Taller than a page (large
+    """The About box that ends a document's story; never split. Its facts stand in two
+    columns, set a little tighter than body text; where that is still too tall for the
+    space left after the text before it, a tighter setting is used, so the box shares
+    the last page rather than take a page of its own. Taller than a page even so (large
     print of a translation, whose words run longer), its facts go in two boxes, each
     kept on one page, rather than fail."""
-    facts = about_facts(story, meta, story.width - 2 * BOX_PADDING)
-    groups = [facts]
-    height = _boxed(story, facts).wrapOn(_measuring_canvas(), story.width, story.page_room)[1]
-    if height + LARGE > story.page_room:
-        cut = len(facts) // 2
-        groups = [facts[:cut], facts[cut:]]
+    width = story.width - 2 * BOX_PADDING
+    options = []
+    for tight in (False, True):
+        heading, *facts = about_facts(story, meta, width, compact=True, tight=tight)
+        if width >= 2 * MIN_ABOUT_COLUMN:
+            facts = [_two_columns(story, facts, width)]
+        padding = BOX_PADDING * (0.6 if tight else 1)
+        box = Box([heading, *facts], story.colour("tint"), padding=padding, tag=Tag("Sect"))
+        above = SMALL if tight else LARGE
+        options.append(story.unsplittable([Spacer(0, above), box], "About this document"))
+    tightest = options[-1].wrapOn(_measuring_canvas(), story.width, story.page_room)[1]
+    if tightest <= story.page_room:
+        return [FirstThatFits(options)]
+    heading, *facts = about_facts(story, meta, width, compact=True, tight=True)
+    cut = len(facts) // 2
     return [
-        story.unsplittable([Spacer(0, LARGE), _boxed(story, group)], "About this document")
-        for group in groups
+        story.unsplittable([Spacer(0, SMALL), _boxed(story, group)], "About this document")
+        for group in ([heading, *facts[:cut]], facts[cut:])
     ]
 
 
@@ -179,56 +222,105 @@ def _measuring_canvas() -> Canvas:
 
 
 def _boxed(story: StoryContext, facts: list[Flowable]) -> Box:
-    return Box(facts, story.colour("tint"), tag=Tag("Sect"))
+    padding = BOX_PADDING * 0.6
+    return Box(facts, story.colour("tint"), padding=padding, tag=Tag("Sect"))
 
 
-def about_facts(story: StoryContext, meta: schema.Meta, width: float) -> list[Flowable]:
-    """The leaflet standards facts, `width` wide: reference, dates, approval, sources,
-    large print and feedback (and that the review is overdue, or the translation not yet
-    reviewed, when it is)."""
-    strings, clinic = story.strings, story.brand.clinic
+def about_facts(
+    story: StoryContext,
+    meta: schema.Meta,
+    width: float,
+    *,
+    compact: bool = False,
+    tight: bool = False,
+) -> list[Flowable]:
+    """The leaflet standards facts, `width` wide, after their heading: reference,
+    dates, approval, sources, large print and feedback (and that the review is overdue,
+    or the translation not yet reviewed, when it is). `compact` sets them with a
+    tighter leading; `tight` tighter still, no larger than the layout's smallest body
+    size, the short facts in one paragraph."""
+    strings = story.strings
     words, form = strings.words.about, meta.kind == "form"
+    style = _about_style(story, compact, tight)
+    title = strings.markup(words.title_form if form else words.title_leaflet)
 
     def cell(label: str, value: str) -> Flowable:
-        return story.para(f"<b>{strings.markup(label)}:</b> {value}", "small")
+        return tagged(Para(f"<b>{strings.markup(label)}:</b> {value}", style), Tag("P"))
 
     review = strings.date(meta.review)
-    reference = strings.markup(
-        words.reference_value, reference=meta.reference, version=meta.version
-    )
-    pairs = [
-        (cell(words.reference, reference), cell(words.approved_by, plain(meta.approved_by))),
+    facts = [
         (
-            cell(words.published, plain(strings.date(meta.published))),
-            cell(words.next_review, plain(review)),
+            words.reference,
+            strings.markup(words.reference_value, reference=meta.reference, version=meta.version),
         ),
+        (words.published, plain(strings.date(meta.published))),
+        (words.next_review, plain(review)),
+        (words.approved_by, plain(meta.approved_by)),
     ]
+    cells = [cell(label, value) for label, value in facts]
+    if tight:  # the short facts run on in one paragraph
+        run_on = " ".join(f"<b>{strings.markup(label)}:</b> {value}." for label, value in facts)
+        cells = [tagged(Para(run_on, style), Tag("P"))]
+    overdue = strings.markup(words.review_overdue_text, date=review)
+    return [
+        story.heading(title, "table_head" if tight else "box_title", level=0),
+        *([cell(words.review_overdue, overdue)] if story.overdue else []),
+        *translation_facts(story, meta, style),
+        *cells,
+        cell(words.sources, plain("; ".join(meta.sources))),
+        cell(words.large_print, _large_print(story, form)),
+        cell(words.feedback, plain(story.brand.wording(strings.tag).feedback)),
+    ]
+
+
+def _large_print(story: StoryContext, form: bool) -> str:
+    """That this is the large-print version, or how to ask for it."""
+    strings = story.strings
+    words = strings.words.about
     if story.layout.spec.large_print:
-        large_print = strings.markup(
+        return strings.markup(
             words.large_print_here_form if form else words.large_print_here_leaflet
         )
-    else:
-        ask = words.large_print_ask_form if form else words.large_print_ask_leaflet
-        large_print = strings.markup(ask, phone=clinic.phone)
-    feedback = story.brand.wording(strings.tag).feedback
-    return [
-        story.heading(
-            strings.markup(words.title_form if form else words.title_leaflet), "box_title", level=0
-        ),
-        *(
-            [cell(words.review_overdue, strings.markup(words.review_overdue_text, date=review))]
-            if story.overdue
-            else []
-        ),
-        *translation_facts(story, meta),
-        *(Columns([(width / 2, [left]), (width / 2, [right])]) for left, right in pairs),
-        cell(words.sources, plain("; ".join(meta.sources))),
-        cell(words.large_print, large_print),
-        cell(words.feedback, plain(feedback)),
-    ]
+    ask = words.large_print_ask_form if form else words.large_print_ask_leaflet
+    return strings.markup(ask, phone=story.brand.clinic.phone)
 
 
-def translation_facts(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
+def _about_style(story: StoryContext, compact: bool, tight: bool) -> ParagraphStyle:
+    """The About facts' style: `small`; `compact` with a tighter leading; `tight` also
+    no larger than the smallest body size the layout allows (16 pt in large print)."""
+    small = story.styles["small"]
+    if not compact:
+        return small
+    size = min(small.fontSize, story.layout.spec.min_body_size) if tight else small.fontSize
+    leading = size * (1.12 if tight else 1.18)
+    return story.styles.derive(
+        "small", f"compact-{tight}", fontSize=size, leading=leading, spaceAfter=2
+    )
+
+
+def _two_columns(story: StoryContext, cells: list[Flowable], width: float) -> Flowable:
+    """`cells` in two columns as even as can be: each column keeps the cells' order, and
+    the first cell heads the left one (each cell is labelled, so it reads on its own)."""
+    column = (width - ABOUT_GAP) / 2
+    heights = [cell.wrap(column, story.page_room)[1] + cell.getSpaceAfter() for cell in cells]
+    total = sum(heights)
+
+    def taller(left: tuple[int, ...]) -> tuple[float, int]:
+        left_height = sum(heights[i] for i in left)
+        return max(left_height, total - left_height), -len(left)
+
+    others = range(1, len(cells))
+    left = min(
+        ((0, *chosen) for size in range(len(cells)) for chosen in combinations(others, size)),
+        key=taller,
+    )
+    right = [cell for index, cell in enumerate(cells) if index not in left]
+    return Columns([(column, [cells[i] for i in left]), (column, right)], gap=ABOUT_GAP)
+
+
+def translation_facts(
+    story: StoryContext, meta: schema.Meta, style: ParagraphStyle | None = None
+) -> list[Flowable]:
     """A translation's source, translator and reviewer; unreviewed, it says so first."""
     source = meta.source_of_translation
     if source is None:
@@ -241,18 +333,18 @@ def translation_facts(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
     )
     if meta.reviewer:
         told += " " + strings.markup(words.translation_reviewed, reviewer=meta.reviewer)
-        return [story.para(f"<b>{strings.markup(words.translation)}:</b> {told}", "small")]
-    label = strings.markup(strings.words.footer.translation_not_reviewed)
-    text = strings.markup(words.translation_not_reviewed_text)
-    return [story.para(f"<b>{label}:</b> {text} {told}", "small")]
+        label, text = strings.markup(words.translation), told
+    else:
+        label = strings.markup(strings.words.footer.translation_not_reviewed)
+        text = f"{strings.markup(words.translation_not_reviewed_text)} {told}"
+    return [tagged(Para(f"<b>{label}:</b> {text}", style or story.styles["small"]), Tag("P"))]
 
 
 def notes_page(story: StoryContext) -> list[Flowable]:
     """A page headed Notes with ruled lines: padding that is useful, not blank."""
     heading = story.heading(story.strings.markup(story.strings.words.notes), "h2", level=0)
-    frame_height = story.layout.frame_height
-    _, used = heading.wrap(story.width, frame_height)
-    room = frame_height - used - heading.getSpaceAfter() - SMALL
+    _, used = heading.wrap(story.width, story.page_room)
+    room = story.page_room - used - heading.getSpaceAfter() - SMALL
     lines = max(1, int(room // WRITE_IN_SPACING))
     return [heading, WriteIn(lines, WRITE_IN_SPACING, story.colour("muted"))]
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable
 
 from leaflet.sources import schema
 from leaflet.story.context import StoryContext
-from leaflet.story.flowables.boxes import Box
-from leaflet.story.flowables.text import Para, tagged
+from leaflet.story.flowables.boxes import SplittableBox
+from leaflet.story.flowables.text import Para, RepeatedTitle, tagged
 from leaflet.story.registry import block_builder
 from leaflet.story.spacing import AFTER_BOX, SMALL
 from leaflet.story.tags import Tag
@@ -39,16 +39,27 @@ def bullets(story: StoryContext, items: list[str], where: str) -> list[Flowable]
 
 @block_builder("callout")
 def callout(story: StoryContext, callout: schema.Callout, where: str) -> list[Flowable]:
-    """A tinted box with a bar at the left: a note, when to contact us, or urgent help."""
+    """A tinted box with a bar at the left: a note, when to contact us, or urgent help.
+    A long one may break across pages, its title repeated (see `SplittableBox`)."""
     urgent = callout.style == "urgent"
     accent = "urgent" if urgent else "primary"
-    title = story.styles.derive("box_title", f"callout-{accent}", textColor=story.colour(accent))
+    title = story.styles.derive(
+        "box_title", f"callout-{accent}", textColor=story.colour(accent), keepWithNext=1
+    )
     # A callout is a section with its title as a heading: a screen reader can jump to it.
     content: list[Flowable] = [tagged(Para(callout.title, title), Tag.heading(3))]
     if callout.text:
         content.append(story.para(callout.text))
     if callout.bullets:
         content += story.bullet_list(callout.bullets)
-    tint = story.colour("urgent_tint" if urgent else "tint")
-    box = Box(content, tint, bar=story.colour(accent), tag=Tag("Sect"))
-    return [story.unsplittable([Spacer(0, SMALL), box], where), Spacer(0, AFTER_BOX)]
+    box = SplittableBox(
+        content,
+        story.page_room,
+        continued=RepeatedTitle(story.continued(callout.title), title),
+        background=story.colour("urgent_tint" if urgent else "tint"),
+        bar=story.colour(accent),
+        space_before=SMALL,
+        space_after=AFTER_BOX,
+        tag=Tag("Sect"),
+    )
+    return [box]

@@ -1,21 +1,18 @@
-"""Boxes and groups: content in a padded box, columns, and groups kept on one page.
+"""Boxes: content in a padded box, on a background, and stacks side by side.
 
 `Box` and `Columns` are lighter than one-cell Tables, which measure their content
-several times. `KeepGroup` holds a heading to what follows it; `Unsplittable` keeps a
-checklist, declaration list or signature party on one page and refuses, with a clear
-error, one that is taller than a page; `StartPageUnlessFits` keeps a group of them
-together when it can.
+several times. A `SplittableBox` may break across pages (a long callout on a small
+page); groups kept together live in `groups`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable
+from reportlab.platypus import Flowable
 
-from leaflet.errors import LayoutFitError
 from leaflet.story import tags
 from leaflet.story.lines import flows_rtl
 from leaflet.story.spacing import BOX_PADDING
@@ -23,13 +20,30 @@ from leaflet.story.tags import Tag
 
 #: A block may be this much (points) taller than a page: lengths are rounded.
 ROUNDING_TOLERANCE = 0.5
+#: A group kept together (the parties of a signature block) starts a new page only when
+#: the page it would leave is at least this share full.
+HALF = 0.5
+#: A box or table moves to the next page whole, rather than break, only when the page
+#: it leaves is at least this share full.
+FULL_ENOUGH = 2 / 3
+
+
+def moves_whole(block: Flowable, height: float, available_height: float, room: float) -> bool:
+    """Whether `block` (`height` tall, on pages `room` tall) should go to the next page
+    whole rather than break here: it fits a page, and the page it leaves is full enough.
+
+    Inside a group kept together (a heading over a table), what the group puts above it
+    on this page (`kept_above`, set by `leaflet.story.flowables.groups.KeepGroup`) would
+    move with it: the page it leaves is only as full as it is before the group."""
+    left = available_height + getattr(block, "kept_above", 0.0)
+    return height <= room and left <= room * (1 - FULL_ENOUGH)
 
 
 class Box(Flowable):
     """Flowables stacked in a padded box, on a background, with an optional bar at the left.
 
-    Never split: boxes sit inside `Unsplittable` blocks or are small. The background and
-    bar are decoration; `tag` (a `Sect`, say) groups what the box holds.
+    Never split: boxes sit inside `Unsplittable` blocks or are small (see `SplittableBox`).
+    The background and bar are decoration; `tag` (a `Sect`, say) groups what the box holds.
     """
 
     def __init__(
@@ -54,23 +68,25 @@ class Box(Flowable):
         self.padding = padding
         self.spaceBefore, self.spaceAfter = space_before, space_after
         self.keepWithNext = int(keep_with_next)
-        self._wrapped_width: float | None = None
+        self._wrapped_for: tuple[float, float] | None = None
         self._placed: list[tuple[Flowable, float, float, float]] = []
 
     def _inner_left(self) -> float:
         return self.padding + self.bar_width
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        # The content's height depends only on the width: measure once per width.
-        if self._wrapped_width == available_width:
+        # Measured once per space offered: what is inside may choose its form by the
+        # height left for it (`FirstThatFits`).
+        if self._wrapped_for == (available_width, available_height):
             return self.width, self.height
-        self._wrapped_width = available_width
+        self._wrapped_for = (available_width, available_height)
         inner_width = available_width - self._inner_left() - self.padding
         self._placed = []
         total = 0.0
         for index, flowable in enumerate(self.content):
-            _, height = flowable.wrapOn(self.canv, inner_width, available_height)
             before = flowable.getSpaceBefore() if index else 0
+            left = available_height - total - before - self.padding * 1.8
+            _, height = flowable.wrapOn(self.canv, inner_width, left)
             after = flowable.getSpaceAfter() if index < len(self.content) - 1 else 0
             self._placed.append((flowable, before, height, after))
             total += before + height + after
@@ -137,116 +153,53 @@ class Columns(Flowable):
             x += -(width + self.gap) if rtl else width + self.gap
 
 
-@runtime_checkable
-class BreaksBetweenRows(Protocol):
-    """A table that may break between its rows (`RecordRows`): a heading kept with it is
-    kept with its first rows only."""
-
-    def first_rows_height(self) -> float:
-        """The least of the table a page must hold."""
-        ...
-
-    def splitOn(self, canvas: Any, width: float, height: float) -> list[Flowable]: ...
-
-
-class KeepGroup(Box):
-    """Flowables that go to the next page together when they do not fit in the space left
-    (a heading and what follows it). A group taller than a page splits as usual.
-
-    Lighter than ReportLab's KeepTogether, which copies the frame on every measurement.
-    """
-
-    def __init__(self, flowables: list[Flowable], page_room: float) -> None:
-        super().__init__(flowables, padding=0)
-        self.page_room = page_room
-
-    def with_first(self, flowable: Flowable) -> KeepGroup:
-        """The same group with `flowable` (a heading) kept at its top."""
-        return self._like([flowable, *self.content])
-
-    def _like(self, content: list[Flowable]) -> KeepGroup:
-        return KeepGroup(content, self.page_room)
-
-    def getSpaceBefore(self) -> float:
-        return self.content[0].getSpaceBefore()
-
-    def getSpaceAfter(self) -> float:
-        return self.content[-1].getSpaceAfter()
-
-    def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        last = self.content[-1]
-        if len(self.content) > 1 and isinstance(last, BreaksBetweenRows):
-            # A heading and lead-in stay with the first rows of a table that may break:
-            # here if they fit, else on the next page.
-            self.wrap(available_width, available_height)
-            lead = sum(before + height + after for _, before, height, after in self._placed[:-1])
-            lead += self._placed[-1][1]
-            if parts := last.splitOn(self.canv, available_width, available_height - lead):
-                return [*self.content[:-1], *parts]
-            if lead + last.first_rows_height() <= self.page_room:
-                return []
-        if self.height <= self.page_room:
-            return []  # the frame moves the whole group to the next page
-        return list(self.content)
-
-
-class Unsplittable(KeepGroup):
-    """Content kept on one page; taller than a whole page is an error that names it.
-
-    `what` names the block in that error. `keeps_with_signatures` marks a block that
-    belongs with the signatures after it (a list of declarations the patient signs): it
-    is kept on their page when they fit together.
-    """
+class SplittableBox(Box):
+    """A box a page may break inside: between its parts, or inside one (a list between
+    items, a paragraph between lines), never straight after a heading or lead-in (its
+    title, which must keep with the next flowable, as must `continued`). It breaks only
+    where the page it starts on would otherwise be left too empty; else it
+    moves to the next page whole (`FULL_ENOUGH`). Each part keeps the background and bar;
+    the parts after the first start with `continued` (the title again, saying so: a
+    `RepeatedTitle`, which a screen reader skips), if given."""
 
     def __init__(
         self,
-        flowables: list[Flowable],
-        what: str,
+        content: list[Flowable],
         page_room: float,
         *,
-        keeps_with_signatures: bool = False,
+        continued: Flowable | None = None,
+        **box: Any,
     ) -> None:
-        super().__init__(flowables, page_room)
-        self.what = what
-        self.keeps_with_signatures = keeps_with_signatures
-
-    def _like(self, content: list[Flowable]) -> Unsplittable:
-        return Unsplittable(
-            content, self.what, self.page_room, keeps_with_signatures=self.keeps_with_signatures
-        )
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        result = super().wrap(available_width, available_height)
-        if self.height > self.page_room + ROUNDING_TOLERANCE:
-            raise LayoutFitError(
-                f"{self.what} is {self.height / mm:.0f} mm tall, but a page of this layout "
-                f"holds {self.page_room / mm:.0f} mm and it must not be split; divide it into "
-                "smaller blocks"
-            )
-        return result
+        super().__init__(content, **box)
+        if continued is not None and not continued.getKeepWithNext():
+            raise ValueError("a box's continued title must keep with the next flowable")
+        self.page_room = page_room
+        self.continued = continued
+        self._box = box
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        return []  # never split: the frame moves the whole block to the next page
+        self.wrap(available_width, available_height)
+        if moves_whole(self, self.height, available_height, self.page_room):
+            return []  # the page is full enough: the box moves on whole
+        inner_width = available_width - self._inner_left() - self.padding
+        room = available_height - self.padding * 1.8
+        content = self.content
+        for index in range(len(self._placed) - 1, 0, -1):
+            member, before, _, _ = self._placed[index]
+            used = sum(b + h + a for _, b, h, a in self._placed[:index])
+            if not member.getKeepWithNext():
+                parts = member.splitOn(self.canv, inner_width, room - used - before)
+                if len(parts) > 1:
+                    rest = [*parts[1:], *content[index + 1 :]]
+                    return self._parts([*content[:index], parts[0]], rest)
+            if not content[index - 1].getKeepWithNext() and used <= room:
+                return self._parts(content[:index], content[index:])
+        return []
 
-
-class StartPageUnlessFits(CondPageBreak):
-    """Starts a new page when a group that would fit on a fresh page does not fit here.
-
-    Placed before a group of unsplittable parts (the parties of a signature block), it
-    keeps the whole group on one page whenever it can; a group taller than a page still
-    breaks, but only between its parts.
-    """
-
-    def __init__(self, group: list[Flowable], page_room: float) -> None:
-        super().__init__(0)
-        self.group = group
-        self.page_room = page_room
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        total = 0.0
-        for flowable in self.group:
-            _, height = flowable.wrapOn(self.canv, available_width, available_height)
-            total += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
-        self.height = total if total <= self.page_room else 0
-        width, height = super().wrap(available_width, available_height)
-        return width, height
+    def _parts(self, first: list[Flowable], rest: list[Flowable]) -> list[Flowable]:
+        box = {**self._box, "space_before": self.spaceBefore, "space_after": 0}
+        head = Box(first, **box)
+        box = {**self._box, "space_before": 0, "space_after": self.spaceAfter}
+        lead = [self.continued] if self.continued is not None else []
+        tail = SplittableBox([*lead, *rest], self.page_room, continued=self.continued, **box)
+        return [head, tail]

@@ -1,83 +1,40 @@
-"""Form pieces: rows of tick boxes, write-in lines, and labelled fields.
+"""Rows of tick boxes: Yes/No questions and statements to tick.
 
 They draw their boxes and lines as vector shapes, and, in a fillable form, tell the
 session's field recorder where each one is, so a form field sits exactly on it. Each
 declares the structure a screen reader meets (`leaflet.story.tags`): Yes/No questions
-are a table, statements to tick a list, a field its label and value in one paragraph,
-with a `Form` element for each form field; lines and stripes are decoration.
+are a table, statements to tick a list, with a `Form` element for each form field;
+stripes and rules are decoration. Write-in lines and labelled fields are in `fields`.
 """
 
 from __future__ import annotations
 
-from reportlab.lib.colors import Color
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from contextlib import nullcontext
 
+from reportlab.lib.colors import Color
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph
+
+from leaflet.errors import LayoutFitError
 from leaflet.story import tags
-from leaflet.story.flowables.text import Para, draw_line, plain_text
-from leaflet.story.lines import flows_rtl, is_rtl
+from leaflet.story.flowables.boxes import ROUNDING_TOLERANCE, moves_whole
+from leaflet.story.flowables.text import plain_text
+from leaflet.story.lines import flows_rtl
 from leaflet.story.session import DrawingSession
 from leaflet.story.tags import Tag
-
-
-class WriteIn(Flowable):
-    """Ruled lines to write on; a known value is printed on the first line, in a smaller
-    size if it is too long (never across the line above)."""
-
-    def __init__(
-        self,
-        lines: int,
-        spacing: float,
-        colour: Color,
-        value: str | None = None,
-        value_style: ParagraphStyle | None = None,
-        name: str | None = None,
-        session: DrawingSession | None = None,
-    ) -> None:
-        super().__init__()
-        self.lines = lines
-        self.spacing = spacing
-        self.colour = colour
-        self.value = value  # paragraph markup
-        self.value_style = value_style
-        self.name = name  # of its form field, in a fillable form
-        self.session = session or DrawingSession()
-        #: The element its value (or form field) belongs to, and what the field asks.
-        self.tag: Tag | None = None
-        self.description = ""
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        return self.width, self.lines * self.spacing
-
-    def draw(self) -> None:
-        canvas = self.canv
-        with tags.artifact(canvas):
-            canvas.setStrokeColor(self.colour)
-            canvas.setLineWidth(0.8)
-            for index in range(self.lines):
-                y = index * self.spacing
-                canvas.line(0, y, self.width, y)
-        if self.value:
-            top_line = (self.lines - 1) * self.spacing
-            style = self.value_style or ParagraphStyle("value")
-            with tags.content(canvas, self.tag):
-                slots = self.session.slots
-                draw_line(canvas, self.value, style, 0, top_line + 2, self.width, slots)
-        elif self.name and self.session.fields is not None:
-            owner = Tag("Form", self.tag, field_description=self.description)
-            with tags.widgets(canvas, [owner]):
-                fields = self.session.fields
-                fields.write_in(canvas, self.name, self.lines, self.spacing, self.width)
 
 
 class TickRows(Flowable):
     """Rows of text with tick boxes: Yes/No questions (boxes at the right, under a header
     row) or statements to tick (one box at the left). Rows are striped and ruled.
 
-    Drawn directly rather than as a Table, which measures every cell several times.
+    A page may break between rows, never leaving fewer than `MIN_ROWS` on either side,
+    where the page would otherwise be left too empty (`FULL_ENOUGH`); the header row is
+    repeated, its title marked "(continued)". Drawn directly rather
+    than as a Table, which measures every cell several times.
     """
+
+    MIN_ROWS = 2
 
     PAD_Y = 2.2 * mm  # above and below the text of a row
     PAD_X = 6  # points either side of the text
@@ -92,6 +49,7 @@ class TickRows(Flowable):
         header: list[Flowable] | None = None,
         names: list[str] | None = None,
         session: DrawingSession | None = None,
+        structure: tuple[Tag, list[list[Tag]]] | None = None,
     ) -> None:
         super().__init__()
         self.texts = texts
@@ -103,28 +61,40 @@ class TickRows(Flowable):
         self.header = header  # [text column title, Yes, No]
         self.session = session or DrawingSession()
         self._heights: list[float] = []
-        self._box_tags = self._declare_structure()
+        #: Rows before these on earlier pages: the stripes carry on where they left off.
+        self.first_row = 0
+        #: The height of a page, and what to call the table if a row is taller than that.
+        self.page: tuple[float, str] | None = None
+        #: What a repeated header's title ends with: " (continued)" in the form's language.
+        self.continued = ""
+        #: Statements a signature block after them signs (`leaflet.story.grouping`).
+        self.signed = False
+        #: The table (or list) and each row's box elements: a part after a page break
+        #: shares its whole's.
+        self.tag, self._box_tags = structure or self._declare_structure()
+        #: A part after a page break repeats the header row: decoration, read once.
+        self.header_repeated = False
 
-    def _declare_structure(self) -> list[list[Tag]]:
+    def _declare_structure(self) -> tuple[Tag, list[list[Tag]]]:
         """Questions are a table, the header row's cells column headers and each question
         its row's header; statements are a list, each box its item's label. Returns the
-        elements of each row's boxes."""
-        self.tag = Tag("Table" if self.boxes == 2 else "L")
+        table (or list) and the elements of each row's boxes."""
+        table = Tag("Table" if self.boxes == 2 else "L")
         if self.header:
-            header_row = Tag("TR", self.tag)
+            header_row = Tag("TR", table)
             for cell in self.header:
                 cell.tag = Tag("TH", header_row, scope="Column")  # type: ignore[attr-defined]
         boxes = []
         for text in self.texts:
             if self.boxes == 2:
-                row = Tag("TR", self.tag)
+                row = Tag("TR", table)
                 text.tag = Tag("TH", row, scope="Row")  # type: ignore[attr-defined]
                 boxes.append([Tag("TD", row), Tag("TD", row)])
             else:
-                item = Tag("LI", self.tag)
+                item = Tag("LI", table)
                 boxes.append([Tag("Lbl", item)])
                 text.tag = Tag("LBody", item)  # type: ignore[attr-defined]
-        return boxes
+        return table, boxes
 
     def _field_owners(self, row: int) -> list[Tag]:
         """The `Form` elements of the fields over row `row`'s boxes, and what each asks.
@@ -164,7 +134,70 @@ class TickRows(Flowable):
                 label.wrapOn(self.canv, self.box_column - 2 * self.PAD_X, available_height)
             self._heights.append(height + 2 * self.PAD_Y)
         self.height = sum(self._heights)
+        self._check_rows_fit()
         return self.width, self.height
+
+    def _check_rows_fit(self) -> None:
+        """A row (under the header) taller than a page is an error naming the table."""
+        if self.page is None:
+            return
+        room, what = self.page
+        head = 1 if self.header else 0
+        tallest = sum(self._heights[:head]) + max(self._heights[head:], default=0)
+        if tallest > room + ROUNDING_TOLERANCE:
+            raise LayoutFitError(
+                f"{what} has a row {tallest / mm:.0f} mm tall, but a page of this layout "
+                f"holds {room / mm:.0f} mm; shorten its text"
+            )
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self.wrap(available_width, available_height)
+        room = self.page[0] if self.page else 0
+        if moves_whole(self, self.height, available_height, room):
+            return []  # the page is full enough: the table moves on whole
+        head = 1 if self.header else 0
+        header_height = sum(self._heights[:head])
+        rows = self._heights[head:]
+        least = self.MIN_ROWS if len(rows) >= 2 * self.MIN_ROWS else 1
+        fits = [
+            k
+            for k in range(least, len(rows) - least + 1)
+            if header_height + sum(rows[:k]) <= available_height
+        ]
+        if not fits:
+            return []  # the frame moves the rows to the next page
+        k = fits[-1]
+        return [self._part(0, k, self.header), self._part(k, len(rows), self._continued())]
+
+    def _part(self, start: int, end: int, header: list[Flowable] | None) -> TickRows:
+        names = self.names[start:end] if self.names else None
+        part = TickRows(
+            self.texts[start:end],
+            self.boxes,
+            self.box_column,
+            self.box_size,
+            self.colours,
+            header,
+            names,
+            self.session,
+            (self.tag, self._box_tags[start:end]),
+        )
+        part.first_row = self.first_row + start
+        part.page, part.signed, part.continued = self.page, self.signed, self.continued
+        part.header_repeated = self.header_repeated or start > 0
+        return part
+
+    def _continued(self) -> list[Flowable] | None:
+        """The header row again, its title saying the table goes on: untagged copies,
+        drawn as decoration (a screen reader has read the header row once)."""
+        if not self.header:
+            return None
+        title, *labels = self.header
+        assert isinstance(title, Paragraph)
+        if title.text.endswith(self.continued):
+            return self.header
+        copies = [Paragraph(cell.text, cell.style) for cell in labels]  # type: ignore[attr-defined]
+        return [Paragraph(title.text + self.continued, title.style), *copies]
 
     def draw(self) -> None:
         canvas = self.canv
@@ -177,23 +210,30 @@ class TickRows(Flowable):
         if self.rtl:
             box_xs = [right - x for x in box_xs]
         y = self.height
-        first_row = 1 if self.header else 0
+        head = 1 if self.header else 0
         with tags.group(canvas, self.tag):
             for index, height in enumerate(self._heights):
                 y -= height
                 header = self.header is not None and index == 0
+                row = -1 if header else index - head + self.first_row
                 with tags.artifact(canvas):
-                    self._draw_stripe_and_rules(index - first_row if not header else -1, y, height)
+                    self._draw_stripe_and_rules(row, y, height)
                 if header and self.header is not None:
-                    cells = self.header
-                    cells[0].drawOn(canvas, self._text_x(), y + self.PAD_Y)
-                    for label, x in zip(cells[1:], box_xs, strict=True):
-                        label.drawOn(canvas, x - self.box_column / 2 + self.PAD_X, y + self.PAD_Y)
+                    self._draw_header(y, box_xs)
                 else:
-                    self._draw_row(index - first_row, y, height, box_xs)
+                    self._draw_row(index - head, y, height, box_xs)
+
+    def _draw_header(self, y: float, box_xs: list[float]) -> None:
+        """The header row, whose foot is at `y`: decoration when it is a repeat."""
+        canvas, cells = self.canv, self.header or []
+        with tags.artifact(canvas) if self.header_repeated else nullcontext():
+            cells[0].drawOn(canvas, self._text_x(), y + self.PAD_Y)
+            for label, x in zip(cells[1:], box_xs, strict=True):
+                label.drawOn(canvas, x - self.box_column / 2 + self.PAD_X, y + self.PAD_Y)
 
     def _draw_stripe_and_rules(self, row: int, y: float, height: float) -> None:
-        """The decoration of row `row` (-1: the header row), whose foot is at `y`."""
+        """The decoration of row `row` (counted over the whole table, -1: the header
+        row), whose foot is at `y`."""
         canvas, right = self.canv, self.width
         stripe = "header" if row < 0 else ("stripe" if row % 2 == 1 else None)
         if stripe:
@@ -224,66 +264,3 @@ class TickRows(Flowable):
                 fields.ticks(canvas, self.names[row], box_xs, box_y, self.box_size)
         if self.boxes == 1:
             self.texts[row].drawOn(canvas, *text_position)
-
-
-class FieldRow(Flowable):
-    """A form field: its label beside the write-in lines, or above them when
-    `label_width` is None. Never split, so a label never ends a page alone.
-
-    The label and the value written on the line read as one paragraph; `context` (a
-    signature party: "Patient") goes before the label in the form field's description."""
-
-    GAP = 3 * mm  # between a label and its line
-    BELOW = 2  # points under the last line
-
-    def __init__(
-        self,
-        label: Para,
-        lines: WriteIn,
-        label_width: float | None,
-        spacing: float,
-        context: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.label = label
-        self.lines = lines
-        self.label_width = label_width
-        self.spacing = spacing
-        label.tag = lines.tag = Tag("P")
-        text = plain_text(label)
-        lines.description = f"{context}: {text}" if context else text
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        if self.label_width is not None:
-            _, self._label_height = self.label.wrapOn(
-                self.canv, self.label_width - self.GAP, available_height
-            )
-            _, self._lines_height = self.lines.wrapOn(
-                self.canv, available_width - self.label_width, available_height
-            )
-            above = 1.5 * mm
-            self.height = above + max(self._label_height, self._lines_height) + self.BELOW
-        else:
-            _, self._label_height = self.label.wrapOn(self.canv, available_width, available_height)
-            _, self._lines_height = self.lines.wrapOn(self.canv, available_width, available_height)
-            self.height = (
-                self.spacing * 0.4
-                + self._label_height
-                + self.spacing * 0.6
-                + self._lines_height
-                + self.BELOW
-            )
-        return self.width, self.height
-
-    def draw(self) -> None:
-        if self.label_width is not None:  # both bottom-aligned, like text on a line
-            if is_rtl(self.label.style):  # the label at the right, the lines at the left
-                label_x, lines_x = self.width - self.label_width + self.GAP, 0.0
-            else:
-                label_x, lines_x = 0.0, self.label_width
-            self.label.drawOn(self.canv, label_x, self.BELOW)
-            self.lines.drawOn(self.canv, lines_x, self.BELOW)
-        else:  # the label first: it comes before the value in reading order
-            self.label.drawOn(self.canv, 0, self.BELOW + self._lines_height + self.spacing * 0.6)
-            self.lines.drawOn(self.canv, 0, self.BELOW)

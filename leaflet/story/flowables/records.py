@@ -20,9 +20,10 @@ from reportlab.platypus import Flowable
 
 from leaflet.errors import LayoutFitError
 from leaflet.story import tags
+from leaflet.story.flowables.boxes import moves_whole
 from leaflet.story.flowables.text import plain_text
 from leaflet.story.lines import flows_rtl
-from leaflet.story.session import DrawingSession
+from leaflet.story.session import DrawingSession, WriteInArea
 from leaflet.story.tags import Tag
 
 #: Room beyond a heading's longest word: a word exactly as wide as its column is split.
@@ -41,6 +42,9 @@ class RecordRows(Flowable):
     as the row's header and a cell per column, holding the cell's form field when
     fillable. A repeated header row is page decoration, like the lines and stripes.
     """
+
+    #: A page break leaves at least this many rows on either side.
+    MIN_ROWS = 2
 
     PAD_Y = 2.2 * mm  # above and below the text of the header
     PAD_X = 6  # points either side of a cell's text
@@ -62,6 +66,8 @@ class RecordRows(Flowable):
         rows: range | None = None,
         structure: _RecordStructure | None = None,
         session: DrawingSession | None = None,
+        text_size: float = 12,
+        page_room: float = 0,
     ) -> None:
         super().__init__()
         if (labels is None) != (label_header is None):
@@ -79,6 +85,8 @@ class RecordRows(Flowable):
         count = len(labels) if labels is not None else len(names or [])
         self.rows = rows if rows is not None else range(count)  # the rows this part draws
         self.session = session or DrawingSession()
+        self.text_size = text_size  # what a fillable cell is written in
+        self.page_room = page_room  # the height of a page's text frame
         if structure is None:
             structure = _RecordStructure(count, len(header), labels is not None)
             for label, tag in zip(labels or [], structure.labels, strict=True):
@@ -100,6 +108,8 @@ class RecordRows(Flowable):
             rows=rows,
             structure=self.structure,
             session=self.session,
+            text_size=self.text_size,
+            page_room=self.page_room,
         )
 
     def _header_cells(self) -> list[Flowable]:
@@ -150,19 +160,20 @@ class RecordRows(Flowable):
         self.height = self._header_height + len(self.rows) * self._row_height
         return self.width, self.height
 
-    def first_rows_height(self) -> float:
-        """The least of the table a page must hold: its header and one row."""
-        return self._header_height + self._row_height
-
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """Between rows, never leaving fewer than `MIN_ROWS` on either side (of a table
+        long enough to have them), and only where the page it starts on would otherwise
+        be left too empty (`FULL_ENOUGH`): else it moves to the next page whole."""
         self.wrap(available_width, available_height)
+        room = self.page_room
+        if moves_whole(self, self.height, available_height, room):
+            return []  # the page is full enough: the table moves on whole
+        count = len(self.rows)
+        least = self.MIN_ROWS if count >= 2 * self.MIN_ROWS else 1
         fit = int((available_height - self._header_height) // self._row_height)
-        if len(self.rows) - fit == 1 and fit > 2:
-            fit -= 1  # no row alone under a repeated header
-        if fit == 1 and len(self.rows) > 3:
-            fit = 0  # nor one alone under the first header: start on the next page
-        if fit < 1 or fit >= len(self.rows):
-            return []  # not even one row fits here: the frame moves the table on
+        fit = min(fit, count - least)
+        if fit < least:
+            return []  # too few rows fit here: the frame moves the table on
         first, rest = self.rows[:fit], self.rows[fit:]
         return [self._part(first), self._part(rest)]
 
@@ -239,9 +250,11 @@ class RecordRows(Flowable):
             )
             canvas.saveState()
             canvas.translate(x + self.CELL_INSET, bottom)
+            area = WriteInArea(
+                self.row_lines, self.spacing, width - 2 * self.CELL_INSET, self.text_size
+            )
             with tags.widgets(canvas, [owner]):
-                width_inside = width - 2 * self.CELL_INSET
-                fields.write_in(canvas, name, self.row_lines, self.spacing, width_inside)
+                fields.write_in(canvas, name, area)
             canvas.restoreState()
 
     def _field_description(self, row: int, column: int) -> str:

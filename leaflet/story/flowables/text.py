@@ -1,4 +1,8 @@
-"""Text pieces: cached paragraphs, headings in the PDF outline, one-line personal values.
+"""Text pieces: cached paragraphs, headings in the PDF outline, personal values.
+
+A personal value (a name, a date) prints at its style's size, a little smaller when
+that keeps it on one line, or on two lines; never below the layout's smallest size for
+personal details (`ValueFit`).
 
 All text reaching a paragraph here is markup produced by `leaflet.sources.templating` or
 escaped with `plain`. Each piece draws its text as the content of its structure element
@@ -13,18 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paragraph import _drawBullet  # type: ignore[attr-defined]  # not in the stubs
 
-from leaflet.sources.personal import has_placeholder
 from leaflet.story import tags
 from leaflet.story.lines import is_rtl, logical_text, needs_visual, split_fonts, visual_lines
-from leaflet.story.session import DrawingSession, Slot
+from leaflet.story.session import DrawingSession
 from leaflet.story.tags import Tag
-
-#: Room below a slot's text inside its form, so descenders are never clipped.
-SLOT_DEPTH = 20
 
 
 class Para(Paragraph):
@@ -106,6 +105,10 @@ class Para(Paragraph):
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(available_width, available_height)
+        # ReportLab drops its line breaks when a split fails; a group asked to split may
+        # still draw this paragraph whole, with the lines it was wrapped to.
+        if not parts and self._wrapped_at is not None and not hasattr(self, "blPara"):
+            self.blPara = self._wrapped_at[2]
         for part in parts:  # a paragraph split by a page is still one element
             part.tag, part.label = self.tag, self.label  # type: ignore[attr-defined]
         return parts
@@ -188,6 +191,15 @@ class KeptWithNext(Para):
         super().__init__(text, style, **kwargs)
 
 
+class RepeatedTitle(KeptWithNext):
+    """A title a page repeats ("Contact us (continued)"): decoration, drawn as an
+    artifact, so a screen reader that has read the title once does not read it again."""
+
+    def draw(self) -> None:
+        with tags.artifact(self.canv):
+            Paragraph.draw(self)
+
+
 class Heading(KeptWithNext):
     """A heading: kept with what follows it and listed in the PDF outline (bookmarks).
 
@@ -205,72 +217,9 @@ class Heading(KeptWithNext):
 
     def draw(self) -> None:
         super().draw()
-        key, level = self.session.outline_entry(self.outline_level)
+        key = self.session.bookmark()
         self.canv.bookmarkHorizontal(key, 0, self.height)
-        self.canv.addOutlineEntry(self.getPlainText(), key, level=level, closed=level > 0)
-
-
-def draw_line(
-    canvas: Canvas,
-    markup: str,
-    style: ParagraphStyle,
-    x: float,
-    y: float,
-    width: float,
-    slots: list[Slot] | None = None,
-) -> None:
-    """Draw paragraph markup on one line with its bottom at (x, y), in a smaller size if
-    it would not fit `width`: a name never wraps across the line above.
-
-    Given `slots` (a base laid out for `leaflet.render.stamp`), text holding placeholders
-    is not drawn: an empty form takes its place in the page's content and a `Slot` says
-    where, so the text filled in later reads in the right order (copying, screen readers).
-    """
-    if slots is not None and has_placeholder(markup):
-        name = f"LeafletSlot{len(slots)}"
-        canvas.beginForm(name)
-        canvas.endForm()
-        canvas.saveState()
-        canvas.translate(x, y - SLOT_DEPTH)
-        canvas.doForm(name)
-        canvas.restoreState()
-        # The name ReportLab gives the form in the PDF; only its document knows it.
-        document: Any = canvas._doc  # type: ignore[attr-defined]
-        form = "/" + document.getXObjectName(name)
-        slots.append(Slot(canvas.getPageNumber() - 1, form, width, style, markup))
-        tags.note_slot_text(canvas, plain_text(Paragraph(markup, style)))
-        return
-    # Personal values are not kept in the cache `Para` builds up.
-    paragraph = OneOff(markup, style)
-    paragraph.wrap(1e6, 1e6)
-    natural = max(paragraph.getActualLineWidths0(), default=0)
-    if natural > width:  # same leading, so the line keeps its place in the box
-        fitted = ParagraphStyle(
-            style.name + "-fitted", parent=style, fontSize=style.fontSize * width / natural
-        )
-        paragraph = OneOff(markup, fitted)
-    paragraph.wrap(width, 1e6)
-    paragraph.drawOn(canvas, x, y)
-
-
-class FittedLine(Flowable):
-    """One line of text that shrinks rather than wraps: the box it sits in keeps its height
-    whatever the personal values it holds, so a base can be laid out once for everyone."""
-
-    def __init__(self, markup: str, style: ParagraphStyle, session: DrawingSession) -> None:
-        super().__init__()
-        self.markup = markup
-        self.style = style
-        self.session = session
-        self.tag = Tag("P")
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = available_width
-        return available_width, self.style.leading
-
-    def draw(self) -> None:
-        with tags.content(self.canv, self.tag):
-            draw_line(self.canv, self.markup, self.style, 0, 0, self.width, self.session.slots)
+        self.session.add_outline(self.canv, self.getPlainText(), key, self.outline_level)
 
 
 def plain_text(flowable: Flowable) -> str:

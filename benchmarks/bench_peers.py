@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
-import gc
 import io
 import itertools
 import json
@@ -53,7 +52,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peer_ports
 import pypdf
 import typst
-from bench_build import environment, leaflet_command
+from bench_build import environment, leaflet_command, time_runs
 
 import leaflet
 from leaflet.render.stamp import BaseCache
@@ -155,24 +153,6 @@ class Peers:
 # --- timing -----------------------------------------------------------------------------
 
 
-def interleaved(
-    runs: dict[str, Callable[[], Any]], repeat: int, warmup: int = 2
-) -> dict[str, list[float]]:
-    """Seconds of each of `repeat` calls of every function, the functions timed in turn
-    within each repetition (so a burst of load hits them all)."""
-    for run in runs.values():
-        for _ in range(warmup):
-            run()
-    gc.collect()
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeat):
-        for name, run in runs.items():
-            started = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - started)
-    return times
-
-
 def summary(samples: list[float]) -> dict[str, float]:
     return {
         "median": statistics.median(samples),
@@ -183,7 +163,7 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 
 def warm(peers: Peers, repeat: int) -> dict[str, dict[str, float]]:
-    times = interleaved(
+    times = time_runs(
         {
             "leaflet": peers.leaflet_build,
             "typst": peers.typst,
@@ -191,6 +171,7 @@ def warm(peers: Peers, repeat: int) -> dict[str, dict[str, float]]:
             "canvas": lambda: peer_ports.build_canvas(peers.peer),
         },
         repeat,
+        warmup=2,
     )
     return {name: summary(samples) for name, samples in times.items()}
 
@@ -198,7 +179,7 @@ def warm(peers: Peers, repeat: int) -> dict[str, dict[str, float]]:
 def personal(peers: Peers, repeat: int) -> dict[str, dict[str, float]]:
     for name in NAMES:  # every base laid out once, as in a day's batch
         peers.stamped(name)
-    times = interleaved(
+    times = time_runs(
         {
             "stamped": lambda: peers.stamped(peers.next_name()),
             "leaflet": lambda: peers.leaflet_build(peers.next_name()),
@@ -207,6 +188,7 @@ def personal(peers: Peers, repeat: int) -> dict[str, dict[str, float]]:
             "canvas": lambda: peer_ports.build_canvas(peers.peer, peers.next_name()),
         },
         repeat,
+        warmup=2,
     )
     return {name: summary(samples) for name, samples in times.items()}
 

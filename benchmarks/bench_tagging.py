@@ -14,31 +14,17 @@ recorded structure into PDF objects as the canvas saves.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import statistics
 import time
-from collections.abc import Callable
 from typing import Any
+
+from bench_build import time_runs
 
 import leaflet
 from leaflet.render import canvas as build_canvas
 from leaflet.render import pages as page_format
 from leaflet.render.prepare import Build
-
-
-def timed(runs: dict[str, Callable[[], Any]], repeat: int) -> dict[str, list[float]]:
-    """Seconds per call of each function, interleaved, after one untimed call each."""
-    for run in runs.values():
-        run()
-    gc.collect()
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeat):
-        for name, run in runs.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return times
 
 
 def measure(document: str, layout_name: str, repeat: int) -> dict[str, Any]:
@@ -58,7 +44,7 @@ def measure(document: str, layout_name: str, repeat: int) -> dict[str, Any]:
     untagged = page_format.render_pages(build, tagged=False)
     build_canvas.write_structure = timed_write  # type: ignore[assignment]
     try:
-        times = timed(
+        times = time_runs(
             {
                 "tagged": lambda: page_format.render_pages(build),
                 "untagged": lambda: page_format.render_pages(build, tagged=False),

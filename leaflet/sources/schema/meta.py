@@ -1,7 +1,7 @@
 """The metadata every document carries: reference, version, dates, title, translation.
 
-Its own module so that `leaflet list` can read a document's metadata without building
-the blocks' models.
+Its own module: a document's metadata is a schema of its own (the generated reference
+lists it apart from the blocks), and it needs none of the blocks' models.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ import signal
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.packs.manifest import ManifestEntry, output_name
 from leaflet.packs.planner import BatchSettings, Job
 from leaflet.render.glyphs import needed as needed_glyphs
-from leaflet.render.output import RenderedPdf, write_atomically
+from leaflet.render.output import RenderedPdf, StagedFiles
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import Treatment
@@ -93,6 +93,8 @@ IN_PROCESS_SECONDS = 1.0
 STAMPED_SECONDS, FULL_SECONDS = 0.004, 0.040
 #: Documents per chunk sent to a worker at most: fewer round trips, each about 0.1 s.
 CHUNK = 32
+#: Files written, then made durable with one sync, at a time (see `Worker.build_all`).
+STAGED = 64
 
 
 #: What the fork server loads before it forks any worker: the main module (a worker
@@ -197,9 +199,7 @@ def run_jobs(todo: list[Job], setup: WorkerSetup, pool: WorkerPool | None) -> It
     """Build every job, in `pool`'s workers or (None) in this process, yielding results
     as they come."""
     if pool is None:
-        worker = Worker(setup)
-        for job in todo:
-            yield worker.build(job)
+        yield from Worker(setup).build_all(todo)
         return
     yield from pool.run(todo, setup)
 
@@ -260,7 +260,7 @@ def _build_chunk(setup: WorkerSetup, chunk: list[Job]) -> list[Result]:
         if len(_WORKERS) > KEPT_WORKERS:
             _WORKERS.popitem(last=False)
     _WORKERS.move_to_end(setup.key)
-    return [worker.build(job) for job in chunk]
+    return list(worker.build_all(chunk))
 
 
 class Worker:
@@ -277,21 +277,59 @@ class Worker:
 
         self.bases = BaseCache()
 
-    def build(self, job: Job) -> Result:
-        """Build one job's file and its manifest entry, or say why it failed."""
-        appointment = job.appointment
+    def build_all(self, jobs: Sequence[Job]) -> Iterator[Result]:
+        """Build `jobs`, yielding each one's result as its file is in place (or why it
+        failed). Files are written `STAGED` at a time: each to a temporary file, all of
+        them made durable with one sync, then each renamed into place and yielded; what
+        is not yet yielded when the caller stops is removed (`StagedFiles`)."""
+        for start in range(0, len(jobs), STAGED):
+            part = jobs[start : start + STAGED]
+            if self.setup.out_dir is None:
+                yield from map(self._in_memory, part)
+            else:
+                yield from self._written(part, self.setup.out_dir)
+
+    def _in_memory(self, job: Job) -> BuiltDocument | RowProblem:
         try:
             pdf, meta = self._render(job)
-            if self.setup.out_dir is None:
-                return BuiltDocument(appointment, job.document, pdf, meta.reference, meta.version)
-            target = self.setup.out_dir / output_name(appointment.appointment_id, job.document)
-            write_atomically(target, pdf.data, private=True)
         except LeafletError as err:
-            return RowProblem(
-                self.setup.source, appointment.row, "", err.message, appointment.appointment_id
-            )
+            return self._problem(job, err)
+        return BuiltDocument(job.appointment, job.document, pdf, meta.reference, meta.version)
+
+    def _written(self, part: Sequence[Job], folder: Path) -> Iterator[Result]:
+        made: list[tuple[Job, Path, ManifestEntry] | RowProblem] = []
+        with StagedFiles(private=True, limit=len(part)) as staged:
+            for job in part:
+                target = folder / output_name(job.appointment.appointment_id, job.document)
+                try:
+                    pdf, meta = self._render(job)
+                    staged.add(target, pdf.data)
+                except LeafletError as err:
+                    made.append(self._problem(job, err))
+                    continue
+                made.append((job, target, self._entry(job, target, pdf, meta)))
+            try:
+                staged.sync()
+            except LeafletError as err:
+                made = [
+                    item if isinstance(item, RowProblem) else self._problem(item[0], err)
+                    for item in made
+                ]
+            for item in made:
+                if isinstance(item, RowProblem):
+                    yield item
+                    continue
+                job, target, entry = item
+                try:
+                    staged.place(target)
+                except LeafletError as err:
+                    yield self._problem(job, err)
+                    continue
+                yield entry
+
+    def _entry(self, job: Job, target: Path, pdf: RenderedPdf, meta: schema.Meta) -> ManifestEntry:
         return ManifestEntry(
-            appointment.appointment_id,
+            job.appointment.appointment_id,
             job.document,
             target.name,
             pdf.page_count,
@@ -300,6 +338,12 @@ class Worker:
             meta.reference,
             meta.version,
             job.inputs,
+        )
+
+    def _problem(self, job: Job, err: LeafletError) -> RowProblem:
+        appointment = job.appointment
+        return RowProblem(
+            self.setup.source, appointment.row, "", err.message, appointment.appointment_id
         )
 
     def _render(self, job: Job) -> tuple[RenderedPdf, schema.Meta]:

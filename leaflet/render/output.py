@@ -2,8 +2,9 @@
 
 A file's bytes go to a temporary file in the target's folder, are flushed to disk, and
 are then renamed over the target in one step: a crash or Ctrl-C leaves the old file or
-none. Only a file (or a symbolic link, which is replaced, never followed) is replaced:
-a device, pipe or socket at the target is refused.
+none; `StagedFiles` does this for many files with one flush to disk for all of them.
+Only a file (or a symbolic link, which is replaced, never followed) is replaced: a
+device, pipe or socket at the target is refused.
 
 Files holding personal details (a PDF prepared for a patient, an email, a batch's
 manifest) are readable by their owner only (mode 0600); other files get the usual mode
@@ -13,9 +14,12 @@ the user's umask gives. CSV cells we write never start a spreadsheet formula
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import stat
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -70,12 +74,7 @@ def write_atomically(path: Path | str, data: bytes, *, private: bool = False) ->
     `private` files are readable by their owner only (0600); others get 0666 less the
     umask, as any new file."""
     path = Path(path)
-    folder = path.parent
-    if not folder.is_dir():
-        problem = (
-            f"{folder} is not a folder" if folder.exists() else (f"folder {folder} does not exist")
-        )
-        raise OutputError(f"cannot write {path}: {problem}")
+    _check_folder(path)
     _check_target(path)
     handle, temporary = _create_temporary(path, 0o600 if private else 0o666)
     try:
@@ -90,6 +89,113 @@ def write_atomically(path: Path | str, data: bytes, *, private: bool = False) ->
             raise OutputError(f"cannot write {path}: {_reason(err)}") from err
         raise
     return path
+
+
+class StagedFiles:
+    """Files written together, each as safely as `write_atomically` writes one, with one
+    sync for all of them rather than one per file (a batch's files: an fsync of each
+    took 4-7 ms of waiting for the disk, more than building the file).
+
+    `add` writes a file's bytes to a temporary file beside it; `sync` makes every added
+    file durable at once (one `syncfs` of their file system on Linux, else an fsync of
+    each); `place` then renames one into place. Leaving the `with` block removes the
+    temporary files of those not placed, so a failure or Ctrl-C leaves each target as it
+    was or complete. At most `limit` files at a time (each holds a file handle until
+    `sync`)."""
+
+    def __init__(self, *, private: bool = False, limit: int = 64) -> None:
+        self.private = private
+        self.limit = limit
+        self._staged: dict[Path, tuple[Path, int | None]] = {}  # target: temporary, handle
+
+    def __enter__(self) -> StagedFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def add(self, path: Path | str, data: bytes) -> None:
+        """Write `data` to a temporary file for `path` (not yet durable, nor in place)."""
+        path = Path(path)
+        if len(self._staged) >= self.limit:
+            raise ValueError(f"at most {self.limit} files are staged at a time")
+        _check_folder(path)
+        _check_target(path)
+        handle, temporary = _create_temporary(path, 0o600 if self.private else 0o666)
+        self._staged[path] = (temporary, handle)
+        try:
+            with os.fdopen(handle, "wb", closefd=False) as stream:
+                stream.write(data)
+        except OSError as err:
+            self._drop(path)
+            raise OutputError(f"cannot write {path}: {_reason(err)}") from err
+
+    def sync(self) -> None:
+        """Make every added file's bytes durable (before any is renamed into place, so a
+        crash never leaves a target holding a file the disk has not got)."""
+        handles = [handle for _, handle in self._staged.values() if handle is not None]
+        try:
+            if not _sync_file_systems(handles):
+                for handle in handles:
+                    os.fsync(handle)
+        except OSError as err:
+            raise OutputError(f"cannot write files: {_reason(err)}") from err
+        finally:
+            for path, (temporary, handle) in self._staged.items():
+                if handle is not None:
+                    os.close(handle)
+                    self._staged[path] = (temporary, None)
+
+    def place(self, path: Path | str) -> None:
+        """Rename the synced file for `path` into place."""
+        path = Path(path)
+        temporary, handle = self._staged.pop(path)
+        assert handle is None, "sync() before place()"
+        try:
+            os.replace(temporary, path)
+        except BaseException as err:
+            temporary.unlink(missing_ok=True)
+            if isinstance(err, OSError):
+                raise OutputError(f"cannot write {path}: {_reason(err)}") from err
+            raise
+
+    def discard(self) -> None:
+        """Remove the temporary files of every file not placed."""
+        for path in list(self._staged):
+            self._drop(path)
+
+    def _drop(self, path: Path) -> None:
+        temporary, handle = self._staged.pop(path)
+        if handle is not None:
+            os.close(handle)
+        temporary.unlink(missing_ok=True)
+
+
+def _sync_file_systems(handles: list[int]) -> bool:
+    """Flush the file systems holding `handles` with one `syncfs` each (Linux); False
+    where there is no syncfs (the caller fsyncs each file)."""
+    syncfs = _syncfs()
+    if syncfs is None:
+        return False
+    devices: dict[int, int] = {}
+    for handle in handles:
+        devices.setdefault(os.fstat(handle).st_dev, handle)
+    for handle in devices.values():
+        if syncfs(handle) != 0:
+            import ctypes
+
+            number = ctypes.get_errno()
+            raise OSError(number, os.strerror(number))
+    return True
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    return getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
 
 
 def spreadsheet_safe(value: object) -> str:
@@ -108,6 +214,15 @@ def refuse_link(path: Path, what: str) -> None:
             f"{link}: is a symbolic link; {what} is kept only in a file of its own, never "
             "through a link: remove the link"
         )
+
+
+def _check_folder(path: Path) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        problem = (
+            f"{folder} is not a folder" if folder.exists() else (f"folder {folder} does not exist")
+        )
+        raise OutputError(f"cannot write {path}: {problem}")
 
 
 def _check_target(path: Path) -> None:

@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import hashlib
 import importlib
+import math
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.process
@@ -91,8 +92,9 @@ IN_PROCESS_SECONDS = 1.0
 #: Estimated seconds per document: a stamped copy, and one laid out in full (tri-folds,
 #: booklets, a name in running text), measured on a 2-core machine with room to spare.
 STAMPED_SECONDS, FULL_SECONDS = 0.004, 0.040
-#: Documents per chunk sent to a worker at most: fewer round trips, each about 0.1 s.
-CHUNK = 32
+#: Documents per chunk sent to a worker at least (fewer round trips), and chunks per
+#: worker at most (see `base_chunks`).
+CHUNK, CHUNKS_PER_WORKER = 16, 8
 #: Files written, then made durable with one sync, at a time (see `Worker.build_all`).
 STAGED = 64
 
@@ -164,14 +166,7 @@ class WorkerPool:
 
     def run(self, todo: list[Job], setup: WorkerSetup) -> Iterator[Result]:
         """Build every job in the workers, yielding results as they come."""
-        # Appointments go to workers in chunks: fewer round trips, and each worker
-        # builds all of one appointment's documents. Patients in the same language whose
-        # values need the same characters beyond ASCII share a base
-        # (`leaflet.render.stamp`): grouped, each base is laid out by one or two workers
-        # rather than by all of them.
-        todo = sorted(todo, key=_base_group)
-        size = max(1, min(CHUNK, len(todo) // (self.jobs * 4)))
-        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        chunks = base_chunks(todo, self.jobs)
         futures = [self._executor.submit(_build_chunk, setup, chunk) for chunk in chunks]
         try:
             for future in concurrent.futures.as_completed(futures):
@@ -188,11 +183,54 @@ class WorkerPool:
                 future.cancel()
 
 
-def _base_group(job: Job) -> tuple[str, str]:
-    """A job's language and the characters beyond ASCII of its names (sorting is stable,
-    so jobs keep their order within a group)."""
+def base_chunks(todo: Sequence[Job], workers: int) -> list[list[Job]]:
+    """`todo` in chunks for `workers` worker processes, largest first.
+
+    A worker lays out each base it stamps (`leaflet.render.stamp`): jobs that share a
+    base go into one chunk, so one worker lays it out, unless there are more of them
+    than a chunk holds (then they are split evenly, and a base is laid out by a few
+    workers rather than by each). Groups smaller than a chunk share one. Chunks hold
+    about an eighth of a worker's share at most (`CHUNK` at least): enough of them that
+    the workers finish close together, the smallest going last."""
+    size = max(CHUNK, math.ceil(len(todo) / (workers * CHUNKS_PER_WORKER)))
+    groups: dict[tuple[object, ...], list[Job]] = {}
+    for job in todo:
+        groups.setdefault(base_group(job), []).append(job)
+    chunks: list[list[Job]] = []
+    shared: list[Job] = []
+    for group in groups.values():
+        if len(group) > size:
+            step = math.ceil(len(group) / math.ceil(len(group) / size))
+            chunks += [group[i : i + step] for i in range(0, len(group), step)]
+            continue
+        if len(shared) + len(group) > size:
+            chunks.append(shared)
+            shared = []
+        shared += group
+    if shared:
+        chunks.append(shared)
+    return sorted(chunks, key=len, reverse=True)
+
+
+def base_group(job: Job) -> tuple[object, ...]:
+    """What tells apart the bases a job's appointment is stamped on, but the document
+    (an appointment's documents go together): the layout, the language, which values the
+    patient has, and the characters beyond ASCII of the names (those of dates, in a few
+    languages, also count in the cache's key; not here, where they would split a day by
+    birthday)."""
     personal = job.appointment.personal
-    return job.language, needed_glyphs((personal.patient_name, personal.practitioner))
+    values = (personal.patient_name, personal.practitioner)
+    present = tuple(
+        bool(value)
+        for value in (
+            *values,
+            personal.date_of_birth,
+            personal.appointment,
+            personal.phone,
+            personal.email,
+        )
+    )
+    return job.layout, job.language, present, needed_glyphs(values)
 
 
 def run_jobs(todo: list[Job], setup: WorkerSetup, pool: WorkerPool | None) -> Iterator[Result]:

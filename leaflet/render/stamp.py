@@ -26,7 +26,7 @@ import io
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
@@ -58,7 +58,11 @@ class Placeholders:
     @classmethod
     def shape_of(cls, personal: Personalisation) -> Placeholders:
         """The placeholders for the values `personal` has (its bases' cache key)."""
-        values = personal.template_values("en-GB")  # which are empty: any language will do
+        return cls.of_values(personal.template_values("en-GB"))  # any language will do
+
+    @classmethod
+    def of_values(cls, values: Mapping[str, Mapping[str, str]]) -> Placeholders:
+        """The placeholders for the template values that are not empty."""
         return cls(frozenset(key for key in PLACEHOLDERS if values[key[0]][key[1]]))
 
     def __bool__(self) -> bool:
@@ -89,6 +93,11 @@ class Base:
     #: Structure elements whose /ActualText holds placeholders: object number,
     #: generation, dictionary without /ActualText, and the text.
     texts: tuple[tuple[int, int, bytes, str], ...] = ()
+    #: Each slot's drawn operators by its text (None: it needs more lines than the slot
+    #: keeps), for the values that come again: the day's date, a practitioner, a time.
+    drawn: dict[tuple[int, str], bytes | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def lay_out_base(
@@ -140,7 +149,10 @@ def _texts_with_placeholders(data: bytes) -> tuple[tuple[int, int, bytes, str], 
 def glyphs_for(personal: Personalisation, language: str) -> str:
     """The characters beyond ASCII that `personal`'s values are printed with: which base
     (`lay_out_base(glyphs=...)`) can take them."""
-    values = personal.template_values(language)
+    return _glyphs_of(personal.template_values(language))
+
+
+def _glyphs_of(values: Mapping[str, Mapping[str, str]]) -> str:
     return glyphs.needed(value for group in values.values() for value in group.values())
 
 
@@ -151,27 +163,47 @@ def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf |
 
     The base must hold the glyphs of the values (`glyphs_for`); each slot form gets the
     text's operators, written in place of the empty form (`leaflet.render.revision`)."""
-    private = bool(personal)  # a copy with personal details is its owner's only
+    return _stamp(base, personal.template_values(language), private=bool(personal))
+
+
+#: Slot texts a base keeps drawn (`Base.drawn`) at most; then it starts again.
+DRAWN_SIZE = 512
+
+
+def _stamp(
+    base: Base, values: Mapping[str, Mapping[str, str]], private: bool
+) -> RenderedPdf | None:
+    """`stamp` with the patient's template values; `private`: a copy with personal
+    details, its owner's only."""
     if not base.slots:
         return RenderedPdf(base.data, base.page_count, personal=private)
-    values = personal.template_values(language)
     markup = {
         placeholder: plain(values[group][name])
         for (group, name), placeholder in PLACEHOLDERS.items()
     }
-    texts = ["".join(markup.get(char, char) for char in slot.markup) for slot in base.slots]
-    fitted = [
-        fit_value(text, slot.style, slot.width, slot.fit)
-        for text, slot in zip(texts, base.slots, strict=True)
-    ]
-    if any(value.lines > slot.lines for value, slot in zip(fitted, base.slots, strict=True)):
-        return None
-    canvas = glyphs.scratch_canvas(base.page_size, base.font_codes)
     contents: dict[tuple[int, str], bytes] = {}
-    for text, value, slot in zip(texts, fitted, base.slots, strict=True):
-        with glyphs.in_base():
-            draw_value(canvas, text, value, 0, SLOT_DEPTH, slot.width, slot.gap)
-        contents[slot.page, slot.form] = glyphs.take_operators(canvas, base.font_codes)
+    canvas = None
+    for index, slot in enumerate(base.slots):
+        text = "".join(markup.get(char, char) for char in slot.markup)
+        key = (index, text)
+        if key in base.drawn:
+            operators = base.drawn[key]
+        else:
+            value = fit_value(text, slot.style, slot.width, slot.fit)
+            if value.lines > slot.lines:
+                operators = None
+            else:
+                if canvas is None:
+                    canvas = glyphs.scratch_canvas(base.page_size, base.font_codes)
+                with glyphs.in_base():
+                    draw_value(canvas, text, value, 0, SLOT_DEPTH, slot.width, slot.gap)
+                operators = glyphs.take_operators(canvas, base.font_codes)
+            if len(base.drawn) >= DRAWN_SIZE:
+                base.drawn.clear()
+            base.drawn[key] = operators
+        if operators is None:
+            return None
+        contents[slot.page, slot.form] = operators
     filled = {ord(p): values[group][name] for (group, name), p in PLACEHOLDERS.items()}
     objects = {
         number: _with_actual_text(number, generation, dictionary, text.translate(filled))
@@ -229,8 +261,9 @@ class BaseCache:
         check_review_date(document, allow_expired=False, today=day)
         language = document.meta.language
         personal.check_printable(brand.fonts)
-        shape = Placeholders.shape_of(personal)
-        needed = glyphs_for(personal, language)
+        values = personal.template_values(language)
+        shape = Placeholders.of_values(values)
+        needed = _glyphs_of(values)
         key = (
             document.treatment.folder,
             document.name,
@@ -257,7 +290,7 @@ class BaseCache:
         # value that wraps onto a second line, or a glyph its shaping needs that the base
         # lacks.
         try:
-            copy = stamp(base, personal, language) if base is not None else None
+            copy = _stamp(base, values, bool(personal)) if base is not None else None
         except glyphs.NotInBase:
             copy = None
         return copy or render_pdf(document, brand, layout, personal, today=day)

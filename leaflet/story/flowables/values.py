@@ -8,7 +8,7 @@ fonts that have it, in its direction, and never kept in the cache of wording.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -28,10 +28,13 @@ SLOT_DEPTH = 20
 
 @dataclass(frozen=True)
 class FittedValue:
-    """A personal value's style (its size) and how many lines it takes."""
+    """A personal value's style (its size) and how many lines it takes; for a value on
+    one line at its style's size, the paragraph that measured it (drawn again rather than
+    parsed again)."""
 
     style: ParagraphStyle
     lines: int
+    measured: Paragraph | None = field(default=None, compare=False, repr=False)
 
 
 #: Steps in which a value that wraps is made smaller, down to the layout's minimum.
@@ -44,9 +47,10 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
     wrapped onto a second line, at the style's size or, when it needs to be, smaller
     (down to the minimum). A value that still does not fit is an error naming it and
     the layout."""
-    natural = _natural_width(markup, style)
+    measured = _measured(markup, style)
+    natural = max(measured.getActualLineWidths0(), default=0)
     if natural <= width:
-        return FittedValue(style, 1)
+        return FittedValue(style, 1, measured)
     if style.fontSize * width / natural >= fit.min_size:
         return FittedValue(_sized(style, style.fontSize * width / natural), 1)
     size = style.fontSize
@@ -71,12 +75,13 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
     )
 
 
-def _natural_width(markup: str, style: ParagraphStyle) -> float:
+def _measured(markup: str, style: ParagraphStyle) -> Paragraph:
+    """`markup` set on one line as long as it needs."""
     # Personal values are not kept in the cache `Para` builds up: a `OneOff` (which sets
     # any script, in the fonts that have it, in its direction).
     paragraph = OneOff(markup, style)
     paragraph.wrap(1e6, 1e6)
-    return max(paragraph.getActualLineWidths0(), default=0)
+    return paragraph
 
 
 def _line_count(markup: str, style: ParagraphStyle, width: float) -> int:
@@ -119,7 +124,8 @@ def draw_value(
     style = fitted.style
     if fitted.lines > 1:
         style = ParagraphStyle(f"{style.name}-lines", parent=style, leading=gap)
-    paragraph = OneOff(markup, style)
+    # Wrapping again breaks the same words from the start, as a new paragraph would.
+    paragraph = fitted.measured if fitted.measured is not None else OneOff(markup, style)
     paragraph.wrap(width, 1e6)
     # A paragraph's first baseline is its height less the font size from its bottom.
     first_baseline = y + fitted.style.leading - fitted.style.fontSize

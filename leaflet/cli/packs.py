@@ -5,7 +5,9 @@ documents option, loading the brand once and the problems each prints."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,6 +24,9 @@ from leaflet.cli.options import (
     document_list,
 )
 from leaflet.cli.progress import BatchProgress, terminate_as_interrupt
+from leaflet.packs.appointments import MAX_CSV_BYTES
+from leaflet.packs.workers import WorkerPool, early_pool
+from leaflet.sources.reading import UnreadableFile, read_limited
 
 FILLABLE = click.option(
     "--fillable",
@@ -120,13 +125,45 @@ def batch_command(appointments: Path, **options: Any) -> None:
     used are reported and the rest are built; run it again after fixing them (or after
     an interruption) and it builds only what is missing. Exit status 1 when any row
     failed."""
-    run = start_run(appointments, options)
-    if run is None:
+    with _early_pool(appointments, options) as pool:
+        run = start_run(appointments, options)
+        if run is None:
+            return
+        _, brand, out_dir, _, problems = run
+        result = _build(run, appointments, options, pool)
+    echo_problems(result)
+    failed = result.failed_appointments + len({p.row for p in problems})
+    _summary(result, out_dir, failed, brand)
+    if failed:
+        sys.exit(1)
+
+
+@contextlib.contextmanager
+def _early_pool(appointments: Path, options: dict[str, Any]) -> Iterator[WorkerPool | None]:
+    """The batch's workers, started before the brand, the export and the plan are read
+    when the export's size says the batch will want them (`early_pool`); else None."""
+    if options["show_columns"]:
+        yield None
         return
-    settings, brand, out_dir, usable, problems = run
+    try:  # an upper bound: every line an appointment; errors are reported when it is read
+        rows = read_limited(appointments, MAX_CSV_BYTES).count(b"\n")
+    except UnreadableFile:
+        rows = 0
+    pool = early_pool(options["jobs"], rows * len(options["documents"]))
+    try:
+        yield pool
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _build(
+    run: ExportRun, appointments: Path, options: dict[str, Any], pool: WorkerPool | None
+) -> leaflet.BatchResult:
+    settings, _, out_dir, usable, _ = run
     with BatchProgress() as progress, terminate_as_interrupt():
         try:
-            result = leaflet.build_batch(
+            return leaflet.build_batch(
                 usable,
                 out_dir,
                 settings=settings,
@@ -134,6 +171,7 @@ def batch_command(appointments: Path, **options: Any) -> None:
                 force=options["force"],
                 progress=progress,
                 source=leaflet.display_path(appointments),
+                pool=pool,
             )
         except KeyboardInterrupt:
             progress.finish()
@@ -143,11 +181,6 @@ def batch_command(appointments: Path, **options: Any) -> None:
                 err=True,
             )
             sys.exit(130)
-    echo_problems(result)
-    failed = result.failed_appointments + len({p.row for p in problems})
-    _summary(result, out_dir, failed, brand)
-    if failed:
-        sys.exit(1)
 
 
 def _summary(result: leaflet.BatchResult, out_dir: Path, failed: int, brand: leaflet.Brand) -> None:

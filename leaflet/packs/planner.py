@@ -24,7 +24,7 @@ from leaflet.errors import LeafletError
 from leaflet.packs.appointments import Appointment, RowProblem, check_appointment_id
 from leaflet.render.prepare import check_review_date
 from leaflet.sources.brand import Brand, load_brand
-from leaflet.sources.content import DOCUMENTS, ContentDocument, Treatment, load_treatment
+from leaflet.sources.content import DOCUMENTS, Treatment, load_treatment
 from leaflet.sources.content_data import find_treatment
 from leaflet.sources.layout import Layout, load_layout
 from leaflet.version import __version__
@@ -105,6 +105,7 @@ class Planner:
         self.warnings: list[RowProblem] = []
         #: The language each appointment is built in, by appointment id.
         self.languages: dict[str, str] = {}
+        self._documents: dict[tuple[int, int, str, str], _Planned | tuple[str, str]] = {}
 
     def plan(self, appointments: Iterable[Appointment]) -> tuple[list[Job], list[RowProblem]]:
         """The jobs for every usable appointment, and a problem for every other one."""
@@ -185,41 +186,53 @@ class Planner:
         """A job per document, or the first reason one of them cannot be built."""
         jobs = []
         for name in self.settings.documents:
-            if name not in treatment.available(language):
-                return problem(
-                    "treatment", f"{treatment.slug} has no {name} document in {language}"
-                )
-            try:
-                document = treatment.document(name, language)
-            except LeafletError as err:  # a translation that departs from its source...
-                return problem("language", err.message)
-            allowed = layout.spec.documents
-            if allowed is not None and name not in allowed:
-                return problem("layout", f"the {name} document cannot be laid out as {layout.name}")
-            check_review_date(document, allow_expired=False, today=self.today)
-            fillable = self.settings.fillable and document.meta.kind == "form"
-            if fillable and layout.spec.format != "pages":
-                return problem(
-                    "layout",
-                    f"a fillable {name} form needs a layout of single pages, not {layout.name} "
-                    f"(a {layout.spec.format}); use a4, letter, a5 or large-print",
-                )
-            inputs = self._inputs(appointment, document, layout, fillable)
-            jobs.append(Job(appointment, name, layout.name, inputs, language, fillable))
+            key = (id(treatment), id(layout), language, name)  # both kept by this planner
+            if key not in self._documents:
+                self._documents[key] = self._document(treatment, layout, language, name)
+            planned = self._documents[key]
+            if isinstance(planned, tuple):
+                return problem(*planned)
+            inputs = self._inputs(appointment, planned)
+            jobs.append(Job(appointment, name, layout.name, inputs, language, planned.fillable))
         return jobs
 
-    def _inputs(
-        self, appointment: Appointment, document: ContentDocument, layout: Layout, fillable: bool
-    ) -> str:
-        """A hash of everything a file is made from: a change to any of them rebuilds it."""
-        personal = appointment.personal
-        parts = [
+    def _document(
+        self, treatment: Treatment, layout: Layout, language: str, name: str
+    ) -> _Planned | tuple[str, str]:
+        """What every job for document `name` of `treatment` in `language` on `layout`
+        shares, or why none can be built (the column to blame, and the reason)."""
+        if name not in treatment.available(language):
+            return "treatment", f"{treatment.slug} has no {name} document in {language}"
+        try:
+            document = treatment.document(name, language)
+        except LeafletError as err:  # a translation that departs from its source...
+            return "language", err.message
+        allowed = layout.spec.documents
+        if allowed is not None and name not in allowed:
+            return "layout", f"the {name} document cannot be laid out as {layout.name}"
+        check_review_date(document, allow_expired=False, today=self.today)
+        fillable = self.settings.fillable and document.meta.kind == "form"
+        if fillable and layout.spec.format != "pages":
+            return (
+                "layout",
+                f"a fillable {name} form needs a layout of single pages, not {layout.name} "
+                f"(a {layout.spec.format}); use a4, letter, a5 or large-print",
+            )
+        shared = [
             __version__,
             "fillable" if fillable else "printed",
             document.meta.language,
             *document.inputs,
             self.brand.fingerprint,
             layout.spec.model_dump_json(),
+        ]
+        return _Planned(fillable, shared)
+
+    def _inputs(self, appointment: Appointment, planned: _Planned) -> str:
+        """A hash of everything a file is made from: a change to any of them rebuilds it."""
+        personal = appointment.personal
+        parts = [
+            *planned.inputs,
             personal.patient_name,
             str(personal.date_of_birth or ""),
             str(personal.appointment or ""),
@@ -228,6 +241,15 @@ class Planner:
             personal.email,
         ]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """What the jobs for one document, language and layout share: whether the form is
+    fillable, and the inputs of its files but the patient's values."""
+
+    fillable: bool
+    inputs: list[str]
 
 
 def _cached(

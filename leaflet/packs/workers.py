@@ -94,7 +94,7 @@ IN_PROCESS_SECONDS = 1.0
 STAMPED_SECONDS, FULL_SECONDS = 0.004, 0.040
 #: Documents per chunk sent to a worker at least (fewer round trips), and chunks per
 #: worker at most (see `base_chunks`).
-CHUNK, CHUNKS_PER_WORKER = 16, 8
+CHUNK, CHUNKS_PER_WORKER = 16, 4
 #: Files written, then made durable with one sync, at a time (see `Worker.build_all`).
 STAGED = 64
 
@@ -121,6 +121,17 @@ def default_jobs(stamped: int, full: int) -> int:
     cpus = os.cpu_count() or 1
     estimate = stamped * STAMPED_SECONDS + full * FULL_SECONDS
     return 1 if cpus == 1 or estimate < IN_PROCESS_SECONDS else cpus
+
+
+def early_pool(jobs: int | None, documents: int) -> WorkerPool | None:
+    """Workers started at once for a batch of at most `documents` documents, before its
+    appointments are read and planned (the fork server loads the rendering code on the
+    other core meanwhile), when the batch will want them: `jobs` over 1, or by default
+    when the documents, even all stamped, are more work than `IN_PROCESS_SECONDS`
+    (`default_jobs`); None otherwise (`build_batch` decides once it has planned)."""
+    if jobs is None:
+        jobs = default_jobs(documents, 0)
+    return WorkerPool(jobs) if jobs > 1 else None
 
 
 class WorkerPool:
@@ -190,7 +201,7 @@ def base_chunks(todo: Sequence[Job], workers: int) -> list[list[Job]]:
     base go into one chunk, so one worker lays it out, unless there are more of them
     than a chunk holds (then they are split evenly, and a base is laid out by a few
     workers rather than by each). Groups smaller than a chunk share one. Chunks hold
-    about an eighth of a worker's share at most (`CHUNK` at least): enough of them that
+    about a quarter of a worker's share at most (`CHUNK` at least): enough of them that
     the workers finish close together, the smallest going last."""
     size = max(CHUNK, math.ceil(len(todo) / (workers * CHUNKS_PER_WORKER)))
     groups: dict[tuple[object, ...], list[Job]] = {}

@@ -141,9 +141,9 @@ class StagedFiles:
         except OSError as err:
             raise OutputError(f"cannot write files: {_reason(err)}") from err
         finally:
-            for path, (temporary, handle) in self._staged.items():
-                if handle is not None:
-                    os.close(handle)
+            for path, (temporary, still_open) in self._staged.items():
+                if still_open is not None:
+                    os.close(still_open)
                     self._staged[path] = (temporary, None)
 
     def place(self, path: Path | str) -> None:

@@ -108,7 +108,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "BatchResult": ("leaflet.packs.batch", "BatchResult"),
     "BatchSettings": ("leaflet.packs.planner", "BatchSettings"),
     "Brand": ("leaflet.sources.brand", "Brand"),
-    "BuiltDocument": ("leaflet.packs.workers", "BuiltDocument"),
+    "BuiltDocument": ("leaflet.packs.builder", "BuiltDocument"),
     "CONTENT_DIR": ("leaflet.sources.bundled", "CONTENT_DIR"),
     "Catalogue": ("leaflet.sources.catalogue", "Catalogue"),
     "ContentDocument": ("leaflet.sources.content", "ContentDocument"),
@@ -214,9 +214,10 @@ if TYPE_CHECKING:
         read_appointments,
     )
     from leaflet.packs.batch import BatchResult, build_batch
+    from leaflet.packs.builder import BuiltDocument
     from leaflet.packs.manifest import MANIFEST_NAME, ManifestEntry, read_manifest
     from leaflet.packs.planner import BatchSettings
-    from leaflet.packs.workers import BuiltDocument, WorkerPool
+    from leaflet.packs.workers import WorkerPool
     from leaflet.render.document import build_document, render_pdf
     from leaflet.render.output import RenderedPdf
     from leaflet.render.press import PressOptions

@@ -24,9 +24,6 @@ from leaflet.cli.options import (
     document_list,
 )
 from leaflet.cli.progress import BatchProgress, terminate_as_interrupt
-from leaflet.packs.appointments import MAX_CSV_BYTES
-from leaflet.packs.workers import WorkerPool, early_pool
-from leaflet.sources.reading import UnreadableFile, read_limited
 
 FILLABLE = click.option(
     "--fillable",
@@ -139,17 +136,13 @@ def batch_command(appointments: Path, **options: Any) -> None:
 
 
 @contextlib.contextmanager
-def _early_pool(appointments: Path, options: dict[str, Any]) -> Iterator[WorkerPool | None]:
+def _early_pool(appointments: Path, options: dict[str, Any]) -> Iterator[leaflet.WorkerPool | None]:
     """The batch's workers, started before the brand, the export and the plan are read
-    when the export's size says the batch will want them (`early_pool`); else None."""
+    when the export's size says the batch will want them; else None."""
     if options["show_columns"]:
         yield None
         return
-    try:  # an upper bound: every line an appointment; errors are reported when it is read
-        rows = read_limited(appointments, MAX_CSV_BYTES).count(b"\n")
-    except UnreadableFile:
-        rows = 0
-    pool = early_pool(options["jobs"], rows * len(options["documents"]))
+    pool = leaflet.WorkerPool.for_export(appointments, options["jobs"], len(options["documents"]))
     try:
         yield pool
     finally:
@@ -158,7 +151,7 @@ def _early_pool(appointments: Path, options: dict[str, Any]) -> Iterator[WorkerP
 
 
 def _build(
-    run: ExportRun, appointments: Path, options: dict[str, Any], pool: WorkerPool | None
+    run: ExportRun, appointments: Path, options: dict[str, Any], pool: leaflet.WorkerPool | None
 ) -> leaflet.BatchResult:
     settings, _, out_dir, usable, _ = run
     with BatchProgress() as progress, terminate_as_interrupt():

@@ -30,9 +30,10 @@ import filelock
 
 from leaflet.errors import Argument, LeafletError, OutputError
 from leaflet.packs.appointments import Appointment, RowProblem
+from leaflet.packs.builder import BuiltDocument, WorkerSetup
 from leaflet.packs.manifest import Manifest, ManifestEntry
 from leaflet.packs.planner import BatchSettings, Job, Planner
-from leaflet.packs.workers import BuiltDocument, WorkerPool, WorkerSetup, default_jobs, run_jobs
+from leaflet.packs.workers import WorkerPool, default_jobs, run_jobs
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import DOCUMENTS

@@ -22,11 +22,11 @@ from typing import Any, TypeVar
 
 from leaflet.errors import LeafletError
 from leaflet.packs.appointments import Appointment, RowProblem, check_appointment_id
-from leaflet.render.prepare import check_review_date
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import DOCUMENTS, Treatment, load_treatment
 from leaflet.sources.content_data import find_treatment
 from leaflet.sources.layout import Layout, load_layout
+from leaflet.sources.review import check_review_date
 from leaflet.version import __version__
 
 Loaded = TypeVar("Loaded")

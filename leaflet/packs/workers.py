@@ -1,14 +1,13 @@
-"""Building a batch's documents, in this process or in worker processes.
+"""Building a batch's documents in worker processes (or, for a small batch, in this one).
 
 On Linux and other POSIX systems but macOS, workers are forked from multiprocessing's
 fork server, a single-threaded process that loaded the rendering code once (`PRELOAD`):
 they start in milliseconds with nothing to import, where a spawned worker is a new
 interpreter importing it all again (about half a second of a core each). The batch's
 own process is never forked: it may run threads, and ReportLab's font and style
-registries are global to a process. Elsewhere workers are spawned. Each worker lays every
-document out once and stamps each patient's values onto it (`leaflet.render.stamp`);
-tri-folds, booklets, wording with a personal value in running text, and values too
-long for one line are laid out in full for each patient.
+registries are global to a process. Elsewhere workers are spawned. Each worker builds
+with a `leaflet.packs.builder.Worker`; jobs that share a base go to one worker together
+(`base_chunks`), so that a base is laid out once, not once in every worker.
 
 A worker never outlives the batch that started it: if the main process is killed (even
 with SIGKILL, which it cannot catch), every worker exits on its own (`_exit_with_parent`),
@@ -19,9 +18,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import ctypes
-import datetime as dt
-import functools
-import hashlib
 import importlib
 import math
 import multiprocessing
@@ -33,54 +29,12 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leaflet.errors import LeafletError
-from leaflet.packs.appointments import Appointment, RowProblem
-from leaflet.packs.manifest import ManifestEntry, output_name
-from leaflet.packs.planner import BatchSettings, Job
+from leaflet.packs.builder import Result, Worker, WorkerSetup
+from leaflet.packs.planner import Job
 from leaflet.render.glyphs import needed as needed_glyphs
-from leaflet.render.output import RenderedPdf, StagedFiles
-from leaflet.sources import schema
-from leaflet.sources.brand import Brand
-from leaflet.sources.content import Treatment
-from leaflet.sources.layout import Layout, load_layout
-
-
-@dataclass(frozen=True)
-class WorkerSetup:
-    """What every worker of a batch shares (sent to each worker process once)."""
-
-    settings: BatchSettings
-    out_dir: Path | None  # None: documents go back as bytes, nothing is written
-    source: str  # names the appointments in problems
-    today: dt.date  # review dates are checked against this
-
-    @functools.cached_property
-    def key(self) -> tuple[object, ...]:
-        """What tells two batches apart, hashable (see `BatchSettings.key`)."""
-        return (self.settings.key(), str(self.out_dir), self.source, self.today)
-
-
-@dataclass(frozen=True)
-class BuiltDocument:
-    """A document a batch built without an output folder: its bytes and what it is."""
-
-    appointment: Appointment
-    document: str  # "info", "consent" or "aftercare"
-    pdf: RenderedPdf
-    reference: str
-    version: str
-
-    @property
-    def name(self) -> str:
-        """The file name a batch folder would give it: `A1023-consent.pdf`."""
-        return output_name(self.appointment.appointment_id, self.document)
-
-
-Result = ManifestEntry | BuiltDocument | RowProblem
-
 
 #: A batch is built in this process when its estimated work is under this many
 #: seconds. Starting workers (a Python loading the rendering code: the fork server,
@@ -95,8 +49,6 @@ STAMPED_SECONDS, FULL_SECONDS = 0.004, 0.040
 #: Documents per chunk sent to a worker at least (fewer round trips), and chunks per
 #: worker at most (see `base_chunks`).
 CHUNK, CHUNKS_PER_WORKER = 16, 4
-#: Files written, then made durable with one sync, at a time (see `Worker.build_all`).
-STAGED = 64
 
 
 #: What the fork server loads before it forks any worker: the main module (a worker
@@ -123,17 +75,6 @@ def default_jobs(stamped: int, full: int) -> int:
     return 1 if cpus == 1 or estimate < IN_PROCESS_SECONDS else cpus
 
 
-def early_pool(jobs: int | None, documents: int) -> WorkerPool | None:
-    """Workers started at once for a batch of at most `documents` documents, before its
-    appointments are read and planned (the fork server loads the rendering code on the
-    other core meanwhile), when the batch will want them: `jobs` over 1, or by default
-    when the documents, even all stamped, are more work than `IN_PROCESS_SECONDS`
-    (`default_jobs`); None otherwise (`build_batch` decides once it has planned)."""
-    if jobs is None:
-        jobs = default_jobs(documents, 0)
-    return WorkerPool(jobs) if jobs > 1 else None
-
-
 class WorkerPool:
     """Worker processes for batches, started at once and kept until `close`.
 
@@ -158,6 +99,27 @@ class WorkerPool:
             target=self._start, name="leaflet-workers-start", daemon=True
         )
         self._starting.start()
+
+    @classmethod
+    def for_export(
+        cls, path: Path | str, jobs: int | None = None, documents: int = 3
+    ) -> WorkerPool | None:
+        """Workers started at once for a batch of the export at `path` (`documents` per
+        appointment), before the export is read and the batch planned (the fork server
+        loads the rendering code on another core meanwhile), when the batch will want
+        them: `jobs` over 1, or by default when its documents, even all stamped, are more
+        work than `IN_PROCESS_SECONDS` (`default_jobs`); else None, and `build_batch`
+        decides once it has planned. Each line of the file counts as an appointment."""
+        if jobs is None:
+            from leaflet.packs.appointments import MAX_CSV_BYTES
+            from leaflet.sources.reading import UnreadableFile, read_limited
+
+            try:  # errors are reported when the export is read
+                rows = read_limited(path, MAX_CSV_BYTES).count(b"\n")
+            except UnreadableFile:
+                rows = 0
+            jobs = default_jobs(rows * documents, 0)
+        return cls(jobs) if jobs > 1 else None
 
     def _start(self) -> None:
         for _ in range(self.jobs):
@@ -310,105 +272,3 @@ def _build_chunk(setup: WorkerSetup, chunk: list[Job]) -> list[Result]:
             _WORKERS.popitem(last=False)
     _WORKERS.move_to_end(setup.key)
     return list(worker.build_all(chunk))
-
-
-class Worker:
-    """Builds documents in one process, laying each document and layout out once."""
-
-    def __init__(self, setup: WorkerSetup) -> None:
-        self.setup = setup
-        self.brand: Brand = setup.settings.load_brand()
-        self.treatments: dict[str, Treatment] = {}
-        self.layouts: dict[str, Layout] = {}
-        # The rendering code loads here: a main process whose workers build (and which
-        # only plans and keeps the manifest) never needs it.
-        from leaflet.render.stamp import BaseCache
-
-        self.bases = BaseCache()
-
-    def build_all(self, jobs: Sequence[Job]) -> Iterator[Result]:
-        """Build `jobs`, yielding each one's result as its file is in place (or why it
-        failed). Files are written `STAGED` at a time: each to a temporary file, all of
-        them made durable with one sync, then each renamed into place and yielded; what
-        is not yet yielded when the caller stops is removed (`StagedFiles`)."""
-        for start in range(0, len(jobs), STAGED):
-            part = jobs[start : start + STAGED]
-            if self.setup.out_dir is None:
-                yield from map(self._in_memory, part)
-            else:
-                yield from self._written(part, self.setup.out_dir)
-
-    def _in_memory(self, job: Job) -> BuiltDocument | RowProblem:
-        try:
-            pdf, meta = self._render(job)
-        except LeafletError as err:
-            return self._problem(job, err)
-        return BuiltDocument(job.appointment, job.document, pdf, meta.reference, meta.version)
-
-    def _written(self, part: Sequence[Job], folder: Path) -> Iterator[Result]:
-        made: list[tuple[Job, Path, ManifestEntry] | RowProblem] = []
-        with StagedFiles(private=True, limit=len(part)) as staged:
-            for job in part:
-                target = folder / output_name(job.appointment.appointment_id, job.document)
-                try:
-                    pdf, meta = self._render(job)
-                    staged.add(target, pdf.data)
-                except LeafletError as err:
-                    made.append(self._problem(job, err))
-                    continue
-                made.append((job, target, self._entry(job, target, pdf, meta)))
-            try:
-                staged.sync()
-            except LeafletError as err:
-                made = [
-                    item if isinstance(item, RowProblem) else self._problem(item[0], err)
-                    for item in made
-                ]
-            for item in made:
-                if isinstance(item, RowProblem):
-                    yield item
-                    continue
-                job, target, entry = item
-                try:
-                    staged.place(target)
-                except LeafletError as err:
-                    yield self._problem(job, err)
-                    continue
-                yield entry
-
-    def _entry(self, job: Job, target: Path, pdf: RenderedPdf, meta: schema.Meta) -> ManifestEntry:
-        return ManifestEntry(
-            job.appointment.appointment_id,
-            job.document,
-            target.name,
-            pdf.page_count,
-            len(pdf.data),
-            hashlib.sha256(pdf.data).hexdigest(),
-            meta.reference,
-            meta.version,
-            job.inputs,
-        )
-
-    def _problem(self, job: Job, err: LeafletError) -> RowProblem:
-        appointment = job.appointment
-        return RowProblem(
-            self.setup.source, appointment.row, "", err.message, appointment.appointment_id
-        )
-
-    def _render(self, job: Job) -> tuple[RenderedPdf, schema.Meta]:
-        appointment, today = job.appointment, self.setup.today
-        slug = appointment.treatment
-        if slug not in self.treatments:
-            self.treatments[slug] = self.setup.settings.load_treatment(slug)
-        if job.layout not in self.layouts:
-            self.layouts[job.layout] = load_layout(job.layout)
-        document = self.treatments[slug].document(job.document, job.language or None)
-        layout = self.layouts[job.layout]
-        personal = appointment.personal
-        if job.fillable:  # the details are the fields' values: laid out for each patient
-            from leaflet.render.document import render_pdf
-
-            pdf = render_pdf(document, self.brand, layout, personal, fillable=True, today=today)
-        else:
-            pdf = self.bases.render(document, self.brand, layout, personal, today=today)
-        return replace(pdf, personal=bool(personal)), document.meta

@@ -24,13 +24,14 @@ from leaflet.render.fillable import check_fillable
 from leaflet.render.logo import warn_low_resolution
 from leaflet.render.output import RenderedPdf
 from leaflet.render.pages import render_pages
-from leaflet.render.prepare import Build, check_layout_holds, check_review_date
+from leaflet.render.prepare import Build, check_layout_holds
 from leaflet.render.press import PressOptions
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import ContentDocument, load_treatment
 from leaflet.sources.layout import Layout, load_layout
 from leaflet.sources.personal import Personalisation, PersonalValues
+from leaflet.sources.review import check_review_date
 from leaflet.story.session import BaseRecord
 
 

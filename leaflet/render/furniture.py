@@ -14,6 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate
 
 from leaflet.render.footer import Footer
+from leaflet.render.logo import HEADER_PAD_SHARE, header_logo_size
 from leaflet.render.press import PressOptions
 from leaflet.sources.brand import Brand
 from leaflet.sources.layout import Layout
@@ -23,17 +24,10 @@ from leaflet.story import tags
 from leaflet.story.lines import ShapedText
 from leaflet.story.tags import Tag
 
-#: Space above and below the logo in the header band, as a share of the band's height.
-HEADER_PAD_SHARE = 0.18
 #: The clinic's name sits this share of its size below the band's middle line.
 NAME_DROP_SHARE = 0.35
 #: Corner radius of the header band on office prints.
 BAND_RADIUS = 3 * mm
-
-
-def header_logo_size(layout: Layout) -> float:
-    """The side of the square the logo prints in, in the header band of `layout`."""
-    return layout.header_height * (1 - 2 * HEADER_PAD_SHARE)
 
 
 class PageFurniture:

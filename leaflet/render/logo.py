@@ -1,9 +1,9 @@
 """Whether the brand's logo has enough pixels for print, in the layouts being built.
 
-A logo prints in a square in the header band (or on a tri-fold's cover); below 300 dpi
-at that size it looks soft on paper. A build warns once (a `LeafletWarning`, which the
-command line shows as one `Warning:` line), naming every layout it builds that is short,
-and `leaflet check` reports the same as one finding.
+A logo prints in a square in the header band (or on a tri-fold's cover), whose sizes are
+set here; below 300 dpi at that size it looks soft on paper. A build warns once (a
+`LeafletWarning`, which the command line shows as one `Warning:` line), naming every
+layout it builds that is short, and `leaflet check` reports the same as one finding.
 """
 
 from __future__ import annotations
@@ -15,10 +15,18 @@ from collections.abc import Iterable
 from reportlab.lib.units import mm
 
 from leaflet.errors import LeafletWarning
-from leaflet.render.furniture import header_logo_size
-from leaflet.render.trifold_outside import COVER_LOGO
 from leaflet.sources.brand import LOGO_DPI, Brand
 from leaflet.sources.layout import Layout
+
+#: Space above and below the logo in the header band, as a share of the band's height.
+HEADER_PAD_SHARE = 0.18
+#: The side of the logo's square on a tri-fold's cover.
+COVER_LOGO = 20 * mm
+
+
+def header_logo_size(layout: Layout) -> float:
+    """The side of the square the logo prints in, in the header band of `layout`."""
+    return layout.header_height * (1 - 2 * HEADER_PAD_SHARE)
 
 
 def logo_size(layout: Layout) -> float:

@@ -7,24 +7,20 @@ document properties. `Build` carries one PDF's inputs from `render_pdf` to a for
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from leaflet.errors import Argument, LeafletError, display_path
+from leaflet.errors import LeafletError, display_path
 from leaflet.render.press import PressOptions
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
-from leaflet.sources.dates import format_date
 from leaflet.sources.fontchain import FontChain
 from leaflet.sources.languages import parse_language
 from leaflet.sources.layout import Layout, known_layouts, load_layout
 from leaflet.sources.personal import PersonalValues
 from leaflet.sources.styles import StyleSet
 from leaflet.version import __version__
-
-ALLOW_EXPIRED = Argument("allow_expired=True", "--allow-expired")
 
 
 @dataclass(frozen=True)
@@ -57,20 +53,6 @@ class Build:
     def origin(self) -> str:
         """The content file, as layout errors name it."""
         return display_path(self.document.path)
-
-
-def check_review_date(document: ContentDocument, allow_expired: bool, today: dt.date) -> bool:
-    """Whether the wording is past its review date; an error unless that is allowed."""
-    review = document.meta.review
-    if review < today and not allow_expired:
-        raise LeafletError(
-            f"{display_path(document.path)}: the wording was due for review on "
-            f"{format_date(review, document.meta.language)}; review it and update "
-            "meta.review, or build anyway with ",
-            ALLOW_EXPIRED,
-            " (the PDF then says the wording is past its review date)",
-        )
-    return review < today
 
 
 def check_layout_holds(layout: Layout, document: ContentDocument) -> None:

@@ -35,7 +35,7 @@ from leaflet.render import glyphs
 from leaflet.render.document import render_pdf
 from leaflet.render.glyphs import FontCodes, drawn_forms
 from leaflet.render.output import RenderedPdf
-from leaflet.render.prepare import Build, check_review_date, fill_in
+from leaflet.render.prepare import Build, fill_in
 from leaflet.render.revision import Revisable, revisable, revise
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand
@@ -43,6 +43,7 @@ from leaflet.sources.content import ContentDocument
 from leaflet.sources.fontchain import FontChain
 from leaflet.sources.layout import Layout
 from leaflet.sources.personal import PLACEHOLDERS, Personalisation, has_placeholder
+from leaflet.sources.review import check_review_date
 from leaflet.sources.templating import plain
 from leaflet.story.flowables.values import SLOT_DEPTH, draw_value, fit_value
 from leaflet.story.session import BaseRecord, Slot

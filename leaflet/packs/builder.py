@@ -1,0 +1,167 @@
+"""Building a batch's documents in one process: each laid out once and stamped.
+
+A `Worker` builds the jobs it is given (in the batch's own process, or in a worker
+process, `leaflet.packs.workers`): each document on a base laid out once and stamped with
+each patient's values (`leaflet.render.stamp.BaseCache`); tri-folds, booklets, wording
+with a personal value in running text, values too long for one line and fillable forms
+laid out in full for each patient. Into a folder, files are written a part at a time
+with one sync for the part (`StagedFiles`), each renamed into place when durable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from leaflet.errors import LeafletError
+from leaflet.packs.appointments import Appointment, RowProblem
+from leaflet.packs.manifest import ManifestEntry, output_name
+from leaflet.packs.planner import BatchSettings, Job
+from leaflet.render.output import RenderedPdf, StagedFiles
+from leaflet.sources import schema
+from leaflet.sources.brand import Brand
+from leaflet.sources.content import Treatment
+from leaflet.sources.layout import Layout, load_layout
+
+#: Files written, then made durable with one sync, at a time (see `Worker.build_all`).
+STAGED = 64
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What every worker of a batch shares (sent to each worker process once)."""
+
+    settings: BatchSettings
+    out_dir: Path | None  # None: documents go back as bytes, nothing is written
+    source: str  # names the appointments in problems
+    today: dt.date  # review dates are checked against this
+
+    @functools.cached_property
+    def key(self) -> tuple[object, ...]:
+        """What tells two batches apart, hashable (see `BatchSettings.key`)."""
+        return (self.settings.key(), str(self.out_dir), self.source, self.today)
+
+
+@dataclass(frozen=True)
+class BuiltDocument:
+    """A document a batch built without an output folder: its bytes and what it is."""
+
+    appointment: Appointment
+    document: str  # "info", "consent" or "aftercare"
+    pdf: RenderedPdf
+    reference: str
+    version: str
+
+    @property
+    def name(self) -> str:
+        """The file name a batch folder would give it: `A1023-consent.pdf`."""
+        return output_name(self.appointment.appointment_id, self.document)
+
+
+Result = ManifestEntry | BuiltDocument | RowProblem
+
+
+class Worker:
+    """Builds documents in one process, laying each document and layout out once."""
+
+    def __init__(self, setup: WorkerSetup) -> None:
+        self.setup = setup
+        self.brand: Brand = setup.settings.load_brand()
+        self.treatments: dict[str, Treatment] = {}
+        self.layouts: dict[str, Layout] = {}
+        # The rendering code loads here: a main process whose workers build (and which
+        # only plans and keeps the manifest) never needs it.
+        from leaflet.render.stamp import BaseCache
+
+        self.bases = BaseCache()
+
+    def build_all(self, jobs: Sequence[Job]) -> Iterator[Result]:
+        """Build `jobs`, yielding each one's result as its file is in place (or why it
+        failed). Files are written `STAGED` at a time: each to a temporary file, all of
+        them made durable with one sync, then each renamed into place and yielded; what
+        is not yet yielded when the caller stops is removed (`StagedFiles`)."""
+        for start in range(0, len(jobs), STAGED):
+            part = jobs[start : start + STAGED]
+            if self.setup.out_dir is None:
+                yield from map(self._in_memory, part)
+            else:
+                yield from self._written(part, self.setup.out_dir)
+
+    def _in_memory(self, job: Job) -> BuiltDocument | RowProblem:
+        try:
+            pdf, meta = self._render(job)
+        except LeafletError as err:
+            return self._problem(job, err)
+        return BuiltDocument(job.appointment, job.document, pdf, meta.reference, meta.version)
+
+    def _written(self, part: Sequence[Job], folder: Path) -> Iterator[Result]:
+        made: list[tuple[Job, Path, ManifestEntry] | RowProblem] = []
+        with StagedFiles(private=True, limit=len(part)) as staged:
+            for job in part:
+                target = folder / output_name(job.appointment.appointment_id, job.document)
+                try:
+                    pdf, meta = self._render(job)
+                    staged.add(target, pdf.data)
+                except LeafletError as err:
+                    made.append(self._problem(job, err))
+                    continue
+                made.append((job, target, self._entry(job, target, pdf, meta)))
+            try:
+                staged.sync()
+            except LeafletError as err:
+                made = [
+                    item if isinstance(item, RowProblem) else self._problem(item[0], err)
+                    for item in made
+                ]
+            for item in made:
+                if isinstance(item, RowProblem):
+                    yield item
+                    continue
+                job, target, entry = item
+                try:
+                    staged.place(target)
+                except LeafletError as err:
+                    yield self._problem(job, err)
+                    continue
+                yield entry
+
+    def _entry(self, job: Job, target: Path, pdf: RenderedPdf, meta: schema.Meta) -> ManifestEntry:
+        return ManifestEntry(
+            job.appointment.appointment_id,
+            job.document,
+            target.name,
+            pdf.page_count,
+            len(pdf.data),
+            hashlib.sha256(pdf.data).hexdigest(),
+            meta.reference,
+            meta.version,
+            job.inputs,
+        )
+
+    def _problem(self, job: Job, err: LeafletError) -> RowProblem:
+        appointment = job.appointment
+        return RowProblem(
+            self.setup.source, appointment.row, "", err.message, appointment.appointment_id
+        )
+
+    def _render(self, job: Job) -> tuple[RenderedPdf, schema.Meta]:
+        appointment, today = job.appointment, self.setup.today
+        slug = appointment.treatment
+        if slug not in self.treatments:
+            self.treatments[slug] = self.setup.settings.load_treatment(slug)
+        if job.layout not in self.layouts:
+            self.layouts[job.layout] = load_layout(job.layout)
+        document = self.treatments[slug].document(job.document, job.language or None)
+        layout = self.layouts[job.layout]
+        personal = appointment.personal
+        if job.fillable:  # the details are the fields' values: laid out for each patient
+            from leaflet.render.document import render_pdf
+
+            pdf = render_pdf(document, self.brand, layout, personal, fillable=True, today=today)
+        else:
+            pdf = self.bases.render(document, self.brand, layout, personal, today=today)
+        return replace(pdf, personal=bool(personal)), document.meta

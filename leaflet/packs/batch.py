@@ -107,6 +107,8 @@ def build_batch(
     if pool is None and _wants_workers(appointments, settings, jobs):
         own_pool = pool = WorkerPool(jobs)  # the workers start while the batch is planned
     try:
+        if pool is not None:
+            pool.prepare(setup, (appointment.treatment for appointment in appointments))
         planner = Planner(settings, source, setup.today)
         planned, problems = planner.plan(appointments)
         if folder is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -148,15 +148,37 @@ class Worker:
             self.setup.source, appointment.row, "", err.message, appointment.appointment_id
         )
 
-    def _render(self, job: Job) -> tuple[RenderedPdf, schema.Meta]:
-        appointment, today = job.appointment, self.setup.today
-        slug = appointment.treatment
+    def prepare(self, treatments: Iterable[str]) -> None:
+        """Load what the jobs will most likely need, before they come: the `treatments`'
+        documents in the clinic's language, on the batch's layout. What cannot be loaded
+        is left for the jobs to report."""
+        documents = self.setup.settings.documents
+        for slug in treatments:
+            try:
+                treatment = self._treatment(slug)
+                self._layout(self.setup.settings.layout)
+                language, _ = treatment.choose_language(None, self.brand.spec.language)
+                for name in documents:
+                    treatment.document(name, language)
+            except LeafletError:
+                continue
+
+    def _treatment(self, slug: str) -> Treatment:
         if slug not in self.treatments:
             self.treatments[slug] = self.setup.settings.load_treatment(slug)
-        if job.layout not in self.layouts:
-            self.layouts[job.layout] = load_layout(job.layout)
-        document = self.treatments[slug].document(job.document, job.language or None)
-        layout = self.layouts[job.layout]
+        return self.treatments[slug]
+
+    def _layout(self, name: str) -> Layout:
+        if name not in self.layouts:
+            self.layouts[name] = load_layout(name)
+        return self.layouts[name]
+
+    def _render(self, job: Job) -> tuple[RenderedPdf, schema.Meta]:
+        appointment, today = job.appointment, self.setup.today
+        document = self._treatment(appointment.treatment).document(
+            job.document, job.language or None
+        )
+        layout = self._layout(job.layout)
         personal = appointment.personal
         if job.fillable:  # the details are the fields' values: laid out for each patient
             from leaflet.render.document import render_pdf

@@ -16,6 +16,7 @@ and with them goes multiprocessing's resource tracker.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import ctypes
 import importlib
@@ -28,7 +29,7 @@ import signal
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from leaflet.errors import LeafletError
@@ -46,6 +47,8 @@ IN_PROCESS_SECONDS = 1.0
 #: Estimated seconds per document: a stamped copy, and one laid out in full (tri-folds,
 #: booklets, a name in running text), measured on a 2-core machine with room to spare.
 STAMPED_SECONDS, FULL_SECONDS = 0.004, 0.040
+#: Treatments whose documents a worker loads before the batch is planned, at most.
+PREPARED_TREATMENTS = 4
 #: Documents per chunk sent to a worker at least (fewer round trips), and chunks per
 #: worker at most (see `base_chunks`).
 CHUNK, CHUNKS_PER_WORKER = 16, 4
@@ -136,6 +139,14 @@ class WorkerPool:
         started."""
         self._starting.join()
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def prepare(self, setup: WorkerSetup, treatments: Iterable[str]) -> None:
+        """Have the workers load what a batch will build with (`Worker.prepare`) while
+        its main process plans it: a task for each worker, taken by whichever is free."""
+        common = collections.Counter(treatments).most_common(PREPARED_TREATMENTS)
+        hints = tuple(slug for slug, _ in common)
+        for _ in range(self.jobs):
+            self._executor.submit(_prepare, setup, hints)
 
     def run(self, todo: list[Job], setup: WorkerSetup) -> Iterator[Result]:
         """Build every job in the workers, yielding results as they come."""
@@ -265,10 +276,19 @@ def _ready() -> None:
 
 
 def _build_chunk(setup: WorkerSetup, chunk: list[Job]) -> list[Result]:
+    return list(_worker(setup).build_all(chunk))
+
+
+def _prepare(setup: WorkerSetup, treatments: tuple[str, ...]) -> None:
+    _worker(setup).prepare(treatments)
+
+
+def _worker(setup: WorkerSetup) -> Worker:
+    """This process's worker for a batch."""
     worker = _WORKERS.get(setup.key)
     if worker is None:
         worker = _WORKERS[setup.key] = Worker(setup)
         if len(_WORKERS) > KEPT_WORKERS:
             _WORKERS.popitem(last=False)
     _WORKERS.move_to_end(setup.key)
-    return list(worker.build_all(chunk))
+    return worker

@@ -171,11 +171,11 @@ def base_chunks(todo: Sequence[Job], workers: int) -> list[list[Job]]:
     """`todo` in chunks for `workers` worker processes, largest first.
 
     A worker lays out each base it stamps (`leaflet.render.stamp`): jobs that share a
-    base go into one chunk, so one worker lays it out, unless there are more of them
-    than a chunk holds (then they are split evenly, and a base is laid out by a few
-    workers rather than by each). Groups smaller than a chunk share one. Chunks hold
-    about a quarter of a worker's share at most (`CHUNK` at least): enough of them that
-    the workers finish close together, the smallest going last."""
+    base go into one chunk, so one worker lays it out, unless there are more than twice
+    as many of them as a chunk holds (then they are split evenly into chunks, and a base
+    is laid out by a few workers rather than by each). Groups smaller than a chunk share
+    one. Chunks hold about a quarter of a worker's share (`CHUNK` at least): enough of
+    them that the workers finish close together, the smallest going last."""
     size = max(CHUNK, math.ceil(len(todo) / (workers * CHUNKS_PER_WORKER)))
     groups: dict[tuple[object, ...], list[Job]] = {}
     for job in todo:
@@ -183,14 +183,16 @@ def base_chunks(todo: Sequence[Job], workers: int) -> list[list[Job]]:
     chunks: list[list[Job]] = []
     shared: list[Job] = []
     for group in groups.values():
-        if len(group) > size:
-            step = math.ceil(len(group) / math.ceil(len(group) / size))
+        if len(group) > 2 * size:
+            step = math.ceil(len(group) / round(len(group) / size))
             chunks += [group[i : i + step] for i in range(0, len(group), step)]
-            continue
-        if len(shared) + len(group) > size:
-            chunks.append(shared)
-            shared = []
-        shared += group
+        elif len(group) > size:
+            chunks.append(group)
+        else:
+            if len(shared) + len(group) > size:
+                chunks.append(shared)
+                shared = []
+            shared += group
     if shared:
         chunks.append(shared)
     return sorted(chunks, key=len, reverse=True)

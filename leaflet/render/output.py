@@ -74,20 +74,10 @@ def write_atomically(path: Path | str, data: bytes, *, private: bool = False) ->
     `private` files are readable by their owner only (0600); others get 0666 less the
     umask, as any new file."""
     path = Path(path)
-    _check_folder(path)
-    _check_target(path)
-    handle, temporary = _create_temporary(path, 0o600 if private else 0o666)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException as err:
-        temporary.unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            raise OutputError(f"cannot write {path}: {_reason(err)}") from err
-        raise
+    with StagedFiles(private=private, limit=1) as staged:
+        staged.add(path, data)
+        staged.sync()
+        staged.place(path)
     return path
 
 
@@ -97,11 +87,11 @@ class StagedFiles:
     took 4-7 ms of waiting for the disk, more than building the file).
 
     `add` writes a file's bytes to a temporary file beside it; `sync` makes every added
-    file durable at once (one `syncfs` of their file system on Linux, else an fsync of
-    each); `place` then renames one into place. Leaving the `with` block removes the
-    temporary files of those not placed, so a failure or Ctrl-C leaves each target as it
-    was or complete. At most `limit` files at a time (each holds a file handle until
-    `sync`)."""
+    file durable at once (one `syncfs` of their file system on Linux, else, or for one
+    file, an fsync of each); `place` then renames one into place. Leaving the `with`
+    block removes the temporary files of those not placed, so a failure or Ctrl-C
+    leaves each target as it was or complete. At most `limit` files at a time (each
+    holds a file handle until `sync`)."""
 
     def __init__(self, *, private: bool = False, limit: int = 64) -> None:
         self.private = private
@@ -135,11 +125,13 @@ class StagedFiles:
         crash never leaves a target holding a file the disk has not got)."""
         handles = [handle for _, handle in self._staged.values() if handle is not None]
         try:
-            if not _sync_file_systems(handles):
+            if len(handles) == 1 or not _sync_file_systems(handles):
                 for handle in handles:
                     os.fsync(handle)
         except OSError as err:
-            raise OutputError(f"cannot write files: {_reason(err)}") from err
+            paths = list(self._staged)
+            what = paths[0] if len(paths) == 1 else f"{len(paths)} files in {paths[0].parent}"
+            raise OutputError(f"cannot write {what}: {_reason(err)}") from err
         finally:
             for path, (temporary, still_open) in self._staged.items():
                 if still_open is not None:

@@ -38,15 +38,16 @@ from leaflet.packs.planner import Job
 from leaflet.render.glyphs import needed as needed_glyphs
 
 #: A batch is built in this process when its estimated work is under this many
-#: seconds. Starting workers (a Python loading the rendering code: the fork server,
-#: once per process, or each spawned worker) takes about half a second of one core,
-#: overlapping the planning, and each worker lays its documents out again; two
-#: workers halve the rest. Below about twice that start-up, one process is as fast or
-#: faster, and leaves the other core free.
+#: seconds. Workers cost about 1.2 s of CPU before they build anything (the fork server,
+#: a Python loading the rendering code, about 0.75 s; each worker loading the content
+#: and layout, about 0.2 s), mostly on the other core while this process reads the
+#: export and plans. Below about a second of work they save less than half a second,
+#: and take the other core from whatever else the computer runs.
 IN_PROCESS_SECONDS = 1.0
-#: Estimated seconds per document: a stamped copy, and one laid out in full (tri-folds,
-#: booklets, a name in running text), measured on a 2-core machine with room to spare.
-STAMPED_SECONDS, FULL_SECONDS = 0.004, 0.040
+#: Estimated seconds per document, all in (planning, bases, writing): a stamped copy,
+#: and one laid out in full (tri-folds, booklets, a name in running text), measured on a
+#: 2-core machine: about 400 stamped documents, or 25 in full, are a second of work.
+STAMPED_SECONDS, FULL_SECONDS = 0.0025, 0.040
 #: Treatments whose documents a worker loads before the batch is planned, at most.
 PREPARED_TREATMENTS = 4
 #: Documents per chunk sent to a worker at least (fewer round trips), and chunks per

@@ -25,11 +25,13 @@ import multiprocessing
 import multiprocessing.context
 import multiprocessing.process
 import os
+import pickle
 import signal
 import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from leaflet.errors import LeafletError
@@ -146,13 +148,15 @@ class WorkerPool:
         its main process plans it: a task for each worker, taken by whichever is free."""
         common = collections.Counter(treatments).most_common(PREPARED_TREATMENTS)
         hints = tuple(slug for slug, _ in common)
+        sent = _Sent.of(setup)
         for _ in range(self.jobs):
-            self._executor.submit(_prepare, setup, hints)
+            self._executor.submit(_prepare, sent, hints)
 
     def run(self, todo: list[Job], setup: WorkerSetup) -> Iterator[Result]:
         """Build every job in the workers, yielding results as they come."""
         chunks = base_chunks(todo, self.jobs)
-        futures = [self._executor.submit(_build_chunk, setup, chunk) for chunk in chunks]
+        sent = _Sent.of(setup)
+        futures = [self._executor.submit(_build_chunk, sent, chunk) for chunk in chunks]
         try:
             for future in concurrent.futures.as_completed(futures):
                 yield from future.result()
@@ -278,20 +282,34 @@ def _ready() -> None:
     """Nothing: a task that makes the pool start a worker."""
 
 
-def _build_chunk(setup: WorkerSetup, chunk: list[Job]) -> list[Result]:
-    return list(_worker(setup).build_all(chunk))
+@dataclass(frozen=True)
+class _Sent:
+    """A batch's setup as sent with each task: its key, and the setup pickled, which a
+    worker that already has the batch's `Worker` does not load again (unpickling a
+    setup loads its brand from the brand's files)."""
+
+    key: tuple[object, ...]
+    pickled: bytes
+
+    @classmethod
+    def of(cls, setup: WorkerSetup) -> _Sent:
+        return cls(setup.key, pickle.dumps(setup))
 
 
-def _prepare(setup: WorkerSetup, treatments: tuple[str, ...]) -> None:
-    _worker(setup).prepare(treatments)
+def _build_chunk(sent: _Sent, chunk: list[Job]) -> list[Result]:
+    return list(_worker(sent).build_all(chunk))
 
 
-def _worker(setup: WorkerSetup) -> Worker:
+def _prepare(sent: _Sent, treatments: tuple[str, ...]) -> None:
+    _worker(sent).prepare(treatments)
+
+
+def _worker(sent: _Sent) -> Worker:
     """This process's worker for a batch."""
-    worker = _WORKERS.get(setup.key)
+    worker = _WORKERS.get(sent.key)
     if worker is None:
-        worker = _WORKERS[setup.key] = Worker(setup)
+        worker = _WORKERS[sent.key] = Worker(pickle.loads(sent.pickled))
         if len(_WORKERS) > KEPT_WORKERS:
             _WORKERS.popitem(last=False)
-    _WORKERS.move_to_end(setup.key)
+    _WORKERS.move_to_end(sent.key)
     return worker

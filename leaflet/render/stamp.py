@@ -157,25 +157,26 @@ def _glyphs_of(values: Mapping[str, Mapping[str, str]]) -> str:
     return glyphs.needed(value for group in values.values() for value in group.values())
 
 
-def stamp(base: Base, personal: Personalisation, language: str) -> RenderedPdf | None:
-    """`base` with `personal`'s values filled into its slots, drawn in the base's fonts;
-    None when a value needs more lines than its slot keeps (a long name wraps onto a
-    second line, which moves what follows): lay that patient's copy out in full.
-
-    The base must hold the glyphs of the values (`glyphs_for`); each slot form gets the
-    text's operators, written in place of the empty form (`leaflet.render.revision`)."""
-    return _stamp(base, personal.template_values(language), private=bool(personal))
-
-
 #: Slot texts a base keeps drawn (`Base.drawn`) at most; then it starts again.
 DRAWN_SIZE = 512
 
 
-def _stamp(
-    base: Base, values: Mapping[str, Mapping[str, str]], private: bool
+def stamp(
+    base: Base,
+    personal: Personalisation,
+    language: str,
+    values: Mapping[str, Mapping[str, str]] | None = None,
 ) -> RenderedPdf | None:
-    """`stamp` with the patient's template values; `private`: a copy with personal
-    details, its owner's only."""
+    """`base` with `personal`'s values filled into its slots, drawn in the base's fonts;
+    None when a value needs more lines than its slot keeps (a long name wraps onto a
+    second line, which moves what follows): lay that patient's copy out in full.
+    `values`: `personal.template_values(language)`, when the caller has them already.
+
+    The base must hold the glyphs of the values (`glyphs_for`); each slot form gets the
+    text's operators, written in place of the empty form (`leaflet.render.revision`)."""
+    private = bool(personal)  # a copy with personal details is its owner's only
+    if values is None:
+        values = personal.template_values(language)
     if not base.slots:
         return RenderedPdf(base.data, base.page_count, personal=private)
     markup = {
@@ -291,7 +292,7 @@ class BaseCache:
         # value that wraps onto a second line, or a glyph its shaping needs that the base
         # lacks.
         try:
-            copy = _stamp(base, values, bool(personal)) if base is not None else None
+            copy = stamp(base, personal, language, values) if base is not None else None
         except glyphs.NotInBase:
             copy = None
         return copy or render_pdf(document, brand, layout, personal, today=day)

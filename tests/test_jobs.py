@@ -189,3 +189,17 @@ def test_a_batch_killed_between_sync_and_rename_lists_only_what_is_in_place(tmp_
         "C2-info.pdf",
         "manifest.csv",
     ]
+
+
+def test_a_line_too_long_for_its_slot_is_built_as_a_single_build_sets_it(tmp_path):
+    """ "Your appointment: <weekday, date> at <time> with <practitioner>" can be too long
+    for its slot even on two lines; a single build sets its parts on lines of their own,
+    and the batch then lays that copy out in full rather than failing the row."""
+    row = "L1,Łukasz Wróbel,1980-03-19,,microneedling,2026-12-10T00:30,Nurse Amy Jones"
+    appointments, _ = parse_appointments("\n".join([HEADER, row]))
+    result = build_batch(
+        appointments, tmp_path, settings=BatchSettings(documents=("info",)), jobs=1
+    )
+    assert result.problems == []
+    single = leaflet.build_document("info", personal=appointments[0].personal)
+    assert (tmp_path / "L1-info.pdf").read_bytes() == single.data

@@ -31,6 +31,7 @@ from typing import Any
 
 import pikepdf
 
+from leaflet.errors import PersonalValueFitError
 from leaflet.render import glyphs
 from leaflet.render.document import render_pdf
 from leaflet.render.glyphs import FontCodes, drawn_forms
@@ -191,8 +192,11 @@ def stamp(
         if key in base.drawn:
             operators = base.drawn[key]
         else:
-            value = fit_value(text, slot.style, slot.width, slot.fit)
-            if value.lines > slot.lines:
+            try:
+                value = fit_value(text, slot.style, slot.width, slot.fit)
+            except PersonalValueFitError:  # a full build sets such a line's parts apart
+                value = None
+            if value is None or value.lines > slot.lines:
                 operators = None
             else:
                 if canvas is None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
+from reportlab.pdfgen.canvas import Canvas
 
 from leaflet.errors import PersonalValueFitError
 from leaflet.render import glyphs
@@ -185,28 +186,15 @@ def stamp(
         for (group, name), placeholder in PLACEHOLDERS.items()
     }
     contents: dict[tuple[int, str], bytes] = {}
-    canvas = None
+    canvas: list[Canvas] = []  # made when a slot is first drawn
     for index, slot in enumerate(base.slots):
         text = "".join(markup.get(char, char) for char in slot.markup)
         key = (index, text)
-        if key in base.drawn:
-            operators = base.drawn[key]
-        else:
-            try:
-                value = fit_value(text, slot.style, slot.width, slot.fit)
-            except PersonalValueFitError:  # a full build sets such a line's parts apart
-                value = None
-            if value is None or value.lines > slot.lines:
-                operators = None
-            else:
-                if canvas is None:
-                    canvas = glyphs.scratch_canvas(base.page_size, base.font_codes)
-                with glyphs.in_base():
-                    draw_value(canvas, text, value, 0, SLOT_DEPTH, slot.width, slot.gap)
-                operators = glyphs.take_operators(canvas, base.font_codes)
+        if key not in base.drawn:
             if len(base.drawn) >= DRAWN_SIZE:
                 base.drawn.clear()
-            base.drawn[key] = operators
+            base.drawn[key] = _drawn(base, slot, text, canvas)
+        operators = base.drawn[key]
         if operators is None:
             return None
         contents[slot.page, slot.form] = operators
@@ -217,6 +205,22 @@ def stamp(
     }
     data = revise(base.target, contents, objects)
     return RenderedPdf(data, base.page_count, personal=private)
+
+
+def _drawn(base: Base, slot: Slot, text: str, canvas: list[Canvas]) -> bytes | None:
+    """The operators that draw `text` in `slot` (on `canvas`, made if empty); None when
+    it needs more lines than the slot keeps."""
+    try:
+        value = fit_value(text, slot.style, slot.width, slot.fit)
+    except PersonalValueFitError:  # a full build sets such a line's parts apart
+        return None
+    if value.lines > slot.lines:
+        return None
+    if not canvas:
+        canvas.append(glyphs.scratch_canvas(base.page_size, base.font_codes))
+    with glyphs.in_base():
+        draw_value(canvas[0], text, value, 0, SLOT_DEPTH, slot.width, slot.gap)
+    return glyphs.take_operators(canvas[0], base.font_codes)
 
 
 def _with_actual_text(number: int, generation: int, dictionary: bytes, text: str) -> bytes:

@@ -17,6 +17,7 @@ import socket
 import ssl
 import stat
 from collections import Counter
+from dataclasses import replace
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
@@ -308,6 +309,36 @@ def test_the_wording_is_plain(pdfs, brand, policy):
     letter = EmailTemplates(brand).render(make_pack(pdfs, "A1"), policy)
     age = reading_age(letter.text).age
     assert round(age) <= 11
+
+
+#: What the email says when the consent form it carries has fields to fill in.
+FILL_IN_ON_SCREEN = {
+    "en-GB": "You can type your answers into the form on screen, or print it and write them "
+    "in by hand.",
+    "pl": "Możesz wpisać odpowiedzi do formularza na ekranie albo go wydrukować i wypełnić "
+    "ręcznie.",
+    "cy": "Gallwch chi deipio eich atebion yn y ffurflen ar y sgrin, neu ei hargraffu a'u "
+    "hysgrifennu â llaw.",
+    "ar": "يمكنك كتابة إجاباتك في النموذج على الشاشة، أو طباعته وكتابتها بخط اليد.",
+}
+
+
+@pytest.mark.parametrize("language", FILL_IN_ON_SCREEN)
+def test_the_email_says_a_fillable_form_can_be_filled_in_on_screen(pdfs, brand, language):
+    """One sentence, in the consent form's paragraph, only when the form is fillable."""
+    printed = make_pack(pdfs, "A1")
+    fillable = replace(
+        printed,
+        files=tuple(replace(item, fillable=item.document == "consent") for item in printed.files),
+    )
+    templates = EmailTemplates(brand, language=language)
+    sentence = FILL_IN_ON_SCREEN[language]
+    plain, with_fields = (templates.render(pack, "date-of-birth") for pack in (printed, fillable))
+    for part in ("text", "html"):
+        assert sentence not in getattr(plain, part)
+        assert getattr(with_fields, part).count(sentence) == 1
+        assert getattr(with_fields, part).replace(" " + sentence, "") == getattr(plain, part)
+    assert ". " + sentence + " " in with_fields.text  # between the form's other sentences
 
 
 def test_html_is_escaped_and_plain_text_is_not(pdfs, tmp_path):
@@ -618,6 +649,13 @@ def test_find_packs_takes_the_documents_the_batch_built(tmp_path):
         f"appointment A2: no documents built for it in {tmp_path}; build them with "
         "build_batch first"
     ]
+    (tmp_path / "A1-consent.pdf").write_bytes(b"%PDF-1.7\n")
+    packs, _ = find_packs(appointments, tmp_path, fillable=True)  # only forms are fillable
+    assert [(item.document, item.fillable) for item in packs[0].files] == [
+        ("info", False),
+        ("consent", True),
+        ("aftercare", False),
+    ]
 
 
 # --- the command ------------------------------------------------------------------------
@@ -728,6 +766,11 @@ def test_email_command_dry_run_and_outbox(tmp_path, monkeypatch):
         "A2.eml",
         "A3.eml",
     ]
+    message = BytesParser(policy=email.policy.default).parsebytes(
+        (tmp_path / "out" / "outbox" / "A1.eml").read_bytes()
+    )
+    assert "Please read the consent form, but do not sign it yet. We will" in plain_body(message)
+    assert "on screen" not in plain_body(message)  # printed forms, not fillable ones
 
 
 def test_email_command_refuses_a_bad_server_address(tmp_path):
@@ -982,3 +1025,7 @@ def test_email_fillable_sends_consent_forms_a_patient_can_fill_in(tmp_path, monk
     fields = reader.get_fields() or {}
     assert str(fields["field.patient-name"]["/V"]) == name
     assert fields["signature.patient-signature"]["/FT"] == "/Sig"
+    assert (
+        "Please read the consent form, but do not sign it yet. "
+        f"{FILL_IN_ON_SCREEN['en-GB']} We will go through it with you at the clinic"
+    ) in plain_body(message)

@@ -4,9 +4,10 @@ The wording comes from Jinja2 templates in the content folder's `email/` folder,
 folder per language (`email/en-GB/`, `email/pl/`...): `subject.txt`, `body.txt` (plain
 text) and `body.html` (its alternative, in the clinic's colours). A content folder
 without `email/` uses the built-in templates. Templates see `clinic`, `colours`,
-`appointment`, `patient` (first name only), `attachments`, `password` (how to open the
-locked files, never the password itself), and `language` and `direction` (for the HTML's
-`lang` and `dir`). Attachment titles and file names come from the strings of the
+`appointment`, `patient` (first name only), `attachments` (each with `fillable` when it
+is a form with fields to fill in on screen), `password` (how to open the locked files,
+never the password itself), and `language` and `direction` (for the HTML's `lang` and
+`dir`). Attachment titles and file names come from the strings of the
 email's language.
 
 Nothing personal goes where others see it: the subject template is given no patient or
@@ -63,11 +64,13 @@ WITHHELD_FROM_SUBJECT = ("patient", "appointment")
 
 @dataclass(frozen=True)
 class PackFile:
-    """One built document of a pack; `personal` when it holds the patient's details."""
+    """One built document of a pack; `personal` when it holds the patient's details,
+    `fillable` when it is a form with fields to fill in on screen."""
 
     document: str  # "info", "consent" or "aftercare"
     path: Path
     personal: bool
+    fillable: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,15 @@ class Pack:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file as it is attached: its public name and whether it is locked."""
+    """A file as it is attached: its public name, whether it is locked, and whether it
+    can be filled in on screen."""
 
     document: str
     name: str
     title: str
     encrypted: bool
     source: Path
+    fillable: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,14 @@ def attachments_of(pack: Pack, strings: Strings) -> tuple[Attachment, ...]:
             )
         words = getattr(strings.words.attachments, item.document)
         attachments.append(
-            Attachment(item.document, words.file, words.title, item.personal, Path(item.path))
+            Attachment(
+                item.document,
+                words.file,
+                words.title,
+                item.personal,
+                Path(item.path),
+                item.fillable,
+            )
         )
     return tuple(attachments)
 
@@ -248,6 +260,7 @@ class EmailTemplates:
                         "name": item.name,
                         "title": item.title,
                         "encrypted": item.encrypted,
+                        "fillable": item.fillable,
                     },
                 )
                 for item in attachments

@@ -384,27 +384,81 @@ def test_a_patient_sharing_a_word_with_the_clinic_name_is_not_refused(pdfs):
     ("template", "old", "new", "expected"),
     [
         (
-            "body.txt",
+            "en-GB/body.txt",
             "Hello {{ patient.first_name }},",
             "Hello {{ patient.surname }},",
             "content/email/en-GB/body.txt:3: template error: undefined variable 'patient.surname' "
             "(patient has: first_name)",
         ),
         (
-            "body.html",
+            "en-GB/body.html",
+            "from {{ clinic.name }}. It is",
+            "from {{ clinic.name }. It is",
+            "content/email/en-GB/body.html:5: template error: unexpected '}'",
+        ),
+        (  # the layout every language's HTML extends
+            "layout.html",
             "<title>{{ clinic.name }}</title>",
             "<title>{{ clinic.name }</title>",
-            "content/email/en-GB/body.html:7: template error: unexpected '}'",
+            "content/email/layout.html:7: template error: unexpected '}'",
+        ),
+        (
+            "layout.html",
+            "<title>{{ clinic.name }}</title>",
+            "<title>{{ clinic.nickname }}</title>",
+            "content/email/layout.html:7: template error: undefined variable 'clinic.nickname' "
+            "(did you mean 'clinic.name'? clinic has: address, email, emergency_number, "
+            "feedback, name, out_of_hours, phone, website)",
         ),
     ],
 )
 def test_template_errors_name_the_file_and_line(
     packs, brand, content_copy, template, old, new, expected
 ):
-    replace_in(content_copy / "email" / "en-GB" / template, old, new)
+    replace_in(content_copy / "email" / template, old, new)
     with pytest.raises(leaflet.LeafletError) as caught:
         run(packs, brand, content_copy.parent, None, dry_run=True, content_dir=content_copy)
     assert caught.value.message == expected
+
+
+def test_each_language_fills_the_one_layout(pdfs, brand):
+    """The frame (head, presentation tables, brand colours) is written once, in
+    email/layout.html; right to left it reads from the right, in Arabic's font size."""
+    frames = {}
+    for language in ("en-GB", "pl", "cy", "ar"):
+        html = EmailTemplates(brand, language=language).render(make_pack(pdfs, "A1"), "random").html
+        assert html.startswith(f'<!DOCTYPE html>\n<html lang="{language}" dir="')
+        assert html.endswith("</table>\n</td></tr>\n</table>\n</body>\n</html>\n")
+        frames[language] = html.split('<tr><td style="padding:24px;">')[0]
+    assert frames["en-GB"].replace('lang="en-GB"', 'lang="pl"') == frames["pl"]
+    assert (
+        'dir="rtl" style="width:100%; max-width:600px; background-color:#ffffff; ' in frames["ar"]
+    )
+    assert "font-size:18px; line-height:1.6; color:#1f2933; text-align:right;" in frames["ar"]
+    assert 'font-weight:bold;"><bdi>Example Skin Clinic</bdi></td>' in frames["ar"]
+
+
+def test_a_clinic_email_folder_without_the_layout_is_a_clear_error(packs, brand, content_copy):
+    """Not the built-in layout instead: a block the clinic's layout lacks would vanish
+    from its emails without a word."""
+    (content_copy / "email/layout.html").unlink()
+    with pytest.raises(leaflet.SourceError) as caught:
+        EmailTemplates(brand, "content")
+    assert caught.value.message == (
+        "content/email/en-GB/body.html: extends 'layout.html', which is not in "
+        "content/email/en-GB/ or content/email/; copy it there from leaflet's built-in "
+        "email templates (email/layout.html in its content folder)"
+    )
+
+
+def test_a_clinic_body_that_is_a_whole_page_needs_no_layout(packs, brand, content_copy):
+    """An email folder made before the layout: its body.html is the whole page."""
+    body = content_copy / "email/en-GB/body.html"
+    whole = EmailTemplates(brand).render(packs[0], "random").html
+    body.write_text(whole.replace("Hello Ann,", "Hello {{ patient.first_name }}!"))
+    (content_copy / "email/layout.html").unlink()
+    html = EmailTemplates(brand, content_copy).render(packs[0], "random").html
+    assert html == whole.replace("Hello Ann,", "Hello Ann!")
 
 
 def test_a_content_folder_without_email_templates_uses_the_built_in_ones(packs, brand, tmp_path):

@@ -140,6 +140,47 @@ def test_content_cannot_emit_raw_markup(template, problem):
         Wording(template, environment).render(context)
 
 
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ('{% extends "layout.html" %}', "extends are not available in content templates"),
+        ("{% block b %}x{% endblock %}", "blocks are not available in content templates"),
+    ],
+)
+def test_content_cannot_extend_or_have_blocks(template, problem):
+    with pytest.raises(TemplateProblem, match=problem):
+        Wording(template, make_environment()).render({})
+
+
+def test_an_email_template_extends_only_a_file_named_in_quotes(content_copy):
+    from leaflet.mail.messages import EmailTemplates
+
+    replace_in(
+        content_copy / "email/en-GB/body.html",
+        '{% extends "layout.html" %}',
+        "{% extends clinic.website %}",
+    )
+    with pytest.raises(leaflet.SourceError) as raised:
+        EmailTemplates(leaflet.load_brand(), "content")
+    assert raised.value.message == (
+        "content/email/en-GB/body.html:2: template error: extends takes a file name in "
+        'quotes, e.g. {% extends "layout.html" %}'
+    )
+
+
+def test_the_email_layout_linked_to_dev_zero(content_copy):
+    """The layout is read with the same size guard as the templates that extend it."""
+    from leaflet.mail.messages import EmailTemplates
+
+    (content_copy / "email/layout.html").unlink()
+    (content_copy / "email/layout.html").symlink_to("/dev/zero")
+    with pytest.raises(leaflet.SourceError) as raised:
+        EmailTemplates(leaflet.load_brand(), "content")
+    assert raised.value.message == (
+        "content/email/layout.html: is not a regular file (a device, pipe or socket)"
+    )
+
+
 def test_safe_in_content_is_an_error_naming_file_and_line(content_copy):
     line = add_block(content_copy, """  - paragraph: "{{ '<img src=x/>' | safe }}"\n""")
     message = one_error(invoke(["info", "--content-dir", "content"]))

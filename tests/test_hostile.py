@@ -449,11 +449,13 @@ def test_no_csv_cell_we_write_starts_a_formula(tmp_path):
     ]  # fmt: skip
     manifest = Manifest(tmp_path)
     manifest.start(keep=[], batch=set())
-    entry = ManifestEntry("A1", "info", "A1-info.pdf", 1, 2, "ab", "MN", '=HYPERLINK("x")', "cd")
+    entry = ManifestEntry(
+        "A1", "info", "en-GB", "A1-info.pdf", 1, 2, "ab", "MN", '=HYPERLINK("x")', "cd"
+    )
     manifest.add(entry)
     manifest.close(order=[])
     assert (tmp_path / "manifest.csv").read_text().splitlines()[1] == (
-        """A1,info,A1-info.pdf,1,2,ab,MN,"'=HYPERLINK(""x"")",cd"""
+        """A1,info,en-GB,A1-info.pdf,1,2,ab,MN,"'=HYPERLINK(""x"")",cd"""
     )
 
 

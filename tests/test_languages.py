@@ -411,6 +411,10 @@ def test_each_row_is_built_in_its_language(batch):
             assert pdf.reader.trailer["/Root"]["/Lang"] == language
             assert PAGE_OF[language] in pdf.pages[0]
             assert name in pdf.text  # stamped onto the base of its language
+    languages = {
+        (e.appointment_id, e.language) for e in leaflet.read_manifest(folder / "out").values()
+    }
+    assert languages == {("B1", "en-GB"), ("B2", "pl"), ("B3", "cy")}  # the manifest says so
     (problem,) = result.problems
     assert str(problem).startswith(
         "day.csv, row 5, column language: microneedling has no Romanian (ro) content"

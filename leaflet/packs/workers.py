@@ -293,6 +293,7 @@ class Worker:
         return ManifestEntry(
             appointment.appointment_id,
             job.document,
+            meta.language,
             target.name,
             pdf.page_count,
             len(pdf.data),

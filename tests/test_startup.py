@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -72,3 +73,29 @@ def test_a_document_needs_no_pdf_reader(tmp_path, document):
     modules = modules_after(document, "-o", str(tmp_path / "out.pdf"), cwd=tmp_path)
     assert (tmp_path / "out.pdf").stat().st_size > 0
     assert not heavy(modules) & {"pypdf", "pikepdf", "textstat"}
+
+
+def test_no_command_scans_the_installed_packages(tmp_path):
+    """pydantic looks for plugins in every installed package's metadata unless told not
+    to; the command line tells it (a caller's own PYDANTIC_DISABLE_PLUGINS still wins)."""
+    script = (
+        "import importlib.metadata, sys\n"
+        "scans = []\n"
+        "real = importlib.metadata.entry_points\n"
+        "importlib.metadata.entry_points = lambda *a, **k: scans.append(k) or real(*a, **k)\n"
+        "from leaflet.cli import main\n"
+        f"sys.argv = ['leaflet', 'info', '-o', {str(tmp_path / 'out.pdf')!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(len(scans))"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        check=True,
+    )
+    assert (tmp_path / "out.pdf").stat().st_size > 0
+    assert done.stdout.split() == ["0"]

@@ -6,9 +6,9 @@ name, its writing direction, its plural categories, and how it writes dates, tim
 numbers (`leaflet.sources.dates`).
 
 Babel and its CLDR data load only when a language's data is needed: the tags CLDR knows
-and their English names, all `leaflet list` shows, are in `language_names`, a table
-made from Babel (`python -m leaflet.sources.languages`) and checked against it by
-tests/test_languages.py. A tag not in the table is looked up in Babel, as every tag is.
+and their English names, all `leaflet list` shows, are in `resources/language-names.tsv`,
+a table made from Babel (`python -m leaflet.sources.languages`) and checked against it by
+tests/test_languages.py. A tag not in the table is looked up in Babel.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from leaflet.errors import LeafletError
-from leaflet.sources.language_names import ENGLISH_NAMES
+from leaflet.sources.bundled import RESOURCES_DIR
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -31,6 +31,16 @@ TAG = re.compile(
 )
 #: What a tag looks like, for messages.
 TAG_EXAMPLE = "a BCP 47 language tag such as en-GB, pl or cy"
+#: Each tag of a locale Babel has data for, and its English name (`names_table`).
+NAMES_FILE = RESOURCES_DIR / "language-names.tsv"
+
+
+@functools.cache
+def english_names() -> dict[str, str]:
+    """The tags in NAMES_FILE and their English names."""
+    lines = NAMES_FILE.read_text(encoding="utf-8").splitlines()
+    rows = (line.split("\t") for line in lines if line and not line.startswith("#"))
+    return {tag: name for tag, name in rows}
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ class Language:
     @property
     def name(self) -> str:
         """Its name in English, e.g. `Polish`, `English (United Kingdom)`."""
-        known = ENGLISH_NAMES.get(self.tag)
+        known = english_names().get(self.tag)
         return known if known is not None else _english_name(self.locale)
 
     def name_in(self, other: Language) -> str:
@@ -88,7 +98,7 @@ def parse_language(tag: str) -> Language:
     match = TAG.fullmatch(written)
     if match is None:
         raise LeafletError(f"{tag!r} is not a language tag; expected {TAG_EXAMPLE}")
-    if written not in ENGLISH_NAMES and not _known_to_babel(written, match):
+    if written not in english_names() and not _known_to_babel(written, match):
         raise LeafletError(f"unknown language {tag!r}; expected {TAG_EXAMPLE}")
     return Language(written)
 
@@ -113,38 +123,21 @@ def _english_name(locale: Locale) -> str:
 
 
 def names_table() -> str:
-    """The text of `leaflet.sources.language_names`: each tag of a locale Babel has
-    data for that `parse_language` takes as it is, and its English name."""
-    import json
-
+    """The text of NAMES_FILE: each tag of a locale Babel has data for that
+    `parse_language` takes as it is, and its English name, one a line."""
     import babel
     from babel import Locale, localedata
 
-    names = {}
+    lines = [
+        f"# Made from Babel {babel.__version__} by python -m leaflet.sources.languages;",
+        "# tests/test_languages.py checks that Babel still says the same. Tag, tab, name.",
+    ]
     for identifier in sorted(localedata.locale_identifiers()):
         written = identifier.replace("_", "-")
         match = TAG.fullmatch(written)
         if match and normalise(written) == written and _known_to_babel(written, match):
-            names[written] = _english_name(Locale.parse(written, sep="-"))
-    # Written as `ruff format` writes it (double quotes).
-    lines = [
-        f"    {json.dumps(tag)}: {json.dumps(name, ensure_ascii=False)},"
-        for tag, name in names.items()
-    ]
-    return "\n".join(
-        [
-            '"""The English names of the language tags CLDR knows, as Babel gives them.',
-            "",
-            f"Made from Babel {babel.__version__} by `python -m leaflet.sources.languages`;",
-            "tests/test_languages.py checks that Babel still says the same.",
-            '"""',
-            "",
-            "ENGLISH_NAMES: dict[str, str] = {",
-            *lines,
-            "}",
-            "",
-        ]
-    )
+            lines.append(f"{written}\t{_english_name(Locale.parse(written, sep='-'))}")
+    return "\n".join(lines) + "\n"
 
 
 def is_tag(name: str) -> bool:

@@ -16,9 +16,11 @@ from reportlab.lib.units import mm
 
 from leaflet.errors import LeafletWarning
 from leaflet.render.furniture import header_logo_size
-from leaflet.render.trifold_outside import COVER_LOGO
 from leaflet.sources.brand import LOGO_DPI, Brand
 from leaflet.sources.layout import Layout
+
+#: The side of the logo's square on a tri-fold's cover (`leaflet.render.trifold_outside`).
+COVER_LOGO = 20 * mm
 
 
 def logo_size(layout: Layout) -> float:

@@ -21,6 +21,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Spacer
 
 from leaflet.errors import LayoutFitError
 from leaflet.render.footer import RULE_GAP, plan_footer
+from leaflet.render.logo import COVER_LOGO
 from leaflet.render.prepare import Build
 from leaflet.render.trifold_panels import Panel
 from leaflet.sources import schema
@@ -38,7 +39,6 @@ from leaflet.story.tags import Tag
 DUPLEX = "DuplexFlipShortEdge"
 #: The coloured block at the top of the cover takes at least this share of the panel.
 COVER_BAND_SHARE = 0.5
-COVER_LOGO = 20 * mm
 COVER_PADDING = 6 * mm
 #: Between the logo and the clinic's name, and (at least) between the name and the title.
 BELOW_LOGO = 3 * mm

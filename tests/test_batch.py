@@ -51,6 +51,14 @@ def files_in(folder: Path) -> dict[str, bytes]:
     }
 
 
+def copy_of(out: Path, copy: Path) -> Path:
+    """`copy`, made with the files a batch made in `out`, for a test to change."""
+    copy.mkdir()
+    for name, data in files_in(out).items():
+        (copy / name).write_bytes(data)
+    return copy
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, object]:
     """The three example appointments built with one job, once for the module."""
@@ -206,6 +214,8 @@ def test_manifest_lists_every_file_with_its_hash(built):
         assert int(row["bytes"]) == len(data)
         assert int(row["pages"]) == len(pypdf.PdfReader(out / row["path"]).pages)
         assert (row["reference"], row["version"]) == (references[row["document"]], VERSION)
+        assert row["language"] == "en-GB"
+    assert list(rows[0])[:3] == ["appointment_id", "document", "language"]
 
 
 def test_each_file_is_personalised_for_its_patient(built):
@@ -344,6 +354,23 @@ def test_resume_after_an_interruption_builds_only_what_is_missing(tmp_path):
     assert (len(forced.built), len(forced.skipped)) == (9, 0)
 
 
+def test_a_manifest_from_before_the_language_column_still_resumes(built, tmp_path):
+    """Nothing is built again for it; the kept files' language is filled in."""
+    copy = copy_of(built[0], tmp_path / "copy")
+    with (copy / "manifest.csv").open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    old = io.StringIO()
+    writer = csv.DictWriter(old, [c for c in rows[0] if c != "language"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: v for k, v in row.items() if k != "language"} for row in rows)
+    (copy / "manifest.csv").write_text(old.getvalue(), encoding="utf-8")
+    assert {entry.language for entry in read_manifest(copy).values()} == {""}
+    appointments, _ = read_appointments(write_csv(tmp_path, ROWS))
+    result = build_batch(appointments, copy, jobs=1)
+    assert (len(result.built), len(result.skipped)) == (0, 9)
+    assert {entry.language for entry in read_manifest(copy).values()} == {"en-GB"}
+
+
 def test_changed_row_is_built_again(tmp_path):
     out = tmp_path / "out"
     build_batch(read_appointments(write_csv(tmp_path, ROWS))[0], out, jobs=1)
@@ -358,11 +385,7 @@ def test_changed_row_is_built_again(tmp_path):
 
 
 def test_a_killed_manifest_line_is_ignored(built, tmp_path):
-    out, _ = built
-    copy = tmp_path / "copy"
-    copy.mkdir()
-    for name, data in files_in(out).items():
-        (copy / name).write_bytes(data)
+    copy = copy_of(built[0], tmp_path / "copy")
     with (copy / "manifest.csv").open("a", encoding="utf-8") as stream:
         stream.write("A1004,info,A1004-info.pdf,5,12")
     assert len(read_manifest(copy)) == 9

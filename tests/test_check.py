@@ -152,7 +152,7 @@ def test_review_date_passed_is_an_error_and_close_is_a_warning(content: Path) ->
 def test_reading_age_above_target_is_a_warning(content: Path) -> None:
     replace_in(doc(content, "consent"), "  reading_age: 11\n", "  reading_age: 5\n")
     assert lines(content) == [
-        f"warning: {CONSENT}:{CONSENT_READING_AGE}: meta.reading_age: reading age about 8 by "
+        f"warning: {CONSENT}:{CONSENT_READING_AGE}: meta.reading_age: reading age about 9 by "
         "Flesch-Kincaid (grade 3.5 + 5) and about 11 by SMOG (grade 6.4 + 5), above the "
         "target 5; use shorter sentences and shorter words"
     ]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 from conftest import (
@@ -112,7 +113,10 @@ def test_a_closed_pipe_ends_quietly():
 
 
 def test_every_command_is_registered():
-    assert sorted(main.commands) == [
+    context = click.Context(main)
+    names = main.list_commands(context)
+    assert all(main.get_command(context, name).name == name for name in names)
+    assert names == [
         "aftercare",
         "batch",
         "check",

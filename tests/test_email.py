@@ -17,6 +17,7 @@ import socket
 import ssl
 import stat
 from collections import Counter
+from dataclasses import replace
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
@@ -310,6 +311,36 @@ def test_the_wording_is_plain(pdfs, brand, policy):
     assert round(age) <= 11
 
 
+#: What the email says when the consent form it carries has fields to fill in.
+FILL_IN_ON_SCREEN = {
+    "en-GB": "You can type your answers into the form on screen, or print it and write them "
+    "in by hand.",
+    "pl": "Możesz wpisać odpowiedzi do formularza na ekranie albo go wydrukować i wypełnić "
+    "ręcznie.",
+    "cy": "Gallwch chi deipio eich atebion yn y ffurflen ar y sgrin, neu ei hargraffu a'u "
+    "hysgrifennu â llaw.",
+    "ar": "يمكنك كتابة إجاباتك في النموذج على الشاشة، أو طباعته وكتابتها بخط اليد.",
+}
+
+
+@pytest.mark.parametrize("language", FILL_IN_ON_SCREEN)
+def test_the_email_says_a_fillable_form_can_be_filled_in_on_screen(pdfs, brand, language):
+    """One sentence, in the consent form's paragraph, only when the form is fillable."""
+    printed = make_pack(pdfs, "A1")
+    fillable = replace(
+        printed,
+        files=tuple(replace(item, fillable=item.document == "consent") for item in printed.files),
+    )
+    templates = EmailTemplates(brand, language=language)
+    sentence = FILL_IN_ON_SCREEN[language]
+    plain, with_fields = (templates.render(pack, "date-of-birth") for pack in (printed, fillable))
+    for part in ("text", "html"):
+        assert sentence not in getattr(plain, part)
+        assert getattr(with_fields, part).count(sentence) == 1
+        assert getattr(with_fields, part).replace(" " + sentence, "") == getattr(plain, part)
+    assert ". " + sentence + " " in with_fields.text  # between the form's other sentences
+
+
 def test_html_is_escaped_and_plain_text_is_not(pdfs, tmp_path):
     brand = leaflet.load_brand(
         write_brand(tmp_path, {"name: Example Skin Clinic": "name: Smith & Jones <Skin> Clinic"})
@@ -353,27 +384,81 @@ def test_a_patient_sharing_a_word_with_the_clinic_name_is_not_refused(pdfs):
     ("template", "old", "new", "expected"),
     [
         (
-            "body.txt",
+            "en-GB/body.txt",
             "Hello {{ patient.first_name }},",
             "Hello {{ patient.surname }},",
             "content/email/en-GB/body.txt:3: template error: undefined variable 'patient.surname' "
             "(patient has: first_name)",
         ),
         (
-            "body.html",
+            "en-GB/body.html",
+            "from {{ clinic.name }}. It is",
+            "from {{ clinic.name }. It is",
+            "content/email/en-GB/body.html:5: template error: unexpected '}'",
+        ),
+        (  # the layout every language's HTML extends
+            "layout.html",
             "<title>{{ clinic.name }}</title>",
             "<title>{{ clinic.name }</title>",
-            "content/email/en-GB/body.html:7: template error: unexpected '}'",
+            "content/email/layout.html:7: template error: unexpected '}'",
+        ),
+        (
+            "layout.html",
+            "<title>{{ clinic.name }}</title>",
+            "<title>{{ clinic.nickname }}</title>",
+            "content/email/layout.html:7: template error: undefined variable 'clinic.nickname' "
+            "(did you mean 'clinic.name'? clinic has: address, email, emergency_number, "
+            "feedback, name, out_of_hours, phone, website)",
         ),
     ],
 )
 def test_template_errors_name_the_file_and_line(
     packs, brand, content_copy, template, old, new, expected
 ):
-    replace_in(content_copy / "email" / "en-GB" / template, old, new)
+    replace_in(content_copy / "email" / template, old, new)
     with pytest.raises(leaflet.LeafletError) as caught:
         run(packs, brand, content_copy.parent, None, dry_run=True, content_dir=content_copy)
     assert caught.value.message == expected
+
+
+def test_each_language_fills_the_one_layout(pdfs, brand):
+    """The frame (head, presentation tables, brand colours) is written once, in
+    email/layout.html; right to left it reads from the right, in Arabic's font size."""
+    frames = {}
+    for language in ("en-GB", "pl", "cy", "ar"):
+        html = EmailTemplates(brand, language=language).render(make_pack(pdfs, "A1"), "random").html
+        assert html.startswith(f'<!DOCTYPE html>\n<html lang="{language}" dir="')
+        assert html.endswith("</table>\n</td></tr>\n</table>\n</body>\n</html>\n")
+        frames[language] = html.split('<tr><td style="padding:24px;">')[0]
+    assert frames["en-GB"].replace('lang="en-GB"', 'lang="pl"') == frames["pl"]
+    assert (
+        'dir="rtl" style="width:100%; max-width:600px; background-color:#ffffff; ' in frames["ar"]
+    )
+    assert "font-size:18px; line-height:1.6; color:#1f2933; text-align:right;" in frames["ar"]
+    assert 'font-weight:bold;"><bdi>Example Skin Clinic</bdi></td>' in frames["ar"]
+
+
+def test_a_clinic_email_folder_without_the_layout_is_a_clear_error(packs, brand, content_copy):
+    """Not the built-in layout instead: a block the clinic's layout lacks would vanish
+    from its emails without a word."""
+    (content_copy / "email/layout.html").unlink()
+    with pytest.raises(leaflet.SourceError) as caught:
+        EmailTemplates(brand, "content")
+    assert caught.value.message == (
+        "content/email/en-GB/body.html: extends 'layout.html', which is not in "
+        "content/email/en-GB/ or content/email/; copy it there from leaflet's built-in "
+        "email templates (email/layout.html in its content folder)"
+    )
+
+
+def test_a_clinic_body_that_is_a_whole_page_needs_no_layout(packs, brand, content_copy):
+    """An email folder made before the layout: its body.html is the whole page."""
+    body = content_copy / "email/en-GB/body.html"
+    whole = EmailTemplates(brand).render(packs[0], "random").html
+    body.write_text(whole.replace("Hello Ann,", "Hello {{ patient.first_name }}!"))
+    (content_copy / "email/layout.html").unlink()
+    html = EmailTemplates(brand, content_copy).render(packs[0], "random").html
+    assert html == whole.replace("Hello Ann,", "Hello Ann!")
 
 
 def test_a_content_folder_without_email_templates_uses_the_built_in_ones(packs, brand, tmp_path):
@@ -618,6 +703,13 @@ def test_find_packs_takes_the_documents_the_batch_built(tmp_path):
         f"appointment A2: no documents built for it in {tmp_path}; build them with "
         "build_batch first"
     ]
+    (tmp_path / "A1-consent.pdf").write_bytes(b"%PDF-1.7\n")
+    packs, _ = find_packs(appointments, tmp_path, fillable=True)  # only forms are fillable
+    assert [(item.document, item.fillable) for item in packs[0].files] == [
+        ("info", False),
+        ("consent", True),
+        ("aftercare", False),
+    ]
 
 
 # --- the command ------------------------------------------------------------------------
@@ -728,6 +820,11 @@ def test_email_command_dry_run_and_outbox(tmp_path, monkeypatch):
         "A2.eml",
         "A3.eml",
     ]
+    message = BytesParser(policy=email.policy.default).parsebytes(
+        (tmp_path / "out" / "outbox" / "A1.eml").read_bytes()
+    )
+    assert "Please read the consent form, but do not sign it yet. We will" in plain_body(message)
+    assert "on screen" not in plain_body(message)  # printed forms, not fillable ones
 
 
 def test_email_command_refuses_a_bad_server_address(tmp_path):
@@ -982,3 +1079,7 @@ def test_email_fillable_sends_consent_forms_a_patient_can_fill_in(tmp_path, monk
     fields = reader.get_fields() or {}
     assert str(fields["field.patient-name"]["/V"]) == name
     assert fields["signature.patient-signature"]["/FT"] == "/Sig"
+    assert (
+        "Please read the consent form, but do not sign it yet. "
+        f"{FILL_IN_ON_SCREEN['en-GB']} We will go through it with you at the clinic"
+    ) in plain_body(message)

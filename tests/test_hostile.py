@@ -17,6 +17,7 @@ import pytest
 from conftest import BRAND_NOTE, PINNED_MAIN, invoke, replace_in, write_brand
 
 import leaflet
+from leaflet.packs.appointments import parse_appointments
 from leaflet.sources.templating import Namespace, TemplateProblem, Wording, make_environment
 
 INFO = "content/microneedling/en-GB/info.yaml"
@@ -137,6 +138,47 @@ def test_content_cannot_emit_raw_markup(template, problem):
     context = {"clinic": Namespace("clinic", {"name": "Ann"})}
     with pytest.raises(TemplateProblem, match=problem.replace("(", r"\(").replace(")", r"\)")):
         Wording(template, environment).render(context)
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ('{% extends "layout.html" %}', "extends are not available in content templates"),
+        ("{% block b %}x{% endblock %}", "blocks are not available in content templates"),
+    ],
+)
+def test_content_cannot_extend_or_have_blocks(template, problem):
+    with pytest.raises(TemplateProblem, match=problem):
+        Wording(template, make_environment()).render({})
+
+
+def test_an_email_template_extends_only_a_file_named_in_quotes(content_copy):
+    from leaflet.mail.messages import EmailTemplates
+
+    replace_in(
+        content_copy / "email/en-GB/body.html",
+        '{% extends "layout.html" %}',
+        "{% extends clinic.website %}",
+    )
+    with pytest.raises(leaflet.SourceError) as raised:
+        EmailTemplates(leaflet.load_brand(), "content")
+    assert raised.value.message == (
+        "content/email/en-GB/body.html:2: template error: extends takes a file name in "
+        'quotes, e.g. {% extends "layout.html" %}'
+    )
+
+
+def test_the_email_layout_linked_to_dev_zero(content_copy):
+    """The layout is read with the same size guard as the templates that extend it."""
+    from leaflet.mail.messages import EmailTemplates
+
+    (content_copy / "email/layout.html").unlink()
+    (content_copy / "email/layout.html").symlink_to("/dev/zero")
+    with pytest.raises(leaflet.SourceError) as raised:
+        EmailTemplates(leaflet.load_brand(), "content")
+    assert raised.value.message == (
+        "content/email/layout.html: is not a regular file (a device, pipe or socket)"
+    )
 
 
 def test_safe_in_content_is_an_error_naming_file_and_line(content_copy):
@@ -407,11 +449,13 @@ def test_no_csv_cell_we_write_starts_a_formula(tmp_path):
     ]  # fmt: skip
     manifest = Manifest(tmp_path)
     manifest.start(keep=[], batch=set())
-    entry = ManifestEntry("A1", "info", "A1-info.pdf", 1, 2, "ab", "MN", '=HYPERLINK("x")', "cd")
+    entry = ManifestEntry(
+        "A1", "info", "en-GB", "A1-info.pdf", 1, 2, "ab", "MN", '=HYPERLINK("x")', "cd"
+    )
     manifest.add(entry)
     manifest.close(order=[])
     assert (tmp_path / "manifest.csv").read_text().splitlines()[1] == (
-        """A1,info,A1-info.pdf,1,2,ab,MN,"'=HYPERLINK(""x"")",cd"""
+        """A1,info,en-GB,A1-info.pdf,1,2,ab,MN,"'=HYPERLINK(""x"")",cd"""
     )
 
 
@@ -478,6 +522,65 @@ def test_one_stray_quote_costs_one_row(tmp_path, monkeypatch):
         + BRAND_NOTE,
     ]
     assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["A3-info.pdf"]
+
+
+def test_a_2_mb_cell_names_its_row_column_and_the_limit(tmp_path, monkeypatch):
+    """The csv module's own words were "field larger than field limit (131072)", with a
+    hint about quotes that had nothing to do with it."""
+    monkeypatch.chdir(tmp_path)
+    header = "appointment_id,patient_name,date_of_birth,email,treatment,appointment,practitioner"
+    rows = [
+        f"A1,{'x' * 2_000_000},,,microneedling,2026-12-01T10:30,",
+        "A2,Bo Li,,,microneedling,2026-12-01T10:30,",
+    ]
+    Path("day.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    result = invoke(["batch", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "info"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "Error: day.csv, row 2, column patient_name: this cell is too long: 2,000,000 "
+        "characters, where a cell can hold at most 131,072"
+    )
+    assert [line for line in result.stderr.splitlines() if line.startswith("Error")] == [
+        result.stderr.splitlines()[0]
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["A2-info.pdf"]
+
+
+NOTES_HEADER = "Ref,Client,Service,Start time,Notes"
+LONG = "y" * 200_000
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        (  # quoted, in a column leaflet does not read: named by its header
+            f'A1,Ann Lee,microneedling,2026-12-01T10:30,"{LONG}"',
+            "row 2, column Notes: this cell is too long: 200,000 characters, where a cell "
+            "can hold at most 131,072",
+        ),
+        (  # doubled quotes are one character each
+            f'A1,"{LONG[:70_000]}""{LONG[:70_000]}",microneedling,2026-12-01T10:30,',
+            "row 2, column 'Client' (patient_name): this cell is too long: 140,001 "
+            "characters, where a cell can hold at most 131,072",
+        ),
+        (  # a quote never closed: the quotes are the cause
+            f'A1,"Ann Lee,microneedling,2026-12-01T10:30,\n{LONG}',
+            "row 2, column 'Client' (patient_name): a quote opens this cell and nothing "
+            "closes it; check the quotes on this row",
+        ),
+        (  # a cell over many lines: too long, or a quote closed too late
+            f'A1,Ann Lee,microneedling,2026-12-01T10:30,"{(LONG[:999] + chr(10)) * 200}"',
+            "row 2, column Notes: this cell is too long: 200,000 characters over 201 lines, "
+            "where a cell can hold at most 131,072; if it should end sooner, check the "
+            "quotes on this row",
+        ),
+    ],
+)
+def test_a_cell_too_long_says_so_and_blames_quotes_only_when_they_may_be_why(row, problem):
+    text = "\n".join([NOTES_HEADER, row, "A2,Bo Li,microneedling,2026-12-01T10:30,"]) + "\n"
+    appointments, problems = parse_appointments(text, "day.csv")
+    assert str(problems[0]) == f"day.csv, {problem}"
+    assert "A2" in [item.appointment_id for item in appointments]
 
 
 @pytest.mark.parametrize(

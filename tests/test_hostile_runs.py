@@ -247,7 +247,9 @@ def test_personal_files_are_readable_by_their_owner_only(tmp_path, monkeypatch, 
     email = ["email", "day.csv", "--out-dir", "out", "--jobs", "1", "--documents", "consent"]
     assert invoke(email).exit_code == 0
     made = ["A1-consent.pdf", "manifest.csv", "email-ledger.sqlite3", "outbox/A1.eml"]
+    made.append(".leaflet-batch.lock")  # empty, and left in place (README: Batches)
     assert {name: mode(tmp_path / "out" / name) for name in made} == dict.fromkeys(made, 0o600)
+    assert (tmp_path / "out" / ".leaflet-batch.lock").stat().st_size == 0
     # The folders holding them can be entered by their owner only.
     assert (mode(tmp_path / "out"), mode(tmp_path / "out" / "outbox")) == (0o700, 0o700)
 

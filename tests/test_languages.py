@@ -242,6 +242,33 @@ def test_language_tags_are_checked_against_cldr():
     assert match_language("ro", ["en-GB", "pl"]) is None
 
 
+def test_the_table_of_language_names_is_what_babel_says():
+    """`leaflet list` names languages from a table, without loading Babel: every tag in
+    it must be one Babel knows, named as Babel names it."""
+    from babel import Locale
+
+    from leaflet.sources.languages import TAG, _known_to_babel, english_names
+
+    assert {"en-GB", "pl", "cy", "ar"} <= english_names().keys()
+    for tag, name in english_names().items():
+        match = TAG.fullmatch(tag)
+        assert match and _known_to_babel(tag, match), tag
+        assert str(Locale.parse(tag, sep="-").get_display_name("en")) == name, tag
+
+
+def test_a_tag_beyond_the_table_is_looked_up_in_babel(monkeypatch):
+    from leaflet.sources import languages
+
+    monkeypatch.setattr(languages, "english_names", dict)  # an empty table
+    languages.parse_language.cache_clear()
+    try:
+        assert parse_language("pl-PL").name == "Polish (Poland)"
+        with pytest.raises(leaflet.LeafletError, match="unknown language 'en-ZZ'"):
+            parse_language("en-ZZ")
+    finally:
+        languages.parse_language.cache_clear()
+
+
 # --- reading age by language ------------------------------------------------------------
 
 
@@ -411,6 +438,10 @@ def test_each_row_is_built_in_its_language(batch):
             assert pdf.reader.trailer["/Root"]["/Lang"] == language
             assert PAGE_OF[language] in pdf.pages[0]
             assert name in pdf.text  # stamped onto the base of its language
+    languages = {
+        (e.appointment_id, e.language) for e in leaflet.read_manifest(folder / "out").values()
+    }
+    assert languages == {("B1", "en-GB"), ("B2", "pl"), ("B3", "cy")}  # the manifest says so
     (problem,) = result.problems
     assert str(problem).startswith(
         "day.csv, row 5, column language: microneedling has no Romanian (ro) content"

@@ -83,7 +83,7 @@ SECTIONS = {
         "Treatment record",
         "Products put on the skin, with batch numbers",
         "Signatures",
-        "Practitioner Please tick each box before you sign.",
+        "Practitioner's statement Please tick each box before you sign.",
         "I believe the patient has capacity to consent.",
         "I have seen proof that the patient is 18 or over.",
         "Patient I agree to have microneedling as described in this form.",

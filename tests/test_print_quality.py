@@ -189,9 +189,10 @@ def test_translations_keep_clear_of_the_footer_and_keep_value_sizes(document, la
 # --- 3. awkward breaks ----------------------------------------------------------------
 
 
-def page_texts(document: str, layout: str, variant: str = "blank") -> list[str]:
+@functools.cache  # several tests read the same file's text: pypdf's extraction is slow
+def page_texts(document: str, layout: str, variant: str = "blank") -> tuple[str, ...]:
     reader = pypdf.PdfReader(io.BytesIO(built(document, layout, variant)))
-    return [normalise(page.extract_text()) for page in reader.pages]
+    return tuple(normalise(page.extract_text()) for page in reader.pages)
 
 
 @functools.cache

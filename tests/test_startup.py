@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -34,12 +35,37 @@ def test_help_loads_nothing_but_click(tmp_path):
     assert heavy(modules_after("batch", "--help", cwd=tmp_path)) == set()
 
 
+def other_commands(modules: set[str], *own: str) -> set[str]:
+    """The command modules loaded beyond `own`'s (each command loads only its own)."""
+    commands = {
+        "leaflet.cli.admin",
+        "leaflet.cli.documents",
+        "leaflet.cli.packs",
+        "leaflet.cli.mail",
+    }
+    return commands & modules - set(own)
+
+
 def test_list_reads_files_without_the_rendering_code(tmp_path):
     modules = modules_after("list", cwd=tmp_path)
     assert heavy(modules) <= {"yaml", "reportlab"}  # ReportLab: its units; no schema
     assert "pydantic_core" not in modules
     assert not {name for name in modules if name.startswith("reportlab.platypus")}
     assert "leaflet.sources.schema.blocks" not in modules  # no document was read
+    # Languages are named from leaflet.sources.language_names, not from CLDR's files.
+    assert "babel" not in modules
+    assert not other_commands(modules, "leaflet.cli.admin")
+
+
+def test_a_document_loads_only_what_its_build_uses(tmp_path):
+    modules = modules_after("info", "-o", str(tmp_path / "out.pdf"), cwd=tmp_path)
+    assert (tmp_path / "out.pdf").stat().st_size > 0
+    assert not {name for name in modules if name.startswith("leaflet.render.trifold")}
+    assert not {name for name in modules if name.startswith("leaflet.render.booklet")}
+    assert "leaflet.sources.schema.exports" not in modules  # no export is read
+    assert "email_validator" not in modules  # the example clinic's address is plain
+    assert "urllib.request" not in modules  # nothing is fetched
+    assert not other_commands(modules, "leaflet.cli.documents")
 
 
 @pytest.mark.parametrize("document", ["info", "consent"])
@@ -47,3 +73,29 @@ def test_a_document_needs_no_pdf_reader(tmp_path, document):
     modules = modules_after(document, "-o", str(tmp_path / "out.pdf"), cwd=tmp_path)
     assert (tmp_path / "out.pdf").stat().st_size > 0
     assert not heavy(modules) & {"pypdf", "pikepdf", "textstat"}
+
+
+def test_no_command_scans_the_installed_packages(tmp_path):
+    """pydantic looks for plugins in every installed package's metadata unless told not
+    to; the command line tells it (a caller's own PYDANTIC_DISABLE_PLUGINS still wins)."""
+    script = (
+        "import importlib.metadata, sys\n"
+        "scans = []\n"
+        "real = importlib.metadata.entry_points\n"
+        "importlib.metadata.entry_points = lambda *a, **k: scans.append(k) or real(*a, **k)\n"
+        "from leaflet.cli import main\n"
+        f"sys.argv = ['leaflet', 'info', '-o', {str(tmp_path / 'out.pdf')!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(len(scans))"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        check=True,
+    )
+    assert (tmp_path / "out.pdf").stat().st_size > 0
+    assert done.stdout.split() == ["0"]

@@ -19,6 +19,8 @@ def test_init_then_build_inside(tmp_path, monkeypatch):
         CONFIG_NAME,
         "logo.png",
     ]
+    # Every language's HTML email extends the layout: it comes with them.
+    assert (folder / "content/email/layout.html").is_file()
     # The clinic renames itself and rewords a sentence; no option names either file.
     brand = folder / "brand.yaml"
     brand.write_text(

@@ -2,35 +2,58 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-import traceback
 import warnings
 from typing import Any
 
 import click
 
 import leaflet
-from leaflet.cli.admin import check_command, init_command, list_command, verify_command
-from leaflet.cli.documents import document_command
-from leaflet.cli.mail import email_command
 from leaflet.cli.options import CONTEXT
-from leaflet.cli.packs import batch_command
+
+#: Each command and the module that makes it (`module:name`; `documents:info` is
+#: `document_command("info")`), imported when the command runs or help lists it: a
+#: command loads no other command's code.
+COMMANDS = {
+    **{name: f"documents:{name}" for name in leaflet.DOCUMENTS},
+    "init": "admin:init_command",
+    "list": "admin:list_command",
+    "check": "admin:check_command",
+    "verify": "admin:verify_command",
+    "batch": "packs:batch_command",
+    "email": "mail:email_command",
+}
 
 
 class _Group(click.Group):
-    """The group; with --debug, an error also prints its traceback and cause.
+    """The group, whose commands load on first use; with --debug, an error also prints
+    its traceback and cause.
 
     Every problem a user can cause is a `LeafletError`. Anything else is a bug in
     leaflet; it is still one `Error:` line (a clinic manager should never face a
     traceback), asking for a report with --debug's traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, name = COMMANDS[cmd_name].split(":")
+            made = importlib.import_module(f"leaflet.cli.{module}")
+            if module == "documents":
+                self.add_command(made.document_command(name))
+            else:
+                self.add_command(getattr(made, name))
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except click.ClickException as err:
             if ctx.params.get("debug"):
-                traceback.print_exception(err, file=sys.stderr)
+                _print_traceback(err)
             raise
         except (click.exceptions.Exit, click.Abort):  # --help, Ctrl-C at a prompt
             raise
@@ -43,12 +66,18 @@ class _Group(click.Group):
             raise leaflet.LeafletError("out of memory; close other programs and try again") from err
         except Exception as err:
             if ctx.params.get("debug"):
-                traceback.print_exception(err, file=sys.stderr)
+                _print_traceback(err)
             raise leaflet.LeafletError(
                 f"unexpected problem ({type(err).__name__}: {err}); this is a bug in "
                 "leaflet: please report it with the output of the same command run "
                 "with leaflet --debug"
             ) from err
+
+
+def _print_traceback(err: BaseException) -> None:
+    import traceback  # only --debug prints one
+
+    traceback.print_exception(err, file=sys.stderr)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -64,6 +93,10 @@ def main(ctx: click.Context, debug: bool) -> None:
     the microneedling documents for the built-in example clinic on A4. Inside a folder
     made by `leaflet init`, they use that folder's brand, content and layout.
     """
+    # The command line's models are leaflet's own: looking for pydantic plugins would
+    # read the metadata of every installed package at every start. Whoever sets the
+    # variable still decides.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     warnings.showwarning = _show_warning
     workspace = leaflet.find_workspace()
     ctx.obj = workspace  # its export settings, for batch and email
@@ -85,16 +118,3 @@ def _show_warning(
         click.echo(f"Warning: {message}", err=True)
     else:
         _python_show_warning(message, category, *args, **kwargs)
-
-
-for _name in leaflet.DOCUMENTS:
-    main.add_command(document_command(_name))
-for _command in (
-    init_command,
-    list_command,
-    check_command,
-    verify_command,
-    batch_command,
-    email_command,
-):
-    main.add_command(_command)

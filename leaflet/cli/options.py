@@ -22,7 +22,9 @@ def checked(parse: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
 
     def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         try:
-            if parse in ("parse_date_of_birth", "parse_appointment"):
+            # The date order matters only for a date given: reading it may mean reading
+            # the workspace's export settings, which an empty option has no need of.
+            if parse in ("parse_date_of_birth", "parse_appointment") and (value or "").strip():
                 from leaflet.cli.exports import date_order_of
 
                 return _parser(parse)(value, param.opts[0], date_order_of(ctx))

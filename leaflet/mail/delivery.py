@@ -51,6 +51,7 @@ from leaflet.packs.appointments import Appointment, RowProblem, check_email
 from leaflet.packs.manifest import output_name
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import DOCUMENTS
+from leaflet.sources.documents import FORMS
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,18 @@ class DeliveryReport:
 
 
 def find_packs(
-    appointments: Iterable[Appointment], out_dir: Path | str, documents: Sequence[str] = DOCUMENTS
+    appointments: Iterable[Appointment],
+    out_dir: Path | str,
+    documents: Sequence[str] = DOCUMENTS,
+    *,
+    fillable: bool = False,
 ) -> tuple[list[Pack], list[RowProblem]]:
     """The packs `leaflet batch` built in `out_dir` (`<appointment_id>-<document>.pdf`),
     holding only `documents`, and a problem for each appointment that has none. The
     batch prints the patient's details on every document it builds for an appointment
     that has any, so each file counts as personal (and is locked) unless the appointment
-    has no personal details."""
+    has no personal details. `fillable`: the batch made its forms fillable (the email
+    then says they can be filled in on screen)."""
     out_dir = Path(out_dir)
     packs, problems = [], []
     for appointment in appointments:
@@ -130,6 +136,7 @@ def find_packs(
                 document,
                 out_dir / output_name(appointment.appointment_id, document),
                 personal=bool(appointment.personal),
+                fillable=fillable and document in FORMS,
             )
             for document in documents
             if (out_dir / output_name(appointment.appointment_id, document)).is_file()

@@ -89,7 +89,7 @@ def email_appointments(
     )
     if on_built is not None:
         on_built(built)
-    packs = _packs(appointments, built, out_dir, settings.documents)
+    packs = _packs(appointments, built, out_dir, settings)
     transport, written_to = _transport(out_dir, smtp, outbox, dry_run)
     report = deliver(
         packs,
@@ -109,7 +109,7 @@ def _packs(
     appointments: Sequence[Appointment],
     built: BatchResult,
     out_dir: Path,
-    documents: Sequence[str],
+    settings: BatchSettings,
 ) -> list[Pack]:
     """A pack for every appointment whose documents were built; appointments without an
     email address get an empty one, which delivery reports as such."""
@@ -120,7 +120,8 @@ def _packs(
         for item in appointments
         if item.email and item.appointment_id not in failed
     ]
-    packs, _ = find_packs(ready, out_dir, documents)  # each built one has a pack
+    # Each built one has a pack; its forms are fillable as the batch made them.
+    packs, _ = find_packs(ready, out_dir, settings.documents, fillable=settings.fillable)
     return packs + [Pack(item, ()) for item in appointments if not item.email]
 
 

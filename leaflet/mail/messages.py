@@ -2,11 +2,13 @@
 
 The wording comes from Jinja2 templates in the content folder's `email/` folder, one
 folder per language (`email/en-GB/`, `email/pl/`...): `subject.txt`, `body.txt` (plain
-text) and `body.html` (its alternative, in the clinic's colours). A content folder
-without `email/` uses the built-in templates. Templates see `clinic`, `colours`,
-`appointment`, `patient` (first name only), `attachments`, `password` (how to open the
-locked files, never the password itself), and `language` and `direction` (for the HTML's
-`lang` and `dir`). Attachment titles and file names come from the strings of the
+text) and `body.html` (its alternative, in the clinic's colours). Each `body.html`
+extends `email/layout.html`, the frame all languages share, and fills its blocks. A
+content folder without `email/` uses the built-in templates. Templates see `clinic`, `colours`,
+`appointment`, `patient` (first name only), `attachments` (each with `fillable` when it
+is a form with fields to fill in on screen), `password` (how to open the locked files,
+never the password itself), and `language` and `direction` (for the HTML's `lang` and
+`dir`). Attachment titles and file names come from the strings of the
 email's language.
 
 Nothing personal goes where others see it: the subject template is given no patient or
@@ -43,11 +45,15 @@ from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.content import DOCUMENTS
 from leaflet.sources.dates import format_date
 from leaflet.sources.languages import match_language, parse_language
-from leaflet.sources.reading import MB, UnreadableFile, read_limited
 from leaflet.sources.sandbox import render_bounded
 from leaflet.sources.schema.common import mail_domain
 from leaflet.sources.strings import Strings, load_strings
-from leaflet.sources.templating import MAX_EMAIL, Namespace, make_email_environment
+from leaflet.sources.templating import (
+    MAX_EMAIL,
+    Namespace,
+    email_template,
+    make_email_environment,
+)
 
 EMAIL_FOLDER = "email"
 SUBJECT, BODY_TEXT, BODY_HTML = "subject.txt", "body.txt", "body.html"
@@ -63,11 +69,13 @@ WITHHELD_FROM_SUBJECT = ("patient", "appointment")
 
 @dataclass(frozen=True)
 class PackFile:
-    """One built document of a pack; `personal` when it holds the patient's details."""
+    """One built document of a pack; `personal` when it holds the patient's details,
+    `fillable` when it is a form with fields to fill in on screen."""
 
     document: str  # "info", "consent" or "aftercare"
     path: Path
     personal: bool
+    fillable: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,13 +88,15 @@ class Pack:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file as it is attached: its public name and whether it is locked."""
+    """A file as it is attached: its public name, whether it is locked, and whether it
+    can be filled in on screen."""
 
     document: str
     name: str
     title: str
     encrypted: bool
     source: Path
+    fillable: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,9 +119,9 @@ def attachments_of(pack: Pack, strings: Strings) -> tuple[Attachment, ...]:
                 f"{item.path}: unknown document {item.document!r}; expected "
                 f"one of {', '.join(DOCUMENTS)}"
             )
-        words = getattr(strings.words.attachments, item.document)
+        words, source = getattr(strings.words.attachments, item.document), Path(item.path)
         attachments.append(
-            Attachment(item.document, words.file, words.title, item.personal, Path(item.path))
+            Attachment(item.document, words.file, words.title, item.personal, source, item.fillable)
         )
     return tuple(attachments)
 
@@ -142,12 +152,19 @@ def message_id_domain(brand: Brand) -> str:
     return sender(brand).domain
 
 
-def email_languages(content_dir: Path | str | None = None) -> dict[str, Path]:
-    """The folders of email templates by language tag: `email/<tag>/` in the content
-    folder (or the built-in one, for a folder made before email existed)."""
+def email_folder(content_dir: Path | str | None = None) -> Path:
+    """The `email/` folder of the content folder, or the built-in one (for a content
+    folder made before email existed)."""
     folder = Path(content_dir) / EMAIL_FOLDER if content_dir is not None else None
     if folder is None or not folder.is_dir():
         folder = CONTENT_DIR / EMAIL_FOLDER
+    return folder
+
+
+def email_languages(content_dir: Path | str | None = None) -> dict[str, Path]:
+    """The folders of email templates by language tag: `email/<tag>/` in the content
+    folder's `email_folder`."""
+    folder = email_folder(content_dir)
     found = {
         sub.name: sub
         for sub in sorted(folder.iterdir())
@@ -179,28 +196,26 @@ class EmailTemplates:
         self.language = parse_language(tag)
         self.brand = brand
         self.strings = load_strings(tag, content_dir)
-        environment = make_email_environment(folder, tag)
+        # A language's folder first, then the email folder above it, which holds the
+        # layout every language's HTML extends.
+        root = email_folder(content_dir)
+        self.search = (folder,) if folder == root else (folder, root)
+        environment = make_email_environment(self.search, tag)
         self._templates = {
             name: self._load(environment, name) for name in (SUBJECT, BODY_TEXT, BODY_HTML)
         }
 
     def _load(self, environment: Environment, name: str) -> Template:
         path = self.folder / name
-        try:  # Jinja2's loader would read a link to /dev/zero until memory ran out
-            read_limited(path, MB)
-        except UnreadableFile as err:
-            if str(err) != "file not found":  # that one is reported below
-                raise SourceError(path, str(err)) from err
         try:
-            return environment.get_template(name)
+            return email_template(environment, name)
         except TemplateNotFound as err:
             raise SourceError(
                 path, f"file not found; {self.folder} needs {SUBJECT}, {BODY_TEXT} and {BODY_HTML}"
             ) from err
-        except TemplateSyntaxError as err:
-            raise SourceError(path, f"template error: {err.message}", line=err.lineno) from err
-        except UnicodeDecodeError as err:
-            raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
+        except TemplateSyntaxError as err:  # in the template, or the layout it extends
+            where = Path(err.filename) if err.filename else path
+            raise SourceError(where, f"template error: {err.message}", line=err.lineno) from err
 
     def render(self, pack: Pack, password_policy: str) -> Letter:
         """The subject, plain text and HTML of `pack`'s email. A template that fails, or a
@@ -248,6 +263,7 @@ class EmailTemplates:
                         "name": item.name,
                         "title": item.title,
                         "encrypted": item.encrypted,
+                        "fillable": item.fillable,
                     },
                 )
                 for item in attachments
@@ -263,8 +279,9 @@ class EmailTemplates:
             return render_bounded(template, context, MAX_EMAIL).strip()
         except Exception as err:  # undefined names and sandbox refusals alike
             message = getattr(err, "message", None) or str(err)
-            line = _template_line(err, template.filename)
-            raise SourceError(self.folder / name, f"template error: {message}", line=line) from err
+            # The file it happened in: the template, or the layout it extends.
+            path, line = _template_line(err, self.search) or (self.folder / name, None)
+            raise SourceError(path, f"template error: {message}", line=line) from err
 
 
 class _WithheldFromSubject(StrictUndefined):
@@ -282,15 +299,16 @@ class _WithheldFromSubject(StrictUndefined):
         )
 
 
-def _template_line(err: Exception, filename: str | None) -> int | None:
-    """The template line an error was raised at: Jinja2 rewrites tracebacks so that the
-    template's own frames carry its file name and line numbers."""
-    lines = [
-        frame.lineno
+def _template_line(err: Exception, folders: tuple[Path, ...]) -> tuple[Path, int | None] | None:
+    """The template file and line an error was raised at (the innermost in `folders`):
+    Jinja2 rewrites tracebacks so that templates' own frames carry their file names and
+    line numbers."""
+    frames = [
+        (Path(frame.filename), frame.lineno)
         for frame in traceback.extract_tb(err.__traceback__)
-        if filename and frame.filename == filename
+        if Path(frame.filename).parent in folders
     ]
-    return lines[-1] if lines else None
+    return frames[-1] if frames else None
 
 
 def compose(

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from leaflet.errors import Argument, LeafletError, display_path
 from leaflet.packs.columns import ColumnMap, match_columns
-from leaflet.packs.export_text import ExportText, decode_export, dialect_of, records
+from leaflet.packs.export_text import ExportText, NotCsv, decode_export, dialect_of, records
 from leaflet.sources.exports import ExportFormat
 from leaflet.sources.personal import (
     Personalisation,
@@ -184,7 +184,9 @@ def inspect_export(path: Path | str, export: ExportFormat | None = None) -> Expo
     dialect = dialect_of(text.text)
     rows = records(dialect.text, dialect.separator)
     columns = _header(next(rows, (1, [])), source, export)
-    count = sum(1 for _, cells in rows if isinstance(cells, str) or any(c.strip() for c in cells))
+    count = sum(
+        1 for _, cells in rows if isinstance(cells, NotCsv) or any(c.strip() for c in cells)
+    )
     return ExportReport(source, text.encoding, dialect.description, columns, export, count)
 
 
@@ -201,8 +203,9 @@ def parse_appointments(
     seen: dict[str, int] = {}
     dates: list[tuple[tuple[int, str], str]] = []  # ((row, column), date as written)
     for row_number, cells in rows:
-        if isinstance(cells, str):  # not valid CSV: this row only
-            problems.append(RowProblem(source, row_number, "", cells))
+        if isinstance(cells, NotCsv):  # this row only
+            column = "" if cells.column is None else columns.label_at(cells.column)
+            problems.append(RowProblem(source, row_number, column, cells.reason))
             continue
         if not any(cell.strip() for cell in cells):
             continue  # a blank line is not an appointment
@@ -258,10 +261,10 @@ def _read_text(path: Path | str, export: ExportFormat) -> tuple[str, ExportText]
     return source, decode_export(data, source, export.encoding)
 
 
-def _header(first: tuple[int, list[str] | str], source: str, export: ExportFormat) -> ColumnMap:
+def _header(first: tuple[int, list[str] | NotCsv], source: str, export: ExportFormat) -> ColumnMap:
     _, header = first
-    if isinstance(header, str):
-        raise LeafletError(f"{source}, row 1: {header}")
+    if isinstance(header, NotCsv):
+        raise LeafletError(f"{source}, row 1: {header.reason}")
     if not any(cell.strip() for cell in header):
         raise LeafletError(f"{source}: no header row; the first line is empty")
     return match_columns(header, export, source)

@@ -231,8 +231,8 @@ def _build(
         kept = None if force else manifest.still_valid(_key(job), job.inputs)
         if kept is None:
             todo.append(job)
-        else:
-            skipped.append(kept)
+        else:  # listed by a manifest from before its language column: fill it in
+            skipped.append(kept if kept.language else replace(kept, language=job.language))
     manifest.start(keep=skipped, batch={_key(job) for job in planned})
     built: list[ManifestEntry] = []
     if progress is not None and todo:

@@ -133,6 +133,7 @@ class Worker:
         return ManifestEntry(
             job.appointment.appointment_id,
             job.document,
+            meta.language,
             target.name,
             pdf.page_count,
             len(pdf.data),

@@ -68,6 +68,15 @@ class ColumnMap:
             values["appointment"] = " ".join(part for part in parts if part)
         return values
 
+    def label_at(self, index: int) -> str:
+        """How a problem names the column at `index` (from 0): as `label` does for a
+        column leaflet reads; otherwise its header, or its number when it has none."""
+        for name, column in self.columns.items():
+            if column.index == index:
+                return self.label(name)
+        header = self.header[index].strip() if index < len(self.header) else ""
+        return header or f"{index + 1} (no header)"
+
     def label(self, name: str) -> str:
         """How a problem names the column of value `name`: its header, with leaflet's
         name when the two differ (`Start time (appointment)`)."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -131,12 +132,22 @@ def _count_outside_quotes(line: str, separator: str) -> int:
     return count
 
 
-def records(text: str, separator: str) -> Iterator[tuple[int, list[str] | str]]:
+@dataclass(frozen=True)
+class NotCsv:
+    """Why a record is not valid CSV, and the column it went wrong in when that is known
+    (counted from 0)."""
+
+    reason: str
+    column: int | None = None
+
+
+def records(text: str, separator: str) -> Iterator[tuple[int, list[str] | NotCsv]]:
     """(row number, cells) for each record of CSV text, or (row number, why it is not
     valid CSV). After a bad record, reading starts again on the line after the one it
     began on, so one stray quote costs one row, not the file (or every row after it)."""
     lines = list(io.StringIO(text, newline=""))  # split as the csv module splits
     position, row = 0, 1
+    offsets: list[int] = []  # where each line starts in `text`, once a cell is too long
 
     def feed() -> Iterator[str]:
         nonlocal position
@@ -152,5 +163,68 @@ def records(text: str, separator: str) -> Iterator[tuple[int, list[str] | str]]:
                 yield row, cells
                 row, start = row + 1, position
         except csv.Error as err:
-            yield row, f"not valid CSV ({err}); check the quotes on this row"
+            if str(err).startswith("field larger than field limit"):
+                offsets = offsets or [0, *itertools.accumulate(map(len, lines))]
+                yield row, _too_long(text, offsets[start], separator)
+            else:
+                yield row, NotCsv(f"not valid CSV ({err}); check the quotes on this row")
             row, position = row + 1, start + 1
+
+
+def _too_long(text: str, record: int, separator: str) -> NotCsv:
+    """Why the record starting at `record` in `text` has a cell longer than the csv
+    module takes: a cell that is simply too long, or one a quote opens and never closes
+    (or closes many lines later), which takes in the rows after it."""
+    limit = csv.field_size_limit()
+    column, start = 0, record
+    while True:
+        cell = _cell_at(text, start, separator)
+        if cell.length > limit:
+            break
+        if cell.end >= len(text) or text[cell.end] in "\r\n":  # no cell was too long
+            return NotCsv(f"not valid CSV (a cell is longer than {limit:,} characters)")
+        column, start = column + 1, cell.end + 1
+    if not cell.closed:
+        return NotCsv(
+            "a quote opens this cell and nothing closes it; check the quotes on this row", column
+        )
+    size = f"{cell.length:,} characters"
+    if lines := text.count("\n", start, cell.end):
+        return NotCsv(
+            f"this cell is too long: {size} over {lines + 1:,} lines, where a cell can "
+            f"hold at most {limit:,}; if it should end sooner, check the quotes on this row",
+            column,
+        )
+    return NotCsv(f"this cell is too long: {size}, where a cell can hold at most {limit:,}", column)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """Where one cell of a record ends in the text, how long its value is, and (for a
+    quoted cell) whether its closing quote was found."""
+
+    end: int  # just after the cell: at its separator, its line end or the text's end
+    length: int
+    closed: bool = True
+
+
+def _cell_at(text: str, start: int, separator: str) -> _Cell:
+    """The cell starting at `start`, read as the csv module reads it (a quoted cell
+    runs to the quote not doubled, line breaks and all)."""
+    if not text.startswith('"', start):
+        line_end = text.find("\n", start)
+        end = len(text) if line_end < 0 else line_end
+        # Only within the line: searching the rest of the text for every cell would take
+        # a file of many bad rows quadratic time.
+        end = min(
+            (found for mark in (separator, "\r") if (found := text.find(mark, start, end)) >= 0),
+            default=end,
+        )
+        return _Cell(end, end - start)
+    quote = start + 1
+    while (quote := text.find('"', quote)) >= 0 and text.startswith('"', quote + 1):
+        quote += 2  # a doubled quote is a quote in the text
+    if quote < 0:
+        return _Cell(len(text), len(text) - start - 1, closed=False)
+    doubled = text.count('""', start + 1, quote)
+    return _Cell(quote + 1, quote - start - 1 - doubled)

@@ -1,10 +1,14 @@
 """The manifest of a batch's output folder: every file built, and what it was built from.
 
-`manifest.csv` lists, per file: appointment id, document, path, pages, bytes, SHA-256,
-content reference and version, and a hash of the inputs. It gains a line as each file is
-finished, so an interrupted run loses nothing it finished; at the end it is rewritten in
-appointment order. A later run skips every file the manifest shows was built from the
-same inputs and is unchanged.
+`manifest.csv` lists, per file: appointment id, document, language, path, pages, bytes,
+SHA-256, content reference and version, and a hash of the inputs. It gains a line as each
+file is finished, so an interrupted run loses nothing it finished; at the end it is
+rewritten in appointment order. A later run skips every file the manifest shows was built
+from the same inputs and is unchanged.
+
+A manifest written before the language column reads as before, its files' language
+unknown (empty) until a run fills it in: the language is not what decides whether a file
+is still good (the inputs' hash covers it), so resuming is unchanged.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class ManifestEntry:
 
     appointment_id: str
     document: str
+    language: str  # the content's tag, e.g. pl; empty in a manifest from before it
     path: str  # relative to the output folder
     pages: int
     bytes: int
@@ -44,6 +49,8 @@ class ManifestEntry:
 
 
 MANIFEST_COLUMNS = tuple(item.name for item in fields(ManifestEntry))
+#: Columns a manifest from an older leaflet may lack, and the value they then have.
+OPTIONAL_COLUMNS = {"language": ""}
 
 
 def read_manifest(out_dir: Path | str) -> dict[tuple[str, str], ManifestEntry]:
@@ -62,7 +69,7 @@ def read_manifest(out_dir: Path | str) -> dict[tuple[str, str], ManifestEntry]:
 
 def _entry(row: dict[str | Any, str | Any]) -> ManifestEntry | None:
     """The manifest entry on a line, or None for a line cut short or with extra cells."""
-    values = [row.get(name) for name in MANIFEST_COLUMNS]
+    values = [row.get(name, OPTIONAL_COLUMNS.get(name)) for name in MANIFEST_COLUMNS]
     if None in row or not all(isinstance(value, str) for value in values):
         return None
     texts: dict[str, Any] = dict(zip(MANIFEST_COLUMNS, values, strict=True))

@@ -20,7 +20,7 @@ from leaflet.sources.layout import Layout
 
 #: Space above and below the logo in the header band, as a share of the band's height.
 HEADER_PAD_SHARE = 0.18
-#: The side of the logo's square on a tri-fold's cover.
+#: The side of the logo's square on a tri-fold's cover (`leaflet.render.trifold_outside`).
 COVER_LOGO = 20 * mm
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
     PDFDate,
@@ -253,7 +252,8 @@ def _metadata(document: Any) -> PDFStream:
     stamp = xmp_date(date.format(document).decode("latin-1").strip("()"))
 
     def text(value: str) -> str:
-        return escape(str(value))
+        # What xml.sax.saxutils.escape does, without the urllib and http modules it loads.
+        return str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import inch, mm
 
 from leaflet.errors import LeafletError, SourceError
 from leaflet.sources import schema
 from leaflet.sources.bundled import LAYOUTS_DIR
-from leaflet.sources.fontchain import FontChain
 from leaflet.sources.styles import (
     STYLE_COLOURS,
     ColourOf,
@@ -26,6 +25,9 @@ from leaflet.sources.styles import (
     effective_parent,
 )
 from leaflet.sources.yamlfile import YamlSource, format_loc, merged, read_yaml, validate
+
+if TYPE_CHECKING:
+    from leaflet.sources.fontchain import FontChain
 
 _LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*")
 _UNITS = {"mm": mm, "cm": 10 * mm, "in": inch, "pt": 1.0, None: 1.0}

@@ -10,7 +10,9 @@ needs, and bounded when they render:
   `FILTERS`, none of which makes markup. So a value reaches the page only escaped.
 - Content has no loops or assignments, so a render takes time in proportion to the
   template. Email templates may loop (over their attachments), and a render may take
-  at most `MAX_STEPS` loop turns and filter calls.
+  at most `MAX_STEPS` loop turns and filter calls. They may also extend a layout named
+  in quotes (`{% extends "layout.html" %}`) and fill its blocks: the layout is loaded
+  by the same environment, so it runs under the same rules.
 - `*` and `%` work on numbers only, `**` takes small exponents, and any value or output
   longer than the environment's `max_output` characters is refused.
 
@@ -77,6 +79,8 @@ _LOOPS: tuple[type[nodes.Node], ...] = (
     nodes.AssignBlock,
     nodes.With,
 )
+#: What email templates add too: one shared layout whose blocks each language fills.
+_LAYOUTS: tuple[type[nodes.Node], ...] = (nodes.Extends, nodes.Block)
 
 
 @dataclass(frozen=True)
@@ -86,10 +90,11 @@ class Allowed:
     what: str  # "content" or "email": names the templates in messages
     loops: bool
     max_output: int
+    layouts: bool = False  # {% extends "a file" %} and {% block %}
 
     @property
     def nodes(self) -> tuple[type[nodes.Node], ...]:
-        return _EXPRESSIONS + (_LOOPS if self.loops else ())
+        return _EXPRESSIONS + (_LOOPS if self.loops else ()) + (_LAYOUTS if self.layouts else ())
 
 
 class _Steps:
@@ -152,6 +157,10 @@ class BoundedSandbox(SandboxedEnvironment):
             )
         if isinstance(node, nodes.For) and node.recursive:
             return f"recursive loops are not available in {what} templates"
+        if isinstance(node, nodes.Extends) and not (
+            isinstance(node.template, nodes.Const) and isinstance(node.template.value, str)
+        ):
+            return 'extends takes a file name in quotes, e.g. {% extends "layout.html" %}'
         if not isinstance(node, self.allowed.nodes):
             return f"{_describe(node)} not available in {what} templates"
         return None

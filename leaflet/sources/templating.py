@@ -8,23 +8,36 @@ exactly as typed. Undefined variables are errors that name the variable.
 
 Templates run in `sandbox.BoundedSandbox`: no way to emit raw markup, no calls, no loops
 in content, and every piece of wording at most `MAX_TEXT` characters, before and after
-its variables are filled in.
+its variables are filled in. Email templates are files, read through `BoundedLoader`:
+each one, and the layout it extends, at most `MAX_TEMPLATE_BYTES` of UTF-8 text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    Template,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
+from jinja2.loaders import split_template_path
+from jinja2.meta import find_referenced_templates
 from markupsafe import escape
 
+from leaflet.errors import SourceError, display_path
 from leaflet.sources.dates import format_number
 from leaflet.sources.languages import Language, parse_language
+from leaflet.sources.reading import MB, UnreadableFile, read_limited
 from leaflet.sources.sandbox import Allowed, BoundedSandbox, render_bounded, too_long
 from leaflet.sources.spelling import did_you_mean
 
@@ -38,8 +51,11 @@ _OUR_MARKUP = re.compile(r"(?:[^<>&]|</?b>|&(?:amp|lt|gt|#39|#34);)*")
 MAX_TEXT = 5_000
 #: The most an email template may render to (the built-in HTML body is about 4,000).
 MAX_EMAIL = 100_000
+#: The largest email template file read: a link to /dev/zero is refused, not read until
+#: memory runs out.
+MAX_TEMPLATE_BYTES = MB
 CONTENT = Allowed("content", loops=False, max_output=MAX_TEXT)
-EMAIL = Allowed("email", loops=True, max_output=MAX_EMAIL)
+EMAIL = Allowed("email", loops=True, max_output=MAX_EMAIL, layouts=True)
 
 
 def author_markup(text: str) -> str:
@@ -232,14 +248,47 @@ def make_environment(language: str = "en-GB") -> BoundedSandbox:
     return environment
 
 
-def make_email_environment(folder: Path, language: str = "en-GB") -> BoundedSandbox:
-    """The Jinja2 environment email templates in `folder` (in `language`) run in:
-    sandboxed and strict like content, but without `**bold**` (emails are not paragraph
-    markup). `.html` templates are autoescaped; `.txt` ones are not, as plain text is
-    never read as markup and escaping would only show patients `&amp;`."""
+class BoundedLoader(BaseLoader):
+    """Template files from the first of `folders` that has them, each read whole through
+    `read_limited` and decoded as UTF-8; a file that is not a regular file, is too large
+    or is not UTF-8 is a `SourceError` naming it. Names are relative (`layout.html`):
+    none reaches outside the folders."""
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = tuple(folders)
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        parts = split_template_path(template)  # refuses `..`
+        for folder in self.folders:
+            path = folder.joinpath(*parts)
+            try:
+                data = read_limited(path, MAX_TEMPLATE_BYTES)
+            except UnreadableFile as err:
+                if str(err) == "file not found":
+                    continue
+                raise SourceError(path, str(err)) from err
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as err:
+                reason = f"not UTF-8 text ({err.reason} at byte {err.start})"
+                raise SourceError(path, reason) from err
+            # Each set of templates has its own environment, made for one run: a file is
+            # read once, never reloaded.
+            return text, str(path), lambda: True
+        raise TemplateNotFound(template)
+
+
+def make_email_environment(folders: Sequence[Path], language: str = "en-GB") -> BoundedSandbox:
+    """The Jinja2 environment email templates in `folders` (in `language`, the first
+    folder first: a language's own, then the layout shared by all) run in: sandboxed and
+    strict like content, but without `**bold**` (emails are not paragraph markup).
+    `.html` templates are autoescaped; `.txt` ones are not, as plain text is never read
+    as markup and escaping would only show patients `&amp;`."""
     environment = BoundedSandbox(
         EMAIL,
-        loader=FileSystemLoader(folder),
+        loader=BoundedLoader(folders),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=_NamedUndefined,
         trim_blocks=True,  # `{% if %}` lines leave no blank lines in the plain text
@@ -248,3 +297,27 @@ def make_email_environment(folder: Path, language: str = "en-GB") -> BoundedSand
     )
     environment.add_filter("plural", make_plural(parse_language(language)))
     return environment
+
+
+def email_template(environment: Environment, name: str) -> Template:
+    """Template `name` of an email environment, compiled together with the layout it
+    extends, so that a mistake in either shows before any email is sent. A layout that
+    is not there is a `SourceError` naming the template and where it was looked for;
+    `TemplateNotFound` (for `name` itself) and `TemplateSyntaxError` pass through."""
+    template = environment.get_template(name)
+    loader = environment.loader
+    assert isinstance(loader, BoundedLoader), "made by make_email_environment"
+    source, filename, _ = loader.get_source(environment, name)
+    for layout in find_referenced_templates(environment.parse(source)):
+        if layout is None:  # the sandbox refuses extends without a file name
+            continue
+        try:
+            environment.get_template(layout)
+        except TemplateNotFound as err:
+            where = " or ".join(f"{display_path(folder)}/" for folder in loader.folders)
+            raise SourceError(
+                filename,
+                f"extends {layout!r}, which is not in {where}; copy it there from leaflet's "
+                f"built-in email templates (email/{layout} in its content folder)",
+            ) from err
+    return template

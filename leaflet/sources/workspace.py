@@ -10,7 +10,6 @@ so a clinic types `leaflet consent`, not a list of paths.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,6 +127,8 @@ def init_workspace(folder: Path | str) -> list[Path]:
         )
         (folder / "brand.yaml").write_text(brand, encoding="utf-8")
         _placeholder_logo(folder / "logo.png")
+        import shutil  # only to make a workspace
+
         shutil.copytree(CONTENT_DIR, folder / "content")
     except OSError as err:
         raise LeafletError(f"cannot create the workspace in {folder}: {err.strerror}") from err

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import types
 import typing
 from collections.abc import Mapping
@@ -23,7 +22,6 @@ import yaml
 
 from leaflet.errors import LeafletError, SourceError
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
-from leaflet.sources.spelling import did_you_mean
 
 if TYPE_CHECKING:
     import pydantic
@@ -97,6 +95,8 @@ def source_from_data(data: Mapping[str, Any], label: Path) -> YamlSource:
     """Data given as a mapping (a caller's, not a file's), checked as YAML would be and
     copied, so that the caller changing it later changes nothing here. `label` names it
     in messages; its SHA-256 is of its canonical JSON."""
+    import json  # only for data given as a mapping
+
     copied = _plain(data, label, ())
     text = json.dumps(copied, sort_keys=True, ensure_ascii=False, default=str)
     if len(text) > MAX_BYTES:
@@ -248,6 +248,8 @@ def _describe(
         problem = "required field is missing"
     elif kind == "extra_forbidden":
         fields = _fields_at(model, loc[:-1])
+        from leaflet.sources.spelling import did_you_mean  # only for a misspelt field
+
         hint = did_you_mean(str(loc[-1]), fields)
         problem = f"unknown field {loc[-1]!r}" + (f" ({hint})" if hint else "")
         problem += f"; valid fields here: {', '.join(fields)}"

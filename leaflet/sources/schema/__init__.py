@@ -126,7 +126,7 @@ _WHERE: dict[str, str] = {
     "Timeline": "leaflet.sources.schema.blocks",
     "Treatment": "leaflet.sources.schema.treatment",
     "TreatmentLanguage": "leaflet.sources.schema.treatment",
-    "Workspace": "leaflet.sources.schema.layout",
+    "Workspace": "leaflet.sources.schema.exports",
     "block_kind": "leaflet.sources.schema.blocks",
     "block_value": "leaflet.sources.schema.blocks",
 }
@@ -187,8 +187,13 @@ if TYPE_CHECKING:
         Text,
     )
     from leaflet.sources.schema.documents import Document
-    from leaflet.sources.schema.exports import EXPORT_FIELDS, ExportField, ExportSettings
-    from leaflet.sources.schema.layout import Box, Layout, StyleSpec, Workspace
+    from leaflet.sources.schema.exports import (
+        EXPORT_FIELDS,
+        ExportField,
+        ExportSettings,
+        Workspace,
+    )
+    from leaflet.sources.schema.layout import Box, Layout, StyleSpec
     from leaflet.sources.schema.meta import Meta
     from leaflet.sources.schema.strings import (
         AboutStrings,

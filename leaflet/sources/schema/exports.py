@@ -4,7 +4,8 @@
 header names booking systems give it. Headers match ignoring case, spaces, underscores
 and punctuation (`Appointment ID`, `appointment-id` and `APPOINTMENT_ID` are one), so
 each name below stands for all its spellings. A header no name covers is mapped in the
-workspace's `leaflet.yaml` (`ExportSettings.columns`).
+workspace's `leaflet.yaml` (`ExportSettings.columns`), whose schema, `Workspace`, is here
+too: a layout file does not need the export's.
 """
 
 from __future__ import annotations
@@ -226,4 +227,16 @@ class ExportSettings(Strict):
         "headers leaflet does not know, e.g. patient_name: Client. Names: "
         + ", ".join(EXPORT_FIELDS)
         + ".",
+    )
+
+
+class Workspace(Strict):
+    """`leaflet.yaml` in a clinic's folder: defaults for commands run there."""
+
+    brand: str | None = Field(default=None, description="The brand file, relative to leaflet.yaml.")
+    content_dir: str | None = Field(default=None, description="The content folder.")
+    layout: str | None = Field(default=None, description="The default layout.")
+    appointments: ExportSettings | None = Field(
+        default=None,
+        description="How the booking system writes its appointments export (see ExportSettings).",
     )

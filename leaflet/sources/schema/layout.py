@@ -1,4 +1,4 @@
-"""Layout files (page size, margins, header, footer, text styles) and the workspace file."""
+"""Layout files: page size, margins, header, footer, text styles."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Literal
 from pydantic import Field
 
 from leaflet.sources.schema.common import Length, Strict, Text
-from leaflet.sources.schema.exports import ExportSettings
 
 
 class Box(Strict):
@@ -74,16 +73,4 @@ class Layout(Strict):
     )
     panels_inside: list[Length] | None = Field(
         default=None, description="trifold: panel widths of the inside, left to right."
-    )
-
-
-class Workspace(Strict):
-    """`leaflet.yaml` in a clinic's folder: defaults for commands run there."""
-
-    brand: str | None = Field(default=None, description="The brand file, relative to leaflet.yaml.")
-    content_dir: str | None = Field(default=None, description="The content folder.")
-    layout: str | None = Field(default=None, description="The default layout.")
-    appointments: ExportSettings | None = Field(
-        default=None,
-        description="How the booking system writes its appointments export (see ExportSettings).",
     )

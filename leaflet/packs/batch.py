@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,9 +32,11 @@ import filelock
 from leaflet.errors import Argument, LeafletError, OutputError
 from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.packs.builder import BuiltDocument, WorkerSetup
+from leaflet.packs.forked import ForkedJobs
 from leaflet.packs.manifest import Manifest, ManifestEntry
 from leaflet.packs.planner import BatchSettings, Job, Planner
-from leaflet.packs.workers import WorkerPool, default_jobs, run_jobs
+from leaflet.packs.workers import WorkerPool, default_jobs, forking_is_safe, run_jobs
+from leaflet.render.output import remove_temporaries
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import DOCUMENTS
@@ -104,18 +107,22 @@ def build_batch(
     setup = WorkerSetup(settings, folder, source, today or dates.today())
     appointments = list(appointments)
     own_pool = None
+    runner: WorkerPool | ForkedJobs | None = pool
     if pool is None and _wants_workers(appointments, settings, jobs):
-        own_pool = pool = WorkerPool(jobs)  # the workers start while the batch is planned
+        if forking_is_safe():  # jobs forked from this process once it is warm
+            runner = ForkedJobs(jobs or os.cpu_count() or 1)
+        else:  # the workers start while the batch is planned
+            own_pool = runner = WorkerPool(jobs)
     try:
-        if pool is not None:
-            pool.prepare(setup, (appointment.treatment for appointment in appointments))
+        if isinstance(runner, WorkerPool):
+            runner.prepare(setup, (appointment.treatment for appointment in appointments))
         planner = Planner(settings, source, setup.today)
         planned, problems = planner.plan(appointments)
         if folder is None:
-            documents = _build_in_memory(planned, problems, setup, pool, progress, on_document)
+            documents = _build_in_memory(planned, problems, setup, runner, progress, on_document)
             result = BatchResult([], [], problems, None, documents=documents)
         else:
-            result = _build_into(folder, planned, problems, setup, pool, force, progress)
+            result = _build_into(folder, planned, problems, setup, runner, force, progress)
         return _planned(result, planner)
     finally:
         if own_pool is not None:
@@ -150,7 +157,7 @@ def _build_into(
     planned: list[Job],
     problems: list[RowProblem],
     setup: WorkerSetup,
-    pool: WorkerPool | None,
+    pool: WorkerPool | ForkedJobs | None,
     force: bool,
     progress: Progress | None,
 ) -> BatchResult:
@@ -168,7 +175,7 @@ def _build_in_memory(
     planned: list[Job],
     problems: list[RowProblem],
     setup: WorkerSetup,
-    pool: WorkerPool | None,
+    pool: WorkerPool | ForkedJobs | None,
     progress: Progress | None,
     on_document: Callable[[BuiltDocument], None] | None,
 ) -> list[BuiltDocument]:
@@ -176,16 +183,17 @@ def _build_in_memory(
     kept: list[BuiltDocument] = []
     if progress is not None and planned:
         progress(0, len(planned))
-    for done, result in enumerate(run_jobs(planned, setup, pool), start=1):
-        if isinstance(result, RowProblem):
-            problems.append(result)
-        elif isinstance(result, BuiltDocument):
-            if on_document is not None:
-                on_document(result)
-            else:
-                kept.append(result)
-        if progress is not None:
-            progress(done, len(planned))
+    with contextlib.closing(run_jobs(planned, setup, pool)) as results:
+        for done, result in enumerate(results, start=1):
+            if isinstance(result, RowProblem):
+                problems.append(result)
+            elif isinstance(result, BuiltDocument):
+                if on_document is not None:
+                    on_document(result)
+                else:
+                    kept.append(result)
+            if progress is not None:
+                progress(done, len(planned))
     problems.sort(key=lambda problem: problem.row)
     return kept
 
@@ -221,7 +229,7 @@ def _build(
     problems: list[RowProblem],
     manifest: Manifest,
     setup: WorkerSetup,
-    pool: WorkerPool | None,
+    pool: WorkerPool | ForkedJobs | None,
     force: bool,
     progress: Progress | None,
 ) -> BatchResult:
@@ -237,14 +245,16 @@ def _build(
     built: list[ManifestEntry] = []
     if progress is not None and todo:
         progress(0, len(todo))  # before the workers start, which takes a second
-    for done, result in enumerate(run_jobs(todo, setup, pool), start=1):
-        if isinstance(result, RowProblem):
-            problems.append(result)
-        elif isinstance(result, ManifestEntry):
-            built.append(result)
-            manifest.add(result)
-        if progress is not None:
-            progress(done, len(todo))
+    # Closed at once if the loop stops (Ctrl-C): the jobs stop before the manifest closes.
+    with contextlib.closing(run_jobs(todo, setup, pool)) as results:
+        for done, result in enumerate(results, start=1):
+            if isinstance(result, RowProblem):
+                problems.append(result)
+            elif isinstance(result, ManifestEntry):
+                built.append(result)
+                manifest.add(result)
+            if progress is not None:
+                progress(done, len(todo))
     problems.sort(key=lambda problem: problem.row)
     return BatchResult(built, skipped, problems, manifest.path)
 
@@ -284,5 +294,4 @@ def _prepare_folder(out_dir: Path) -> None:
     except OSError as err:
         raise OutputError(f"cannot make the output folder {out_dir}: {err.strerror}") from err
     # Temporary files a killed run left behind (finished files are renamed into place).
-    for leftover in out_dir.glob(".*.pdf.*.part"):
-        leftover.unlink(missing_ok=True)
+    remove_temporaries(out_dir)

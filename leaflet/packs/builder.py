@@ -10,10 +10,11 @@ with one sync for the part (`StagedFiles`), each renamed into place when durable
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -79,7 +80,7 @@ class Worker:
 
         self.bases = BaseCache()
 
-    def build_all(self, jobs: Sequence[Job]) -> Iterator[Result]:
+    def build_all(self, jobs: Sequence[Job]) -> Generator[Result]:
         """Build `jobs`, yielding each one's result as its file is in place (or why it
         failed). Files are written `STAGED` at a time: each to a temporary file, all of
         them made durable with one sync, then each renamed into place and yielded; what
@@ -163,6 +164,13 @@ class Worker:
                     treatment.document(name, language)
             except LeafletError:
                 continue
+
+    def warm_up(self, job: Job) -> None:
+        """Build `job` and drop it: lays out its base and fills the font and paragraph
+        caches (before this process forks, `leaflet.packs.forked`). A problem is left
+        for the job to report."""
+        with contextlib.suppress(LeafletError):
+            self._render(job)
 
     def _treatment(self, slug: str) -> Treatment:
         if slug not in self.treatments:

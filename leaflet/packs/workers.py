@@ -3,9 +3,11 @@
 On Linux and other POSIX systems but macOS, workers are forked from multiprocessing's
 fork server, a single-threaded process that loaded the rendering code once (`PRELOAD`):
 they start in milliseconds with nothing to import, where a spawned worker is a new
-interpreter importing it all again (about half a second of a core each). The batch's
-own process is never forked: it may run threads, and ReportLab's font and style
-registries are global to a process. Elsewhere workers are spawned. Each worker builds
+interpreter importing it all again (about half a second of a core each). Elsewhere
+workers are spawned. `build_batch` uses these workers when its process runs threads
+(a fork copies a lock another thread holds, held) or a caller keeps a `WorkerPool`; on
+Linux with no other thread running, it forks its jobs from its own process once that
+is warm instead (`leaflet.packs.forked`). Each worker builds
 with a `leaflet.packs.builder.Worker`; jobs that share a base go to one worker together
 (`base_chunks`), so that a base is laid out once, not once in every worker.
 
@@ -30,9 +32,10 @@ import signal
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from leaflet.errors import LeafletError
 from leaflet.packs.builder import Result, Worker, WorkerSetup
@@ -57,6 +60,13 @@ PREPARED_TREATMENTS = 4
 CHUNK, CHUNKS_PER_WORKER = 16, 4
 
 
+#: Why a batch stopped when one of its worker processes did.
+STOPPED_WORKER = (
+    "a worker process stopped before finishing (killed, out of memory, or started from "
+    'a script without `if __name__ == "__main__":`, which worker processes need because '
+    "they import the script); run again to build the rest, or use one job"
+)
+
 #: What the fork server loads before it forks any worker: the main module (a worker
 #: then need not import it again), the rendering code and this module.
 PRELOAD = ["__main__", "leaflet.render.pages", "leaflet.render.stamp", __name__]
@@ -71,6 +81,17 @@ def worker_context() -> multiprocessing.context.BaseContext:
         context.set_forkserver_preload(PRELOAD)
         return context
     return multiprocessing.get_context("spawn")
+
+
+def forking_is_safe() -> bool:
+    """Whether this process may fork its jobs: on Linux (elsewhere a forked process may
+    not survive its system libraries' state, macOS's above all), with no other thread
+    running."""
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
 
 
 def default_jobs(stamped: int, full: int) -> int:
@@ -115,7 +136,9 @@ class WorkerPool:
         loads the rendering code on another core meanwhile), when the batch will want
         them: `jobs` over 1, or by default when its documents, even all stamped, are more
         work than `IN_PROCESS_SECONDS` (`default_jobs`); else None, and `build_batch`
-        decides once it has planned. Each line of the file counts as an appointment."""
+        decides once it has planned. None too where `build_batch` will fork its jobs from
+        the warm main process (`forking_is_safe`, `leaflet.packs.forked`), which a
+        pool's threads would rule out. Each line of the file counts as an appointment."""
         if jobs is None:
             from leaflet.packs.appointments import MAX_CSV_BYTES
             from leaflet.sources.reading import UnreadableFile, read_limited
@@ -125,7 +148,7 @@ class WorkerPool:
             except UnreadableFile:
                 rows = 0
             jobs = default_jobs(rows * documents, 0)
-        return cls(jobs) if jobs > 1 else None
+        return cls(jobs) if jobs > 1 and not forking_is_safe() else None
 
     def _start(self) -> None:
         for _ in range(self.jobs):
@@ -152,7 +175,7 @@ class WorkerPool:
         for _ in range(self.jobs):
             self._executor.submit(_prepare, sent, hints)
 
-    def run(self, todo: list[Job], setup: WorkerSetup) -> Iterator[Result]:
+    def run(self, todo: list[Job], setup: WorkerSetup) -> Generator[Result]:
         """Build every job in the workers, yielding results as they come."""
         chunks = base_chunks(todo, self.jobs)
         sent = _Sent.of(setup)
@@ -161,12 +184,7 @@ class WorkerPool:
             for future in concurrent.futures.as_completed(futures):
                 yield from future.result()
         except concurrent.futures.process.BrokenProcessPool as err:
-            raise LeafletError(
-                "a worker process stopped before finishing (killed, out of memory, or "
-                'started from a script without `if __name__ == "__main__":`, which worker '
-                "processes need because they import the script); run again to build the "
-                "rest, or use one job"
-            ) from err
+            raise LeafletError(STOPPED_WORKER) from err
         finally:
             for future in futures:
                 future.cancel()
@@ -224,9 +242,16 @@ def base_group(job: Job) -> tuple[object, ...]:
     return job.layout, job.language, present, needed_glyphs(values)
 
 
-def run_jobs(todo: list[Job], setup: WorkerSetup, pool: WorkerPool | None) -> Iterator[Result]:
-    """Build every job, in `pool`'s workers or (None) in this process, yielding results
-    as they come."""
+class Runner(Protocol):
+    """Builds a batch's jobs in several processes: a `WorkerPool`, or
+    `leaflet.packs.forked.ForkedJobs`."""
+
+    def run(self, todo: list[Job], setup: WorkerSetup) -> Generator[Result]: ...
+
+
+def run_jobs(todo: list[Job], setup: WorkerSetup, pool: Runner | None) -> Generator[Result]:
+    """Build every job, in `pool`'s processes or (None) in this process, yielding
+    results as they come."""
     if pool is None:
         yield from Worker(setup).build_all(todo)
         return

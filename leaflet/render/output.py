@@ -234,6 +234,13 @@ def _check_target(path: Path) -> None:
         )
 
 
+def remove_temporaries(folder: Path, pattern: str = "*.pdf") -> None:
+    """Remove the temporary files in `folder` of files named like `pattern` that a
+    stopped writer left there (see `_create_temporary`)."""
+    for leftover in folder.glob(f".{pattern}.*.part"):
+        leftover.unlink(missing_ok=True)
+
+
 def _create_temporary(path: Path, mode: int) -> tuple[int, Path]:
     """A new temporary file beside `path`, opened for writing with `mode` (less the
     umask); its name (`.<name>.<random>.part`) tells a later run it is a leftover."""

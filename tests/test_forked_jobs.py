@@ -1,0 +1,107 @@
+"""Batches whose other jobs are forked from the warm main process (`leaflet.packs.forked`).
+
+Each batch runs in a new Python: forking is only taken while no other thread runs,
+and the test runner (pytest-xdist) keeps threads of its own.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PIN_TODAY
+from test_batch import HEADER, files_in, write_csv
+
+from leaflet import read_manifest
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="jobs are forked on Linux only"
+)
+
+#: 60 appointments (180 documents): enough chunks that every job builds some.
+ROWS = [
+    f"F{n:03},Patient {n},1980-01-{n % 28 + 1:02},"
+    f"{'' if n % 3 else f'p{n}@example.com'},microneedling,2026-12-01T10:{n % 60:02},"
+    f"{'Dr Sam Lee' if n % 2 else ''}"
+    for n in range(60)
+]
+
+#: Builds the batch in `argv[1]` into `argv[2]` with two jobs, and prints which way
+#: they ran; `argv[3]`: "thread" starts a thread first, "kill" kills a forked job at
+#: its fifth document.
+SCRIPT = f"""{PIN_TODAY}
+import multiprocessing, os, signal, sys, threading
+from leaflet.packs import builder, forked, workers
+
+ways = []
+for kind, name in ((forked.ForkedJobs, "forked"), (workers.WorkerPool, "pool")):
+    def run(self, todo, setup, _run=kind.run, _name=name):
+        ways.append(_name)
+        return _run(self, todo, setup)
+    kind.run = run
+if sys.argv[3] == "thread":
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+if sys.argv[3] == "kill":
+    rendered = []
+    def render(self, job, _render=builder.Worker._render):
+        rendered.append(job)
+        if multiprocessing.parent_process() is not None and len(rendered) == 5:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return _render(self, job)
+    builder.Worker._render = render
+from leaflet.cli import main
+try:
+    main(["batch", sys.argv[1], "--out-dir", sys.argv[2], "--jobs", "2"], prog_name="leaflet")
+finally:
+    print(*ways)
+"""
+
+
+def run_batch(folder: Path, mode: str = "") -> subprocess.CompletedProcess[str]:
+    folder.mkdir(exist_ok=True)
+    table = write_csv(folder, ROWS, HEADER)
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(table), str(folder / "out"), mode],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_two_forked_jobs_give_the_files_and_manifest_of_one(tmp_path):
+    from leaflet import build_batch, read_appointments
+
+    forked = run_batch(tmp_path / "two")
+    assert forked.returncode == 0, forked.stderr
+    assert forked.stdout.split()[-1] == "forked"
+    appointments, _ = read_appointments(write_csv(tmp_path, ROWS, HEADER))
+    build_batch(appointments, tmp_path / "one", jobs=1)
+    assert files_in(tmp_path / "two" / "out") == files_in(tmp_path / "one")
+    assert len(read_manifest(tmp_path / "one")) == 180
+
+
+def test_a_thread_alive_keeps_the_fork_server(tmp_path):
+    result = run_batch(tmp_path, "thread")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "pool"
+    assert len(read_manifest(tmp_path / "out")) == 180
+
+
+def test_a_killed_forked_job_is_one_error_and_leaves_only_listed_files(tmp_path):
+    result = run_batch(tmp_path, "kill")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        "Error: a worker process stopped before finishing (killed, out of memory, or "
+        'started from a script without `if __name__ == "__main__":`, which worker '
+        "processes need because they import the script); run again to build the rest, "
+        "or use one job"
+    ]
+    assert result.stdout.split()[-1] == "forked"
+    out = tmp_path / "out"
+    listed = {entry.path for entry in read_manifest(out).values()}
+    on_disk = {name for name in files_in(out) if name != "manifest.csv"}
+    assert on_disk == listed  # no temporary file, none unlisted
+    assert 0 < len(listed) < 180

@@ -106,13 +106,8 @@ def build_batch(
     folder = Path(out_dir) if out_dir is not None else None
     setup = WorkerSetup(settings, folder, source, today or dates.today())
     appointments = list(appointments)
-    own_pool = None
-    runner: WorkerPool | ForkedJobs | None = pool
-    if pool is None and _wants_workers(appointments, settings, jobs):
-        if forking_is_safe():  # jobs forked from this process once it is warm
-            runner = ForkedJobs(jobs or os.cpu_count() or 1)
-        else:  # the workers start while the batch is planned
-            own_pool = runner = WorkerPool(jobs)
+    runner = pool or _runner(appointments, settings, jobs)
+    own_pool = runner if runner is not pool and isinstance(runner, WorkerPool) else None
     try:
         if isinstance(runner, WorkerPool):
             runner.prepare(setup, (appointment.treatment for appointment in appointments))
@@ -127,6 +122,19 @@ def build_batch(
     finally:
         if own_pool is not None:
             own_pool.close()
+
+
+def _runner(
+    appointments: list[Appointment], settings: BatchSettings, jobs: int | None
+) -> WorkerPool | ForkedJobs | None:
+    """What builds the batch's jobs: None (this process alone) for one job; with no
+    other thread running on Linux, this process and jobs forked from it once it is
+    warm; else fork-server workers, which start while the batch is planned."""
+    if not _wants_workers(appointments, settings, jobs):
+        return None
+    if forking_is_safe():
+        return ForkedJobs(jobs or os.cpu_count() or 1)
+    return WorkerPool(jobs)
 
 
 def _checked(settings: BatchSettings) -> BatchSettings:

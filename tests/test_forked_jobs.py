@@ -30,7 +30,7 @@ ROWS = [
 
 #: Builds the batch in `argv[1]` into `argv[2]` with two jobs, and prints which way
 #: they ran; `argv[3]`: "thread" starts a thread first, "kill" kills a forked job at
-#: its fifth document.
+#: its fifth document, "interrupt" is Ctrl-C once 40 files are in place.
 SCRIPT = f"""{PIN_TODAY}
 import multiprocessing, os, signal, sys, threading
 from leaflet.packs import builder, forked, workers
@@ -51,6 +51,13 @@ if sys.argv[3] == "kill":
             os.kill(os.getpid(), signal.SIGKILL)
         return _render(self, job)
     builder.Worker._render = render
+if sys.argv[3] == "interrupt":
+    from leaflet.cli import progress
+    def interrupt_at_40(self, done, total, _call=progress.BatchProgress.__call__):
+        _call(self, done, total)
+        if done == 40:
+            os.kill(os.getpid(), signal.SIGINT)
+    progress.BatchProgress.__call__ = interrupt_at_40
 from leaflet.cli import main
 try:
     main(["batch", sys.argv[1], "--out-dir", sys.argv[2], "--jobs", "2"], prog_name="leaflet")
@@ -105,3 +112,17 @@ def test_a_killed_forked_job_is_one_error_and_leaves_only_listed_files(tmp_path)
     on_disk = {name for name in files_in(out) if name != "manifest.csv"}
     assert on_disk == listed  # no temporary file, none unlisted
     assert 0 < len(listed) < 180
+
+
+def test_ctrl_c_leaves_only_listed_files(tmp_path):
+    """The forked job stops too, and what it finished that the manifest does not list
+    is removed: the folder holds the files the manifest lists, no more."""
+    result = run_batch(tmp_path, "interrupt")
+    assert result.returncode == 130, result.stderr
+    assert "Interrupted." in result.stderr
+    assert result.stdout.split()[-1] == "forked"
+    out = tmp_path / "out"
+    listed = {entry.path for entry in read_manifest(out).values()}
+    on_disk = {name for name in files_in(out) if name != "manifest.csv"}
+    assert on_disk == listed
+    assert 40 <= len(listed) < 180

@@ -101,10 +101,8 @@ def test_a_killed_forked_job_is_one_error_and_leaves_only_listed_files(tmp_path)
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert errors == [
-        "Error: a worker process stopped before finishing (killed, out of memory, or "
-        'started from a script without `if __name__ == "__main__":`, which worker '
-        "processes need because they import the script); run again to build the rest, "
-        "or use one job"
+        "Error: a process building part of the batch stopped before finishing (killed "
+        "or out of memory); run again to build the rest, or use one job"
     ]
     assert result.stdout.split()[-1] == "forked"
     out = tmp_path / "out"

@@ -45,7 +45,7 @@ from leaflet.packs.builder import Result, Worker, WorkerSetup
 from leaflet.packs.manifest import ManifestEntry
 from leaflet.packs.planner import Job
 from leaflet.packs.workers import (
-    STOPPED_WORKER,
+    STOPPED_JOB,
     _exit_with_parent,
     base_chunks,
     forking_is_safe,
@@ -153,7 +153,7 @@ class _Forked:
             process.join()
             if process.exitcode != 0:
                 self.died = True
-                raise LeafletError(STOPPED_WORKER) from None
+                raise LeafletError(STOPPED_JOB) from None
             return
         if isinstance(sent, BaseException):
             raise sent

@@ -60,7 +60,12 @@ PREPARED_TREATMENTS = 4
 CHUNK, CHUNKS_PER_WORKER = 16, 4
 
 
-#: Why a batch stopped when one of its worker processes did.
+#: Why a batch stopped when one of the processes sharing its work did: a forked job
+#: (killed or out of memory) or a worker, which can also fail to start from a script.
+STOPPED_JOB = (
+    "a process building part of the batch stopped before finishing (killed or out of "
+    "memory); run again to build the rest, or use one job"
+)
 STOPPED_WORKER = (
     "a worker process stopped before finishing (killed, out of memory, or started from "
     'a script without `if __name__ == "__main__":`, which worker processes need because '

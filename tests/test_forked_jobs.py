@@ -124,3 +124,47 @@ def test_ctrl_c_leaves_only_listed_files(tmp_path):
     on_disk = {name for name in files_in(out) if name != "manifest.csv"}
     assert on_disk == listed
     assert 40 <= len(listed) < 180
+
+
+#: Builds the batch in `argv[1]` in memory (no folder) with two jobs, and prints which
+#: way they ran and each document's name and sha256, one per line.
+IN_MEMORY_SCRIPT = f"""{PIN_TODAY}
+import hashlib, sys
+from leaflet import build_batch, read_appointments
+from leaflet.packs import forked, workers
+
+ways = []
+for kind, name in ((forked.ForkedJobs, "forked"), (workers.WorkerPool, "pool")):
+    def run(self, todo, setup, _run=kind.run, _name=name):
+        ways.append(_name)
+        return _run(self, todo, setup)
+    kind.run = run
+appointments, _ = read_appointments(sys.argv[1])
+result = build_batch(appointments, None, jobs=2)
+print(*ways)
+for document in result.documents:
+    print(document.name, hashlib.sha256(document.pdf.data).hexdigest())
+"""
+
+
+def test_two_forked_jobs_in_memory_give_the_documents_of_one(tmp_path):
+    """Without a folder, a forked job sends each PDF's bytes back through its pipe."""
+    import hashlib
+
+    from leaflet import build_batch, read_appointments
+
+    table = write_csv(tmp_path, ROWS, HEADER)
+    forked = subprocess.run(
+        [sys.executable, "-c", IN_MEMORY_SCRIPT, str(table)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert forked.returncode == 0, forked.stderr
+    ways, *lines = forked.stdout.splitlines()
+    assert ways == "forked"
+    appointments, _ = read_appointments(table)
+    one = build_batch(appointments, None, jobs=1)
+    expected = [f"{d.name} {hashlib.sha256(d.pdf.data).hexdigest()}" for d in one.documents]
+    assert len(expected) == 180
+    assert lines == expected

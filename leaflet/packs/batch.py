@@ -50,8 +50,8 @@ LOCK_NAME = ".leaflet-batch.lock"
 @dataclass(frozen=True)
 class BatchResult:
     """What a run did: files built and skipped (already built), and problems by row.
-    Without an output folder: `documents` built (unless a callback took them), no
-    manifest."""
+    Without an output folder: `documents` built, in appointment order (unless a callback
+    took them), and no manifest."""
 
     built: list[ManifestEntry]
     skipped: list[ManifestEntry]
@@ -187,7 +187,8 @@ def _build_in_memory(
     progress: Progress | None,
     on_document: Callable[[BuiltDocument], None] | None,
 ) -> list[BuiltDocument]:
-    """Build every job, handing each document to `on_document` or keeping it."""
+    """Build every job, handing each document to `on_document` as it is finished or
+    keeping it; kept documents come back in appointment order, however many jobs."""
     kept: list[BuiltDocument] = []
     if progress is not None and planned:
         progress(0, len(planned))
@@ -203,6 +204,8 @@ def _build_in_memory(
             if progress is not None:
                 progress(done, len(planned))
     problems.sort(key=lambda problem: problem.row)
+    order = {_key(job): index for index, job in enumerate(planned)}
+    kept.sort(key=lambda built: order[built.appointment.appointment_id, built.document])
     return kept
 
 

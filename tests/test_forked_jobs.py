@@ -28,20 +28,23 @@ ROWS = [
     for n in range(60)
 ]
 
-#: Builds the batch in `argv[1]` into `argv[2]` with two jobs, and prints which way
-#: they ran; `argv[3]`: "thread" starts a thread first, "kill" kills a forked job at
-#: its fifth document, "interrupt" is Ctrl-C once 40 files are in place.
-SCRIPT = f"""{PIN_TODAY}
-import multiprocessing, os, signal, sys, threading
-from leaflet.packs import builder, forked, workers
-
+#: Records in `ways` how each batch's jobs ran: "forked" or "pool" (the fork server).
+RECORD_WAYS = """from leaflet.packs import forked, workers
 ways = []
 for kind, name in ((forked.ForkedJobs, "forked"), (workers.WorkerPool, "pool")):
     def run(self, todo, setup, _run=kind.run, _name=name):
         ways.append(_name)
         return _run(self, todo, setup)
     kind.run = run
-if sys.argv[3] == "thread":
+"""
+
+#: Builds the batch in `argv[1]` into `argv[2]` with two jobs, and prints which way
+#: they ran; `argv[3]`: "thread" starts a thread first, "kill" kills a forked job at
+#: its fifth document, "interrupt" is Ctrl-C once 40 files are in place.
+SCRIPT = f"""{PIN_TODAY}
+import multiprocessing, os, signal, sys, threading
+from leaflet.packs import builder
+{RECORD_WAYS}if sys.argv[3] == "thread":
     threading.Thread(target=threading.Event().wait, daemon=True).start()
 if sys.argv[3] == "kill":
     rendered = []
@@ -131,15 +134,7 @@ def test_ctrl_c_leaves_only_listed_files(tmp_path):
 IN_MEMORY_SCRIPT = f"""{PIN_TODAY}
 import hashlib, sys
 from leaflet import build_batch, read_appointments
-from leaflet.packs import forked, workers
-
-ways = []
-for kind, name in ((forked.ForkedJobs, "forked"), (workers.WorkerPool, "pool")):
-    def run(self, todo, setup, _run=kind.run, _name=name):
-        ways.append(_name)
-        return _run(self, todo, setup)
-    kind.run = run
-appointments, _ = read_appointments(sys.argv[1])
+{RECORD_WAYS}appointments, _ = read_appointments(sys.argv[1])
 result = build_batch(appointments, None, jobs=2)
 print(*ways)
 for document in result.documents:

@@ -53,12 +53,13 @@ def check_pages(
     folder: Path, brand: Path | None, today: dt.date, findings: list[Finding], jobs: int | None
 ) -> None:
     """Lay out every document of every treatment on every layout, `jobs` at a time."""
+    holds = {layout: load_layout(layout).spec.documents for layout in known_layouts()}
     todo = [
         Job(folder, brand, slug, language, name, layout, today)
         for slug in known_treatments(folder)
         for language, name in _documents(folder, slug)
-        for layout in known_layouts()
-        if _holds(layout, name)
+        for layout, documents in holds.items()
+        if documents is None or name in documents
     ]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if workers == 1:
@@ -78,11 +79,6 @@ def _documents(folder: Path, slug: str) -> list[tuple[str, str]]:
         return [(tag, name) for tag in treatment.languages for name in treatment.available(tag)]
     except LeafletError:
         return []  # reported by the content check
-
-
-def _holds(layout: str, document: str) -> bool:
-    allowed = load_layout(layout).spec.documents
-    return allowed is None or document in allowed
 
 
 def lay_out(job: Job) -> list[Finding]:

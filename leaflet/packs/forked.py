@@ -21,7 +21,7 @@ building, removes the temporary files of those not in place and sends what it pl
 this process removes the files it was sent and did not hand on (the caller's manifest
 does not list them), so the folder holds what the manifest lists and finished files
 only. A forked job exits as soon as this process does, however it ends (SIGKILL too:
-`_exit_with_parent`); a SIGKILL of this process can leave up to a part of finished
+`exit_with_parent`); a SIGKILL of this process can leave up to a part of finished
 files (`STAGED`) a forked job had placed but not yet sent: not listed, they are built
 again by the next run.
 """
@@ -33,7 +33,6 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
 import multiprocessing.sharedctypes
-import os
 import signal
 import threading
 from collections.abc import Generator, Iterator, Sequence
@@ -46,8 +45,8 @@ from leaflet.packs.manifest import ManifestEntry
 from leaflet.packs.planner import Job
 from leaflet.packs.workers import (
     STOPPED_JOB,
-    _exit_with_parent,
     base_chunks,
+    exit_with_parent,
     forking_is_safe,
 )
 from leaflet.render.output import remove_temporaries
@@ -163,8 +162,7 @@ class _Forked:
         """Stop every job still running and wait for it; remove the files they had
         finished and this process had not yet handed on."""
         for process in self.pipes.values():
-            if process.is_alive() and process.pid is not None:
-                os.kill(process.pid, signal.SIGTERM)
+            process.terminate()  # SIGTERM: the job finishes the document it is building
         for end, process in self.pipes.items():
             while True:
                 try:
@@ -180,10 +178,6 @@ class _Forked:
             remove_temporaries(folder)
 
 
-class _Stop(Exception):
-    """This forked job was told to stop."""
-
-
 def _forked_job(
     worker: Worker,
     chunks: Sequence[list[Job]],
@@ -191,7 +185,7 @@ def _forked_job(
     results: multiprocessing.connection.Connection,
 ) -> None:
     """A forked job: build the chunks it takes, sending each result as it comes."""
-    _exit_with_parent()
+    exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the batch's process stops us
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())

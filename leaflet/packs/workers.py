@@ -12,7 +12,7 @@ with a `leaflet.packs.builder.Worker`; jobs that share a base go to one worker t
 (`base_chunks`), so that a base is laid out once, not once in every worker.
 
 A worker never outlives the batch that started it: if the main process is killed (even
-with SIGKILL, which it cannot catch), every worker exits on its own (`_exit_with_parent`),
+with SIGKILL, which it cannot catch), every worker exits on its own (`exit_with_parent`),
 and with them goes multiprocessing's resource tracker.
 """
 
@@ -269,7 +269,7 @@ KEPT_WORKERS = 4
 
 
 def _start_worker() -> None:
-    _exit_with_parent()
+    exit_with_parent()
     # Ctrl-C reaches every process in the terminal's group; the main process handles it
     # (cancels what has not started), and workers finish the file they are writing.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -281,7 +281,7 @@ def _start_worker() -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def _exit_with_parent() -> None:
+def exit_with_parent() -> None:
     """End this worker process as soon as the process that started it ends, however.
 
     Everywhere: a thread waits on the parent's sentinel, which multiprocessing gives

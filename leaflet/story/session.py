@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
+from leaflet.sources.personal import has_placeholder
 from leaflet.story.tags import StructureRecord
 
 
@@ -110,6 +111,11 @@ class DrawingSession:
     def slots(self) -> list[Slot] | None:
         """Where personal values go, collected instead of drawn (a base for stamping)."""
         return self.base.slots if self.base is not None else None
+
+    def leaves_slot(self, text: str) -> bool:
+        """Whether `text` (with a personal value's placeholder) is left as a slot for
+        stamping rather than drawn: only in a base."""
+        return self.base is not None and has_placeholder(text)
 
     def bookmark(self) -> str:
         """A new bookmark key for a heading."""

@@ -13,7 +13,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
-from leaflet.sources.personal import has_placeholder
 from leaflet.story import tags
 from leaflet.story.flowables.text import Para, plain_text
 from leaflet.story.flowables.values import FittedValue, draw_value, fit_value, leave_slot
@@ -52,9 +51,6 @@ class WriteIn(Flowable):
         self.tag: Tag | None = None
         self.description = ""
 
-    def _slot(self) -> bool:
-        return self.session.slots is not None and has_placeholder(self.value or "")
-
     @property
     def ruled(self) -> int:
         """How many lines are ruled: as asked for, or as many as the value takes."""
@@ -63,7 +59,7 @@ class WriteIn(Flowable):
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         self._fitted = None
-        if self.value and not self._slot():
+        if self.value and not self.session.leaves_slot(self.value or ""):
             self._fitted = fit_value(self.value, self.value_style, available_width, self.fit)
         return self.width, self.ruled * self.spacing
 
@@ -86,7 +82,7 @@ class WriteIn(Flowable):
         if not self.value:
             return
         with tags.content(canvas, self.tag):
-            if slots is not None and self._slot():
+            if slots is not None and self.session.leaves_slot(self.value or ""):
                 position = (0.0, self._top_line() + 2, self.width)
                 style, fit = self.value_style, self.fit
                 leave_slot(canvas, self.value, style, position, fit, self.spacing, slots)

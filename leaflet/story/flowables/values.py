@@ -16,7 +16,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from leaflet.errors import LayoutFitError, PersonalValueFitError
-from leaflet.sources.personal import has_placeholder
 from leaflet.story import tags
 from leaflet.story.flowables.text import OneOff, plain_text
 from leaflet.story.session import DrawingSession, Slot, ValueFit
@@ -185,12 +184,9 @@ class FittedLine(Flowable):
         self._lines: list[tuple[str, FittedValue]] = []
         self.tag = Tag("P")
 
-    def _slot(self) -> bool:
-        return self.session.slots is not None and has_placeholder(self.markup)
-
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
-        if self._slot():
+        if self.session.leaves_slot(self.markup):
             self._lines = [(self.markup, FittedValue(self.style, 1))]
         else:
             self._lines = self._fitted(available_width)
@@ -208,7 +204,7 @@ class FittedLine(Flowable):
     def draw(self) -> None:
         canvas, slots, leading = self.canv, self.session.slots, self.style.leading
         with tags.content(canvas, self.tag):
-            if slots is not None and self._slot():
+            if slots is not None and self.session.leaves_slot(self.markup):
                 position = (0.0, 0.0, self.width)
                 leave_slot(canvas, self.markup, self.style, position, self.fit, leading, slots)
                 return

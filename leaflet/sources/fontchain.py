@@ -25,6 +25,10 @@ _FOLLOWING = frozenset("ZPSNMC")
 _CJK_NAMES = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO")
 
 
+#: Texts whose runs a chain keeps (a document's fragments, many times over).
+RUNS_KEPT = 4096
+
+
 @dataclass(frozen=True)
 class Fallback:
     """A family read only when a character first needs it. `where` names the brand field
@@ -34,13 +38,12 @@ class Fallback:
     bold: Path
     where: str = ""
     note: str = ""
-    shaping: bool = True
 
     def load(self) -> FontFamily | None:
         """The registered family, or None when its files are not on this machine."""
         if not (self.regular.is_file() and self.bold.is_file()):
             return None
-        return register_family(self.regular, self.bold, shaping=self.shaping)
+        return register_family(self.regular, self.bold, shaping=True)
 
 
 class FontChain:
@@ -157,6 +160,8 @@ class FontChain:
                 runs.append([face, char])
             current = family
         result = [(face, part) for face, part in runs]
+        if len(self._runs) >= RUNS_KEPT:  # a batch's names would otherwise pile up here
+            self._runs.clear()
         self._runs[key] = result
         return result
 

@@ -85,7 +85,7 @@ class SheetOutside:
         return [
             *self.builder.contact_details(contact, width),
             Spacer(0, LARGE),
-            *self.builder.about_facts(self.meta, width),
+            *self.builder.about_facts(self.meta),
         ]
 
     def _cover(self) -> list[Flowable]:

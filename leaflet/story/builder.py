@@ -120,9 +120,9 @@ class StoryBuilder:
         `width` wide and without the block's box."""
         return leaflets.contact_details(self.context, contact, width)
 
-    def about_facts(self, meta: schema.Meta, width: float) -> list[Flowable]:
-        """The facts of the About box that ends a story, `width` wide, without the box."""
-        return leaflets.about_facts(self.context, meta, width, compact=True)
+    def about_facts(self, meta: schema.Meta) -> list[Flowable]:
+        """The facts of the About box that ends a story, without the box."""
+        return leaflets.about_facts(self.context, meta)
 
     def notes_page(self) -> list[Flowable]:
         """A page headed Notes with ruled lines, to pad a booklet."""

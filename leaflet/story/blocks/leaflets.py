@@ -197,7 +197,7 @@ def about_box(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
     width = story.width - 2 * BOX_PADDING
     options = []
     for tight in (False, True):
-        heading, *facts = about_facts(story, meta, width, compact=True, tight=tight)
+        heading, *facts = about_facts(story, meta, tight=tight)
         if width >= 2 * MIN_ABOUT_COLUMN:
             facts = [_two_columns(story, facts, width)]
         padding = BOX_PADDING * (0.6 if tight else 1)
@@ -207,7 +207,7 @@ def about_box(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
     tightest = options[-1].wrapOn(_measuring_canvas(), story.width, story.page_room)[1]
     if tightest <= story.page_room:
         return [FirstThatFits(options)]
-    heading, *facts = about_facts(story, meta, width, compact=True, tight=True)
+    heading, *facts = about_facts(story, meta, tight=True)
     cut = len(facts) // 2
     return [
         story.unsplittable([Spacer(0, SMALL), _boxed(story, group)], "About this document")
@@ -226,22 +226,15 @@ def _boxed(story: StoryContext, facts: list[Flowable]) -> Box:
     return Box(facts, story.colour("tint"), padding=padding, tag=Tag("Sect"))
 
 
-def about_facts(
-    story: StoryContext,
-    meta: schema.Meta,
-    width: float,
-    *,
-    compact: bool = False,
-    tight: bool = False,
-) -> list[Flowable]:
-    """The leaflet standards facts, `width` wide, after their heading: reference,
-    dates, approval, sources, large print and feedback (and that the review is overdue,
-    or the translation not yet reviewed, when it is). `compact` sets them with a
-    tighter leading; `tight` tighter still, no larger than the layout's smallest body
-    size, the short facts in one paragraph."""
+def about_facts(story: StoryContext, meta: schema.Meta, *, tight: bool = False) -> list[Flowable]:
+    """The leaflet standards facts after their heading: reference, dates, approval,
+    sources, large print and feedback (and that the review is overdue, or the
+    translation not yet reviewed, when it is), with a leading tighter than body text;
+    `tight` tighter still, no larger than the layout's smallest body size, the short
+    facts in one paragraph."""
     strings = story.strings
     words, form = strings.words.about, meta.kind == "form"
-    style = _about_style(story, compact, tight)
+    style = _about_style(story, tight)
     title = strings.markup(words.title_form if form else words.title_leaflet)
 
     def cell(label: str, value: str) -> Flowable:
@@ -285,12 +278,10 @@ def _large_print(story: StoryContext, form: bool) -> str:
     return strings.markup(ask, phone=story.brand.clinic.phone)
 
 
-def _about_style(story: StoryContext, compact: bool, tight: bool) -> ParagraphStyle:
-    """The About facts' style: `small`; `compact` with a tighter leading; `tight` also
-    no larger than the smallest body size the layout allows (16 pt in large print)."""
+def _about_style(story: StoryContext, tight: bool) -> ParagraphStyle:
+    """The About facts' style: `small` with a tighter leading; `tight` also no larger
+    than the smallest body size the layout allows (16 pt in large print)."""
     small = story.styles["small"]
-    if not compact:
-        return small
     size = min(small.fontSize, story.layout.spec.min_body_size) if tight else small.fontSize
     leading = size * (1.12 if tight else 1.18)
     return story.styles.derive(

@@ -137,25 +137,30 @@ class Footer:
             y = self.baseline(index, bottom)
             canvas.drawString(x, y, left)
             if right == INITIALS:
-                self._draw_initials(canvas, x + width, y)
+                self._draw_initials(canvas, x, width, y)
+                canvas.setFont(self.brand.fonts.regular, self.size)
             elif self.right_column and right != PAGE_NUMBER:
                 canvas.drawRightString(x + width, y, right)
 
-    def _draw_initials(self, canvas: Canvas, right: float, y: float) -> None:
-        """The label and an empty box ending at `right`, sitting on baseline `y`."""
+    def _draw_initials(self, canvas: Canvas, x: float, width: float, y: float) -> None:
+        """The label and an empty box for the patient's initials at the end of the line
+        between `x` and `x + width` (its right; right to left, its left, mirrored), on
+        baseline `y`."""
         size = self.label_size
         box = size * INITIALS_BOX_FACTOR
+        box_x = x if self.rtl else x + width - box
+        label = self.strings.words.footer.patient_initials
         canvas.saveState()
         canvas.setFillColor(self.brand.colour("text"))
-        canvas.setFont(self.brand.fonts.bold, size)
-        canvas.drawRightString(
-            right - box - INITIALS_BOX_GAP, y, self.strings.words.footer.patient_initials
-        )
+        if self.rtl:  # the label after the box, reading leftwards to it
+            self.shaped(label, bold=True, size=size).draw(canvas, box_x + box + INITIALS_BOX_GAP, y)
+        else:
+            canvas.setFont(self.brand.fonts.bold, size)
+            canvas.drawRightString(box_x - INITIALS_BOX_GAP, y, label)
         canvas.setStrokeColor(self.brand.colour("text"))
         canvas.setLineWidth(0.8)
-        canvas.rect(right - box, y - size * 0.3, box, size * 1.25, stroke=1, fill=0)
+        canvas.rect(box_x, y - size * 0.3, box, size * 1.25, stroke=1, fill=0)
         canvas.restoreState()
-        canvas.setFont(self.brand.fonts.regular, self.size)
 
     def _draw_mirrored(self, canvas: Canvas, x: float, width: float, bottom: float) -> None:
         """The lines right to left: each starting at the right, its right column (the
@@ -164,16 +169,7 @@ class Footer:
             y = self.baseline(index, bottom)
             self.shaped(left).draw(canvas, x + width, y, anchor="right")
             if right == INITIALS:
-                size = self.label_size
-                box = size * INITIALS_BOX_FACTOR
-                canvas.saveState()
-                canvas.setFillColor(self.brand.colour("text"))
-                label = self.strings.words.footer.patient_initials
-                self.shaped(label, bold=True, size=size).draw(canvas, x + box + INITIALS_BOX_GAP, y)
-                canvas.setStrokeColor(self.brand.colour("text"))
-                canvas.setLineWidth(0.8)
-                canvas.rect(x, y - size * 0.3, box, size * 1.25, stroke=1, fill=0)
-                canvas.restoreState()
+                self._draw_initials(canvas, x, width, y)
             elif self.right_column and right != PAGE_NUMBER:
                 self.shaped(right).draw(canvas, x, y)
 

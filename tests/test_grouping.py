@@ -1,14 +1,28 @@
 """Grouping the story: a list of declarations is kept with the signatures right after it,
-and only that one, so a form's earlier lists still fill the pages before."""
+and only that one, so a form's earlier lists still fill the pages before. Long lists and
+tables of tick boxes break where the page fills up, found in one pass over their rows,
+each row measured once; the last block and the About box are measured once per space."""
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
+import pytest
 from reportlab.lib.colors import black
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Spacer
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Spacer
 
+from leaflet.story.flowables.boxes import last_break
 from leaflet.story.flowables.forms import TickRows
-from leaflet.story.flowables.groups import KeepGroup, StartPageUnlessFits, Unsplittable
+from leaflet.story.flowables.groups import (
+    EndGroup,
+    Items,
+    KeepGroup,
+    StartPageUnlessFits,
+    Unsplittable,
+)
 from leaflet.story.flowables.text import Para
 from leaflet.story.grouping import keep_headings_with_blocks
 
@@ -43,3 +57,102 @@ def test_only_the_last_list_of_declarations_joins_the_signatures() -> None:
     bound = [f for f in grouped if isinstance(f, KeepGroup) and last in f.content]
     assert len(bound) == 1 and party in bound[0].content
     assert first in grouped and grouped.index(first) < grouped.index(markers[0])
+
+
+class Height(float):
+    """A row's height that counts every sum it takes part in."""
+
+    additions = 0
+
+    def __add__(self, other: Any) -> Height:
+        Height.additions += 1
+        return Height(float(self) + float(other))
+
+    __radd__ = __add__
+
+
+class Row(Flowable):
+    """A row of a fixed height that counts how often it is measured."""
+
+    def __init__(self, height: float) -> None:
+        super().__init__()
+        self.row_height = height
+        self.wraps = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.wraps += 1
+        self.width, self.height = available_width, Height(self.row_height)
+        return self.width, self.height
+
+
+def uneven_rows(count: int) -> list[Row]:
+    """Rows from 10 to 58 points tall, in an order with no pattern a break would favour."""
+    return [Row(10 + (index * 37) % 49) for index in range(count)]
+
+
+def first_break(steps: list[float], room: float, least: int, above: float = 0) -> int | None:
+    """Where a run broke before `last_break`: the last count of rows that fit, leaving at
+    least `least` on either side, each count's heights added up afresh."""
+    fits = [k for k in range(least, len(steps) - least + 1) if above + sum(steps[:k]) <= room]
+    return fits[-1] if fits else None
+
+
+@pytest.mark.parametrize("least", [1, 2, 3])
+def test_a_run_of_rows_breaks_where_it_did(least: int) -> None:
+    steps = [float(10 + (index * 37) % 49) for index in range(60)] + [0.0, 12.5]
+    for count in (0, 1, 2, 3, 5, len(steps)):
+        for room in (0, 9.5, 10, 57, 58, 400, 1_000, 1_740, 10_000):
+            for above in (0, 21.25):
+                expected = first_break(steps[:count], room, least, above)
+                assert last_break(steps[:count], room, least, above) == expected
+
+
+@pytest.mark.parametrize("page_room", [600.0, 1e9])  # taller than a page, or not
+def test_a_long_list_breaks_where_it_did(page_room: float) -> None:
+    canvas, rows = Canvas(io.BytesIO()), uneven_rows(400)
+    heights = [row.row_height for row in rows]
+    least = 1 if sum(heights) > page_room else 2
+    for room in (35.0, 250.0, 599.0):
+        parts = Items(rows, page_room).splitOn(canvas, 300, room)
+        expected = first_break(heights, room, least)
+        if expected is None:  # two rows do not fit: the list moves on whole
+            assert least == 2 and parts == []
+            continue
+        first, rest = parts
+        assert len(first.items) == expected and first.items + rest.items == rows
+
+
+def test_a_long_table_of_tick_boxes_breaks_where_it_did() -> None:
+    canvas, texts = Canvas(io.BytesIO()), uneven_rows(400)
+    style = ParagraphStyle("t", fontSize=10, leading=12)  # a header of one line: 12 pt
+    header = [Para(text, style) for text in ("Question", "Yes", "No")]
+    padded = [row.row_height + 2 * TickRows.PAD_Y for row in texts]
+    for room in (200.0, 599.0):
+        table = TickRows(texts, 2, 40, 10, COLOURS, header=header)
+        first, rest = table.splitOn(canvas, 400, room)
+        expected = first_break(padded, room, TickRows.MIN_ROWS, above=12 + 2 * TickRows.PAD_Y)
+        assert len(first.texts) == expected and first.texts + rest.texts == texts
+
+
+def test_splitting_a_long_list_measures_each_row_once_and_adds_its_height_up_once() -> None:
+    # Finding the break by adding up the rows before each place it might go costs the
+    # square of the rows: 400 rows made 80,000 additions. One pass makes a few per row.
+    canvas = Canvas(io.BytesIO())
+    for run in (Items(uneven_rows(400), 600), TickRows(uneven_rows(400), 1, 20, 10, COLOURS)):
+        rows = run.items if isinstance(run, Items) else run.texts
+        Height.additions = 0
+        assert len(run.splitOn(canvas, 300, 5_000)) == 2
+        assert [row.wraps for row in rows] == [1] * 400
+        assert Height.additions <= 5 * 400
+
+
+def test_the_last_block_and_the_about_box_are_measured_once_in_each_space() -> None:
+    # Here, and on a fresh page (whether the pair is taller than a page): not twice each.
+    canvas = Canvas(io.BytesIO())
+    for room, parted in ((500, True), (250, False)):
+        block, about = Row(300), Row(400)
+        parts = EndGroup([block, about], PAGE).splitOn(canvas, 300, room)
+        # They part (the block fills this page, the box the next) or, neither splitting,
+        # move on to the next page.
+        assert parts == ([block, about] if parted else [])
+        assert (block.wraps, about.wraps) == (2, 2)

@@ -7,6 +7,7 @@ page); groups kept together live in `groups`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib.colors import Color
@@ -37,6 +38,22 @@ def moves_whole(block: Flowable, height: float, available_height: float, room: f
     move with it: the page it leaves is only as full as it is before the group."""
     left = available_height + getattr(block, "kept_above", 0.0)
     return height <= room and left <= room * (1 - FULL_ENOUGH)
+
+
+def last_break(steps: Sequence[float], room: float, least: int, above: float = 0) -> int | None:
+    """Where a run of rows that a page may break between (a list's items, a table's
+    rows) breaks: how many of them go on this page, as many as fit in `room` below
+    `above` (a header row), leaving at least `least` (one or more) on either side; None
+    when too few fit. `steps` are the rows' heights, each with the space above it.
+
+    Linear: the heights are added up once, as the page would stack them, not once for
+    each place the run might break."""
+    best, total = None, 0.0
+    for count, step in enumerate(steps[: max(len(steps) - least, 0)], start=1):
+        total += step
+        if count >= least and above + total <= room:
+            best = count
+    return best
 
 
 class Box(Flowable):

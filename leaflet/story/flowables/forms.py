@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from leaflet.errors import LayoutFitError
 from leaflet.story import tags
-from leaflet.story.flowables.boxes import ROUNDING_TOLERANCE, moves_whole
+from leaflet.story.flowables.boxes import ROUNDING_TOLERANCE, last_break, moves_whole
 from leaflet.story.flowables.text import plain_text
 from leaflet.story.lines import flows_rtl
 from leaflet.story.session import DrawingSession
@@ -159,14 +159,9 @@ class TickRows(Flowable):
         header_height = sum(self._heights[:head])
         rows = self._heights[head:]
         least = self.MIN_ROWS if len(rows) >= 2 * self.MIN_ROWS else 1
-        fits = [
-            k
-            for k in range(least, len(rows) - least + 1)
-            if header_height + sum(rows[:k]) <= available_height
-        ]
-        if not fits:
+        k = last_break(rows, available_height, least, above=header_height)
+        if k is None:
             return []  # the frame moves the rows to the next page
-        k = fits[-1]
         return [self._part(0, k, self.header), self._part(k, len(rows), self._continued())]
 
     def _part(self, start: int, end: int, header: list[Flowable] | None) -> TickRows:

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from leaflet.errors import LayoutFitError
-from leaflet.story.flowables.boxes import HALF, ROUNDING_TOLERANCE, Box
+from leaflet.story.flowables.boxes import HALF, ROUNDING_TOLERANCE, Box, last_break
 
 
 class FirstThatFits(Flowable):
@@ -86,9 +86,19 @@ class KeepGroup(Box):
         return self.content[-1].getSpaceAfter()
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        # Taller than a page as laid out on a fresh one (an About box there may be loose).
+        tall = self._measure(available_width, available_height)
+        return self._split(available_width, available_height, tall)
+
+    def _measure(self, available_width: float, available_height: float) -> bool:
+        """Lay the group out on a fresh page, then here (where it splits): each member is
+        measured once in each space. Returns whether it is taller than a page as laid out
+        on a fresh one (an About box there may be loose)."""
         tall = self.wrap(available_width, self.page_room)[1] > self.page_room + ROUNDING_TOLERANCE
         self.wrap(available_width, available_height)
+        return tall
+
+    def _split(self, available_width: float, available_height: float, tall: bool) -> list[Flowable]:
+        """`split`, the group measured (`_measure`) and `tall` or not."""
         for index in range(len(self._placed) - 1, -1, -1):
             parts = self._split_at(index, available_width, available_height, tall)
             if parts:
@@ -143,13 +153,12 @@ class EndGroup(KeepGroup):
     parted from its title) only to keep the box company."""
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        tall = self.wrap(available_width, self.page_room)[1] > self.page_room + ROUNDING_TOLERANCE
-        self.wrap(available_width, available_height)
+        tall = self._measure(available_width, available_height)
         block, _, block_height, _ = self._placed[0]
         fits_here = block_height <= available_height and not block.getKeepWithNext()
         if fits_here and (tall or available_height > self.page_room * HALF):
             return list(self.content)
-        return super().split(available_width, available_height)
+        return self._split(available_width, available_height, tall)
 
 
 class Unsplittable(KeepGroup):
@@ -256,12 +265,11 @@ class Items(Flowable):
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         self.wrap(available_width, available_height)
-        steps, count, least = self._steps(), len(self.items), self.min_items
+        steps, least = self._steps(), self.min_items
         if self.height > self.page_room + ROUNDING_TOLERANCE:
             least = 1  # taller than a page: break wherever it must
-        fits = [k for k in range(least, count - least + 1) if sum(steps[:k]) <= available_height]
-        if fits:
-            k = fits[-1]
+        k = last_break(steps, available_height, least)
+        if k is not None:
             return [self._like(self.items[:k]), self._like(self.items[k:])]
         if least == 1:  # not even one item fits: the first is split, if it can be
             parts = self.items[0].splitOn(self.canv, available_width, available_height)

@@ -16,6 +16,7 @@ from conftest import (
     REVIEW_DATE,
     SUBTITLES,
     VERSION,
+    build,
     footer_pages,
     page_fonts,
 )
@@ -210,6 +211,27 @@ def test_sources_listed_in_full(default_pdfs, document):
     last = default_pdfs[document, "a4"].pages[-1]
     for source in treatment.document(document).meta.sources:
         assert source in last
+
+
+def test_an_about_box_taller_than_a_page_goes_in_two_boxes(content_copy):
+    # Large print of a document citing many sources: even set tight, the About facts
+    # are taller than a page, so they go in two boxes on the last two pages.
+    path = content_copy / "microneedling" / "en-GB" / "aftercare.yaml"
+    sources = [
+        f"Author {n} A, et al. A long title of a study of skin healing number {n}. "
+        f"J Skin Care 2020;{n}:1-9"
+        for n in range(12)
+    ]
+    listed = "".join(f'    - "{source}"\n' for source in sources)
+    path.write_text(path.read_text().replace("  sources:\n", "  sources:\n" + listed, 1))
+    pages = build("aftercare", "large-print", content_dir=content_copy).pages
+    first, second = pages[-2], pages[-1]
+    assert "About this leaflet" in first and "About this" not in second
+    assert "Reference: MN-AFT-01, version 2.0." in first
+    assert "Large print: This is the large-print version of this leaflet." in second
+    assert "Feedback:" in second
+    assert all(source in first for source in sources)
+    assert all("About this" not in page for page in pages[:-2])
 
 
 def test_aftercare_periods_in_order(default_pdfs):

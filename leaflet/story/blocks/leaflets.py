@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 
+from leaflet.errors import LayoutFitError
 from leaflet.sources import schema
 from leaflet.sources.languages import parse_language
 from leaflet.sources.personal import PersonalValues
@@ -204,7 +205,10 @@ def about_box(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
         box = Box([heading, *facts], story.colour("tint"), padding=padding, tag=Tag("Sect"))
         above = SMALL if tight else LARGE
         options.append(story.unsplittable([Spacer(0, above), box], "About this document"))
-    tightest = options[-1].wrapOn(_measuring_canvas(), story.width, story.page_room)[1]
+    try:
+        tightest = options[-1].wrapOn(_measuring_canvas(), story.width, story.page_room)[1]
+    except LayoutFitError:  # taller than a page, even allowing for rounding
+        tightest = float("inf")
     if tightest <= story.page_room:
         return [FirstThatFits(options)]
     heading, *facts = about_facts(story, meta, tight=True)

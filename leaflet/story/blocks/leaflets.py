@@ -199,10 +199,9 @@ def about_box(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
     options = []
     for tight in (False, True):
         heading, *facts = about_facts(story, meta, tight=tight)
-        if width >= 2 * MIN_ABOUT_COLUMN:
-            facts = [_two_columns(story, facts, width)]
+        columns = [_two_columns(story, facts, width)] if width >= 2 * MIN_ABOUT_COLUMN else facts
         padding = BOX_PADDING * (0.6 if tight else 1)
-        box = Box([heading, *facts], story.colour("tint"), padding=padding, tag=Tag("Sect"))
+        box = Box([heading, *columns], story.colour("tint"), padding=padding, tag=Tag("Sect"))
         above = SMALL if tight else LARGE
         options.append(story.unsplittable([Spacer(0, above), box], "About this document"))
     try:
@@ -211,8 +210,7 @@ def about_box(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
         tightest = float("inf")
     if tightest <= story.page_room:
         return [FirstThatFits(options)]
-    heading, *facts = about_facts(story, meta, tight=True)
-    cut = len(facts) // 2
+    cut = len(facts) // 2  # the tight facts, as the last option set them
     return [
         story.unsplittable([Spacer(0, SMALL), _boxed(story, group)], "About this document")
         for group in ([heading, *facts[:cut]], facts[cut:])

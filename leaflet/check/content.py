@@ -15,7 +15,6 @@ from leaflet.errors import LeafletError
 from leaflet.sources import schema
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import (
-    DOCUMENTS,
     ContentDocument,
     Loc,
     Treatment,
@@ -25,6 +24,7 @@ from leaflet.sources.content import (
 )
 from leaflet.sources.dates import format_date
 from leaflet.sources.fonts import describe_chars
+from leaflet.sources.language_folders import documents_in
 from leaflet.sources.personal import Personalisation
 from leaflet.sources.templating import TemplateProblem
 from leaflet.sources.yamlfile import format_loc, read_yaml, validate
@@ -120,13 +120,12 @@ def _check_documents_alone(folder: Path, findings: list[Finding]) -> None:
         findings += from_error(err, folder)
         return
     for language_folder in folders:
-        for name in DOCUMENTS:
+        for name in documents_in(language_folder):
             path = language_folder / f"{name}.yaml"
-            if path.is_file():
-                try:
-                    validate(schema.Document, read_yaml(path))
-                except LeafletError as err:
-                    findings += from_error(err, path)
+            try:
+                validate(schema.Document, read_yaml(path))
+            except LeafletError as err:
+                findings += from_error(err, path)
 
 
 def _check_review(document: ContentDocument, today: dt.date, findings: list[Finding]) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
-from leaflet.sources.content import DOCUMENTS, find_languages, known_treatments
+from leaflet.sources.content import find_languages, known_treatments
+from leaflet.sources.language_folders import documents_in
 from leaflet.sources.layout import known_layouts
 
 ERROR, WARNING = "error", "warning"
@@ -78,9 +79,7 @@ def count_documents(content_dir: Path | str | None = None) -> int:
             languages = find_languages(folder / slug)
         except LeafletError:
             continue
-        count += sum(
-            (path / f"{name}.yaml").is_file() for path in languages.values() for name in DOCUMENTS
-        )
+        count += sum(len(documents_in(path)) for path in languages.values())
     return count
 
 

@@ -16,13 +16,8 @@ from typing import Any
 
 from leaflet.errors import LeafletError
 from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
-from leaflet.sources.content import (
-    TREATMENT_FILE,
-    find_languages,
-    first_meta,
-    known_treatments,
-)
-from leaflet.sources.documents import DOCUMENTS
+from leaflet.sources.content import TREATMENT_FILE, known_treatments
+from leaflet.sources.language_folders import documents_in, find_languages, first_meta
 from leaflet.sources.languages import original_language, parse_language
 from leaflet.sources.layout import known_layouts, read_layout_data
 from leaflet.sources.yamlfile import read_yaml
@@ -64,14 +59,10 @@ def _text(data: Any, key: str) -> str:
     return value if isinstance(value, str) and value.strip() else UNREADABLE
 
 
-def _documents(folder: Path) -> list[str]:
-    return [name for name in DOCUMENTS if (folder / f"{name}.yaml").is_file()]
-
-
 def _describe(tag: str, folder: Path, meta: dict[str, Any] | None) -> str:
     """`pl Polish: info, consent, aftercare (translation of en-GB 2.0, not yet reviewed)`;
     `meta` is that of the language's first document (None: it cannot be read)."""
-    described = f"{tag} {parse_language(tag).name}: {', '.join(_documents(folder))}"
+    described = f"{tag} {parse_language(tag).name}: {', '.join(documents_in(folder))}"
     if meta is None:
         return f"{described} {UNREADABLE}"
     if isinstance(source := meta.get("translates"), str) and source:
@@ -97,7 +88,7 @@ def _treatment(folder: Path) -> TreatmentEntry:
     return TreatmentEntry(
         folder.name,
         summary,
-        tuple(_documents(languages[source])),
+        tuple(documents_in(languages[source])),
         tuple(_describe(tag, languages[tag], metas[tag]) for tag in sorted(languages)),
     )
 

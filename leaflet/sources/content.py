@@ -25,6 +25,7 @@ from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.documents import DOCUMENTS as DOCUMENTS  # its home; here too
 from leaflet.sources.language_folders import UNFOLDERED_LANGUAGE as UNFOLDERED_LANGUAGE
+from leaflet.sources.language_folders import documents_in, meta_of
 from leaflet.sources.language_folders import find_languages as find_languages
 from leaflet.sources.languages import (
     Language,
@@ -194,8 +195,7 @@ class Treatment:
 
     def _translates(self, tag: str) -> bool:
         first = next(source for n in self.available(tag) if (source := self.read(n, tag)))
-        meta = first.data.get("meta")
-        return isinstance(meta, dict) and bool(meta.get("translates"))
+        return bool(meta_of(first).get("translates"))
 
     def language(self, requested: str | None = None) -> str:
         """The tag of this treatment's language that serves `requested` (default: the
@@ -234,8 +234,7 @@ class Treatment:
         tag = self.language(language)
         if self.given:
             return [name for name in DOCUMENTS if (name, tag) in self.given]
-        folder = self.languages[tag]
-        return [name for name in DOCUMENTS if (folder / f"{name}.yaml").is_file()]
+        return documents_in(self.languages[tag])
 
     def document(self, name: str, language: str | None = None) -> ContentDocument:
         """Load (once, whichever thread asks first) and return one of the treatment's
@@ -297,13 +296,6 @@ def _check_local_settings(
                 f"{display_path(treatment.source.path)}"
             )
             raise SourceError(source.path, problem, line=source.line_of(loc), field=format_loc(loc))
-
-
-def first_meta(folder: Path) -> dict[str, Any]:
-    """The `meta` mapping, not validated, of the first document in a language folder."""
-    first = next(folder / f"{n}.yaml" for n in DOCUMENTS if (folder / f"{n}.yaml").is_file())
-    meta = read_yaml(first, only="meta").data.get("meta")
-    return meta if isinstance(meta, dict) else {}
 
 
 def known_treatments(content_dir: Path | None = None) -> list[str]:

@@ -8,11 +8,12 @@ folder made before languages holds its documents directly; they are the language
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.sources.documents import DOCUMENTS
 from leaflet.sources.languages import is_tag, parse_language
-from leaflet.sources.yamlfile import read_yaml
+from leaflet.sources.yamlfile import YamlSource, read_yaml
 
 #: The language of documents that do not say, in a folder made before languages.
 UNFOLDERED_LANGUAGE = "en-GB"
@@ -23,7 +24,7 @@ def find_languages(folder: Path) -> dict[str, Path]:
     (made before languages) are the language their `meta.language` says."""
     languages: dict[str, Path] = {}
     for sub in sorted(path for path in folder.iterdir() if path.is_dir()):
-        if not any((sub / f"{name}.yaml").is_file() for name in DOCUMENTS):
+        if not documents_in(sub):
             continue
         try:
             tag = parse_language(sub.name).tag
@@ -35,16 +36,14 @@ def find_languages(folder: Path) -> dict[str, Path]:
         if tag != sub.name:
             raise LeafletError(f"{display_path(sub)}: name the folder {tag}")
         languages[tag] = sub
-    flat = [folder / f"{name}.yaml" for name in DOCUMENTS if (folder / f"{name}.yaml").is_file()]
-    if flat:
-        source = read_yaml(flat[0])
-        meta = source.data.get("meta") if isinstance(source.data, dict) else None
-        said = meta.get("language") if isinstance(meta, dict) else None
+    if flat := documents_in(folder):
+        source = read_yaml(folder / f"{flat[0]}.yaml")
+        said = meta_of(source).get("language")
         # A file that does not say is checked when it loads; until then, take English.
         tag = said if isinstance(said, str) and is_tag(said) else UNFOLDERED_LANGUAGE
         if tag in languages:
             raise SourceError(
-                flat[0],
+                source.path,
                 f"there is also a {tag} folder; move this file into it",
                 line=source.line_of(("meta", "language")),
                 field="meta.language",
@@ -56,3 +55,20 @@ def find_languages(folder: Path) -> dict[str, Path]:
             f"e.g. {display_path(folder / 'en-GB' / 'info.yaml')}"
         )
     return languages
+
+
+def documents_in(folder: Path) -> list[str]:
+    """The documents a language folder holds, by name, in the standard order."""
+    return [name for name in DOCUMENTS if (folder / f"{name}.yaml").is_file()]
+
+
+def first_meta(folder: Path) -> dict[str, Any]:
+    """The `meta` mapping, not validated, of the first document in a language folder
+    (only `meta` is built: a listing needs no more)."""
+    return meta_of(read_yaml(folder / f"{documents_in(folder)[0]}.yaml", only="meta"))
+
+
+def meta_of(source: YamlSource) -> dict[str, Any]:
+    """A document's `meta` mapping as read, not validated; {} when it is not a mapping."""
+    meta = source.data.get("meta")
+    return meta if isinstance(meta, dict) else {}

@@ -1,14 +1,20 @@
-"""Content wording as templates: escaping, **bold**, strict variables and the sandbox."""
+"""Content wording as templates: escaping, **bold**, strict variables and the sandbox;
+email templates, each file read once."""
 
 from __future__ import annotations
 
 import pytest
 
+from leaflet.sources import templating
+from leaflet.sources.sandbox import render_bounded
 from leaflet.sources.templating import (
+    MAX_EMAIL,
     Namespace,
     TemplateProblem,
     Wording,
     author_markup,
+    email_template,
+    make_email_environment,
     make_environment,
     plain,
 )
@@ -169,3 +175,20 @@ def test_plural_filter(count, unit, expected):
     source = "{{ settings.n | plural('" + unit + "') }}"
     wording = Wording(source, make_environment())
     assert wording.render({"settings": Namespace("settings", {"n": count})}) == expected
+
+
+def test_an_email_template_and_its_layout_are_each_read_once(tmp_path, monkeypatch):
+    (tmp_path / "layout.html").write_text("<p>{% block body %}{% endblock %}</p>")
+    body = '{% extends "layout.html" %}{% block body %}Hello {{ name }}{% endblock %}'
+    (tmp_path / "body.html").write_text(body)
+    read, read_limited = [], templating.read_limited
+
+    def counted(path, limit):
+        read.append(path.name)
+        return read_limited(path, limit)
+
+    monkeypatch.setattr(templating, "read_limited", counted)
+    template = email_template(make_email_environment([tmp_path]), "body.html")
+    assert (template.name, template.filename) == ("body.html", str(tmp_path / "body.html"))
+    assert render_bounded(template, {"name": "Ann & Co"}, MAX_EMAIL) == "<p>Hello Ann &amp; Co</p>"
+    assert sorted(read) == ["body.html", "layout.html"]

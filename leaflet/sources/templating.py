@@ -303,12 +303,19 @@ def email_template(environment: Environment, name: str) -> Template:
     """Template `name` of an email environment, compiled together with the layout it
     extends, so that a mistake in either shows before any email is sent. A layout that
     is not there is a `SourceError` naming the template and where it was looked for;
-    `TemplateNotFound` (for `name` itself) and `TemplateSyntaxError` pass through."""
-    template = environment.get_template(name)
+    `TemplateNotFound` (for `name` itself) and `TemplateSyntaxError` pass through.
+
+    The file is read (by `BoundedLoader`) and parsed (in the sandbox) once: what it
+    parses to is compiled, as `get_template` would, and names the layout."""
     loader = environment.loader
     assert isinstance(loader, BoundedLoader), "made by make_email_environment"
-    source, filename, _ = loader.get_source(environment, name)
-    for layout in find_referenced_templates(environment.parse(source)):
+    source, filename, uptodate = loader.get_source(environment, name)
+    parsed = environment.parse(source, name, filename)
+    layouts = list(find_referenced_templates(parsed))  # before compiling may fold the tree
+    code = environment.compile(parsed, name, filename)
+    globals_ = environment.make_globals(None)
+    template = environment.template_class.from_code(environment, code, globals_, uptodate)
+    for layout in layouts:
         if layout is None:  # the sandbox refuses extends without a file name
             continue
         try:

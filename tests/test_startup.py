@@ -99,3 +99,39 @@ def test_no_command_scans_the_installed_packages(tmp_path):
     )
     assert (tmp_path / "out.pdf").stat().st_size > 0
     assert done.stdout.split() == ["0"]
+
+
+def collector_after(*args: str, cwd) -> tuple[int, bool]:
+    """How many times the cyclic collector ran during a `leaflet` command started as the
+    console script starts it, and whether it runs at the end."""
+    script = (
+        "import gc, sys\n"
+        "from leaflet.cli import run\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and runs.append(info))\n"
+        f"sys.argv = ['leaflet', *{list(args)!r}]\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print(len(runs), gc.isenabled())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=cwd, check=True
+    )
+    runs, enabled = done.stdout.split()[-2:]
+    return int(runs), enabled == "True"
+
+
+def test_a_document_is_built_without_the_cyclic_collector(tmp_path):
+    """What starting a command makes lives until it ends: the collector would only
+    traverse it (see leaflet.cli.main.run)."""
+    assert collector_after("info", "-o", str(tmp_path / "out.pdf"), cwd=tmp_path) == (0, False)
+    assert (tmp_path / "out.pdf").stat().st_size > 0
+    assert collector_after("list", cwd=tmp_path) == (0, False)
+
+
+@pytest.mark.parametrize(
+    "command", [("batch", "missing.csv"), ("email", "missing.csv"), ("check", "--content-dir", "x")]
+)
+def test_commands_building_many_documents_run_the_collector(tmp_path, command):
+    # What they read is missing: each stops after it has resumed the collector.
+    _, enabled = collector_after(*command, cwd=tmp_path)
+    assert enabled

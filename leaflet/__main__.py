@@ -1,5 +1,5 @@
 """`python -m leaflet` runs the command line."""
 
-from leaflet.cli import main
+from leaflet.cli import run
 
-main(prog_name="leaflet")
+run()

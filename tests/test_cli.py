@@ -404,5 +404,5 @@ def test_content_error_from_own_content_folder(in_tmp):
 
 
 def test_console_script_is_declared():
-    # The console script is declared in pyproject.toml and points at leaflet.cli:main.
-    assert 'leaflet = "leaflet.cli:main"' in (REPO / "pyproject.toml").read_text()
+    # The console script is declared in pyproject.toml and points at leaflet.cli:run.
+    assert 'leaflet = "leaflet.cli:run"' in (REPO / "pyproject.toml").read_text()

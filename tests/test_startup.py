@@ -11,19 +11,27 @@ import pytest
 HEAVY = {"reportlab", "pydantic", "pypdf", "pikepdf", "PIL", "jinja2", "yaml", "textstat"}
 
 
-def modules_after(*args: str, cwd) -> set[str]:
-    """Every module a `leaflet` command has imported when it ends, in a fresh interpreter."""
+def after_command(
+    *args: str, cwd, report: str, setup: str = "", entry: str = "main", env=None
+) -> str:
+    """What `report` (a Python expression) is when a `leaflet` command ends in a fresh
+    interpreter: `setup` runs once `entry` is imported (the command line itself, light);
+    `entry` is `main`, or `run` as the console script starts it."""
     script = (
-        "import sys\n"
-        "from leaflet.cli import main\n"
+        f"import sys\nfrom leaflet.cli import {entry}\n{setup}"
         f"sys.argv = ['leaflet', *{list(args)!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(' '.join(sys.modules))"
+        f"try:\n    {entry}()\nexcept SystemExit:\n    pass\n"
+        f"print({report})"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=cwd, check=True
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=cwd, env=env, check=True
     )
-    return set(done.stdout.strip().splitlines()[-1].split())
+    return done.stdout.strip().splitlines()[-1]
+
+
+def modules_after(*args: str, cwd) -> set[str]:
+    """Every module a `leaflet` command has imported when it ends, in a fresh interpreter."""
+    return set(after_command(*args, cwd=cwd, report="' '.join(sys.modules)").split())
 
 
 def heavy(modules: set[str]) -> set[str]:
@@ -78,24 +86,50 @@ def test_a_document_needs_no_pdf_reader(tmp_path, document):
 def test_no_command_scans_the_installed_packages(tmp_path):
     """pydantic looks for plugins in every installed package's metadata unless told not
     to; the command line tells it (a caller's own PYDANTIC_DISABLE_PLUGINS still wins)."""
-    script = (
-        "import importlib.metadata, sys\n"
+    scans = after_command(
+        "info",
+        "-o",
+        str(tmp_path / "out.pdf"),
+        cwd=tmp_path,
+        setup="import importlib.metadata\n"
         "scans = []\n"
         "real = importlib.metadata.entry_points\n"
-        "importlib.metadata.entry_points = lambda *a, **k: scans.append(k) or real(*a, **k)\n"
-        "from leaflet.cli import main\n"
-        f"sys.argv = ['leaflet', 'info', '-o', {str(tmp_path / 'out.pdf')!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(len(scans))"
-    )
-    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=environment,
-        check=True,
+        "importlib.metadata.entry_points = lambda *a, **k: scans.append(k) or real(*a, **k)\n",
+        report="len(scans)",
+        env={k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"},
     )
     assert (tmp_path / "out.pdf").stat().st_size > 0
-    assert done.stdout.split() == ["0"]
+    assert scans == "0"
+
+
+def collector_after(*args: str, cwd) -> tuple[int, bool]:
+    """How many times the cyclic collector ran during a `leaflet` command started as the
+    console script starts it, and whether it runs at the end."""
+    printed = after_command(
+        *args,
+        cwd=cwd,
+        setup="import gc\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and runs.append(info))\n",
+        entry="run",
+        report="len(runs), gc.isenabled()",
+    )
+    runs, enabled = printed.split()
+    return int(runs), enabled == "True"
+
+
+def test_a_document_is_built_without_the_cyclic_collector(tmp_path):
+    """What starting a command makes lives until it ends: the collector would only
+    traverse it (see leaflet.cli.main.run)."""
+    assert collector_after("info", "-o", str(tmp_path / "out.pdf"), cwd=tmp_path) == (0, False)
+    assert (tmp_path / "out.pdf").stat().st_size > 0
+    assert collector_after("list", cwd=tmp_path) == (0, False)
+
+
+@pytest.mark.parametrize(
+    "command", [("batch", "missing.csv"), ("email", "missing.csv"), ("check", "--content-dir", "x")]
+)
+def test_commands_building_many_documents_run_the_collector(tmp_path, command):
+    # What they read is missing: each stops after it has resumed the collector.
+    _, enabled = collector_after(*command, cwd=tmp_path)
+    assert enabled

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 import leaflet
+from leaflet.cli.main import resume_collector
 from leaflet.cli.options import BRAND, CONTENT_DIR, CONTEXT
 
 
@@ -60,6 +61,7 @@ def check_command(
     """Check every document, the brand and every layout, lay every document out on
     every layout (overflow, text running into the footer, tri-fold misfits), and report
     every problem (exit 1 on any error; with --strict, on any warning too)."""
+    resume_collector()
     findings = leaflet.check_all(
         content_dir, brand_path, strict=strict, lay_out=not quick, jobs=jobs
     )

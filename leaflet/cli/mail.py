@@ -11,6 +11,7 @@ import click
 
 import leaflet
 from leaflet.cli.exports import SHOW_COLUMNS
+from leaflet.cli.main import resume_collector
 from leaflet.cli.options import CONTEXT, appointment_sources, brand_note
 from leaflet.cli.packs import (
     FILLABLE,
@@ -112,6 +113,7 @@ def email_command(appointments: Path, **options: Any) -> None:
     OUT_DIR/email-ledger.sqlite3 records what went where, so running again sends only
     what is still unsent, and a run through a server sends what was only written to the
     outbox. Exit status 1 when any row or message failed."""
+    resume_collector()
     run = start_run(appointments, options)
     if run is None:
         return

@@ -16,6 +16,7 @@ import click
 import leaflet
 from leaflet.cli import exports
 from leaflet.cli.exports import SHOW_COLUMNS, read_export
+from leaflet.cli.main import resume_collector
 from leaflet.cli.options import (
     CONTEXT,
     Decorator,
@@ -122,6 +123,7 @@ def batch_command(appointments: Path, **options: Any) -> None:
     used are reported and the rest are built; run it again after fixing them (or after
     an interruption) and it builds only what is missing. Exit status 1 when any row
     failed."""
+    resume_collector()
     with _early_pool(appointments, options) as pool:
         run = start_run(appointments, options)
         if run is None:

@@ -256,9 +256,10 @@ def inspect_brand(
     except FontFileError as err:
         problems.add(f"fonts.{err.face}", str(err))
         return None, problems.found
-    texts = [(f"clinic.{name}", value) for name, value in spec.clinic.model_dump().items()]
+    # Fields as they are (texts, lists of texts): model_dump() would build serializers.
+    texts = [(f"clinic.{name}", value) for name, value in spec.clinic]
     for tag, wording in spec.languages.items():
-        texts += [(f"languages.{tag}.{name}", v) for name, v in wording.model_dump().items()]
+        texts += [(f"languages.{tag}.{name}", v) for name, v in wording]
     for where, value in texts:
         for text in value if isinstance(value, list) else [value or ""]:
             if missing := fonts.missing(text):

@@ -4,7 +4,6 @@ for matching (`fold`)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -14,6 +13,8 @@ CUTOFF = 0.6
 
 def closest(name: str, known: Iterable[str]) -> str | None:
     """The known name most like `name`, if one is alike enough: `bullet` -> `bullets`."""
+    import difflib  # only when a name is unknown: no command that goes well needs it
+
     matches = difflib.get_close_matches(name, list(known), n=1, cutoff=CUTOFF)
     return matches[0] if matches else None
 

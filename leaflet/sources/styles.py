@@ -125,7 +125,9 @@ def build_styles(
         spec = specs[name]
         parent_name = effective_parent(specs, name)
         parent = build(parent_name) if parent_name else None
-        values = {k: v for k, v in spec.model_dump().items() if v is not None}
+        # A model iterates over its fields as they are: model_dump() would first build
+        # a serializer of StyleSpec, for nothing (its values are plain).
+        values = {k: v for k, v in spec if v is not None}
         size = values.get("size", parent.fontSize if parent else 12)
         bold = values.get("bold", parent is not None and parent.fontName == bold_font)
         inherited_colour = parent.textColor if parent else colour_of("text")

@@ -10,12 +10,11 @@ listing every known name and suggesting the closest.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from leaflet.errors import LeafletError
 from leaflet.sources import schema
-from leaflet.sources.spelling import CUTOFF, fold
+from leaflet.sources.spelling import closest, fold
 from leaflet.sources.yamlfile import read_yaml, validate
 
 TREATMENT_FILE = "treatment.yaml"
@@ -65,8 +64,8 @@ def resolve_treatment(name: str, folder: Path) -> str:
 
 def _suggestion(name: str, known: dict[str, list[str]]) -> str:
     by_fold = {fold(spelling): spelling for spellings in known.values() for spelling in spellings}
-    close = difflib.get_close_matches(fold(name), list(by_fold), n=1, cutoff=CUTOFF)
-    return f" (did you mean {by_fold[close[0]]!r}?)" if close else ""
+    close = closest(fold(name), by_fold)
+    return f" (did you mean {by_fold[close]!r}?)" if close else ""
 
 
 def _listed(known: dict[str, list[str]], folder: Path) -> str:

@@ -134,12 +134,11 @@ def start_jobs(
     while it plans: `leaflet.packs.forked`); else fork-server workers. None: this
     process alone. Pass it to `build_batch` as `pool`, for one batch, and close it."""
     settings = _checked(settings)
-    jobs = default_jobs(stamped, full) if jobs is None else jobs
+    forked = forking_is_safe()
+    jobs = default_jobs(stamped, full, forked=forked) if jobs is None else jobs
     if jobs <= 1:
         return None
-    if forking_is_safe():
-        return ForkedJobs(jobs, settings)
-    return WorkerPool(jobs)
+    return ForkedJobs(jobs, settings) if forked else WorkerPool(jobs)
 
 
 def _runner(

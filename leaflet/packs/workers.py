@@ -44,13 +44,17 @@ from leaflet.render.glyphs import needed as needed_glyphs
 if TYPE_CHECKING:
     from leaflet.sources.content import Treatment
 
-#: A batch is built in this process when its estimated work is under this many
-#: seconds. Workers cost about 1.2 s of CPU before they build anything (the fork server,
-#: a Python loading the rendering code, about 0.75 s; each worker loading the content
-#: and layout, about 0.2 s), mostly on the other core while this process reads the
-#: export and plans. Below about a second of work they save less than half a second,
-#: and take the other core from whatever else the computer runs.
-IN_PROCESS_SECONDS = 1.0
+#: A batch is built in this process alone when its estimated work is under this many
+#: seconds; above it, by a process per CPU. Measured on an idle 2-core machine, whole
+#: `leaflet batch` runs of the built-in documents: jobs forked from this process
+#: (`leaflet.packs.forked`) cost it about 10 ms (the fork, sending the plan) and the
+#: other core 0.3-0.4 s while this process plans; two broke even with one at 18
+#: documents and were 1.25x as fast at 60 (0.15 s estimated: a small batch's work is
+#: mostly its bases, each laid out in full). Fork-server workers cost about 1.2 s of
+#: CPU first (the fork server loading the rendering code, 0.75 s; each worker loading
+#: the content, 0.2 s): two were 0.56x one at 60 documents and 1.09x at 150; from
+#: about 400 documents (a second) they save more than the core they take.
+FORKED_FROM, WORKERS_FROM = 0.1, 1.0
 #: Estimated seconds per document, all in (planning, bases, writing): a stamped copy,
 #: and one laid out in full (tri-folds, booklets, a name in running text), measured on a
 #: 2-core machine: about 400 stamped documents, or 25 in full, are a second of work.
@@ -101,12 +105,14 @@ def forking_is_safe() -> bool:
     )
 
 
-def default_jobs(stamped: int, full: int) -> int:
+def default_jobs(stamped: int, full: int, *, forked: bool = False) -> int:
     """How many processes build a batch of `stamped` and `full` documents by default:
-    1 (this process) for a small batch, else one per CPU (see `IN_PROCESS_SECONDS`)."""
+    1 (this process) for a small batch, else one per CPU; `forked`: the other jobs
+    would be forked from this process, not started by the fork server (see
+    `FORKED_FROM`)."""
     cpus = os.cpu_count() or 1
     estimate = stamped * STAMPED_SECONDS + full * FULL_SECONDS
-    return 1 if cpus == 1 or estimate < IN_PROCESS_SECONDS else cpus
+    return 1 if cpus == 1 or estimate < (FORKED_FROM if forked else WORKERS_FROM) else cpus
 
 
 class WorkerPool:

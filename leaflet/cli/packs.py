@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import click
 
@@ -23,9 +23,6 @@ from leaflet.cli.options import (
     document_list,
 )
 from leaflet.cli.progress import BatchProgress, terminate_as_interrupt
-
-if TYPE_CHECKING:
-    from leaflet.packs.workers import Runner
 
 FILLABLE = click.option(
     "--fillable",
@@ -80,7 +77,7 @@ class ExportRun(NamedTuple):
     out_dir: Path
     usable: list[leaflet.Appointment]
     problems: list[leaflet.RowProblem]
-    jobs: Runner | None = None
+    jobs: leaflet.ForkedJobs | leaflet.WorkerPool | None = None
 
 
 def start_run(
@@ -97,14 +94,11 @@ def start_run(
         return None
     out_dir = need_out_dir(options["out_dir"])
     export = exports.export_format(options["date_order"], brand)
-    from leaflet.packs.appointments import read_export_text
-    from leaflet.packs.batch import start_jobs as started
-
-    text, source = read_export_text(appointments, export)
+    text, source = leaflet.read_export_text(appointments, export)
     jobs = None
     if start_jobs:
         documents = text.count("\n") * len(settings.documents)
-        jobs = started(settings, options["jobs"], stamped=documents)
+        jobs = leaflet.start_jobs(settings, options["jobs"], stamped=documents)
     try:
         usable, problems = leaflet.parse_appointments(text, source, export)
     except BaseException:

@@ -126,7 +126,7 @@ def build_batch(
 
 def start_jobs(
     settings: BatchSettings, jobs: int | None, *, stamped: int = 0, full: int = 0
-) -> Runner | None:
+) -> ForkedJobs | WorkerPool | None:
     """The processes that will build a batch of `stamped` and `full` documents with
     `settings`, started now, before the batch is read and planned, when it wants more
     than this one: `jobs` over 1, or by default as `default_jobs` says. On Linux with

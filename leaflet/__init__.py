@@ -47,6 +47,7 @@ __all__ = [
     "ExportFormat",
     "ExportReport",
     "Finding",
+    "ForkedJobs",
     "Layout",
     "LayoutFitError",
     "LeafletError",
@@ -94,8 +95,10 @@ __all__ = [
     "parse_name",
     "parse_phone",
     "read_appointments",
+    "read_export_text",
     "read_manifest",
     "render_pdf",
+    "start_jobs",
     "treatment_from_data",
     "verify",
 ]
@@ -119,6 +122,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "ExportFormat": ("leaflet.sources.exports", "ExportFormat"),
     "ExportReport": ("leaflet.packs.appointments", "ExportReport"),
     "Finding": ("leaflet.check", "Finding"),
+    "ForkedJobs": ("leaflet.packs.forked", "ForkedJobs"),
     "LAYOUTS_DIR": ("leaflet.sources.bundled", "LAYOUTS_DIR"),
     "LEDGER_NAME": ("leaflet.mail.ledger", "LEDGER_NAME"),
     "Layout": ("leaflet.sources.layout", "Layout"),
@@ -168,8 +172,10 @@ _WHERE: dict[str, tuple[str, str]] = {
     "parse_email": ("leaflet.sources.personal", "parse_email"),
     "parse_phone": ("leaflet.sources.personal", "parse_phone"),
     "read_appointments": ("leaflet.packs.appointments", "read_appointments"),
+    "read_export_text": ("leaflet.packs.appointments", "read_export_text"),
     "read_manifest": ("leaflet.packs.manifest", "read_manifest"),
     "render_pdf": ("leaflet.render.document", "render_pdf"),
+    "start_jobs": ("leaflet.packs.batch", "start_jobs"),
     "treatment_from_data": ("leaflet.sources.content_data", "treatment_from_data"),
     "verify": ("leaflet.render.provenance", "verify"),
 }
@@ -212,9 +218,11 @@ if TYPE_CHECKING:
         inspect_export,
         parse_appointments,
         read_appointments,
+        read_export_text,
     )
-    from leaflet.packs.batch import BatchResult, build_batch
+    from leaflet.packs.batch import BatchResult, build_batch, start_jobs
     from leaflet.packs.builder import BuiltDocument
+    from leaflet.packs.forked import ForkedJobs
     from leaflet.packs.manifest import MANIFEST_NAME, ManifestEntry, read_manifest
     from leaflet.packs.planner import BatchSettings
     from leaflet.packs.workers import WorkerPool

@@ -499,6 +499,10 @@ def test_small_batches_are_built_in_the_process_by_default(monkeypatch):
     assert workers.default_jobs(stamped=200, full=0) == 1
     assert workers.default_jobs(stamped=1000, full=0) == 2
     assert workers.default_jobs(stamped=0, full=40) == 2  # tri-folds laid out in full
+    # Jobs forked from the batch's process cost far less than fork-server workers.
+    assert workers.default_jobs(stamped=9, full=0, forked=True) == 1
+    assert workers.default_jobs(stamped=60, full=0, forked=True) == 2
+    assert workers.default_jobs(stamped=200, full=0, forked=True) == 2
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 1)
     assert workers.default_jobs(stamped=10_000, full=0) == 1
 

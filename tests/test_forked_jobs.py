@@ -32,9 +32,9 @@ ROWS = [
 RECORD_WAYS = """from leaflet.packs import forked, workers
 ways = []
 for kind, name in ((forked.ForkedJobs, "forked"), (workers.WorkerPool, "pool")):
-    def run(self, todo, setup, _run=kind.run, _name=name):
+    def run(self, *args, _run=kind.run, _name=name):
         ways.append(_name)
-        return _run(self, todo, setup)
+        return _run(self, *args)
     kind.run = run
 """
 

@@ -43,16 +43,6 @@ def export_format(
     return export
 
 
-def read_export(
-    path: Path, date_order: str | None, brand: leaflet.Brand
-) -> tuple[list[leaflet.Appointment], list[leaflet.RowProblem]]:
-    """The usable appointments in the export; each unusable row is reported."""
-    usable, problems = leaflet.read_appointments(path, export_format(date_order, brand))
-    for problem in problems:
-        click.echo(f"Error: {problem.format_message()}", err=True)
-    return usable, problems
-
-
 def show_columns(path: Path, date_order: str | None, brand: leaflet.Brand) -> None:
     """Print how the export is written, which column feeds what, and how the first
     appointment's dates read."""

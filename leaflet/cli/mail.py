@@ -117,7 +117,7 @@ def email_command(appointments: Path, **options: Any) -> None:
     run = start_run(appointments, options)
     if run is None:
         return
-    settings, brand, out_dir, usable, problems = run
+    settings, brand, out_dir, usable, problems, _ = run
     smtp = None
     if options["smtp_server"] is not None:
         host, port = options["smtp_server"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -15,7 +14,7 @@ import click
 
 import leaflet
 from leaflet.cli import exports
-from leaflet.cli.exports import SHOW_COLUMNS, read_export
+from leaflet.cli.exports import SHOW_COLUMNS
 from leaflet.cli.main import resume_collector
 from leaflet.cli.options import (
     CONTEXT,
@@ -72,29 +71,52 @@ def settings_of(options: dict[str, Any]) -> tuple[leaflet.BatchSettings, leaflet
 class ExportRun(NamedTuple):
     """What `leaflet batch` and `leaflet email` start from: the settings, the brand
     loaded once, the output folder and the export's appointments (unusable rows already
-    reported)."""
+    reported), and the batch's jobs if they were started early (`start_run`)."""
 
     settings: leaflet.BatchSettings
     brand: leaflet.Brand
     out_dir: Path
     usable: list[leaflet.Appointment]
     problems: list[leaflet.RowProblem]
+    jobs: leaflet.ForkedJobs | leaflet.WorkerPool | None = None
 
 
-def start_run(appointments: Path, options: dict[str, Any]) -> ExportRun | None:
-    """The run the options describe; None when --show-columns has said its piece."""
+def start_run(
+    appointments: Path, options: dict[str, Any], *, start_jobs: bool = False
+) -> ExportRun | None:
+    """The run the options describe; None when --show-columns has said its piece. With
+    `start_jobs`, the batch's jobs start once the export is read, before it is parsed
+    and planned, when its size (each line an appointment, each document stamped) or
+    --jobs says it wants them (`leaflet.packs.batch.start_jobs`); the caller closes
+    them."""
     settings, brand = settings_of(options)
     if options["show_columns"]:
         exports.show_columns(appointments, options["date_order"], brand)
         return None
     out_dir = need_out_dir(options["out_dir"])
-    usable, problems = read_export(appointments, options["date_order"], brand)
-    return ExportRun(settings, brand, out_dir, usable, problems)
+    export = exports.export_format(options["date_order"], brand)
+    text, source = leaflet.read_export_text(appointments, export)
+    jobs = None
+    if start_jobs:
+        documents = text.count("\n") * len(settings.documents)
+        jobs = leaflet.start_jobs(settings, options["jobs"], stamped=documents)
+    try:
+        usable, problems = leaflet.parse_appointments(text, source, export)
+    except BaseException:
+        if jobs is not None:
+            jobs.close()
+        raise
+    echo_errors(problems)
+    return ExportRun(settings, brand, out_dir, usable, problems, jobs)
+
+
+def echo_errors(problems: list[leaflet.RowProblem]) -> None:
+    for problem in problems:
+        click.echo(f"Error: {problem.format_message()}", err=True)
 
 
 def echo_problems(result: leaflet.BatchResult) -> None:
-    for problem in result.problems:
-        click.echo(f"Error: {problem.format_message()}", err=True)
+    echo_errors(result.problems)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
 
@@ -124,12 +146,12 @@ def batch_command(appointments: Path, **options: Any) -> None:
     an interruption) and it builds only what is missing. Exit status 1 when any row
     failed."""
     resume_collector()
-    with _early_pool(appointments, options) as pool:
-        run = start_run(appointments, options)
-        if run is None:
-            return
-        _, brand, out_dir, _, problems = run
-        result = _build(run, appointments, options, pool)
+    run = start_run(appointments, options, start_jobs=True)
+    if run is None:
+        return
+    _, brand, out_dir, _, problems, jobs = run
+    with contextlib.closing(jobs) if jobs is not None else contextlib.nullcontext():
+        result = _build(run, appointments, options)
     echo_problems(result)
     failed = result.failed_appointments + len({p.row for p in problems})
     _summary(result, out_dir, failed, brand)
@@ -137,25 +159,8 @@ def batch_command(appointments: Path, **options: Any) -> None:
         sys.exit(1)
 
 
-@contextlib.contextmanager
-def _early_pool(appointments: Path, options: dict[str, Any]) -> Iterator[leaflet.WorkerPool | None]:
-    """The batch's workers, started before the brand, the export and the plan are read
-    when the export's size says the batch will want them; else None."""
-    if options["show_columns"]:
-        yield None
-        return
-    pool = leaflet.WorkerPool.for_export(appointments, options["jobs"], len(options["documents"]))
-    try:
-        yield pool
-    finally:
-        if pool is not None:
-            pool.close()
-
-
-def _build(
-    run: ExportRun, appointments: Path, options: dict[str, Any], pool: leaflet.WorkerPool | None
-) -> leaflet.BatchResult:
-    settings, _, out_dir, usable, _ = run
+def _build(run: ExportRun, appointments: Path, options: dict[str, Any]) -> leaflet.BatchResult:
+    settings, _, out_dir, usable, _, jobs = run
     with BatchProgress() as progress, terminate_as_interrupt():
         try:
             return leaflet.build_batch(
@@ -166,7 +171,7 @@ def _build(
                 force=options["force"],
                 progress=progress,
                 source=leaflet.display_path(appointments),
-                pool=pool,
+                pool=jobs,
             )
         except KeyboardInterrupt:
             progress.finish()

@@ -173,8 +173,16 @@ def read_appointments(
     `export` says how the file is written (default: UTF-8, known headers, no date
     order)."""
     export = export or ExportFormat()
-    source, text = _read_text(path, export)
-    return parse_appointments(text.text, source, export)
+    text, source = read_export_text(path, export)
+    return parse_appointments(text, source, export)
+
+
+def read_export_text(path: Path | str, export: ExportFormat | None = None) -> tuple[str, str]:
+    """An export's text, decoded as `export` says, and the file's name for problems:
+    `parse_appointments(text, source, export)` gives its appointments. (`leaflet batch`
+    counts its lines in between, to start the batch's workers while it parses.)"""
+    source, text = _read_text(path, export or ExportFormat())
+    return text.text, source
 
 
 def inspect_export(path: Path | str, export: ExportFormat | None = None) -> ExportReport:

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,15 +30,15 @@ import filelock
 
 from leaflet.errors import Argument, LeafletError, OutputError
 from leaflet.packs.appointments import Appointment, RowProblem
-from leaflet.packs.builder import BuiltDocument, WorkerSetup
+from leaflet.packs.builder import BuiltDocument, Result, WorkerSetup
 from leaflet.packs.forked import ForkedJobs
 from leaflet.packs.manifest import Manifest, ManifestEntry
 from leaflet.packs.planner import BatchSettings, Job, Planner
-from leaflet.packs.workers import WorkerPool, default_jobs, forking_is_safe, run_jobs
+from leaflet.packs.workers import Runner, WorkerPool, default_jobs, forking_is_safe, run_jobs
 from leaflet.render.output import remove_temporaries
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand
-from leaflet.sources.content import DOCUMENTS
+from leaflet.sources.content import DOCUMENTS, Treatment
 from leaflet.sources.documents import FORMS
 from leaflet.sources.layout import load_layout
 
@@ -85,15 +84,16 @@ def build_batch(
     progress: Progress | None = None,
     source: str = "appointments",
     today: dt.date | None = None,
-    pool: WorkerPool | None = None,
+    pool: Runner | None = None,
     on_document: Callable[[BuiltDocument], None] | None = None,
 ) -> BatchResult:
     """Build `settings.documents` for every usable appointment into `out_dir`.
 
     `jobs` worker processes: 1 builds in this process; by default, a small batch is
-    built in this process and a larger one in a worker per CPU (`default_jobs`), the
-    workers starting while the batch is planned. A `pool` (`WorkerPool`) kept by the
-    caller is used instead, whatever the batch's size. With
+    built in this process and a larger one in a process per CPU (`default_jobs`), the
+    others starting while the batch is planned. A `pool` is used instead, whatever the
+    batch's size: a `WorkerPool` the caller keeps for batch after batch, or the jobs
+    `start_jobs` started for this batch (the caller closes either). With
     `force`, files already built are built again. `source` names the appointments in
     problems (the CSV file); `today` is the date review dates are checked against
     (default: the real date). Problems with single appointments are returned, not
@@ -107,34 +107,64 @@ def build_batch(
     setup = WorkerSetup(settings, folder, source, today or dates.today())
     appointments = list(appointments)
     runner = pool or _runner(appointments, settings, jobs)
-    own_pool = runner if runner is not pool and isinstance(runner, WorkerPool) else None
     try:
-        if isinstance(runner, WorkerPool):
+        if runner is not None:
             runner.prepare(setup, (appointment.treatment for appointment in appointments))
         planner = Planner(settings, source, setup.today)
         planned, problems = planner.plan(appointments)
+        build = _Build(setup, runner, planner.loaded, progress)
         if folder is None:
-            documents = _build_in_memory(planned, problems, setup, runner, progress, on_document)
+            documents = _build_in_memory(planned, problems, build, on_document)
             result = BatchResult([], [], problems, None, documents=documents)
         else:
-            result = _build_into(folder, planned, problems, setup, runner, force, progress)
+            result = _build_into(folder, planned, problems, build, force)
         return _planned(result, planner)
     finally:
-        if own_pool is not None:
-            own_pool.close()
+        if runner is not None and runner is not pool:
+            runner.close()
+
+
+def start_jobs(
+    settings: BatchSettings, jobs: int | None, *, stamped: int = 0, full: int = 0
+) -> ForkedJobs | WorkerPool | None:
+    """The processes that will build a batch of `stamped` and `full` documents with
+    `settings`, started now, before the batch is read and planned, when it wants more
+    than this one: `jobs` over 1, or by default as `default_jobs` says. On Linux with
+    no other thread running, this process and jobs forked from it now (they get ready
+    while it plans: `leaflet.packs.forked`); else fork-server workers. None: this
+    process alone. Pass it to `build_batch` as `pool`, for one batch, and close it."""
+    settings = _checked(settings)
+    forked = forking_is_safe()
+    jobs = default_jobs(stamped, full, forked=forked) if jobs is None else jobs
+    if jobs <= 1:
+        return None
+    return ForkedJobs(jobs, settings) if forked else WorkerPool(jobs)
 
 
 def _runner(
     appointments: list[Appointment], settings: BatchSettings, jobs: int | None
-) -> WorkerPool | ForkedJobs | None:
-    """What builds the batch's jobs: None (this process alone) for one job; with no
-    other thread running on Linux, this process and jobs forked from it once it is
-    warm; else fork-server workers, which start while the batch is planned."""
-    if not _wants_workers(appointments, settings, jobs):
-        return None
-    if forking_is_safe():
-        return ForkedJobs(jobs or os.cpu_count() or 1)
-    return WorkerPool(jobs)
+) -> Runner | None:
+    """What builds the batch's jobs (`start_jobs`), counting its documents: those on
+    tri-fold and booklet layouts, and fillable consent forms, are laid out in full, the
+    others stamped."""
+    if jobs is not None:
+        return start_jobs(settings, jobs)
+    formats: dict[str, str] = {}
+    stamped = full = 0
+    for appointment in appointments:
+        name = appointment.layout or settings.layout
+        if name not in formats:
+            try:
+                formats[name] = load_layout(name).spec.format
+            except LeafletError:
+                formats[name] = "pages"  # the planner reports it; count it as cheap
+        forms = len(set(settings.documents) & set(FORMS)) if settings.fillable else 0
+        if formats[name] == "pages":
+            stamped += len(settings.documents) - forms
+            full += forms
+        else:
+            full += len(settings.documents)
+    return start_jobs(settings, None, stamped=stamped, full=full)
 
 
 def _checked(settings: BatchSettings) -> BatchSettings:
@@ -160,21 +190,37 @@ def _planned(result: BatchResult, planner: Planner) -> BatchResult:
     )
 
 
+@dataclass(frozen=True)
+class _Build:
+    """How a planned batch's jobs are built: by `runner`'s processes or (None) this
+    one, with the treatments planning loaded, reporting to `progress`."""
+
+    setup: WorkerSetup
+    runner: Runner | None
+    loaded: Mapping[str, Treatment]
+    progress: Progress | None
+
+    def results(self, todo: list[Job]) -> Generator[Result]:
+        """Each job's result as it comes. Close it if the caller stops (Ctrl-C): the
+        jobs stop then, before the caller's manifest closes."""
+        if self.progress is not None and todo:
+            self.progress(0, len(todo))  # before the jobs start
+        with contextlib.closing(run_jobs(todo, self.setup, self.runner, self.loaded)) as results:
+            for done, result in enumerate(results, start=1):
+                yield result  # the caller has taken it when this resumes
+                if self.progress is not None:
+                    self.progress(done, len(todo))
+
+
 def _build_into(
-    folder: Path,
-    planned: list[Job],
-    problems: list[RowProblem],
-    setup: WorkerSetup,
-    pool: WorkerPool | ForkedJobs | None,
-    force: bool,
-    progress: Progress | None,
+    folder: Path, planned: list[Job], problems: list[RowProblem], build: _Build, force: bool
 ) -> BatchResult:
     """Build the jobs into `folder`, which this batch alone writes to meanwhile."""
     _prepare_folder(folder)
     with _only_run(folder):
         manifest = Manifest(folder)
         try:
-            return _build(planned, problems, manifest, setup, pool, force, progress)
+            return _build(planned, problems, manifest, build, force)
         finally:
             manifest.close(order=[_key(job) for job in planned])
 
@@ -182,18 +228,14 @@ def _build_into(
 def _build_in_memory(
     planned: list[Job],
     problems: list[RowProblem],
-    setup: WorkerSetup,
-    pool: WorkerPool | ForkedJobs | None,
-    progress: Progress | None,
+    build: _Build,
     on_document: Callable[[BuiltDocument], None] | None,
 ) -> list[BuiltDocument]:
     """Build every job, handing each document to `on_document` as it is finished or
     keeping it; kept documents come back in appointment order, however many jobs."""
     kept: list[BuiltDocument] = []
-    if progress is not None and planned:
-        progress(0, len(planned))
-    with contextlib.closing(run_jobs(planned, setup, pool)) as results:
-        for done, result in enumerate(results, start=1):
+    with contextlib.closing(build.results(planned)) as results:
+        for result in results:
             if isinstance(result, RowProblem):
                 problems.append(result)
             elif isinstance(result, BuiltDocument):
@@ -201,48 +243,18 @@ def _build_in_memory(
                     on_document(result)
                 else:
                     kept.append(result)
-            if progress is not None:
-                progress(done, len(planned))
     problems.sort(key=lambda problem: problem.row)
     order = {_key(job): index for index, job in enumerate(planned)}
     kept.sort(key=lambda built: order[built.appointment.appointment_id, built.document])
     return kept
 
 
-def _wants_workers(
-    appointments: list[Appointment], settings: BatchSettings, jobs: int | None
-) -> bool:
-    """Whether the batch is built in worker processes: as `jobs` says, or by default as
-    `default_jobs` says for its documents (those on tri-fold and booklet layouts, and
-    fillable consent forms, are laid out in full, the others stamped)."""
-    if jobs is not None:
-        return jobs > 1
-    formats: dict[str, str] = {}
-    stamped = full = 0
-    for appointment in appointments:
-        name = appointment.layout or settings.layout
-        if name not in formats:
-            try:
-                formats[name] = load_layout(name).spec.format
-            except LeafletError:
-                formats[name] = "pages"  # the planner reports it; count it as cheap
-        forms = len(set(settings.documents) & set(FORMS)) if settings.fillable else 0
-        if formats[name] == "pages":
-            stamped += len(settings.documents) - forms
-            full += forms
-        else:
-            full += len(settings.documents)
-    return default_jobs(stamped, full) > 1
-
-
 def _build(
     planned: list[Job],
     problems: list[RowProblem],
     manifest: Manifest,
-    setup: WorkerSetup,
-    pool: WorkerPool | ForkedJobs | None,
+    build: _Build,
     force: bool,
-    progress: Progress | None,
 ) -> BatchResult:
     """Skip what the manifest shows is built, build the rest, and list each new file."""
     todo, skipped = [], []
@@ -254,18 +266,13 @@ def _build(
             skipped.append(kept if kept.language else replace(kept, language=job.language))
     manifest.start(keep=skipped, batch={_key(job) for job in planned})
     built: list[ManifestEntry] = []
-    if progress is not None and todo:
-        progress(0, len(todo))  # before the workers start, which takes a second
-    # Closed at once if the loop stops (Ctrl-C): the jobs stop before the manifest closes.
-    with contextlib.closing(run_jobs(todo, setup, pool)) as results:
-        for done, result in enumerate(results, start=1):
+    with contextlib.closing(build.results(todo)) as results:
+        for result in results:
             if isinstance(result, RowProblem):
                 problems.append(result)
             elif isinstance(result, ManifestEntry):
                 built.append(result)
                 manifest.add(result)
-            if progress is not None:
-                progress(done, len(todo))
     problems.sort(key=lambda problem: problem.row)
     return BatchResult(built, skipped, problems, manifest.path)
 

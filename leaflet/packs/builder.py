@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -69,10 +69,12 @@ Result = ManifestEntry | BuiltDocument | RowProblem
 class Worker:
     """Builds documents in one process, laying each document and layout out once."""
 
-    def __init__(self, setup: WorkerSetup) -> None:
+    def __init__(self, setup: WorkerSetup, loaded: Mapping[str, Treatment] | None = None) -> None:
+        """`loaded`: treatments already loaded with `setup`'s settings (by a `Planner`
+        in this process), by the name appointments give them."""
         self.setup = setup
         self.brand: Brand = setup.settings.load_brand()
-        self.treatments: dict[str, Treatment] = {}
+        self.treatments: dict[str, Treatment] = dict(loaded or {})
         self.layouts: dict[str, Layout] = {}
         # The rendering code loads here: a main process whose workers build (and which
         # only plans and keeps the manifest) never needs it.
@@ -155,22 +157,16 @@ class Worker:
         documents in the clinic's language, on the batch's layout. What cannot be loaded
         is left for the jobs to report."""
         documents = self.setup.settings.documents
+        with contextlib.suppress(LeafletError):
+            self._layout(self.setup.settings.layout)
         for slug in treatments:
             try:
                 treatment = self._treatment(slug)
-                self._layout(self.setup.settings.layout)
                 language, _ = treatment.choose_language(None, self.brand.spec.language)
                 for name in documents:
                     treatment.document(name, language)
             except LeafletError:
                 continue
-
-    def warm_up(self, job: Job) -> None:
-        """Build `job` and drop it: lays out its base and fills the font and paragraph
-        caches (before this process forks, `leaflet.packs.forked`). A problem is left
-        for the job to report."""
-        with contextlib.suppress(LeafletError):
-            self._render(job)
 
     def _treatment(self, slug: str) -> Treatment:
         if slug not in self.treatments:

@@ -107,6 +107,14 @@ class Planner:
         self.languages: dict[str, str] = {}
         self._documents: dict[tuple[int, int, str, str], _Planned | tuple[str, str]] = {}
 
+    @property
+    def loaded(self) -> dict[str, Treatment]:
+        """The treatments planning loaded, by the name appointments give them (a worker
+        in this process builds with them, `leaflet.packs.builder.Worker`)."""
+        return {
+            name: found for name, found in self.treatments.items() if isinstance(found, Treatment)
+        }
+
     def plan(self, appointments: Iterable[Appointment]) -> tuple[list[Job], list[RowProblem]]:
         """The jobs for every usable appointment, and a problem for every other one."""
         jobs: list[Job] = []

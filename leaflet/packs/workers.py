@@ -6,8 +6,8 @@ they start in milliseconds with nothing to import, where a spawned worker is a n
 interpreter importing it all again (about half a second of a core each). Elsewhere
 workers are spawned. `build_batch` uses these workers when its process runs threads
 (a fork copies a lock another thread holds, held) or a caller keeps a `WorkerPool`; on
-Linux with no other thread running, it forks its jobs from its own process once that
-is warm instead (`leaflet.packs.forked`). Each worker builds
+Linux with no other thread running, it forks its jobs from its own process instead
+(`leaflet.packs.forked`). Each worker builds
 with a `leaflet.packs.builder.Worker`; jobs that share a base go to one worker together
 (`base_chunks`), so that a base is laid out once, not once in every worker.
 
@@ -32,23 +32,29 @@ import signal
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from leaflet.errors import LeafletError
 from leaflet.packs.builder import Result, Worker, WorkerSetup
 from leaflet.packs.planner import Job
 from leaflet.render.glyphs import needed as needed_glyphs
 
-#: A batch is built in this process when its estimated work is under this many
-#: seconds. Workers cost about 1.2 s of CPU before they build anything (the fork server,
-#: a Python loading the rendering code, about 0.75 s; each worker loading the content
-#: and layout, about 0.2 s), mostly on the other core while this process reads the
-#: export and plans. Below about a second of work they save less than half a second,
-#: and take the other core from whatever else the computer runs.
-IN_PROCESS_SECONDS = 1.0
+if TYPE_CHECKING:
+    from leaflet.sources.content import Treatment
+
+#: A batch is built in this process alone when its estimated work is under this many
+#: seconds; above it, by a process per CPU. Measured on an idle 2-core machine, whole
+#: `leaflet batch` runs of the built-in documents: jobs forked from this process
+#: (`leaflet.packs.forked`) cost it about 10 ms (the fork, sending the plan) and the
+#: other core 0.3-0.4 s while this process plans; two broke even with one at 18
+#: documents and were 1.25x as fast at 60 (0.15 s estimated: a small batch's work is
+#: mostly its bases, each laid out in full). Fork-server workers cost about 1.2 s of
+#: CPU first (the fork server loading the rendering code, 0.75 s; each worker loading
+#: the content, 0.2 s): two were 0.56x one at 60 documents and 1.09x at 150; from
+#: about 400 documents (a second) they save more than the core they take.
+FORKED_FROM, WORKERS_FROM = 0.1, 1.0
 #: Estimated seconds per document, all in (planning, bases, writing): a stamped copy,
 #: and one laid out in full (tri-folds, booklets, a name in running text), measured on a
 #: 2-core machine: about 400 stamped documents, or 25 in full, are a second of work.
@@ -99,12 +105,14 @@ def forking_is_safe() -> bool:
     )
 
 
-def default_jobs(stamped: int, full: int) -> int:
+def default_jobs(stamped: int, full: int, *, forked: bool = False) -> int:
     """How many processes build a batch of `stamped` and `full` documents by default:
-    1 (this process) for a small batch, else one per CPU (see `IN_PROCESS_SECONDS`)."""
+    1 (this process) for a small batch, else one per CPU; `forked`: the other jobs
+    would be forked from this process, not started by the fork server (see
+    `FORKED_FROM`)."""
     cpus = os.cpu_count() or 1
     estimate = stamped * STAMPED_SECONDS + full * FULL_SECONDS
-    return 1 if cpus == 1 or estimate < IN_PROCESS_SECONDS else cpus
+    return 1 if cpus == 1 or estimate < (FORKED_FROM if forked else WORKERS_FROM) else cpus
 
 
 class WorkerPool:
@@ -132,29 +140,6 @@ class WorkerPool:
         )
         self._starting.start()
 
-    @classmethod
-    def for_export(
-        cls, path: Path | str, jobs: int | None = None, documents: int = 3
-    ) -> WorkerPool | None:
-        """Workers started at once for a batch of the export at `path` (`documents` per
-        appointment), before the export is read and the batch planned (the fork server
-        loads the rendering code on another core meanwhile), when the batch will want
-        them: `jobs` over 1, or by default when its documents, even all stamped, are more
-        work than `IN_PROCESS_SECONDS` (`default_jobs`); else None, and `build_batch`
-        decides once it has planned. None too where `build_batch` will fork its jobs from
-        the warm main process (`forking_is_safe`, `leaflet.packs.forked`), which a
-        pool's threads would rule out. Each line of the file counts as an appointment."""
-        if jobs is None:
-            from leaflet.packs.appointments import MAX_CSV_BYTES
-            from leaflet.sources.reading import UnreadableFile, read_limited
-
-            try:  # errors are reported when the export is read
-                rows = read_limited(path, MAX_CSV_BYTES).count(b"\n")
-            except UnreadableFile:
-                rows = 0
-            jobs = default_jobs(rows * documents, 0)
-        return cls(jobs) if jobs > 1 and not forking_is_safe() else None
-
     def _start(self) -> None:
         for _ in range(self.jobs):
             self._executor.submit(_ready)
@@ -180,8 +165,11 @@ class WorkerPool:
         for _ in range(self.jobs):
             self._executor.submit(_prepare, sent, hints)
 
-    def run(self, todo: list[Job], setup: WorkerSetup) -> Generator[Result]:
-        """Build every job in the workers, yielding results as they come."""
+    def run(
+        self, todo: list[Job], setup: WorkerSetup, loaded: Mapping[str, Treatment]
+    ) -> Generator[Result]:
+        """Build every job in the workers, yielding results as they come (`loaded`,
+        what this process loaded, is of no use to other processes)."""
         chunks = base_chunks(todo, self.jobs)
         sent = _Sent.of(setup)
         futures = [self._executor.submit(_build_chunk, sent, chunk) for chunk in chunks]
@@ -251,16 +239,25 @@ class Runner(Protocol):
     """Builds a batch's jobs in several processes: a `WorkerPool`, or
     `leaflet.packs.forked.ForkedJobs`."""
 
-    def run(self, todo: list[Job], setup: WorkerSetup) -> Generator[Result]: ...
+    def run(
+        self, todo: list[Job], setup: WorkerSetup, loaded: Mapping[str, Treatment]
+    ) -> Generator[Result]: ...
+
+    def prepare(self, setup: WorkerSetup, treatments: Iterable[str]) -> None: ...
+
+    def close(self) -> None: ...
 
 
-def run_jobs(todo: list[Job], setup: WorkerSetup, pool: Runner | None) -> Generator[Result]:
+def run_jobs(
+    todo: list[Job], setup: WorkerSetup, pool: Runner | None, loaded: Mapping[str, Treatment]
+) -> Generator[Result]:
     """Build every job, in `pool`'s processes or (None) in this process, yielding
-    results as they come."""
+    results as they come; `loaded`: the treatments this process has loaded already (by
+    the name appointments give them), which a job built here uses."""
     if pool is None:
-        yield from Worker(setup).build_all(todo)
+        yield from Worker(setup, loaded).build_all(todo)
         return
-    yield from pool.run(todo, setup)
+    yield from pool.run(todo, setup, loaded)
 
 
 #: A worker process's workers, by batch setup (a few: a pool may serve several batches).

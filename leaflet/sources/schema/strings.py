@@ -84,11 +84,21 @@ class AboutStrings(Texts):
         "You can ask us for this form in large print. Call us on {phone}.",
         "phone",
     )
+    sources_on_request: Text = says(
+        "Where the list of sources does not fit (a tri-fold's back panel): Available on "
+        "request. Call us on {phone} and quote {reference}.",
+        "phone",
+        "reference",
+    )
     feedback: Text = says("Label: Feedback.")
     review_overdue: Text = says("Label: Review overdue.")
     review_overdue_text: Text = says(
         "This wording was due for review on {date}. Ask us for the latest version.",
         "date",
+    )
+    review_overdue_short: Text = says(
+        "The overdue notice where room is short (the review date is given beside it): Ask "
+        "us for the latest version."
     )
     translation: Text = says("Label: Translation.")
     translated_from: Text = says(

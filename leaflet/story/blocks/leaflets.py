@@ -228,12 +228,22 @@ def _boxed(story: StoryContext, facts: list[Flowable]) -> Box:
     return Box(facts, story.colour("tint"), padding=padding, tag=Tag("Sect"))
 
 
-def about_facts(story: StoryContext, meta: schema.Meta, *, tight: bool = False) -> list[Flowable]:
+def about_facts(
+    story: StoryContext,
+    meta: schema.Meta,
+    *,
+    tight: bool = False,
+    sources_on_request: bool = False,
+    short_overdue: bool = False,
+) -> list[Flowable]:
     """The leaflet standards facts after their heading: reference, dates, approval,
     sources, large print and feedback (and that the review is overdue, or the
     translation not yet reviewed, when it is), with a leading tighter than body text;
     `tight` tighter still, no larger than the layout's smallest body size, the short
-    facts in one paragraph."""
+    facts in one paragraph. Where room is shorter still (a tri-fold's back panel),
+    `sources_on_request` says the sources are available on request, how to ask and the
+    reference to quote, instead of listing them; `short_overdue` leaves the review
+    date, given among the facts, out of the overdue notice."""
     strings = story.strings
     words, form = strings.words.about, meta.kind == "form"
     style = _about_style(story, tight)
@@ -256,13 +266,20 @@ def about_facts(story: StoryContext, meta: schema.Meta, *, tight: bool = False) 
     if tight:  # the short facts run on in one paragraph
         run_on = " ".join(f"<b>{strings.markup(label)}:</b> {value}." for label, value in facts)
         cells = [tagged(Para(run_on, style), Tag("P"))]
-    overdue = strings.markup(words.review_overdue_text, date=review)
+    overdue = strings.markup(
+        words.review_overdue_short if short_overdue else words.review_overdue_text, date=review
+    )
+    if sources_on_request:
+        phone = story.brand.clinic.phone
+        sources = strings.markup(words.sources_on_request, phone=phone, reference=meta.reference)
+    else:
+        sources = plain("; ".join(meta.sources))
     return [
         story.heading(title, "table_head" if tight else "box_title", level=0),
         *([cell(words.review_overdue, overdue)] if story.overdue else []),
         *translation_facts(story, meta, style),
         *cells,
-        cell(words.sources, plain("; ".join(meta.sources))),
+        cell(words.sources, sources),
         cell(words.large_print, _large_print(story, form)),
         cell(words.feedback, plain(story.brand.wording(strings.tag).feedback)),
     ]

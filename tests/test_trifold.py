@@ -39,7 +39,9 @@ from reportlab.lib.units import inch, mm
 
 import leaflet
 from leaflet.errors import LayoutFitError
+from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR
+from leaflet.sources.strings import STRINGS_DIR
 
 SHEETS = {"dl-trifold": (297 * mm, 210 * mm), "letter-trifold": (11 * inch, 8.5 * inch)}
 #: Panel widths left to right: the outside, then the inside.
@@ -433,3 +435,12 @@ def test_a_back_panel_that_cannot_fit_says_how_tall_it_is(tmp_path: Path) -> Non
     )
     assert match, caught.value.message
     assert int(match[1]) > 190
+
+
+def test_a_language_without_the_shorter_wordings_keeps_the_longer_ones() -> None:
+    """A clinic's strings for a language of its own, written before the back panel's
+    shorter wordings existed, still validate (their steps are then skipped)."""
+    strings = yaml.safe_load((STRINGS_DIR / "en.yaml").read_text(encoding="utf-8"))
+    del strings["about"]["sources_on_request"], strings["about"]["review_overdue_short"]
+    about = schema.Strings.model_validate(strings).about
+    assert about.sources_on_request is None and about.review_overdue_short is None

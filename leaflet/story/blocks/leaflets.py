@@ -243,7 +243,8 @@ def about_facts(
     facts in one paragraph. Where room is shorter still (a tri-fold's back panel),
     `sources_on_request` says the sources are available on request, how to ask and the
     reference to quote, instead of listing them; `short_overdue` leaves the review
-    date, given among the facts, out of the overdue notice."""
+    date, given among the facts, out of the overdue notice (each where the strings have
+    the wording for it)."""
     strings = story.strings
     words, form = strings.words.about, meta.kind == "form"
     style = _about_style(story, tight)
@@ -266,12 +267,13 @@ def about_facts(
     if tight:  # the short facts run on in one paragraph
         run_on = " ".join(f"<b>{strings.markup(label)}:</b> {value}." for label, value in facts)
         cells = [tagged(Para(run_on, style), Tag("P"))]
-    overdue = strings.markup(
-        words.review_overdue_short if short_overdue else words.review_overdue_text, date=review
-    )
-    if sources_on_request:
+    # A language's strings may lack the shorter wordings: the longer ones stand.
+    short = words.review_overdue_short if short_overdue else None
+    overdue = strings.markup(short or words.review_overdue_text, date=review)
+    on_request = words.sources_on_request if sources_on_request else None
+    if on_request:
         phone = story.brand.clinic.phone
-        sources = strings.markup(words.sources_on_request, phone=phone, reference=meta.reference)
+        sources = strings.markup(on_request, phone=phone, reference=meta.reference)
     else:
         sources = plain("; ".join(meta.sources))
     return [

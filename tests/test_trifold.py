@@ -10,27 +10,38 @@ info and aftercare leaflets are checked to fit the four content panels.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import io
 import re
+import unicodedata
 from pathlib import Path
 
+import pdfplumber
 import pypdf
 import pytest
+import yaml
 from conftest import (
     CLINIC,
     CLINIC_PHONE,
     PATIENT,
+    REFERENCES,
     Pdf,
     build,
     copy_content,
+    normalise,
     page_fonts,
     personalisation,
     replace_in,
+    write_brand,
 )
 from reportlab.lib.units import inch, mm
 
 import leaflet
 from leaflet.errors import LayoutFitError
+from leaflet.sources import schema
+from leaflet.sources.bundled import CONTENT_DIR
+from leaflet.sources.strings import STRINGS_DIR
 
 SHEETS = {"dl-trifold": (297 * mm, 210 * mm), "letter-trifold": (11 * inch, 8.5 * inch)}
 #: Panel widths left to right: the outside, then the inside.
@@ -273,3 +284,163 @@ def test_overdue_wording_says_so_on_the_cover() -> None:
     assert "Review date 30 November 2028 (overdue)" in cover
     back = " ".join(t for x, _, t in fragments(outside) if in_panel(x, layout, 0, 1))
     assert "This wording was due for review on 30 November 2028" in " ".join(back.split())
+
+
+# --- the back panel in every language, and built past its review date -------------------
+
+LANGUAGES = ("en-GB", "pl", "cy", "ar")
+#: Each language's words looked for on the back panel.
+BACK_WORDS = {
+    "en-GB": {
+        "dates": ("30 November 2026", "30 November 2028"),
+        "on_request": "Available on request. Call us on 020 7946 0000 and quote",
+        "overdue": ("Review overdue:", "Ask us for the latest version."),
+    },
+    "pl": {
+        "dates": ("30 listopada 2026", "30 listopada 2028"),
+        "on_request": "Dostępne na życzenie. Zadzwoń pod numer 020 7946 0000",
+        "overdue": ("Przegląd po terminie:", "Poproś nas o najnowszą wersję."),
+    },
+    "cy": {
+        "dates": ("30 Tachwedd 2026", "30 Tachwedd 2028"),
+        "on_request": "Ar gael ar gais. Ffoniwch ni ar 020 7946 0000",
+        "overdue": ("Adolygiad yn hwyr:", "Gofynnwch i ni am y fersiwn diweddaraf."),
+    },
+    "ar": {
+        "dates": ("30 نوفمبر 2026", "30 نوفمبر 2028"),
+        "on_request": "متاحة عند الطلب.",
+        "overdue": ("فات موعد المراجعة:", "اطلب منا أحدث إصدار."),
+    },
+}
+FIRST_SOURCE = "Chu S, et al. Safety profile for microneedling."
+#: The blocks taken out of every language's info and aftercare (just before the contact
+#: block, the same in each: a translation keeps its source's blocks) so that the Polish
+#: and Welsh wording, longer than the English, fits the four content panels.
+CUT = {"info": slice(-7, -1), "aftercare": slice(-4, -1)}
+
+
+@pytest.fixture(scope="module")
+def fitting_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the content whose info and aftercare fit the tri-folds' inside panels in
+    every language (the back panel is what these tests are about)."""
+    content = copy_content(tmp_path_factory.mktemp("languages"))
+    for language in LANGUAGES:
+        for document, cut in CUT.items():
+            path = content / "microneedling" / language / f"{document}.yaml"
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            del data["blocks"][cut]
+            path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return content
+
+
+@functools.cache
+def outside_page(
+    content: Path, language: str, document: str, layout: str, expired: bool
+) -> tuple[str, str]:
+    """The text of the back panel (A2) and of the cover (A3), NFKC-folded. Arabic is
+    drawn right to left, so the panel's extracted text mixes its runs' order; its back
+    panel also gives the About facts in reading order, as the PDF gives them to screen
+    readers (each paragraph's /ActualText)."""
+    when = {"allow_expired": True, "today": dt.date(2029, 1, 1)} if expired else {}
+    treatment = leaflet.load_treatment("microneedling", content)
+    pdf = leaflet.render_pdf(
+        treatment.document(document, language),
+        leaflet.load_brand(),
+        leaflet.load_layout(layout),
+        **when,
+    )
+    assert pdf.page_count == 2
+    outside = fragments(pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0])
+    back, cover = ([t for x, _, t in outside if in_panel(x, layout, 0, index)] for index in (1, 2))
+    if language == "ar":
+        with pdfplumber.open(io.BytesIO(pdf.data)) as reader:
+            spoken = actual_texts(reader.pages[0].structure_tree)
+        back += spoken[spoken.index("عن هذه النشرة") :]  # About this leaflet
+    return tuple(normalise(unicodedata.normalize("NFKC", " ".join(t))) for t in (back, cover))
+
+
+def actual_texts(nodes: list[dict]) -> list[str]:
+    """The /ActualText of every structure element in `nodes` that has one, in order."""
+    found: list[str] = []
+    for node in nodes:
+        if node.get("actual_text"):
+            found.append(node["actual_text"])
+        found += actual_texts(node.get("children", []))
+    return found
+
+
+@pytest.mark.parametrize("expired", [False, True], ids=["current", "expired"])
+@pytest.mark.parametrize("layout", SHEETS)
+@pytest.mark.parametrize("document", ["info", "aftercare"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_back_panel_holds_the_leaflet_standard_facts(
+    fitting_content: Path, language: str, document: str, layout: str, expired: bool
+) -> None:
+    back, _ = outside_page(fitting_content, language, document, layout, expired)
+    words = BACK_WORDS[language]
+    assert REFERENCES[document] in back
+    for date in words["dates"]:
+        assert date in back
+    assert "020 7946 0000" in back and "hello@example.com" in back
+    # The list of sources, or where to ask for it and the reference to quote.
+    on_request = words["on_request"]
+    assert (FIRST_SOURCE in back) != (on_request in back), back
+    if on_request in back:
+        assert f"{REFERENCES[document]}." in back.split(on_request, 1)[1]
+    label, advice = words["overdue"]
+    assert (label in back) == expired and (advice in back) == expired
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+def test_english_keeps_its_list_of_sources_even_when_overdue(layout: str) -> None:
+    """Set tight, the English About facts keep the list of sources and the full overdue
+    notice: the later steps are for the longer translations."""
+    for document in ("info", "aftercare"):
+        back, cover = outside_page(CONTENT_DIR, "en-GB", document, layout, True)
+        assert FIRST_SOURCE in back
+        assert "This wording was due for review on 30 November 2028." in back
+        assert "Review date 30 November 2028 (overdue)" in cover
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+def test_arabic_builds_from_the_built_in_content(layout: str) -> None:
+    for document in ("info", "aftercare"):
+        back, _ = outside_page(CONTENT_DIR, "ar", document, layout, False)
+        assert REFERENCES[document] in back
+
+
+def test_polish_and_welsh_tri_folds_say_what_is_left_over() -> None:
+    """The back panels fit; the built-in Polish and Welsh wording is longer than the four
+    content panels, which the error says (with how much)."""
+    for language in ("pl", "cy"):
+        with pytest.raises(LayoutFitError) as caught:
+            leaflet.build_document("info", layout="dl-trifold", language=language)
+        assert caught.value.message.startswith(
+            f"content/microneedling/{language}/info.yaml: the info leaflet does not fit the "
+            "dl-trifold panels: about "
+        )
+
+
+def test_a_back_panel_that_cannot_fit_says_how_tall_it_is(tmp_path: Path) -> None:
+    """Feedback wording far too long for a back panel, even in its tightest setting."""
+    old = "feedback: Tell us what you think of our leaflets and forms."
+    brand = write_brand(tmp_path, {old: old + " Thank you." * 120})
+    with pytest.raises(LayoutFitError) as caught:
+        leaflet.build_document("info", layout="dl-trifold", brand=brand)
+    match = re.fullmatch(
+        r"content/microneedling/en-GB/info\.yaml: the contact and About boxes do not fit the "
+        r"back panel of the dl-trifold layout: they are (\d+) mm tall and the panel holds "
+        r"190 mm",
+        caught.value.message,
+    )
+    assert match, caught.value.message
+    assert int(match[1]) > 190
+
+
+def test_a_language_without_the_shorter_wordings_keeps_the_longer_ones() -> None:
+    """A clinic's strings for a language of its own, written before the back panel's
+    shorter wordings existed, still validate (their steps are then skipped)."""
+    strings = yaml.safe_load((STRINGS_DIR / "en.yaml").read_text(encoding="utf-8"))
+    del strings["about"]["sources_on_request"], strings["about"]["review_overdue_short"]
+    about = schema.Strings.model_validate(strings).about
+    assert about.sources_on_request is None and about.review_overdue_short is None

@@ -2,11 +2,15 @@
 
 The back panel holds the clinic's contact details and the About facts, standing on the
 panel without the tinted boxes that set them apart in a page's flow (at 12 pt, the
-boxes' padding costs the few lines that would not fit). The cover holds a block in the
-brand colour (logo, clinic name, title and subtitle), the personal note, and a foot
-with the reference and review date. Both are drawn with the outside page, before the
-panels the story flows into; a screen reader reads the cover first and the back panel
-last, as the folded leaflet is read.
+boxes' padding costs the few lines that would not fit). Where they still run too long
+(a translation, or the overdue notice), they give way a step at a time, each step
+measured (`BACK_PANEL_SETTINGS`): the About facts set tight, the sources on request, a
+shorter overdue notice, then the QR code and the contact block's opening words left out;
+never text smaller than the layout's small print, and never a fact the leaflet standard
+asks for. The cover holds a block in the brand colour (logo, clinic name, title and
+subtitle), the personal note, and a foot with the reference and review date. Both are
+drawn with the outside page, before the panels the story flows into; a screen reader
+reads the cover first and the back panel last, as the folded leaflet is read.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import io
 import itertools
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -31,7 +36,7 @@ from leaflet.story.builder import StoryBuilder
 from leaflet.story.flowables.boxes import ROUNDING_TOLERANCE, Box
 from leaflet.story.flowables.graphics import Logo
 from leaflet.story.flowables.text import Para, tagged
-from leaflet.story.spacing import LARGE
+from leaflet.story.spacing import LARGE, SMALL
 from leaflet.story.tags import Tag
 
 #: The sheet is printed on both sides and turned over left to right: for a landscape sheet,
@@ -43,6 +48,35 @@ COVER_PADDING = 6 * mm
 #: Between the logo and the clinic's name, and (at least) between the name and the title.
 BELOW_LOGO = 3 * mm
 ABOVE_TITLE = 8 * mm
+
+
+@dataclass(frozen=True)
+class BackPanelSetting:
+    """One way to set the back panel: the About facts' settings (see
+    `leaflets.about_facts`), and whether the contact details keep their QR code and
+    the contact block's text before them."""
+
+    tight: bool = False
+    sources_on_request: bool = False
+    short_overdue: bool = False
+    qr: bool = True
+    contact_text: bool = True
+
+
+#: The back panel's settings, fullest first; the first that fits the panel is used. The
+#: list of sources gives way before the overdue notice's date (which the facts give
+#: too), that before the QR code (the website is printed under the phone number), and
+#: that before the contact block's opening words (its heading says what it is for).
+BACK_PANEL_SETTINGS = (
+    BackPanelSetting(),
+    BackPanelSetting(tight=True),
+    BackPanelSetting(tight=True, sources_on_request=True),
+    BackPanelSetting(tight=True, sources_on_request=True, short_overdue=True),
+    BackPanelSetting(tight=True, sources_on_request=True, short_overdue=True, qr=False),
+    BackPanelSetting(
+        tight=True, sources_on_request=True, short_overdue=True, qr=False, contact_text=False
+    ),
+)
 
 
 class SheetOutside:
@@ -76,16 +110,36 @@ class SheetOutside:
 
     def _back(self, document: schema.Document) -> list[Flowable]:
         """The contact details (the document's own `contact` block, if it has one) and
-        the About facts."""
-        width = self.back_panel.text_width
+        the About facts, in the first of `BACK_PANEL_SETTINGS` that fits the panel (the
+        last when none does: `_check_fits` then says so)."""
         contacts = [
             schema.block_value(b) for b in document.blocks if schema.block_kind(b) == "contact"
         ]
         contact = contacts[0] if contacts else schema.Contact()
+        panel = self.back_panel
+        for setting in BACK_PANEL_SETTINGS:
+            back = self._back_set(contact, setting)
+            if self._height(back, panel) <= panel.text_height + ROUNDING_TOLERANCE:
+                break
+        return back
+
+    def _back_set(self, contact: schema.Contact, setting: BackPanelSetting) -> list[Flowable]:
+        """The back panel's flowables in one setting."""
+        contact = contact.model_copy(
+            update={
+                "qr": contact.qr and setting.qr,
+                "text": contact.text if setting.contact_text else None,
+            }
+        )
         return [
-            *self.builder.contact_details(contact, width),
-            Spacer(0, LARGE),
-            *self.builder.about_facts(self.meta),
+            *self.builder.contact_details(contact, self.back_panel.text_width),
+            Spacer(0, SMALL if setting.tight else LARGE),
+            *self.builder.about_facts(
+                self.meta,
+                tight=setting.tight,
+                sources_on_request=setting.sources_on_request,
+                short_overdue=setting.short_overdue,
+            ),
         ]
 
     def _cover(self) -> list[Flowable]:
@@ -124,13 +178,16 @@ class SheetOutside:
     def _check_fits(
         self, flowables: list[Flowable], panel: Panel, bottom: float, what: str, where: str
     ) -> None:
-        height = sum(flowable_height(f, self._measure, panel.text_width) for f in flowables)
+        height = self._height(flowables, panel)
         room = panel.text_height - bottom
         if height > room + ROUNDING_TOLERANCE:
             raise LayoutFitError(
                 f"{what} do not fit the {where} of the {self.build.layout.name} layout: they "
                 f"are {height / mm:.0f} mm tall and the panel holds {room / mm:.0f} mm"
             )
+
+    def _height(self, flowables: list[Flowable], panel: Panel) -> float:
+        return sum(flowable_height(f, self._measure, panel.text_width) for f in flowables)
 
     def draw_outside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """onPage of the outside page: the back panel, the cover and the cover's foot.

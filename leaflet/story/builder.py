@@ -120,9 +120,11 @@ class StoryBuilder:
         `width` wide and without the block's box."""
         return leaflets.contact_details(self.context, contact, width)
 
-    def about_facts(self, meta: schema.Meta) -> list[Flowable]:
-        """The facts of the About box that ends a story, without the box."""
-        return leaflets.about_facts(self.context, meta)
+    def about_facts(self, meta: schema.Meta, **shorter: bool) -> list[Flowable]:
+        """The facts of the About box that ends a story, without the box; `shorter` are
+        `leaflets.about_facts`'s settings for less room (`tight`, `sources_on_request`,
+        `short_overdue`)."""
+        return leaflets.about_facts(self.context, meta, **shorter)
 
     def notes_page(self) -> list[Flowable]:
         """A page headed Notes with ruled lines, to pad a booklet."""

@@ -20,10 +20,15 @@ from leaflet.sources.schema.common import Strict, Text
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 
 
-def says(description: str, *values: str, bold: bool = True) -> Any:
+def says(description: str, *values: str, bold: bool = True, optional: bool = False) -> Any:
     """A text field that may use the values `values` in braces (and `**bold**`, unless
-    `bold` is False: text drawn on the canvas, not set as a paragraph)."""
-    return Field(description=description, json_schema_extra={"values": list(values), "bold": bold})
+    `bold` is False: text drawn on the canvas, not set as a paragraph); `optional`, it
+    may be left out (None)."""
+    return Field(
+        None if optional else ...,
+        description=description,
+        json_schema_extra={"values": list(values), "bold": bold},
+    )
 
 
 def check_text(text: str, values: list[str], bold: bool) -> str:
@@ -84,11 +89,23 @@ class AboutStrings(Texts):
         "You can ask us for this form in large print. Call us on {phone}.",
         "phone",
     )
+    sources_on_request: Text | None = says(
+        "Where the list of sources does not fit (a tri-fold's back panel): Available on "
+        "request. Call us on {phone} and quote {reference}. Left out, the list is kept.",
+        "phone",
+        "reference",
+        optional=True,
+    )
     feedback: Text = says("Label: Feedback.")
     review_overdue: Text = says("Label: Review overdue.")
     review_overdue_text: Text = says(
         "This wording was due for review on {date}. Ask us for the latest version.",
         "date",
+    )
+    review_overdue_short: Text | None = says(
+        "The overdue notice where room is short (the review date is given beside it): Ask "
+        "us for the latest version. Left out, the notice keeps its date.",
+        optional=True,
     )
     translation: Text = says("Label: Translation.")
     translated_from: Text = says(

@@ -228,12 +228,20 @@ def _boxed(story: StoryContext, facts: list[Flowable]) -> Box:
     return Box(facts, story.colour("tint"), padding=padding, tag=Tag("Sect"))
 
 
-def about_facts(story: StoryContext, meta: schema.Meta, *, tight: bool = False) -> list[Flowable]:
+def about_facts(
+    story: StoryContext,
+    meta: schema.Meta,
+    *,
+    tight: bool = False,
+    sources_on_request: bool = False,
+    short_overdue: bool = False,
+) -> list[Flowable]:
     """The leaflet standards facts after their heading: reference, dates, approval,
     sources, large print and feedback (and that the review is overdue, or the
     translation not yet reviewed, when it is), with a leading tighter than body text;
     `tight` tighter still, no larger than the layout's smallest body size, the short
-    facts in one paragraph."""
+    facts in one paragraph. Shorter still (a tri-fold's back panel): `sources_on_request`
+    (see `_sources`); `short_overdue`, the overdue notice without the review date."""
     strings = story.strings
     words, form = strings.words.about, meta.kind == "form"
     style = _about_style(story, tight)
@@ -256,16 +264,28 @@ def about_facts(story: StoryContext, meta: schema.Meta, *, tight: bool = False) 
     if tight:  # the short facts run on in one paragraph
         run_on = " ".join(f"<b>{strings.markup(label)}:</b> {value}." for label, value in facts)
         cells = [tagged(Para(run_on, style), Tag("P"))]
-    overdue = strings.markup(words.review_overdue_text, date=review)
+    # A language's strings may lack the shorter wording: the longer one stands.
+    short = words.review_overdue_short if short_overdue else None
+    overdue = strings.markup(short or words.review_overdue_text, date=review)
     return [
         story.heading(title, "table_head" if tight else "box_title", level=0),
         *([cell(words.review_overdue, overdue)] if story.overdue else []),
         *translation_facts(story, meta, style),
         *cells,
-        cell(words.sources, plain("; ".join(meta.sources))),
+        cell(words.sources, _sources(story, meta, sources_on_request)),
         cell(words.large_print, _large_print(story, form)),
         cell(words.feedback, plain(story.brand.wording(strings.tag).feedback)),
     ]
+
+
+def _sources(story: StoryContext, meta: schema.Meta, on_request: bool) -> str:
+    """The list of sources; `on_request`, that they are available on request, how to
+    ask and the reference to quote instead (where the strings have the wording)."""
+    strings = story.strings
+    wording = strings.words.about.sources_on_request if on_request else None
+    if wording is None:
+        return plain("; ".join(meta.sources))
+    return strings.markup(wording, phone=story.brand.clinic.phone, reference=meta.reference)
 
 
 def _large_print(story: StoryContext, form: bool) -> str:

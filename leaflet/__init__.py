@@ -14,7 +14,9 @@ A day's appointments: `read_appointments`, then `build_batch` or `email_appointm
 A service building many personalised documents keeps a `BaseCache` and calls its
 `render(document, brand, layout, personal)`: each document is laid out once and then only
 stamped with each patient's details; one that builds batch after batch keeps a
-`WorkerPool` and passes it to `build_batch(..., pool=pool)`.
+`WorkerPool` and passes it to `build_batch(..., pool=pool)`. The command line calls
+`use_validated_cache()`: files it validated before are read back without pydantic, as
+plain objects that read like the models (a library caller gets the models themselves).
 Names are imported on first use (PEP 562), so `import leaflet` is quick and loads only
 what a program uses; `from leaflet import *` gives every name in `__all__`.
 """
@@ -100,6 +102,7 @@ __all__ = [
     "render_pdf",
     "start_jobs",
     "treatment_from_data",
+    "use_validated_cache",
     "verify",
 ]
 
@@ -177,6 +180,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "render_pdf": ("leaflet.render.document", "render_pdf"),
     "start_jobs": ("leaflet.packs.batch", "start_jobs"),
     "treatment_from_data": ("leaflet.sources.content_data", "treatment_from_data"),
+    "use_validated_cache": ("leaflet.sources.validated", "switch_on"),
     "verify": ("leaflet.render.provenance", "verify"),
 }
 
@@ -253,4 +257,5 @@ if TYPE_CHECKING:
         parse_phone,
     )
     from leaflet.sources.schema.exports import EXPORT_FIELDS
+    from leaflet.sources.validated import switch_on as use_validated_cache
     from leaflet.sources.workspace import Workspace, find_workspace, init_workspace

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import io
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 import leaflet
-from leaflet.sources import dates
+from leaflet.sources import dates, validated
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND
 
 REPO = Path(__file__).resolve().parents[1]
@@ -225,6 +226,24 @@ def fixed_today() -> Iterator[dt.date]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(dates, "today", lambda: TODAY)
         yield TODAY
+
+
+# --- the validated-content cache -------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def validated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The suite runs with the command line's validated-content cache on, in a folder of
+    its own (LEAFLET_TEST_CACHE names one to keep between runs, to run the suite warm);
+    the commands the tests start in new processes use it too."""
+    kept = os.environ.get("LEAFLET_TEST_CACHE")
+    home = Path(kept) if kept else tmp_path_factory.mktemp("xdg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(home))
+        patch.delenv("LEAFLET_CACHE", raising=False)
+        validated.switch_on()
+        yield home / "leaflet" / "validated"
+        validated.switch_off()
 
 
 #: Python that fixes the date of a new process to TODAY.

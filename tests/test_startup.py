@@ -133,3 +133,26 @@ def test_commands_building_many_documents_run_the_collector(tmp_path, command):
     # What they read is missing: each stops after it has resumed the collector.
     _, enabled = collector_after(*command, cwd=tmp_path)
     assert enabled
+
+
+def test_a_second_document_run_needs_no_pydantic(tmp_path):
+    """The first run validates the files and keeps them in the validated-content cache
+    (leaflet.sources.validated); the next reads them back without importing pydantic,
+    and builds the same PDF. LEAFLET_CACHE=off validates every time."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = []
+    for name, extra in (("cold", {}), ("warm", {}), ("off", {"LEAFLET_CACHE": "off"})):
+        out = tmp_path / f"{name}.pdf"
+        printed = after_command(
+            "info",
+            "-o",
+            str(out),
+            cwd=tmp_path,
+            entry="run",
+            report="'pydantic' in sys.modules",
+            env={**env, **extra},
+        )
+        runs.append((printed, out.read_bytes()))
+    (cold, cold_pdf), (warm, warm_pdf), (off, off_pdf) = runs
+    assert (cold, warm, off) == ("True", "False", "True")
+    assert cold_pdf == warm_pdf == off_pdf

@@ -134,6 +134,9 @@ def run() -> None:
     Commands that build many documents resume it (`resume_collector`); a library
     caller's process, and the tests' in-process runs of `main`, are left alone."""
     gc.disable()
+    # Files validated by an earlier run come from the validated-content cache, without
+    # pydantic (LEAFLET_CACHE=off: validate every time); see `leaflet.sources.validated`.
+    leaflet.use_validated_cache()
     try:
         main(prog_name="leaflet")
     finally:

@@ -148,11 +148,17 @@ class Brand:
         `language`; a language the brand file does not give it in is a `SourceError`."""
         spec = self.spec
         if match_language(language, [spec.language]) is not None:
-            return schema.ClinicWording(
-                out_of_hours=spec.clinic.out_of_hours,
-                feedback=spec.clinic.feedback,
-                logo_alt=spec.logo_alt,
+            # Through `validate`, as the brand's own fields: read from the command line's
+            # cache, it needs no pydantic.
+            wording = {
+                "out_of_hours": spec.clinic.out_of_hours,
+                "feedback": spec.clinic.feedback,
+                "logo_alt": spec.logo_alt,
+            }
+            clinic_wording: schema.ClinicWording = validate(
+                "ClinicWording", YamlSource(self.path, wording)
             )
+            return clinic_wording
         found = match_language(language, spec.languages)
         if found is None:
             name = parse_language(language).name
@@ -246,7 +252,7 @@ def inspect_brand(
     check."""
     files = brand_files(brand if brand is not None else EXAMPLE_BRAND)
     path, source = files.path, files.source
-    spec = validate(schema.Brand, source)
+    spec: schema.Brand = validate("Brand", source)
     problems = _Problems(path, source)
     _check_contrast(spec, problems)
     logo, logo_data = _check_logo(spec, files, problems)

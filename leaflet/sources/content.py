@@ -47,6 +47,9 @@ if TYPE_CHECKING:  # loaded when a document is: `leaflet list` needs none of the
 NOT_WORDING = frozenset({"id", "style"})
 #: The treatment file: in the treatment's folder, and optionally in a language folder.
 TREATMENT_FILE = "treatment.yaml"
+#: Template variables holding a patient's details: a build with any of them filled in
+#: is validated in full every time (personal details never go in the validated cache).
+PERSONAL_GROUPS = ("patient", "appointment")
 #: A language's treatment file among content given as data (`Treatment.given`).
 TREATMENT = "treatment"
 
@@ -117,7 +120,10 @@ class ContentDocument:
         for loc in (("meta", "title"), ("meta", "subtitle")):
             self._check_glyphs(loc, getattr(self.meta, loc[1]), fonts)
         blocks = self._fill(self.source.data["blocks"], ("blocks",), context, fonts)
-        return validate(schema.Document, self.source, {"meta": self.spec.meta, "blocks": blocks})
+        filled = {"meta": self.source.data["meta"], "blocks": blocks}
+        personal = any(any(variables.get(group, {}).values()) for group in PERSONAL_GROUPS)
+        document: schema.Document = validate("Document", self.source, filled, cached=not personal)
+        return document
 
     def _fill(self, value: Any, loc: Loc, context: dict[str, Namespace], fonts: FontChain) -> Any:
         if isinstance(value, dict):
@@ -275,7 +281,7 @@ class Treatment:
             if source is None:
                 self._locals[language] = None
             else:
-                local = validate(schema.TreatmentLanguage, source)
+                local: schema.TreatmentLanguage = validate("TreatmentLanguage", source)
                 _check_local_settings(self, local, source)
                 self._locals[language] = (local, source)
         return self._locals[language]
@@ -312,7 +318,7 @@ def load_treatment(slug: str, content_dir: Path | str | None = None) -> Treatmen
         raise LeafletError(f"content folder not found: {folder}")
     slug = resolve_treatment(slug, folder)
     source = read_yaml(folder / slug / TREATMENT_FILE)
-    spec = validate(schema.Treatment, source)
+    spec: schema.Treatment = validate("Treatment", source)
     return Treatment(slug, folder / slug, spec, source, find_languages(folder / slug))
 
 
@@ -321,7 +327,7 @@ def rebuild_treatment(
 ) -> Treatment:
     """The treatment of checked sources, documents by (name, language): how content
     given as data is made (and unpickled); see `leaflet.sources.content_data`."""
-    spec = validate(schema.Treatment, source)
+    spec: schema.Treatment = validate("Treatment", source)
     folder = source.path.parent
     languages = {tag: folder / tag for _, tag in given}
     return Treatment(slug, folder, spec, source, languages, given=given)
@@ -334,7 +340,7 @@ def _load_document(treatment: Treatment, name: str, language: str) -> ContentDoc
     folder = treatment.languages[language]
     source = treatment.read(name, language)
     assert source is not None, "available() listed it"
-    spec = validate(schema.Document, source)
+    spec: schema.Document = validate("Document", source)
     if folder != treatment.folder and normalise(spec.meta.language) != language:
         loc: Loc = ("meta", "language")
         raise SourceError(

@@ -142,7 +142,7 @@ def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
 def _read_spec(name: str, layouts_dir: Path, known: list[str]) -> tuple[YamlSource, schema.Layout]:
     """The layout file, merged over the layouts it `extends:`, and validated."""
     source, data = read_layout_data(name, layouts_dir, known)
-    return source, validate(schema.Layout, source, data)
+    return source, validate("Layout", source, data)
 
 
 def read_layout_data(

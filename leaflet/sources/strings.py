@@ -98,6 +98,8 @@ def _load(language: Language, files: tuple[Path, ...], stamps: tuple[Any, ...]) 
         if isinstance(source.data, dict):
             data = merged(data, source.data)
     # The last file is the one a problem is in: the package's own files are complete.
-    words = validate(schema.Strings, YamlSource(sources[-1].path, data, sources[-1].lines))
+    words: schema.Strings = validate(
+        "Strings", YamlSource(sources[-1].path, data, sources[-1].lines)
+    )
     digest = hashlib.sha256("".join(source.sha256 for source in sources).encode()).hexdigest()
     return Strings(language, words, files, digest)

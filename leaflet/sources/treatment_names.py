@@ -28,7 +28,7 @@ def treatment_names(folder: Path) -> dict[str, list[str]]:
         slug = path.parent.name
         names[slug] = [slug]
         try:
-            spec = validate(schema.Treatment, read_yaml(path))
+            spec: schema.Treatment = validate("Treatment", read_yaml(path))
         except LeafletError:
             continue
         names[slug] += [spec.name, *spec.aliases, *_translated_names(path.parent)]
@@ -41,7 +41,7 @@ def _translated_names(folder: Path) -> list[str]:
     found = []
     for path in sorted(folder.glob(f"*/{TREATMENT_FILE}")):
         try:
-            local = validate(schema.TreatmentLanguage, read_yaml(path))
+            local: schema.TreatmentLanguage = validate("TreatmentLanguage", read_yaml(path))
         except LeafletError:
             continue  # reported when that language loads
         if local.name:

@@ -78,7 +78,7 @@ def load_workspace(path: Path) -> Workspace:
     from leaflet.sources.exports import ExportFormat
     from leaflet.sources.yamlfile import read_yaml, validate
 
-    spec = validate(schema.Workspace, read_yaml(path))
+    spec: schema.Workspace = validate("Workspace", read_yaml(path))
     base = path.parent.resolve()
     return Workspace(
         path=path,

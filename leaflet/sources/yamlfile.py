@@ -226,17 +226,49 @@ def format_loc(loc: Path_) -> str:
     return out
 
 
-def validate(model: type[Model], source: YamlSource, data: Any = None) -> Model:
-    """Validate `source.data` (or `data`) against `model`, reporting every problem found."""
+@typing.overload
+def validate(
+    model: type[Model], source: YamlSource, data: Any = None, *, cached: bool = True
+) -> Model: ...
+@typing.overload
+def validate(model: str, source: YamlSource, data: Any = None, *, cached: bool = True) -> Any: ...
+def validate(
+    model: type[Model] | str, source: YamlSource, data: Any = None, *, cached: bool = True
+) -> Any:
+    """Validate `source.data` (or `data`) against `model` (a class, or the name of one in
+    `schema`), reporting every problem found.
+
+    Where the command line keeps a validated-content cache (`validated`), data it has
+    validated before comes back from there as plain objects, without pydantic; with
+    `cached` False (data holding personal details), it is neither looked up nor kept."""
+    from leaflet.sources import validated
+
+    value = source.data if data is None else data
+    name = model if isinstance(model, str) else model.__name__
+    cache = validated.active() if cached else None
+    key = cache.key(name, value) if cache is not None else None
+    if cache is not None and key is not None:
+        found = cache.get(key)
+        if found is not None:
+            return found
     import pydantic
 
+    if isinstance(model, str):
+        from leaflet.sources import schema
+
+        cls: type[pydantic.BaseModel] = getattr(schema, model)
+    else:
+        cls = model
     try:
-        return model.model_validate(source.data if data is None else data)
+        result = cls.model_validate(value)
     except pydantic.ValidationError as err:
-        problems = [_describe(model, source, error) for error in err.errors()]
+        problems = [_describe(cls, source, error) for error in err.errors()]
         if len(problems) == 1:
             raise problems[0] from err
         raise LeafletError("\n".join(p.message for p in problems)) from err
+    if cache is not None and key is not None:
+        cache.put(key, result)
+    return result
 
 
 def _describe(

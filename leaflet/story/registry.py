@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from reportlab.platypus import Flowable
 
-from leaflet.sources.schema import BLOCK_TYPES
+from leaflet.sources.schema.behaviour import BLOCK_KINDS
 from leaflet.story.context import StoryContext
 
 BlockBuilder = Callable[[StoryContext, Any, str], list[Flowable]]
@@ -24,7 +24,7 @@ BLOCK_BUILDERS: dict[str, BlockBuilder] = {}
 
 def block_builder(kind: str) -> Callable[[Builder], Builder]:
     """Register the decorated function as the builder of blocks of type `kind`."""
-    if kind not in BLOCK_TYPES:
+    if kind not in BLOCK_KINDS:
         raise ValueError(f"{kind!r} is not a block type of the schema")
 
     def register(function: Builder) -> Builder:

@@ -8,7 +8,9 @@ The models live in `common` (shared types), `blocks`, `documents`, `brand`, `lay
 `exports` (booking-system exports); they are all importable from here, as
 `schema.Document`, `schema.Brand`... Each is imported on first use (PEP 562): building
 pydantic models takes time, and a command that reads only a layout or a treatment file
-should not build the blocks' models.
+should not build the blocks' models. What the models do besides holding fields
+(`block_kind`, `Meta.source_of_translation`) is in `behaviour`, without pydantic: the
+command line's validated-content cache gives the same values back as plain objects.
 """
 
 from __future__ import annotations
@@ -127,8 +129,8 @@ _WHERE: dict[str, str] = {
     "Treatment": "leaflet.sources.schema.treatment",
     "TreatmentLanguage": "leaflet.sources.schema.treatment",
     "Workspace": "leaflet.sources.schema.exports",
-    "block_kind": "leaflet.sources.schema.blocks",
-    "block_value": "leaflet.sources.schema.blocks",
+    "block_kind": "leaflet.sources.schema.behaviour",
+    "block_value": "leaflet.sources.schema.behaviour",
 }
 
 
@@ -145,6 +147,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from leaflet.sources.schema.behaviour import block_kind, block_value
     from leaflet.sources.schema.blocks import (
         BLOCK_TYPES,
         Block,
@@ -161,8 +164,6 @@ if TYPE_CHECKING:
         RecordTable,
         Signatures,
         Timeline,
-        block_kind,
-        block_value,
     )
     from leaflet.sources.schema.brand import (
         PASSWORD_POLICIES,

@@ -19,6 +19,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from leaflet.sources.schema.behaviour import BLOCK_KINDS
+from leaflet.sources.schema.behaviour import block_kind as block_kind  # its home; here too
+from leaflet.sources.schema.behaviour import block_value as block_value
 from leaflet.sources.schema.common import Heading, Slug, Strict, Text
 from leaflet.sources.spelling import did_you_mean
 
@@ -222,6 +225,8 @@ BLOCK_TYPES: dict[str, type[Strict]] = {
     "record_table": _block("record_table", RecordTable, RecordTable.__doc__),
     "contact": _block("contact", Contact, Contact.__doc__),
 }
+if tuple(BLOCK_TYPES) != BLOCK_KINDS:  # pragma: no cover - a block type added in one place
+    raise AssertionError("behaviour.BLOCK_KINDS must list the block types of BLOCK_TYPES")
 
 
 def _block_tag(value: Any) -> str | None:
@@ -261,13 +266,3 @@ else:
         Discriminator(_block_tag, custom_error_type="block_type", custom_error_message=BLOCK_SHAPE),
         BeforeValidator(_known_block_key),
     ]
-
-
-def block_kind(block: BaseModel) -> str:
-    """A block's type: the name of its one field, e.g. `checklist`."""
-    return next(iter(type(block).model_fields))
-
-
-def block_value(block: BaseModel) -> Any:
-    """What a block holds: its one field's value."""
-    return getattr(block, block_kind(block))

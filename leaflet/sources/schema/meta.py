@@ -11,10 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from leaflet.sources.schema.behaviour import TranslationSource
 from leaflet.sources.schema.common import LANGUAGE_TAG, Heading, LanguageTag, Strict, Text, pattern
 
 
-class Meta(Strict):
+class Meta(Strict, TranslationSource):
     """Who wrote a document, when, and when it must be reviewed."""
 
     title: Heading = Field(description="Main title on page 1 and in the PDF metadata.")
@@ -83,11 +84,3 @@ class Meta(Strict):
         if self.translates is None and (self.translator or self.reviewer):
             raise ValueError("translator and reviewer belong to a translation (translates)")
         return self
-
-    @property
-    def source_of_translation(self) -> tuple[str, str] | None:
-        """(language, version) of the document this one translates, if it is a translation."""
-        if self.translates is None:
-            return None
-        language, version = self.translates.split(" ", 1)
-        return language, version

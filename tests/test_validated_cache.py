@@ -1,0 +1,206 @@
+"""The validated-content cache: what it keeps, what it refuses, and that what it gives
+back reads exactly as the pydantic models it stands for."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import PATIENT, build, personalisation
+
+import leaflet
+import leaflet.version
+from leaflet.errors import SourceError
+from leaflet.sources import schema, validated
+from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND
+from leaflet.sources.validated import PlainModel, ValidatedCache
+from leaflet.sources.yamlfile import read_yaml, validate
+
+INFO = CONTENT_DIR / "microneedling" / "en-GB" / "info.yaml"
+#: Every kind of file the built-in content and brand have, with its model.
+FILES = [
+    ("Document", INFO),
+    ("Document", CONTENT_DIR / "microneedling" / "en-GB" / "consent.yaml"),
+    ("Document", CONTENT_DIR / "microneedling" / "en-GB" / "aftercare.yaml"),
+    ("Treatment", CONTENT_DIR / "microneedling" / "treatment.yaml"),
+    ("Brand", EXAMPLE_BRAND),
+]
+
+
+@pytest.fixture()
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ValidatedCache:
+    """A cache of its own, switched on as the command line switches it on."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(validated, "_active", None)
+    validated.switch_on()
+    found = validated.active()
+    assert found is not None
+    return found
+
+
+def entries(cache: ValidatedCache) -> list[Path]:
+    return sorted(cache.folder.glob("*.json"))
+
+
+def both(model: str, path: Path) -> tuple[object, object]:
+    """The file validated by pydantic (kept), then read back from the cache."""
+    first = validate(model, read_yaml(path))
+    second = validate(model, read_yaml(path))
+    return first, second
+
+
+@pytest.mark.parametrize(("model", "path"), FILES, ids=lambda value: str(value).split("/")[-1])
+def test_a_file_read_back_equals_the_validated_model(cache, model, path):
+    first, second = both(model, path)
+    assert not isinstance(first, PlainModel)
+    assert isinstance(second, PlainModel)
+    assert type(second).__name__ == model
+    assert second.model_dump() == first.model_dump()  # type: ignore[attr-defined]
+    assert second.model_dump_json() == first.model_dump_json()  # type: ignore[attr-defined]
+    assert list(type(second).model_fields) == list(type(first).model_fields)  # type: ignore[attr-defined]
+    assert second.model_fields_set == first.model_fields_set  # type: ignore[attr-defined]
+    assert pickle.loads(pickle.dumps(second)) == second
+    assert len(entries(cache)) == 1
+
+
+def test_blocks_and_meta_behave_as_the_models(cache):
+    first, second = both("Document", INFO)
+    kinds = [schema.block_kind(block) for block in first.blocks]  # type: ignore[attr-defined]
+    assert [schema.block_kind(block) for block in second.blocks] == kinds  # type: ignore[attr-defined]
+    assert second.meta.source_of_translation is None  # type: ignore[attr-defined]
+    assert dict(second.meta) == dict(first.meta)  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError, match="frozen"):
+        second.meta.title = "changed"  # type: ignore[attr-defined]
+
+
+def test_a_translation_names_its_source(cache):
+    path = CONTENT_DIR / "microneedling" / "pl" / "info.yaml"
+    first, second = both("Document", path)
+    assert second.meta.source_of_translation == ("en-GB", "2.0")  # type: ignore[attr-defined]
+    assert first.meta.source_of_translation == second.meta.source_of_translation  # type: ignore[attr-defined]
+
+
+def test_an_edited_file_misses(cache, tmp_path):
+    copy = tmp_path / "info.yaml"
+    copy.write_text(INFO.read_text(encoding="utf-8"), encoding="utf-8")
+    validate("Document", read_yaml(copy))
+    copy.write_text(
+        INFO.read_text(encoding="utf-8").replace("Microneedling", "Micro-needling", 1),
+        encoding="utf-8",
+    )
+    edited = validate("Document", read_yaml(copy))
+    assert not isinstance(edited, PlainModel)
+    assert len(entries(cache)) == 2
+
+
+def test_another_schema_or_version_misses(cache, monkeypatch):
+    source = read_yaml(INFO)
+    key = cache.key("Document", source.data)
+    monkeypatch.setattr(leaflet.version, "__version__", "99.0")
+    assert ValidatedCache(cache.folder).key("Document", source.data) != key
+    monkeypatch.undo()
+    schema_file = Path(validated.__file__).parent / "schema" / "common.py"
+    real = Path.read_bytes
+
+    def edited(path: Path) -> bytes:
+        return real(path) + (b"# edited\n" if path == schema_file else b"")
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    assert ValidatedCache(cache.folder).key("Document", source.data) != key
+    assert cache.key("Treatment", source.data) != key
+
+
+def test_corrupt_and_foreign_entries_are_ignored(cache):
+    validate("Treatment", read_yaml(FILES[3][1]))
+    validate("Document", read_yaml(INFO))
+    treatment, document = (
+        cache.key("Treatment", read_yaml(FILES[3][1]).data),
+        cache.key("Document", read_yaml(INFO).data),
+    )
+    assert treatment is not None and document is not None
+    # The treatment's entry put where the document's should be: not for its key.
+    (cache.folder / f"{document}.json").write_bytes(
+        (cache.folder / f"{treatment}.json").read_bytes()
+    )
+    assert cache.get(document) is None
+    again = validate("Document", read_yaml(INFO))
+    assert not isinstance(again, PlainModel)
+    for broken in (b"", b"{not json", b'{"format": 1}', b"[]", b"\xff\xfe"):
+        (cache.folder / f"{document}.json").write_bytes(broken)
+        assert cache.get(document) is None
+        assert validate("Document", read_yaml(INFO)).meta.reference == "MN-INF-01"
+
+
+def test_the_folder_and_entries_are_owner_only(cache):
+    cache.folder.mkdir(parents=True)
+    cache.folder.chmod(0o755)  # left open by something else: closed again
+    validate("Document", read_yaml(INFO))
+    assert stat.S_IMODE(cache.folder.stat().st_mode) == 0o700
+    (entry,) = entries(cache)
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert not list(cache.folder.glob(".*"))  # no temporary file left behind
+
+
+def test_a_folder_that_cannot_be_made_is_no_cache(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    monkeypatch.setattr(validated, "_active", None)
+    validated.switch_on()
+    first, second = both("Document", INFO)
+    assert not isinstance(second, PlainModel)
+    assert second == first
+
+
+def test_the_cache_keeps_a_bounded_number_of_entries(cache, monkeypatch):
+    monkeypatch.setattr(validated, "MAX_ENTRIES", 2)
+    for model, path in FILES[:4]:
+        validate(model, read_yaml(path))
+    assert len(entries(cache)) == 2
+
+
+def test_a_file_that_fails_is_never_kept(cache, tmp_path):
+    broken = tmp_path / "info.yaml"
+    broken.write_text(
+        INFO.read_text(encoding="utf-8").replace("reference: MN-INF-01", "reference: 12"),
+        encoding="utf-8",
+    )
+    messages = []
+    for _ in range(2):
+        with pytest.raises(SourceError) as err:
+            validate("Document", read_yaml(broken))
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
+    assert "meta.reference: expected text" in messages[0]
+    assert entries(cache) == []
+
+
+def test_personal_details_never_reach_the_cache(cache):
+    build("info", "a4", personalisation())
+    assert entries(cache)  # the files themselves are kept
+    for entry in entries(cache):
+        assert "O'Brien" not in entry.read_text(encoding="utf-8"), PATIENT
+
+
+def test_a_build_reads_the_same_from_the_cache(cache):
+    cold = build("consent", "a4").data
+    count = len(entries(cache))
+    warm = build("consent", "a4").data
+    assert warm == cold
+    assert len(entries(cache)) == count  # nothing new: every file was a hit
+
+
+@pytest.mark.parametrize("setting", ["off", "OFF", "0", "no", "false"])
+def test_leaflet_cache_off_switches_it_off(tmp_path, monkeypatch, setting):
+    monkeypatch.setattr(validated, "_active", None)
+    validated.switch_on({"LEAFLET_CACHE": setting, "XDG_CACHE_HOME": str(tmp_path)})
+    assert validated.active() is None
+
+
+def test_library_callers_get_pydantic_models(monkeypatch):
+    monkeypatch.setattr(validated, "_active", None)
+    document = leaflet.load_treatment("microneedling").document("info")
+    assert not isinstance(document.spec, PlainModel)
+    assert os.environ["XDG_CACHE_HOME"]  # the suite's own folder, whatever the user's

@@ -113,6 +113,34 @@ def test_another_schema_or_version_misses(cache, monkeypatch):
     assert cache.key("Treatment", source.data) != key
 
 
+def test_another_module_or_validating_package_misses(cache, monkeypatch):
+    """The schema's validators call other modules (spelling, written dates) and packages
+    (email-validator, Babel): a change to any of them as installed is another schema."""
+    source = read_yaml(INFO)
+    key = cache.key("Document", source.data)
+    real = os.stat
+
+    def changed(name: str) -> object:
+        def stat_of(path: object, *args: object, **kwargs: object) -> os.stat_result:
+            found = real(path, *args, **kwargs)  # type: ignore[arg-type]
+            if str(path).endswith(name):
+                values = list(found)
+                values[stat.ST_SIZE] += 1
+                return os.stat_result(values)
+            return found
+
+        return stat_of
+
+    for name in (
+        os.path.join("sources", "written_dates.py"),
+        os.path.join("email_validator", "__init__.py"),
+    ):
+        monkeypatch.setattr(os, "stat", changed(name))
+        assert ValidatedCache(cache.folder).key("Document", source.data) != key, name
+        monkeypatch.undo()
+    assert ValidatedCache(cache.folder).key("Document", source.data) == key
+
+
 def test_corrupt_and_foreign_entries_are_ignored(cache):
     validate("Treatment", read_yaml(FILES[3][1]))
     validate("Document", read_yaml(INFO))

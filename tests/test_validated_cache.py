@@ -76,6 +76,19 @@ def test_blocks_and_meta_behave_as_the_models(cache):
         second.meta.title = "changed"  # type: ignore[attr-defined]
 
 
+def test_a_copy_with_changes_reads_as_the_models_copy(cache):
+    """The tri-fold's back panel copies the contact block with fields changed."""
+    first, second = both("Document", INFO)
+    update = {"title": "Changed", "version": "9.9"}
+    expected = first.meta.model_copy(update=update)  # type: ignore[attr-defined]
+    copied = second.meta.model_copy(update=update)  # type: ignore[attr-defined]
+    assert dict(copied) == dict(expected)
+    assert copied.model_fields_set == expected.model_fields_set
+    assert dict(second.meta) == dict(first.meta)  # type: ignore[attr-defined]  # unchanged
+    with pytest.raises(AttributeError, match="frozen"):
+        copied.title = "again"
+
+
 def test_a_translation_names_its_source(cache):
     path = CONTENT_DIR / "microneedling" / "pl" / "info.yaml"
     first, second = both("Document", path)

@@ -323,6 +323,19 @@ class PlainModel:
         """The fields as plain data, models inside as dicts (as pydantic's `model_dump`)."""
         return {name: _dumped(value) for name, value in self}
 
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Any:
+        """A copy with `update`'s fields replaced, not validated again (as pydantic's
+        `model_copy`)."""
+        changes = update or {}
+        copy = object.__new__(type(self))
+        copy.__dict__.update(
+            self.__dict__,
+            **changes,
+            model_fields_set=self.model_fields_set | set(changes),
+            _json=None,  # the stored JSON no longer says what the copy holds
+        )
+        return copy
+
     def model_dump_json(self) -> str:
         """The JSON pydantic wrote for this model when it was stored."""
         if self._json is None:

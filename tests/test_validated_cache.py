@@ -16,7 +16,8 @@ import leaflet.version
 from leaflet.errors import SourceError
 from leaflet.sources import schema, validated
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND
-from leaflet.sources.validated import PlainModel, ValidatedCache
+from leaflet.sources.plain_models import PlainModel
+from leaflet.sources.validated import ValidatedCache
 from leaflet.sources.yamlfile import read_yaml, validate
 
 INFO = CONTENT_DIR / "microneedling" / "en-GB" / "info.yaml"

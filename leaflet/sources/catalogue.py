@@ -16,10 +16,15 @@ from typing import Any
 
 from leaflet.errors import LeafletError
 from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
-from leaflet.sources.content import TREATMENT_FILE, known_treatments
-from leaflet.sources.language_folders import documents_in, find_languages, first_meta
+from leaflet.sources.language_folders import (
+    TREATMENT_FILE,
+    documents_in,
+    find_languages,
+    first_meta,
+    known_treatments,
+)
 from leaflet.sources.languages import original_language, parse_language
-from leaflet.sources.layout import known_layouts, read_layout_data
+from leaflet.sources.layout_files import known_layouts, read_layout_data
 from leaflet.sources.yamlfile import read_yaml
 
 #: Shown in place of a summary, description or translation note that cannot be read.

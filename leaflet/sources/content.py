@@ -24,9 +24,11 @@ from leaflet.errors import LeafletError, SourceError, display_path
 from leaflet.sources import schema
 from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.documents import DOCUMENTS as DOCUMENTS  # its home; here too
+from leaflet.sources.language_folders import TREATMENT_FILE as TREATMENT_FILE
 from leaflet.sources.language_folders import UNFOLDERED_LANGUAGE as UNFOLDERED_LANGUAGE
 from leaflet.sources.language_folders import documents_in, meta_of
 from leaflet.sources.language_folders import find_languages as find_languages
+from leaflet.sources.language_folders import known_treatments as known_treatments
 from leaflet.sources.languages import (
     Language,
     match_language,
@@ -46,7 +48,6 @@ if TYPE_CHECKING:  # loaded when a document is: `leaflet list` needs none of the
 #: Keys whose values are identifiers or options, never wording.
 NOT_WORDING = frozenset({"id", "style"})
 #: The treatment file: in the treatment's folder, and optionally in a language folder.
-TREATMENT_FILE = "treatment.yaml"
 #: Template variables holding a patient's details: a build with any of them filled in
 #: is validated in full every time (personal details never go in the validated cache).
 PERSONAL_GROUPS = ("patient", "appointment")
@@ -302,12 +303,6 @@ def _check_local_settings(
                 f"{display_path(treatment.source.path)}"
             )
             raise SourceError(source.path, problem, line=source.line_of(loc), field=format_loc(loc))
-
-
-def known_treatments(content_dir: Path | None = None) -> list[str]:
-    """The treatments in a content folder: sub-folders holding a `treatment.yaml`."""
-    folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
-    return sorted(p.parent.name for p in folder.glob("*/treatment.yaml"))
 
 
 def load_treatment(slug: str, content_dir: Path | str | None = None) -> Treatment:

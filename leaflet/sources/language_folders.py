@@ -1,4 +1,5 @@
-"""A treatment folder's languages: a folder per language, named by its BCP 47 tag.
+"""A content folder's treatments, and a treatment folder's languages: a folder per
+language, named by its BCP 47 tag.
 
 `content/<treatment>/en-GB/`, `pl/`, `cy/` each hold the documents in that language. A
 folder made before languages holds its documents directly; they are the language their
@@ -11,12 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import LeafletError, SourceError, display_path
+from leaflet.sources.bundled import CONTENT_DIR
 from leaflet.sources.documents import DOCUMENTS
 from leaflet.sources.languages import is_tag, parse_language
 from leaflet.sources.yamlfile import YamlSource, read_yaml
 
 #: The language of documents that do not say, in a folder made before languages.
 UNFOLDERED_LANGUAGE = "en-GB"
+#: The file that makes a folder of a content folder a treatment.
+TREATMENT_FILE = "treatment.yaml"
+
+
+def known_treatments(content_dir: Path | None = None) -> list[str]:
+    """The treatments in a content folder: sub-folders holding a `treatment.yaml`."""
+    folder = Path(content_dir) if content_dir is not None else CONTENT_DIR
+    return sorted(p.parent.name for p in folder.glob("*/treatment.yaml"))
 
 
 def find_languages(folder: Path) -> dict[str, Path]:

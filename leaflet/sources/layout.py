@@ -17,6 +17,8 @@ from reportlab.lib.units import inch, mm
 from leaflet.errors import LeafletError, SourceError
 from leaflet.sources import schema
 from leaflet.sources.bundled import LAYOUTS_DIR
+from leaflet.sources.layout_files import known_layouts as known_layouts  # its home; here too
+from leaflet.sources.layout_files import read_layout_data
 from leaflet.sources.styles import (
     STYLE_COLOURS,
     ColourOf,
@@ -24,7 +26,7 @@ from leaflet.sources.styles import (
     build_styles,
     effective_parent,
 )
-from leaflet.sources.yamlfile import YamlSource, format_loc, merged, read_yaml, validate
+from leaflet.sources.yamlfile import YamlSource, format_loc, validate
 
 if TYPE_CHECKING:
     from leaflet.sources.fontchain import FontChain
@@ -92,11 +94,6 @@ class Layout:
         return self._styles[key]
 
 
-def known_layouts(layouts_dir: Path = LAYOUTS_DIR) -> list[str]:
-    """Names of the layouts in `layouts_dir`, sorted."""
-    return sorted(p.stem for p in layouts_dir.glob("*.yaml"))
-
-
 def load_layout(name: str, layouts_dir: Path = LAYOUTS_DIR) -> Layout:
     """Load `layouts/<name>.yaml`, following `extends:`; unknown names list the known ones."""
     known = known_layouts(layouts_dir)
@@ -143,30 +140,6 @@ def _read_spec(name: str, layouts_dir: Path, known: list[str]) -> tuple[YamlSour
     """The layout file, merged over the layouts it `extends:`, and validated."""
     source, data = read_layout_data(name, layouts_dir, known)
     return source, validate("Layout", source, data)
-
-
-def read_layout_data(
-    name: str, layouts_dir: Path, known: list[str]
-) -> tuple[YamlSource, dict[str, Any]]:
-    """The layout file and its data merged over the layouts it `extends:`, not yet
-    validated (`leaflet list` shows a description without building the schema)."""
-    path = layouts_dir / f"{name}.yaml"
-    source = read_yaml(path)
-    data, seen = dict(source.data), [name]
-    while parent := data.pop("extends", None):
-        if parent in seen or parent not in known:
-            problem = (
-                "a loop" if parent in seen else f"not a layout; known layouts: {', '.join(known)}"
-            )
-            raise SourceError(
-                path,
-                f"extends {parent!r}, which is {problem}",
-                line=source.line_of(("extends",)),
-                field="extends",
-            )
-        seen.append(parent)
-        data = merged(read_yaml(layouts_dir / f"{parent}.yaml").data, data)
-    return source, data
 
 
 def _check_styles(spec: schema.Layout, source: YamlSource) -> None:

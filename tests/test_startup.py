@@ -156,3 +156,30 @@ def test_a_second_document_run_needs_no_pydantic(tmp_path):
     (cold, cold_pdf), (warm, warm_pdf), (off, off_pdf) = runs
     assert (cold, warm, off) == ("True", "False", "True")
     assert cold_pdf == warm_pdf == off_pdf
+
+
+def test_a_second_list_reads_no_yaml(tmp_path):
+    """`leaflet list` keeps the files it parsed in the validated-content cache, by their
+    bytes; the next run reads them back without importing PyYAML and prints the same.
+    LEAFLET_CACHE=off parses every time."""
+    script = (
+        "import sys\nfrom leaflet.cli import run\nsys.argv = ['leaflet', 'list']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\nprint('yaml' in sys.modules)"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = []
+    for extra in ({}, {}, {"LEAFLET_CACHE": "off"}):
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**env, **extra},
+            check=True,
+        )
+        printed, imported = done.stdout.rstrip("\n").rsplit("\n", 1)
+        runs.append((printed, imported))
+    (cold, cold_yaml), (warm, warm_yaml), (off, off_yaml) = runs
+    assert (cold_yaml, warm_yaml, off_yaml) == ("True", "False", "True")
+    assert cold == warm == off
+    assert "microneedling: " in cold and "letter-trifold: US Letter" in cold

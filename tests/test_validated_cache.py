@@ -3,6 +3,7 @@ back reads exactly as the pydantic models it stands for."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import stat
@@ -14,8 +15,9 @@ from conftest import PATIENT, build, personalisation
 import leaflet
 import leaflet.version
 from leaflet.errors import SourceError
-from leaflet.sources import schema, validated
+from leaflet.sources import schema, validated, yamlfile
 from leaflet.sources.bundled import CONTENT_DIR, EXAMPLE_BRAND
+from leaflet.sources.catalogue import catalogue
 from leaflet.sources.plain_models import PlainModel
 from leaflet.sources.validated import ValidatedCache
 from leaflet.sources.yamlfile import read_yaml, validate
@@ -42,8 +44,10 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ValidatedCache:
     return found
 
 
-def entries(cache: ValidatedCache) -> list[Path]:
-    return sorted(cache.folder.glob("*.json"))
+def entries(cache: ValidatedCache, *, parsed: bool = False) -> list[Path]:
+    """The entries of validated models (with `parsed`, of parsed files instead)."""
+    found = sorted(cache.folder.glob("*.json"))
+    return [path for path in found if ("json" not in json.loads(path.read_bytes())) == parsed]
 
 
 def both(model: str, path: Path) -> tuple[object, object]:
@@ -153,6 +157,15 @@ def test_another_module_or_validating_package_misses(cache, monkeypatch):
         assert ValidatedCache(cache.folder).key("Document", source.data) != key, name
         monkeypatch.undo()
     assert ValidatedCache(cache.folder).key("Document", source.data) == key
+    # A file's parse depends on leaflet's YAML modules and PyYAML only.
+    parsed = cache.parsed_key(source.sha256, None)
+    for name in (os.path.join("sources", "yamlparse.py"), os.path.join("yaml", "__init__.py")):
+        monkeypatch.setattr(os, "stat", changed(name))
+        assert ValidatedCache(cache.folder).parsed_key(source.sha256, None) != parsed, name
+        monkeypatch.undo()
+    monkeypatch.setattr(os, "stat", changed(os.path.join("sources", "written_dates.py")))
+    assert ValidatedCache(cache.folder).parsed_key(source.sha256, None) == parsed
+    assert parsed != cache.parsed_key(source.sha256, "meta")
 
 
 def test_corrupt_and_foreign_entries_are_ignored(cache):
@@ -181,8 +194,9 @@ def test_the_folder_and_entries_are_owner_only(cache):
     cache.folder.chmod(0o755)  # left open by something else: closed again
     validate("Document", read_yaml(INFO))
     assert stat.S_IMODE(cache.folder.stat().st_mode) == 0o700
-    (entry,) = entries(cache)
-    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert len(entries(cache)) == 1
+    for kept in cache.folder.iterdir():  # the model's entry and the parsed file's
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert not list(cache.folder.glob(".*"))  # no temporary file left behind
 
 
@@ -200,7 +214,7 @@ def test_the_cache_keeps_a_bounded_number_of_entries(cache, monkeypatch):
     monkeypatch.setattr(validated, "MAX_ENTRIES", 2)
     for model, path in FILES[:4]:
         validate(model, read_yaml(path))
-    assert len(entries(cache)) == 2
+    assert len(list(cache.folder.iterdir())) == 2
 
 
 def test_a_file_that_fails_is_never_kept(cache, tmp_path):
@@ -246,3 +260,69 @@ def test_library_callers_get_pydantic_models(monkeypatch):
     document = leaflet.load_treatment("microneedling").document("info")
     assert not isinstance(document.spec, PlainModel)
     assert os.environ["XDG_CACHE_HOME"]  # the suite's own folder, whatever the user's
+
+
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, a file PyYAML would parse fails the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(yamlfile, "parse_yaml", refuse)
+
+
+@pytest.mark.parametrize("only", [None, "meta"])
+@pytest.mark.parametrize("path", [path for _, path in FILES], ids=lambda path: path.name)
+def test_a_parsed_file_read_back_equals_the_parse(cache, monkeypatch, path, only):
+    first = read_yaml(path, only=only)
+    no_parsing(monkeypatch)
+    second = read_yaml(path, only=only)
+    assert (second.data, second.lines, second.sha256) == (first.data, first.lines, first.sha256)
+    assert second.path == path
+    assert len(entries(cache, parsed=True)) == 1
+
+
+def test_an_edited_file_is_listed_as_it_now_reads(cache, content_copy):
+    """Parsed files are kept by their bytes: an edit, even within the same second and
+    at the same size, is read afresh."""
+    treatment = content_copy / "microneedling" / "treatment.yaml"
+    before = catalogue(content_copy).treatments[0].summary
+    text = treatment.read_text(encoding="utf-8")
+    treatment.write_text(text.replace(before, before.replace("skin", "SKIN", 1)), "utf-8")
+    assert catalogue(content_copy).treatments[0].summary == before.replace("skin", "SKIN", 1)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    ["summary: [unclosed\n", "a: 1\na: 2\n", "- a list\n", "a: &x 1\nb: *x\n", ""],
+    ids=["malformed", "duplicate", "not-a-mapping", "alias", "empty"],
+)
+def test_a_yaml_error_reads_as_without_the_cache(cache, monkeypatch, tmp_path, broken):
+    path = tmp_path / "treatment.yaml"
+    path.write_text("summary: It read once.\n", encoding="utf-8")
+    read_yaml(path)  # kept: the edit below must not come back from the cache
+    path.write_text(broken, encoding="utf-8")
+    messages = []
+    for active in (cache, cache, None):
+        monkeypatch.setattr(validated, "_active", active)
+        with pytest.raises(SourceError) as err:
+            read_yaml(path)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1] == messages[2]
+    assert len(entries(cache, parsed=True)) == 1  # the file that parsed, only
+
+
+def test_a_corrupt_parsed_entry_is_parsed_afresh(cache):
+    path = FILES[3][1]
+    first = read_yaml(path)
+    key = cache.parsed_key(first.sha256, None)
+    (entry,) = entries(cache, parsed=True)
+    assert entry.name == f"{key}.json"
+    shapes = [{"d": {"data": {"d": {}}, "lines": "x"}}, {"d": {"lines": []}}, [1], "text"]
+    shapes.append({"d": {"data": [], "lines": []}})
+    shapes.append({"d": {"data": {"d": {}}, "lines": [[["summary"], "1"]]}})
+    broken = [json.dumps({"format": 1, "key": key, "classes": {}, "value": v}) for v in shapes]
+    for text in ["", "{not json", "[]", *broken]:
+        entry.write_text(text, encoding="utf-8")
+        again = read_yaml(path)
+        assert (again.data, again.lines) == (first.data, first.lines), text

@@ -14,6 +14,12 @@ hit the values come back as plain objects (`PlainModel`) that read like the mode
 attribute access, iteration over (name, value), `model_fields`, `model_fields_set`,
 `model_dump` and `model_dump_json`.
 
+It keeps files as parsed, too (`yamlfile.read_yaml`): keyed by the SHA-256 of a file's
+bytes, the field read and what parsing depends on (leaflet's version and YAML modules,
+the installed PyYAML), an entry holds the data and the line of every key, so a file
+read before needs no PyYAML (`leaflet list` then loads none). Only a file that parsed
+is kept, so every YAML error is still the parser's.
+
 Entries live in `$XDG_CACHE_HOME/leaflet/validated` (default `~/.cache/leaflet`), the
 folder owner-only (0700) and each file too (0600), written to a temporary file and
 renamed; the folder keeps at most `MAX_ENTRIES` entries and `MAX_TOTAL` bytes. A
@@ -49,22 +55,28 @@ class ValidatedCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._fingerprint: str | None = None
+        self._parse_fingerprint: str | None = None
         self._usable: bool | None = None
 
     def key(self, model_name: str, data: Any) -> str | None:
         """The entry's key, or None for data the cache does not take."""
-        import hashlib  # here: `leaflet --help` switches the cache on and reads nothing
-
         try:
             text = _canonical(data)
             fingerprint = self.fingerprint()
         except (Uncacheable, OSError):
             return None  # data the cache cannot tell apart, or no pydantic to name
-        digest = hashlib.sha256()
-        for part in (str(FORMAT), fingerprint, model_name, text):
-            digest.update(part.encode("utf-8", "surrogatepass"))
-            digest.update(b"\0")
-        return digest.hexdigest()
+        return _digest(str(FORMAT), fingerprint, model_name, text)
+
+    def parsed_key(self, sha256: str, only: str | None) -> str | None:
+        """The key of a file's parsed YAML (`yamlfile.read_yaml`): the SHA-256 of its
+        bytes, the field read (`only`), and what parsing depends on, which is far less
+        than validation (`leaflet list` parses, and validates nothing)."""
+        if self._parse_fingerprint is None:
+            try:
+                self._parse_fingerprint = _parse_fingerprint()
+            except OSError:
+                return None
+        return _digest(str(FORMAT), self._parse_fingerprint, "parsed YAML", str(only), sha256)
 
     def fingerprint(self) -> str:
         """What validation depends on besides the data: leaflet, pydantic and the schema."""
@@ -87,21 +99,32 @@ class ValidatedCache:
 
     def put(self, key: str, model: Any) -> None:
         """Store a validated model under `key`; a value or folder it cannot use is skipped."""
+        try:
+            encoder = Encoder()
+            value = encoder.encode(model)
+            json_text = model.model_dump_json()
+        except (Uncacheable, ValueError, TypeError):
+            return
+        self._write(key, {"classes": encoder.classes, "value": value, "json": json_text})
+
+    def keep(self, key: str, data: Any) -> None:
+        """Store plain data (dicts, lists, text, numbers, dates) under `key`, as `get`
+        gives it back; data holding anything else is skipped."""
+        try:
+            value = Encoder().encode(data)
+        except Uncacheable:
+            return
+        self._write(key, {"classes": {}, "value": value})
+
+    def _write(self, key: str, fields: dict[str, Any]) -> None:
+        """Write an entry: a temporary file renamed into place, then the folder pruned."""
         import json
         import tempfile
 
         try:
-            encoder = Encoder()
-            value = encoder.encode(model)
-            entry = {
-                "format": FORMAT,
-                "key": key,
-                "classes": encoder.classes,
-                "value": value,
-                "json": model.model_dump_json(),
-            }
+            entry = {"format": FORMAT, "key": key, **fields}
             text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
-        except (Uncacheable, ValueError, TypeError):
+        except (ValueError, TypeError):
             return
         if not self._ready():
             return
@@ -180,6 +203,8 @@ def switch_off() -> None:
 #: Installed packages whose code decides what validates: pydantic, and what the schema's
 #: validators call (email addresses, CLDR data for languages and date orders).
 VALIDATING_PACKAGES = ("pydantic", "pydantic_core", "email_validator", "babel")
+#: leaflet's modules that decide what a file parses to, besides PyYAML.
+PARSING_MODULES = ("yamlfile.py", "yamlparse.py", "yamlsource.py")
 
 
 def _schema_fingerprint() -> str:
@@ -191,22 +216,7 @@ def _schema_fingerprint() -> str:
 
     digest = hashlib.sha256(leaflet.version.__version__.encode() + b"\0")
     for package in VALIDATING_PACKAGES:
-        folder = next(
-            (
-                Path(entry or ".") / package
-                for entry in sys.path
-                if (Path(entry or ".") / package / "__init__.py").is_file()
-            ),
-            None,
-        )
-        if folder is None:
-            raise OSError(f"{package} is not installed")
-        with os.scandir(folder) as found:
-            files = [entry for entry in found if entry.name.endswith((".py", ".so", ".pyd"))]
-        files.sort(key=lambda entry: entry.name)
-        for entry in files:
-            info = os.stat(entry.path)
-            digest.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+        _stamp_package(digest, package)
     schema = Path(__file__).parent / "schema"
     for path in sorted(schema.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -217,6 +227,50 @@ def _schema_fingerprint() -> str:
     for module in sorted(modules):  # os.walk is 3x faster than Path.rglob here
         info = os.stat(module)
         digest.update(f"{module}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def _parse_fingerprint() -> str:
+    """leaflet's version, the installed PyYAML and leaflet's parsing modules as installed."""
+    import hashlib
+
+    digest = hashlib.sha256(leaflet.version.__version__.encode() + b"\0")
+    _stamp_package(digest, "yaml")
+    for name in PARSING_MODULES:
+        module = os.path.join(os.path.dirname(__file__), name)
+        info = os.stat(module)
+        digest.update(f"{module}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def _stamp_package(digest: Any, package: str) -> None:
+    """Add where an installed package is, and each of its modules' size and time (the
+    installer rewrites them); OSError where it is not installed."""
+    folder = next(
+        (
+            Path(entry or ".") / package
+            for entry in sys.path
+            if (Path(entry or ".") / package / "__init__.py").is_file()
+        ),
+        None,
+    )
+    if folder is None:
+        raise OSError(f"{package} is not installed")
+    with os.scandir(folder) as found:
+        files = [entry for entry in found if entry.name.endswith((".py", ".so", ".pyd"))]
+    files.sort(key=lambda entry: entry.name)
+    for entry in files:
+        info = os.stat(entry.path)
+        digest.update(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+
+
+def _digest(*parts: str) -> str:
+    import hashlib  # here: `leaflet --help` switches the cache on and reads nothing
+
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
     return digest.hexdigest()
 
 

@@ -1,7 +1,9 @@
 """Reading YAML files into typed models, with every problem located by file, line and field.
 
 Content, brand and layout files all come through here: PyYAML parses the text once into
-plain data plus a map from field path to line number, and pydantic validates the data
+plain data plus a map from field path to line number (`yamlparse`; where the command
+line keeps the validated-content cache, a file parsed before comes back from there,
+keyed by its bytes, without importing PyYAML), and pydantic validates the data
 against a schema from `schema` (imported on first use: `leaflet list` reads files
 without validating them). Errors name the file, the line and a readable field
 path (`blocks[3].checklist.items[0].text`) and say what is valid.
@@ -14,66 +16,23 @@ import hashlib
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import yaml
-
 from leaflet.errors import LeafletError, SourceError
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
+from leaflet.sources.yamlsource import MAX_DEPTH as MAX_DEPTH  # their home; here too
+from leaflet.sources.yamlsource import Path_ as Path_
+from leaflet.sources.yamlsource import YamlSource as YamlSource
+from leaflet.sources.yamlsource import format_loc as format_loc
 
 if TYPE_CHECKING:
     import pydantic
     from pydantic_core import ErrorDetails
 
-try:  # the C parser is several times faster; fall back where libyaml is missing
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-
-class _Loader(_BaseLoader):
-    """PyYAML's safe loader, with impossible dates reported at their line."""
-
-
-def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError as err:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"{node.value!r} is not a real date ({err})", node.start_mark
-        ) from err
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
 #: Far above any leaflet source (the built-in consent form is about 20 KB).
 MAX_BYTES = 1 * MB
-#: Content nests a few levels (blocks, a callout, its bullets); this is far above that.
-MAX_DEPTH = 50
-
-Path_ = tuple[str | int, ...]
 Model = TypeVar("Model", bound="pydantic.BaseModel")
-
-
-@dataclass
-class YamlSource:
-    """Parsed YAML data with the line number (1-based) of every key and list item."""
-
-    path: Path
-    data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
-    sha256: str = ""  # of the file's bytes: what a document was built from
-
-    def line_of(self, loc: Path_) -> int | None:
-        """The line of `loc`, or of its nearest ancestor that has one."""
-        loc = tuple(loc)
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return self.lines.get(())
 
 
 def read_yaml(path: Path, only: str | None = None) -> YamlSource:
@@ -83,12 +42,41 @@ def read_yaml(path: Path, only: str | None = None) -> YamlSource:
     files it need not build whole): the file is still read and parsed as a whole, but
     the rest is neither built nor checked for aliases and duplicate keys."""
     try:
-        text = read_limited(path, MAX_BYTES).decode("utf-8")
+        raw = read_limited(path, MAX_BYTES)
+        text = raw.decode("utf-8")
     except UnreadableFile as err:
         raise SourceError(path, str(err)) from err
     except UnicodeDecodeError as err:
         raise SourceError(path, f"not UTF-8 text ({err.reason} at byte {err.start})") from err
-    return parse_yaml(text, path, only)
+    from leaflet.sources import validated
+
+    # Where the command line keeps the validated-content cache, a file parsed before (the
+    # same bytes: keyed by content, never by date) comes back from it without PyYAML.
+    # Only a file that parsed is kept, so every error is still the parser's.
+    cache = validated.active()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    key = cache.parsed_key(sha256, only) if cache is not None else None
+    if cache is not None and key is not None:
+        found = _from_entry(cache.get(key), path, sha256)
+        if found is not None:
+            return found
+    source = parse_yaml(text, path, only)
+    if cache is not None and key is not None:
+        lines = [[list(loc), line] for loc, line in source.lines.items()]
+        cache.keep(key, {"data": source.data, "lines": lines})
+    return source
+
+
+def _from_entry(entry: Any, path: Path, sha256: str) -> YamlSource | None:
+    """A parsed file as the cache kept it, or None for an entry not of that shape."""
+    try:
+        lines = {tuple(loc): line for loc, line in entry["lines"]}
+        data = entry["data"]
+    except (TypeError, KeyError, ValueError):
+        return None
+    if not isinstance(data, dict) or not all(type(line) is int for line in lines.values()):
+        return None
+    return YamlSource(path, data, lines, sha256)
 
 
 def source_from_data(data: Mapping[str, Any], label: Path) -> YamlSource:
@@ -127,80 +115,9 @@ def _plain(value: Any, label: Path, loc: Path_) -> Any:
 
 def parse_yaml(text: str, path: Path, only: str | None = None) -> YamlSource:
     """`read_yaml` for text in hand; `path` names it in messages."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise SourceError(path, "the file is empty; expected a YAML mapping", line=1)
-        if only is not None and isinstance(node, yaml.MappingNode):
-            pairs = [
-                (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == only
-            ]
-            node = yaml.MappingNode(node.tag, pairs, node.start_mark, node.end_mark)
-        source = YamlSource(path, None, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
-        _record_lines(node, (), source, set())
-        source.data = loader.construct_document(node)
-    except _AliasFound:
-        problem = "YAML aliases (*name) are not allowed: write the value out in full"
-        raise SourceError(path, problem, line=_first_alias_line(text)) from None
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        problem = err.problem or err.context or "malformed YAML"
-        raise SourceError(
-            path, f"malformed YAML: {problem}", line=mark.line + 1 if mark else None
-        ) from err
-    except yaml.YAMLError as err:
-        raise SourceError(path, f"malformed YAML: {err}") from err
-    finally:
-        loader.dispose()
-    if not isinstance(source.data, dict):
-        raise SourceError(
-            path, "expected a YAML mapping (key: value lines) at the top level", line=1
-        )
-    return source
+    from leaflet.sources.yamlparse import parse  # PyYAML, only for a file not read before
 
-
-def _record_lines(node: yaml.Node, loc: Path_, source: YamlSource, seen: set[int]) -> None:
-    """Record the line of every key and item under `node`, refusing aliases, keys that
-    are not plain text, duplicate keys and nesting deeper than MAX_DEPTH."""
-    if id(node) in seen:  # the composer gives an alias the very node it names
-        raise _AliasFound
-    seen.add(id(node))
-    if len(loc) > MAX_DEPTH:
-        raise SourceError(
-            source.path, f"nested more than {MAX_DEPTH} levels deep", line=node.start_mark.line + 1
-        )
-    source.lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            where = format_loc(loc) or None
-            if not isinstance(key_node, yaml.ScalarNode):
-                problem = "a key must be plain text, not a list or mapping"
-                raise SourceError(source.path, problem, line=line, field=where)
-            key = key_node.value
-            if key in keys:
-                raise SourceError(source.path, f"duplicate key {key!r}", line=line, field=where)
-            keys.add(key)
-            source.lines[loc + (key,)] = line
-            _record_lines(value_node, loc + (key,), source, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record_lines(item, loc + (index,), source, seen)
-
-
-class _AliasFound(Exception):
-    """The file uses an alias; `read_yaml` finds its line."""
-
-
-def _first_alias_line(text: str) -> int | None:
-    """The line of the first alias in `text` (events do not expand aliases, so this
-    takes time in proportion to the text)."""
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, yaml.AliasEvent):
-            return event.start_mark.line + 1 if event.start_mark else None
-    return None
+    return parse(text, path, only)
 
 
 def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -212,17 +129,6 @@ def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
             out[key] = merged(out[key], value)
         else:
             out[key] = value
-    return out
-
-
-def format_loc(loc: Path_) -> str:
-    """`("blocks", 3, "text")` -> `blocks[3].text`."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
     return out
 
 

@@ -60,7 +60,7 @@ def read_yaml(path: Path, only: str | None = None) -> YamlSource:
         found = _from_entry(cache.get(key), path, sha256)
         if found is not None:
             return found
-    source = parse_yaml(text, path, only)
+    source = parse_yaml(text, path, only, sha256)  # the bytes are hashed once
     if cache is not None and key is not None:
         lines = [[list(loc), line] for loc, line in source.lines.items()]
         cache.keep(key, {"data": source.data, "lines": lines})
@@ -113,11 +113,14 @@ def _plain(value: Any, label: Path, loc: Path_) -> Any:
     )
 
 
-def parse_yaml(text: str, path: Path, only: str | None = None) -> YamlSource:
-    """`read_yaml` for text in hand; `path` names it in messages."""
+def parse_yaml(
+    text: str, path: Path, only: str | None = None, sha256: str | None = None
+) -> YamlSource:
+    """`read_yaml` for text in hand; `path` names it in messages; `sha256` of the text's
+    UTF-8 bytes if known (else worked out here)."""
     from leaflet.sources.yamlparse import parse  # PyYAML, only for a file not read before
 
-    return parse(text, path, only)
+    return parse(text, path, only, sha256)
 
 
 def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

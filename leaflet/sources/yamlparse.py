@@ -38,8 +38,9 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def parse(text: str, path: Path, only: str | None = None) -> YamlSource:
-    """`parse_yaml`: the text parsed, its lines recorded."""
+def parse(text: str, path: Path, only: str | None = None, sha256: str | None = None) -> YamlSource:
+    """`parse_yaml`: the text parsed, its lines recorded. `sha256`, of the text's UTF-8
+    bytes, when the caller has worked it out already."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -50,7 +51,9 @@ def parse(text: str, path: Path, only: str | None = None) -> YamlSource:
                 (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == only
             ]
             node = yaml.MappingNode(node.tag, pairs, node.start_mark, node.end_mark)
-        source = YamlSource(path, None, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+        source = YamlSource(
+            path, None, sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+        )
         _record_lines(node, (), source, set())
         source.data = loader.construct_document(node)
     except _AliasFound:

@@ -121,7 +121,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "DOCUMENTS": ("leaflet.sources.documents", "DOCUMENTS"),
     "DeliveryReport": ("leaflet.mail.delivery", "DeliveryReport"),
     "EmailResult": ("leaflet.mail.emailing", "EmailResult"),
-    "EXPORT_FIELDS": ("leaflet.sources.schema.exports", "EXPORT_FIELDS"),
+    "EXPORT_FIELDS": ("leaflet.sources.schema.export_fields", "EXPORT_FIELDS"),
     "ExportFormat": ("leaflet.sources.exports", "ExportFormat"),
     "ExportReport": ("leaflet.packs.appointments", "ExportReport"),
     "Finding": ("leaflet.check", "Finding"),
@@ -256,6 +256,6 @@ if TYPE_CHECKING:
         parse_name,
         parse_phone,
     )
-    from leaflet.sources.schema.exports import EXPORT_FIELDS
+    from leaflet.sources.schema.export_fields import EXPORT_FIELDS
     from leaflet.sources.validated import switch_on as use_validated_cache
     from leaflet.sources.workspace import Workspace, find_workspace, init_workspace

@@ -1,4 +1,4 @@
-"""Email addresses checked without email-validator (`schema.common.plainly_valid`) are
+"""Email addresses checked without email-validator (`schema.checks.plainly_valid`) are
 exactly ones email-validator accepts: the shortcut never lets through what it refuses."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leaflet.sources.schema.common import (
+from leaflet.sources.schema.checks import (
     _PLAIN_ADDRESS,
     SPECIAL_USE_DOMAINS,
     email_problem,

@@ -46,7 +46,7 @@ from leaflet.sources.content import DOCUMENTS
 from leaflet.sources.dates import format_date
 from leaflet.sources.languages import match_language, parse_language
 from leaflet.sources.sandbox import render_bounded
-from leaflet.sources.schema.common import mail_domain
+from leaflet.sources.schema.checks import mail_domain
 from leaflet.sources.strings import Strings, load_strings
 from leaflet.sources.templating import (
     MAX_EMAIL,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from leaflet.errors import Argument, LeafletError
 from leaflet.sources.exports import ExportFormat
-from leaflet.sources.schema.exports import EXPORT_FIELDS
+from leaflet.sources.schema.export_fields import EXPORT_FIELDS
 from leaflet.sources.spelling import fold
 
 #: What a caller changes to map a column: an argument, or the workspace's setting.

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from leaflet.errors import LeafletError
-from leaflet.sources.schema.exports import (
-    EXPORT_FIELDS,
-    ExportSettings,
-    column_problem,
-    encoding_problem,
-)
+from leaflet.sources.schema.export_fields import EXPORT_FIELDS, column_problem, encoding_problem
 from leaflet.sources.written_dates import DATE_ORDERS, describe_order, order_of_locale
+
+if TYPE_CHECKING:  # a workspace's settings are validated where leaflet.yaml is read
+    from leaflet.sources.schema.exports import ExportSettings
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from leaflet.errors import LeafletError
 from leaflet.sources import dates
 from leaflet.sources.dates import format_date, format_time
 from leaflet.sources.fontchain import FontChain
+from leaflet.sources.schema.checks import email_problem, has_control_character
 from leaflet.sources.written_dates import DateProblem, read_date, read_datetime
 
 #: The longest name taken: far above any real one, and short enough for a form's line.
@@ -160,7 +161,7 @@ def check_name(value: object, label: str = "name") -> None:
     characters."""
     if not isinstance(value, str):
         raise LeafletError(f"{label}: {value!r} is not text")
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
+    if has_control_character(value):
         raise LeafletError(f"{label}: contains a control character")
     if len(value) > MAX_NAME:
         raise LeafletError(f"{label}: longer than {MAX_NAME} characters")
@@ -181,13 +182,11 @@ def phone_problem(number: str) -> str | None:
 
 @functools.lru_cache(maxsize=64)
 def email_address_problem(address: str) -> str | None:
-    """Why `address` is not one email address, or None (`schema.common.email_problem`;
+    """Why `address` is not one email address, or None (`schema.checks.email_problem`;
     international characters are fine: it is printed, or sent where a server takes them).
     Kept for the last few addresses: reading an export checks each one three times (the
     row, its appointment, the patient's details), at a tenth of a millisecond each."""
-    from leaflet.sources.schema.common import email_problem  # pydantic: only when needed
-
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in address):
+    if has_control_character(address):
         return "contains a control character"
     return email_problem(address, international=True)
 

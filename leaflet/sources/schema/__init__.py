@@ -5,12 +5,15 @@ from these models (`python -m leaflet.docs`), so the reference cannot drift from
 Unknown fields are errors: a typo in consent wording must never be silently ignored.
 
 The models live in `common` (shared types), `blocks`, `documents`, `brand`, `layout` and
-`exports` (booking-system exports); they are all importable from here, as
-`schema.Document`, `schema.Brand`... Each is imported on first use (PEP 562): building
-pydantic models takes time, and a command that reads only a layout or a treatment file
-should not build the blocks' models. What the models do besides holding fields
-(`block_kind`, `Meta.source_of_translation`) is in `behaviour`, without pydantic: the
-command line's validated-content cache gives the same values back as plain objects.
+`exports` (the workspace's settings for booking-system exports); they are all importable
+from here, as `schema.Document`, `schema.Brand`... Each is imported on first use (PEP
+562): building pydantic models takes time, and a command that reads only a layout or a
+treatment file should not build the blocks' models. What the models do besides holding
+fields (`block_kind`, `Meta.source_of_translation`) is in `behaviour`, without pydantic:
+the command line's validated-content cache gives the same values back as plain objects.
+So are the checks a booking system's export needs, which builds no models:
+`export_fields` (`EXPORT_FIELDS`, the values an export holds) and `checks` (email
+addresses, one-line text).
 """
 
 from __future__ import annotations
@@ -95,11 +98,11 @@ _WHERE: dict[str, str] = {
     "Contact": "leaflet.sources.schema.blocks",
     "ContactStrings": "leaflet.sources.schema.strings",
     "Document": "leaflet.sources.schema.documents",
-    "EMAIL_PATTERN": "leaflet.sources.schema.common",
+    "EMAIL_PATTERN": "leaflet.sources.schema.checks",
     "EmailAddress": "leaflet.sources.schema.common",
     "EmailSettings": "leaflet.sources.schema.brand",
-    "EXPORT_FIELDS": "leaflet.sources.schema.exports",
-    "ExportField": "leaflet.sources.schema.exports",
+    "EXPORT_FIELDS": "leaflet.sources.schema.export_fields",
+    "ExportField": "leaflet.sources.schema.export_fields",
     "ExportSettings": "leaflet.sources.schema.exports",
     "Fields": "leaflet.sources.schema.blocks",
     "Fonts": "leaflet.sources.schema.brand",
@@ -176,8 +179,8 @@ if TYPE_CHECKING:
         Fonts,
         PasswordPolicy,
     )
+    from leaflet.sources.schema.checks import EMAIL_PATTERN
     from leaflet.sources.schema.common import (
-        EMAIL_PATTERN,
         LANGUAGE_TAG,
         Colour,
         EmailAddress,
@@ -188,12 +191,8 @@ if TYPE_CHECKING:
         Text,
     )
     from leaflet.sources.schema.documents import Document
-    from leaflet.sources.schema.exports import (
-        EXPORT_FIELDS,
-        ExportField,
-        ExportSettings,
-        Workspace,
-    )
+    from leaflet.sources.schema.export_fields import EXPORT_FIELDS, ExportField
+    from leaflet.sources.schema.exports import ExportSettings, Workspace
     from leaflet.sources.schema.layout import Box, Layout, StyleSpec
     from leaflet.sources.schema.meta import Meta
     from leaflet.sources.schema.strings import (

@@ -13,6 +13,7 @@ Row numbers are the ones a spreadsheet shows: the header is row 1.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -102,10 +103,10 @@ class Appointment:
         if not isinstance(self.row, int) or self.row < 0:
             raise LeafletError(f"row: {self.row!r} is not a row number")
         personal = self.personal  # the forms' phone and email lines, unless it has its own
-        filled = replace(
-            personal, phone=personal.phone or self.mobile, email=personal.email or self.email
-        )
-        if filled != personal:
+        if (self.mobile and not personal.phone) or (self.email and not personal.email):
+            filled = replace(
+                personal, phone=personal.phone or self.mobile, email=personal.email or self.email
+            )
             object.__setattr__(self, "personal", filled)
 
     def label(self, name: str) -> str:
@@ -330,12 +331,15 @@ class _RowReader:
             if not values[name]:
                 self.problem(name, "empty; every appointment needs one")
         self._check_id(seen)
-        personal = self._personal()
+        details = self._personal()
         for name, check in (("email", check_email), ("mobile", check_mobile)):
             if values.get(name) and (reason := check(values[name])):
                 self.problem(name, reason)
-        if self.problems or personal is None:
+        if self.problems:
             return None
+        # With the forms' phone and email lines as `Appointment` would fill them in.
+        phone, email = values.get("mobile", ""), values.get("email", "")
+        personal = Personalisation(*details, phone=phone, email=email)
         try:
             return Appointment(
                 values["appointment_id"],
@@ -365,7 +369,9 @@ class _RowReader:
         else:
             seen[ident.lower()] = self.row
 
-    def _personal(self) -> Personalisation | None:
+    def _personal(self) -> tuple[str, dt.date | None, dt.datetime | None, str]:
+        """The patient's name, date of birth, appointment and practitioner (a problem
+        for each that cannot be read)."""
         order = self.order
         name = self._parse("patient_name", lambda text: parse_name(text, "patient_name"))
         practitioner = self._parse("practitioner", lambda text: parse_name(text, "practitioner"))
@@ -375,9 +381,7 @@ class _RowReader:
         when = self._parse(
             "appointment", lambda text: parse_appointment(text, "appointment", order)
         )
-        if self.problems:
-            return None
-        return Personalisation(name or "", born, when, practitioner or "")
+        return name or "", born, when, practitioner or ""
 
     def _parse(self, name: str, parse: Callable[[str], Parsed]) -> Parsed | None:
         """`parse` of the value `name`, or None and a problem naming the column."""

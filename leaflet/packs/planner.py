@@ -106,6 +106,8 @@ class Planner:
         #: The language each appointment is built in, by appointment id.
         self.languages: dict[str, str] = {}
         self._documents: dict[tuple[int, int, str, str], _Planned | tuple[str, str]] = {}
+        #: By (treatment, the row's language cell): what `choose_language` said.
+        self._chosen: dict[tuple[int, str], tuple[str, str | None] | LeafletError] = {}
 
     @property
     def loaded(self) -> dict[str, Treatment]:
@@ -173,12 +175,18 @@ class Planner:
         problem: Callable[[str, str], RowProblem],
     ) -> str | RowProblem:
         """The row's language, else the clinic's, else English (with a warning)."""
-        try:
-            tag, warning = treatment.choose_language(
-                appointment.language or None, self.brand.spec.language
-            )
-        except LeafletError as err:
-            return problem("language", err.message)
+        key = (id(treatment), appointment.language)  # the treatment is kept by this planner
+        if key not in self._chosen:
+            try:
+                self._chosen[key] = treatment.choose_language(
+                    appointment.language or None, self.brand.spec.language
+                )
+            except LeafletError as err:
+                self._chosen[key] = err
+        chosen = self._chosen[key]
+        if isinstance(chosen, LeafletError):
+            return problem("language", chosen.message)
+        tag, warning = chosen
         if warning:
             self.warnings.append(problem("language", f"empty, and {warning}"))
         return tag
@@ -239,25 +247,33 @@ class Planner:
     def _inputs(self, appointment: Appointment, planned: _Planned) -> str:
         """A hash of everything a file is made from: a change to any of them rebuilds it."""
         personal = appointment.personal
-        parts = [
-            *planned.inputs,
+        return planned.hash_with(
             personal.patient_name,
             str(personal.date_of_birth or ""),
             str(personal.appointment or ""),
             personal.practitioner,
             personal.phone,
             personal.email,
-        ]
-        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        )
 
 
-@dataclass(frozen=True)
 class _Planned:
     """What the jobs for one document, language and layout share: whether the form is
     fillable, and the inputs of its files but the patient's values."""
 
-    fillable: bool
-    inputs: list[str]
+    def __init__(self, fillable: bool, inputs: list[str]) -> None:
+        self.fillable = fillable
+        self.inputs = inputs
+        # The hash of the shared inputs, taken once: each job's adds only its own values.
+        self._started = hashlib.sha256(("[" + ", ".join(map(json.dumps, inputs))).encode())
+
+    def hash_with(self, *values: str) -> str:
+        """The SHA-256 of the JSON list of the shared inputs and then `values`, in hex:
+        what `hashlib.sha256(json.dumps([*inputs, *values]).encode())` gives."""
+        digest = self._started.copy()
+        separator = ", " if self.inputs else ""
+        digest.update((separator + ", ".join(map(json.dumps, values)) + "]").encode())
+        return digest.hexdigest()
 
 
 def _cached(

@@ -72,6 +72,8 @@ def test_a_document_loads_only_what_its_build_uses(tmp_path):
     assert not {name for name in modules if name.startswith("leaflet.render.booklet")}
     assert "leaflet.sources.schema.exports" not in modules  # no export is read
     assert "email_validator" not in modules  # the example clinic's address is plain
+    assert not {name for name in modules if name.startswith("leaflet.packs")}  # no batch
+    assert "filelock" not in modules
     assert "urllib.request" not in modules  # nothing is fetched
     assert not other_commands(modules, "leaflet.cli.documents")
 
@@ -156,6 +158,38 @@ def test_a_second_document_run_needs_no_pydantic(tmp_path):
     (cold, cold_pdf), (warm, warm_pdf), (off, off_pdf) = runs
     assert (cold, warm, off) == ("True", "False", "True")
     assert cold_pdf == warm_pdf == off_pdf
+
+
+def test_a_second_batch_needs_no_pydantic(tmp_path):
+    """A batch reads its export without the schema's models (`schema.export_fields`,
+    `schema.checks`), and the wording its bases are laid out with holds placeholders,
+    no one's details: the next run reads all it validated from the cache, and writes the
+    same files. The lock on the output folder is taken after planning (filelock)."""
+    (tmp_path / "day.csv").write_text(
+        "appointment_id,patient_name,treatment,appointment,email\n"
+        "A1,Zoë Ng,microneedling,2026-12-01T09:00,zoe@example.com\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = []
+    for name in ("cold", "warm"):
+        printed = after_command(
+            *("batch", "day.csv", "--out-dir", name, "--documents", "info,consent", "--jobs", "1"),
+            cwd=tmp_path,
+            entry="run",
+            report="' '.join(sys.modules)",
+            env=env,
+        )
+        runs.append(set(printed.split()))
+    cold, warm = runs
+    assert "pydantic" in cold
+    assert not heavy(warm) & {"pydantic", "yaml", "pypdf", "textstat"}
+    assert not {"pydantic_core", "email_validator", "leaflet.sources.schema.exports"} & warm
+    assert not {name for name in warm if name.startswith("leaflet.sources.schema.blocks")}
+    assert "filelock" in warm  # the lock was taken
+    for document in ("info", "consent"):
+        pdf = f"A1-{document}.pdf"
+        assert (tmp_path / "cold" / pdf).read_bytes() == (tmp_path / "warm" / pdf).read_bytes()
 
 
 def test_a_second_list_reads_no_yaml(tmp_path):

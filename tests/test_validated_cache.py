@@ -23,6 +23,7 @@ from leaflet.sources.validated import ValidatedCache
 from leaflet.sources.yamlfile import read_yaml, validate
 
 INFO = CONTENT_DIR / "microneedling" / "en-GB" / "info.yaml"
+PATIENTS = leaflet.Personalisation.from_text(patient_name="Łukasz Wróbel", phone="07700 900123")
 #: Every kind of file the built-in content and brand have, with its model.
 FILES = [
     ("Document", INFO),
@@ -238,6 +239,21 @@ def test_personal_details_never_reach_the_cache(cache):
     assert entries(cache)  # the files themselves are kept
     for entry in entries(cache):
         assert "O'Brien" not in entry.read_text(encoding="utf-8"), PATIENT
+
+
+def test_a_base_for_stamping_is_kept_but_no_patients_copy(cache):
+    """A base is laid out with placeholders where the personal values go: its wording
+    holds no one's details, so it is kept (a batch's next run needs no pydantic for it);
+    a copy laid out in full for a patient is not."""
+    from leaflet.sources.personal import PLACEHOLDERS
+
+    consent = leaflet.load_treatment("microneedling").document("consent")
+    brand, layout = leaflet.load_brand(), leaflet.load_layout("a4")
+    leaflet.BaseCache().render(consent, brand, layout, PATIENTS)  # stamped on a base
+    leaflet.render_pdf(consent, brand, layout, PATIENTS)  # laid out in full
+    texts = [entry.read_text(encoding="utf-8") for entry in entries(cache)]
+    assert any(PLACEHOLDERS["patient", "name"] in text for text in texts)
+    assert not any("Wróbel" in text for text in texts)
 
 
 def test_a_build_reads_the_same_from_the_cache(cache):

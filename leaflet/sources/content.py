@@ -49,7 +49,8 @@ if TYPE_CHECKING:  # loaded when a document is: `leaflet list` needs none of the
 NOT_WORDING = frozenset({"id", "style"})
 #: The treatment file: in the treatment's folder, and optionally in a language folder.
 #: Template variables holding a patient's details: a build with any of them filled in
-#: is validated in full every time (personal details never go in the validated cache).
+#: is validated in full every time (personal details never go in the validated cache;
+#: the placeholders a base for stamping is laid out with are none).
 PERSONAL_GROUPS = ("patient", "appointment")
 #: A language's treatment file among content given as data (`Treatment.given`).
 TREATMENT = "treatment"
@@ -117,12 +118,18 @@ class ContentDocument:
         self, variables: Mapping[str, Mapping[str, Any]], fonts: FontChain
     ) -> schema.Document:
         """The document with its wording filled in as paragraph markup."""
+        from leaflet.sources.personal import without_placeholders
+
         context = self.template_context(variables)
         for loc in (("meta", "title"), ("meta", "subtitle")):
             self._check_glyphs(loc, getattr(self.meta, loc[1]), fonts)
         blocks = self._fill(self.source.data["blocks"], ("blocks",), context, fonts)
         filled = {"meta": self.source.data["meta"], "blocks": blocks}
-        personal = any(any(variables.get(group, {}).values()) for group in PERSONAL_GROUPS)
+        personal = any(
+            value and (not isinstance(value, str) or without_placeholders(value))
+            for group in PERSONAL_GROUPS
+            for value in variables.get(group, {}).values()
+        )
         document: schema.Document = validate("Document", self.source, filled, cached=not personal)
         return document
 

@@ -26,8 +26,6 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import filelock
-
 from leaflet.errors import Argument, LeafletError, OutputError
 from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.packs.builder import BuiltDocument, Result, WorkerSetup
@@ -286,6 +284,8 @@ def _only_run(out_dir: Path) -> Iterator[None]:
     """Refuse a second batch into the same folder while one runs: two would write the
     manifest at once. The lock goes with the process, however it ends; the lock file
     stays (taking it again is what tells a later batch the folder is free)."""
+    import filelock  # here: not before the batch's jobs start, nor for one built in memory
+
     lock = filelock.FileLock(out_dir / LOCK_NAME, timeout=0, mode=0o600)
     try:
         lock.acquire()

@@ -555,3 +555,32 @@ def test_the_uk_export_builds_with_no_hand_edits_from_a_subfolder(tmp_path, monk
 def test_a_treatment_is_found_by_its_name_in_another_language():
     """A Polish booking system books "Mikroigłowanie" (content/microneedling/pl/treatment.yaml)."""
     assert leaflet.load_treatment("MIKROIGŁOWANIE").slug == "microneedling"
+
+
+@pytest.mark.parametrize(
+    ("cells", "problem"),
+    [
+        (
+            "A1,Ann\x7fLee,microneedling,2026-12-01 09:00,",
+            "patient_name: contains a control character",
+        ),
+        (
+            "A1,Ann Lee,micro\x01needling,2026-12-01 09:00,",
+            "treatment: contains a control character",
+        ),
+        (
+            "A1,Ann Lee,microneedling,2026-12-01 09:00,Dr\x9fLee",
+            "practitioner: contains a control character",
+        ),
+        (
+            "A1," + "A" * 201 + ",microneedling,2026-12-01 09:00,",
+            "patient_name: longer than 200 characters",
+        ),
+    ],
+)
+def test_a_cell_with_a_control_character_or_too_long_is_its_rows_problem(cells, problem):
+    header = "appointment_id,patient_name,treatment,appointment,practitioner"
+    text = f"{header}\nA0,Bo Li,microneedling,2026-12-01 09:00,\n{cells}\n"
+    appointments, problems = leaflet.parse_appointments(text, "day.csv")
+    assert [a.appointment_id for a in appointments] == ["A0"]
+    assert [str(p) for p in problems] == [f"day.csv, row 3, column {problem}"]

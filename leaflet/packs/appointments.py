@@ -211,6 +211,7 @@ def parse_appointments(
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     dates: list[tuple[tuple[int, str], str]] = []  # ((row, column), date as written)
+    reading = _Reading(source, columns, export.order, columns.labels(("treatment", "layout")))
     for row_number, cells in rows:
         if isinstance(cells, NotCsv):  # this row only
             column = "" if cells.column is None else columns.label_at(cells.column)
@@ -220,7 +221,7 @@ def parse_appointments(
             continue  # a blank line is not an appointment
         values = columns.values(cells)
         dates += [((row_number, name), values.get(name, "")) for name in DATE_VALUES]
-        reader = _RowReader(values, row_number, source, columns, export)
+        reader = _RowReader(values, row_number, reading)
         appointment = reader.read(seen)
         if appointment is None:
             problems += reader.problems
@@ -305,19 +306,22 @@ def check_mobile(number: str) -> str | None:
     return phone_problem(number)
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What every row of one export is read with, worked out once for the file."""
+
+    source: str
+    columns: ColumnMap
+    order: str | None  # the date order
+    headers: Mapping[str, str]  # each appointment's `headers` (one mapping: none changes it)
+
+
 class _RowReader:
     """Reads one row's values into an `Appointment`, collecting every problem."""
 
-    def __init__(
-        self,
-        values: dict[str, str],
-        row: int,
-        source: str,
-        columns: ColumnMap,
-        export: ExportFormat,
-    ) -> None:
-        self.values, self.row, self.source = values, row, source
-        self.columns, self.order = columns, export.order
+    def __init__(self, values: dict[str, str], row: int, reading: _Reading) -> None:
+        self.values, self.row, self.source = values, row, reading.source
+        self.columns, self.order, self.headers = reading.columns, reading.order, reading.headers
         self.problems: list[RowProblem] = []
 
     def problem(self, name: str, reason: str, option_reason: str = "") -> None:
@@ -350,7 +354,7 @@ class _RowReader:
                 language=values.get("language", ""),
                 row=self.row,
                 mobile=values.get("mobile", ""),
-                headers={name: self.columns.label(name) for name in ("treatment", "layout")},
+                headers=self.headers,
             )
         except LeafletError as err:  # the checks above catch all but overlong choices
             name, _, reason = err.message.partition(": ")

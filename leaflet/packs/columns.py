@@ -87,6 +87,10 @@ class ColumnMap:
         headers = " and ".join(repr(column.header) for column in used)
         return f"{headers} ({name})"
 
+    def labels(self, names: Sequence[str]) -> dict[str, str]:
+        """`label` of each of `names`, by name."""
+        return {name: self.label(name) for name in names}
+
     def unused(self) -> list[str]:
         """Headers of columns leaflet does not read."""
         read = {column.index for column in self.columns.values()}

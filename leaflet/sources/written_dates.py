@@ -50,6 +50,7 @@ _WEEKDAYS = {
     *["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
     *["mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"],
 }
+_ISO_WITH_TIME = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})[T ](.+)")
 _NUMERIC = re.compile(r"(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})")
 _DAY_NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([a-z]+)\.?,?[\s\-]+(\d{2,4})")
 _NAMED_DAY = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2,4})")
@@ -180,7 +181,7 @@ def _clean(text: str) -> str:
 
 def _split_time(text: str) -> tuple[str, str]:
     """(date, time) of `text`: the time follows a `T` (ISO), a space or a comma."""
-    iso = re.fullmatch(r"(\d{4}-\d{1,2}-\d{1,2})[T ](.+)", text)
+    iso = _ISO_WITH_TIME.fullmatch(text)
     if iso:
         return iso[1], iso[2]
     for pattern in (_NUMERIC, _DAY_NAMED, _NAMED_DAY):

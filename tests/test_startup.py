@@ -160,6 +160,28 @@ def test_a_second_document_run_needs_no_pydantic(tmp_path):
     assert cold_pdf == warm_pdf == off_pdf
 
 
+def test_reading_an_export_needs_no_pydantic(tmp_path):
+    """An export's rows are checked without the schema's models, whatever the cache: its
+    headers by `schema.export_fields`, its addresses by `schema.checks` (email-validator
+    for an international one); and a batch's module loads neither them nor filelock."""
+    script = (
+        "import sys, leaflet\n"
+        "rows, problems = leaflet.parse_appointments(\n"
+        "    'appointment_id,patient_name,treatment,appointment,email\\n'\n"
+        "    'A1,Zoë Ng,microneedling,2026-12-01T09:00,zoë@bücher.de\\n'\n"
+        "    'A2,Bo Li,microneedling,2026-12-01T09:30,bo@\\n')\n"
+        "import leaflet.packs.batch\n"
+        "print(len(rows), len(problems), 'email_validator' in sys.modules)\n"
+        "print(' '.join(sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    counts, modules = done.stdout.splitlines()
+    assert counts == "1 1 True"
+    assert not {"pydantic", "pydantic_core", "filelock"} & set(modules.split())
+
+
 def test_a_second_batch_needs_no_pydantic(tmp_path):
     """A batch reads its export without the schema's models (`schema.export_fields`,
     `schema.checks`), and the wording its bases are laid out with holds placeholders,

@@ -73,6 +73,7 @@ def test_a_document_loads_only_what_its_build_uses(tmp_path):
     assert "leaflet.sources.schema.exports" not in modules  # no export is read
     assert "email_validator" not in modules  # the example clinic's address is plain
     assert not {name for name in modules if name.startswith("leaflet.packs")}  # no batch
+    assert "leaflet.render.fillable" not in modules  # no --fillable
     assert "filelock" not in modules
     assert "urllib.request" not in modules  # nothing is fetched
     assert not other_commands(modules, "leaflet.cli.documents")
@@ -209,6 +210,7 @@ def test_a_second_batch_needs_no_pydantic(tmp_path):
     assert not {"pydantic_core", "email_validator", "leaflet.sources.schema.exports"} & warm
     assert not {name for name in warm if name.startswith("leaflet.sources.schema.blocks")}
     assert "filelock" in warm  # the lock was taken
+    assert "leaflet.render.fillable" not in warm  # no --fillable
     for document in ("info", "consent"):
         pdf = f"A1-{document}.pdf"
         assert (tmp_path / "cold" / pdf).read_bytes() == (tmp_path / "warm" / pdf).read_bytes()

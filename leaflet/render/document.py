@@ -20,7 +20,6 @@ from typing import Any
 from reportlab.platypus.doctemplate import LayoutError
 
 from leaflet.errors import LayoutFitError, PersonalValueFitError, display_path
-from leaflet.render.fillable import check_fillable
 from leaflet.render.logo import warn_low_resolution
 from leaflet.render.output import RenderedPdf
 from leaflet.render.pages import render_pages
@@ -57,7 +56,9 @@ def render_pdf(
     values go instead of drawing them (`leaflet.render.stamp` lays out a base once and
     fills the slots in per patient); page formats only."""
     personal = personal if personal is not None else Personalisation()
-    if fillable:
+    if fillable:  # the fields' module loads only for a fillable form
+        from leaflet.render.fillable import check_fillable
+
         check_fillable(document.meta.kind, document.name, layout.spec.format)
     check_layout_holds(layout, document)
     overdue = check_review_date(document, allow_expired, today or dates.today())

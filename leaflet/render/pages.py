@@ -15,7 +15,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 
 from leaflet.render.canvas import canvas_maker
-from leaflet.render.fillable import FormFields
 from leaflet.render.footer import Footer, plan_footer
 from leaflet.render.furniture import PageFurniture
 from leaflet.render.output import RenderedPdf
@@ -43,7 +42,11 @@ def render_pages(
     personal values go instead of drawing them; `tagged` False leaves out the structure
     a screen reader reads (pages to be imposed lose it anyway)."""
     document, brand, layout = build.document, build.brand, build.layout
-    fields = FormFields() if fillable else None
+    fields = None
+    if fillable:  # the fields' module loads only for a fillable form
+        from leaflet.render.fillable import FormFields
+
+        fields = FormFields()
     structure = StructureRecord() if tagged else None
     session = DrawingSession(base=base, fields=fields, structure=structure)
     rendered, styles = fill_in(build)

@@ -61,12 +61,13 @@ if sys.argv[3] == "count":
     def record(what, count):
         with open(sys.argv[2] + ".counts", "a") as counts:
             print(os.getpid(), what, count, file=counts)
-    def receive(self, orders, _receive=forked._Stop.receive):
-        chunk = _receive(self, orders)
-        if chunk is not None:
-            record("received", len(chunk))
-        return chunk
-    forked._Stop.receive = receive
+    from leaflet.packs import forked_job
+    def receive(self, orders, _receive=forked_job.Stop.receive):
+        part = _receive(self, orders)
+        if part is not None:
+            record("received", len(part))
+        return part
+    forked_job.Stop.receive = receive
     def build_all(self, jobs, _build_all=builder.Worker.build_all):
         record("built", len(jobs))
         return _build_all(self, jobs)

@@ -201,3 +201,19 @@ def test_two_forked_jobs_in_memory_give_the_documents_of_one(tmp_path):
     expected = [f"{d.name} {hashlib.sha256(d.pdf.data).hexdigest()}" for d in one.documents]
     assert len(expected) == 180
     assert lines == expected
+
+
+def test_parts_are_dealt_a_part_at_a_time_and_the_last_go_to_whoever_is_free():
+    """Each process takes its chunk's parts in order, at most `STAGED` jobs each and as
+    even as can be; once no chunk is left, a process with nothing to do takes the last
+    part not yet dealt of another's chunk."""
+    from leaflet.packs.forked import Parts
+
+    parts = Parts([list(range(129)), list(range(200, 220))])
+    assert parts.take(0) == list(range(43))  # 129 jobs: 3 parts of 43
+    assert parts.take(1) == list(range(200, 220))
+    assert parts.take(1) == list(range(86, 129))  # process 0's last part
+    assert parts.take(0) == list(range(43, 86))
+    assert parts.take(0) is None
+    assert parts.take(1) is None
+    assert STAGED >= 43

@@ -163,7 +163,7 @@ def _own_parts(worker: Worker, parts: Parts) -> Generator[Result]:
 @dataclass(frozen=True)
 class _Job:
     """A forked job and this process's ends of its pipes: the orders it is sent (what to
-    load, then its chunks), its results, and its asking for another chunk."""
+    load, then its parts), its results, and its asking for its next part."""
 
     process: multiprocessing.Process
     ordering: Connection
@@ -172,7 +172,7 @@ class _Job:
 
 
 class _Forked:
-    """The forked jobs, and the thread that deals them their chunks."""
+    """The forked jobs, and the thread that deals them their parts."""
 
     def __init__(
         self, context: multiprocessing.context.BaseContext, settings: BatchSettings, count: int
@@ -209,13 +209,13 @@ class _Forked:
             send(job.ordering, message)
 
     def deal(self, start: Start, parts: Parts) -> None:
-        """Deal the jobs their chunks, from a thread (`_deal`): a job still loading what
+        """Deal the jobs their parts, from a thread (`_deal`): a job still loading what
         it needs reads its orders only when it is ready, while this process has its own
-        chunks to build. (Forking is over: a thread does no harm now.)"""
+        parts to build. (Forking is over: a thread does no harm now.)"""
         self._dealing = threading.Thread(
             target=_deal,
             args=(list(self.pipes.values()), start, parts),
-            name="leaflet-deal-chunks",
+            name="leaflet-deal-parts",
             daemon=True,
         )
         self._dealing.start()

@@ -23,7 +23,7 @@ Connection = multiprocessing.connection.Connection
 
 @dataclass(frozen=True)
 class Start:
-    """What a forked job needs to build its chunks, sent once the batch is planned: where
+    """What a forked job needs to build its parts, sent once the batch is planned: where
     to and for which day; the batch's settings only when they are not those the jobs
     were forked with (unpickling settings loads the brand again)."""
 

@@ -15,6 +15,7 @@ from conftest import PIN_TODAY
 from test_batch import HEADER, files_in, write_csv
 
 from leaflet import read_manifest
+from leaflet.packs.builder import STAGED
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="jobs are forked on Linux only"
@@ -40,7 +41,9 @@ for kind, name in ((forked.ForkedJobs, "forked"), (workers.WorkerPool, "pool")):
 
 #: Builds the batch in `argv[1]` into `argv[2]` with two jobs, and prints which way
 #: they ran; `argv[3]`: "thread" starts a thread first, "kill" kills a forked job at
-#: its fifth document, "interrupt" is Ctrl-C once 40 files are in place.
+#: its fifth document, "interrupt" is Ctrl-C once 40 files are in place, "count" writes
+#: to `argv[2]`.counts the size of each part a forked job receives and of what each
+#: process builds at a time, with the process's id.
 SCRIPT = f"""{PIN_TODAY}
 import multiprocessing, os, signal, sys, threading
 from leaflet.packs import builder
@@ -54,6 +57,21 @@ if sys.argv[3] == "kill":
             os.kill(os.getpid(), signal.SIGKILL)
         return _render(self, job)
     builder.Worker._render = render
+if sys.argv[3] == "count":
+    def record(what, count):
+        with open(sys.argv[2] + ".counts", "a") as counts:
+            print(os.getpid(), what, count, file=counts)
+    from leaflet.packs import forked_job
+    def receive(self, orders, _receive=forked_job.Stop.receive):
+        part = _receive(self, orders)
+        if part is not None:
+            record("received", len(part))
+        return part
+    forked_job.Stop.receive = receive
+    def build_all(self, jobs, _build_all=builder.Worker.build_all):
+        record("built", len(jobs))
+        return _build_all(self, jobs)
+    builder.Worker.build_all = build_all
 if sys.argv[3] == "interrupt":
     from leaflet.cli import progress
     def interrupt_at_40(self, done, total, _call=progress.BatchProgress.__call__):
@@ -90,6 +108,26 @@ def test_two_forked_jobs_give_the_files_and_manifest_of_one(tmp_path):
     build_batch(appointments, tmp_path / "one", jobs=1)
     assert files_in(tmp_path / "two" / "out") == files_in(tmp_path / "one")
     assert len(read_manifest(tmp_path / "one")) == 180
+
+
+def test_a_forked_job_receives_only_the_parts_it_builds(tmp_path):
+    """It is dealt its chunks a part at a time, never the whole plan, so its memory does
+    not grow with the batch; no document is built twice, none is left out."""
+    result = run_batch(tmp_path, "count")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "forked"
+    counts: dict[str, dict[str, list[int]]] = {}
+    for line in (tmp_path / "out.counts").read_text().splitlines():
+        pid, what, count = line.split()
+        counts.setdefault(pid, {"received": [], "built": []})[what].append(int(count))
+    forked = [pid for pid, seen in counts.items() if seen["received"]]
+    assert len(forked) == 1 and len(counts) == 2
+    received = counts[forked[0]]["received"]
+    assert received == counts[forked[0]]["built"]  # it built every part it was sent
+    assert max(received) <= STAGED
+    assert 0 < sum(received) < 180
+    assert sum(sum(seen["built"]) for seen in counts.values()) == 180
+    assert len(received) > 1
 
 
 def test_a_thread_alive_keeps_the_fork_server(tmp_path):
@@ -163,3 +201,19 @@ def test_two_forked_jobs_in_memory_give_the_documents_of_one(tmp_path):
     expected = [f"{d.name} {hashlib.sha256(d.pdf.data).hexdigest()}" for d in one.documents]
     assert len(expected) == 180
     assert lines == expected
+
+
+def test_parts_are_dealt_a_part_at_a_time_and_the_last_go_to_whoever_is_free():
+    """Each process takes its chunk's parts in order, at most `STAGED` jobs each and as
+    even as can be; once no chunk is left, a process with nothing to do takes the last
+    part not yet dealt of another's chunk."""
+    from leaflet.packs.forked import Parts
+
+    parts = Parts([list(range(129)), list(range(200, 220))])
+    assert parts.take(0) == list(range(43))  # 129 jobs: 3 parts of 43
+    assert parts.take(1) == list(range(200, 220))
+    assert parts.take(1) == list(range(86, 129))  # process 0's last part
+    assert parts.take(0) == list(range(43, 86))
+    assert parts.take(0) is None
+    assert parts.take(1) is None
+    assert STAGED >= 43

@@ -121,9 +121,10 @@ class Worker:
         return BuiltDocument(job.appointment, job.document, pdf, meta.reference, meta.version)
 
     def _written(self, jobs: Iterable[Job], folder: Path) -> Iterator[Result]:
-        """Each part's sync runs while the next part is built; the part is placed once
-        that is built, and its sync has returned, and the next one's sync starts when
-        the caller has taken its last result."""
+        """Each part's sync runs while the next part is built; then, once that sync has
+        returned, the part's files are placed and yielded, and the next part's sync
+        starts when the caller has taken the last of them: no sync runs while the
+        caller holds a result."""
         syncing: _Part | None = None  # written; its sync runs
         writing: _Part | None = None
         try:

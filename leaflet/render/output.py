@@ -152,11 +152,13 @@ class StagedFiles:
             what = paths[0] if len(paths) == 1 else f"{len(paths)} files in {paths[0].parent}"
             raise OutputError(f"cannot write {what}: {_reason(err)}") from err
         finally:
-            self._wait()  # the thread uses the handles until it returns
-            for path, (temporary, still_open) in self._staged.items():
-                if still_open is not None:
-                    os.close(still_open)
-                    self._staged[path] = (temporary, None)
+            try:
+                self._wait()  # the thread uses the handles until it returns
+            finally:
+                for path, (temporary, still_open) in self._staged.items():
+                    if still_open is not None:
+                        os.close(still_open)
+                        self._staged[path] = (temporary, None)
 
     def place(self, path: Path | str) -> None:
         """Rename the synced file for `path` into place."""
@@ -174,9 +176,11 @@ class StagedFiles:
     def discard(self) -> None:
         """Remove the temporary files of every file not placed (once a sync started in
         a thread has returned)."""
-        self._wait()
-        for path in list(self._staged):
-            self._drop(path)
+        try:
+            self._wait()
+        finally:
+            for path in list(self._staged):
+                self._drop(path)
 
     def _handles(self) -> list[int]:
         return [handle for _, handle in self._staged.values() if handle is not None]

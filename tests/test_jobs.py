@@ -113,6 +113,7 @@ def test_one_job_and_two_jobs_write_the_same_files_and_manifest(tmp_path):
     for name in ["manifest.csv", *(f"B{i:03d}-info.pdf" for i in range(48))]:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     assert not list((tmp_path / "two").glob(".*.part"))
+    assert sync_threads() == []  # a program may fork after a batch
     modes = {stat.S_IMODE(path.stat().st_mode) for path in (tmp_path / "two").glob("*.pdf")}
     assert modes == {0o600}
 
@@ -210,28 +211,37 @@ def waits_in_join(ident: int) -> bool:
     return False
 
 
+def first_sync_waits_for(worker, job, monkeypatch, covered: set[str], folder: Path) -> None:
+    """Make the first sync return only once `job` is being built (a sync done before
+    building on never returns); each sync adds the temporary files it covered to
+    `covered` as it returns."""
+    building = threading.Event()
+    render = worker._render
+
+    def rendering(built):
+        if built is job:
+            building.set()
+        return render(built)
+
+    def sync(handles):
+        names = {path.name for path in folder.glob(".*.part")}
+        if not covered:  # the first part's
+            assert building.wait(timeout=30), "the next part was not built meanwhile"
+        covered.update(names)
+        return True
+
+    monkeypatch.setattr(worker, "_render", rendering)
+    monkeypatch.setattr(output, "_sync_file_systems", sync)
+
+
 def test_each_part_is_synced_while_the_next_is_built_and_placed_after(tmp_path, monkeypatch):
     """The first part's sync is still running when the second part's last document is
     built (it waits for that, so a sync done before building on would never return); a
     file is renamed into place only once the sync that covered it has returned; no sync
     runs while the caller holds a result."""
     worker, jobs = two_parts(tmp_path, monkeypatch)
-    building_last = threading.Event()
     synced: set[str] = set()  # temporary files a sync that returned covered
-    render = worker._render
-
-    def rendering(job):
-        if job is jobs[-1]:
-            building_last.set()
-        return render(job)
-
-    def sync(handles):
-        covered = {path.name for path in tmp_path.glob(".*.part")}
-        if not synced:  # the first part's
-            assert building_last.wait(timeout=30), "the next part was not built meanwhile"
-        synced.update(covered)
-        return True
-
+    first_sync_waits_for(worker, jobs[-1], monkeypatch, synced, tmp_path)
     replace = os.replace
 
     def placing(source, target):
@@ -239,8 +249,6 @@ def test_each_part_is_synced_while_the_next_is_built_and_placed_after(tmp_path, 
             assert Path(source).name in synced, f"{target} renamed before its sync returned"
         replace(source, target)
 
-    monkeypatch.setattr(worker, "_render", rendering)
-    monkeypatch.setattr(output, "_sync_file_systems", sync)
     monkeypatch.setattr(os, "replace", placing)
     results = []
     for result in worker.build_all(jobs):
@@ -251,6 +259,44 @@ def test_each_part_is_synced_while_the_next_is_built_and_placed_after(tmp_path, 
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         f"B00{i}-info.pdf" for i in range(4)
     ]
+
+
+def test_a_part_is_placed_as_soon_as_its_sync_has_returned(tmp_path, monkeypatch):
+    """Not a whole part later: the first part's files come once its sync has returned,
+    here after the next part's first document."""
+    worker, jobs = two_parts(tmp_path, monkeypatch)
+    built = []
+    render = worker._render
+
+    def rendering(job):
+        if job is jobs[2]:
+            for _ in range(30_000):  # until the first part's sync has returned (30 s at most)
+                if not sync_threads() or threading.Event().wait(0.001):
+                    break
+        built.append(job.appointment.appointment_id)
+        return render(job)
+
+    monkeypatch.setattr(worker, "_render", rendering)
+    results = worker.build_all(jobs)
+    assert next(results).appointment_id == "B000"
+    assert built == ["B000", "B001", "B002"]
+    assert [result.appointment_id for result in results] == ["B001", "B002", "B003"]
+
+
+def test_a_part_never_spans_two_chunks(tmp_path, monkeypatch):
+    """Chunks of 3 and 1 jobs, two files a part: parts of 2, 1 and 1, each synced."""
+    worker, jobs = two_parts(tmp_path, monkeypatch)
+    sizes = []
+    make_durable = output._make_durable
+
+    def counted(handles):
+        sizes.append(len(handles))
+        make_durable(handles)
+
+    monkeypatch.setattr(output, "_make_durable", counted)
+    results = list(worker.build_chunks([jobs[:3], jobs[3:]]))
+    assert [result.appointment_id for result in results] == ["B000", "B001", "B002", "B003"]
+    assert sizes == [2, 1, 1]
 
 
 def test_a_failed_sync_fails_its_part_only(tmp_path, monkeypatch):
@@ -322,6 +368,7 @@ def test_a_caller_that_stops_keeps_only_what_it_was_given(tmp_path, monkeypatch)
     that file stays; the rest of its part and the next part, written but not synced,
     are removed."""
     worker, jobs = two_parts(tmp_path, monkeypatch, count=5)
+    first_sync_waits_for(worker, jobs[3], monkeypatch, set(), tmp_path)
     results = worker.build_all(jobs)
     first = next(results)
     assert len(list(tmp_path.glob(".*.part"))) == 3  # B001, and the next part's two

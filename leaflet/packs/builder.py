@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -78,11 +78,11 @@ class _Part:
     made: list[_Made | RowProblem] = field(default_factory=list)
 
 
-def _parts(jobs: Iterable[Job]) -> Iterator[list[Job]]:
-    """`jobs` `STAGED` at a time, each taken from `jobs` when a part needs it."""
-    taking = iter(jobs)
-    while part := list(itertools.islice(taking, STAGED)):
-        yield part
+def _parts(chunks: Iterable[Sequence[Job]]) -> Iterator[Sequence[Job]]:
+    """Each chunk's jobs `STAGED` at a time."""
+    for chunk in chunks:
+        for start in range(0, len(chunk), STAGED):
+            yield chunk[start : start + STAGED]
 
 
 class Worker:
@@ -101,17 +101,25 @@ class Worker:
 
         self.bases = BaseCache()
 
-    def build_all(self, jobs: Iterable[Job]) -> Generator[Result]:
-        """Build `jobs` (taken from it as they are built), yielding each one's result as
-        its file is in place (or why it failed). Files are written `STAGED` at a time:
-        each to a temporary file, then all of them made durable with one sync, in a
-        thread while the next part is built, then each renamed into place and yielded.
-        No thread runs while the caller has a result; what is not yet yielded when the
-        caller stops is removed (`StagedFiles`)."""
+    def build_all(self, jobs: Sequence[Job]) -> Generator[Result]:
+        """Build `jobs`, yielding each one's result as its file is in place (or why it
+        failed); see `build_chunks`."""
+        return self.build_chunks([jobs])
+
+    def build_chunks(self, chunks: Iterable[Sequence[Job]]) -> Generator[Result]:
+        """Build the jobs of each chunk (taking the next chunk when the last is built),
+        yielding each one's result as its file is in place (or why it failed).
+
+        Files are written `STAGED` at a time (a part never spans two chunks): each to a
+        temporary file, then all of them made durable with one sync, in a thread while
+        the next part is built; each is renamed into place and yielded once that sync
+        has returned (checked after each document). No sync runs while the caller
+        holds a result; what is not yet yielded when the caller stops is removed
+        (`StagedFiles`)."""
         if self.setup.out_dir is None:
-            yield from map(self._in_memory, jobs)
+            yield from map(self._in_memory, itertools.chain.from_iterable(chunks))
         else:
-            yield from self._written(jobs, self.setup.out_dir)
+            yield from self._written(chunks, self.setup.out_dir)
 
     def _in_memory(self, job: Job) -> BuiltDocument | RowProblem:
         try:
@@ -120,19 +128,18 @@ class Worker:
             return self._problem(job, err)
         return BuiltDocument(job.appointment, job.document, pdf, meta.reference, meta.version)
 
-    def _written(self, jobs: Iterable[Job], folder: Path) -> Iterator[Result]:
-        """Each part's sync runs while the next part is built; then, once that sync has
-        returned, the part's files are placed and yielded, and the next part's sync
-        starts when the caller has taken the last of them: no sync runs while the
-        caller holds a result."""
-        syncing: _Part | None = None  # written; its sync runs
+    def _written(self, chunks: Iterable[Sequence[Job]], folder: Path) -> Iterator[Result]:
+        syncing: _Part | None = None  # written; its sync runs in a thread
         writing: _Part | None = None
         try:
-            for part in _parts(jobs):
+            for part in _parts(chunks):
                 writing = _Part(StagedFiles(private=True, limit=len(part)))
                 for job in part:
                     writing.made.append(self._write(job, folder, writing.staged))
-                if syncing is not None:
+                    if syncing is not None and syncing.staged.synced:
+                        yield from self._placed(syncing)
+                        syncing = None
+                if syncing is not None:  # still syncing: wait for it
                     yield from self._placed(syncing)
                 writing.staged.start_sync()
                 syncing, writing = writing, None

@@ -150,13 +150,13 @@ class _Plan:
 def _own_chunks(worker: Worker, chunks: Sequence[list[Job]], taken: _Count) -> Generator[Result]:
     """What `worker` builds of the chunks it takes, one after another: in one stream,
     so that the sync of a chunk's last files runs while the next chunk is built."""
-    yield from worker.build_all(_taken_jobs(chunks, taken))
+    yield from worker.build_chunks(_taken(chunks, taken))
 
 
-def _taken_jobs(chunks: Sequence[list[Job]], taken: _Count) -> Iterator[Job]:
-    """The jobs of each chunk this process takes, taking the next when it needs it."""
+def _taken(chunks: Sequence[list[Job]], taken: _Count) -> Iterator[list[Job]]:
+    """Each chunk this process takes, taking the next when it needs it."""
     while (index := _take(taken)) < len(chunks):
-        yield from chunks[index]
+        yield chunks[index]
 
 
 def _take(taken: _Count) -> int:

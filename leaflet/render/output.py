@@ -136,6 +136,11 @@ class StagedFiles:
         )
         self._syncing.start()
 
+    @property
+    def synced(self) -> bool:
+        """Whether the sync `start_sync` started has returned (`sync` will not wait)."""
+        return self._syncing is not None and not self._syncing.is_alive()
+
     def sync(self) -> None:
         """Make every added file's bytes durable, or wait for `start_sync`'s thread to
         (before any is renamed into place, so a crash never leaves a target holding a

@@ -15,7 +15,8 @@ says when; otherwise a batch uses the fork server as before.
 
 The jobs share out the same chunks as the fork server's workers (`base_chunks`: jobs
 that share a base go together, so each base is laid out once), each process taking the
-next chunk as it finishes one. A forked job sends each result as soon as its file is in
+next chunk as it finishes building one (while the last files of that one are synced:
+`Worker.build_chunks`). A forked job sends each result as soon as its file is in
 place; this process hands them on between its own. A forked job that dies (killed, out
 of memory) is reported as an error once this process notices, and the temporary files
 it left are removed. On Ctrl-C or any other stop, the forked jobs are told to stop

@@ -68,10 +68,13 @@ if sys.argv[3] == "count":
             record("received", len(part))
         return part
     forked_job.Stop.receive = receive
-    def build_all(self, jobs, _build_all=builder.Worker.build_all):
-        record("built", len(jobs))
-        return _build_all(self, jobs)
-    builder.Worker.build_all = build_all
+    def build_chunks(self, chunks, _build_chunks=builder.Worker.build_chunks):
+        def counted():
+            for chunk in chunks:
+                record("built", len(chunk))
+                yield chunk
+        return _build_chunks(self, counted())
+    builder.Worker.build_chunks = build_chunks
 if sys.argv[3] == "interrupt":
     from leaflet.cli import progress
     def interrupt_at_40(self, done, total, _call=progress.BatchProgress.__call__):

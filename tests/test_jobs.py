@@ -9,15 +9,24 @@ from __future__ import annotations
 import collections
 import os
 import stat
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import invoke
 
 import leaflet
-from leaflet import BatchSettings, build_batch, parse_appointments, read_manifest
+from leaflet import (
+    BatchSettings,
+    ManifestEntry,
+    RowProblem,
+    build_batch,
+    parse_appointments,
+    read_manifest,
+)
 from leaflet.errors import OutputError
-from leaflet.packs import workers
+from leaflet.packs import builder, workers
 from leaflet.packs.builder import Worker, WorkerSetup
 from leaflet.packs.planner import Planner
 from leaflet.render import output, stamp
@@ -104,6 +113,7 @@ def test_one_job_and_two_jobs_write_the_same_files_and_manifest(tmp_path):
     for name in ["manifest.csv", *(f"B{i:03d}-info.pdf" for i in range(48))]:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     assert not list((tmp_path / "two").glob(".*.part"))
+    assert sync_threads() == []  # a program may fork after a batch
     modes = {stat.S_IMODE(path.stat().st_mode) for path in (tmp_path / "two").glob("*.pdf")}
     assert modes == {0o600}
 
@@ -154,6 +164,218 @@ def test_without_syncfs_each_file_is_fsynced(tmp_path, monkeypatch):
         staged.place(tmp_path / "b.pdf")
     assert len(synced) == 2
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
+
+
+def test_a_sync_started_in_a_thread_is_waited_for(tmp_path, monkeypatch):
+    """`start_sync` syncs in a thread of its own; `sync` waits for it, and raises what it
+    raised; leaving the block removes what was not placed."""
+    syncing_threads = []
+
+    def fails(handles):
+        syncing_threads.append(threading.current_thread())
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(output, "_sync_file_systems", fails)
+    with pytest.raises(OutputError) as raised, StagedFiles() as staged:
+        staged.add(tmp_path / "a.pdf", b"a")
+        staged.add(tmp_path / "b.pdf", b"b")
+        staged.start_sync()
+        staged.sync()
+    assert raised.value.message == f"cannot write 2 files in {tmp_path}: Input/output error"
+    assert syncing_threads[0] is not threading.current_thread()
+    assert not syncing_threads[0].is_alive()
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- a batch's parts: each synced while the next is built --------------------------------
+
+
+def two_parts(tmp_path, monkeypatch, count=4):
+    """A worker writing into `tmp_path` two files a part, and `count` jobs for it."""
+    monkeypatch.setattr(builder, "STAGED", 2)
+    setup = WorkerSetup(BatchSettings(documents=("info",)), tmp_path, "day.csv", dates.today())
+    return Worker(setup), planned(count)
+
+
+def sync_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "leaflet-sync"]
+
+
+def waits_in_join(ident: int) -> bool:
+    """Whether the thread `ident` is waiting in `threading.Thread.join`."""
+    frame = sys._current_frames().get(ident)
+    while frame is not None:
+        if frame.f_code.co_name == "join" and frame.f_globals.get("__name__") == "threading":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def first_sync_waits_for(worker, job, monkeypatch, covered: set[str], folder: Path) -> None:
+    """Make the first sync return only once `job` is being built (a sync done before
+    building on never returns); each sync adds the temporary files it covered to
+    `covered` as it returns."""
+    building = threading.Event()
+    render = worker._render
+
+    def rendering(built):
+        if built is job:
+            building.set()
+        return render(built)
+
+    def sync(handles):
+        names = {path.name for path in folder.glob(".*.part")}
+        if not covered:  # the first part's
+            assert building.wait(timeout=30), "the next part was not built meanwhile"
+        covered.update(names)
+        return True
+
+    monkeypatch.setattr(worker, "_render", rendering)
+    monkeypatch.setattr(output, "_sync_file_systems", sync)
+
+
+def test_each_part_is_synced_while_the_next_is_built_and_placed_after(tmp_path, monkeypatch):
+    """The first part's sync is still running when the second part's last document is
+    built (it waits for that, so a sync done before building on would never return); a
+    file is renamed into place only once the sync that covered it has returned; no sync
+    runs while the caller holds a result."""
+    worker, jobs = two_parts(tmp_path, monkeypatch)
+    synced: set[str] = set()  # temporary files a sync that returned covered
+    first_sync_waits_for(worker, jobs[-1], monkeypatch, synced, tmp_path)
+    replace = os.replace
+
+    def placing(source, target):
+        if Path(target).parent == tmp_path:  # not the content cache's files
+            assert Path(source).name in synced, f"{target} renamed before its sync returned"
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", placing)
+    results = []
+    for result in worker.build_all(jobs):
+        assert sync_threads() == []
+        results.append(result)
+    assert [entry.appointment_id for entry in results] == ["B000", "B001", "B002", "B003"]
+    assert all(isinstance(entry, ManifestEntry) for entry in results)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        f"B00{i}-info.pdf" for i in range(4)
+    ]
+
+
+def test_a_part_is_placed_as_soon_as_its_sync_has_returned(tmp_path, monkeypatch):
+    """Not a whole part later: the first part's files come once its sync has returned,
+    here after the next part's first document."""
+    worker, jobs = two_parts(tmp_path, monkeypatch)
+    built = []
+    render = worker._render
+
+    def rendering(job):
+        if job is jobs[2]:
+            for _ in range(30_000):  # until the first part's sync has returned (30 s at most)
+                if not sync_threads() or threading.Event().wait(0.001):
+                    break
+        built.append(job.appointment.appointment_id)
+        return render(job)
+
+    monkeypatch.setattr(worker, "_render", rendering)
+    results = worker.build_all(jobs)
+    assert next(results).appointment_id == "B000"
+    assert built == ["B000", "B001", "B002"]
+    assert [result.appointment_id for result in results] == ["B001", "B002", "B003"]
+
+
+def test_a_part_never_spans_two_chunks(tmp_path, monkeypatch):
+    """Chunks of 3 and 1 jobs, two files a part: parts of 2, 1 and 1, each synced."""
+    worker, jobs = two_parts(tmp_path, monkeypatch)
+    sizes = []
+    make_durable = output._make_durable
+
+    def counted(handles):
+        sizes.append(len(handles))
+        make_durable(handles)
+
+    monkeypatch.setattr(output, "_make_durable", counted)
+    results = list(worker.build_chunks([jobs[:3], jobs[3:]]))
+    assert [result.appointment_id for result in results] == ["B000", "B001", "B002", "B003"]
+    assert sizes == [2, 1, 1]
+
+
+def test_a_failed_sync_fails_its_part_only(tmp_path, monkeypatch):
+    """The first part's sync fails while the second part is built: each of the first
+    part's documents is a row problem, nothing of it is left; the second is placed."""
+    worker, jobs = two_parts(tmp_path, monkeypatch)
+    calls = []
+
+    def first_fails(handles):
+        calls.append(len(handles))
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error")
+        return True
+
+    monkeypatch.setattr(output, "_sync_file_systems", first_fails)
+    results = list(worker.build_all(jobs))
+    assert calls == [2, 2]
+    message = f"cannot write 2 files in {tmp_path}: Input/output error"
+    assert [(type(result), result.appointment_id) for result in results] == [
+        (RowProblem, "B000"),
+        (RowProblem, "B001"),
+        (ManifestEntry, "B002"),
+        (ManifestEntry, "B003"),
+    ]
+    assert [result.reason for result in results[:2]] == [message, message]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["B002-info.pdf", "B003-info.pdf"]
+
+
+def test_a_stop_while_a_sync_runs_waits_for_it_and_leaves_nothing(tmp_path, monkeypatch):
+    """Ctrl-C while the second part is built and the first part's sync runs: the sync
+    is waited for (it returns only once the stopping thread waits for it), no thread is
+    left, no file of either part is placed and no temporary file is left."""
+    worker, jobs = two_parts(tmp_path, monkeypatch)
+    stopping = threading.get_ident()
+    started, returned, given_up = threading.Event(), threading.Event(), threading.Event()
+    render = worker._render
+
+    def rendering(job):
+        if job is jobs[2]:
+            assert started.wait(timeout=30)
+            raise KeyboardInterrupt
+        return render(job)
+
+    def sync(handles):
+        assert threading.get_ident() != stopping, "synced in the thread that builds"
+        started.set()
+        for _ in range(30_000):  # about 30 s at most: a bound, not a timing
+            if waits_in_join(stopping):
+                returned.set()
+                break
+            if given_up.wait(0.001):
+                break
+        return True
+
+    monkeypatch.setattr(worker, "_render", rendering)
+    monkeypatch.setattr(output, "_sync_file_systems", sync)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            list(worker.build_all(jobs))
+        assert returned.is_set(), "the stop did not wait for the running sync"
+        assert sync_threads() == []
+    finally:
+        given_up.set()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_caller_that_stops_keeps_only_what_it_was_given(tmp_path, monkeypatch):
+    """A caller that closes the results after the first (a forked job told to stop):
+    that file stays; the rest of its part and the next part, written but not synced,
+    are removed."""
+    worker, jobs = two_parts(tmp_path, monkeypatch, count=5)
+    first_sync_waits_for(worker, jobs[3], monkeypatch, set(), tmp_path)
+    results = worker.build_all(jobs)
+    first = next(results)
+    assert len(list(tmp_path.glob(".*.part"))) == 3  # B001, and the next part's two
+    results.close()
+    assert first.path == "B000-info.pdf"
+    assert [path.name for path in tmp_path.iterdir()] == ["B000-info.pdf"]
+    assert sync_threads() == []
 
 
 def test_a_batch_killed_between_sync_and_rename_lists_only_what_is_in_place(tmp_path, monkeypatch):

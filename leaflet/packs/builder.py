@@ -5,7 +5,8 @@ process, `leaflet.packs.workers`): each document on a base laid out once and sta
 each patient's values (`leaflet.render.stamp.BaseCache`); tri-folds, booklets, wording
 with a personal value in running text, values too long for one line and fillable forms
 laid out in full for each patient. Into a folder, files are written a part at a time
-with one sync for the part (`StagedFiles`), each renamed into place when durable.
+with one sync for the part (`StagedFiles`), run in a thread while the next part is
+built; each file is renamed into place when that sync has returned.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import itertools
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from leaflet.errors import LeafletError
@@ -64,6 +66,23 @@ class BuiltDocument:
 
 
 Result = ManifestEntry | BuiltDocument | RowProblem
+#: A document written to its temporary file: the job, its target and what to list.
+_Made = tuple[Job, Path, ManifestEntry]
+
+
+@dataclass
+class _Part:
+    """Files written a part at a time, and what each of the part's jobs made."""
+
+    staged: StagedFiles
+    made: list[_Made | RowProblem] = field(default_factory=list)
+
+
+def _parts(chunks: Iterable[Sequence[Job]]) -> Iterator[Sequence[Job]]:
+    """Each chunk's jobs `STAGED` at a time."""
+    for chunk in chunks:
+        for start in range(0, len(chunk), STAGED):
+            yield chunk[start : start + STAGED]
 
 
 class Worker:
@@ -84,15 +103,23 @@ class Worker:
 
     def build_all(self, jobs: Sequence[Job]) -> Generator[Result]:
         """Build `jobs`, yielding each one's result as its file is in place (or why it
-        failed). Files are written `STAGED` at a time: each to a temporary file, all of
-        them made durable with one sync, then each renamed into place and yielded; what
-        is not yet yielded when the caller stops is removed (`StagedFiles`)."""
-        for start in range(0, len(jobs), STAGED):
-            part = jobs[start : start + STAGED]
-            if self.setup.out_dir is None:
-                yield from map(self._in_memory, part)
-            else:
-                yield from self._written(part, self.setup.out_dir)
+        failed); see `build_chunks`."""
+        return self.build_chunks([jobs])
+
+    def build_chunks(self, chunks: Iterable[Sequence[Job]]) -> Generator[Result]:
+        """Build the jobs of each chunk (taking the next chunk when the last is built),
+        yielding each one's result as its file is in place (or why it failed).
+
+        Files are written `STAGED` at a time (a part never spans two chunks): each to a
+        temporary file, then all of them made durable with one sync, in a thread while
+        the next part is built; each is renamed into place and yielded once that sync
+        has returned (checked after each document). No sync runs while the caller
+        holds a result; what is not yet yielded when the caller stops is removed
+        (`StagedFiles`)."""
+        if self.setup.out_dir is None:
+            yield from map(self._in_memory, itertools.chain.from_iterable(chunks))
+        else:
+            yield from self._written(chunks, self.setup.out_dir)
 
     def _in_memory(self, job: Job) -> BuiltDocument | RowProblem:
         try:
@@ -101,20 +128,49 @@ class Worker:
             return self._problem(job, err)
         return BuiltDocument(job.appointment, job.document, pdf, meta.reference, meta.version)
 
-    def _written(self, part: Sequence[Job], folder: Path) -> Iterator[Result]:
-        made: list[tuple[Job, Path, ManifestEntry] | RowProblem] = []
-        with StagedFiles(private=True, limit=len(part)) as staged:
-            for job in part:
-                target = folder / output_name(job.appointment.appointment_id, job.document)
-                try:
-                    pdf, meta = self._render(job)
-                    staged.add(target, pdf.data)
-                except LeafletError as err:
-                    made.append(self._problem(job, err))
-                    continue
-                made.append((job, target, self._entry(job, target, pdf, meta)))
+    def _written(self, chunks: Iterable[Sequence[Job]], folder: Path) -> Iterator[Result]:
+        syncing: _Part | None = None  # written; its sync runs in a thread
+        writing: _Part | None = None
+        try:
+            for part in _parts(chunks):
+                writing = _Part(StagedFiles(private=True, limit=len(part)))
+                for job in part:
+                    writing.made.append(self._write(job, folder, writing.staged))
+                    if syncing is not None and syncing.staged.synced:
+                        yield from self._placed(syncing)
+                        syncing = None
+                if syncing is not None:  # still syncing: wait for it
+                    yield from self._placed(syncing)
+                writing.staged.start_sync()
+                syncing, writing = writing, None
+            if syncing is not None:
+                yield from self._placed(syncing)
+        finally:
             try:
-                staged.sync()
+                if syncing is not None:
+                    syncing.staged.discard()  # once its sync has returned
+            finally:
+                if writing is not None:
+                    writing.staged.discard()
+
+    def _write(self, job: Job, folder: Path, staged: StagedFiles) -> _Made | RowProblem:
+        """Build `job` and write its file to a temporary file (`staged`)."""
+        target = folder / output_name(job.appointment.appointment_id, job.document)
+        try:
+            pdf, meta = self._render(job)
+            staged.add(target, pdf.data)
+        except LeafletError as err:
+            return self._problem(job, err)
+        return job, target, self._entry(job, target, pdf, meta)
+
+    def _placed(self, part: _Part) -> Iterator[Result]:
+        """Once `part`'s sync has returned, rename each of its files into place and
+        yield it (a failed sync: every file of the part is a problem, and its temporary
+        files are removed)."""
+        made = part.made
+        with part.staged:
+            try:
+                part.staged.sync()
             except LeafletError as err:
                 made = [
                     item if isinstance(item, RowProblem) else self._problem(item[0], err)
@@ -126,7 +182,7 @@ class Worker:
                     continue
                 job, target, entry = item
                 try:
-                    staged.place(target)
+                    part.staged.place(target)
                 except LeafletError as err:
                     yield self._problem(job, err)
                     continue

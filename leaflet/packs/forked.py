@@ -24,8 +24,10 @@ however large the batch, and its memory does not grow with the batch (it used to
 the whole plan: 7.5 MB more at 10,002 documents than at 1,002). A chunk is promised to a
 job only as it starts the last part of its chunk before, so near the end of a batch the
 chunks left go to whichever process is free first; once none is left, a process with
-nothing to do takes the last part not yet dealt of another's chunk (`Parts`). A forked
-job sends each result as soon as its file is in place; this process hands them on
+nothing to do takes the last part not yet dealt of another's chunk (`Parts`). Each
+process builds its parts as one stream (`Worker.build_chunks`): a part's files are
+synced in a thread while the next part is built. A forked job sends each result as soon
+as its file is in place; this process hands them on
 between its own. A forked job that dies (killed, out of memory) is reported as an error
 once this process notices, and the temporary files it left are removed. On Ctrl-C or any
 other stop, the forked jobs are told to stop (`SIGTERM`; one still waiting for the plan
@@ -42,6 +44,7 @@ the next run.
 from __future__ import annotations
 
 import collections
+import functools
 import gc
 import math
 import multiprocessing
@@ -155,9 +158,10 @@ class Parts:
 
 
 def _own_parts(worker: Worker, parts: Parts) -> Generator[Result]:
-    """What `worker` builds of the parts this process takes, one after another."""
-    while (part := parts.take(0)) is not None:
-        yield from worker.build_all(part)
+    """What `worker` builds of the parts this process takes, one after another: in one
+    stream (`Worker.build_chunks`), so that each part's sync runs while the next part is
+    built; the next is taken when the last is built."""
+    yield from worker.build_chunks(iter(functools.partial(parts.take, 0), None))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing.connection
 import signal
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,11 +110,17 @@ def run_job(
 def _dealt_parts(
     worker: Worker, orders: Connection, asks: Connection, stop: Stop
 ) -> Generator[Result]:
-    """What a forked job builds of the parts it is dealt: as it starts one, it asks for
-    the next, which is at hand when it finishes."""
+    """What a forked job builds of the parts it is dealt, in one stream
+    (`Worker.build_chunks`: each part's sync runs while the next is built)."""
+    yield from worker.build_chunks(_parts(orders, asks, stop))
+
+
+def _parts(orders: Connection, asks: Connection, stop: Stop) -> Iterator[list[Job]]:
+    """The parts a forked job is dealt: as it starts one, it asks for the next, which is
+    at hand when it finishes."""
     while (part := stop.receive(orders)) is not None:
         send(asks, None)
-        yield from worker.build_all(part)
+        yield part
 
 
 def _ready(settings: BatchSettings, orders: Connection) -> Worker:

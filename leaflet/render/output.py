@@ -2,7 +2,8 @@
 
 A file's bytes go to a temporary file in the target's folder, are flushed to disk, and
 are then renamed over the target in one step: a crash or Ctrl-C leaves the old file or
-none; `StagedFiles` does this for many files with one flush to disk for all of them.
+none; `StagedFiles` does this for many files with one flush to disk for all of them,
+which can run in a thread while the caller goes on with other work.
 Only a file (or a symbolic link, which is replaced, never followed) is replaced: a
 device, pipe or socket at the target is refused.
 
@@ -19,6 +20,7 @@ import os
 import secrets
 import stat
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,15 +90,20 @@ class StagedFiles:
 
     `add` writes a file's bytes to a temporary file beside it; `sync` makes every added
     file durable at once (one `syncfs` of their file system on Linux, else, or for one
-    file, an fsync of each); `place` then renames one into place. Leaving the `with`
-    block removes the temporary files of those not placed, so a failure or Ctrl-C
-    leaves each target as it was or complete. At most `limit` files at a time (each
-    holds a file handle until `sync`)."""
+    file, an fsync of each); `place` then renames one into place. `start_sync` starts
+    that sync in a thread, so the caller works on while the disk is written (syncfs and
+    fsync release the interpreter); `sync` then waits for it. Leaving the `with` block
+    waits for a sync still running and removes the temporary files of those not
+    placed, so a failure or Ctrl-C leaves each target as it was or complete, and no
+    thread running. At most `limit` files at a time (each holds a file handle until
+    `sync`)."""
 
     def __init__(self, *, private: bool = False, limit: int = 64) -> None:
         self.private = private
         self.limit = limit
         self._staged: dict[Path, tuple[Path, int | None]] = {}  # target: temporary, handle
+        self._syncing: threading.Thread | None = None  # `start_sync`'s, until waited for
+        self._failed: OSError | None = None  # what the thread's sync raised
 
     def __enter__(self) -> StagedFiles:
         return self
@@ -109,6 +116,7 @@ class StagedFiles:
         path = Path(path)
         if len(self._staged) >= self.limit:
             raise ValueError(f"at most {self.limit} files are staged at a time")
+        assert self._syncing is None, "add() before start_sync()"
         _check_folder(path)
         _check_target(path)
         handle, temporary = _create_temporary(path, 0o600 if self.private else 0o666)
@@ -120,23 +128,42 @@ class StagedFiles:
             self._drop(path)
             raise OutputError(f"cannot write {path}: {_reason(err)}") from err
 
+    def start_sync(self) -> None:
+        """Start making every added file durable in a thread; `sync` waits for it."""
+        assert self._syncing is None, "one sync at a time"
+        self._syncing = threading.Thread(
+            target=self._sync_in_thread, args=(self._handles(),), name="leaflet-sync"
+        )
+        self._syncing.start()
+
+    @property
+    def synced(self) -> bool:
+        """Whether the sync `start_sync` started has returned (`sync` will not wait)."""
+        return self._syncing is not None and not self._syncing.is_alive()
+
     def sync(self) -> None:
-        """Make every added file's bytes durable (before any is renamed into place, so a
-        crash never leaves a target holding a file the disk has not got)."""
-        handles = [handle for _, handle in self._staged.values() if handle is not None]
+        """Make every added file's bytes durable, or wait for `start_sync`'s thread to
+        (before any is renamed into place, so a crash never leaves a target holding a
+        file the disk has not got)."""
         try:
-            if len(handles) == 1 or not _sync_file_systems(handles):
-                for handle in handles:
-                    os.fsync(handle)
+            if self._syncing is None:
+                _make_durable(self._handles())
+            else:
+                self._wait()
+                if self._failed is not None:
+                    raise self._failed
         except OSError as err:
             paths = list(self._staged)
             what = paths[0] if len(paths) == 1 else f"{len(paths)} files in {paths[0].parent}"
             raise OutputError(f"cannot write {what}: {_reason(err)}") from err
         finally:
-            for path, (temporary, still_open) in self._staged.items():
-                if still_open is not None:
-                    os.close(still_open)
-                    self._staged[path] = (temporary, None)
+            try:
+                self._wait()  # the thread uses the handles until it returns
+            finally:
+                for path, (temporary, still_open) in self._staged.items():
+                    if still_open is not None:
+                        os.close(still_open)
+                        self._staged[path] = (temporary, None)
 
     def place(self, path: Path | str) -> None:
         """Rename the synced file for `path` into place."""
@@ -152,15 +179,52 @@ class StagedFiles:
             raise
 
     def discard(self) -> None:
-        """Remove the temporary files of every file not placed."""
-        for path in list(self._staged):
-            self._drop(path)
+        """Remove the temporary files of every file not placed (once a sync started in
+        a thread has returned)."""
+        try:
+            self._wait()
+        finally:
+            for path in list(self._staged):
+                self._drop(path)
+
+    def _handles(self) -> list[int]:
+        return [handle for _, handle in self._staged.values() if handle is not None]
+
+    def _sync_in_thread(self, handles: list[int]) -> None:
+        try:
+            _make_durable(handles)
+        except OSError as err:  # raised by `sync`, in the caller's thread
+            self._failed = err
+
+    def _wait(self) -> None:
+        """Wait for the sync running in a thread, if any, to return. A Ctrl-C meanwhile
+        is raised once it has (a sync in this thread could not be interrupted either):
+        its file handles must stay open until then, and no thread may outlive a stop."""
+        if self._syncing is None:
+            return
+        interrupted: KeyboardInterrupt | None = None
+        while self._syncing.is_alive():
+            try:
+                self._syncing.join()
+            except KeyboardInterrupt as err:
+                interrupted = err
+        self._syncing = None
+        if interrupted is not None:
+            raise interrupted
 
     def _drop(self, path: Path) -> None:
         temporary, handle = self._staged.pop(path)
         if handle is not None:
             os.close(handle)
         temporary.unlink(missing_ok=True)
+
+
+def _make_durable(handles: list[int]) -> None:
+    """Flush the files open as `handles` to disk: one syncfs of their file system for
+    several, else an fsync of each."""
+    if len(handles) == 1 or not _sync_file_systems(handles):
+        for handle in handles:
+            os.fsync(handle)
 
 
 def _sync_file_systems(handles: list[int]) -> bool:

@@ -60,6 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peer_ports
 import pypdf
 import typst
+from bench_batch import EXPORT_HEADER
 from bench_build import environment, leaflet_command, time_runs
 
 import leaflet
@@ -322,17 +323,7 @@ def cold(peers: Peers, repeat: int, workdir: Path) -> dict[str, dict[str, float]
 def appointments_csv(path: Path, count: int) -> None:
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(
-            [
-                "appointment_id",
-                "patient_name",
-                "date_of_birth",
-                "email",
-                "treatment",
-                "appointment",
-                "practitioner",
-            ]
-        )
+        writer.writerow(EXPORT_HEADER)
         for index in range(count):
             writer.writerow(
                 [

@@ -105,6 +105,13 @@ def forking_is_safe() -> bool:
     )
 
 
+def most_common(treatments: Iterable[str]) -> tuple[str, ...]:
+    """The `PREPARED_TREATMENTS` treatments a batch names most often: those a worker
+    loads while the batch is planned (`Worker.prepare`)."""
+    common = collections.Counter(treatments).most_common(PREPARED_TREATMENTS)
+    return tuple(slug for slug, _ in common)
+
+
 def default_jobs(stamped: int, full: int, *, forked: bool = False) -> int:
     """How many processes build a batch of `stamped` and `full` documents by default:
     1 (this process) for a small batch, else one per CPU; `forked`: the other jobs
@@ -159,8 +166,7 @@ class WorkerPool:
     def prepare(self, setup: WorkerSetup, treatments: Iterable[str]) -> None:
         """Have the workers load what a batch will build with (`Worker.prepare`) while
         its main process plans it: a task for each worker, taken by whichever is free."""
-        common = collections.Counter(treatments).most_common(PREPARED_TREATMENTS)
-        hints = tuple(slug for slug, _ in common)
+        hints = most_common(treatments)
         sent = _Sent.of(setup)
         for _ in range(self.jobs):
             self._executor.submit(_prepare, sent, hints)

@@ -30,7 +30,7 @@ from leaflet.sources.brand import Brand
 from leaflet.sources.content import Treatment
 from leaflet.sources.layout import Layout, load_layout
 
-#: Files written, then made durable with one sync, at a time (see `Worker.build_all`).
+#: Files written, then made durable with one sync, at a time (see `Worker.build_chunks`).
 STAGED = 64
 
 

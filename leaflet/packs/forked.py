@@ -58,21 +58,19 @@ from typing import TYPE_CHECKING
 
 from leaflet.errors import LeafletError
 from leaflet.packs.builder import STAGED, Result, Worker, WorkerSetup
-from leaflet.packs.forked_job import Start, run_job, send
+from leaflet.packs.forked_job import Connection, Start, run_job, send
 from leaflet.packs.manifest import ManifestEntry
 from leaflet.packs.planner import BatchSettings, Job
 from leaflet.packs.workers import (
-    PREPARED_TREATMENTS,
     STOPPED_JOB,
     base_chunks,
     forking_is_safe,
+    most_common,
 )
 from leaflet.render.output import remove_temporaries
 
 if TYPE_CHECKING:
     from leaflet.sources.content import Treatment
-
-Connection = multiprocessing.connection.Connection
 
 
 class ForkedJobs:
@@ -104,8 +102,7 @@ class ForkedJobs:
         """Have the forked jobs load the documents of the batch's most common
         `treatments` (`Worker.prepare`) while this process plans it."""
         del setup  # the forked jobs have the settings already
-        common = collections.Counter(treatments).most_common(PREPARED_TREATMENTS)
-        self._forked.send(tuple(slug for slug, _ in common))
+        self._forked.send(most_common(treatments))
 
     def run(
         self, todo: list[Job], setup: WorkerSetup, loaded: Mapping[str, Treatment]
@@ -114,7 +111,9 @@ class ForkedJobs:
         `loaded`: treatments this process has loaded already, by the name jobs use."""
         parts = Parts(base_chunks(todo, self.jobs))
         self._forked.deal(Start.of(setup, self.settings), parts)
-        own = _own_parts(Worker(setup, loaded), parts)
+        # This process's parts, in one stream (`Worker.build_chunks`: each part's sync
+        # runs while the next is built), the next taken as the last is built.
+        own = Worker(setup, loaded).build_chunks(iter(functools.partial(parts.take, 0), None))
         try:
             for result in own:
                 yield result
@@ -155,13 +154,6 @@ class Parts:
                 return own.popleft()
             most = max(self._taken.values(), key=len)
             return most.pop() if most else None
-
-
-def _own_parts(worker: Worker, parts: Parts) -> Generator[Result]:
-    """What `worker` builds of the parts this process takes, one after another: in one
-    stream (`Worker.build_chunks`), so that each part's sync runs while the next part is
-    built; the next is taken when the last is built."""
-    yield from worker.build_chunks(iter(functools.partial(parts.take, 0), None))
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing.connection
 import signal
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from leaflet.packs.builder import Result, Worker, WorkerSetup
+from leaflet.packs.builder import Worker, WorkerSetup
 from leaflet.packs.planner import BatchSettings, Job
 from leaflet.packs.workers import exit_with_parent
 from leaflet.sources import dates
@@ -92,7 +92,8 @@ def run_job(
         return
     stop = Stop()
     signal.signal(signal.SIGTERM, stop.handle)
-    built = _dealt_parts(worker, orders, asks, stop)
+    # In one stream (`Worker.build_chunks`: each part's sync runs while the next is built).
+    built = worker.build_chunks(_parts(orders, asks, stop))
     try:
         for result in built:
             results.send(result)
@@ -105,14 +106,6 @@ def run_job(
     finally:
         built.close()  # removes the temporary files of what was not placed
         results.close()
-
-
-def _dealt_parts(
-    worker: Worker, orders: Connection, asks: Connection, stop: Stop
-) -> Generator[Result]:
-    """What a forked job builds of the parts it is dealt, in one stream
-    (`Worker.build_chunks`: each part's sync runs while the next is built)."""
-    yield from worker.build_chunks(_parts(orders, asks, stop))
 
 
 def _parts(orders: Connection, asks: Connection, stop: Stop) -> Iterator[list[Job]]:

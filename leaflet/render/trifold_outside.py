@@ -101,17 +101,23 @@ class SheetOutside:
         )
         self.foot_height = self.footer.lines_height + 2 * RULE_GAP
         self._measure = Canvas(io.BytesIO())  # flowables measure text on a canvas
-        self.back = self._back(document)
+        self.back, back_height = self._back(document)
         self.cover = self._cover()
-        self._check_fits(self.back, self.back_panel, 0, "the contact and About boxes", "back panel")
         self._check_fits(
-            self.cover, self.cover_panel, self.foot_height, "the title and personal note", "cover"
+            back_height, self.back_panel, 0, "the contact and About boxes", "back panel"
+        )
+        self._check_fits(
+            self._height(self.cover, self.cover_panel),
+            self.cover_panel,
+            self.foot_height,
+            "the title and personal note",
+            "cover",
         )
 
-    def _back(self, document: schema.Document) -> list[Flowable]:
+    def _back(self, document: schema.Document) -> tuple[list[Flowable], float]:
         """The contact details (the document's own `contact` block, if it has one) and
         the About facts, in the first of `BACK_PANEL_SETTINGS` that fits the panel (the
-        last when none does: `_check_fits` then says so)."""
+        last when none does: `_check_fits` then says so), and their height."""
         contacts = [
             schema.block_value(b) for b in document.blocks if schema.block_kind(b) == "contact"
         ]
@@ -119,9 +125,10 @@ class SheetOutside:
         panel = self.back_panel
         for setting in BACK_PANEL_SETTINGS:
             back = self._back_set(contact, setting)
-            if self._height(back, panel) <= panel.text_height + ROUNDING_TOLERANCE:
+            height = self._height(back, panel)
+            if height <= panel.text_height + ROUNDING_TOLERANCE:
                 break
-        return back
+        return back, height
 
     def _back_set(self, contact: schema.Contact, setting: BackPanelSetting) -> list[Flowable]:
         """The back panel's flowables in one setting."""
@@ -176,9 +183,9 @@ class SheetOutside:
         return out
 
     def _check_fits(
-        self, flowables: list[Flowable], panel: Panel, bottom: float, what: str, where: str
+        self, height: float, panel: Panel, bottom: float, what: str, where: str
     ) -> None:
-        height = self._height(flowables, panel)
+        """Raise if flowables `height` tall (`_height`) overflow `panel` above `bottom`."""
         room = panel.text_height - bottom
         if height > room + ROUNDING_TOLERANCE:
             raise LayoutFitError(
@@ -187,6 +194,7 @@ class SheetOutside:
             )
 
     def _height(self, flowables: list[Flowable], panel: Panel) -> float:
+        """The height `flowables` take stacked at `panel`'s text width."""
         return sum(flowable_height(f, self._measure, panel.text_width) for f in flowables)
 
     def draw_outside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:

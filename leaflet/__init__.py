@@ -26,7 +26,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from leaflet import deferred_patterns
 from leaflet.version import __version__
+
+# Before anything loads ReportLab's layout code (see the module).
+deferred_patterns.install()
 
 __all__ = [
     "CONTENT_DIR",

@@ -1,0 +1,113 @@
+"""ReportLab's paragraph module, loaded without compiling its patterns until they are used.
+
+As it loads, `reportlab.platypus.paragraph` compiles a case-insensitive pattern for URIs
+whose character classes span U+00A1 to U+FFFF (`uri_pat`): working out the case of every
+character in them takes about 60-80 ms, in every process that lays anything out (a fifth
+of a one-document command), though only splitting a long URI across lines uses it.
+`install` (called by `import leaflet`) puts a finder first on `sys.meta_path` that loads
+that one module with each pattern its own code compiles as it loads standing in for the
+compiled pattern until first used (`DeferredPattern`). Nothing else is changed: other
+modules, and patterns compiled later, compile as always; a ReportLab already loaded, or
+without that module, is left alone.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import importlib.abc
+
+#: The module whose patterns are deferred.
+MODULE = "reportlab.platypus.paragraph"
+
+
+class DeferredPattern:
+    """Stands for `re.compile(pattern, flags)`, compiled when first used. Threads that
+    use it first at the same time may each compile it: the results are equal."""
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str | bytes, flags: int) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[Any] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[Any]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled, name)
+
+    def __repr__(self) -> str:
+        return f"DeferredPattern({self.pattern!r}, {self.flags!r})"
+
+
+@contextmanager
+def _deferred_in(module: str) -> Iterator[None]:
+    """While it runs, `re.compile` called from `module`'s own code gives a
+    `DeferredPattern`; called from anywhere else, a compiled pattern as always."""
+    compile_now = re.compile
+
+    def compile_later(pattern: Any, flags: int = 0) -> Any:
+        if sys._getframe(1).f_globals.get("__name__") != module:
+            return compile_now(pattern, flags)
+        return DeferredPattern(pattern, int(flags))
+
+    re.compile = compile_later
+    try:
+        yield
+    finally:
+        re.compile = compile_now
+
+
+# The finder and loader are plain classes, not `importlib.abc`'s: importing that costs
+# about 40 ms (it loads `importlib.resources`), half of what this saves.
+
+
+class _Loader:
+    """The module's own loader, running its code with its patterns deferred."""
+
+    def __init__(self, loader: Any) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        module: ModuleType | None = self._loader.create_module(spec)
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        with _deferred_in(module.__name__):
+            self._loader.exec_module(module)
+
+    def __getattr__(self, name: str) -> Any:  # get_source, get_data, ...
+        return getattr(self._loader, name)
+
+
+class _Finder:
+    """Finds `MODULE` as the other finders would, and gives it `_Loader`; once."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != MODULE:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is not None and spec.loader is not None:
+            spec.loader = cast("importlib.abc.Loader", _Loader(spec.loader))
+        return spec
+
+
+def install() -> None:
+    """Defer `MODULE`'s patterns, unless it is loaded already (or is being deferred)."""
+    if MODULE not in sys.modules and not any(isinstance(f, _Finder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _Finder())

@@ -1,0 +1,84 @@
+"""ReportLab's paragraph module loads with its patterns compiled on first use
+(`leaflet.deferred_patterns`): each check runs in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from leaflet.deferred_patterns import DeferredPattern
+
+URIS = [
+    "https://example.com/aftercare/day-one",
+    "HTTPS://EXAMPLE.COM/A/B",
+    "mailto://clinic@example.com",
+    "https://zoë.example.pl/ścieżka/a",
+    "http://192.168.0.1:8080/x?y=1",
+    "not a uri",
+    "example.com/path",
+]
+
+
+def fresh(script: str) -> dict:
+    """What `script` prints as JSON, run in a fresh interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_uri_pattern_waits_until_it_is_used():
+    found = fresh(
+        "import json, re, sys, leaflet\n"
+        "import reportlab.platypus.paragraph as p, reportlab.platypus.paraparser as pp\n"
+        "from leaflet.deferred_patterns import DeferredPattern, _Finder\n"
+        "report = {\n"
+        "  'deferred': isinstance(p.uri_pat, DeferredPattern),\n"
+        "  'compiled': p.uri_pat._compiled is not None,\n"
+        "  'other modules compile as always': isinstance(pp._re_para, re.Pattern),\n"
+        "  're.compile restored': re.compile.__module__ == 're'\n"
+        "      and isinstance(re.compile('a'), re.Pattern),\n"
+        "  'finder gone': not any(isinstance(f, _Finder) for f in sys.meta_path),\n"
+        "}\n"
+        "print(json.dumps(report))"
+    )
+    assert found == {
+        "deferred": True,
+        "compiled": False,
+        "other modules compile as always": True,
+        "re.compile restored": True,
+        "finder gone": True,
+    }
+
+
+def test_a_deferred_pattern_matches_as_the_compiled_one_does():
+    import reportlab.platypus.paragraph as paragraph
+
+    pattern = paragraph.uri_pat
+    compiled = pattern.compiled if isinstance(pattern, DeferredPattern) else pattern
+    for uri in URIS:
+        expected = re_match(compiled, uri)
+        assert re_match(pattern, uri) == expected, uri
+    assert paragraph._uri_split_pairs("https://example.com/a/b") == [
+        ("https://example.com/a/", "b"),
+        ("https://example.com/", "a/b"),
+        ("https://", "example.com/a/b"),
+    ]
+
+
+def re_match(pattern, text: str):
+    found = pattern.match(text)
+    return found and (found.span(), found.groups())
+
+
+def test_reportlab_loaded_first_is_left_alone():
+    found = fresh(
+        "import json, re, sys\n"
+        "import reportlab.platypus.paragraph as p\n"
+        "import leaflet\n"
+        "from leaflet.deferred_patterns import _Finder\n"
+        "print(json.dumps([isinstance(p.uri_pat, re.Pattern),\n"
+        "    any(isinstance(f, _Finder) for f in sys.meta_path)]))"
+    )
+    assert found == [True, False]

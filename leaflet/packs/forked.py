@@ -31,10 +31,12 @@ as its file is in place; this process hands them on
 between its own. A forked job that dies (killed, out of memory) is reported as an error
 once this process notices, and the temporary files it left are removed. On Ctrl-C or any
 other stop, the forked jobs are told to stop (`SIGTERM`; one still waiting for the plan
-is sent none): each finishes the document it is building (or stops waiting for its next
-part), removes the temporary files of those not in place and sends what it placed; this
-process removes the files it was sent and did not hand on (the caller's manifest does
-not list them), so the folder holds what the manifest lists and finished files only. A
+is sent none): each stops at the next result it sends, which is after the document it is
+building when an earlier part's files are ready to place, and at most after the part it
+is building (`STAGED` documents) when none is (a job waiting for its next part stops
+waiting); it removes the temporary files of those not in place and sends what it
+placed; this process removes the files it was sent and did not hand on (the caller's
+manifest does not list them), so the folder holds what the manifest lists and finished files only. A
 forked job exits as soon as this process does, however it ends (SIGKILL too:
 `exit_with_parent`); a SIGKILL of this process can leave up to a part of finished files
 (`STAGED`) a forked job had placed but not yet sent: not listed, they are built again by
@@ -243,7 +245,7 @@ class _Forked:
         """Stop every job still running and wait for it; remove the files they had
         finished and this process had not yet handed on."""
         for job in self.pipes.values():
-            job.process.terminate()  # SIGTERM: the job finishes the document it is building
+            job.process.terminate()  # SIGTERM: the job stops at its next result
         for end, job in self.pipes.items():
             while True:
                 try:

@@ -53,7 +53,10 @@ class Stopped(BaseException):
 
 class Stop:
     """Whether a forked job that has started building was told to stop (SIGTERM). It
-    finishes the document it is building; waiting for its next part, it stops waiting."""
+    stops once it has sent its next result: results come a part at a time, as each
+    part's files are placed, so that is after the document it is building or, when no
+    part is waiting to be placed, once the part it is building is written and synced;
+    waiting for its next part, it stops waiting."""
 
     def __init__(self) -> None:
         self.asked = False

@@ -36,11 +36,11 @@ building when an earlier part's files are ready to place, and at most after the 
 is building (`STAGED` documents) when none is (a job waiting for its next part stops
 waiting); it removes the temporary files of those not in place and sends what it
 placed; this process removes the files it was sent and did not hand on (the caller's
-manifest does not list them), so the folder holds what the manifest lists and finished files only. A
-forked job exits as soon as this process does, however it ends (SIGKILL too:
-`exit_with_parent`); a SIGKILL of this process can leave up to a part of finished files
-(`STAGED`) a forked job had placed but not yet sent: not listed, they are built again by
-the next run.
+manifest does not list them), so the folder holds what the manifest lists and finished
+files only. A forked job exits as soon as this process does, however it ends (SIGKILL
+too: `exit_with_parent`); a SIGKILL of this process can leave up to a part of finished
+files (`STAGED`) a forked job had placed but not yet sent: not listed, they are built
+again by the next run.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ fields in the order a person reads them.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pikepdf
@@ -42,6 +43,13 @@ def _render(document: str, layout: str = "a4", **options: object) -> bytes:
     ).data
 
 
+def _render_in(language: str, document: str, layout: str) -> bytes:
+    treatment = leaflet.load_treatment("microneedling")
+    return leaflet.render_pdf(
+        treatment.document(document, language), leaflet.load_brand(), leaflet.load_layout(layout)
+    ).data
+
+
 def _stamped(document: str) -> bytes:
     """A copy made the way a batch makes it: a base laid out once, then stamped."""
     personal = personalisation()
@@ -67,6 +75,8 @@ def _variants() -> dict[str, tuple[bytes, str]]:
         for layout in TRIFOLDS:
             out[f"{document}-{layout}"] = (_render(document, layout), "")
         out[f"{document}-stamped"] = (_stamped(document), "")
+    for layout in TRIFOLDS:  # the mirrored sheet of a right-to-left language
+        out[f"info-{layout}-ar"] = (_render_in("ar", "info", layout), "")
     out["info-dl-trifold-personalised"] = (
         _render("info", "dl-trifold", personal=personalisation()),
         "",
@@ -86,6 +96,7 @@ NAMES = [
     *(f"{d}-{layout}" for d in ("info", "aftercare") for layout in TRIFOLDS),
     "info-stamped",
     "aftercare-stamped",
+    *(f"info-{layout}-ar" for layout in TRIFOLDS),
     "info-dl-trifold-personalised",
     "consent-fillable",
     "consent-stamped",
@@ -177,9 +188,9 @@ def test_xmp_says_what_the_info_dictionary_says(pdfs):
 # --- reading order -------------------------------------------------------------------------
 
 
-def _spec(document: str) -> schema.Document:
+def _spec(document: str, language: str | None = None) -> schema.Document:
     """The document's wording, filled in for the example clinic."""
-    content = leaflet.load_treatment("microneedling").document(document)
+    content = leaflet.load_treatment("microneedling").document(document, language)
     brand, layout = leaflet.load_brand(), leaflet.load_layout("a4")
     return fill_in(Build(content, brand, layout, leaflet.Personalisation()))[0]
 
@@ -410,6 +421,33 @@ def test_trifold_reads_in_folding_order(trees):
     assert order[-1][1].startswith("Feedback:")
 
 
+@pytest.mark.parametrize("layout", TRIFOLDS)
+def test_a_mirrored_trifold_reads_in_folding_order_too(trees, layout):
+    """The Arabic sheet is the mirror image of the English one (the cover at the left of
+    the outside, the text from the right-hand inside panel); a screen reader still meets
+    the cover, the flap and the inside panels, then the back panel last."""
+    order = [
+        (role, unicodedata.normalize("NFKC", text))
+        for role, text in reading_order(trees[f"info-{layout}-ar"])
+    ]
+    spec = _spec("info", "ar")
+    assert order[:4] == [
+        ("Figure", "شعار Example Skin Clinic، ورقة شجر خضراء في دائرة بيضاء"),
+        ("P", "Example Skin Clinic"),
+        ("H1", spec.meta.title),
+        ("P", spec.meta.subtitle),
+    ]
+    written = [
+        _plain(schema.block_value(block))
+        for block in spec.blocks
+        if schema.block_kind(block) == "heading"
+    ]
+    headings = [text for role, text in order if role == "H2"]
+    assert [text for text in headings if text in written] == written  # in the content's order
+    assert headings[-2:] == ["كيف تتواصل معنا", "عن هذه النشرة"]  # contact, About: last
+    assert "رأيك:" in order[-1][1]  # Feedback (the line is drawn in visual order)
+
+
 def test_links_and_figures_say_what_they_are(trees):
     info = trees["info-a4"]
     links = info.find("Link")
@@ -449,6 +487,7 @@ needs_pdfjs = pytest.mark.skipif(
         "consent-fillable",
         "consent-large-print",
         "aftercare-dl-trifold",
+        "info-letter-trifold-ar",
         "consent-encrypted",
     ],
 )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
+import pdfplumber
 import pytest
 from conftest import (
     CLINIC,
@@ -213,25 +216,63 @@ def test_sources_listed_in_full(default_pdfs, document):
         assert source in last
 
 
+#: Sources enough that large print's About facts, even set tight, are taller than a page.
+MANY_SOURCES = [
+    f"Author {n} A, et al. A long title of a study of skin healing number {n}. "
+    f"J Skin Care 2020;{n}:1-9"
+    for n in range(12)
+]
+
+
+def cite_many_sources(content: Path, language: str) -> None:
+    """Add `MANY_SOURCES` to the aftercare leaflet in `language` in `content`."""
+    path = content / "microneedling" / language / "aftercare.yaml"
+    listed = "".join(f'    - "{source}"\n' for source in MANY_SOURCES)
+    path.write_text(path.read_text().replace("  sources:\n", "  sources:\n" + listed, 1))
+
+
 def test_an_about_box_taller_than_a_page_goes_in_two_boxes(content_copy):
     # Large print of a document citing many sources: even set tight, the About facts
-    # are taller than a page, so they go in two boxes on the last two pages.
-    path = content_copy / "microneedling" / "en-GB" / "aftercare.yaml"
-    sources = [
-        f"Author {n} A, et al. A long title of a study of skin healing number {n}. "
-        f"J Skin Care 2020;{n}:1-9"
-        for n in range(12)
-    ]
-    listed = "".join(f'    - "{source}"\n' for source in sources)
-    path.write_text(path.read_text().replace("  sources:\n", "  sources:\n" + listed, 1))
-    pages = build("aftercare", "large-print", content_dir=content_copy).pages
+    # are taller than a page, so they go in two boxes on the last two pages, the second
+    # titled as going on from the first.
+    cite_many_sources(content_copy, "en-GB")
+    pdf = build("aftercare", "large-print", content_dir=content_copy)
+    pages = pdf.pages
     first, second = pages[-2], pages[-1]
-    assert "About this leaflet" in first and "About this" not in second
+    assert "About this leaflet" in first and "(continued)" not in first
+    assert "About this leaflet (continued) Large print:" in second
     assert "Reference: MN-AFT-01, version 2.0." in first
     assert "Large print: This is the large-print version of this leaflet." in second
     assert "Feedback:" in second
-    assert all(source in first for source in sources)
+    assert all(source in first for source in MANY_SOURCES)
     assert all("About this" not in page for page in pages[:-2])
+    # One bookmark: the repeated title is decoration, as a contact box's is.
+    outline = [item.title for item in pdf.reader.outline if not isinstance(item, list)]
+    assert outline.count("About this leaflet") == 1
+    assert not [title for title in outline if "continued" in title]
+
+
+@pytest.mark.parametrize(
+    ("language", "continued"),
+    [
+        ("pl", "O tej ulotce (ciąg dalszy)"),
+        ("cy", "Am y daflen hon (parhad)"),
+        # "تابع" as it stands on the page: its letters joined, right to left.
+        ("ar", "\ufeca\ufe91\ufe8e\ufe97"),
+    ],
+)
+def test_the_second_about_box_says_so_in_the_documents_language(content_copy, language, continued):
+    cite_many_sources(content_copy, language)
+    treatment = leaflet.load_treatment("microneedling", content_copy)
+    rendered = leaflet.render_pdf(
+        treatment.document("aftercare", language),
+        leaflet.load_brand(),
+        leaflet.load_layout("large-print"),
+    )
+    with pdfplumber.open(io.BytesIO(rendered.data)) as reader:
+        texts = [page.extract_text() for page in reader.pages]
+    assert continued in texts[-1]
+    assert all(continued not in text for text in texts[:-1])
 
 
 def test_aftercare_periods_in_order(default_pdfs):

@@ -48,15 +48,19 @@ PAGE_CASES = [(d, lay) for d, lay in CASES if lay in PAGE_LAYOUTS]
 
 
 @functools.cache
-def built(document: str, layout: str, variant: str = "blank") -> bytes:
+def built(document: str, layout: str, variant: str = "blank", language: str | None = None) -> bytes:
     details = VARIANTS[variant]
     personal = leaflet.Personalisation.from_text(**details) if details else None
-    return leaflet.build_document(document, layout=layout, personal=personal).data
+    return leaflet.build_document(
+        document, layout=layout, personal=personal, language=language
+    ).data
 
 
 @functools.cache
-def pages(document: str, layout: str, variant: str = "blank") -> list[Page]:
-    return measure(built(document, layout, variant), booklet=layout == "a5-booklet")
+def pages(
+    document: str, layout: str, variant: str = "blank", language: str | None = None
+) -> list[Page]:
+    return measure(built(document, layout, variant, language), booklet=layout == "a5-booklet")
 
 
 def reading_order(document: str, layout: str, variant: str = "blank") -> list[Page]:
@@ -364,13 +368,17 @@ PRESS = leaflet.PressOptions(bleed=leaflet.PressOptions.parse_bleed("3mm"), crop
 
 
 @functools.cache
-def press_file(document: str, layout: str) -> bytes:
-    return leaflet.build_document(document, layout=layout, press=PRESS).data
+def press_file(document: str, layout: str, language: str | None = None) -> bytes:
+    return leaflet.build_document(document, layout=layout, press=PRESS, language=language).data
 
 
-def folds(layout: str, side: int) -> list[float]:
+def folds(layout: str, side: int, language: str | None = None) -> list[float]:
+    """Where the panels of `side` meet, from the sheet's left edge: the layout's widths
+    run right to left on the mirrored sheet of a right-to-left language."""
     spec = leaflet.load_layout(layout)
     widths = (spec.panels_outside, spec.panels_inside)[side]
+    if language == "ar":
+        widths = widths[::-1]
     return [sum(widths[: i + 1]) for i in range(len(widths) - 1)]
 
 
@@ -389,8 +397,26 @@ def test_trifold_text_keeps_10mm_from_the_paper_edge_and_clear_of_folds(document
 
 
 @pytest.mark.parametrize("layout", TRIFOLDS)
-def test_trifold_print_files_have_fold_marks_outside_the_trim(layout):
-    data = press_file("info", layout)
+@pytest.mark.parametrize("document", ["info", "aftercare"])
+def test_mirrored_trifold_text_keeps_clear_of_its_folds_and_side_edges(document, layout):
+    """The Arabic sheet's folds are where the mirrored panels meet: its text keeps clear
+    of them, and 10 mm from the sheet's left and right edges. (Its Arabic glyph boxes,
+    deeper than the Latin font's, reach below the 10 mm bottom margin in the cover's
+    foot, mirrored or not: not checked here.)"""
+    for side, page in enumerate(pages(document, layout, language="ar")):
+        side_folds = folds(layout, side, "ar")
+        assert side_folds != folds(layout, side)
+        for glyph in page.glyphs:
+            where = (side, glyph.text, round(glyph.x0 / mm, 1), round(glyph.top / mm, 1))
+            assert glyph.x0 >= 10 * mm - 0.1 and glyph.x1 <= page.width - 10 * mm + 0.1, where
+            for fold in side_folds:
+                assert glyph.x1 <= fold - 4.9 * mm or glyph.x0 >= fold + 4.9 * mm, where
+
+
+@pytest.mark.parametrize("language", [None, "ar"])
+@pytest.mark.parametrize("layout", TRIFOLDS)
+def test_trifold_print_files_have_fold_marks_outside_the_trim(layout, language):
+    data = press_file("info", layout, language)
     offset = 3 * mm + 2 * mm + 6 * mm  # bleed, then the gap before the marks, and the marks
     for side, page in enumerate(measure(data)):
         marks = [
@@ -401,7 +427,7 @@ def test_trifold_print_files_have_fold_marks_outside_the_trim(layout):
             and (s.bottom < offset or s.top > page.height - offset)
         ]
         xs = sorted({round(s.x0 - offset, 1) for s in marks})
-        expected = [round(x, 1) for x in folds(layout, side)]
+        expected = [round(x, 1) for x in folds(layout, side, language)]
         assert [x for x in xs if 1 < x < max(expected) + 1] == expected  # besides the crop marks
         for mark in marks:  # outside the bleed: never on the printed sheet
             assert (

@@ -221,6 +221,22 @@ def test_page_furniture_is_mirrored(arabic):
     assert images and images[0]["x0"] > middle  # the logo at the right
 
 
+def test_a_repeated_title_is_shaped_and_right_to_left():
+    """In large print the info leaflet's contact box runs onto its last page, its title
+    repeated there with "(continued)": drawn like any Arabic line (it was once drawn
+    unjoined, left to right, and ran out of the box)."""
+    data = build("info", layout="large-print")
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        texts = [page.extract_text() for page in pdf.pages]
+        box = pdf.pages[-1].rects[0]  # the contact box's tint, the first on the page
+        words = pdf.pages[-1].extract_words()
+    continued = "\ufeca\ufe91\ufe8e\ufe97"  # "تابع" as it stands: joined, right to left
+    assert [i for i, text in enumerate(texts) if continued in text] == [len(texts) - 1]
+    assert all("تابع" not in text for text in texts)
+    title = [w for w in words if w["top"] < box["top"] + 30 and w["x0"] >= box["x0"]]
+    assert title and all(w["x1"] <= box["x1"] for w in title)
+
+
 def test_yes_and_no_are_at_the_left_of_each_question(arabic):
     with pdfplumber.open(io.BytesIO(arabic["consent"])) as pdf:
         for page in pdf.pages:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -36,6 +37,7 @@ from conftest import (
     write_brand,
 )
 from reportlab.lib.units import inch, mm
+from tagged_pdf import reading_order, structure_tree
 
 import leaflet
 from leaflet.errors import LayoutFitError
@@ -84,8 +86,12 @@ def fragments(page: pypdf.PageObject) -> list[tuple[float, float, str]]:
     return found
 
 
-def in_panel(x: float, layout: str, side: int, index: int) -> bool:
-    left, right = edges(PANELS[layout][side])[index : index + 2]
+def in_panel(x: float, layout: str, side: int, index: int, rtl: bool = False) -> bool:
+    """Whether `x` is on panel `index` of `side` in reading order (A1 A2 A3, B1 B2 B3):
+    left to right, or right to left on the mirrored sheet of a right-to-left document."""
+    widths = PANELS[layout][side][::-1] if rtl else PANELS[layout][side]
+    visual = len(widths) - 1 - index if rtl else index
+    left, right = edges(widths)[visual : visual + 2]
     return left <= x < right
 
 
@@ -351,7 +357,10 @@ def outside_page(
     )
     assert pdf.page_count == 2
     outside = fragments(pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0])
-    back, cover = ([t for x, _, t in outside if in_panel(x, layout, 0, index)] for index in (1, 2))
+    rtl = language == "ar"
+    back, cover = (
+        [t for x, _, t in outside if in_panel(x, layout, 0, index, rtl)] for index in (1, 2)
+    )
     if language == "ar":
         with pdfplumber.open(io.BytesIO(pdf.data)) as reader:
             spoken = actual_texts(reader.pages[0].structure_tree)
@@ -444,3 +453,110 @@ def test_a_language_without_the_shorter_wordings_keeps_the_longer_ones() -> None
     del strings["about"]["sources_on_request"], strings["about"]["review_overdue_short"]
     about = schema.Strings.model_validate(strings).about
     assert about.sources_on_request is None and about.review_overdue_short is None
+
+
+# --- a right-to-left document: the sheet is the mirror image ---------------------------------
+
+#: Each language's words read first on the flap (A1), and the label of the write-in lines
+#: that end the info leaflet, on the last inside panel (B3).
+FLAP_OPENS = {"en-GB": "This", "ar": "تشرح"}
+MY_QUESTIONS = {"en-GB": "My questions", "ar": "أسئلتي"}
+TITLE_SIZE, H2_SIZE = 24, 14  # dl-trifold.yaml's title and h2 styles
+
+
+def folded(text: str) -> str:
+    """`text` with Arabic's joined letter forms folded back (NFKC) and its marks left
+    out: a mark stands beside its letter, either side, in the order text is drawn."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def reading_text(word: str) -> str:
+    """A word as pdfplumber gives it, as it is read: a right-to-left word's letters come
+    in the order they stand on the page."""
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in word):
+        word = word[::-1]
+    return folded(word)
+
+
+@functools.cache
+def sheet_words(language: str, layout: str) -> tuple[list[dict], list[dict]]:
+    """pdfplumber's words (with their size) on the outside and the inside of the built-in
+    info leaflet, each word's text as it is read."""
+    data = leaflet.build_document("info", layout=layout, language=language).data
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        outside, inside = (
+            [
+                {**word, "text": reading_text(word["text"])}
+                for word in page.extract_words(extra_attrs=["size"])
+            ]
+            for page in pdf.pages
+        )
+    return outside, inside
+
+
+def lines_in_reading_order(words: list[dict], layout: str, rtl: bool) -> list[tuple[int, str]]:
+    """(panel, text) of each line of `words` on the inside, panel by panel in reading
+    order (B1, B2, B3), top to bottom, each line's words in the script's direction."""
+    lines: dict[tuple[int, float], list[dict]] = {}
+    for word in words:
+        panel = next(i for i in range(3) if in_panel(word["x0"], layout, 1, i, rtl))
+        lines.setdefault((panel, round(word["top"])), []).append(word)
+    return [
+        (panel, " ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"], reverse=rtl)))
+        for (panel, _), line in sorted(lines.items())
+    ]
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+@pytest.mark.parametrize("language", ["en-GB", "ar"])
+def test_the_outside_reads_from_the_readers_side(language: str, layout: str) -> None:
+    """English: flap, back panel, cover left to right. Arabic, the mirror image: the cover
+    on the left (a right-to-left reader's front), the back panel in the middle, the flap
+    on the right; each panel as wide as the one it mirrors (the layout's widths reversed)."""
+    rtl = language == "ar"
+    outside, _ = sheet_words(language, layout)
+    title = [w for w in outside if w["size"] == pytest.approx(TITLE_SIZE)]
+    phone = [w for w in outside if w["text"] == "7946"]
+    flap = [w for w in outside if w["text"] == FLAP_OPENS[language]]
+    assert title and phone and flap
+    assert all(in_panel(w["x0"], layout, 0, 2, rtl) for w in title)
+    assert all(in_panel(w["x0"], layout, 0, 1, rtl) for w in phone)
+    assert all(in_panel(w["x0"], layout, 0, 0, rtl) for w in flap)
+    left_to_right = [title, phone, flap] if rtl else [flap, phone, title]
+    for left, right in itertools.pairwise(left_to_right):
+        assert max(w["x1"] for w in left) < min(w["x0"] for w in right)
+    if rtl:  # the cover panel is the left one, as wide as the English cover panel
+        assert max(w["x1"] for w in title) < PANELS[layout][0][2]
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+@pytest.mark.parametrize("language", ["en-GB", "ar"])
+def test_the_inside_reads_from_the_readers_side(language: str, layout: str, tmp_path: Path) -> None:
+    """The text runs on from the flap into B1, then B2 and B3: left to right in English,
+    right to left in Arabic, where "My questions" ends on the narrow panel at the left.
+    The headings met panel by panel are the structure tree's, in its order: a screen
+    reader reads what the eye reads."""
+    rtl = language == "ar"
+    _, inside = sheet_words(language, layout)
+    lines = lines_in_reading_order(inside, layout, rtl)
+    assert [panel for panel, _ in lines] == sorted(panel for panel, _ in lines)
+    assert {panel for panel, _ in lines} == {0, 1, 2}
+    assert lines[-1] == (2, MY_QUESTIONS[language])
+    narrow = PANELS[layout][1][2]  # B3, the inner flap: at the left of the mirrored sheet
+    last = [w for w in inside if w["text"] == MY_QUESTIONS[language].split()[-1]]
+    if rtl:
+        assert last and all(w["x1"] < narrow for w in last)
+    else:
+        assert last and all(w["x0"] > SHEETS[layout][0] - narrow for w in last)
+    h2 = [w for w in inside if w["size"] == pytest.approx(H2_SIZE)]
+    seen = [text for _, text in lines_in_reading_order(h2, layout, rtl)]
+    path = tmp_path / "info.pdf"
+    path.write_bytes(leaflet.build_document("info", layout=layout, language=language).data)
+    read = [
+        normalise(folded(text))
+        for role, text in reading_order(structure_tree(path))
+        if role == "H2"
+    ]
+    assert len(seen) >= 4
+    assert seen == [text for text in read if text in seen]

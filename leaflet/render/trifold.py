@@ -5,9 +5,11 @@ flap), A2 (the back panel) and A3 (the front cover). Page 2 is the inside: B1, B
 (the inner flap). Folded, A3 is the cover and A2 the back; opening the cover shows A1,
 then the inside. So the cover and the back panel are drawn onto the outside page
 (`trifold_outside`), and the document's blocks flow A1 -> B1 -> B2 -> B3, the order a
-reader meets them. Content that does not fit the four content panels is an error that
-says how much is left over: a leaflet never silently grows a third page. A screen reader
-reads it in folding order too: cover, inner flap, inside panels, back panel.
+reader meets them. A right-to-left document's sheet is the mirror image (see
+`trifold_panels`): A3, A2, A1 and B3, B2, B1 left to right, read in the same order.
+Content that does not fit the four content panels is an error that says how much is
+left over: a leaflet never silently grows a third page. A screen reader reads it in
+folding order too: cover, inner flap, inside panels, back panel.
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ def render_trifold(build: Build) -> RenderedPdf:
     """
     document, brand, layout, press = build.document, build.brand, build.layout, build.press
     rendered, styles = fill_in(build)
-    outside = panels(layout, "outside", press.offset)
-    inside = panels(layout, "inside", press.offset)
+    rtl = build.direction == "rtl"
+    outside = panels(layout, "outside", press.offset, rtl)
+    inside = panels(layout, "inside", press.offset, rtl)
     session = DrawingSession(structure=StructureRecord())
     story = _flowing_story(build, rendered, styles, [outside[0], *inside], session)
     builder = StoryBuilder(

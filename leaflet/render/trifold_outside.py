@@ -28,7 +28,7 @@ from leaflet.errors import LayoutFitError
 from leaflet.render.footer import RULE_GAP, plan_footer
 from leaflet.render.logo import COVER_LOGO
 from leaflet.render.prepare import Build
-from leaflet.render.trifold_panels import Panel
+from leaflet.render.trifold_panels import Panel, panel_widths
 from leaflet.sources import schema
 from leaflet.sources.templating import plain
 from leaflet.story import tags
@@ -40,7 +40,8 @@ from leaflet.story.spacing import LARGE, SMALL
 from leaflet.story.tags import Tag
 
 #: The sheet is printed on both sides and turned over left to right: for a landscape sheet,
-#: a flip on its short edge (the print dialog's preset, as the booklet's).
+#: a flip on its short edge (the print dialog's preset, as the booklet's). A right-to-left
+#: sheet is the mirror image on both sides, so it turns over the same way.
 DUPLEX = "DuplexFlipShortEdge"
 #: The coloured block at the top of the cover takes at least this share of the panel.
 COVER_BAND_SHARE = 0.5
@@ -206,7 +207,7 @@ class SheetOutside:
         layout, press = self.build.layout, self.build.press
         press.set_boxes(canvas, layout.page_width, layout.page_height)
         canvas.setViewerPreference("Duplex", DUPLEX)
-        self._marks(canvas, layout.panels_outside)
+        self._marks(canvas, "outside")
         for flowables, panel, bottom, reading in (
             (self.cover, self.cover_panel, self.foot_height, tags.FIRST),
             (self.back, self.back_panel, 0.0, tags.LAST),
@@ -230,13 +231,14 @@ class SheetOutside:
 
     def draw_inside(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         """onPage of the inside page: crop and fold marks, if asked for."""
-        self._marks(canvas, self.build.layout.panels_inside)
+        self._marks(canvas, "inside")
 
-    def _marks(self, canvas: Canvas, panel_widths: tuple[float, ...]) -> None:
-        """Crop marks, and fold marks where the panels of this side meet."""
+    def _marks(self, canvas: Canvas, side: str) -> None:
+        """Crop marks, and fold marks where the panels of `side` meet (mirrored with them)."""
         layout, press = self.build.layout, self.build.press
         press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
-        folds = list(itertools.accumulate(panel_widths))[:-1]
+        widths = panel_widths(layout, side, self.build.direction == "rtl")
+        folds = list(itertools.accumulate(widths))[:-1]
         press.draw_fold_marks(canvas, layout.page_height, folds)
 
 

@@ -2,6 +2,15 @@
 
 Panel widths come from the layout (`panels_outside`, `panels_inside`); text keeps the
 layout's margins from the sheet edges and `FOLD_CLEARANCE` from every fold line.
+
+A document read right to left is opened from the other side, so its sheet is the mirror
+image of a left-to-right one: the layout's widths run right to left on both sides, the
+cover on the left of the outside and the text starting in the right-hand inside panel.
+Mirroring both sides keeps which panel backs which, as the sheet is turned over on its
+short edge either way (the back of a point x from the left edge is x from the right
+edge): the cover still backs the first inside panel, the back panel the middle one, the
+narrow flap the narrow inside panel. Folded, the cover then opens on its right-hand
+edge, as a book in Arabic or Hebrew does.
 """
 
 from __future__ import annotations
@@ -45,13 +54,16 @@ class Panel:
         )
 
 
-def panels(layout: Layout, side: str, offset: float = 0.0) -> list[Panel]:
-    """The three panels of the `side` ("outside" or "inside") of the sheet, left to right.
+def panels(layout: Layout, side: str, offset: float = 0.0, rtl: bool = False) -> list[Panel]:
+    """The three panels of the `side` ("outside" or "inside") of the sheet in reading
+    order: left to right, or right to left when `rtl` (the mirror image).
 
     `offset` is where the sheet's trimmed area starts on the PDF page (bleed and crop
     marks for a print shop)."""
     names = {"outside": ("A1", "A2", "A3"), "inside": ("B1", "B2", "B3")}[side]
-    widths = getattr(layout, f"panels_{side}")
+    if rtl:
+        names = names[::-1]
+    widths = panel_widths(layout, side, rtl)
     out, left = [], offset
     for index, (name, width) in enumerate(zip(names, widths, strict=True)):
         inset_left = layout.margin_left if index == 0 else FOLD_CLEARANCE
@@ -68,4 +80,10 @@ def panels(layout: Layout, side: str, offset: float = 0.0) -> list[Panel]:
             )
         )
         left += width
-    return out
+    return out[::-1] if rtl else out
+
+
+def panel_widths(layout: Layout, side: str, rtl: bool = False) -> tuple[float, ...]:
+    """The widths of the panels of `side` as they stand on the sheet, left to right."""
+    widths: tuple[float, ...] = getattr(layout, f"panels_{side}")
+    return widths[::-1] if rtl else widths

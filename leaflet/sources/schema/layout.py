@@ -69,8 +69,11 @@ class Layout(Strict):
     panels_outside: list[Length] | None = Field(
         default=None,
         description="trifold: panel widths of the outside, left to right "
-        "(inner flap back, back panel, cover).",
+        "(inner flap back, back panel, cover); right to left in a right-to-left "
+        "language, whose sheet is the mirror image.",
     )
     panels_inside: list[Length] | None = Field(
-        default=None, description="trifold: panel widths of the inside, left to right."
+        default=None,
+        description="trifold: panel widths of the inside, left to right (right to left "
+        "in a right-to-left language).",
     )

@@ -240,7 +240,7 @@ class Strings(Texts):
     notes: Text = says("Heading of the Notes pages that pad a booklet: Notes.")
     continued: Text = says(
         "After a title a page repeats when what it heads goes on from the page before "
-        "(a contact box, a checklist): (continued)."
+        "(a contact box, a checklist, the About facts' second box): (continued)."
     )
     pdf_subject: Text = says(
         "The PDF's subject: {subtitle} ({reference}, version {version}).",

@@ -194,7 +194,7 @@ def about_box(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
     space left after the text before it, a tighter setting is used, so the box shares
     the last page rather than take a page of its own. Taller than a page even so (large
     print of a translation, whose words run longer), its facts go in two boxes, each
-    kept on one page, rather than fail."""
+    kept on one page, rather than fail: the second headed "(continued)"."""
     width = story.width - 2 * BOX_PADDING
     options = []
     for tight in (False, True):
@@ -211,10 +211,19 @@ def about_box(story: StoryContext, meta: schema.Meta) -> list[Flowable]:
     if tightest <= story.page_room:
         return [FirstThatFits(options)]
     cut = len(facts) // 2  # the tight facts, as the last option set them
+    # The second box's title says so, as a contact box's does on its next page; drawn as
+    # an artifact, as that is: a screen reader has read the title once.
+    title = RepeatedTitle(story.continued(_about_title(story, meta)), story.keeping("table_head"))
     return [
         story.unsplittable([Spacer(0, SMALL), _boxed(story, group)], "About this document")
-        for group in ([heading, *facts[:cut]], facts[cut:])
+        for group in ([heading, *facts[:cut]], [title, *facts[cut:]])
     ]
+
+
+def _about_title(story: StoryContext, meta: schema.Meta) -> str:
+    """The About box's title (markup): About this leaflet, or About this form."""
+    words = story.strings.words.about
+    return story.strings.markup(words.title_form if meta.kind == "form" else words.title_leaflet)
 
 
 @functools.cache
@@ -245,7 +254,7 @@ def about_facts(
     strings = story.strings
     words, form = strings.words.about, meta.kind == "form"
     style = _about_style(story, tight)
-    title = strings.markup(words.title_form if form else words.title_leaflet)
+    title = _about_title(story, meta)
 
     def cell(label: str, value: str) -> Flowable:
         return tagged(Para(f"<b>{strings.markup(label)}:</b> {value}", style), Tag("P"))

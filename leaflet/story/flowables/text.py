@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,15 +116,22 @@ class Para(Paragraph):
         return parts
 
     def draw(self) -> None:
+        with self._in_visual_order() as text:
+            self._draw_tagged(text, visual=self.visual)
+
+    @contextmanager
+    def _in_visual_order(self) -> Iterator[str]:
+        """While drawn, the lines in the order they stand on the page; yields the text
+        its structure element gets (`leaflet.story.lines`)."""
         if not self.visual:
-            self._draw_tagged(logical_text(self), visual=False)
+            yield logical_text(self)
             return
         # Wrapped in logical order, drawn in visual order: ReportLab draws (and, right to
         # left, reverses in place) a fresh set of lines; the kept ones stay as they are.
         logical = self.blPara
         self.blPara, text = visual_lines(self)
         try:
-            self._draw_tagged(text, visual=True)
+            yield text
         finally:
             self.blPara = logical
 
@@ -196,7 +205,7 @@ class RepeatedTitle(KeptWithNext):
     artifact, so a screen reader that has read the title once does not read it again."""
 
     def draw(self) -> None:
-        with tags.artifact(self.canv):
+        with tags.artifact(self.canv), self._in_visual_order():
             Paragraph.draw(self)
 
 

@@ -1,9 +1,11 @@
 """Reading a tagged PDF as the accessibility tests need: our structure rules, the `pdfua`
-checker's findings, the reading order the structure tree gives (`reading_order`), and
-what Mozilla pdf.js exposes to a screen reader (`read_with_pdfjs`)."""
+checker's findings, the reading order the structure tree gives (`reading_order`), what
+Mozilla pdf.js exposes to a screen reader (`read_with_pdfjs`), and text shown with no
+font selected (`text_without_font`)."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -213,6 +215,35 @@ def _font_problems(font: pikepdf.Object) -> list[str]:
     if "/ToUnicode" not in font:
         problems.append("no ToUnicode map")
     return problems
+
+
+def text_without_font(pdf: Path | bytes) -> list[str]:
+    """Where text is shown before its BT ... ET block selects a font (Tf), on the pages
+    and in the forms they show: invalid PDF, which poppler reports as "No font in
+    show/space" and a print shop's preflight rejects. ReportLab selects the font in
+    every text block, so a show before it means no font at all."""
+    found: list[str] = []
+    seen: set[tuple[int, int]] = set()
+
+    def walk(owner: pikepdf.Object, where: str) -> None:
+        font = False
+        for index, instruction in enumerate(pikepdf.parse_content_stream(owner)):
+            operator = str(instruction.operator)
+            if operator == "BT":
+                font = False
+            elif operator == "Tf":
+                font = True
+            elif operator in TEXT_SHOWING and not font:
+                found.append(f"{where}: {operator} (operator {index}) with no font")
+        for name, xobject in owner.get("/Resources", {}).get("/XObject", {}).items():
+            if xobject.get("/Subtype") == Name.Form and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                walk(xobject, f"{where} form {name}")
+
+    with pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf) as document:
+        for number, page in enumerate(document.pages, start=1):
+            walk(page.obj, f"page {number}")
+    return found
 
 
 # --- pdf.js ------------------------------------------------------------------------

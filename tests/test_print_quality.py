@@ -14,6 +14,7 @@ import re
 
 import pypdf
 import pytest
+import tagged_pdf
 from conftest import DOCUMENTS, normalise
 from pdfmeasure import Page, gap_to_rule, lowest_body, measure, value_glyphs
 from reportlab.lib.units import mm
@@ -545,7 +546,27 @@ def test_the_brand_file_gives_exact_cmyk_values(tmp_path):
     assert [1, 0.2, 0.3, 0.4] in operands  # the header band
 
 
-# --- 8. dates ------------------------------------------------------------------------
+# --- 8. text a preflight accepts -------------------------------------------------------
+
+#: Every language on every layout that holds the document, but Polish and Welsh, which
+#: run too long for a tri-fold's panels (the layout refuses them).
+LANGUAGE_CASES = [
+    (document, layout, language)
+    for language in (None, "pl", "cy", "ar")
+    for document, layout in CASES
+    if language in (None, "ar") or layout not in TRIFOLDS
+]
+
+
+@pytest.mark.parametrize(("document", "layout", "language"), LANGUAGE_CASES)
+def test_text_is_always_shown_in_a_font(document, layout, language):
+    """A text operator with no font selected is invalid PDF: poppler says "No font in
+    show/space", a print shop's preflight rejects the file. Every Arabic aftercare
+    leaflet once had one, where a line started with a raised mark (a shadda)."""
+    assert tagged_pdf.text_without_font(built(document, layout, language=language)) == []
+
+
+# --- 9. dates ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("document", "layout"), CASES)

@@ -144,6 +144,32 @@ def test_shaped_glyphs_differ_from_unshaped_where_letters_join():
     assert any(unicodedata.name(c).endswith("INITIAL FORM") for c in shaped)
 
 
+@pytest.mark.parametrize("rise", [0, 3])  # 3: in raised text (<super>)
+def test_a_line_that_starts_with_a_raised_mark_selects_its_font_first(rise):
+    """ "يخفّ" ends with a shadda: drawn right to left, the mark is the first glyph,
+    raised and moved right of where it is written. Its move must follow the Tf that
+    selects the font, in one TJ with the mark: a TJ before any Tf is invalid PDF (the
+    Arabic aftercare leaflet once had one)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen.canvas import Canvas
+
+    from leaflet.render.positioned import PositionedTextObject
+
+    family = register_family(*(FONTS_DIR / name for name in ARABIC_FONTS), shaping=True)
+    glyphs = shape(pdfmetrics.getFont(family.regular), "يخفّ", rtl=True)
+    assert glyphs.__shapeData__[0].x_offset and glyphs.__shapeData__[0].y_offset
+    text = PositionedTextObject(Canvas(io.BytesIO()), 0, 0)
+    text._setFont(family.regular, 13)  # as ReportLab's paragraphs do: no Tf until a glyph
+    if rise:
+        text.setRise(rise)
+    text._textOut(glyphs)
+    code = text.getCode()
+    shown = re.findall(r"\[([^]]*)\] TJ", code)
+    assert code.index(" Tf ") < code.index(" TJ")
+    assert all("(" in array for array in shown), code  # no array of moves alone
+    assert shown[0].startswith("-") and shown[0].split()[1].startswith("(")  # move, mark
+
+
 def test_first_line_of_a_wrapped_paragraph_is_at_the_top_right(arabic):
     first_paragraph = plain_paragraphs("info")[0]
     lines = page_lines(arabic["info"])

@@ -51,7 +51,11 @@ class PositionedTextObject(PDFTextObject):
                     continue
                 for subset, encoded in font.splitString(item[1:], document):
                     if subset != self._curSubset:  # type: ignore[has-type]
-                        if parts:
+                        # Glyphs so far go out in their font. Moves before the first glyph
+                        # (a raised mark's x offset, first on a right-to-left line) wait
+                        # for the Tf: a TJ before any Tf is invalid PDF ("No font in
+                        # show/space"); a move is in the font's size, the same in both.
+                        if any(part[0] == "(" for part in parts):
                             out.append(f"[{' '.join(parts)}] TJ")
                             parts = []
                         name = font.getSubsetInternalName(subset, document)

@@ -39,6 +39,11 @@ class FittedValue:
 #: Steps in which a value that wraps is made smaller, down to the layout's minimum.
 SIZE_STEP = 0.5
 
+#: Room (points) a line set `width` wide must leave to be taken as the value's natural
+#: line without measuring it again: far above the rounding between the two ways of
+#: measuring it, far below anything a printed page shows.
+_ROOM = 1e-6
+
 
 def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -> FittedValue:
     """How `markup` (holding a personal value) is set `width` wide: on one line at its
@@ -46,7 +51,14 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
     wrapped onto a second line, at the style's size or, when it needs to be, smaller
     (down to the minimum). A value that still does not fit is an error naming it and
     the layout."""
-    measured = _measured(markup, style)
+    measured = OneOff(markup, style)
+    # Most values fit: set `width` wide first, the paragraph is then ready to draw. One
+    # line with room to spare is one that never came near a break, so it is the line (and
+    # width) setting it as long as it needs gives; anything else is measured that way.
+    measured.wrap(width, 1e6)
+    if len(measured.blPara.lines) == 1 and measured.getActualLineWidths0()[0] < width - _ROOM:
+        return FittedValue(style, 1, measured)
+    measured.wrap(1e6, 1e6)
     natural = max(measured.getActualLineWidths0(), default=0)
     if natural <= width:
         return FittedValue(style, 1, measured)
@@ -72,15 +84,6 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
         f"{fit.min_size:g} pt (the smallest this layout prints personal details) it is too "
         "long; use a shorter form of it"
     )
-
-
-def _measured(markup: str, style: ParagraphStyle) -> Paragraph:
-    """`markup` set on one line as long as it needs."""
-    # Personal values are not kept in the cache `Para` builds up: a `OneOff` (which sets
-    # any script, in the fonts that have it, in its direction).
-    paragraph = OneOff(markup, style)
-    paragraph.wrap(1e6, 1e6)
-    return paragraph
 
 
 def _line_count(markup: str, style: ParagraphStyle, width: float) -> int:

@@ -38,7 +38,7 @@ from leaflet.render.document import render_pdf
 from leaflet.render.glyphs import FontCodes, drawn_forms
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, fill_in
-from leaflet.render.revision import Revisable, revisable, revise
+from leaflet.render.revision import Revisable, filled_form, revisable, revise
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
@@ -108,8 +108,9 @@ class Base:
     #: Structure elements whose /ActualText holds placeholders: object number,
     #: generation, dictionary without /ActualText, and the text.
     texts: tuple[tuple[int, int, bytes, str], ...] = ()
-    #: Each slot's drawn operators by its text (None: it needs more lines than the slot
-    #: keeps), for the values that come again: the day's date, a practitioner, a time.
+    #: Each slot's form object with its text drawn (`filled_form`), by the text (None:
+    #: it needs more lines than the slot keeps), for the values that come again: the
+    #: day's date, a practitioner, a time.
     drawn: dict[tuple[int, str], bytes | None] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -199,7 +200,7 @@ def stamp(
         placeholder: plain(values[group][name])
         for (group, name), placeholder in PLACEHOLDERS.items()
     }
-    contents: dict[tuple[int, str], bytes] = {}
+    forms: dict[tuple[int, str], bytes] = {}
     with base.scratch.lock:
         for index, slot in enumerate(base.slots):
             text = "".join(markup.get(char, char) for char in slot.markup)
@@ -208,22 +209,22 @@ def stamp(
                 if len(base.drawn) >= DRAWN_SIZE:
                     base.drawn.clear()
                 base.drawn[key] = _drawn(base, slot, text)
-            operators = base.drawn[key]
-            if operators is None:
+            form = base.drawn[key]
+            if form is None:
                 return None
-            contents[slot.page, slot.form] = operators
+            forms[slot.page, slot.form] = form
     filled = {ord(p): values[group][name] for (group, name), p in PLACEHOLDERS.items()}
     objects = {
         number: _with_actual_text(number, generation, dictionary, text.translate(filled))
         for number, generation, dictionary, text in base.texts
     }
-    data = revise(base.target, contents, objects)
+    data = revise(base.target, forms, objects)
     return RenderedPdf(data, base.page_count, personal=private)
 
 
 def _drawn(base: Base, slot: Slot, text: str) -> bytes | None:
-    """The operators that draw `text` in `slot` (on the base's scratch canvas, whose
-    lock the caller holds); None when it needs more lines than the slot keeps."""
+    """`slot`'s form object with `text` drawn (on the base's scratch canvas, whose lock
+    the caller holds); None when it needs more lines than the slot keeps."""
     try:
         value = fit_value(text, slot.style, slot.width, slot.fit)
     except PersonalValueFitError:  # a full build sets such a line's parts apart
@@ -238,7 +239,7 @@ def _drawn(base: Base, slot: Slot, text: str) -> bytes | None:
         draw_value(canvas, text, value, 0, SLOT_DEPTH, slot.width, slot.gap)
     operators = glyphs.take_operators(canvas, base.font_codes)
     scratch.canvas = canvas
-    return operators
+    return filled_form(base.target, (slot.page, slot.form), operators)
 
 
 def _with_actual_text(number: int, generation: int, dictionary: bytes, text: str) -> bytes:

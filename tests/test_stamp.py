@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pikepdf
 import pytest
@@ -151,3 +153,23 @@ def drawn(markup: str, fitted: FittedValue, width: float) -> list[str]:
     canvas = Canvas(io.BytesIO())
     draw_value(canvas, markup, fitted, 0, SLOT_DEPTH, width, 12)
     return canvas._code
+
+
+def test_threads_sharing_a_base_cache_stamp_what_one_thread_does(loaded):
+    # A base's scratch canvas and drawn texts are shared by the threads stamping it.
+    treatment, brand, layout = loaded
+    document = treatment.document("info")
+    times = [f"2026-12-01T{9 + minute // 60:02d}:{minute % 60:02d}" for minute in range(0, 96, 3)]
+    people = [leaflet.Personalisation.from_text("Zoë Ng", "1985-04-23", t, "") for t in times]
+    alone = BaseCache()
+    expected = [alone.render(document, brand, layout, who).data for who in people]
+    shared = BaseCache()
+    shared.render(document, brand, layout, people[0])  # the base, laid out once
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            copies = list(pool.map(lambda who: shared.render(document, brand, layout, who), people))
+    finally:
+        sys.setswitchinterval(interval)
+    assert [copy.data for copy in copies] == expected

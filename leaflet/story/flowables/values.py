@@ -51,14 +51,12 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
     wrapped onto a second line, at the style's size or, when it needs to be, smaller
     (down to the minimum). A value that still does not fit is an error naming it and
     the layout."""
+    # Personal values are not kept in the cache `Para` builds up: a `OneOff` (which sets
+    # any script, in the fonts that have it, in its direction).
     measured = OneOff(markup, style)
-    # Most values fit: set `width` wide first, the paragraph is then ready to draw. One
-    # line with room to spare is one that never came near a break, so it is the line (and
-    # width) setting it as long as it needs gives; anything else is measured that way.
-    measured.wrap(width, 1e6)
-    if len(measured.blPara.lines) == 1 and measured.getActualLineWidths0()[0] < width - _ROOM:
+    if _one_line_with_room(measured, width):  # most values: set, and ready to draw
         return FittedValue(style, 1, measured)
-    measured.wrap(1e6, 1e6)
+    measured.wrap(1e6, 1e6)  # set as long as it needs
     natural = max(measured.getActualLineWidths0(), default=0)
     if natural <= width:
         return FittedValue(style, 1, measured)
@@ -84,6 +82,19 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
         f"{fit.min_size:g} pt (the smallest this layout prints personal details) it is too "
         "long; use a shorter form of it"
     )
+
+
+def _one_line_with_room(paragraph: OneOff, width: float) -> bool:
+    """Whether `paragraph`, set `width` wide, takes one line that leaves room to spare.
+    ReportLab starts a line only where a word would overflow the one before, so such a
+    line never came near a break: it is the line, as wide, that setting the paragraph
+    as long as it needs gives. (One that fills the width, or overflows it into the
+    spaces' shrinkage, is measured that way instead.)"""
+    if width <= _ROOM:  # ReportLab sets nothing this narrow
+        return False
+    paragraph.wrap(width, 1e6)
+    lines: list[Any] = paragraph.blPara.lines
+    return len(lines) == 1 and paragraph.getActualLineWidths0()[0] < width - _ROOM
 
 
 def _line_count(markup: str, style: ParagraphStyle, width: float) -> int:

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import io
+import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pikepdf
 import pytest
 from conftest import read_pdf
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
 
 import leaflet
 from leaflet.render import revision
 from leaflet.render.stamp import BaseCache, Placeholders, glyphs_for, lay_out_base, stamp
+from leaflet.story.flowables.text import OneOff
+from leaflet.story.flowables.values import SLOT_DEPTH, FittedValue, draw_value, fit_value
+from leaflet.story.session import ValueFit
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +124,52 @@ def test_only_a_file_leaflet_wrote_compactly_can_be_revised(loaded):
     forms = [(slot.page, slot.form) for slot in base.slots]
     with pytest.raises(ValueError, match=r"not a PDF that leaflet\.render\.compact wrote"):
         revision.revisable(rewritten.getvalue(), forms)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "Zoë Ng",
+        "Your appointment: <b>1 Dec 2026 at 09:00</b>",
+        "For <b>Siân O&#39;Brien-Smythe</b>",
+    ],
+)
+def test_a_value_fits_and_draws_as_measured_at_its_natural_width(markup):
+    # fit_value sets a value at its slot's width first and keeps a line with room to
+    # spare as it is: right at the edge it must decide, and draw, as measuring it at its
+    # natural width and setting it afresh do.
+    style = ParagraphStyle("value", fontName="Helvetica", fontSize=10, leading=12)
+    measured = OneOff(markup, style)
+    measured.wrap(1e6, 1e6)
+    natural = max(measured.getActualLineWidths0())
+    for width in [natural + step for step in (-1, -1e-9, 0, 1e-9, 1e-7, 2e-6, 1e-3, 40)]:
+        fitted = fit_value(markup, style, width, ValueFit(min_size=4, layout="test"))
+        assert (fitted.style is style) == (natural <= width)
+        afresh = FittedValue(fitted.style, fitted.lines)  # drawn from a new paragraph
+        assert drawn(markup, fitted, width) == drawn(markup, afresh, width)
+
+
+def drawn(markup: str, fitted: FittedValue, width: float) -> list[str]:
+    canvas = Canvas(io.BytesIO())
+    draw_value(canvas, markup, fitted, 0, SLOT_DEPTH, width, 12)
+    return canvas._code
+
+
+def test_threads_sharing_a_base_cache_stamp_what_one_thread_does(loaded):
+    # A base's scratch canvas and drawn texts are shared by the threads stamping it.
+    treatment, brand, layout = loaded
+    document = treatment.document("info")
+    times = [f"2026-12-01T{9 + minute // 60:02d}:{minute % 60:02d}" for minute in range(0, 96, 3)]
+    people = [leaflet.Personalisation.from_text("Zoë Ng", "1985-04-23", t, "") for t in times]
+    alone = BaseCache()
+    expected = [alone.render(document, brand, layout, who).data for who in people]
+    shared = BaseCache()
+    shared.render(document, brand, layout, people[0])  # the base, laid out once
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            copies = list(pool.map(lambda who: shared.render(document, brand, layout, who), people))
+    finally:
+        sys.setswitchinterval(interval)
+    assert [copy.data for copy in copies] == expected

@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from bisect import bisect_left
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc
@@ -116,8 +118,13 @@ class CrossReference:
     def moved(self, identifier: bytes, shifts: list[tuple[int, int]]) -> CrossReference:
         """The same objects after bytes were added at some offsets (`shifts`: the offset
         from which, and how many bytes; negative when removed)."""
+        shifts = sorted(shifts)
+        starts = [start for start, _ in shifts]
+        # Bytes added before the n-th shift's offset, for each n: an object moves by those
+        # of the shifts that start before it.
+        before = list(accumulate((added for _, added in shifts), initial=0))
         entries = [
-            (kind, second + sum(added for start, added in shifts if start < second), third)
+            (kind, second + before[bisect_left(starts, second)], third)
             if kind == 1
             else (kind, second, third)
             for kind, second, third in self.entries

@@ -2,8 +2,9 @@
 
 `leaflet.render.stamp` makes each patient's copy of a base by giving the base's empty
 slot forms the patient's text; nothing else is parsed or written again. `Revisable`
-holds what that needs to know about the base, found once (with pikepdf); `revise` then
-costs little more than copying the base's bytes.
+holds what that needs to know about the base, found once (with pikepdf); a form with
+new contents is written once (`filled_form`; the caller keeps those of texts that come
+again), and `revise` then costs little more than copying the base's bytes.
 
 A base is a file `leaflet.render.compact` wrote: its streams each on their own, its
 other objects in one object stream, its cross-reference a stream at the end. The new
@@ -69,17 +70,14 @@ def revisable(data: bytes, forms: list[tuple[int, str]]) -> Revisable:
 
 def revise(
     target: Revisable,
-    contents: Mapping[tuple[int, str], bytes],
+    forms: Mapping[tuple[int, str], bytes],
     objects: Mapping[int, bytes] | None = None,
 ) -> bytes:
-    """`target`'s PDF with new (uncompressed) `contents` for some of its forms, each in
-    place of the old form, and new versions of some objects of its object stream
-    (`objects`: each whole, "n g obj ... endobj"), written after the last one."""
+    """`target`'s PDF with new versions of some of its forms (`forms`: each as
+    `filled_form` wrote it), each in place of the old form, and of some objects of its
+    object stream (`objects`: each whole, "n g obj ... endobj"), written after the last."""
     data = target.data
-    changes = sorted(
-        (*target.spans[key], _form_object(target, key, content))
-        for key, content in contents.items()
-    )
+    changes = sorted((*target.spans[key], item) for key, item in forms.items())
     parts, position = [], 0
     shifts = []  # (old offset from which, added bytes)
     for start, end, item in changes:
@@ -108,7 +106,9 @@ def _span(data: bytes, start: int) -> tuple[int, int]:
     return start, end + (1 if data[end : end + 1] == b"\n" else 0)
 
 
-def _form_object(target: Revisable, key: tuple[int, str], content: bytes) -> bytes:
+def filled_form(target: Revisable, key: tuple[int, str], content: bytes) -> bytes:
+    """The form `key` ((page index, resource name)) of `target` with new (uncompressed)
+    `content`, as `revise` writes it in place of the old one."""
     number, generation, dictionary = target.forms[key]
     packed = zlib.compress(content)
     return b"%d %d obj\n%s\nstream\n%s\nendstream\nendobj\n" % (

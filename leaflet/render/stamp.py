@@ -38,7 +38,7 @@ from leaflet.render.document import render_pdf
 from leaflet.render.glyphs import FontCodes, drawn_forms
 from leaflet.render.output import RenderedPdf
 from leaflet.render.prepare import Build, fill_in
-from leaflet.render.revision import Revisable, revisable, revise
+from leaflet.render.revision import Revisable, filled_form, revisable, revise
 from leaflet.sources import dates
 from leaflet.sources.brand import Brand
 from leaflet.sources.content import ContentDocument
@@ -81,6 +81,18 @@ class Placeholders:
         """Placeholders are never printed; each patient's values are checked on their own."""
 
 
+@dataclass
+class ScratchCanvas:
+    """The canvas a base's slot texts are drawn on (`glyphs.scratch_canvas`): made when
+    first needed and kept, as making one (every font's numbering set) costs about as much
+    as drawing a line of text. Threads sharing a `BaseCache` take turns (`lock`), so it
+    draws one text at a time and each takes only its own operators; one that failed
+    part-way through a text is dropped (`canvas` None: a new one is made)."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    canvas: Canvas | None = None
+
+
 @dataclass(frozen=True)
 class Base:
     """A document laid out once, with the slots its personal values fill and the glyphs
@@ -96,11 +108,14 @@ class Base:
     #: Structure elements whose /ActualText holds placeholders: object number,
     #: generation, dictionary without /ActualText, and the text.
     texts: tuple[tuple[int, int, bytes, str], ...] = ()
-    #: Each slot's drawn operators by its text (None: it needs more lines than the slot
-    #: keeps), for the values that come again: the day's date, a practitioner, a time.
+    #: Each slot's form object with its text drawn (`filled_form`), by the text (None:
+    #: it needs more lines than the slot keeps), for the values that come again: the
+    #: day's date, a practitioner, a time.
     drawn: dict[tuple[int, str], bytes | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    #: Where slot texts are drawn; its lock also guards `drawn`.
+    scratch: ScratchCanvas = field(default_factory=ScratchCanvas, compare=False, repr=False)
 
 
 def lay_out_base(
@@ -185,42 +200,46 @@ def stamp(
         placeholder: plain(values[group][name])
         for (group, name), placeholder in PLACEHOLDERS.items()
     }
-    contents: dict[tuple[int, str], bytes] = {}
-    canvas: list[Canvas] = []  # made when a slot is first drawn
-    for index, slot in enumerate(base.slots):
-        text = "".join(markup.get(char, char) for char in slot.markup)
-        key = (index, text)
-        if key not in base.drawn:
-            if len(base.drawn) >= DRAWN_SIZE:
-                base.drawn.clear()
-            base.drawn[key] = _drawn(base, slot, text, canvas)
-        operators = base.drawn[key]
-        if operators is None:
-            return None
-        contents[slot.page, slot.form] = operators
+    forms: dict[tuple[int, str], bytes] = {}
+    with base.scratch.lock:
+        for index, slot in enumerate(base.slots):
+            text = "".join(markup.get(char, char) for char in slot.markup)
+            key = (index, text)
+            if key not in base.drawn:
+                if len(base.drawn) >= DRAWN_SIZE:
+                    base.drawn.clear()
+                base.drawn[key] = _drawn(base, slot, text)
+            form = base.drawn[key]
+            if form is None:
+                return None
+            forms[slot.page, slot.form] = form
     filled = {ord(p): values[group][name] for (group, name), p in PLACEHOLDERS.items()}
     objects = {
         number: _with_actual_text(number, generation, dictionary, text.translate(filled))
         for number, generation, dictionary, text in base.texts
     }
-    data = revise(base.target, contents, objects)
+    data = revise(base.target, forms, objects)
     return RenderedPdf(data, base.page_count, personal=private)
 
 
-def _drawn(base: Base, slot: Slot, text: str, canvas: list[Canvas]) -> bytes | None:
-    """The operators that draw `text` in `slot` (on `canvas`, made if empty); None when
-    it needs more lines than the slot keeps."""
+def _drawn(base: Base, slot: Slot, text: str) -> bytes | None:
+    """`slot`'s form object with `text` drawn (on the base's scratch canvas, whose lock
+    the caller holds); None when it needs more lines than the slot keeps."""
     try:
         value = fit_value(text, slot.style, slot.width, slot.fit)
     except PersonalValueFitError:  # a full build sets such a line's parts apart
         return None
     if value.lines > slot.lines:
         return None
-    if not canvas:
-        canvas.append(glyphs.scratch_canvas(base.page_size, base.font_codes))
+    scratch = base.scratch
+    if scratch.canvas is None:
+        scratch.canvas = glyphs.scratch_canvas(base.page_size, base.font_codes)
+    canvas, scratch.canvas = scratch.canvas, None  # kept again only once drawn in full
     with glyphs.in_base():
-        draw_value(canvas[0], text, value, 0, SLOT_DEPTH, slot.width, slot.gap)
-    return glyphs.take_operators(canvas[0], base.font_codes)
+        draw_value(canvas, text, value, 0, SLOT_DEPTH, slot.width, slot.gap)
+    operators = glyphs.take_operators(canvas, base.font_codes)
+    scratch.canvas = canvas
+    return filled_form(base.target, (slot.page, slot.form), operators)
 
 
 def _with_actual_text(number: int, generation: int, dictionary: bytes, text: str) -> bytes:

@@ -39,6 +39,11 @@ class FittedValue:
 #: Steps in which a value that wraps is made smaller, down to the layout's minimum.
 SIZE_STEP = 0.5
 
+#: Room (points) a line set `width` wide must leave to be taken as the value's natural
+#: line without measuring it again: far above the rounding between the two ways of
+#: measuring it, far below anything a printed page shows.
+_ROOM = 1e-6
+
 
 def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -> FittedValue:
     """How `markup` (holding a personal value) is set `width` wide: on one line at its
@@ -46,7 +51,12 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
     wrapped onto a second line, at the style's size or, when it needs to be, smaller
     (down to the minimum). A value that still does not fit is an error naming it and
     the layout."""
-    measured = _measured(markup, style)
+    # Personal values are not kept in the cache `Para` builds up: a `OneOff` (which sets
+    # any script, in the fonts that have it, in its direction).
+    measured = OneOff(markup, style)
+    if _one_line_with_room(measured, width):  # most values: set, and ready to draw
+        return FittedValue(style, 1, measured)
+    measured.wrap(1e6, 1e6)  # set as long as it needs
     natural = max(measured.getActualLineWidths0(), default=0)
     if natural <= width:
         return FittedValue(style, 1, measured)
@@ -74,13 +84,17 @@ def fit_value(markup: str, style: ParagraphStyle, width: float, fit: ValueFit) -
     )
 
 
-def _measured(markup: str, style: ParagraphStyle) -> Paragraph:
-    """`markup` set on one line as long as it needs."""
-    # Personal values are not kept in the cache `Para` builds up: a `OneOff` (which sets
-    # any script, in the fonts that have it, in its direction).
-    paragraph = OneOff(markup, style)
-    paragraph.wrap(1e6, 1e6)
-    return paragraph
+def _one_line_with_room(paragraph: OneOff, width: float) -> bool:
+    """Whether `paragraph`, set `width` wide, takes one line that leaves room to spare.
+    ReportLab starts a line only where a word would overflow the one before, so such a
+    line never came near a break: it is the line, as wide, that setting the paragraph
+    as long as it needs gives. (One that fills the width, or overflows it into the
+    spaces' shrinkage, is measured that way instead.)"""
+    if width <= _ROOM:  # ReportLab sets nothing this narrow
+        return False
+    paragraph.wrap(width, 1e6)
+    lines: list[Any] = paragraph.blPara.lines
+    return len(lines) == 1 and paragraph.getActualLineWidths0()[0] < width - _ROOM
 
 
 def _line_count(markup: str, style: ParagraphStyle, width: float) -> int:

@@ -25,8 +25,8 @@ Workloads (``--workloads``, default all but ``batch``):
   leaflets, one alone and two at once into folders of their own: what two
   independent one-job batches give, with no work shared or handed over.
 
-The in-process workloads are sized to take about ``--seconds`` in one process (timed
-before the rounds) and run in processes forked from this one, each with its caches
+The in-process workloads are sized to take about ``--seconds`` of CPU in one process
+(timed before the rounds) and run in processes forked from this one, each with its caches
 warm (the collector's objects frozen first, as ``leaflet batch`` does). Linux and other
 systems with ``os.fork`` only. Standard library and leaflet only.
 
@@ -81,13 +81,14 @@ class Workload:
 
 
 def repeated(unit: Callable[[], object], seconds: float) -> Job:
-    """`unit` called as often as takes about `seconds` (timed here, after a warm-up)."""
+    """`unit` called as often as takes about `seconds` of CPU (timed here, after a
+    warm-up, in CPU time: other work on the machine would stretch the wall time)."""
     unit()
     timings = []
     for _ in range(3):
-        started = time.perf_counter()
+        started = time.process_time()
         unit()
-        timings.append(time.perf_counter() - started)
+        timings.append(time.process_time() - started)
     count = max(1, round(seconds / statistics.median(timings)))
 
     def job(index: int) -> None:
@@ -341,7 +342,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--seconds",
         type=float,
         default=0.5,
-        help="about how long one process of an in-process workload takes (default 0.5)",
+        help="about how many CPU seconds one process of an in-process workload takes (default 0.5)",
     )
     parser.add_argument(
         "--batch-size",

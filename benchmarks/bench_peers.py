@@ -65,8 +65,8 @@ from peer_batch import (
     NAMES,
     appointments_csv,
     batch_command,
-    first_and_last_document,
     leaflet_peer_options,
+    read_trace,
     serial_start,
     summary,
     traced_leaflet,
@@ -307,30 +307,27 @@ def cold(peers: Peers, repeat: int, workdir: Path) -> dict[str, dict[str, float]
 def batch(
     size: int, rounds: int, workdir: Path
 ) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
-    """The batch's variants (`jobs 1`, `jobs 2`, `jobs default`); and, from a traced
-    one-job batch run in the same rounds, its serial start (see `serial_start`)."""
+    """The batch's variants (`jobs 1`, `jobs 2`, `jobs default`); and, from traced one-
+    and two-job batches run in the same rounds, the serial start (see `serial_start`)."""
     table = workdir / "appointments.csv"
     appointments_csv(table, size)
     trace = workdir / "trace.txt"
     times: dict[str, list[float]] = {"jobs 1": [], "jobs 2": [], "jobs default": []}
     cpu: dict[str, list[float]] = {name: [] for name in times}
-    spans: dict[str, list[float]] = {"whole": [], "first": [], "after_last": []}
-    variants: list[int | str | None] = [1, 2, None, "traced"]
+    traced: dict[int, list[dict[str, float]]] = {1: [], 2: []}
+    variants: list[int | str | None] = [1, 2, None, "traced 1", "traced 2"]
     for round_ in range(rounds):
         for jobs in variants if round_ % 2 == 0 else variants[::-1]:
             out = workdir / f"packs-{jobs}"
             shutil.rmtree(out, ignore_errors=True)
-            if jobs == "traced":
+            if isinstance(jobs, str):
+                count = int(jobs.split()[1])
                 trace.unlink(missing_ok=True)
-                command = batch_command(table, out, 1, traced_leaflet(trace))
+                command = batch_command(table, out, count, traced_leaflet(trace))
                 launched = time.monotonic()
-                spans["whole"].append(run_quietly(command, workdir))
-                ended = time.monotonic()
-                first, last = first_and_last_document(trace)
-                spans["first"].append(first - launched)
-                spans["after_last"].append(ended - last)
+                run_quietly(command, workdir)
+                traced[count].append(read_trace(trace).spans(launched, time.monotonic()))
                 continue
-            assert not isinstance(jobs, str)
             name = f"jobs {jobs or 'default'}"
             times[name].append(run_quietly(batch_command(table, out, jobs), workdir))
             cpu[name].append(LAST_CPU[0])
@@ -338,8 +335,8 @@ def batch(
         name: {**summary(samples), "cpu": statistics.median(cpu[name])}
         for name, samples in times.items()
     }
-    start = serial_start(spans, variant_figures["jobs 1"]["median"], MIN_JOBS_SCALING)
-    return variant_figures, start
+    one_job = variant_figures["jobs 1"]["median"]
+    return variant_figures, serial_start(traced[1], traced[2], one_job, MIN_JOBS_SCALING)
 
 
 # --- report -----------------------------------------------------------------------------
@@ -434,6 +431,16 @@ def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 f"(traced runs {start['traced_batch']['median']:.2f} s)",
             )
         )
+        if two := start.get("two_jobs"):
+            rows.append(
+                (
+                    "first document of `--jobs 2`: its own process / the forked job",
+                    f"{two['first_document']['median']:.2f} s / "
+                    f"{two['forked_first_document']['median']:.2f} s",
+                    f"two jobs at most {two['ceiling']:.2f}x from these starts "
+                    f"(traced runs {two['traced_batch']['median']:.2f} s)",
+                )
+            )
     if "cold" in figures:
         c = {name: item["median"] for name, item in figures["cold"].items()}
         info, floor = c["leaflet info"], c["import floor + build"]

@@ -9,6 +9,7 @@ import itertools
 import os
 import statistics
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,24 +85,28 @@ def summary(samples: list[float]) -> dict[str, float]:
 # --- a batch's serial start -------------------------------------------------------------
 
 #: Runs leaflet's command line with an audit hook (`sys.addaudithook`, added here:
-#: leaflet is unchanged) that notes when the first and the last PDF's temporary file is
-#: created (`StagedFiles.add`, as soon as a document's bytes are built), on the clock all
-#: processes of a Linux machine share (`time.monotonic`), and writes both to `{trace}` as
-#: the process exits.
+#: leaflet is unchanged) that notes when each process (the command's, and a job it
+#: forks, which inherits the hook) creates its first PDF's temporary file
+#: (`StagedFiles.add`, as soon as a document's bytes are built), and when the command's
+#: own process created its last, on the clock all processes of a Linux machine share
+#: (`time.monotonic`). Lines `start|first|last <pid> <seconds>` go to `{trace}`.
 _TRACED_LEAFLET = """\
 import atexit, os, sys, time
-seen = {{}}
+trace = os.open({trace!r}, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+def write(what, pid, seconds):
+    os.write(trace, f"{{what}} {{pid}} {{seconds!r}}\\n".encode())
+write("start", os.getpid(), time.monotonic())
+last = {{}}
 def note(event, args):
     if event == "open" and len(args) > 2 and isinstance(args[2], int) and args[2] & os.O_CREAT:
         name = os.path.basename(str(args[0]))
         if name.endswith(".part") and ".pdf." in name:
-            now = time.monotonic()
-            seen.setdefault("first", now)
-            seen["last"] = now
-def report():
-    with open({trace!r}, "w") as stream:
-        stream.write(" ".join(repr(seen[key]) for key in ("first", "last") if key in seen))
-atexit.register(report)
+            now, pid = time.monotonic(), os.getpid()
+            if pid not in last:
+                write("first", pid, now)
+            last[pid] = now
+main = os.getpid()
+atexit.register(lambda: main in last and write("last", main, last[main]))
 sys.addaudithook(note)
 from leaflet.cli import run
 run()
@@ -109,47 +114,94 @@ run()
 
 
 def traced_leaflet(trace: Path) -> list[str]:
-    """A command that runs leaflet's command line and writes to `trace` when its first
-    and its last PDF were built (read them with `first_and_last_document`). One process
-    only: a forked job's documents are not seen."""
+    """A command that runs leaflet's command line and notes in `trace` when each of its
+    processes built its first PDF and when its own process built its last (read them
+    with `read_trace`)."""
     return [sys.executable, "-c", _TRACED_LEAFLET.format(trace=str(trace))]
 
 
-def first_and_last_document(trace: Path) -> tuple[float, float]:
-    """The `time.monotonic()` at which a traced leaflet built its first and last PDF."""
-    noted = trace.read_text().split() if trace.exists() else []
-    if len(noted) != 2:
-        raise SystemExit(f"the traced leaflet wrote no PDF ({trace}: {noted})")
-    first, last = map(float, noted)
-    return first, last
+@dataclass
+class Trace:
+    """A traced leaflet's times (`time.monotonic()`): the start of its process, its own
+    first and last PDF (None if it built none: its forked job built them all), and the
+    first PDF of each process it forked."""
+
+    start: float
+    first: float | None
+    last: float | None
+    forked_first: list[float]
+
+    def spans(self, launched: float, ended: float) -> dict[str, float]:
+        """Seconds from `launched` (just before the command was started) to its
+        interpreter's start, to its first PDF and to a forked job's first (where there
+        are any), after its last PDF to `ended`, and in all."""
+        spans = {"whole": ended - launched, "interpreter": self.start - launched}
+        if self.first is not None and self.last is not None:
+            spans.update(first=self.first - launched, after_last=ended - self.last)
+        if self.forked_first:
+            spans["forked_first"] = min(self.forked_first) - launched
+        return spans
 
 
-def serial_start(spans: dict[str, list[float]], one_job: float, target: float) -> dict[str, Any]:
+def read_trace(trace: Path) -> Trace:
+    lines = [line.split() for line in trace.read_text().splitlines()] if trace.exists() else []
+    main = next((pid for what, pid, _ in lines if what == "start"), None)
+    own = {what: float(seconds) for what, pid, seconds in lines if pid == main}
+    forked = [float(seconds) for what, pid, seconds in lines if what == "first" and pid != main]
+    if "start" not in own or not ("first" in own or forked):
+        raise SystemExit(f"the traced leaflet wrote no PDF ({trace}: {lines})")
+    return Trace(own["start"], own.get("first"), own.get("last"), forked)
+
+
+def serial_start(
+    one: list[dict[str, float]], two: list[dict[str, float]], one_job: float, target: float
+) -> dict[str, Any]:
     """What of a one-job batch two jobs cannot share, and the ceiling it sets (Amdahl).
 
-    `spans` holds traced one-job batches' seconds from launch to the first document
-    (`first`: the interpreter, imports, brand, reading, parsing and planning the export,
-    loading the rendering code, the first base laid out and stamped), after the last
-    (`after_last`: its sync and rename, the manifest, the exit) and in all (`whole`).
-    Their sum S is work that, with two jobs, one process does while the other waits, or
-    both do; even if building the documents between halved, two jobs take at least
-    S + (T1 - S) / 2, where T1 is `one_job`, the untraced one-job batch's median."""
-    serial = [a + b for a, b in zip(spans["first"], spans["after_last"], strict=True)]
+    `one` holds traced one-job batches' `Trace.spans`: the time to the first document
+    (the interpreter, imports, brand, reading, parsing and planning the export, loading
+    the rendering code, the first base laid out and stamped) and after the last (its
+    sync and rename, the manifest, the exit). Their sum S is work that, with two jobs,
+    one process does while the other waits, or both do; even if building the documents
+    between halved, two jobs take at least S + (T1 - S) / 2, T1 being `one_job`, the
+    untraced one-job batch's median.
+
+    `two` holds traced two-job batches': when the command's process and the job it
+    forks each built their first document (a and b). The forked job can start before
+    the command's own process, which loads the rendering code after planning; so the
+    bound from them is (T1 - S + a + b) / 2 + the time after the last document."""
+
+    def ceiling(whole: float, serial: float) -> float:
+        return whole / (serial + (whole - serial) / 2)
+
+    serial = [run["first"] + run["after_last"] for run in one]
     s = statistics.median(serial)
-    per_run = [
-        whole / (a + (whole - a) / 2) for a, whole in zip(serial, spans["whole"], strict=True)
-    ]
-    return {
-        "first_document": summary(spans["first"]),
-        "after_last_document": summary(spans["after_last"]),
+    figures: dict[str, Any] = {
+        "interpreter": summary([run["interpreter"] for run in one]),
+        "first_document": summary([run["first"] for run in one]),
+        "after_last_document": summary([run["after_last"] for run in one]),
         "serial": summary(serial),
-        "traced_batch": summary(spans["whole"]),
+        "traced_batch": summary([run["whole"] for run in one]),
         "one_job": one_job,
         "share": s / one_job,
-        "amdahl_ceiling": one_job / (s + (one_job - s) / 2),
+        "amdahl_ceiling": ceiling(one_job, s),
         # The same from each traced run alone (its own S and whole time), immune to load
         # that moved between the traced and the untraced runs.
-        "amdahl_ceiling_traced_runs": statistics.median(per_run),
+        "amdahl_ceiling_traced_runs": statistics.median(
+            ceiling(run["whole"], run["first"] + run["after_last"]) for run in one
+        ),
         "target": target,
         "serial_for_target": one_job * (2 / target - 1),
     }
+    forked = [run for run in two if "forked_first" in run and "first" in run]
+    if forked:
+        a = statistics.median(run["first"] for run in forked)
+        b = statistics.median(run["forked_first"] for run in forked)
+        after = statistics.median(run["after_last"] for run in one)
+        figures["two_jobs"] = {
+            "first_document": summary([run["first"] for run in forked]),
+            "forked_first_document": summary([run["forked_first"] for run in forked]),
+            "traced_batch": summary([run["whole"] for run in forked]),
+            "ceiling": one_job / ((one_job - s + a + b) / 2 + after),
+        }
+    return figures

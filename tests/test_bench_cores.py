@@ -100,27 +100,48 @@ def test_bench_cores_names_an_unknown_workload():
     assert "unknown workloads ['numpy']; workloads: python, zlib, allocation" in done.stderr
 
 
-def test_a_traced_batch_notes_its_first_and_last_document(tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_traced_batch_notes_when_each_process_built_its_first_document(tmp_path, jobs):
     table, out, trace = tmp_path / "appointments.csv", tmp_path / "packs", tmp_path / "trace"
-    peer_batch.appointments_csv(table, 3)
-    command = peer_batch.batch_command(table, out, 1, peer_batch.traced_leaflet(trace))
+    peer_batch.appointments_csv(table, 150)
+    command = peer_batch.batch_command(table, out, jobs, peer_batch.traced_leaflet(trace))
     launched = time.monotonic()
     done = subprocess.run(command, capture_output=True, text=True, env=peer_batch.ENVIRONMENT)
     ended = time.monotonic()
     assert done.returncode == 0, done.stderr
-    first, last = peer_batch.first_and_last_document(trace)
-    assert launched < first < last < ended
-    assert len(list(out.glob("*.pdf"))) == 3
+    assert len(list(out.glob("*.pdf"))) == 150
+    traced = peer_batch.read_trace(trace)
+    assert traced.first is not None and traced.last is not None
+    assert launched < traced.start < traced.first < traced.last < ended
+    # A forked job (`--jobs 2`) inherits the hook and notes its own first document.
+    assert len(traced.forked_first) == jobs - 1
+    assert all(traced.start < first < ended for first in traced.forked_first)
+    spans = traced.spans(launched, ended)
+    assert set(spans) == {"whole", "interpreter", "first", "after_last"} | (
+        {"forked_first"} if jobs == 2 else set()
+    )
+    assert spans["first"] == pytest.approx(traced.first - launched)
 
 
 def test_a_batch_that_built_nothing_has_no_trace(tmp_path):
     with pytest.raises(SystemExit, match="the traced leaflet wrote no PDF"):
-        peer_batch.first_and_last_document(tmp_path / "trace")
+        peer_batch.read_trace(tmp_path / "trace")
+
+
+def spans(first, after_last, whole, forked_first=None):
+    return {
+        "whole": whole,
+        "interpreter": 0.01,
+        "first": first,
+        "after_last": after_last,
+        **({"forked_first": forked_first} if forked_first is not None else {}),
+    }
 
 
 def test_serial_start_is_amdahls_ceiling_for_two_jobs():
-    spans = {"first": [0.5, 0.6, 0.4], "after_last": [0.1, 0.1, 0.1], "whole": [2.4, 2.8, 2.5]}
-    start = peer_batch.serial_start(spans, one_job=2.6, target=1.7)
+    one = [spans(0.5, 0.1, 2.4), spans(0.6, 0.1, 2.8), spans(0.4, 0.1, 2.5)]
+    two = [spans(0.8, 0.1, 2.0, forked_first=0.5), spans(0.6, 0.1, 1.8)]  # 2nd: no fork
+    start = peer_batch.serial_start(one, two, one_job=2.6, target=1.7)
     assert start["serial"]["median"] == pytest.approx(0.6)
     assert start["first_document"]["median"] == pytest.approx(0.5)
     assert start["share"] == pytest.approx(0.6 / 2.6)
@@ -132,3 +153,12 @@ def test_serial_start_is_amdahls_ceiling_for_two_jobs():
     assert start["serial_for_target"] == pytest.approx(2.6 * (2 / 1.7 - 1))
     s = start["serial_for_target"]
     assert 2.6 / (s + (2.6 - s) / 2) == pytest.approx(1.7)
+    # From the two-job run that forked: the building (2.6 - 0.6 s) shared by processes
+    # starting at 0.8 and 0.5 s, then the one-job runs' 0.1 s after the last document.
+    assert start["two_jobs"]["ceiling"] == pytest.approx(2.6 / ((2.0 + 0.8 + 0.5) / 2 + 0.1))
+    assert start["two_jobs"]["forked_first_document"]["runs"] == 1
+
+
+def test_serial_start_without_a_forked_job_has_no_two_job_figures():
+    start = peer_batch.serial_start([spans(0.5, 0.1, 2.4)], [], one_job=2.6, target=1.7)
+    assert "two_jobs" not in start

@@ -26,7 +26,10 @@ Sections (``--only``, default all):
   ``leaflet --help``; ``leaflet list``; and, for scale, ``python -c pass`` and the bare
   imports.
 * ``batch``: ``leaflet batch`` of ``--batch-size`` appointments (the peer leaflet each)
-  with ``--jobs 1`` and ``--jobs 2``, whole processes into empty folders, alternated.
+  with ``--jobs 1``, ``--jobs 2`` and the default, whole processes into empty folders,
+  alternated; and, in the same rounds, a one-job and a two-job batch traced
+  (``peer_batch.traced_leaflet``) for the serial start S and the ceiling it sets on two
+  jobs, T1 / (S + (T1 - S) / 2).
 
 Targets from issue 17 are printed as PASS/FAIL lines (``--fail-on-target`` exits 1 when
 one fails). Install the peers first: ``pip install -r benchmarks/requirements.txt``.

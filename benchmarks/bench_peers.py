@@ -26,7 +26,10 @@ Sections (``--only``, default all):
   ``leaflet --help``; ``leaflet list``; and, for scale, ``python -c pass`` and the bare
   imports.
 * ``batch``: ``leaflet batch`` of ``--batch-size`` appointments (the peer leaflet each)
-  with ``--jobs 1`` and ``--jobs 2``, whole processes into empty folders, alternated.
+  with ``--jobs 1``, ``--jobs 2`` and the default, whole processes into empty folders,
+  alternated; and, in the same rounds, a one-job and a two-job batch traced
+  (``peer_batch.traced_leaflet``) for the serial start S and the ceiling it sets on two
+  jobs, T1 / (S + (T1 - S) / 2).
 
 Targets from issue 17 are printed as PASS/FAIL lines (``--fail-on-target`` exits 1 when
 one fails). Install the peers first: ``pip install -r benchmarks/requirements.txt``.
@@ -40,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import csv
 import io
 import itertools
 import json
@@ -60,20 +62,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peer_ports
 import pypdf
 import typst
-from bench_batch import EXPORT_HEADER
 from bench_build import environment, leaflet_command, time_runs
+from peer_batch import (
+    ENVIRONMENT,
+    NAMES,
+    appointments_csv,
+    batch_command,
+    leaflet_peer_options,
+    read_trace,
+    serial_start,
+    summary,
+    traced_leaflet,
+)
 
 import leaflet
 from leaflet.render.stamp import BaseCache
 
 SECTIONS = ("warm", "personal", "size", "cold", "batch")
-NAMES = [
-    f"{first} {last}"
-    for first, last in itertools.product(
-        ["Zoë", "Ann", "Łukasz", "Priya", "Sam", "Olúwaseun", "Mei", "José", "Siobhán"],
-        ["Ng", "O'Brien", "Wróbel", "Patel", "Featherstonehaugh-Worthington", "Ødegård"],
-    )
-]
 KB = 1024
 
 # Targets of issue 17 (ratios of medians measured in the same run).
@@ -154,15 +159,6 @@ class Peers:
 # --- timing -----------------------------------------------------------------------------
 
 
-def summary(samples: list[float]) -> dict[str, float]:
-    return {
-        "median": statistics.median(samples),
-        "min": min(samples),
-        "max": max(samples),
-        "runs": len(samples),
-    }
-
-
 def warm(peers: Peers, repeat: int) -> dict[str, dict[str, float]]:
     times = time_runs(
         {
@@ -207,10 +203,6 @@ def sizes(peers: Peers) -> dict[str, int]:
 
 
 # --- processes --------------------------------------------------------------------------
-
-
-def leaflet_peer_options() -> list[str]:
-    return ["--content-dir", str(peer_ports.CONTENT_DIR), "--brand", str(peer_ports.BRAND_FILE)]
 
 
 def cold_commands(peers: Peers, workdir: Path) -> dict[str, list[str]]:
@@ -277,11 +269,6 @@ def _reap_orphans() -> None:
             return
 
 
-#: Processes run with their bytecode cached, as an installed leaflet has it (a
-#: PYTHONDONTWRITEBYTECODE in the environment would compile every module every run).
-_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
 def run_quietly(command: list[str], cwd: Path) -> float:
     """Run `command`; its wall seconds (its CPU seconds, and those of every process it
     started, go to `LAST_CPU`)."""
@@ -292,7 +279,7 @@ def run_quietly(command: list[str], cwd: Path) -> float:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=cwd,
-        env=_ENVIRONMENT,
+        env=ENVIRONMENT,
         check=False,
     )
     seconds = time.perf_counter() - started
@@ -320,52 +307,39 @@ def cold(peers: Peers, repeat: int, workdir: Path) -> dict[str, dict[str, float]
     }
 
 
-def appointments_csv(path: Path, count: int) -> None:
-    with path.open("w", newline="", encoding="utf-8") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(EXPORT_HEADER)
-        for index in range(count):
-            writer.writerow(
-                [
-                    f"A{index:05d}",
-                    NAMES[index % len(NAMES)],
-                    "1985-04-23",
-                    f"patient{index}@example.com",
-                    peer_ports.TREATMENT,
-                    f"2026-12-01T{9 + index // 60 % 9:02d}:{index % 60:02d}",
-                    "",
-                ]
-            )
-
-
-def batch(size: int, rounds: int, workdir: Path) -> dict[str, dict[str, float]]:
+def batch(
+    size: int, rounds: int, workdir: Path
+) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
+    """The batch's variants (`jobs 1`, `jobs 2`, `jobs default`); and, from traced one-
+    and two-job batches run in the same rounds, the serial start (see `serial_start`)."""
     table = workdir / "appointments.csv"
     appointments_csv(table, size)
+    trace = workdir / "trace.txt"
     times: dict[str, list[float]] = {"jobs 1": [], "jobs 2": [], "jobs default": []}
     cpu: dict[str, list[float]] = {name: [] for name in times}
-    variants: list[int | None] = [1, 2, None]
+    traced: dict[int, list[dict[str, float]]] = {1: [], 2: []}
+    variants: list[int | str | None] = [1, 2, None, "traced 1", "traced 2"]
     for round_ in range(rounds):
         for jobs in variants if round_ % 2 == 0 else variants[::-1]:
             out = workdir / f"packs-{jobs}"
             shutil.rmtree(out, ignore_errors=True)
-            command = [
-                *leaflet_command(),
-                "batch",
-                str(table),
-                "--out-dir",
-                str(out),
-                *(["--jobs", str(jobs)] if jobs else []),
-                "--documents",
-                peer_ports.DOCUMENT,
-                *leaflet_peer_options(),
-            ]
+            if isinstance(jobs, str):
+                count = int(jobs.split()[1])
+                trace.unlink(missing_ok=True)
+                command = batch_command(table, out, count, traced_leaflet(trace))
+                launched = time.monotonic()
+                run_quietly(command, workdir)
+                traced[count].append(read_trace(trace).spans(launched, time.monotonic()))
+                continue
             name = f"jobs {jobs or 'default'}"
-            times[name].append(run_quietly(command, workdir))
+            times[name].append(run_quietly(batch_command(table, out, jobs), workdir))
             cpu[name].append(LAST_CPU[0])
-    return {
+    variant_figures = {
         name: {**summary(samples), "cpu": statistics.median(cpu[name])}
         for name, samples in times.items()
     }
+    one_job = variant_figures["jobs 1"]["median"]
+    return variant_figures, serial_start(traced[1], traced[2], one_job, MIN_JOBS_SCALING)
 
 
 # --- report -----------------------------------------------------------------------------
@@ -444,6 +418,32 @@ def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
         )
         if figures["batch_size"] >= 1000:
             check("batch: 2 jobs / 1 job throughput", one / two, ">=", MIN_JOBS_SCALING)
+    if "batch_start" in figures:
+        start = figures["batch_start"]
+        serial = start["serial"]["median"]
+        rows.append(
+            (
+                "serial start S of `--jobs 1` (to its first document + after its last)",
+                f"{serial:.2f} s of {start['one_job']:.2f} s",
+                f"{start['share']:.0%} of one job: two jobs at most "
+                f"{start['amdahl_ceiling']:.2f}x (Amdahl; each traced run's own: "
+                f"{start['amdahl_ceiling_traced_runs']:.2f}x); {MIN_JOBS_SCALING}x needs S <= "
+                f"{start['serial_for_target']:.2f} s. First document after "
+                f"{start['first_document']['median']:.2f} s, "
+                f"{start['after_last_document']['median']:.2f} s after the last "
+                f"(traced runs {start['traced_batch']['median']:.2f} s)",
+            )
+        )
+        if two := start.get("two_jobs"):
+            rows.append(
+                (
+                    "first document of `--jobs 2`: its own process / the forked job",
+                    f"{two['first_document']['median']:.2f} s / "
+                    f"{two['forked_first_document']['median']:.2f} s",
+                    f"two jobs at most {two['ceiling']:.2f}x from these starts "
+                    f"(traced runs {two['traced_batch']['median']:.2f} s)",
+                )
+            )
     if "cold" in figures:
         c = {name: item["median"] for name, item in figures["cold"].items()}
         info, floor = c["leaflet info"], c["import floor + build"]
@@ -621,7 +621,9 @@ def main(argv: list[str] | None = None) -> int:
             elif section == "cold":
                 figures["cold"] = cold(peers, args.process_repeat, workdir)
             elif section == "batch":
-                figures["batch"] = batch(args.batch_size, args.batch_rounds, workdir)
+                figures["batch"], figures["batch_start"] = batch(
+                    args.batch_size, args.batch_rounds, workdir
+                )
     figures["load_average_after"] = os.getloadavg()
     checks = report(figures)
     figures["checks"] = checks

@@ -1,0 +1,164 @@
+"""The benchmarks of what two processes reach (`benchmarks/bench_cores.py`) and of a
+batch's serial start (`benchmarks/peer_batch.py`, used by `bench_peers.py --only batch`):
+what they report and how, on tiny workloads; nothing here is timed against a limit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import peer_batch  # noqa: E402  (benchmarks/ is not a package)
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the benchmark forks")
+
+WORKLOADS = ["python", "zlib", "allocation", "stamp", "build", "batch"]
+SUMMARY_KEYS = {"median", "min", "max", "runs"}
+
+
+def bench_cores(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_cores.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_bench_cores_reports_every_workload_as_a_table_and_as_json(tmp_path):
+    out = tmp_path / "cores.json"
+    done = bench_cores(
+        "--workloads",
+        ",".join(WORKLOADS),
+        "--rounds",
+        "2",
+        "--seconds",
+        "0.01",
+        "--batch-size",
+        "2",
+        "--json",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(out.read_text())
+    assert set(figures) == {
+        "environment",
+        "rounds",
+        "seconds",
+        "batch_size",
+        "load_average_before",
+        "load_average_after",
+        "workloads",
+    }
+    assert (figures["rounds"], figures["seconds"], figures["batch_size"]) == (2, 0.01, 2)
+    assert list(figures["workloads"]) == WORKLOADS
+    for name, item in figures["workloads"].items():
+        assert set(item) == {
+            "what",
+            "units",
+            "one",
+            "two",
+            "ratio",
+            "ratio_min",
+            "ratio_max",
+            "ratio_per_round",
+            "cpu_one",
+            "cpu_two",
+            "cpu_ratio",
+            "steal_one",
+            "steal_two",
+        }, name
+        assert set(item["one"]) == set(item["two"]) == SUMMARY_KEYS
+        assert item["one"]["runs"] == item["two"]["runs"] == 2
+        assert len(item["ratio_per_round"]) == 2
+        assert item["ratio_min"] <= item["ratio_max"]
+        assert item["ratio"] == pytest.approx(2 * item["one"]["median"] / item["two"]["median"])
+        assert item["cpu_one"] > 0 and item["cpu_two"] > 0
+        assert (item["units"] is None) == (name == "batch")
+    # The table: a header and one row per workload, with the ratio the JSON holds.
+    table = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    assert table[0].startswith("| workload | 1 process | 2 processes | throughput 2 / 1")
+    rows = table[2:]
+    assert [row.split(":")[0] for row in rows] == [f"| {name}" for name in WORKLOADS]
+    for row, item in zip(rows, figures["workloads"].values(), strict=True):
+        assert f"| {item['ratio']:.2f}x (" in row
+    assert "load average" in done.stdout
+    # The batch workload's own output (progress lines) does not reach the report.
+    assert "Built" not in done.stdout + done.stderr
+
+
+def test_bench_cores_names_an_unknown_workload():
+    done = bench_cores("--workloads", "python,numpy")
+    assert done.returncode == 2
+    assert "unknown workloads ['numpy']; workloads: python, zlib, allocation" in done.stderr
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_traced_batch_notes_when_each_process_built_its_first_document(tmp_path, jobs):
+    table, out, trace = tmp_path / "appointments.csv", tmp_path / "packs", tmp_path / "trace"
+    peer_batch.appointments_csv(table, 150)
+    command = peer_batch.batch_command(table, out, jobs, peer_batch.traced_leaflet(trace))
+    launched = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True, env=peer_batch.ENVIRONMENT)
+    ended = time.monotonic()
+    assert done.returncode == 0, done.stderr
+    assert len(list(out.glob("*.pdf"))) == 150
+    traced = peer_batch.read_trace(trace)
+    assert traced.first is not None and traced.last is not None
+    assert launched < traced.start < traced.first < traced.last < ended
+    # A forked job (`--jobs 2`) inherits the hook and notes its own first document.
+    assert len(traced.forked_first) == jobs - 1
+    assert all(traced.start < first < ended for first in traced.forked_first)
+    spans = traced.spans(launched, ended)
+    assert set(spans) == {"whole", "interpreter", "first", "after_last"} | (
+        {"forked_first"} if jobs == 2 else set()
+    )
+    assert spans["first"] == pytest.approx(traced.first - launched)
+
+
+def test_a_batch_that_built_nothing_has_no_trace(tmp_path):
+    with pytest.raises(SystemExit, match="the traced leaflet wrote no PDF"):
+        peer_batch.read_trace(tmp_path / "trace")
+
+
+def spans(first, after_last, whole, forked_first=None):
+    return {
+        "whole": whole,
+        "interpreter": 0.01,
+        "first": first,
+        "after_last": after_last,
+        **({"forked_first": forked_first} if forked_first is not None else {}),
+    }
+
+
+def test_serial_start_is_amdahls_ceiling_for_two_jobs():
+    one = [spans(0.5, 0.1, 2.4), spans(0.6, 0.1, 2.8), spans(0.4, 0.1, 2.5)]
+    two = [spans(0.8, 0.1, 2.0, forked_first=0.5), spans(0.6, 0.1, 1.8)]  # 2nd: no fork
+    start = peer_batch.serial_start(one, two, one_job=2.6, target=1.7)
+    assert start["serial"]["median"] == pytest.approx(0.6)
+    assert start["first_document"]["median"] == pytest.approx(0.5)
+    assert start["share"] == pytest.approx(0.6 / 2.6)
+    # Two jobs take at least S + (T1 - S) / 2 = 0.6 + 1.0 s.
+    assert start["amdahl_ceiling"] == pytest.approx(2.6 / 1.6)
+    # Each traced run: 2.4 / (0.6 + 0.9), 2.8 / (0.7 + 1.05), 2.5 / (0.5 + 1.0).
+    assert start["amdahl_ceiling_traced_runs"] == pytest.approx(1.6)
+    # 1.7x needs S + (T1 - S) / 2 <= T1 / 1.7, so S <= T1 (2 / 1.7 - 1).
+    assert start["serial_for_target"] == pytest.approx(2.6 * (2 / 1.7 - 1))
+    s = start["serial_for_target"]
+    assert 2.6 / (s + (2.6 - s) / 2) == pytest.approx(1.7)
+    # From the two-job run that forked: the building (2.6 - 0.6 s) shared by processes
+    # starting at 0.8 and 0.5 s, then the one-job runs' 0.1 s after the last document.
+    assert start["two_jobs"]["ceiling"] == pytest.approx(2.6 / ((2.0 + 0.8 + 0.5) / 2 + 0.1))
+    assert start["two_jobs"]["forked_first_document"]["runs"] == 1
+
+
+def test_serial_start_without_a_forked_job_has_no_two_job_figures():
+    start = peer_batch.serial_start([spans(0.5, 0.1, 2.4)], [], one_job=2.6, target=1.7)
+    assert "two_jobs" not in start

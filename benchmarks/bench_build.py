@@ -34,7 +34,6 @@ import json
 import os
 import platform
 import pstats
-import shutil
 import statistics
 import subprocess
 import sys
@@ -297,8 +296,10 @@ def run_command(command: list[str]) -> None:
 
 
 def leaflet_command() -> list[str]:
-    exe = shutil.which("leaflet")
-    return [exe] if exe else [sys.executable, "-m", "leaflet"]
+    """The `leaflet` console script installed with this interpreter (as a clinic runs it),
+    not the first on PATH, which may be another install's; else `python -m leaflet`."""
+    script = Path(sys.executable).with_name("leaflet")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "leaflet"]
 
 
 def measure(

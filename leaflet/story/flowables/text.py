@@ -11,6 +11,7 @@ escaped with `plain`. Each piece draws its text as the content of its structure 
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -39,8 +40,10 @@ class Para(Paragraph):
     builds the same wording again and again; parsing the markup and breaking lines is
     most of the cost of a build. What ReportLab works out is kept in `_LAID_OUT` (bounded:
     the least recently used goes first) under the text, the style object (held by the
-    entry, so its identity stays valid) and the bullet; ReportLab never changes it after
-    making it, so a build gets the very same result, and the same bytes.
+    entry, so its identity stays valid) and the bullet, with everything its wrap sets
+    (`_WRAP_STATE`), so a build splits and draws a kept paragraph exactly as the first
+    build did, to the same bytes. ReportLab changes one thing in place when it splits a
+    paragraph; `split` gives it this paragraph's own copy of that.
     """
 
     _laid_out: _LaidOut | None = None
@@ -48,7 +51,8 @@ class Para(Paragraph):
     kept = True
     #: Drawn line by line in visual order: right-to-left text, or some inside.
     visual = False
-    _wrapped_at: tuple[Any, ...] | None = None
+    _wrapped_at: tuple[float, dict[str, Any]] | None = None  # width, `_WRAP_STATE`
+    _wrapWidths: list[float]  # set by ReportLab's wrap: the first and later lines' widths
     #: The structure element the text belongs to and, for a list item, the element its
     #: bullet belongs to (the item's label).
     tag: Tag | None = None
@@ -90,27 +94,26 @@ class Para(Paragraph):
             entry = self._laid_out
             cached = entry.wraps.get(available_width) if entry is not None else None
         if cached is not None:
-            _, self._wrapWidths, self.blPara, self.width, self.height = cached
+            self.__dict__.update(cached[1])
             self._wrapped_at = cached
             return self.width, self.height
         result = super().wrap(available_width, available_height)
-        self._wrapped_at = (
-            available_width,
-            self._wrapWidths,
-            self.blPara,
-            self.width,
-            self.height,
-        )
+        state = {name: getattr(self, name) for name in _WRAP_STATE if hasattr(self, name)}
+        self._wrapped_at = (available_width, state)
         if self._laid_out is not None:
             self._laid_out.wraps[available_width] = self._wrapped_at
         return result
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        if self._wrapped_at is not None and self.frags is self._wrapped_at[1].get("frags"):
+            # ReportLab marks the last word of a split part by changing its class in
+            # place: this paragraph's own copy, not the one later builds are given.
+            self.frags = [copy.copy(word) for word in self.frags]
         parts: list[Flowable] = super().split(available_width, available_height)
         # ReportLab drops its line breaks when a split fails; a group asked to split may
         # still draw this paragraph whole, with the lines it was wrapped to.
         if not parts and self._wrapped_at is not None and not hasattr(self, "blPara"):
-            self.blPara = self._wrapped_at[2]
+            self.blPara = self._wrapped_at[1]["blPara"]
         for part in parts:  # a paragraph split by a page is still one element
             part.tag, part.label = self.tag, self.label  # type: ignore[attr-defined]
         return parts
@@ -174,8 +177,23 @@ class _LaidOut:
 
     style: Any  # the style it was parsed with, kept alive so its id means it
     parsed: tuple[Any, Any, Any, Any, bool]  # text, frags, style, bullet text, visual
-    wraps: dict[float, tuple[Any, ...]] = field(default_factory=dict)
+    wraps: dict[float, tuple[float, dict[str, Any]]] = field(default_factory=dict)
 
+
+#: What ReportLab's wrap() sets, all of which its split() and draw() read: the line
+#: breaks, the size, and the words the breaks index (`frags` becomes ReportLab's list of
+#: words, which decides how a split cuts the lines; a cached wrap without it split as
+#: the first build's did not, and changed the kept lines in place).
+_WRAP_STATE = (
+    "width",
+    "height",
+    "_wrapWidths",
+    "blPara",
+    "frags",
+    "_width_max",
+    "_splitLongWordCount",
+    "_hyphenations",
+)
 
 #: Paragraphs kept across builds: a few documents' worth of wording.
 LAID_OUT_SIZE = 2048

@@ -17,8 +17,9 @@ Workloads (``--workloads``, default all but ``batch``):
 * ``zlib``: compressing 3.25 MB (C code, no interpreter);
 * ``allocation``: building and dropping lists and dicts of strings, the kind of work
   laying out a PDF does (many small objects);
-* ``stamp``: leaflet's stamped copies of the peer leaflet (``BaseCache.render``, a new
-  name each time, on bases laid out before the fork): what a batch job does per document;
+* ``stamp``: leaflet's stamped copies of the peer leaflet (``BaseCache.render``, the
+  patients' names in turn, on bases laid out and with every name drawn before the fork):
+  a batch job's copying and revising per document, without drawing a new value;
 * ``build``: leaflet's full personalised build of the peer leaflet (``render_pdf``),
   warm (laid out once before the fork);
 * ``batch``: whole ``leaflet batch --jobs 1`` processes of ``--batch-size`` peer
@@ -122,7 +123,8 @@ def allocation_loop() -> int:
 
 
 class PeerLeaflet:
-    """The peer leaflet (`peer/`) loaded once, with bases for every patient laid out."""
+    """The peer leaflet (`peer/`) loaded once, with bases for every patient laid out and
+    each name drawn (kept in `Base.drawn`: later copies with these names draw nothing)."""
 
     def __init__(self) -> None:
         treatment = leaflet.load_treatment(peer_ports.TREATMENT, peer_ports.CONTENT_DIR)

@@ -93,7 +93,8 @@ class _Loader:
 
 
 class _Finder:
-    """Finds `MODULE` as the other finders would, and gives it `_Loader`; once."""
+    """Finds `MODULE` as `PathFinder` (installed modules' finder) would, and gives it
+    `_Loader`; once."""
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None

@@ -46,6 +46,8 @@ class DeferredPattern:
         return self._compiled
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # a slot not yet set (a copy being made): not the pattern's
+            raise AttributeError(name)
         return getattr(self.compiled, name)
 
     def __repr__(self) -> str:
@@ -89,6 +91,8 @@ class _Loader:
             self._loader.exec_module(module)
 
     def __getattr__(self, name: str) -> Any:  # get_source, get_data, ...
+        if name.startswith("_"):  # `_loader` not yet set (a copy being made)
+            raise AttributeError(name)
         return getattr(self._loader, name)
 
 

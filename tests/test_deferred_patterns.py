@@ -82,3 +82,13 @@ def test_reportlab_loaded_first_is_left_alone():
         "    any(isinstance(f, _Finder) for f in sys.meta_path)]))"
     )
     assert found == [True, False]
+
+
+def test_a_deferred_pattern_can_be_copied_and_pickled():
+    import copy
+    import pickle
+
+    pattern = DeferredPattern("a+b", 0)
+    for twin in (copy.copy(pattern), copy.deepcopy(pattern), pickle.loads(pickle.dumps(pattern))):
+        assert twin.match("aab") is not None
+        assert (twin.pattern, twin.flags) == ("a+b", 0)

@@ -116,7 +116,7 @@ def _footer(build: Build, styles: StyleSet, provenance: dict[str, str]) -> Foote
         overdue=build.overdue,
         fingerprint=provenance[FINGERPRINT_KEY],
         fonts=build.fonts,
-        rtl=build.direction == "rtl",
+        rtl=build.rtl,
     )
 
 

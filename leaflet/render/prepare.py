@@ -41,10 +41,15 @@ class Build:
         return parse_language(self.document.meta.language).direction
 
     @property
+    def rtl(self) -> bool:
+        """Whether the document's language is written right to left."""
+        return self.direction == "rtl"
+
+    @property
     def fonts(self) -> FontChain:
         """The brand's fonts, led by the first family that prints the document's own
         script (Noto Sans Arabic for an Arabic document; the brand's, for English)."""
-        if self.direction == "rtl":
+        if self.rtl:
             meta = self.document.meta
             return self.brand.fonts.led_by(meta.title + meta.subtitle)
         return self.brand.fonts

@@ -44,9 +44,8 @@ def render_trifold(build: Build) -> RenderedPdf:
     """
     document, brand, layout, press = build.document, build.brand, build.layout, build.press
     rendered, styles = fill_in(build)
-    rtl = build.direction == "rtl"
-    outside = panels(layout, "outside", press.offset, rtl)
-    inside = panels(layout, "inside", press.offset, rtl)
+    outside = panels(layout, "outside", press.offset, build.rtl)
+    inside = panels(layout, "inside", press.offset, build.rtl)
     session = DrawingSession(structure=StructureRecord())
     story = _flowing_story(build, rendered, styles, [outside[0], *inside], session)
     builder = StoryBuilder(

@@ -98,7 +98,7 @@ class SheetOutside:
             overdue=build.overdue,
             page_numbers=False,
             fonts=build.fonts,
-            rtl=build.direction == "rtl",
+            rtl=build.rtl,
         )
         self.foot_height = self.footer.lines_height + 2 * RULE_GAP
         self._measure = Canvas(io.BytesIO())  # flowables measure text on a canvas
@@ -237,7 +237,7 @@ class SheetOutside:
         """Crop marks, and fold marks where the panels of `side` meet (mirrored with them)."""
         layout, press = self.build.layout, self.build.press
         press.draw_crop_marks(canvas, layout.page_width, layout.page_height)
-        widths = panel_widths(layout, side, self.build.direction == "rtl")
+        widths = panel_widths(layout, side, self.build.rtl)
         folds = list(itertools.accumulate(widths))[:-1]
         press.draw_fold_marks(canvas, layout.page_height, folds)
 

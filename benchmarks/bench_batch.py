@@ -39,7 +39,6 @@ import json
 import math
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -149,7 +148,7 @@ def warm_builds(brand: leaflet.Brand, layout: leaflet.Layout) -> dict[str, dict[
 
 
 def timed_batch(appointments: list[Appointment], jobs: int, folder: Path) -> dict[str, Any]:
-    shutil.rmtree(folder, ignore_errors=True)
+    """A batch into `folder`, new (see `main`)."""
     started = time.perf_counter()
     result = build_batch(appointments, folder, jobs=jobs)
     seconds = time.perf_counter() - started
@@ -372,17 +371,18 @@ def main(argv: list[str] | None = None) -> int:
         print("single warm builds and the reference...", flush=True)
         figures["single"] = warm_builds(brand, layout)
         figures["batch"] = []
+        # Each timed batch writes into a new folder, all removed with `temporary` at the
+        # end: files made among inodes freed a moment ago are slower to create (ext4
+        # without a journal; see bench_peers.batch), as a clinic's batch never is.
         for jobs in (1, 2):
             print(f"batch with {jobs} job(s)...", flush=True)
             figures["batch"].append(timed_batch(appointments, jobs, folder / f"jobs{jobs}"))
-            shutil.rmtree(folder / f"jobs{jobs}")
         print("the naive way...", flush=True)
         figures["naive"] = naive(appointments, args.naive_sample, folder)
         figures["memory"] = []
         for documents in args.memory_docs:
             print(f"memory, {documents} documents...", flush=True)
             figures["memory"].append(worker_memory(documents, folder / f"memory{documents}"))
-            shutil.rmtree(folder / f"memory{documents}", ignore_errors=True)
     figures["targets"] = report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str))

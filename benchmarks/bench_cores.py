@@ -42,7 +42,6 @@ import gc
 import itertools
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -175,14 +174,23 @@ def prepare_batch(args: argparse.Namespace, scratch: Path) -> Job:
     return job
 
 
+#: The batch workload's run: each writes into new folders (`reset_batch`).
+_BATCH_RUN = [0]
+
+
 def command_of_batch(scratch: Path, index: int) -> list[str]:
-    """The batch workload's process `index` (0 or 1): one job, a folder of its own."""
-    return batch_command(scratch / "appointments.csv", scratch / f"packs-{index}", 1)
+    """The batch workload's process `index` (0 or 1): one job, a folder of its own, new
+    for each run."""
+    out = scratch / f"packs-{_BATCH_RUN[0]}-{index}"
+    return batch_command(scratch / "appointments.csv", out, 1)
 
 
 def reset_batch(scratch: Path) -> None:
-    for index in (0, 1):
-        shutil.rmtree(scratch / f"packs-{index}", ignore_errors=True)
+    """The next run writes into new folders; all are removed with `scratch` at the end.
+    (Removing the last run's files instead would slow this run's file creation: ext4
+    without a journal skips the inodes freed in the last minute or so, one by one, see
+    bench_peers.batch; a clinic's batch never writes among files removed a moment ago.)"""
+    _BATCH_RUN[0] += 1
 
 
 WORKLOADS = {

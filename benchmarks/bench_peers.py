@@ -311,7 +311,13 @@ def batch(
     size: int, rounds: int, workdir: Path
 ) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
     """The batch's variants (`jobs 1`, `jobs 2`, `jobs default`); and, from traced one-
-    and two-job batches run in the same rounds, the serial start (see `serial_start`)."""
+    and two-job batches run in the same rounds, the serial start (see `serial_start`).
+
+    Each run writes into a folder of its own, new, and all are removed after the rounds:
+    a clinic's batch does not write into a folder emptied a moment ago, and on ext4
+    without a journal, creating files among inodes freed in the last minute or so is
+    slower (each new file skips over the recently freed inodes it finds), so removing
+    one run's files before the next would time the file system's recovery."""
     table = workdir / "appointments.csv"
     appointments_csv(table, size)
     trace = workdir / "trace.txt"
@@ -319,10 +325,10 @@ def batch(
     cpu: dict[str, list[float]] = {name: [] for name in times}
     traced: dict[int, list[dict[str, float]]] = {1: [], 2: []}
     variants: list[int | str | None] = [1, 2, None, "traced 1", "traced 2"]
+    runs = workdir / "batch-runs"
     for round_ in range(rounds):
         for jobs in variants if round_ % 2 == 0 else variants[::-1]:
-            out = workdir / f"packs-{jobs}"
-            shutil.rmtree(out, ignore_errors=True)
+            out = runs / f"packs-{str(jobs).replace(' ', '-')}-round-{round_}"
             if isinstance(jobs, str):
                 count = int(jobs.split()[1])
                 trace.unlink(missing_ok=True)
@@ -334,6 +340,7 @@ def batch(
             name = f"jobs {jobs or 'default'}"
             times[name].append(run_quietly(batch_command(table, out, jobs), workdir))
             cpu[name].append(LAST_CPU[0])
+    shutil.rmtree(runs)
     variant_figures = {
         name: {**summary(samples), "cpu": statistics.median(cpu[name])}
         for name, samples in times.items()

@@ -216,6 +216,34 @@ def test_appointments_as_booking_systems_write_them(written, order, expected):
     assert leaflet.parse_appointment(written, order=order) == expected
 
 
+ISO_DATES = [
+    *("1966-05-08", "2024-02-29", "2026-02-29", "2026-13-01", "2026-00-10", "0000-01-01"),
+    *("2026-12-01T09:00", "2026-12-01 23:59", "2026-12-01T24:00", "2026-12-01T09:60"),
+    *("2026-02-30T10:00", "2026-12-01T9:00", "2026-1-01", " 2026-12-01", "2026-12-01T09:00:00"),
+    "\u0662\u0660\u0662\u0666-\u0661\u0662-\u0660\u0661",  # in Arabic-Indic digits
+]
+
+
+@pytest.mark.parametrize("written", ISO_DATES)
+@pytest.mark.parametrize("read", ["read_date", "read_datetime"])
+def test_iso_dates_read_as_the_general_reading_reads_them(monkeypatch, read, written):
+    """Plain ISO dates and times take a shortcut; it gives what the general reading
+    gives, date or problem, in either order."""
+    import re
+
+    from leaflet.sources import written_dates
+
+    def outcome() -> object:
+        try:
+            return getattr(written_dates, read)(written, "day-first")
+        except written_dates.DateProblem as err:
+            return err.parts
+
+    shortcut = outcome()
+    monkeypatch.setattr(written_dates, "_PLAIN_ISO", re.compile(r"(?!)"))  # matches nothing
+    assert outcome() == shortcut
+
+
 @pytest.mark.parametrize(
     ("written", "order", "message"),
     [

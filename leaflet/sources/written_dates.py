@@ -15,6 +15,7 @@ caller allows it (appointments), and refused elsewhere (a date of birth: 1966 or
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -54,6 +55,11 @@ _ISO_WITH_TIME = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})[T ](.+)")
 _NUMERIC = re.compile(r"(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})")
 _DAY_NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([a-z]+)\.?,?[\s\-]+(\d{2,4})")
 _NAMED_DAY = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2,4})")
+#: ISO 8601 as booking systems export it, `1966-05-08` or `2026-12-01T09:00`, in ASCII
+#: digits: read without the general parse, to the same date (text of any other form, or a
+#: date or time that is not real, goes the general way and gets its message there). A
+#: day's export holds two dates a row; this is a tenth of their reading.
+_PLAIN_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2}))?")
 _TIME = re.compile(
     r"(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2})(?:\.\d+)?)?\s*(?:(a|p)\.?\s?m\.?)?", re.IGNORECASE
 )
@@ -105,6 +111,9 @@ def order_of_locale(locale: str) -> str | None:
 
 def read_date(text: str, order: str | None = None, *, short_years: bool = False) -> dt.date:
     """The date written in `text` (no time); see the module docstring."""
+    if (iso := _PLAIN_ISO.fullmatch(text)) and iso[4] is None:
+        with contextlib.suppress(ValueError):
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
     text = _clean(text)
     parts = _date_parts(text, short_years)
     if parts is None:
@@ -114,6 +123,10 @@ def read_date(text: str, order: str | None = None, *, short_years: bool = False)
 
 def read_datetime(text: str, order: str | None = None, *, short_years: bool = True) -> dt.datetime:
     """The date and time written in `text`; a date without a time is refused."""
+    if (iso := _PLAIN_ISO.fullmatch(text)) and iso[4] is not None:
+        with contextlib.suppress(ValueError):
+            year, month, day_of_month, hour, minute = map(int, iso.groups())
+            return dt.datetime(year, month, day_of_month, hour, minute)
     text = _clean(text)
     date_text, time_text = _split_time(text)
     parts = _date_parts(date_text, short_years)

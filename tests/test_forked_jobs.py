@@ -237,3 +237,10 @@ def test_parts_are_whole_until_little_is_left():
     # 5 parts of 60; with 160 of 400 left, 40 a piece, then the 20 left of that part.
     assert [len(parts.take(0) or ()) for _ in range(6)] == [60, 60, 60, 60, 40, 20]
     assert parts.take(1) == list(range(300, 325))  # 100 left: 25 of its part of 50
+
+
+def test_parts_are_whole_for_a_process_alone():
+    from leaflet.packs.forked import Parts
+
+    parts = Parts([list(range(100))], processes=1)
+    assert [len(parts.take(0) or ()) for _ in range(3)] == [50, 50, 0]

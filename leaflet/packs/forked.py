@@ -175,6 +175,8 @@ class Parts:
             if not parts:
                 return None
             share = max(FEWEST, math.ceil(self._undealt / (2 * self._processes)))
+            if self._processes == 1:  # no other process to finish with: whole parts
+                share = STAGED
             # Its own chunk from the front, another's from the end.
             part = parts[0] if parts is own else parts[-1]
             if len(part) < share + FEWEST:  # the whole part: no smaller piece is left

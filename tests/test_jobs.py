@@ -101,45 +101,6 @@ def test_each_base_is_laid_out_once_across_workers(monkeypatch):
     assert len(laid_out) == 2 * len(FIRST)
 
 
-def test_the_likely_appointment_is_of_the_most_common_kind():
-    appointments = day(41)  # 11 of the first set of characters, 10 of each other
-    likely = workers.likely_appointment(appointments)
-    assert likely is appointments[0]
-    assert workers.likely_appointment(appointments[1:]) is appointments[1]  # a tie: first
-    assert workers.likely_appointment([]) is None
-
-
-def test_bases_laid_out_before_the_jobs_come_are_those_they_use(monkeypatch):
-    """A forked job lays out the likely appointment's bases while the batch is planned;
-    its jobs of that kind then lay out none, and their files are those of a worker that
-    laid out its own."""
-    laid_out = []
-
-    def counted(document, brand, layout, shape, today=None, glyphs=""):
-        laid_out.append((document.name, glyphs))
-        return lay_out_base(document, brand, layout, shape, today, glyphs)
-
-    lay_out_base = stamp.lay_out_base
-    monkeypatch.setattr(stamp, "lay_out_base", counted)
-    setup = WorkerSetup(BatchSettings(documents=("info", "aftercare")), None, "day", dates.today())
-    told = Worker(setup)
-    told.lay_out_bases(day(1)[0], setup.today, until=lambda: True)
-    assert laid_out == []  # the plan has come: nothing laid out
-    ready = Worker(setup)
-    ready.lay_out_bases(day(1)[0], setup.today, until=lambda: False)
-    assert laid_out == [("info", ""), ("aftercare", "")]
-    jobs = [
-        job
-        for job in planned(8, ("info", "aftercare"))
-        if job.appointment.personal.patient_name.startswith("Ann")  # as the likely one
-    ]
-    assert len(jobs) == 4
-    built = list(ready.build_all(jobs))
-    assert len(laid_out) == 2
-    cold = list(Worker(setup).build_all(jobs))
-    assert [result.pdf.data for result in built] == [result.pdf.data for result in cold]
-
-
 def test_one_job_and_two_jobs_write_the_same_files_and_manifest(tmp_path):
     appointments = day(48)
     one = build_batch(

@@ -107,7 +107,7 @@ def build_batch(
     runner = pool or _runner(appointments, settings, jobs)
     try:
         if runner is not None:
-            runner.prepare(setup, appointments)
+            runner.prepare(setup, (appointment.treatment for appointment in appointments))
         planner = Planner(settings, source, setup.today)
         planned, problems = planner.plan(appointments)
         build = _Build(setup, runner, planner.loaded, progress)

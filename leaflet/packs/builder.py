@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -221,31 +221,6 @@ class Worker:
                 language, _ = treatment.choose_language(None, self.brand.spec.language)
                 for name in documents:
                     treatment.document(name, language)
-            except LeafletError:
-                continue
-
-    def lay_out_bases(
-        self, appointment: Appointment, today: dt.date, *, until: Callable[[], bool]
-    ) -> None:
-        """Lay out the bases `appointment`'s documents are stamped on for `today` (kept in
-        `bases`, as its jobs would lay them out), a document at a time until `until()`
-        says to stop: a forked job does this while the batch is planned, for the kind
-        of appointment most of it has. What cannot be built is left for the jobs to
-        report."""
-        settings = self.setup.settings
-        for name in settings.documents:
-            if until():
-                return
-            try:
-                treatment = self._treatment(appointment.treatment)
-                language, _ = treatment.choose_language(
-                    appointment.language or None, self.brand.spec.language
-                )
-                document = treatment.document(name, language)
-                if settings.fillable and document.meta.kind == "form":
-                    continue  # laid out in full for each patient: no base
-                layout = self._layout(appointment.layout or settings.layout)
-                self.bases.render(document, self.brand, layout, appointment.personal, today=today)
             except LeafletError:
                 continue
 

@@ -6,13 +6,12 @@ worker loads the documents and layout and warms ReportLab's font and paragraph c
 Here this process builds too, as one of the jobs, and forks the other jobs as soon as
 the batch's settings are known (its brand loaded), before the export is parsed and the
 batch planned: a forked job inherits the imports and the brand copy-on-write, loads the
-rendering code, the layout and the documents the batch will most likely build, then lays
-out the bases of the batch's most common kind of appointment, a document at a time until
-the plan comes (`ForkedJobs.prepare`), and starts building as soon as it has; this
-process then loads the rendering code and builds too, using the documents its planning
-loaded. Forking is safe only while no other thread runs in this process (a fork copies a
-lock another thread holds, held, for ever): `forking_is_safe` says when; otherwise a
-batch uses the fork server as before.
+rendering code, the layout and the documents the batch will most likely build
+(`ForkedJobs.prepare`) while this process plans, and starts building as soon as the plan
+comes; this process then loads the rendering code and builds too, using the documents
+its planning loaded. Forking is safe only while no other thread runs in this process (a
+fork copies a lock another thread holds, held, for ever): `forking_is_safe` says when;
+otherwise a batch uses the fork server as before.
 
 The jobs share out the same chunks as the fork server's workers (`base_chunks`: jobs
 that share a base go together, so each base is laid out once). This process keeps them
@@ -43,6 +42,7 @@ folder holds what the manifest lists and finished files only. A forked job exits
 as this process does, however it ends (SIGKILL too: `exit_with_parent`); a SIGKILL of
 this process can leave up to a part of finished files (`STAGED`) a forked job had placed
 but not yet sent: not listed, they are built again by the next run.
+
 """
 
 from __future__ import annotations
@@ -62,20 +62,18 @@ from typing import TYPE_CHECKING
 
 from leaflet.errors import LeafletError
 from leaflet.packs.builder import STAGED, Result, Worker, WorkerSetup
-from leaflet.packs.forked_job import Connection, Prepare, Start, run_job, send
+from leaflet.packs.forked_job import Connection, Start, run_job, send
 from leaflet.packs.manifest import ManifestEntry
 from leaflet.packs.planner import BatchSettings, Job
 from leaflet.packs.workers import (
     STOPPED_JOB,
     base_chunks,
     forking_is_safe,
-    likely_appointment,
     most_common,
 )
 from leaflet.render.output import remove_temporaries
 
 if TYPE_CHECKING:
-    from leaflet.packs.appointments import Appointment
     from leaflet.sources.content import Treatment
 
 
@@ -109,15 +107,11 @@ class ForkedJobs:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def prepare(self, setup: WorkerSetup, appointments: Sequence[Appointment]) -> None:
-        """Have the forked jobs get ready for a batch of `appointments` while this process
-        plans it: load the documents of its most common treatments (`Worker.prepare`),
-        then lay out the bases of its most common kind of appointment
-        (`likely_appointment`), until the plan comes. The forked jobs have the settings
-        already; one built with others will start again from them."""
-        treatments = most_common(appointment.treatment for appointment in appointments)
-        likely = likely_appointment(appointments) if setup.settings is self.settings else None
-        self._forked.send(Prepare(treatments, likely, setup.today))
+    def prepare(self, setup: WorkerSetup, treatments: Iterable[str]) -> None:
+        """Have the forked jobs load the documents of the batch's most common
+        `treatments` (`Worker.prepare`) while this process plans it."""
+        del setup  # the forked jobs have the settings already
+        self._forked.send(most_common(treatments))
 
     def run(
         self, todo: list[Job], setup: WorkerSetup, loaded: Mapping[str, Treatment]

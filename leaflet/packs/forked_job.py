@@ -1,8 +1,8 @@
 """A job forked from a batch's process (`leaflet.packs.forked`): it gets ready while the
 batch is planned, then builds the parts of chunks it is dealt, one at a time, and sends
-each result back as its file is in place. What the batch's process sends it: what to get
-ready with (`Prepare`), then `Start`, then a part at a time (a list of jobs; None: no
-more)."""
+each result back as its file is in place. What the batch's process sends it: the
+treatments to load (`Worker.prepare`), then `Start`, then a part at a time (a list of
+jobs; None: no more)."""
 
 from __future__ import annotations
 
@@ -13,25 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from leaflet.packs.appointments import Appointment
 from leaflet.packs.builder import Worker, WorkerSetup
 from leaflet.packs.planner import BatchSettings, Job
 from leaflet.packs.workers import exit_with_parent
 from leaflet.sources import dates
 
 Connection = multiprocessing.connection.Connection
-
-
-@dataclass(frozen=True)
-class Prepare:
-    """What a forked job gets ready with while the batch is planned: the treatments whose
-    documents it loads (`Worker.prepare`), and an appointment of the batch's most common
-    kind whose bases it lays out for `today` (`Worker.lay_out_bases`; None: the batch
-    is built with other settings than the job was forked with)."""
-
-    treatments: tuple[str, ...]
-    likely: Appointment | None
-    today: dt.date
 
 
 @dataclass(frozen=True)
@@ -140,9 +127,7 @@ def _ready(settings: BatchSettings, orders: Connection) -> Worker:
     # depends on the settings alone.
     worker = Worker(WorkerSetup(settings, None, "", dates.today()))
     while not isinstance(message := orders.recv(), Start):
-        worker.prepare(message.treatments)
-        if message.likely is not None:  # until the plan comes
-            worker.lay_out_bases(message.likely, message.today, until=orders.poll)
+        worker.prepare(message)
     setup = WorkerSetup(
         message.settings or settings, message.out_dir, message.source, message.today
     )

@@ -42,9 +42,7 @@ from leaflet.packs.planner import Job
 from leaflet.render.glyphs import needed as needed_glyphs
 
 if TYPE_CHECKING:
-    from leaflet.packs.appointments import Appointment
     from leaflet.sources.content import Treatment
-    from leaflet.sources.personal import Personalisation
 
 #: A batch is built in this process alone when its estimated work is under this many
 #: seconds; above it, by a process per CPU. Measured on an idle 2-core machine, whole
@@ -63,10 +61,6 @@ FORKED_FROM, WORKERS_FROM = 0.1, 1.0
 STAMPED_SECONDS, FULL_SECONDS = 0.0025, 0.040
 #: Treatments whose documents a worker loads before the batch is planned, at most.
 PREPARED_TREATMENTS = 4
-#: Appointments looked at, at most, to guess the base most of a batch is stamped on
-#: (`likely_appointment`): spread over the batch, enough to find a group of a few
-#: percent, a millisecond of the planning process.
-SAMPLED_APPOINTMENTS = 256
 #: Documents per chunk sent to a worker at least (fewer round trips), and chunks per
 #: worker at most (see `base_chunks`).
 CHUNK, CHUNKS_PER_WORKER = 16, 4
@@ -116,22 +110,6 @@ def most_common(treatments: Iterable[str]) -> tuple[str, ...]:
     loads while the batch is planned (`Worker.prepare`)."""
     common = collections.Counter(treatments).most_common(PREPARED_TREATMENTS)
     return tuple(slug for slug, _ in common)
-
-
-def likely_appointment(appointments: Sequence[Appointment]) -> Appointment | None:
-    """An appointment of the batch's most common kind (its treatment, layout, language
-    and `base_group`'s values, among `SAMPLED_APPOINTMENTS` spread over the batch):
-    the bases its documents are stamped on are those most of the batch needs, which a
-    forked job lays out while the batch is planned (`Worker.lay_out_bases`)."""
-    step = max(1, len(appointments) // SAMPLED_APPOINTMENTS)
-    counts: collections.Counter[tuple[object, ...]] = collections.Counter()
-    first: dict[tuple[object, ...], Appointment] = {}
-    for appointment in appointments[::step]:
-        where = (appointment.treatment, appointment.layout, appointment.language)
-        kind = (*where, *values_group(appointment.personal))
-        counts[kind] += 1
-        first.setdefault(kind, appointment)
-    return first[counts.most_common(1)[0][0]] if counts else None
 
 
 def default_jobs(stamped: int, full: int, *, forked: bool = False) -> int:
@@ -185,11 +163,10 @@ class WorkerPool:
         self._starting.join()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def prepare(self, setup: WorkerSetup, appointments: Sequence[Appointment]) -> None:
-        """Have the workers load what a batch of `appointments` will build with
-        (`Worker.prepare`) while its main process plans it: a task for each worker,
-        taken by whichever is free."""
-        hints = most_common(appointment.treatment for appointment in appointments)
+    def prepare(self, setup: WorkerSetup, treatments: Iterable[str]) -> None:
+        """Have the workers load what a batch will build with (`Worker.prepare`) while
+        its main process plans it: a task for each worker, taken by whichever is free."""
+        hints = most_common(treatments)
         sent = _Sent.of(setup)
         for _ in range(self.jobs):
             self._executor.submit(_prepare, sent, hints)
@@ -249,12 +226,7 @@ def base_group(job: Job) -> tuple[object, ...]:
     patient has, and the characters beyond ASCII of the names (those of dates, in a few
     languages, also count in the cache's key; not here, where they would split a day by
     birthday)."""
-    return job.layout, job.language, *values_group(job.appointment.personal)
-
-
-def values_group(personal: Personalisation) -> tuple[tuple[bool, ...], str]:
-    """Which of `personal`'s values are given, and the characters beyond ASCII of the
-    names: what of a patient's values tells bases apart (`base_group`)."""
+    personal = job.appointment.personal
     values = (personal.patient_name, personal.practitioner)
     present = tuple(
         bool(value)
@@ -266,7 +238,7 @@ def values_group(personal: Personalisation) -> tuple[tuple[bool, ...], str]:
             personal.email,
         )
     )
-    return present, needed_glyphs(values)
+    return job.layout, job.language, present, needed_glyphs(values)
 
 
 class Runner(Protocol):
@@ -277,7 +249,7 @@ class Runner(Protocol):
         self, todo: list[Job], setup: WorkerSetup, loaded: Mapping[str, Treatment]
     ) -> Generator[Result]: ...
 
-    def prepare(self, setup: WorkerSetup, appointments: Sequence[Appointment]) -> None: ...
+    def prepare(self, setup: WorkerSetup, treatments: Iterable[str]) -> None: ...
 
     def close(self) -> None: ...
 

@@ -7,11 +7,11 @@ Here this process builds too, as one of the jobs, and forks the other jobs as so
 the batch's settings are known (its brand loaded), before the export is parsed and the
 batch planned: a forked job inherits the imports and the brand copy-on-write, loads the
 rendering code, the layout and the documents the batch will most likely build
-(`ForkedJobs.prepare`) while this process plans, and starts building as soon as the plan
-comes; this process then loads the rendering code and builds too, using the documents
-its planning loaded. Forking is safe only while no other thread runs in this process (a
-fork copies a lock another thread holds, held, for ever): `forking_is_safe` says when;
-otherwise a batch uses the fork server as before.
+(`ForkedJobs.prepare`) while this process plans, and starts building as soon as the
+plan comes; this process then loads the rendering code and builds too, using the
+documents its planning loaded. Forking is safe only while no other thread runs in this
+process (a fork copies a lock another thread holds, held, for ever): `forking_is_safe`
+says when; otherwise a batch uses the fork server as before.
 
 The jobs share out the same chunks as the fork server's workers (`base_chunks`: jobs
 that share a base go together, so each base is laid out once). This process keeps them
@@ -32,17 +32,16 @@ built. A forked job sends each result as soon as its file is in place; this proc
 hands them on between its own. A forked job that dies (killed, out of memory) is
 reported as an error once this process notices, and the temporary files it left are
 removed. On Ctrl-C or any other stop, the forked jobs are told to stop (`SIGTERM`; one
-still getting ready for the plan ends at once, having written nothing): each stops at
-the next result it sends, which is after the document it is building when an earlier
-part's files are ready to place, and at most after the part it is building (`STAGED`
-documents) when none is (a job waiting for its next part stops waiting); it removes the
-temporary files of those not in place and sends what it placed; this process removes the
-files it was sent and did not hand on (the caller's manifest does not list them), so the
-folder holds what the manifest lists and finished files only. A forked job exits as soon
-as this process does, however it ends (SIGKILL too: `exit_with_parent`); a SIGKILL of
-this process can leave up to a part of finished files (`STAGED`) a forked job had placed
-but not yet sent: not listed, they are built again by the next run.
-
+still waiting for the plan is sent none): each stops at the next result it sends, which
+is after the document it is building when an earlier part's files are ready to place,
+and at most after the part it is building (`STAGED` documents) when none is (a job
+waiting for its next part stops waiting); it removes the temporary files of those not in
+place and sends what it placed; this process removes the files it was sent and did not
+hand on (the caller's manifest does not list them), so the folder holds what the
+manifest lists and finished files only. A forked job exits as soon as this process does,
+however it ends (SIGKILL too: `exit_with_parent`); a SIGKILL of this process can leave
+up to a part of finished files (`STAGED`) a forked job had placed but not yet sent: not
+listed, they are built again by the next run.
 """
 
 from __future__ import annotations

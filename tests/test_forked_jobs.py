@@ -210,15 +210,37 @@ def test_two_forked_jobs_in_memory_give_the_documents_of_one(tmp_path):
 
 def test_parts_are_dealt_a_part_at_a_time_and_the_last_go_to_whoever_is_free():
     """Each process takes its chunk's parts in order, at most `STAGED` jobs each and as
-    even as can be; once no chunk is left, a process with nothing to do takes the last
-    part not yet dealt of another's chunk."""
-    from leaflet.packs.forked import Parts
+    even as can be; towards the end parts shrink to half a process's share of what is
+    not yet handed out (`FEWEST` at least), and once no chunk is left, a process with
+    nothing to do takes a piece from the end of another's chunk."""
+    from leaflet.packs.forked import FEWEST, Parts
 
-    parts = Parts([list(range(129)), list(range(200, 220))])
-    assert parts.take(0) == list(range(43))  # 129 jobs: 3 parts of 43
+    parts = Parts([list(range(129)), list(range(200, 220))], processes=2)
+    assert parts.take(0) == list(range(43))  # 129 jobs: 3 parts of 43; 149 left, 38 a piece
     assert parts.take(1) == list(range(200, 220))
-    assert parts.take(1) == list(range(86, 129))  # process 0's last part
-    assert parts.take(0) == list(range(43, 86))
+    assert parts.take(1) == list(range(107, 129))  # from process 0's last part: 86 left
+    assert parts.take(0) == list(range(43, 59))  # its next part, 16 of 64 left
+    assert parts.take(0) == list(range(59, 71))
+    assert parts.take(0) == list(range(71, 86))  # not 9, leaving 6: the whole part
+    assert parts.take(1) == list(range(99, 107))  # FEWEST at least
+    assert parts.take(0) == list(range(86, 99))
     assert parts.take(0) is None
     assert parts.take(1) is None
     assert STAGED >= 43
+    assert FEWEST == 8
+
+
+def test_parts_are_whole_until_little_is_left():
+    from leaflet.packs.forked import Parts
+
+    parts = Parts([list(range(300)), list(range(300, 400))], processes=2)
+    # 5 parts of 60; with 160 of 400 left, 40 a piece, then the 20 left of that part.
+    assert [len(parts.take(0) or ()) for _ in range(6)] == [60, 60, 60, 60, 40, 20]
+    assert parts.take(1) == list(range(300, 325))  # 100 left: 25 of its part of 50
+
+
+def test_parts_are_whole_for_a_process_alone():
+    from leaflet.packs.forked import Parts
+
+    parts = Parts([list(range(100))], processes=1)
+    assert [len(parts.take(0) or ()) for _ in range(3)] == [50, 50, 0]

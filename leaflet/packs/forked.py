@@ -23,24 +23,25 @@ always has its next part at hand, never more: it holds two parts of the plan at 
 however large the batch, and its memory does not grow with the batch (it used to be sent
 the whole plan: 7.5 MB more at 10,002 documents than at 1,002). A chunk is promised to a
 job only as it starts the last part of its chunk before, so near the end of a batch the
-chunks left go to whichever process is free first; once none is left, a process with
-nothing to do takes the last part not yet dealt of another's chunk (`Parts`). Each
-process builds its parts as one stream (`Worker.build_chunks`): a part's files are
-synced in a thread while the next part is built. A forked job sends each result as soon
-as its file is in place; this process hands them on
-between its own. A forked job that dies (killed, out of memory) is reported as an error
-once this process notices, and the temporary files it left are removed. On Ctrl-C or any
-other stop, the forked jobs are told to stop (`SIGTERM`; one still waiting for the plan
-is sent none): each stops at the next result it sends, which is after the document it is
-building when an earlier part's files are ready to place, and at most after the part it
-is building (`STAGED` documents) when none is (a job waiting for its next part stops
-waiting); it removes the temporary files of those not in place and sends what it
-placed; this process removes the files it was sent and did not hand on (the caller's
-manifest does not list them), so the folder holds what the manifest lists and finished
-files only. A forked job exits as soon as this process does, however it ends (SIGKILL
-too: `exit_with_parent`); a SIGKILL of this process can leave up to a part of finished
-files (`STAGED`) a forked job had placed but not yet sent: not listed, they are built
-again by the next run.
+chunks left go to whichever process is free first. Towards the end parts shrink with
+what is left, to `FEWEST` documents, and once no chunk is left a process with nothing to
+do takes a piece from the end of another's chunk (`Parts`): the processes finish within
+a piece or two of each other. Each process builds its parts as one stream
+(`Worker.build_chunks`): a part's files are synced in a thread while the next part is
+built. A forked job sends each result as soon as its file is in place; this process
+hands them on between its own. A forked job that dies (killed, out of memory) is
+reported as an error once this process notices, and the temporary files it left are
+removed. On Ctrl-C or any other stop, the forked jobs are told to stop (`SIGTERM`; one
+still waiting for the plan is sent none): each stops at the next result it sends, which
+is after the document it is building when an earlier part's files are ready to place,
+and at most after the part it is building (`STAGED` documents) when none is (a job
+waiting for its next part stops waiting); it removes the temporary files of those not in
+place and sends what it placed; this process removes the files it was sent and did not
+hand on (the caller's manifest does not list them), so the folder holds what the
+manifest lists and finished files only. A forked job exits as soon as this process does,
+however it ends (SIGKILL too: `exit_with_parent`); a SIGKILL of this process can leave
+up to a part of finished files (`STAGED`) a forked job had placed but not yet sent: not
+listed, they are built again by the next run.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ from leaflet.render.output import remove_temporaries
 
 if TYPE_CHECKING:
     from leaflet.sources.content import Treatment
+
+
+#: Documents in a part at the end of a batch at least (`Parts`): each part ends with a
+#: sync, and a part dealt to a forked job costs a round trip.
+FEWEST = 8
 
 
 class ForkedJobs:
@@ -111,7 +117,7 @@ class ForkedJobs:
     ) -> Generator[Result]:
         """Build every job, yielding results as they come (see the module's notes);
         `loaded`: treatments this process has loaded already, by the name jobs use."""
-        parts = Parts(base_chunks(todo, self.jobs))
+        parts = Parts(base_chunks(todo, self.jobs), 1 + len(self._forked.jobs))
         self._forked.deal(Start.of(setup, self.settings), parts)
         # This process's parts, in one stream (`Worker.build_chunks`: each part's sync
         # runs while the next is built), the next taken as the last is built.
@@ -136,13 +142,19 @@ class Parts:
     finishes one, and by the thread that deals the forked jobs theirs.
 
     Each process (a `taker`: 0 this one, then each forked job) takes the parts of the
-    chunk it took, in order, then the next chunk. Once every chunk is taken, a process
-    with nothing left takes the last part of the chunk of the one with the most parts
-    left, so the processes finish within about a part of each other, not a chunk (it
-    lays out that chunk's base again, about 50 ms, on a core that would be idle)."""
+    chunk it took, in order, then the next chunk. Towards the end of the batch parts
+    shrink with what is left: a part holds at most half a process's share of the
+    documents not yet handed out (`FEWEST` at least), so that no process starts a large
+    part, or is dealt one ahead, just before the others run out. Once every chunk is
+    taken, a process with nothing left takes such a piece from the end of the chunk of
+    the one with the most left (it lays out that chunk's base again, about 50 ms, on a
+    core that would be idle). The processes so finish within a piece or two of each
+    other (`FEWEST` documents each), not a part."""
 
-    def __init__(self, chunks: Iterable[list[Job]]) -> None:
+    def __init__(self, chunks: Iterable[list[Job]], processes: int) -> None:
         self._left = collections.deque(chunks)
+        self._undealt = sum(map(len, self._left))
+        self._processes = max(1, processes)
         self._taken: dict[int, collections.deque[list[Job]]] = {}
         self._lock = threading.Lock()
 
@@ -152,10 +164,22 @@ class Parts:
             own = self._taken.setdefault(taker, collections.deque())
             if not own and self._left:
                 own.extend(_parts(self._left.popleft()))
-            if own:
-                return own.popleft()
-            most = max(self._taken.values(), key=len)
-            return most.pop() if most else None
+            parts = own or max(self._taken.values(), key=lambda parts: sum(map(len, parts)))
+            if not parts:
+                return None
+            share = max(FEWEST, math.ceil(self._undealt / (2 * self._processes)))
+            if self._processes == 1:  # no other process to finish with: whole parts
+                share = STAGED
+            # Its own chunk from the front, another's from the end.
+            part = parts[0] if parts is own else parts[-1]
+            if len(part) < share + FEWEST:  # the whole part: no smaller piece is left
+                piece = parts.popleft() if parts is own else parts.pop()
+            elif parts is own:
+                piece, parts[0] = part[:share], part[share:]
+            else:
+                parts[-1], piece = part[:-share], part[-share:]
+            self._undealt -= len(piece)
+            return piece
 
 
 @dataclass(frozen=True)

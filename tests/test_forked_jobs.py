@@ -244,3 +244,17 @@ def test_parts_are_whole_for_a_process_alone():
 
     parts = Parts([list(range(100))], processes=1)
     assert [len(parts.take(0) or ()) for _ in range(3)] == [50, 50, 0]
+
+
+def test_a_process_keeps_to_the_bases_it_has_taken():
+    """A base split over several chunks stays with the process that took its first chunk,
+    while another process takes chunks of bases no one has taken yet."""
+    from leaflet.packs.forked import Parts
+
+    big = [list(range(0, 50)), list(range(50, 100))]  # one base, two chunks
+    small = [list(range(100, 130)), list(range(130, 160))]  # two other bases
+    parts = Parts(big + small, processes=2, group_of=lambda job: "big" if job < 100 else job >= 130)
+    firsts = [(parts.take(taker) or [None])[0] for taker in (0, 1, 0, 1, 0)]
+    # Process 1 takes the bases no one has taken (100, then 130), though the big
+    # base's second chunk (50) is larger; process 0 takes that chunk once its first is done.
+    assert firsts == [0, 100, 40, 130, 50]

@@ -54,7 +54,7 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
 import threading
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,6 +67,7 @@ from leaflet.packs.planner import BatchSettings, Job
 from leaflet.packs.workers import (
     STOPPED_JOB,
     base_chunks,
+    base_group,
     forking_is_safe,
     most_common,
 )
@@ -117,7 +118,7 @@ class ForkedJobs:
     ) -> Generator[Result]:
         """Build every job, yielding results as they come (see the module's notes);
         `loaded`: treatments this process has loaded already, by the name jobs use."""
-        parts = Parts(base_chunks(todo, self.jobs), 1 + len(self._forked.jobs))
+        parts = Parts(base_chunks(todo, self.jobs), 1 + len(self._forked.jobs), base_group)
         self._forked.deal(Start.of(setup, self.settings), parts)
         # This process's parts, in one stream (`Worker.build_chunks`: each part's sync
         # runs while the next is built), the next taken as the last is built.
@@ -149,13 +150,28 @@ class Parts:
     taken, a process with nothing left takes such a piece from the end of the chunk of
     the one with the most left (it lays out that chunk's base again, about 50 ms, on a
     core that would be idle). The processes so finish within a piece or two of each
-    other (`FEWEST` documents each), not a part."""
+    other (`FEWEST` documents each), not a part.
 
-    def __init__(self, chunks: Iterable[list[Job]], processes: int) -> None:
-        self._left = collections.deque(chunks)
-        self._undealt = sum(map(len, self._left))
+    A process takes the largest chunk left that shares a base with one it took before
+    (`group_of` tells which base a job is stamped on); failing that, the largest whose
+    bases no other process has taken. A base too large for one chunk so stays with one
+    process where the balance allows, which lays it out, and draws the texts its patients
+    share, once (about 50 ms and 1 ms each), not in every process."""
+
+    def __init__(
+        self,
+        chunks: Iterable[list[Job]],
+        processes: int,
+        group_of: Callable[[Job], Hashable] | None = None,
+    ) -> None:
+        self._left = collections.deque(
+            (chunk, frozenset(map(group_of, chunk)) if group_of else frozenset())
+            for chunk in chunks
+        )
+        self._undealt = sum(len(chunk) for chunk, _ in self._left)
         self._processes = max(1, processes)
         self._taken: dict[int, collections.deque[list[Job]]] = {}
+        self._groups: dict[int, set[Hashable]] = {}  # the bases each process has taken
         self._lock = threading.Lock()
 
     def take(self, taker: int) -> list[Job] | None:
@@ -163,7 +179,7 @@ class Parts:
         with self._lock:
             own = self._taken.setdefault(taker, collections.deque())
             if not own and self._left:
-                own.extend(_parts(self._left.popleft()))
+                own.extend(_parts(self._next_chunk(taker)))
             parts = own or max(self._taken.values(), key=lambda parts: sum(map(len, parts)))
             if not parts:
                 return None
@@ -180,6 +196,22 @@ class Parts:
                 parts[-1], piece = part[:-share], part[-share:]
             self._undealt -= len(piece)
             return piece
+
+    def _next_chunk(self, taker: int) -> list[Job]:
+        """The chunk `taker` takes next (see the class's notes), the largest coming first."""
+        own = self._groups.setdefault(taker, set())
+        others: set[Hashable] = set()
+        for number, taken in self._groups.items():
+            if number != taker:
+                others.update(taken)
+        candidates = list(enumerate(groups for _, groups in self._left))
+        index = next((i for i, groups in candidates if groups & own), None)
+        if index is None:
+            index = next((i for i, groups in candidates if not groups & others), 0)
+        chunk, groups = self._left[index]
+        del self._left[index]
+        own.update(groups)
+        return chunk
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ _NAMED_DAY = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2,4})"
 #: ISO 8601 as booking systems export it, `1966-05-08` or `2026-12-01T09:00`, in ASCII
 #: digits: read without the general parse, to the same date (text of any other form, or a
 #: date or time that is not real, goes the general way and gets its message there). A
-#: day's export holds two dates a row; this is a tenth of their reading.
+#: day's export holds two dates a row; read so, each takes about a third of the time.
 _PLAIN_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2}))?")
 _TIME = re.compile(
     r"(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2})(?:\.\d+)?)?\s*(?:(a|p)\.?\s?m\.?)?", re.IGNORECASE

@@ -485,6 +485,26 @@ def test_polish_and_welsh_fit_the_tri_folds_whole(
     assert ends and all(in_panel(w["x0"], layout, 1, 2) for w in ends)
 
 
+@pytest.mark.parametrize("layout", SHEETS)
+@pytest.mark.parametrize("document", ["info", "aftercare"])
+def test_a_title_word_too_wide_for_the_cover_is_set_smaller_not_broken(
+    document: str, layout: str
+) -> None:
+    """ "Micronodwyddo" at the title's 24 pt is wider than the US Letter cover panel: it
+    is set a little smaller there, on one line, rather than broken inside the word; on
+    the wider DL cover it keeps its size."""
+    with pdfplumber.open(io.BytesIO(built_in("cy", document, layout).data)) as reader:
+        words = reader.pages[0].extract_words(extra_attrs=["size"])
+    title = [w for w in words if w["size"] > 16]  # the subtitle is 15 pt
+    assert [w["text"] for w in title] == ["Micronodwyddo"]
+    size = title[0]["size"]
+    if layout == "dl-trifold":
+        assert size == pytest.approx(24)
+    else:
+        assert 20 < size < 24
+    assert all(in_panel(w["x0"], layout, 0, 2) and in_panel(w["x1"], layout, 0, 2) for w in title)
+
+
 def test_a_back_panel_that_cannot_fit_says_how_tall_it_is(tmp_path: Path) -> None:
     """Feedback wording far too long for a back panel, even in its tightest setting."""
     old = "feedback: Tell us what you think of our leaflets and forms."

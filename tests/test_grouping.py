@@ -1,7 +1,8 @@
 """Grouping the story: a list of declarations is kept with the signatures right after it,
 and only that one, so a form's earlier lists still fill the pages before. Long lists and
 tables of tick boxes break where the page fills up, found in one pass over their rows,
-each row measured once; the last block and the About box are measured once per space."""
+each row measured once; the last block and the About box are measured once per space.
+A box never leaves a "(continued)" part with nothing in it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 
-from leaflet.story.flowables.boxes import last_break
+from leaflet.story.flowables.boxes import SplittableBox, last_break
 from leaflet.story.flowables.forms import TickRows
 from leaflet.story.flowables.groups import (
     EndGroup,
@@ -156,3 +157,21 @@ def test_the_last_block_and_the_about_box_are_measured_once_in_each_space() -> N
         # move on to the next page.
         assert parts == ([block, about] if parted else [])
         assert (block.wraps, about.wraps) == (2, 2)
+
+
+def test_a_box_that_fits_but_for_the_air_after_its_last_list_ends_whole() -> None:
+    """A callout's closing list has a little air after it (a spacer). Where everything
+    else fits the page but that air does not, the box ends on this page without it: it
+    once split there, leaving a "(continued)" box with nothing in it on the next page."""
+    canvas = Canvas(io.BytesIO())
+    style, kept = ParagraphStyle("text"), ParagraphStyle("title", keepWithNext=1)
+    items = Items([Para(f"Sign {number}.", style) for number in range(4)], PAGE)
+    content = [Para("Contact us if", kept), Para("Call us.", style), items, Spacer(0, 20)]
+    continued = Para("Contact us if (continued)", kept)
+    box = SplittableBox(content, PAGE, continued=continued, padding=5)
+    _, height = box.wrapOn(canvas, 300, 10_000)
+    box.page_room = height  # the page is not full enough for the box to move on whole
+    parts = box.splitOn(canvas, 300, height - 10)
+    assert len(parts) == 1 and not isinstance(parts[0], SplittableBox)
+    assert parts[0].content == content[:3]
+    assert parts[0].wrapOn(canvas, 300, height - 10)[1] <= height - 10

@@ -290,7 +290,7 @@ def test_language_option_on_the_command_line(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     pdf = read_pdf((tmp_path / "a.pdf").read_bytes())
     assert "Ôl-ofal" in pdf.pages[0] and "Osgowch" in pdf.text
-    assert pdf.metadata["/Subject"] == "Ôl-ofal (MN-AFT-01, fersiwn 2.0)"
+    assert pdf.metadata["/Subject"] == "Ôl-ofal (MN-AFT-01, fersiwn 2.1)"
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ written out here from the print facts (DL: 97 + 100 + 100 mm outside, 100 + 100 
 inside; Letter: 3.625 + 3.6875 + 3.6875 in), not taken from the code under test.
 
 The layout is checked on a copy of aftercare with three blocks taken out; the built-in
-info and aftercare leaflets are checked to fit the four content panels.
+info and aftercare leaflets, in every language, are checked to fit the four content panels.
 """
 
 from __future__ import annotations
@@ -303,12 +303,12 @@ BACK_WORDS = {
         "overdue": ("Review overdue:", "Ask us for the latest version."),
     },
     "pl": {
-        "dates": ("30 listopada 2026", "30 listopada 2028"),
+        "dates": ("1 grudnia 2026", "30 listopada 2028"),  # wording 2.1
         "on_request": "Dostępne na życzenie. Zadzwoń pod numer 020 7946 0000",
         "overdue": ("Przegląd po terminie:", "Poproś nas o najnowszą wersję."),
     },
     "cy": {
-        "dates": ("30 Tachwedd 2026", "30 Tachwedd 2028"),
+        "dates": ("1 Rhagfyr 2026", "30 Tachwedd 2028"),  # wording 2.1
         "on_request": "Ar gael ar gais. Ffoniwch ni ar 020 7946 0000",
         "overdue": ("Adolygiad yn hwyr:", "Gofynnwch i ni am y fersiwn diweddaraf."),
     },
@@ -319,24 +319,6 @@ BACK_WORDS = {
     },
 }
 FIRST_SOURCE = "Chu S, et al. Safety profile for microneedling."
-#: The blocks taken out of every language's info and aftercare (just before the contact
-#: block, the same in each: a translation keeps its source's blocks) so that the Polish
-#: and Welsh wording, longer than the English, fits the four content panels.
-CUT = {"info": slice(-7, -1), "aftercare": slice(-4, -1)}
-
-
-@pytest.fixture(scope="module")
-def fitting_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the content whose info and aftercare fit the tri-folds' inside panels in
-    every language (the back panel is what these tests are about)."""
-    content = copy_content(tmp_path_factory.mktemp("languages"))
-    for language in LANGUAGES:
-        for document, cut in CUT.items():
-            path = content / "microneedling" / language / f"{document}.yaml"
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            del data["blocks"][cut]
-            path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return content
 
 
 @functools.cache
@@ -383,9 +365,9 @@ def actual_texts(nodes: list[dict]) -> list[str]:
 @pytest.mark.parametrize("document", ["info", "aftercare"])
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_back_panel_holds_the_leaflet_standard_facts(
-    fitting_content: Path, language: str, document: str, layout: str, expired: bool
+    language: str, document: str, layout: str, expired: bool
 ) -> None:
-    back, _ = outside_page(fitting_content, language, document, layout, expired)
+    back, _ = outside_page(CONTENT_DIR, language, document, layout, expired)
     words = BACK_WORDS[language]
     assert REFERENCES[document] in back
     for date in words["dates"]:
@@ -418,16 +400,109 @@ def test_arabic_builds_from_the_built_in_content(layout: str) -> None:
         assert REFERENCES[document] in back
 
 
-def test_polish_and_welsh_tri_folds_say_what_is_left_over() -> None:
-    """The back panels fit; the built-in Polish and Welsh wording is longer than the four
-    content panels, which the error says (with how much)."""
-    for language in ("pl", "cy"):
-        with pytest.raises(LayoutFitError) as caught:
-            leaflet.build_document("info", layout="dl-trifold", language=language)
-        assert caught.value.message.startswith(
-            f"content/microneedling/{language}/info.yaml: the info leaflet does not fit the "
-            "dl-trifold panels: about "
-        )
+#: Sentences of the built-in Polish and Welsh wording (2.1, shortened to fit the tri-folds)
+#: that carry a warning, a limit or a timing the English gives, each looked for whole.
+KEPT = {
+    ("pl", "info"): [
+        "Za każdym razem jest nowy, jałowy wkład z igłami.",
+        "Nie możemy obiecać żadnego efektu.",
+        "Ślady w liniach (jak tory), które mogą zostać na zawsze",
+        "Musisz mieć 18 lat lub więcej.",
+        "Chemioterapia lub radioterapia teraz lub w ciągu ostatnich 6 miesięcy",
+        "chorobie krwi (niedobór G6PD, methemoglobinemia)",
+        "Operacji w miejscu zabiegu: 6 miesięcy",
+        "Prosimy o co najmniej 7 dni namysłu od pierwszej rozmowy do zabiegu.",
+    ],
+    ("pl", "aftercare"): [
+        "Kosmetyków innych niż do skóry po nakłuciu, przez 48 godzin.",
+        "Po 24 godzinach codziennie używaj kremu z filtrem SPF 30 lub wyższym",
+        "Basenu i morza przez 72 godziny.",
+        "Od razu dzwoń pod 999.",
+        "Puchną Ci usta lub język.",
+        "Zaczerwienienie lub obrzęk nasila się, wraca lub trwa ponad 4 dni",
+    ],
+    ("cy", "info"): [
+        "Mae'r cetrisen nodwyddau yn newydd ac yn ddi-haint bob tro.",
+        "Allwn ni ddim addo unrhyw ganlyniad.",
+        "(fel traciau tram), a all aros am byth",
+        "Rhaid i chi fod yn 18 oed neu'n hŷn.",
+        "Cemotherapi neu radiotherapi, nawr neu yn y 6 mis diwethaf",
+        "broblem gwaed (diffyg G6PD neu fethemoglobinemia)",
+        "Llawdriniaeth yn yr ardal: 6 mis",
+        "Arhoswch o leiaf 7 diwrnod rhwng eich sgwrs gyntaf â ni a'r driniaeth",
+    ],
+    ("cy", "aftercare"): [
+        "Unrhyw gynnyrch nad yw ar gyfer croen wedi'i nodwyddo, am 48 awr.",
+        "rhowch eli haul SPF 30 neu uwch bob dydd",
+        "Pyllau nofio a'r môr, am 72 awr.",
+        "Ffoniwch 999 yn syth.",
+        "Mae'ch gwefusau neu'ch tafod yn chwyddo.",
+        "Cochni neu chwyddo sy'n gwaethygu, yn dod yn ôl, neu'n para dros 4 diwrnod",
+    ],
+}
+#: The words that end each document, on the inner flap (B3): the label of the write-in
+#: lines (info), the last words of the next session paragraph (aftercare).
+LAST_WORDS = {
+    ("pl", "info"): "Moje pytania",
+    ("pl", "aftercare"): "Powiedz nam o problemach.",
+    ("cy", "info"): "Fy nghwestiynau",
+    ("cy", "aftercare"): "Dywedwch am bob problem.",
+}
+VERSION = {"pl": "Wersja 2.1", "cy": "Fersiwn 2.1"}
+BODY_SIZE = 12  # points: the leaflet standard's least, and the tri-folds' body text
+
+
+@functools.cache
+def built_in(language: str, document: str, layout: str) -> Pdf:
+    """A built-in document in `language` on a tri-fold, as the CLI builds it."""
+    return Pdf(leaflet.build_document(document, layout=layout, language=language))
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+@pytest.mark.parametrize(("language", "document"), list(KEPT))
+def test_polish_and_welsh_fit_the_tri_folds_whole(
+    language: str, document: str, layout: str
+) -> None:
+    """The built-in Polish and Welsh info and aftercare fill the sheet's two sides, their
+    warnings, limits and timings printed whole, the body text at 12 pt, and the last
+    words on the inner flap: nothing was cut to make them fit."""
+    pdf = built_in(language, document, layout)
+    assert pdf.rendered.page_count == 2
+    assert len(pdf.reader.pages) == 2
+    for page in pdf.reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(SHEETS[layout][0], abs=TOLERANCE)
+        assert float(page.mediabox.height) == pytest.approx(SHEETS[layout][1], abs=TOLERANCE)
+    text = normalise(unicodedata.normalize("NFKC", pdf.text))
+    for sentence in KEPT[language, document]:
+        assert sentence in text, sentence
+    assert VERSION[language] in pdf.pages[0]
+    with pdfplumber.open(io.BytesIO(pdf.data)) as reader:
+        inside = reader.pages[1]
+        assert min(char["size"] for char in inside.chars) >= BODY_SIZE - 0.01
+        words = inside.extract_words()
+    last = LAST_WORDS[language, document].split()
+    ends = [w for w in words if w["text"] == last[-1]]
+    assert ends and all(in_panel(w["x0"], layout, 1, 2) for w in ends)
+
+
+@pytest.mark.parametrize("layout", SHEETS)
+@pytest.mark.parametrize("document", ["info", "aftercare"])
+def test_a_title_word_too_wide_for_the_cover_is_set_smaller_not_broken(
+    document: str, layout: str
+) -> None:
+    """ "Micronodwyddo" at the title's 24 pt is wider than the US Letter cover panel: it
+    is set a little smaller there, on one line, rather than broken inside the word; on
+    the wider DL cover it keeps its size."""
+    with pdfplumber.open(io.BytesIO(built_in("cy", document, layout).data)) as reader:
+        words = reader.pages[0].extract_words(extra_attrs=["size"])
+    title = [w for w in words if w["size"] > 16]  # the subtitle is 15 pt
+    assert [w["text"] for w in title] == ["Micronodwyddo"]
+    size = title[0]["size"]
+    if layout == "dl-trifold":
+        assert size == pytest.approx(24)
+    else:
+        assert 20 < size < 24
+    assert all(in_panel(w["x0"], layout, 0, 2) and in_panel(w["x1"], layout, 0, 2) for w in title)
 
 
 def test_a_back_panel_that_cannot_fit_says_how_tall_it_is(tmp_path: Path) -> None:

@@ -20,7 +20,9 @@ import itertools
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Spacer
 
@@ -158,6 +160,16 @@ class SheetOutside:
         name = styles.derive("header_name", "cover", textColor=on_primary, spaceAfter=0)
         title = styles.derive("title", "cover", textColor=on_primary)
         subtitle = styles.derive("subtitle", "cover", textColor=on_primary, spaceAfter=0)
+        scale = _word_scale(meta.title, title, panel.text_width - 2 * COVER_PADDING)
+        if scale < 1:  # never below the subtitle's size: a longer word then breaks
+            scale = max(scale, subtitle.fontSize / title.fontSize)
+            title = styles.derive(
+                "title",
+                "cover",
+                textColor=on_primary,
+                fontSize=title.fontSize * scale,
+                leading=title.leading * scale,
+            )
         top: list[Flowable] = []
         logo = brand.logo_image(COVER_LOGO)
         if logo is not None:
@@ -246,3 +258,13 @@ def flowable_height(flowable: Flowable, canvas: Canvas, width: float) -> float:
     """The height `flowable` takes at `width`, with the space above and below it."""
     _, height = flowable.wrapOn(canvas, width, 10_000 * mm)
     return flowable.getSpaceBefore() + height + flowable.getSpaceAfter()
+
+
+def _word_scale(text: str, style: ParagraphStyle, width: float) -> float:
+    """How much smaller than `style` `text` must be set for its widest word to fit
+    `width` (1 when it fits): a title on a narrow cover ("Micronodwyddo" on the US Letter
+    tri-fold) is set smaller rather than broken inside a word."""
+    widest = max(
+        (stringWidth(word, style.fontName, style.fontSize) for word in text.split()), default=0.0
+    )
+    return 1.0 if widest <= width else width / widest

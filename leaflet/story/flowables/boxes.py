@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from leaflet.story import tags
 from leaflet.story.lines import flows_rtl
@@ -210,6 +210,12 @@ class SplittableBox(Box):
                     rest = [*parts[1:], *content[index + 1 :]]
                     return self._parts([*content[:index], parts[0]], rest)
             if not content[index - 1].getKeepWithNext() and used <= room:
+                if all(isinstance(rest, Spacer) for rest in content[index:]):
+                    # Only the air after a closing list is left over: the box ends
+                    # here without it, rather than leave a "(continued)" box with
+                    # nothing in it at the top of the next page.
+                    box = {**self._box, "space_before": self.spaceBefore}
+                    return [Box(content[:index], **{**box, "space_after": self.spaceAfter})]
                 return self._parts(content[:index], content[index:])
         return []
 

@@ -529,7 +529,8 @@ def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 (
                     "two one-job batches at once vs one alone (this machine's f)",
                     f"{machine['two']['median']:.2f} s vs {machine['one']['median']:.2f} s",
-                    f"f = {machine['throughput']:.2f}x: two jobs at most "
+                    f"f = {machine['throughput']:.2f}x ({machine['throughput_min']:.2f}-"
+                    f"{machine['throughput_max']:.2f} round by round): two jobs at most "
                     f"{start['amdahl_ceiling_machine']:.2f}x from S, "
                     f"{start['amdahl_ceiling_floor_machine']:.2f}x from S'",
                 )

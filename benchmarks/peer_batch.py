@@ -335,7 +335,8 @@ def floor_ceilings(
     processes; `first_document` the seconds of first stamped copies
     (`first_document_command`); `pair` the wall seconds of two one-job batches run at
     once, each into a folder of its own, and `one_alone` those of one alone in the same
-    rounds (bench_cores' `batch` workload). With S' the one-job batch would take
+    rounds (bench_cores' `batch` workload; round by round for the least and greatest
+    ratio). With S' the one-job batch would take
     T1' = T1 - (S - S'), and two jobs at most T1' / (S' + (T1' - S') / 2). If two
     processes at once are f = 2 T(one) / T(two) times as fast as one, not twice, the
     shared part takes (T1 - S) / f: ceilings T1 / (S + (T1 - S) / f) and
@@ -356,10 +357,13 @@ def floor_ceilings(
     }
     if pair and one_alone:
         speed = 2 * statistics.median(one_alone) / statistics.median(pair)
+        per_round = [2 * one / two for one, two in zip(one_alone, pair, strict=False)]
         figures["two_processes"] = {
             "one": summary(one_alone),
             "two": summary(pair),
             "throughput": speed,
+            "throughput_min": min(per_round),
+            "throughput_max": max(per_round),
         }
         figures["amdahl_ceiling_machine"] = ceiling(one_job, serial, speed)
         figures["amdahl_ceiling_floor_machine"] = ceiling(one_job_floor, floor_serial, speed)

@@ -212,6 +212,8 @@ def test_floor_ceilings_are_amdahls_with_the_floor_and_the_machine():
     # f = 2 x 2.6 / 3.1; the shared part takes (T1 - S) / f.
     f = 2 * 2.6 / 3.1
     assert figures["two_processes"]["throughput"] == pytest.approx(f)
+    assert figures["two_processes"]["throughput_min"] == pytest.approx(2 * 2.5 / 3.0)
+    assert figures["two_processes"]["throughput_max"] == pytest.approx(2 * 2.7 / 3.2)
     assert figures["amdahl_ceiling_machine"] == pytest.approx(2.6 / (0.6 + 2.0 / f))
     assert figures["amdahl_ceiling_floor_machine"] == pytest.approx(2.4 / (0.4 + 2.0 / f))
     assert "two_processes" not in peer_batch.floor_ceilings(start, [0.3], [0.05], [], [])

@@ -373,6 +373,7 @@ def batch(
     traced: dict[int, list[dict[str, float]]] = {1: [], 2: []}
     needed: set[str] = set()  # the libraries' modules the traced first documents had
     floor: dict[str, list[float]] = {"floor": [], "first document": [], "pair": []}
+    floor_cpu: list[float] = []
     variants: list[int | str | None] = [1, 2, None, "traced 1", "traced 2", *floor]
     each_round = -(-process_repeat // rounds)  # floor processes and first documents
     floor_loaded = set(run_output(floor_command(show_libraries=True), workdir).split(","))
@@ -381,7 +382,9 @@ def batch(
         for jobs in variants if round_ % 2 == 0 else variants[::-1]:
             out = runs / f"packs-{str(jobs).replace(' ', '-')}-round-{round_}"
             if jobs == "floor":
-                floor["floor"] += [run_quietly(floor_command(), workdir) for _ in range(each_round)]
+                for _ in range(each_round):
+                    floor["floor"].append(run_quietly(floor_command(), workdir))
+                    floor_cpu.append(LAST_CPU[0])
             elif jobs == "first document":
                 floor["first document"] += [
                     first_document_seconds(workdir) for _ in range(each_round)
@@ -413,6 +416,7 @@ def batch(
         floor_ceilings(
             start, floor["floor"], floor["first document"], floor["pair"], times["jobs 1"]
         ),
+        import_floor_cpu=statistics.median(floor_cpu),
         floor_imports=list(FLOOR_IMPORTS),
         libraries_not_in_floor=sorted(needed - floor_loaded),
         floor_libraries_not_needed=sorted(floor_loaded - needed),
@@ -518,7 +522,8 @@ def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 "S if only the import floor + the first document (S')",
                 f"{start['serial_floor']:.2f} s",
                 f"import floor {floor['median']:.3f} s (min {floor['min']:.3f}, max "
-                f"{floor['max']:.3f}, {floor['runs']} processes), first document "
+                f"{floor['max']:.3f}, {floor['runs']} processes; CPU "
+                f"{start['import_floor_cpu']:.3f} s), first document "
                 f"{first['median'] * 1e3:.0f} ms in a new process ({first['runs']}): two jobs "
                 f"at most {start['amdahl_ceiling_floor']:.2f}x (of T1' = "
                 f"{start['one_job_floor']:.2f} s)",

@@ -29,7 +29,11 @@ Sections (``--only``, default all):
   with ``--jobs 1``, ``--jobs 2`` and the default, whole processes into empty folders,
   alternated; and, in the same rounds, a one-job and a two-job batch traced
   (``peer_batch.traced_leaflet``) for the serial start S and the ceiling it sets on two
-  jobs, T1 / (S + (T1 - S) / 2).
+  jobs, T1 / (S + (T1 - S) / 2); and, in the same rounds, the floor under S: processes
+  that only import the libraries a batch's first document needs
+  (``peer_batch.FLOOR_IMPORTS``), the first document timed in new processes, and two
+  one-job batches at once (this machine's two-process throughput f), with the ceilings
+  they set (``peer_batch.floor_ceilings``).
 
 Targets from issue 17 are printed as PASS/FAIL lines (``--fail-on-target`` exits 1 when
 one fails). Install the peers first: ``pip install -r benchmarks/requirements.txt``.
@@ -65,9 +69,13 @@ import typst
 from bench_build import environment, leaflet_command, time_runs
 from peer_batch import (
     ENVIRONMENT,
+    FLOOR_IMPORTS,
     NAMES,
     appointments_csv,
     batch_command,
+    first_document_command,
+    floor_ceilings,
+    floor_command,
     leaflet_peer_options,
     read_trace,
     serial_start,
@@ -307,11 +315,50 @@ def cold(peers: Peers, repeat: int, workdir: Path) -> dict[str, dict[str, float]
     }
 
 
+def run_together(commands: list[list[str]], cwd: Path) -> float:
+    """Run `commands` at once; the wall seconds until the last has ended (the CPU seconds
+    of all go to `LAST_CPU`)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    running = [
+        subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=ENVIRONMENT
+        )
+        for command in commands
+    ]
+    errors = [process.communicate()[1] for process in running]
+    seconds = time.perf_counter() - started
+    _reap_orphans()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU[0] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    for command, process, error in zip(commands, running, errors, strict=True):
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{error.decode()[-2000:]}")
+    return seconds
+
+
+def run_output(command: list[str], cwd: Path) -> str:
+    """What `command` prints (it must succeed)."""
+    done = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=ENVIRONMENT)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    return done.stdout.strip()
+
+
+def first_document_seconds(workdir: Path) -> float:
+    """The seconds of the peer batch's first stamped copy in a new process (see
+    `peer_batch.first_document_command`)."""
+    return float(run_output(first_document_command(), workdir).split()[0])
+
+
 def batch(
-    size: int, rounds: int, workdir: Path
+    size: int, rounds: int, process_repeat: int, workdir: Path
 ) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
     """The batch's variants (`jobs 1`, `jobs 2`, `jobs default`); and, from traced one-
-    and two-job batches run in the same rounds, the serial start (see `serial_start`).
+    and two-job batches run in the same rounds, the serial start (see `serial_start`);
+    and, also in those rounds, the floor under it (see `peer_batch.floor_ceilings`): at
+    least `process_repeat` import-floor processes and first documents in new processes,
+    and two one-job batches at once (bench_cores' `batch` workload).
 
     Each run writes into a folder of its own, new, and all are removed after the rounds:
     a clinic's batch does not write into a folder emptied a moment ago, and on ext4
@@ -324,29 +371,57 @@ def batch(
     times: dict[str, list[float]] = {"jobs 1": [], "jobs 2": [], "jobs default": []}
     cpu: dict[str, list[float]] = {name: [] for name in times}
     traced: dict[int, list[dict[str, float]]] = {1: [], 2: []}
-    variants: list[int | str | None] = [1, 2, None, "traced 1", "traced 2"]
+    needed: set[str] = set()  # the libraries' modules the traced first documents had
+    floor: dict[str, list[float]] = {"floor": [], "first document": [], "pair": []}
+    floor_cpu: list[float] = []
+    variants: list[int | str | None] = [1, 2, None, "traced 1", "traced 2", *floor]
+    each_round = -(-process_repeat // rounds)  # floor processes and first documents
+    floor_loaded = set(run_output(floor_command(show_libraries=True), workdir).split(","))
     runs = workdir / "batch-runs"
     for round_ in range(rounds):
         for jobs in variants if round_ % 2 == 0 else variants[::-1]:
             out = runs / f"packs-{str(jobs).replace(' ', '-')}-round-{round_}"
-            if isinstance(jobs, str):
+            if jobs == "floor":
+                for _ in range(each_round):
+                    floor["floor"].append(run_quietly(floor_command(), workdir))
+                    floor_cpu.append(LAST_CPU[0])
+            elif jobs == "first document":
+                floor["first document"] += [
+                    first_document_seconds(workdir) for _ in range(each_round)
+                ]
+            elif jobs == "pair":
+                commands = [batch_command(table, out / str(index), 1) for index in (0, 1)]
+                floor["pair"].append(run_together(commands, workdir))
+            elif isinstance(jobs, str):
                 count = int(jobs.split()[1])
                 trace.unlink(missing_ok=True)
                 command = batch_command(table, out, count, traced_leaflet(trace))
                 launched = time.monotonic()
                 run_quietly(command, workdir)
-                traced[count].append(read_trace(trace).spans(launched, time.monotonic()))
-                continue
-            name = f"jobs {jobs or 'default'}"
-            times[name].append(run_quietly(batch_command(table, out, jobs), workdir))
-            cpu[name].append(LAST_CPU[0])
+                ran = read_trace(trace)
+                traced[count].append(ran.spans(launched, time.monotonic()))
+                needed.update(ran.libraries if count == 1 else ())
+            else:
+                name = f"jobs {jobs or 'default'}"
+                times[name].append(run_quietly(batch_command(table, out, jobs), workdir))
+                cpu[name].append(LAST_CPU[0])
     shutil.rmtree(runs)
     variant_figures = {
         name: {**summary(samples), "cpu": statistics.median(cpu[name])}
         for name, samples in times.items()
     }
     one_job = variant_figures["jobs 1"]["median"]
-    return variant_figures, serial_start(traced[1], traced[2], one_job, MIN_JOBS_SCALING)
+    start = serial_start(traced[1], traced[2], one_job, MIN_JOBS_SCALING)
+    start.update(
+        floor_ceilings(
+            start, floor["floor"], floor["first document"], floor["pair"], times["jobs 1"]
+        ),
+        import_floor_cpu=statistics.median(floor_cpu),
+        floor_imports=list(FLOOR_IMPORTS),
+        libraries_not_in_floor=sorted(needed - floor_loaded),
+        floor_libraries_not_needed=sorted(floor_loaded - needed),
+    )
+    return variant_figures, start
 
 
 # --- report -----------------------------------------------------------------------------
@@ -441,6 +516,38 @@ def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 f"(traced runs {start['traced_batch']['median']:.2f} s)",
             )
         )
+        floor, first = start["import_floor"], start["first_document_alone"]
+        rows.append(
+            (
+                "S if only the import floor + the first document (S')",
+                f"{start['serial_floor']:.2f} s",
+                f"import floor {floor['median']:.3f} s (min {floor['min']:.3f}, max "
+                f"{floor['max']:.3f}, {floor['runs']} processes; CPU "
+                f"{start['import_floor_cpu']:.3f} s), first document "
+                f"{first['median'] * 1e3:.0f} ms in a new process ({first['runs']}): two jobs "
+                f"at most {start['amdahl_ceiling_floor']:.2f}x (of T1' = "
+                f"{start['one_job_floor']:.2f} s)",
+            )
+        )
+        if machine := start.get("two_processes"):
+            rows.append(
+                (
+                    "two one-job batches at once vs one alone (this machine's f)",
+                    f"{machine['two']['median']:.2f} s vs {machine['one']['median']:.2f} s",
+                    f"f = {machine['throughput']:.2f}x ({machine['throughput_min']:.2f}-"
+                    f"{machine['throughput_max']:.2f} round by round): two jobs at most "
+                    f"{start['amdahl_ceiling_machine']:.2f}x from S, "
+                    f"{start['amdahl_ceiling_floor_machine']:.2f}x from S'",
+                )
+            )
+        if missing := start["libraries_not_in_floor"]:
+            rows.append(
+                (
+                    "libraries' modules the first document had, not in the import floor",
+                    str(len(missing)),
+                    ", ".join(missing),
+                )
+            )
         if two := start.get("two_jobs"):
             rows.append(
                 (
@@ -629,7 +736,7 @@ def main(argv: list[str] | None = None) -> int:
                 figures["cold"] = cold(peers, args.process_repeat, workdir)
             elif section == "batch":
                 figures["batch"], figures["batch_start"] = batch(
-                    args.batch_size, args.batch_rounds, workdir
+                    args.batch_size, args.batch_rounds, args.process_repeat, workdir
                 )
     figures["load_average_after"] = os.getloadavg()
     checks = report(figures)

@@ -31,23 +31,25 @@ NAMES = [
 ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+def appointment_row(index: int) -> list[str]:
+    """Row `index` (from 0) of the export (`bench_batch.EXPORT_HEADER`'s columns)."""
+    return [
+        f"A{index:05d}",
+        NAMES[index % len(NAMES)],
+        "1985-04-23",
+        f"patient{index}@example.com",
+        peer_ports.TREATMENT,
+        f"2026-12-01T{9 + index // 60 % 9:02d}:{index % 60:02d}",
+        "",
+    ]
+
+
 def appointments_csv(path: Path, count: int) -> None:
     """An export of `count` appointments, each for the peer leaflet's treatment."""
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(EXPORT_HEADER)
-        for index in range(count):
-            writer.writerow(
-                [
-                    f"A{index:05d}",
-                    NAMES[index % len(NAMES)],
-                    "1985-04-23",
-                    f"patient{index}@example.com",
-                    peer_ports.TREATMENT,
-                    f"2026-12-01T{9 + index // 60 % 9:02d}:{index % 60:02d}",
-                    "",
-                ]
-            )
+        writer.writerows(map(appointment_row, range(count)))
 
 
 def leaflet_peer_options() -> list[str]:
@@ -84,17 +86,33 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 # --- a batch's serial start -------------------------------------------------------------
 
+#: Source of `libraries()`: the modules of installed libraries (site-packages, leaflet
+#: aside) that this process has loaded, by name.
+_LIBRARIES = """\
+def libraries():
+    import sys, sysconfig
+    roots = tuple({sysconfig.get_path(key) for key in ("purelib", "platlib")})
+    return sorted(
+        name for name, module in list(sys.modules.items())
+        if str(getattr(module, "__file__", None) or "").startswith(roots)
+        and name.partition(".")[0] != "leaflet"
+    )
+"""
+
 #: Runs leaflet's command line with an audit hook (`sys.addaudithook`, added here:
 #: leaflet is unchanged) that notes when each process (the command's, and a job it
 #: forks, which inherits the hook) creates its first PDF's temporary file
 #: (`StagedFiles.add`, as soon as a document's bytes are built), and when the command's
 #: own process created its last, on the clock all processes of a Linux machine share
-#: (`time.monotonic`). Lines `start|first|last <pid> <seconds>` go to `{trace}`.
+#: (`time.monotonic`). Lines `start|first|last <pid> <seconds>` go to `{trace}`, and,
+#: when the command's own process built its first document, `libraries <pid> <names>`:
+#: the modules of installed libraries it had loaded then (`_LIBRARIES`).
 _TRACED_LEAFLET = """\
 import atexit, os, sys, time
+{libraries}
 trace = os.open({trace!r}, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-def write(what, pid, seconds):
-    os.write(trace, f"{{what}} {{pid}} {{seconds!r}}\\n".encode())
+def write(what, pid, value):
+    os.write(trace, f"{{what}} {{pid}} {{value}}\\n".encode())
 write("start", os.getpid(), time.monotonic())
 last = {{}}
 def note(event, args):
@@ -104,6 +122,8 @@ def note(event, args):
             now, pid = time.monotonic(), os.getpid()
             if pid not in last:
                 write("first", pid, now)
+                if pid == main:
+                    write("libraries", pid, ",".join(libraries()))
             last[pid] = now
 main = os.getpid()
 atexit.register(lambda: main in last and write("last", main, last[main]))
@@ -117,19 +137,25 @@ def traced_leaflet(trace: Path) -> list[str]:
     """A command that runs leaflet's command line and notes in `trace` when each of its
     processes built its first PDF and when its own process built its last (read them
     with `read_trace`)."""
-    return [sys.executable, "-c", _TRACED_LEAFLET.format(trace=str(trace))]
+    return [
+        sys.executable,
+        "-c",
+        _TRACED_LEAFLET.format(trace=str(trace), libraries=_LIBRARIES),
+    ]
 
 
 @dataclass
 class Trace:
     """A traced leaflet's times (`time.monotonic()`): the start of its process, its own
     first and last PDF (None if it built none: its forked job built them all), and the
-    first PDF of each process it forked."""
+    first PDF of each process it forked; and the libraries its first PDF needed."""
 
     start: float
     first: float | None
     last: float | None
     forked_first: list[float]
+    #: The modules of installed libraries loaded when its own first PDF was built.
+    libraries: tuple[str, ...] = ()
 
     def spans(self, launched: float, ended: float) -> dict[str, float]:
         """Seconds from `launched` (just before the command was started) to its
@@ -145,12 +171,15 @@ class Trace:
 
 def read_trace(trace: Path) -> Trace:
     lines = [line.split() for line in trace.read_text().splitlines()] if trace.exists() else []
-    main = next((pid for what, pid, _ in lines if what == "start"), None)
-    own = {what: float(seconds) for what, pid, seconds in lines if pid == main}
-    forked = [float(seconds) for what, pid, seconds in lines if what == "first" and pid != main]
+    names = {pid: value for what, pid, *value in lines if what == "libraries"}
+    times = [(what, pid, float(seconds)) for what, pid, seconds in lines if what != "libraries"]
+    main = next((pid for what, pid, _ in times if what == "start"), None)
+    own = {what: seconds for what, pid, seconds in times if pid == main}
+    forked = [seconds for what, pid, seconds in times if what == "first" and pid != main]
     if "start" not in own or not ("first" in own or forked):
         raise SystemExit(f"the traced leaflet wrote no PDF ({trace}: {lines})")
-    return Trace(own["start"], own.get("first"), own.get("last"), forked)
+    libraries = tuple(filter(None, ",".join(names.get(main, [])).split(",")))
+    return Trace(own["start"], own.get("first"), own.get("last"), forked, libraries)
 
 
 def serial_start(
@@ -204,4 +233,143 @@ def serial_start(
             "traced_batch": summary([run["whole"] for run in forked]),
             "ceiling": one_job / ((one_job - s + a + b) / 2 + after),
         }
+    return figures
+
+
+# --- the floor under the serial start ---------------------------------------------------
+
+#: What a one-job batch of the peer leaflet imports from the libraries it depends on
+#: before its first document (`Trace.libraries` holds what a traced run had loaded; the
+#: benchmark prints any module of theirs this leaves out): the command line (Click),
+#: the content's templates (Jinja2's sandbox, and the extension and template scanning
+#: leaflet uses), written dates and numbers (Babel), hyphenation (Pyphen), the output
+#: folder's lock (filelock), layout and drawing (ReportLab's platypus, canvas and
+#: TrueType fonts, which import uharfbuzz, and ReportLab's utilities Pillow), the logo
+#: (Pillow's image, the plugins `Image.open` loads, and the two modules leaflet's
+#: colour checks use) and the stamped copy (pikepdf). Not PyYAML: with the validated-
+#: content cache filled, a batch reads no YAML; nor pydantic, for the same reason. They
+#: are imported after `leaflet`'s package, as in a batch (see `floor_command`).
+FLOOR_IMPORTS = (
+    "click",
+    "jinja2.sandbox",
+    "jinja2.ext",
+    "jinja2.meta",
+    "babel.dates",
+    "babel.numbers",
+    "pyphen",
+    "filelock",
+    "reportlab.platypus",
+    "reportlab.pdfgen.canvas",
+    "reportlab.pdfbase.ttfonts",
+    "PIL.Image",
+    "PIL.ImageChops",
+    "PIL.ImageMath",
+    "PIL.BmpImagePlugin",
+    "PIL.GifImagePlugin",
+    "PIL.JpegImagePlugin",
+    "PIL.PngImagePlugin",
+    "PIL.PpmImagePlugin",
+    "pikepdf",
+)
+
+
+def floor_command(show_libraries: bool = False) -> list[str]:
+    """A process that imports `FLOOR_IMPORTS` as leaflet loads them and ends: the least
+    a batch's first document waits for (the interpreter's start and exit included).
+    `import leaflet` comes first: its package (`leaflet/__init__.py`, a few names and
+    `leaflet.deferred_patterns`, no more) leaves patterns that ReportLab and pikepdf
+    compile as they load until first used, which without it would add 70-90 ms that
+    no leaflet process pays. With `show_libraries`, it prints the modules of the
+    libraries it loaded, comma-separated."""
+    script = f"import leaflet, {', '.join(FLOOR_IMPORTS)}\n"
+    if show_libraries:
+        script += f"{_LIBRARIES}print(','.join(libraries()))\n"
+    return [sys.executable, "-c", script]
+
+
+#: A process that loads the peer leaflet's document, brand and layout as a batch does
+#: (the rendering code imported, the first row's values read), then prints the seconds
+#: of its first stamped copy (`BaseCache.render`: the base laid out on cold caches, the
+#: values drawn and stamped) and of a second, for the next row's patient.
+_FIRST_DOCUMENT = """\
+import sys, time
+sys.path.insert(0, {here!r})
+import leaflet, {imports}
+import peer_ports
+from leaflet.render.stamp import BaseCache
+treatment = leaflet.load_treatment(peer_ports.TREATMENT, peer_ports.CONTENT_DIR)
+document = treatment.document(peer_ports.DOCUMENT)
+brand = leaflet.load_brand(peer_ports.BRAND_FILE)
+layout = leaflet.load_layout("a4")
+bases = BaseCache()
+seconds = []
+for values in {rows!r}:
+    personal = leaflet.Personalisation.from_text(**values)
+    started = time.perf_counter()
+    bases.render(document, brand, layout, personal)
+    seconds.append(time.perf_counter() - started)
+print(*seconds)
+"""
+
+
+def first_document_command() -> list[str]:
+    """A process that prints the seconds of the peer batch's first stamped copy and of
+    its second (see `_FIRST_DOCUMENT`)."""
+    rows = [
+        {"patient_name": name, "date_of_birth": born, "appointment": at, "email": email}
+        for _, name, born, email, _, at, _ in map(appointment_row, (0, 1))
+    ]
+    script = _FIRST_DOCUMENT.format(
+        here=str(peer_ports.HERE), imports=", ".join(FLOOR_IMPORTS), rows=rows
+    )
+    return [sys.executable, "-c", script]
+
+
+def floor_ceilings(
+    start: dict[str, Any],
+    floor: list[float],
+    first_document: list[float],
+    pair: list[float],
+    one_alone: list[float],
+) -> dict[str, Any]:
+    """The ceilings on two jobs if the serial start S were only the import floor and the
+    first document (S' = floor + first document, medians), and on this machine's two
+    processes.
+
+    `start` is `serial_start`'s figures; `floor` the wall seconds of `floor_command`
+    processes; `first_document` the seconds of first stamped copies
+    (`first_document_command`); `pair` the wall seconds of two one-job batches run at
+    once, each into a folder of its own, and `one_alone` those of one alone in the same
+    rounds (bench_cores' `batch` workload; round by round for the least and greatest
+    ratio). With S' the one-job batch would take
+    T1' = T1 - (S - S'), and two jobs at most T1' / (S' + (T1' - S') / 2). If two
+    processes at once are f = 2 T(one) / T(two) times as fast as one, not twice, the
+    shared part takes (T1 - S) / f: ceilings T1 / (S + (T1 - S) / f) and
+    T1' / (S' + (T1' - S') / f)."""
+
+    def ceiling(whole: float, serial: float, speed: float = 2.0) -> float:
+        return whole / (serial + (whole - serial) / speed)
+
+    one_job, serial = start["one_job"], start["serial"]["median"]
+    floor_serial = statistics.median(floor) + statistics.median(first_document)
+    one_job_floor = one_job - (serial - floor_serial)
+    figures: dict[str, Any] = {
+        "import_floor": summary(floor),
+        "first_document_alone": summary(first_document),
+        "serial_floor": floor_serial,
+        "one_job_floor": one_job_floor,
+        "amdahl_ceiling_floor": ceiling(one_job_floor, floor_serial),
+    }
+    if pair and one_alone:
+        speed = 2 * statistics.median(one_alone) / statistics.median(pair)
+        per_round = [2 * one / two for one, two in zip(one_alone, pair, strict=False)]
+        figures["two_processes"] = {
+            "one": summary(one_alone),
+            "two": summary(pair),
+            "throughput": speed,
+            "throughput_min": min(per_round),
+            "throughput_max": max(per_round),
+        }
+        figures["amdahl_ceiling_machine"] = ceiling(one_job, serial, speed)
+        figures["amdahl_ceiling_floor_machine"] = ceiling(one_job_floor, floor_serial, speed)
     return figures

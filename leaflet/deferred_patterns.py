@@ -1,14 +1,18 @@
-"""ReportLab's paragraph module, loaded without compiling its patterns until they are used.
+"""Library modules loaded without compiling their patterns until they are used.
 
 As it loads, `reportlab.platypus.paragraph` compiles a case-insensitive pattern for URIs
 whose character classes span U+00A1 to U+FFFF (`uri_pat`): working out the case of every
 character in them takes about 60-80 ms, in every process that lays anything out (a fifth
-of a one-document command), though only splitting a long URI across lines uses it.
+of a one-document command), though only splitting a long URI across lines uses it. Two
+more modules a batch loads compile classes nearly as wide for something leaflet never
+does (about 5 and 7 ms a process): `reportlab.lib.textsplit` (`rx`, U+2E80 to U+FFFF,
+for `cjkwrap`, which nothing in ReportLab calls) and `pikepdf.models.metadata._constants`
+(`re_xml_illegal_chars`, for editing XMP metadata with pikepdf).
 `install` (called by `import leaflet`) puts a finder first on `sys.meta_path` that loads
-that one module with each pattern its own code compiles as it loads standing in for the
+those modules with each pattern their own code compiles as they load standing in for the
 compiled pattern until first used (`DeferredPattern`). Nothing else is changed: other
-modules, and patterns compiled later, compile as always; a ReportLab already loaded, or
-without that module, is left alone.
+modules, and patterns compiled later, compile as always; a module already loaded, or
+not installed, is left alone.
 """
 
 from __future__ import annotations
@@ -17,15 +21,21 @@ import importlib.machinery
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import importlib.abc
 
-#: The module whose patterns are deferred.
-MODULE = "reportlab.platypus.paragraph"
+#: The modules whose patterns are deferred.
+MODULES = frozenset(
+    {
+        "reportlab.platypus.paragraph",
+        "reportlab.lib.textsplit",
+        "pikepdf.models.metadata._constants",
+    }
+)
 
 
 class DeferredPattern:
@@ -97,15 +107,21 @@ class _Loader:
 
 
 class _Finder:
-    """Finds `MODULE` as `PathFinder` (installed modules' finder) would, and gives it
-    `_Loader`; once."""
+    """Finds each of `MODULES` as `PathFinder` (installed modules' finder) would, and
+    gives it `_Loader`; once each, and then goes."""
+
+    def __init__(self, modules: set[str]) -> None:
+        self._waiting = modules
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != MODULE:
+        if fullname not in self._waiting:
             return None
-        sys.meta_path.remove(self)
+        self._waiting.discard(fullname)
+        if not self._waiting:
+            with suppress(ValueError):  # another thread's import took it out
+                sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
         if spec is not None and spec.loader is not None:
             spec.loader = cast("importlib.abc.Loader", _Loader(spec.loader))
@@ -113,6 +129,8 @@ class _Finder:
 
 
 def install() -> None:
-    """Defer `MODULE`'s patterns, unless it is loaded already (or is being deferred)."""
-    if MODULE not in sys.modules and not any(isinstance(f, _Finder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _Finder())
+    """Defer `MODULES`' patterns, those of any loaded already aside (unless they are
+    being deferred)."""
+    waiting = set(MODULES - sys.modules.keys())
+    if waiting and not any(isinstance(f, _Finder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _Finder(waiting))

@@ -116,6 +116,10 @@ def test_a_traced_batch_notes_when_each_process_built_its_first_document(tmp_pat
     # A forked job (`--jobs 2`) inherits the hook and notes its own first document.
     assert len(traced.forked_first) == jobs - 1
     assert all(traced.start < first < ended for first in traced.forked_first)
+    # The command's own process notes the libraries its first document needed.
+    if jobs == 1:
+        assert {"click", "jinja2.sandbox", "reportlab.platypus", "pikepdf"} <= set(traced.libraries)
+        assert not any(name.startswith("leaflet") for name in traced.libraries)
     spans = traced.spans(launched, ended)
     assert set(spans) == {"whole", "interpreter", "first", "after_last"} | (
         {"forked_first"} if jobs == 2 else set()
@@ -162,3 +166,54 @@ def test_serial_start_is_amdahls_ceiling_for_two_jobs():
 def test_serial_start_without_a_forked_job_has_no_two_job_figures():
     start = peer_batch.serial_start([spans(0.5, 0.1, 2.4)], [], one_job=2.6, target=1.7)
     assert "two_jobs" not in start
+
+
+def test_the_import_floor_loads_what_a_batchs_first_document_needs(tmp_path):
+    floor = subprocess.run(
+        peer_batch.floor_command(show_libraries=True), capture_output=True, text=True
+    )
+    assert floor.returncode == 0, floor.stderr
+    loaded = set(floor.stdout.strip().split(","))
+    table, out, trace = tmp_path / "appointments.csv", tmp_path / "packs", tmp_path / "trace"
+    peer_batch.appointments_csv(table, 3)
+    command = peer_batch.batch_command(table, out, 1, peer_batch.traced_leaflet(trace))
+    done = subprocess.run(command, capture_output=True, text=True, env=peer_batch.ENVIRONMENT)
+    assert done.returncode == 0, done.stderr
+    assert set(peer_batch.read_trace(trace).libraries) <= loaded
+
+
+def test_the_first_document_is_timed_in_a_new_process():
+    done = subprocess.run(
+        peer_batch.first_document_command(),
+        capture_output=True,
+        text=True,
+        env=peer_batch.ENVIRONMENT,
+    )
+    assert done.returncode == 0, done.stderr
+    first, second = map(float, done.stdout.split())
+    assert 0 < second < first  # the second copy is stamped on the first's base
+
+
+def test_floor_ceilings_are_amdahls_with_the_floor_and_the_machine():
+    one = [spans(0.5, 0.1, 2.4), spans(0.6, 0.1, 2.8), spans(0.4, 0.1, 2.5)]
+    start = peer_batch.serial_start(one, [], one_job=2.6, target=1.7)  # S = 0.6
+    figures = peer_batch.floor_ceilings(
+        start,
+        floor=[0.30, 0.35, 0.50],
+        first_document=[0.05, 0.06, 0.04],
+        pair=[3.0, 3.2],
+        one_alone=[2.5, 2.7],
+    )
+    # S' = 0.35 + 0.05; T1' = 2.6 - (0.6 - 0.4) = 2.4; two jobs at most 2.4 / (0.4 + 1.0).
+    assert figures["serial_floor"] == pytest.approx(0.4)
+    assert figures["one_job_floor"] == pytest.approx(2.4)
+    assert figures["amdahl_ceiling_floor"] == pytest.approx(2.4 / 1.4)
+    assert figures["import_floor"]["runs"] == 3
+    # f = 2 x 2.6 / 3.1; the shared part takes (T1 - S) / f.
+    f = 2 * 2.6 / 3.1
+    assert figures["two_processes"]["throughput"] == pytest.approx(f)
+    assert figures["two_processes"]["throughput_min"] == pytest.approx(2 * 2.5 / 3.0)
+    assert figures["two_processes"]["throughput_max"] == pytest.approx(2 * 2.7 / 3.2)
+    assert figures["amdahl_ceiling_machine"] == pytest.approx(2.6 / (0.6 + 2.0 / f))
+    assert figures["amdahl_ceiling_floor_machine"] == pytest.approx(2.4 / (0.4 + 2.0 / f))
+    assert "two_processes" not in peer_batch.floor_ceilings(start, [0.3], [0.05], [], [])

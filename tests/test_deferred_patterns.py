@@ -1,5 +1,6 @@
-"""ReportLab's paragraph module loads with its patterns compiled on first use
-(`leaflet.deferred_patterns`): each check runs in a fresh interpreter."""
+"""ReportLab's paragraph and CJK splitting modules and pikepdf's XMP constants load with
+their patterns compiled on first use (`leaflet.deferred_patterns`): each check of what
+loads runs in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -33,9 +34,13 @@ def test_the_uri_pattern_waits_until_it_is_used():
         "import json, re, sys, leaflet\n"
         "import reportlab.platypus.paragraph as p, reportlab.platypus.paraparser as pp\n"
         "from leaflet.deferred_patterns import DeferredPattern, _Finder\n"
+        "finder_waits = any(isinstance(f, _Finder) for f in sys.meta_path)\n"
+        "import reportlab.lib.textsplit as t, pikepdf.models.metadata._constants as x\n"
+        "patterns = [p.uri_pat, t.rx, x.re_xml_illegal_chars, x.re_xml_illegal_bytes]\n"
         "report = {\n"
-        "  'deferred': isinstance(p.uri_pat, DeferredPattern),\n"
-        "  'compiled': p.uri_pat._compiled is not None,\n"
+        "  'deferred': all(isinstance(item, DeferredPattern) for item in patterns),\n"
+        "  'compiled': any(item._compiled is not None for item in patterns),\n"
+        "  'finder waits for pikepdf': finder_waits,\n"
         "  'other modules compile as always': isinstance(pp._re_para, re.Pattern),\n"
         "  're.compile restored': re.compile.__module__ == 're'\n"
         "      and isinstance(re.compile('a'), re.Pattern),\n"
@@ -46,6 +51,7 @@ def test_the_uri_pattern_waits_until_it_is_used():
     assert found == {
         "deferred": True,
         "compiled": False,
+        "finder waits for pikepdf": True,
         "other modules compile as always": True,
         "re.compile restored": True,
         "finder gone": True,
@@ -67,21 +73,30 @@ def test_a_deferred_pattern_matches_as_the_compiled_one_does():
     ]
 
 
+def test_the_cjk_and_xml_patterns_work_as_compiled():
+    from pikepdf.models.metadata import _constants
+    from reportlab.lib import textsplit
+
+    assert textsplit.rx.sub(r"\1|", "ab日c") == "ab日|c"
+    assert _constants.re_xml_illegal_chars.sub("", "a\x00b\ufffec") == "abc"
+    assert _constants.re_xml_illegal_bytes.sub(b"", b"a\x01b&#0;") == b"ab"
+
+
 def re_match(pattern, text: str):
     found = pattern.match(text)
     return found and (found.span(), found.groups())
 
 
-def test_reportlab_loaded_first_is_left_alone():
+def test_a_module_loaded_first_is_left_alone():
     found = fresh(
         "import json, re, sys\n"
-        "import reportlab.platypus.paragraph as p\n"
+        "import reportlab.platypus.paragraph as p, reportlab.lib.textsplit as t\n"
         "import leaflet\n"
         "from leaflet.deferred_patterns import _Finder\n"
-        "print(json.dumps([isinstance(p.uri_pat, re.Pattern),\n"
-        "    any(isinstance(f, _Finder) for f in sys.meta_path)]))"
+        "print(json.dumps([isinstance(p.uri_pat, re.Pattern), isinstance(t.rx, re.Pattern),\n"
+        "    [sorted(f._waiting) for f in sys.meta_path if isinstance(f, _Finder)]]))"
     )
-    assert found == [True, False]
+    assert found == [True, True, [["pikepdf.models.metadata._constants"]]]
 
 
 def test_a_deferred_pattern_can_be_copied_and_pickled():

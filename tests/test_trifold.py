@@ -446,7 +446,7 @@ LAST_WORDS = {
     ("pl", "info"): "Moje pytania",
     ("pl", "aftercare"): "Powiedz nam o problemach.",
     ("cy", "info"): "Fy nghwestiynau",
-    ("cy", "aftercare"): "Dywedwch am bob problem.",
+    ("cy", "aftercare"): "Dywedwch wrthym am unrhyw broblem.",
 }
 VERSION = {"pl": "Wersja 2.1", "cy": "Fersiwn 2.1"}
 BODY_SIZE = 12  # points: the leaflet standard's least, and the tri-folds' body text

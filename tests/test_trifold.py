@@ -505,6 +505,20 @@ def test_a_title_word_too_wide_for_the_cover_is_set_smaller_not_broken(
     assert all(in_panel(w["x0"], layout, 0, 2) and in_panel(w["x1"], layout, 0, 2) for w in title)
 
 
+@pytest.mark.parametrize("title", ["Microdermabrasion", "Nachbehandlung"])
+def test_a_title_scaled_to_the_cover_stays_whole(content_copy: Path, title: str) -> None:
+    """Scaled to fit the US Letter cover exactly, these titles came out a float's hair
+    too wide and broke before their last letter; they stay one word on one line."""
+    path = content_copy / "microneedling" / "en-GB" / "info.yaml"
+    replace_in(path, "  title: Microneedling\n", f"  title: {title}\n")
+    pdf = build("info", "letter-trifold", content_dir=content_copy)
+    with pdfplumber.open(io.BytesIO(pdf.data)) as reader:
+        words = reader.pages[0].extract_words(extra_attrs=["size"])
+    big = [w for w in words if w["size"] > 16]  # the subtitle is 15 pt
+    assert [w["text"] for w in big] == [title]
+    assert 15 < big[0]["size"] < 24  # smaller, but not below the subtitle
+
+
 def test_a_back_panel_that_cannot_fit_says_how_tall_it_is(tmp_path: Path) -> None:
     """Feedback wording far too long for a back panel, even in its tightest setting."""
     old = "feedback: Tell us what you think of our leaflets and forms."

@@ -345,10 +345,11 @@ def run_output(command: list[str], cwd: Path) -> str:
     return done.stdout.strip()
 
 
-def first_document_seconds(workdir: Path) -> float:
-    """The seconds of the peer batch's first stamped copy in a new process (see
-    `peer_batch.first_document_command`)."""
-    return float(run_output(first_document_command(), workdir).split()[0])
+def first_document_seconds(workdir: Path) -> tuple[float, float]:
+    """The seconds of the peer batch's first stamped copy in a new process, and of the
+    second row's copy after it (see `peer_batch.first_document_command`)."""
+    first, second = map(float, run_output(first_document_command(), workdir).split())
+    return first, second
 
 
 def batch(
@@ -374,6 +375,7 @@ def batch(
     needed: set[str] = set()  # the libraries' modules the traced first documents had
     floor: dict[str, list[float]] = {"floor": [], "first document": [], "pair": []}
     floor_cpu: list[float] = []
+    second_document: list[float] = []  # each first document's process, the next row's copy
     variants: list[int | str | None] = [1, 2, None, "traced 1", "traced 2", *floor]
     each_round = -(-process_repeat // rounds)  # floor processes and first documents
     floor_loaded = set(run_output(floor_command(show_libraries=True), workdir).split(","))
@@ -386,9 +388,10 @@ def batch(
                     floor["floor"].append(run_quietly(floor_command(), workdir))
                     floor_cpu.append(LAST_CPU[0])
             elif jobs == "first document":
-                floor["first document"] += [
-                    first_document_seconds(workdir) for _ in range(each_round)
-                ]
+                for _ in range(each_round):
+                    first, second = first_document_seconds(workdir)
+                    floor["first document"].append(first)
+                    second_document.append(second)
             elif jobs == "pair":
                 commands = [batch_command(table, out / str(index), 1) for index in (0, 1)]
                 floor["pair"].append(run_together(commands, workdir))
@@ -417,6 +420,7 @@ def batch(
             start, floor["floor"], floor["first document"], floor["pair"], times["jobs 1"]
         ),
         import_floor_cpu=statistics.median(floor_cpu),
+        second_document_alone=summary(second_document),
         floor_imports=list(FLOOR_IMPORTS),
         libraries_not_in_floor=sorted(needed - floor_loaded),
         floor_libraries_not_needed=sorted(floor_loaded - needed),
@@ -524,7 +528,8 @@ def report(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 f"import floor {floor['median']:.3f} s (min {floor['min']:.3f}, max "
                 f"{floor['max']:.3f}, {floor['runs']} processes; CPU "
                 f"{start['import_floor_cpu']:.3f} s), first document "
-                f"{first['median'] * 1e3:.0f} ms in a new process ({first['runs']}): two jobs "
+                f"{first['median'] * 1e3:.0f} ms in a new process ({first['runs']}; the "
+                f"next row's {start['second_document_alone']['median'] * 1e3:.1f} ms): two jobs "
                 f"at most {start['amdahl_ceiling_floor']:.2f}x (of T1' = "
                 f"{start['one_job_floor']:.2f} s)",
             )

@@ -446,7 +446,7 @@ LAST_WORDS = {
     ("pl", "info"): "Moje pytania",
     ("pl", "aftercare"): "Powiedz nam o problemach.",
     ("cy", "info"): "Fy nghwestiynau",
-    ("cy", "aftercare"): "Dywedwch am bob problem.",
+    ("cy", "aftercare"): "Dywedwch wrthym am unrhyw broblem.",
 }
 VERSION = {"pl": "Wersja 2.1", "cy": "Fersiwn 2.1"}
 BODY_SIZE = 12  # points: the leaflet standard's least, and the tri-folds' body text
@@ -503,6 +503,20 @@ def test_a_title_word_too_wide_for_the_cover_is_set_smaller_not_broken(
     else:
         assert 20 < size < 24
     assert all(in_panel(w["x0"], layout, 0, 2) and in_panel(w["x1"], layout, 0, 2) for w in title)
+
+
+@pytest.mark.parametrize("title", ["Microdermabrasion", "Nachbehandlung"])
+def test_a_title_scaled_to_the_cover_stays_whole(content_copy: Path, title: str) -> None:
+    """Scaled to fit the US Letter cover exactly, these titles came out a float's hair
+    too wide and broke before their last letter; they stay one word on one line."""
+    path = content_copy / "microneedling" / "en-GB" / "info.yaml"
+    replace_in(path, "  title: Microneedling\n", f"  title: {title}\n")
+    pdf = build("info", "letter-trifold", content_dir=content_copy)
+    with pdfplumber.open(io.BytesIO(pdf.data)) as reader:
+        words = reader.pages[0].extract_words(extra_attrs=["size"])
+    big = [w for w in words if w["size"] > 16]  # the subtitle is 15 pt
+    assert [w["text"] for w in big] == [title]
+    assert 15 < big[0]["size"] < 24  # smaller, but not below the subtitle
 
 
 def test_a_back_panel_that_cannot_fit_says_how_tall_it_is(tmp_path: Path) -> None:

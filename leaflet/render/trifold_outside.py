@@ -8,7 +8,8 @@ measured (`BACK_PANEL_SETTINGS`): the About facts set tight, the sources on requ
 shorter overdue notice, then the QR code and the contact block's opening words left out;
 never text smaller than the layout's small print, and never a fact the leaflet standard
 asks for. The cover holds a block in the brand colour (logo, clinic name, title and
-subtitle), the personal note, and a foot with the reference and review date. Both are
+subtitle; a title word too wide for the panel is set smaller, down to the subtitle's
+size), the personal note, and a foot with the reference and review date. Both are
 drawn with the outside page, before the panels the story flows into; a screen reader
 reads the cover first and the back panel last, as the folded leaflet is read.
 """
@@ -20,9 +21,7 @@ import itertools
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Spacer
 
@@ -51,6 +50,8 @@ COVER_PADDING = 6 * mm
 #: Between the logo and the clinic's name, and (at least) between the name and the title.
 BELOW_LOGO = 3 * mm
 ABOVE_TITLE = 8 * mm
+#: How far short of the cover's width a title scaled to fit it ends (`_word_scale`).
+FIT_MARGIN = 0.01
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class SheetOutside:
         name = styles.derive("header_name", "cover", textColor=on_primary, spaceAfter=0)
         title = styles.derive("title", "cover", textColor=on_primary)
         subtitle = styles.derive("subtitle", "cover", textColor=on_primary, spaceAfter=0)
-        scale = _word_scale(meta.title, title, panel.text_width - 2 * COVER_PADDING)
+        scale = _word_scale(Para(plain(meta.title), title), panel.text_width - 2 * COVER_PADDING)
         if scale < 1:  # never below the subtitle's size: a longer word then breaks
             scale = max(scale, subtitle.fontSize / title.fontSize)
             title = styles.derive(
@@ -260,11 +261,12 @@ def flowable_height(flowable: Flowable, canvas: Canvas, width: float) -> float:
     return flowable.getSpaceBefore() + height + flowable.getSpaceAfter()
 
 
-def _word_scale(text: str, style: ParagraphStyle, width: float) -> float:
-    """How much smaller than `style` `text` must be set for its widest word to fit
+def _word_scale(paragraph: Para, width: float) -> float:
+    """How much smaller than its style `paragraph` must be set for its widest word to fit
     `width` (1 when it fits): a title on a narrow cover ("Micronodwyddo" on the US Letter
-    tri-fold) is set smaller rather than broken inside a word."""
-    widest = max(
-        (stringWidth(word, style.fontName, style.fontSize) for word in text.split()), default=0.0
-    )
-    return 1.0 if widest <= width else width / widest
+    tri-fold) is set smaller rather than broken inside a word. The word is measured as
+    ReportLab breaks the lines (each run of letters in the font that prints it), and
+    scaled to fit `FIT_MARGIN` short of `width`: scaled to fit exactly, float rounding
+    leaves about one word in eight a hair too wide, broken before its last letter."""
+    widest = paragraph.minWidth()
+    return 1.0 if widest <= width else (width - FIT_MARGIN) / widest

@@ -215,7 +215,7 @@ def test_parts_are_dealt_a_part_at_a_time_and_the_last_go_to_whoever_is_free():
     nothing to do takes a piece from the end of another's chunk."""
     from leaflet.packs.forked import FEWEST, Parts
 
-    parts = Parts([list(range(129)), list(range(200, 220))], processes=2)
+    parts = Parts(_without_bases([list(range(129)), list(range(200, 220))]), processes=2)
     assert parts.take(0) == list(range(43))  # 129 jobs: 3 parts of 43; 149 left, 38 a piece
     assert parts.take(1) == list(range(200, 220))
     assert parts.take(1) == list(range(107, 129))  # from process 0's last part: 86 left
@@ -233,7 +233,7 @@ def test_parts_are_dealt_a_part_at_a_time_and_the_last_go_to_whoever_is_free():
 def test_parts_are_whole_until_little_is_left():
     from leaflet.packs.forked import Parts
 
-    parts = Parts([list(range(300)), list(range(300, 400))], processes=2)
+    parts = Parts(_without_bases([list(range(300)), list(range(300, 400))]), processes=2)
     # 5 parts of 60; with 160 of 400 left, 40 a piece, then the 20 left of that part.
     assert [len(parts.take(0) or ()) for _ in range(6)] == [60, 60, 60, 60, 40, 20]
     assert parts.take(1) == list(range(300, 325))  # 100 left: 25 of its part of 50
@@ -242,7 +242,7 @@ def test_parts_are_whole_until_little_is_left():
 def test_parts_are_whole_for_a_process_alone():
     from leaflet.packs.forked import Parts
 
-    parts = Parts([list(range(100))], processes=1)
+    parts = Parts(_without_bases([list(range(100))]), processes=1)
     assert [len(parts.take(0) or ()) for _ in range(3)] == [50, 50, 0]
 
 
@@ -253,8 +253,14 @@ def test_a_process_keeps_to_the_bases_it_has_taken():
 
     big = [list(range(0, 50)), list(range(50, 100))]  # one base, two chunks
     small = [list(range(100, 130)), list(range(130, 160))]  # two other bases
-    parts = Parts(big + small, processes=2, group_of=lambda job: "big" if job < 100 else job >= 130)
+    bases = [frozenset({"big"}), frozenset({"big"}), frozenset({False}), frozenset({True})]
+    parts = Parts(list(zip(big + small, bases, strict=True)), processes=2)
     firsts = [(parts.take(taker) or [None])[0] for taker in (0, 1, 0, 1, 0)]
     # Process 1 takes the bases no one has taken (100, then 130), though the big
     # base's second chunk (50) is larger; process 0 takes that chunk once its first is done.
     assert firsts == [0, 100, 40, 130, 50]
+
+
+def _without_bases(chunks: list[list[int]]) -> list[tuple[list[int], frozenset[object]]]:
+    """`chunks` for `Parts`, none sharing a base with another."""
+    return [(chunk, frozenset()) for chunk in chunks]

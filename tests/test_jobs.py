@@ -70,6 +70,14 @@ def test_jobs_that_share_a_base_go_to_one_chunk():
     assert [len(chunk) for chunk in chunks] == sorted(map(len, chunks), reverse=True)
 
 
+def test_each_chunk_comes_with_the_bases_of_its_jobs():
+    jobs = [*planned(40, ("info", "aftercare")), *planned(200)]
+    grouped = workers.grouped_chunks(jobs, 2)
+    assert [chunk for chunk, _ in grouped] == workers.base_chunks(jobs, 2)
+    for chunk, bases in grouped:
+        assert bases == {workers.base_group(job) for job in chunk}
+
+
 def test_a_group_bigger_than_a_chunk_is_split_evenly():
     jobs = [job for job in planned(200) if job.appointment.personal.patient_name.isascii()]
     chunks = workers.base_chunks(jobs, 2)  # 50 jobs, chunks of 16: over twice that

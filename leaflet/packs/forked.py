@@ -55,7 +55,7 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
 import threading
-from collections.abc import Callable, Generator, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,9 +67,8 @@ from leaflet.packs.manifest import ManifestEntry
 from leaflet.packs.planner import BatchSettings, Job
 from leaflet.packs.workers import (
     STOPPED_JOB,
-    base_chunks,
-    base_group,
     forking_is_safe,
+    grouped_chunks,
     most_common,
 )
 from leaflet.render.output import remove_temporaries
@@ -119,7 +118,7 @@ class ForkedJobs:
     ) -> Generator[Result]:
         """Build every job, yielding results as they come (see the module's notes);
         `loaded`: treatments this process has loaded already, by the name jobs use."""
-        parts = Parts(base_chunks(todo, self.jobs), 1 + len(self._forked.jobs), base_group)
+        parts = Parts(grouped_chunks(todo, self.jobs), 1 + len(self._forked.jobs))
         self._forked.deal(Start.of(setup, self.settings), parts)
         # This process's parts, in one stream (`Worker.build_chunks`: each part's sync
         # runs while the next is built), the next taken as the last is built.
@@ -154,21 +153,16 @@ class Parts:
     other (`FEWEST` documents each), not a part.
 
     A process takes the largest chunk left that shares a base with one it took before
-    (`group_of` tells which base a job is stamped on); failing that, the largest whose
-    bases no other process has taken. A base too large for one chunk so stays with one
-    process where the balance allows, which lays it out, and draws the texts its patients
-    share, once (about 50 ms and 1 ms each), not in every process."""
+    (each chunk comes with the bases its jobs are stamped on: `grouped_chunks`); failing
+    that, the largest whose bases no other process has taken. A base too large for one
+    chunk so stays with one process where the balance allows, which lays it out, and
+    draws the texts its patients share, once (about 50 ms and 1 ms each), not in every
+    process."""
 
     def __init__(
-        self,
-        chunks: Iterable[list[Job]],
-        processes: int,
-        group_of: Callable[[Job], Hashable] | None = None,
+        self, chunks: Iterable[tuple[list[Job], frozenset[Hashable]]], processes: int
     ) -> None:
-        self._left = collections.deque(
-            (chunk, frozenset(map(group_of, chunk)) if group_of else frozenset())
-            for chunk in chunks
-        )
+        self._left = collections.deque(chunks)
         self._undealt = sum(len(chunk) for chunk, _ in self._left)
         self._processes = max(1, processes)
         self._taken: dict[int, collections.deque[list[Job]]] = {}

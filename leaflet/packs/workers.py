@@ -32,7 +32,7 @@ import signal
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Generator, Iterable, Mapping, Sequence
+from collections.abc import Generator, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -190,7 +190,15 @@ class WorkerPool:
 
 
 def base_chunks(todo: Sequence[Job], workers: int) -> list[list[Job]]:
-    """`todo` in chunks for `workers` worker processes, largest first.
+    """`todo` in chunks for `workers` worker processes, largest first (`grouped_chunks`)."""
+    return [chunk for chunk, _ in grouped_chunks(todo, workers)]
+
+
+def grouped_chunks(
+    todo: Sequence[Job], workers: int
+) -> list[tuple[list[Job], frozenset[Hashable]]]:
+    """`todo` in chunks for `workers` worker processes, largest first, each with the
+    bases its jobs are stamped on (`base_group`).
 
     A worker lays out each base it stamps (`leaflet.render.stamp`): jobs that share a
     base go into one chunk, so one worker lays it out, unless there are more than twice
@@ -199,25 +207,27 @@ def base_chunks(todo: Sequence[Job], workers: int) -> list[list[Job]]:
     one. Chunks hold about a quarter of a worker's share (`CHUNK` at least): enough of
     them that the workers finish close together, the smallest going last."""
     size = max(CHUNK, math.ceil(len(todo) / (workers * CHUNKS_PER_WORKER)))
-    groups: dict[tuple[object, ...], list[Job]] = {}
+    groups: dict[Hashable, list[Job]] = {}
     for job in todo:
         groups.setdefault(base_group(job), []).append(job)
-    chunks: list[list[Job]] = []
+    chunks: list[tuple[list[Job], frozenset[Hashable]]] = []
     shared: list[Job] = []
-    for group in groups.values():
+    bases: set[Hashable] = set()  # those of the jobs in `shared`
+    for base, group in groups.items():
         if len(group) > 2 * size:
             step = math.ceil(len(group) / round(len(group) / size))
-            chunks += [group[i : i + step] for i in range(0, len(group), step)]
+            chunks += [(group[i : i + step], frozenset({base})) for i in range(0, len(group), step)]
         elif len(group) > size:
-            chunks.append(group)
+            chunks.append((group, frozenset({base})))
         else:
             if len(shared) + len(group) > size:
-                chunks.append(shared)
-                shared = []
+                chunks.append((shared, frozenset(bases)))
+                shared, bases = [], set()
             shared += group
+            bases.add(base)
     if shared:
-        chunks.append(shared)
-    return sorted(chunks, key=len, reverse=True)
+        chunks.append((shared, frozenset(bases)))
+    return sorted(chunks, key=lambda chunk: len(chunk[0]), reverse=True)
 
 
 def base_group(job: Job) -> tuple[object, ...]:

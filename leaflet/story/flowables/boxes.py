@@ -214,15 +214,21 @@ class SplittableBox(Box):
                     # Only the air after a closing list is left over: the box ends
                     # here without it, rather than leave a "(continued)" box with
                     # nothing in it at the top of the next page.
-                    box = {**self._box, "space_before": self.spaceBefore}
-                    return [Box(content[:index], **{**box, "space_after": self.spaceAfter})]
+                    return [Box(content[:index], **self._spaced(self.spaceBefore, self.spaceAfter))]
                 return self._parts(content[:index], content[index:])
         return []
 
     def _parts(self, first: list[Flowable], rest: list[Flowable]) -> list[Flowable]:
-        box = {**self._box, "space_before": self.spaceBefore, "space_after": 0}
-        head = Box(first, **box)
-        box = {**self._box, "space_before": 0, "space_after": self.spaceAfter}
+        head = Box(first, **self._spaced(self.spaceBefore, 0))
         lead = [self.continued] if self.continued is not None else []
-        tail = SplittableBox([*lead, *rest], self.page_room, continued=self.continued, **box)
+        tail = SplittableBox(
+            [*lead, *rest],
+            self.page_room,
+            continued=self.continued,
+            **self._spaced(0, self.spaceAfter),
+        )
         return [head, tail]
+
+    def _spaced(self, before: float, after: float) -> dict[str, Any]:
+        """This box's settings, with `before` and `after` it."""
+        return {**self._box, "space_before": before, "space_after": after}

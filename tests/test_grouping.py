@@ -159,6 +159,22 @@ def test_the_last_block_and_the_about_box_are_measured_once_in_each_space() -> N
         assert (block.wraps, about.wraps) == (2, 2)
 
 
+def test_a_last_block_that_fits_is_not_broken_to_keep_the_about_box_company() -> None:
+    """The last block fits here, the About box after it does not, and this page is at
+    least half full: the two move on together. The block once split instead (a contact
+    box's title and first line here, the rest "(continued)" on the next page beside the
+    About box), with room for all of it left on this page."""
+    canvas = Canvas(io.BytesIO())
+    style, kept = ParagraphStyle("text"), ParagraphStyle("title", keepWithNext=1)
+    content = [Para("How to contact us", kept), Para("Call us.", style), Row(100)]
+    continued = Para("How to contact us (continued)", kept)
+    block = SplittableBox(content, PAGE, continued=continued, padding=5)
+    block_height = block.wrapOn(canvas, 300, PAGE)[1]
+    room = PAGE * 0.49  # this page is just over half full
+    assert block_height < room
+    assert EndGroup([block, Row(250)], PAGE).splitOn(canvas, 300, room) == []
+
+
 def test_a_box_that_fits_but_for_the_air_after_its_last_list_ends_whole() -> None:
     """A callout's closing list has a little air after it (a spacer). Where everything
     else fits the page but that air does not, the box ends on this page without it: it

@@ -405,3 +405,16 @@ def test_text_fonts_are_subset_noto_sans(default_pdfs, document):
         descriptor = font["/FontDescriptor"].get_object()
         assert "/FontFile2" in descriptor
         assert descriptor["/FontName"] == font["/BaseFont"]
+
+
+@pytest.mark.parametrize(("document", "layout"), [("aftercare", "a4"), ("info", "letter")])
+def test_the_contact_box_is_not_broken_where_it_fits_whole(document, layout):
+    # The last block (the contact box) and the About box did not both fit the page
+    # before the last, which was about half full: the contact box was broken after its
+    # first line there, its details "(continued)" beside the About box. Now it stays
+    # whole: here, or on the last page with the About box.
+    pages = build(document, layout).pages
+    assert not [page for page in pages if "(continued)" in page]
+    (contact,) = [page for page in pages if "How to contact us" in page]
+    assert "12 Example Street" in contact
+    assert "About this leaflet" in pages[-1]

@@ -149,16 +149,22 @@ class EndGroup(KeepGroup):
 
     When the two do not fit here but the block does, and the two cannot share any page
     or moving them on would leave this page less than half full, they part: the
-    block whole here, the box on the last page. A block is not broken (a contact box
-    parted from its title) only to keep the box company."""
+    block whole here, the box on the last page; otherwise the two move on together. A
+    block that fits here is not broken (a contact box parted from its title) only to
+    keep the box company."""
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         tall = self._measure(available_width, available_height)
         block, _, block_height, _ = self._placed[0]
         fits_here = block_height <= available_height and not block.getKeepWithNext()
-        if fits_here and (tall or available_height > self.page_room * HALF):
-            return list(self.content)
-        return self._split(available_width, available_height, tall)
+        if not fits_here:
+            return self._split(available_width, available_height, tall)
+        # How full the page is, not counting the gap the block would open below the text
+        # before it: the text on the page is what a reader sees as half full or not.
+        empty = available_height + self.getSpaceBefore()
+        if tall or empty > self.page_room * HALF:
+            return list(self.content)  # they part: the block here, the box on the next page
+        return []  # this page is at least half full: the two move on together
 
 
 class Unsplittable(KeepGroup):

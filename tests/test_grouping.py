@@ -175,3 +175,24 @@ def test_a_box_that_fits_but_for_the_air_after_its_last_list_ends_whole() -> Non
     assert len(parts) == 1 and not isinstance(parts[0], SplittableBox)
     assert parts[0].content == content[:3]
     assert parts[0].wrapOn(canvas, 300, height - 10)[1] <= height - 10
+
+
+def test_a_box_under_its_heading_that_fits_but_for_the_air_ends_whole_with_it() -> None:
+    """The same box kept with a heading before it (a section's heading over a callout):
+    the group ends on this page, the box without its air. It once moved on whole,
+    because the group took the box's one part for no split at all."""
+    canvas = Canvas(io.BytesIO())
+    style, kept = ParagraphStyle("text"), ParagraphStyle("title", keepWithNext=1)
+    items = Items([Para(f"Sign {number}.", style) for number in range(4)], PAGE)
+    content = [Para("Contact us if", kept), Para("Call us.", style), items, Spacer(0, 20)]
+    continued = Para("Contact us if (continued)", kept)
+    box = SplittableBox(content, PAGE, continued=continued, padding=5)
+    heading = Para("After your treatment", kept)
+    group = KeepGroup([heading, box], PAGE)
+    _, height = group.wrapOn(canvas, 300, 10_000)
+    group.page_room = box.page_room = height  # not full enough to move on whole
+    parts = group.splitOn(canvas, 300, height - 10)
+    assert len(parts) == 1 and isinstance(parts[0], KeepGroup)
+    assert parts[0].content[0] is heading
+    assert parts[0].content[1].content == content[:3]
+    assert parts[0].wrapOn(canvas, 300, height - 10)[1] <= height - 10

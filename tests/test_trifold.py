@@ -418,6 +418,7 @@ KEPT = {
         "Kosmetyków innych niż do skóry po nakłuciu, przez 48 godzin.",
         "Po 24 godzinach codziennie używaj kremu z filtrem SPF 30 lub wyższym",
         "Basenu i morza przez 72 godziny.",
+        "Ewentualne zmiany narastają przez 2 do 4 tygodnie.",
         "Od razu dzwoń pod 999.",
         "Puchną Ci usta lub język.",
         "Zaczerwienienie lub obrzęk nasila się, wraca lub trwa ponad 4 dni",

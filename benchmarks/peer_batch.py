@@ -244,7 +244,7 @@ def serial_start(
 #: the content's templates (Jinja2's sandbox, and the extension and template scanning
 #: leaflet uses), written dates and numbers (Babel), hyphenation (Pyphen), the output
 #: folder's lock (filelock), layout and drawing (ReportLab's platypus, canvas and
-#: TrueType fonts, which import uharfbuzz, and ReportLab's utilities Pillow), the logo
+#: TrueType fonts, which import uharfbuzz; ReportLab's utilities import Pillow), the logo
 #: (Pillow's image, the plugins `Image.open` loads, and the two modules leaflet's
 #: colour checks use) and the stamped copy (pikepdf). Not PyYAML: with the validated-
 #: content cache filled, a batch reads no YAML; nor pydantic, for the same reason. They

@@ -175,19 +175,42 @@ def test_a_last_block_that_fits_is_not_broken_to_keep_the_about_box_company() ->
     assert EndGroup([block, Row(250)], PAGE).splitOn(canvas, 300, room) == []
 
 
+def callout_with_air() -> tuple[list[Flowable], SplittableBox]:
+    """A callout's content (a title, a lead-in, a closing list and the air after it)
+    and the box holding it."""
+    style, kept = ParagraphStyle("text"), ParagraphStyle("title", keepWithNext=1)
+    items = Items([Para(f"Sign {number}.", style) for number in range(4)], PAGE)
+    content = [Para("Contact us if", kept), Para("Call us.", style), items, Spacer(0, 20)]
+    continued = Para("Contact us if (continued)", kept)
+    return content, SplittableBox(content, PAGE, continued=continued, padding=5)
+
+
 def test_a_box_that_fits_but_for_the_air_after_its_last_list_ends_whole() -> None:
     """A callout's closing list has a little air after it (a spacer). Where everything
     else fits the page but that air does not, the box ends on this page without it: it
     once split there, leaving a "(continued)" box with nothing in it on the next page."""
     canvas = Canvas(io.BytesIO())
-    style, kept = ParagraphStyle("text"), ParagraphStyle("title", keepWithNext=1)
-    items = Items([Para(f"Sign {number}.", style) for number in range(4)], PAGE)
-    content = [Para("Contact us if", kept), Para("Call us.", style), items, Spacer(0, 20)]
-    continued = Para("Contact us if (continued)", kept)
-    box = SplittableBox(content, PAGE, continued=continued, padding=5)
+    content, box = callout_with_air()
     _, height = box.wrapOn(canvas, 300, 10_000)
     box.page_room = height  # the page is not full enough for the box to move on whole
     parts = box.splitOn(canvas, 300, height - 10)
     assert len(parts) == 1 and not isinstance(parts[0], SplittableBox)
     assert parts[0].content == content[:3]
+    assert parts[0].wrapOn(canvas, 300, height - 10)[1] <= height - 10
+
+
+def test_a_box_under_its_heading_that_fits_but_for_the_air_ends_whole_with_it() -> None:
+    """The same box kept with a heading before it (a section's heading over a callout):
+    the group ends on this page, the box without its air. It once moved on whole,
+    because the group took the box's one part for no split at all."""
+    canvas = Canvas(io.BytesIO())
+    content, box = callout_with_air()
+    heading = Para("After your treatment", ParagraphStyle("heading", keepWithNext=1))
+    group = KeepGroup([heading, box], PAGE)
+    _, height = group.wrapOn(canvas, 300, 10_000)
+    group.page_room = box.page_room = height  # not full enough to move on whole
+    parts = group.splitOn(canvas, 300, height - 10)
+    assert len(parts) == 1 and isinstance(parts[0], KeepGroup)
+    assert parts[0].content[0] is heading
+    assert parts[0].content[1].content == content[:3]
     assert parts[0].wrapOn(canvas, 300, height - 10)[1] <= height - 10

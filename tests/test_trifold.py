@@ -15,6 +15,7 @@ import functools
 import io
 import itertools
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from tagged_pdf import reading_order, structure_tree
 import leaflet
 from leaflet.errors import LayoutFitError
 from leaflet.sources import schema
-from leaflet.sources.bundled import CONTENT_DIR
+from leaflet.sources.bundled import CONTENT_DIR, LAYOUTS_DIR
 from leaflet.sources.strings import STRINGS_DIR
 
 SHEETS = {"dl-trifold": (297 * mm, 210 * mm), "letter-trifold": (11 * inch, 8.5 * inch)}
@@ -417,6 +418,7 @@ KEPT = {
         "Kosmetyków innych niż do skóry po nakłuciu, przez 48 godzin.",
         "Po 24 godzinach codziennie używaj kremu z filtrem SPF 30 lub wyższym",
         "Basenu i morza przez 72 godziny.",
+        "Ewentualne zmiany narastają przez 2 do 4 tygodnie.",
         "Od razu dzwoń pod 999.",
         "Puchną Ci usta lub język.",
         "Zaczerwienienie lub obrzęk nasila się, wraca lub trwa ponad 4 dni",
@@ -517,6 +519,28 @@ def test_a_title_scaled_to_the_cover_stays_whole(content_copy: Path, title: str)
     big = [w for w in words if w["size"] > 16]  # the subtitle is 15 pt
     assert [w["text"] for w in big] == [title]
     assert 15 < big[0]["size"] < 24  # smaller, but not below the subtitle
+
+
+def test_a_cover_title_is_never_set_larger_than_its_style(tmp_path: Path) -> None:
+    """Where a layout sets the subtitle larger than the title, a title word too wide for
+    the cover keeps the title's size (and breaks): the subtitle's size is a floor only
+    below the title's, never a size to grow the title to."""
+    layouts = tmp_path / "layouts"
+    shutil.copytree(LAYOUTS_DIR, layouts)
+    (layouts / "wide-subtitle.yaml").write_text(
+        "extends: letter-trifold\nstyles:\n  subtitle: {size: 25, leading: 30}\n",
+        encoding="utf-8",
+    )
+    rendered = leaflet.render_pdf(
+        leaflet.load_treatment("microneedling").document("info", "cy"),
+        leaflet.load_brand(),
+        leaflet.load_layout("wide-subtitle", layouts),
+    )
+    with pdfplumber.open(io.BytesIO(Pdf(rendered).data)) as reader:
+        chars = reader.pages[0].chars
+    title = [c for c in chars if c["fontname"].endswith("Bold") and c["size"] > 16]
+    assert "".join(c["text"] for c in title) == "Micronodwyddo"
+    assert {round(c["size"], 2) for c in title} == {24}
 
 
 def test_a_back_panel_that_cannot_fit_says_how_tall_it_is(tmp_path: Path) -> None:

@@ -161,9 +161,12 @@ class SheetOutside:
         name = styles.derive("header_name", "cover", textColor=on_primary, spaceAfter=0)
         title = styles.derive("title", "cover", textColor=on_primary)
         subtitle = styles.derive("subtitle", "cover", textColor=on_primary, spaceAfter=0)
-        scale = _word_scale(Para(plain(meta.title), title), panel.text_width - 2 * COVER_PADDING)
-        if scale < 1:  # never below the subtitle's size: a longer word then breaks
-            scale = max(scale, subtitle.fontSize / title.fontSize)
+        # Never below the subtitle's size (a longer word then breaks), nor larger than the
+        # title's own where a layout sets the subtitle as large.
+        least = min(1.0, subtitle.fontSize / title.fontSize)
+        fits = _word_scale(Para(plain(meta.title), title), panel.text_width - 2 * COVER_PADDING)
+        scale = max(fits, least)
+        if scale < 1:
             title = styles.derive(
                 "title",
                 "cover",

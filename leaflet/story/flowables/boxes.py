@@ -174,10 +174,12 @@ class SplittableBox(Box):
     """A box a page may break inside: between its parts, or inside one (a list between
     items, a paragraph between lines), never straight after a heading or lead-in (its
     title, which must keep with the next flowable, as must `continued`). It breaks only
-    where the page it starts on would otherwise be left too empty; else it
-    moves to the next page whole (`FULL_ENOUGH`). Each part keeps the background and bar;
-    the parts after the first start with `continued` (the title again, saying so: a
-    `RepeatedTitle`, which a screen reader skips), if given."""
+    where the page it starts on would otherwise be left too empty; else it moves to the
+    next page whole (`FULL_ENOUGH`). Where all but the air after its last list fits, it
+    ends here without that air: one part, never a `continued` part with nothing in it.
+    Each part keeps the background and bar; the parts after the first start with
+    `continued` (the title again, saying so: a `RepeatedTitle`, which a screen reader
+    skips), if given."""
 
     def __init__(
         self,

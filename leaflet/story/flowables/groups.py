@@ -113,7 +113,8 @@ class KeepGroup(Box):
         self, index: int, available_width: float, available_height: float, tall: bool
     ) -> list[Flowable]:
         """The group split inside its member `index` (never a heading or lead-in): what
-        comes before it with its first part, then its rest with what comes after it. A
+        comes before it with its first part, then its rest with what comes after it (a
+        member that ends here in one shorter part, and is the last, leaves no rest). A
         group that fits a page splits only where the page it leaves is at least half
         full; so does one taller than a page, which may instead go member by member."""
         member, before, _, _ = self._placed[index]
@@ -128,13 +129,17 @@ class KeepGroup(Box):
             parts = member.splitOn(self.canv, available_width, available_height - used)
         finally:
             del member.kept_above  # type: ignore[attr-defined]
-        if len(parts) < 2 or (index == 0 and not parts[0]):
+        if not parts or (index == 0 and not parts[0]):
             return []
+        if len(parts) == 1 and parts[0] is member:
+            return []  # it fits whole: no split in it makes room
         head = self._like([*self.content[:index], parts[0]]) if index else parts[0]
         head_height = head.wrapOn(self.canv, available_width, available_height)[1]
         if self.page_room - available_height + head_height < self.page_room * HALF:
             return []  # a split that leaves the page less than half full gains nothing
         tail = [*parts[1:], *self.content[index + 1 :]]
+        if not tail:  # the member ends here, shorter (`SplittableBox`: without its air)
+            return [head]
         if len(tail) == 1:
             return [head, tail[0]]
         rest = self._like(tail)

@@ -38,10 +38,11 @@ HEADER = "appointment_id,patient_name,date_of_birth,email,treatment,appointment,
 FIRST = ["Ann", "Zoë", "Łukasz", "José"]
 
 
-def day(count: int) -> list[leaflet.Appointment]:
-    """`count` appointments, their names in len(FIRST) groups of characters."""
+def day(count: int, email: str = "") -> list[leaflet.Appointment]:
+    """`count` appointments, their names in len(FIRST) groups of characters; `email`
+    for each, or none."""
     rows = [
-        f"B{i:03d},{FIRST[i % len(FIRST)]} Lee{i},1980-01-{1 + i % 28:02d},,microneedling,"
+        f"B{i:03d},{FIRST[i % len(FIRST)]} Lee{i},1980-01-{1 + i % 28:02d},{email},microneedling,"
         f"2026-12-01T{9 + i // 60 % 9:02d}:{i % 60:02d},Dr Sam Lee"
         for i in range(count)
     ]
@@ -50,9 +51,11 @@ def day(count: int) -> list[leaflet.Appointment]:
     return appointments
 
 
-def planned(count: int, documents: tuple[str, ...] = ("info",)) -> list[leaflet.Job]:
+def planned(
+    count: int, documents: tuple[str, ...] = ("info",), email: str = ""
+) -> list[leaflet.Job]:
     settings = BatchSettings(documents=documents)
-    jobs, problems = Planner(settings, "day.csv", dates.today()).plan(day(count))
+    jobs, problems = Planner(settings, "day.csv", dates.today()).plan(day(count, email))
     assert problems == []
     return jobs
 
@@ -71,11 +74,25 @@ def test_jobs_that_share_a_base_go_to_one_chunk():
 
 
 def test_each_chunk_comes_with_the_bases_of_its_jobs():
-    jobs = [*planned(40, ("info", "aftercare")), *planned(200)]
+    """Both ways a chunk is made: a base too large for one chunk split over several,
+    and bases too small for one sharing a chunk. Each chunk's bases are worked out
+    again from its jobs (`base_group`)."""
+    split = [job for job in planned(200) if job.appointment.personal.patient_name.isascii()]
+    # With an email, on bases of their own: 4 of 6 jobs each, chunks of 16 (74 jobs).
+    shared = planned(24, email="lee@example.com")
+    jobs = [*split, *shared]
     grouped = workers.grouped_chunks(jobs, 2)
-    assert [chunk for chunk, _ in grouped] == workers.base_chunks(jobs, 2)
+    assert sorted(id(job) for chunk, _ in grouped for job in chunk) == sorted(map(id, jobs))
     for chunk, bases in grouped:
         assert bases == {workers.base_group(job) for job in chunk}
+    # The split base's 50 jobs in 3 chunks, then two chunks of two bases (6 + 6).
+    assert [(len(chunk), len(bases)) for chunk, bases in grouped] == [
+        (17, 1),
+        (17, 1),
+        (16, 1),
+        (12, 2),
+        (12, 2),
+    ]
 
 
 def test_a_group_bigger_than_a_chunk_is_split_evenly():

@@ -13,11 +13,12 @@ documents its planning loaded. Forking is safe only while no other thread runs i
 process (a fork copies a lock another thread holds, held, for ever): `forking_is_safe`
 says when; otherwise a batch uses the fork server as before.
 
-The jobs share out the same chunks as the fork server's workers (`base_chunks`: jobs
-that share a base go together, so each base is laid out once). This process keeps them
-and deals them out one at a time, largest first (but a process is given the next chunk
-of a base it has before any other: `Parts`): it takes the next for itself as it
-finishes one, and a thread of it deals a forked job its chunks a part (`STAGED` files)
+The jobs share out the same chunks as the fork server's workers, each with the
+bases its jobs are stamped on (`grouped_chunks`: jobs that share a base go
+together, so each base is laid out once). This process keeps them and deals them
+out one at a time, largest first (but a process is given the next chunk of a base
+it has before any other: `Parts`): it takes the next for itself as it finishes
+one, and a thread of it deals a forked job its chunks a part (`STAGED` files)
 at a time: the first part as soon as the batch is planned, and the next each time the
 job starts building one, taking a new chunk for it when its chunk is done. A job so
 always has its next part at hand, never more: it holds two parts of the plan at most,

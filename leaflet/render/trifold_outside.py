@@ -50,7 +50,8 @@ COVER_PADDING = 6 * mm
 #: Between the logo and the clinic's name, and (at least) between the name and the title.
 BELOW_LOGO = 3 * mm
 ABOVE_TITLE = 8 * mm
-#: How far short of the cover's width a title scaled to fit it ends (`_word_scale`).
+#: How far short of the cover's width a title scaled to fit it ends (`_word_scale`), in
+#: points, as every width here: a hundredth of a point (0.0035 mm), finer than any print.
 FIT_MARGIN = 0.01
 
 

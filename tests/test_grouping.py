@@ -214,3 +214,60 @@ def test_a_box_under_its_heading_that_fits_but_for_the_air_ends_whole_with_it() 
     assert parts[0].content[0] is heading
     assert parts[0].content[1].content == content[:3]
     assert parts[0].wrapOn(canvas, 300, height - 10)[1] <= height - 10
+
+
+def callout_with_tall_list(lead_in: str = "Call us.") -> SplittableBox:
+    """A callout whose title and lead-in are followed by a list that cannot break (two
+    tall items, never one alone): it can break only after its lead-in."""
+    style, kept = ParagraphStyle("text"), ParagraphStyle("title", keepWithNext=1)
+    items = Items([Row(150), Row(150)], PAGE)
+    content = [Para("Contact us if", kept), Para(lead_in, style), items]
+    continued = Para("Contact us if (continued)", kept)
+    return SplittableBox(content, PAGE, continued=continued, padding=5)
+
+
+def test_a_box_that_would_leave_only_its_title_and_lead_in_here_moves_on_whole() -> None:
+    """On a page already more than half full, a box that fits a page is not broken
+    after its title and lead-in (the rest "(continued)" overleaf): it moves on whole.
+    It once broke there whenever the page was less than two thirds full."""
+    canvas = Canvas(io.BytesIO())
+    box = callout_with_tall_list()
+    assert box.wrapOn(canvas, 300, PAGE)[1] <= PAGE
+    room = PAGE * 0.45  # this page is just over half full
+    assert box.splitOn(canvas, 300, room) == []
+
+
+def test_a_box_breaks_after_its_lead_in_where_the_page_would_be_left_too_empty() -> None:
+    """The same box on a page less than half full still breaks after its lead-in:
+    moving it on would leave most of the page empty."""
+    canvas = Canvas(io.BytesIO())
+    box = callout_with_tall_list()
+    head, tail = box.splitOn(canvas, 300, PAGE * 0.55)
+    assert [flowable.text for flowable in head.content] == ["Contact us if", "Call us."]
+    assert isinstance(tail, SplittableBox) and tail.content[0].text == "Contact us if (continued)"
+
+
+def test_a_box_that_leaves_more_than_its_opening_here_still_breaks() -> None:
+    """A box with no lead-in (a signing party: a title, then its fields) breaks after
+    two of its fields at the foot of a page more than half full, as before."""
+    canvas = Canvas(io.BytesIO())
+    kept = ParagraphStyle("title", keepWithNext=1)
+    fields = Items([Row(80) for _ in range(5)], PAGE)
+    box = SplittableBox([Para("Patient", kept), fields], PAGE, padding=5)
+    head, _ = box.splitOn(canvas, 300, PAGE * 0.4)  # not full enough to move it on whole
+    assert head.content[0].text == "Patient"
+    assert len(head.content[1].items) == 2
+
+
+def test_a_last_box_that_cannot_share_a_page_with_the_about_box_still_breaks() -> None:
+    """A last box (a contact box) and the About box that cannot share any page: the box
+    still breaks after its title and lead-in on a page more than half full, its rest
+    beside the About box overleaf. Moving it on whole would leave the About box a page
+    of its own, one more page."""
+    canvas = Canvas(io.BytesIO())
+    lead_in = " ".join(["Call us if you notice any of these signs."] * 6)  # several lines
+    box, about = callout_with_tall_list(lead_in), Row(260)
+    assert box.wrapOn(canvas, 300, PAGE)[1] + 260 > PAGE
+    head, rest = EndGroup([box, about], PAGE).splitOn(canvas, 300, PAGE * 0.45)
+    assert [flowable.text for flowable in head.content] == ["Contact us if", lead_in]
+    assert isinstance(rest, KeepGroup) and rest.content[-1] is about

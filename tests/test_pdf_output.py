@@ -418,3 +418,21 @@ def test_the_contact_box_is_not_broken_where_it_fits_whole(document, layout):
     (contact,) = [page for page in pages if "How to contact us" in page]
     assert "12 Example Street" in contact
     assert "About this leaflet" in pages[-1]
+
+
+def test_a_callout_that_would_leave_only_its_opening_moves_on_whole():
+    # The Welsh large-print aftercare's "Contact us if" callout was broken after its
+    # title and first paragraph at the foot of a page nearly two thirds full, its list of
+    # signs "(parhad)" overleaf, although the whole box fits that page. It moves on whole.
+    treatment = leaflet.load_treatment("microneedling")
+    rendered = leaflet.render_pdf(
+        treatment.document("aftercare", "cy"),
+        leaflet.load_brand(),
+        leaflet.load_layout("large-print"),
+    )
+    with pdfplumber.open(io.BytesIO(rendered.data)) as reader:
+        texts = [page.extract_text() for page in reader.pages]
+    (callout,) = [text for text in texts if "Cysylltwch â ni os" in text]
+    assert "Ffoniwch ni ar 020 7946 0000" in callout
+    assert "Cochni neu chwyddo" in callout and "Lympiau neu ddarnau tywyll" in callout
+    assert not [text for text in texts if "(parhad)" in text]

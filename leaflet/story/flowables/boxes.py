@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from leaflet.story import tags
 from leaflet.story.lines import flows_rtl
@@ -29,15 +29,22 @@ HALF = 0.5
 FULL_ENOUGH = 2 / 3
 
 
-def moves_whole(block: Flowable, height: float, available_height: float, room: float) -> bool:
+def moves_whole(
+    block: Flowable,
+    height: float,
+    available_height: float,
+    room: float,
+    full_enough: float = FULL_ENOUGH,
+) -> bool:
     """Whether `block` (`height` tall, on pages `room` tall) should go to the next page
-    whole rather than break here: it fits a page, and the page it leaves is full enough.
+    whole rather than break here: it fits a page, and the page it leaves is full enough
+    (at least `full_enough` of it used).
 
     Inside a group kept together (a heading over a table), what the group puts above it
     on this page (`kept_above`, set by `leaflet.story.flowables.groups.KeepGroup`) would
     move with it: the page it leaves is only as full as it is before the group."""
     left = available_height + getattr(block, "kept_above", 0.0)
-    return height <= room and left <= room * (1 - FULL_ENOUGH)
+    return height <= room and left <= room * (1 - full_enough)
 
 
 def last_break(steps: Sequence[float], room: float, least: int, above: float = 0) -> int | None:
@@ -175,7 +182,9 @@ class SplittableBox(Box):
     items, a paragraph between lines), never straight after a heading or lead-in (its
     title, which must keep with the next flowable, as must `continued`). It breaks only
     where the page it starts on would otherwise be left too empty; else it moves to the
-    next page whole (`FULL_ENOUGH`). Where all but the air after its last list fits, it
+    next page whole (`FULL_ENOUGH`). A break that would leave only its opening here (the
+    title and the paragraph leading in) moves it whole already where the page is at least
+    half full (`HALF`). Where all but the air after its last list fits, it
     ends here without that air: one part, never a `continued` part with nothing in it.
     Each part keeps the background and bar; the parts after the first start with
     `continued` (the title again, saying so: a `RepeatedTitle`, which a screen reader
@@ -200,6 +209,29 @@ class SplittableBox(Box):
         self.wrap(available_width, available_height)
         if moves_whole(self, self.height, available_height, self.page_room):
             return []  # the page is full enough: the box moves on whole
+        parts = self._split(available_width, available_height)
+        if (
+            len(parts) > 1
+            and self._opening_only(parts[0])
+            and moves_whole(self, self.height, available_height, self.page_room, HALF)
+        ):
+            # Its title and a line or two at the page foot, the rest "(continued)"
+            # overleaf, reads as two boxes: a page at least half full is left short instead.
+            return []
+        return parts
+
+    def _opening_only(self, head: Flowable) -> bool:
+        """Whether `head` (the first part of a split) holds no more than this box's
+        opening: its title (which keeps with the next flowable), and the paragraph that
+        leads in after it, or part of them."""
+        assert isinstance(head, Box)
+        for index, member in enumerate(self.content):
+            if not member.getKeepWithNext():  # the first that may end a part: the lead-in
+                return isinstance(member, Paragraph) and len(head.content) <= index + 1
+        return True
+
+    def _split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """`split`, wherever the box can break: as low as it can; none where it cannot."""
         inner_width = available_width - self._inner_left() - self.padding
         room = available_height - self.padding * 1.8
         content = self.content

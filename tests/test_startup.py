@@ -75,6 +75,8 @@ def test_a_document_loads_only_what_its_build_uses(tmp_path):
     assert not {name for name in modules if name.startswith("leaflet.packs")}  # no batch
     assert "leaflet.render.fillable" not in modules  # no --fillable
     assert "filelock" not in modules
+    assert "jinja2" not in modules  # the wording only puts values in (sources.wording)
+    assert "uharfbuzz._harfbuzz" not in modules  # English: nothing to shape
     assert "urllib.request" not in modules  # nothing is fetched
     assert not other_commands(modules, "leaflet.cli.documents")
 
@@ -207,7 +209,8 @@ def test_a_second_batch_needs_no_pydantic(tmp_path):
         runs.append(set(printed.split()))
     cold, warm = runs
     assert "pydantic" in cold
-    assert not heavy(warm) & {"pydantic", "yaml", "pypdf", "textstat"}
+    # The built-in wording only puts values in: rendered without Jinja2.
+    assert not heavy(warm) & {"pydantic", "yaml", "pypdf", "textstat", "jinja2"}
     assert not {"pydantic_core", "email_validator", "leaflet.sources.schema.exports"} & warm
     assert not {name for name in warm if name.startswith("leaflet.sources.schema.blocks")}
     assert "filelock" in warm  # the lock was taken

@@ -241,9 +241,10 @@ def serial_start(
 #: What a one-job batch of the peer leaflet imports from the libraries it depends on
 #: before its first document (`Trace.libraries` holds what a traced run had loaded; the
 #: benchmark prints any module of theirs this leaves out): the command line (Click),
-#: written dates and numbers (Babel), hyphenation (Pyphen), the output folder's lock
-#: (filelock), layout and drawing (ReportLab's platypus, canvas and TrueType fonts, and
-#: ReportLab's utilities Pillow), the logo (Pillow's image, the plugins `Image.open`
+#: escaping the values wording puts in (MarkupSafe), written dates and numbers (Babel),
+#: hyphenation (Pyphen), the output folder's lock (filelock), layout and drawing
+#: (ReportLab's platypus, canvas and TrueType fonts, and ReportLab's utilities Pillow),
+#: the logo (Pillow's image, the plugins `Image.open`
 #: loads, and the two modules leaflet's colour checks use) and the stamped copy
 #: (pikepdf). Not PyYAML: with the validated-content cache filled, a batch reads no
 #: YAML; nor pydantic, for the same reason. Not Jinja2: the peer leaflet's wording only
@@ -252,6 +253,7 @@ def serial_start(
 #: in a batch (see `floor_command`), which also leaves uharfbuzz waiting.
 FLOOR_IMPORTS = (
     "click",
+    "markupsafe",
     "babel.dates",
     "babel.numbers",
     "pyphen",

@@ -241,19 +241,19 @@ def serial_start(
 #: What a one-job batch of the peer leaflet imports from the libraries it depends on
 #: before its first document (`Trace.libraries` holds what a traced run had loaded; the
 #: benchmark prints any module of theirs this leaves out): the command line (Click),
-#: the content's templates (Jinja2's sandbox, and the extension and template scanning
-#: leaflet uses), written dates and numbers (Babel), hyphenation (Pyphen), the output
-#: folder's lock (filelock), layout and drawing (ReportLab's platypus, canvas and
-#: TrueType fonts, which import uharfbuzz; ReportLab's utilities import Pillow), the logo
-#: (Pillow's image, the plugins `Image.open` loads, and the two modules leaflet's
-#: colour checks use) and the stamped copy (pikepdf). Not PyYAML: with the validated-
-#: content cache filled, a batch reads no YAML; nor pydantic, for the same reason. They
-#: are imported after `leaflet`'s package, as in a batch (see `floor_command`).
+#: escaping the values wording puts in (MarkupSafe), written dates and numbers (Babel),
+#: hyphenation (Pyphen), the output folder's lock (filelock), layout and drawing
+#: (ReportLab's platypus, canvas and TrueType fonts; ReportLab's utilities import Pillow),
+#: the logo (Pillow's image, the plugins `Image.open`
+#: loads, and the two modules leaflet's colour checks use) and the stamped copy
+#: (pikepdf). Not PyYAML: with the validated-content cache filled, a batch reads no
+#: YAML; nor pydantic, for the same reason. Not Jinja2: the peer leaflet's wording only
+#: puts values in, rendered without it (`leaflet.sources.wording`); nor uharfbuzz's code,
+#: which runs only when text is shaped. They are imported after `leaflet`'s package, as
+#: in a batch (see `floor_command`), which also leaves uharfbuzz waiting.
 FLOOR_IMPORTS = (
     "click",
-    "jinja2.sandbox",
-    "jinja2.ext",
-    "jinja2.meta",
+    "markupsafe",
     "babel.dates",
     "babel.numbers",
     "pyphen",

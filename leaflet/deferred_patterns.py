@@ -13,6 +13,15 @@ those modules with each pattern their own code compiles as they load standing in
 compiled pattern until first used (`DeferredPattern`). Nothing else is changed: other
 modules, and patterns compiled later, compile as always; a module already loaded, or
 not installed, is left alone.
+
+The same finder defers one module's code as a whole (`LAZY_MODULES`): uharfbuzz, which
+`reportlab.pdfbase.ttfonts` imports as it loads (about 7 ms, in every process that
+draws) though only shaping right-to-left and complex scripts uses it. The module is
+made and put in `sys.modules` as an import makes it, but its code runs when something
+first asks it for an attribute (`_LazyLoader`, PEP 562's module `__getattr__`): so
+ReportLab's `try: import uharfbuzz` and `if not uharfbuzz:` see it installed, as they
+would, and English text never runs it. As for any import, a thread that asks while
+another runs the code waits for it.
 """
 
 from __future__ import annotations
@@ -36,6 +45,8 @@ MODULES = frozenset(
         "pikepdf.models.metadata._constants",
     }
 )
+#: The modules whose code runs when first used (see the module's docstring).
+LAZY_MODULES = frozenset({"uharfbuzz"})
 
 
 class DeferredPattern:
@@ -106,9 +117,55 @@ class _Loader:
         return getattr(self._loader, name)
 
 
+class _LazyLoader:
+    """The module's own loader, running its code when the module is first asked for an
+    attribute it lacks (all but what the import system sets: `__name__`, `__path__`...)."""
+
+    def __init__(self, loader: Any) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        module: ModuleType | None = self._loader.create_module(spec)
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        import threading  # here: loaded by then (ReportLab's fonts come after the CLI's)
+
+        lock = threading.RLock()
+        namespace = module.__dict__
+        ran: list[bool] = []
+
+        def load(name: str) -> Any:
+            with lock:  # another thread's first use waits until the code has run
+                if not ran:
+                    ran.append(True)
+                    try:  # `load` answers for what is missing until the code has run
+                        self._loader.exec_module(module)
+                    except BaseException:
+                        if sys.modules.get(module.__name__) is module:
+                            del sys.modules[module.__name__]  # as a failed import leaves it
+                        raise
+                    finally:
+                        if namespace.get("__getattr__") is load:
+                            del namespace["__getattr__"]
+            if name in namespace:
+                return namespace[name]
+            own = namespace.get("__getattr__")
+            if own is not None and own is not load:
+                return own(name)
+            raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+
+        namespace["__getattr__"] = load
+
+    def __getattr__(self, name: str) -> Any:  # get_source, get_data, ...
+        if name.startswith("_"):  # `_loader` not yet set (a copy being made)
+            raise AttributeError(name)
+        return getattr(self._loader, name)
+
+
 class _Finder:
-    """Finds each of `MODULES` as `PathFinder` (installed modules' finder) would, and
-    gives it `_Loader`; once each, and then goes."""
+    """Finds each of `MODULES` and `LAZY_MODULES` as `PathFinder` (installed modules'
+    finder) would, and gives it `_Loader` or `_LazyLoader`; once each, and then goes."""
 
     def __init__(self, modules: set[str]) -> None:
         self._waiting = modules
@@ -124,13 +181,14 @@ class _Finder:
                 sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
         if spec is not None and spec.loader is not None:
-            spec.loader = cast("importlib.abc.Loader", _Loader(spec.loader))
+            wrapper = _LazyLoader if fullname in LAZY_MODULES else _Loader
+            spec.loader = cast("importlib.abc.Loader", wrapper(spec.loader))
         return spec
 
 
 def install() -> None:
-    """Defer `MODULES`' patterns, those of any loaded already aside (unless they are
-    being deferred)."""
-    waiting = set(MODULES - sys.modules.keys())
+    """Defer `MODULES`' patterns and `LAZY_MODULES`' code, those of any loaded already
+    aside (unless they are being deferred)."""
+    waiting = set((MODULES | LAZY_MODULES) - sys.modules.keys())
     if waiting and not any(isinstance(f, _Finder) for f in sys.meta_path):
         sys.meta_path.insert(0, _Finder(waiting))

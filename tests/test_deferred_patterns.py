@@ -1,6 +1,6 @@
 """ReportLab's paragraph and CJK splitting modules and pikepdf's XMP constants load with
-their patterns compiled on first use (`leaflet.deferred_patterns`): each check of what
-loads runs in a fresh interpreter."""
+their patterns compiled on first use, and uharfbuzz's code runs on first use
+(`leaflet.deferred_patterns`): each check of what loads runs in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -107,3 +107,51 @@ def test_a_deferred_pattern_can_be_copied_and_pickled():
     for twin in (copy.copy(pattern), copy.deepcopy(pattern), pickle.loads(pickle.dumps(pattern))):
         assert twin.match("aab") is not None
         assert (twin.pattern, twin.flags) == ("a+b", 0)
+
+
+def test_uharfbuzz_runs_only_when_text_is_shaped():
+    """ReportLab's fonts import uharfbuzz and test it as they load (choosing the
+    `shapeFragWord` that shapes); its code runs when shaping first asks it for
+    something, and then shapes as it always does."""
+    found = fresh(
+        "import json, sys, leaflet\n"
+        "import reportlab.pdfbase.ttfonts as ttfonts\n"
+        "from leaflet.sources.bundled import FONTS_DIR\n"
+        "from leaflet.sources.shaping import shape\n"
+        "font = ttfonts.TTFont('Arabic', str(FONTS_DIR / 'NotoSansArabic-Regular.ttf'))\n"
+        "loaded = 'uharfbuzz._harfbuzz' in sys.modules\n"
+        "shaped = shape(font, 'سلام', True)\n"
+        "print(json.dumps({\n"
+        "  'loaded with the fonts': loaded,\n"
+        "  'installed, as ReportLab sees it': bool(ttfonts.uharfbuzz),\n"
+        "  'ReportLab shapes words': 'force' in ttfonts.shapeFragWord.__code__.co_varnames,\n"
+        "  'loaded once shaping': 'uharfbuzz._harfbuzz' in sys.modules,\n"
+        "  'glyphs': len(shaped),\n"
+        "}))"
+    )
+    assert found == {
+        "loaded with the fonts": False,
+        "installed, as ReportLab sees it": True,
+        "ReportLab shapes words": True,
+        "loaded once shaping": True,
+        "glyphs": 3,  # lam and alef join in one glyph: shaped
+    }
+
+
+def test_a_lazy_module_is_loaded_once_for_threads_that_ask_at_once():
+    found = fresh(
+        "import json, sys, threading, leaflet\n"
+        "import uharfbuzz\n"
+        "seen = []\n"
+        "start = threading.Barrier(8)\n"
+        "def use():\n"
+        "    start.wait()\n"
+        "    seen.append(uharfbuzz.Buffer)\n"
+        "threads = [threading.Thread(target=use) for _ in range(8)]\n"
+        "for thread in threads: thread.start()\n"
+        "for thread in threads: thread.join()\n"
+        "import uharfbuzz._harfbuzz as core\n"
+        "print(json.dumps([len(seen), all(item is core.Buffer for item in seen),\n"
+        "    '__getattr__' in vars(uharfbuzz), hasattr(uharfbuzz, 'no_such_name')]))"
+    )
+    assert found == [8, True, False, False]

@@ -75,6 +75,8 @@ def test_a_document_loads_only_what_its_build_uses(tmp_path):
     assert not {name for name in modules if name.startswith("leaflet.packs")}  # no batch
     assert "leaflet.render.fillable" not in modules  # no --fillable
     assert "filelock" not in modules
+    assert "jinja2" not in modules  # the wording only puts values in (sources.wording)
+    assert "uharfbuzz._harfbuzz" not in modules  # English: nothing to shape
     assert "urllib.request" not in modules  # nothing is fetched
     assert not other_commands(modules, "leaflet.cli.documents")
 
@@ -187,7 +189,8 @@ def test_a_second_batch_needs_no_pydantic(tmp_path):
     """A batch reads its export without the schema's models (`schema.export_fields`,
     `schema.checks`), and the wording its bases are laid out with holds placeholders,
     no one's details: the next run reads all it validated from the cache, and writes the
-    same files. The lock on the output folder is taken after planning (filelock)."""
+    same files. The lock on the output folder is taken after planning (filelock). One
+    job loads nothing for other processes, nor HarfBuzz (uharfbuzz runs when shaping)."""
     (tmp_path / "day.csv").write_text(
         "appointment_id,patient_name,treatment,appointment,email\n"
         "A1,Zoë Ng,microneedling,2026-12-01T09:00,zoe@example.com\n",
@@ -206,11 +209,15 @@ def test_a_second_batch_needs_no_pydantic(tmp_path):
         runs.append(set(printed.split()))
     cold, warm = runs
     assert "pydantic" in cold
-    assert not heavy(warm) & {"pydantic", "yaml", "pypdf", "textstat"}
+    # The built-in wording only puts values in: rendered without Jinja2.
+    assert not heavy(warm) & {"pydantic", "yaml", "pypdf", "textstat", "jinja2"}
     assert not {"pydantic_core", "email_validator", "leaflet.sources.schema.exports"} & warm
     assert not {name for name in warm if name.startswith("leaflet.sources.schema.blocks")}
     assert "filelock" in warm  # the lock was taken
     assert "leaflet.render.fillable" not in warm  # no --fillable
+    # One job: no processes to start or talk to, and English text shapes nothing.
+    assert not {"multiprocessing", "concurrent.futures", "leaflet.packs.forked"} & warm
+    assert "uharfbuzz._harfbuzz" not in warm
     for document in ("info", "consent"):
         pdf = f"A1-{document}.pdf"
         assert (tmp_path / "cold" / pdf).read_bytes() == (tmp_path / "warm" / pdf).read_bytes()

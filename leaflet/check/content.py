@@ -26,7 +26,7 @@ from leaflet.sources.dates import format_date
 from leaflet.sources.fonts import describe_chars
 from leaflet.sources.language_folders import documents_in
 from leaflet.sources.personal import Personalisation
-from leaflet.sources.templating import TemplateProblem
+from leaflet.sources.wording import TemplateProblem
 from leaflet.sources.yamlfile import format_loc, read_yaml, validate
 
 #: A review date this close (or closer) is a warning.

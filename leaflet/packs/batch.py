@@ -25,11 +25,11 @@ import datetime as dt
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaflet.errors import Argument, LeafletError, OutputError
 from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.packs.builder import BuiltDocument, Result, WorkerSetup
-from leaflet.packs.forked import ForkedJobs
 from leaflet.packs.manifest import Manifest, ManifestEntry
 from leaflet.packs.planner import BatchSettings, Job, Planner
 from leaflet.packs.workers import Runner, WorkerPool, default_jobs, forking_is_safe, run_jobs
@@ -39,6 +39,9 @@ from leaflet.sources.brand import Brand
 from leaflet.sources.content import DOCUMENTS, Treatment
 from leaflet.sources.documents import FORMS
 from leaflet.sources.layout import load_layout
+
+if TYPE_CHECKING:  # imported when jobs are forked: one job needs no multiprocessing
+    from leaflet.packs.forked import ForkedJobs
 
 #: The lock file a batch holds in its output folder while it writes there.
 LOCK_NAME = ".leaflet-batch.lock"
@@ -132,11 +135,17 @@ def start_jobs(
     while it plans: `leaflet.packs.forked`); else fork-server workers. None: this
     process alone. Pass it to `build_batch` as `pool`, for one batch, and close it."""
     settings = _checked(settings)
+    if jobs is not None and jobs <= 1:
+        return None
     forked = forking_is_safe()
     jobs = default_jobs(stamped, full, forked=forked) if jobs is None else jobs
     if jobs <= 1:
         return None
-    return ForkedJobs(jobs, settings) if forked else WorkerPool(jobs)
+    if not forked:
+        return WorkerPool(jobs)
+    from leaflet.packs.forked import ForkedJobs
+
+    return ForkedJobs(jobs, settings)
 
 
 def _runner(

@@ -19,13 +19,8 @@ and with them goes multiprocessing's resource tracker.
 from __future__ import annotations
 
 import collections
-import concurrent.futures
-import ctypes
 import importlib
 import math
-import multiprocessing
-import multiprocessing.context
-import multiprocessing.process
 import os
 import pickle
 import signal
@@ -42,7 +37,13 @@ from leaflet.packs.planner import Job
 from leaflet.render.glyphs import needed as needed_glyphs
 
 if TYPE_CHECKING:
+    import multiprocessing.context
+    import multiprocessing.process
+
     from leaflet.sources.content import Treatment
+
+# multiprocessing, concurrent.futures and ctypes are imported where they are used: a
+# batch built in this process alone (`--jobs 1`, a small batch) needs none of them.
 
 #: A batch is built in this process alone when its estimated work is under this many
 #: seconds; above it, by a process per CPU. Measured on an idle 2-core machine, whole
@@ -87,6 +88,8 @@ def worker_context() -> multiprocessing.context.BaseContext:
     """How workers start: forked from the fork server where there is one and fork is
     safe after imports (not macOS, whose system libraries may not survive a fork), else
     spawned."""
+    import multiprocessing
+
     if sys.platform != "darwin" and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
@@ -98,6 +101,8 @@ def forking_is_safe() -> bool:
     """Whether this process may fork its jobs: on Linux (elsewhere a forked process may
     not survive its system libraries' state, macOS's above all), with no other thread
     running."""
+    import multiprocessing
+
     return (
         sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
@@ -132,6 +137,8 @@ class WorkerPool:
     later batches. Use it as a context manager, or call `close`."""
 
     def __init__(self, jobs: int | None = None) -> None:
+        import concurrent.futures
+
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self._executor = concurrent.futures.ProcessPoolExecutor(
             self.jobs,
@@ -176,6 +183,8 @@ class WorkerPool:
     ) -> Generator[Result]:
         """Build every job in the workers, yielding results as they come (`loaded`,
         what this process loaded, is of no use to other processes)."""
+        import concurrent.futures.process
+
         chunks = base_chunks(todo, self.jobs)
         sent = _Sent.of(setup)
         futures = [self._executor.submit(_build_chunk, sent, chunk) for chunk in chunks]
@@ -305,10 +314,14 @@ def exit_with_parent() -> None:
     fork server, which ends when the batch's process does. Without this, a killed batch
     left its workers running, waiting for work forever.
     """
+    import multiprocessing.process
+
     parent = multiprocessing.process.parent_process()
     if parent is None:  # not a worker process: nothing to watch
         return
     if sys.platform.startswith("linux"):
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     threading.Thread(

@@ -46,7 +46,7 @@ from leaflet.sources.fontchain import FontChain
 from leaflet.sources.layout import Layout
 from leaflet.sources.personal import PLACEHOLDERS, Personalisation, has_placeholder
 from leaflet.sources.review import check_review_date
-from leaflet.sources.templating import plain
+from leaflet.sources.wording import plain
 from leaflet.story.flowables.values import SLOT_DEPTH, draw_value, fit_value
 from leaflet.story.session import BaseRecord, Slot
 

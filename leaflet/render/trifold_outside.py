@@ -31,7 +31,7 @@ from leaflet.render.logo import COVER_LOGO
 from leaflet.render.prepare import Build
 from leaflet.render.trifold_panels import Panel, panel_widths
 from leaflet.sources import schema
-from leaflet.sources.templating import plain
+from leaflet.sources.wording import plain
 from leaflet.story import tags
 from leaflet.story.builder import StoryBuilder
 from leaflet.story.flowables.boxes import ROUNDING_TOLERANCE, Box

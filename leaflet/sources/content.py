@@ -6,8 +6,9 @@ every language. Each language has a folder named by its BCP 47 tag (`en-GB/`, `p
 optionally, a `treatment.yaml` with the name, summary and text settings in that
 language's words. (A folder made before languages holds its documents directly: they
 are the language their `meta.language` says.) Each document is validated against
-`schema.Document` and every piece of its wording compiled as a template once, at load;
-a translation is checked against the document it translates (`translation`).
+`schema.Document` and every piece of its wording compiled once, at load
+(`document_wording`); a translation is checked against the document it translates
+(`translation`).
 `ContentDocument.render` then fills the wording in for one clinic and patient.
 """
 
@@ -43,10 +44,8 @@ from leaflet.sources.yamlfile import YamlSource, format_loc, read_yaml, validate
 if TYPE_CHECKING:  # loaded when a document is: `leaflet list` needs none of them
     from leaflet.sources.fontchain import FontChain
     from leaflet.sources.strings import Strings
-    from leaflet.sources.templating import Namespace, Wording
+    from leaflet.sources.wording import Namespace, Wording
 
-#: Keys whose values are identifiers or options, never wording.
-NOT_WORDING = frozenset({"id", "style"})
 #: The treatment file: in the treatment's folder, and optionally in a language folder.
 #: Template variables holding a patient's details: a build with any of them filled in
 #: is validated in full every time (personal details never go in the validated cache;
@@ -103,7 +102,7 @@ class ContentDocument:
     def template_context(self, variables: Mapping[str, Mapping[str, Any]]) -> dict[str, Namespace]:
         """What the wording's templates see: `variables` (`clinic`, `patient`,
         `appointment`) and the treatment's `settings`, `treatment` and `document`."""
-        from leaflet.sources.templating import Namespace
+        from leaflet.sources.wording import Namespace
 
         context = {name: Namespace(name, values) for name, values in variables.items()}
         language = self.meta.language
@@ -141,7 +140,7 @@ class ContentDocument:
         wording = self.wording.get(loc)
         if wording is None:
             return value
-        from leaflet.sources.templating import TemplateProblem
+        from leaflet.sources.wording import TemplateProblem
 
         try:
             text = wording.render(context)
@@ -336,8 +335,8 @@ def rebuild_treatment(
 
 
 def _load_document(treatment: Treatment, name: str, language: str) -> ContentDocument:
+    from leaflet.sources.document_wording import compile_wording
     from leaflet.sources.strings import load_strings
-    from leaflet.sources.templating import TemplateProblem, Wording, make_environment
 
     folder = treatment.languages[language]
     source = treatment.read(name, language)
@@ -352,26 +351,7 @@ def _load_document(treatment: Treatment, name: str, language: str) -> ContentDoc
             line=source.line_of(loc),
             field=format_loc(loc),
         )
-    environment = make_environment(language)
-    wording: dict[Loc, Wording] = {}
-
-    def compile_all(value: Any, loc: Loc) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key not in NOT_WORDING:
-                    compile_all(item, loc + (key,))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                compile_all(item, loc + (index,))
-        elif isinstance(value, str):
-            try:
-                wording[loc] = Wording(value, environment)
-            except TemplateProblem as err:
-                raise SourceError(
-                    source.path, str(err), line=source.line_of(loc), field=format_loc(loc)
-                ) from err
-
-    compile_all(source.data["blocks"], ("blocks",))
+    wording = compile_wording(source, language)
     strings = load_strings(language, treatment.content_dir)
     original = None
     if (of := spec.meta.source_of_translation) is not None:

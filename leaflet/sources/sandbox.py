@@ -33,6 +33,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from leaflet.sources.wording import too_long
+
 #: Jinja2's own filters templates may use: none makes markup or grows text without
 #: bound (`safe`, `urlize`, `xmlattr`, `tojson`, `format`, `center`, `indent` are out).
 # fmt: off
@@ -131,10 +133,13 @@ class BoundedSandbox(SandboxedEnvironment):
             if name in FILTERS
         }
         self.filters["_counted"] = _counted
+        #: Our own filters, unbounded: what `leaflet.sources.wording` calls itself.
+        self.own_filters: dict[str, Callable[..., Any]] = {}
 
     def add_filter(self, name: str, function: Callable[..., Any]) -> None:
         """Make one of our own filters available, bounded like Jinja2's."""
         self.filters[name] = _bounded_filter(function, self.allowed.max_output)
+        self.own_filters[name] = function
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         template = super()._parse(source, name, filename)
@@ -189,14 +194,6 @@ def render_bounded(template: Any, context: Mapping[str, Any], max_output: int) -
         return "".join(parts)
     finally:
         _steps.reset(token)
-
-
-def too_long(limit: int) -> str:
-    """The message for text over `limit` characters."""
-    return (
-        f"the text is longer than {limit:,} characters (about {limit // 6:,} words), "
-        "far more than any leaflet needs in one place; split it up"
-    )
 
 
 def _spend() -> None:

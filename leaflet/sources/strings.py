@@ -47,7 +47,7 @@ class Strings:
     def markup(self, template: str, **values: Any) -> str:
         """Paragraph markup: the words escaped, `**bold**` made bold, values escaped."""
         # Imported here: `leaflet list` reads strings without Jinja2 (see test_startup).
-        from leaflet.sources.templating import author_markup, plain
+        from leaflet.sources.wording import author_markup, plain
 
         return author_markup(template).format_map(
             {key: plain(str(value)) for key, value in values.items()}

@@ -10,6 +10,10 @@ Templates run in `sandbox.BoundedSandbox`: no way to emit raw markup, no calls, 
 in content, and every piece of wording at most `MAX_TEXT` characters, before and after
 its variables are filled in. Email templates are files, read through `BoundedLoader`:
 each one, and the layout it extends, at most `MAX_TEMPLATE_BYTES` of UTF-8 text.
+
+Content wording (`Wording`) is compiled here only when it is more than text with values
+put in: `leaflet.sources.wording` renders the rest, as this environment would, without
+importing Jinja2.
 """
 
 from __future__ import annotations
@@ -32,23 +36,45 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.loaders import split_template_path
 from jinja2.meta import find_referenced_templates
-from markupsafe import escape
 
 from leaflet.errors import SourceError, display_path
-from leaflet.sources.dates import format_number
-from leaflet.sources.languages import Language, parse_language
+from leaflet.sources.languages import parse_language
 from leaflet.sources.reading import MB, UnreadableFile, read_limited
-from leaflet.sources.sandbox import Allowed, BoundedSandbox, render_bounded, too_long
+from leaflet.sources.sandbox import Allowed, BoundedSandbox, render_bounded
 from leaflet.sources.spelling import did_you_mean
+from leaflet.sources.wording import (
+    MAX_TEXT,
+    Namespace,
+    TemplateProblem,
+    Templates,
+    author_markup,
+    make_plural,
+    plain,
+)
+from leaflet.sources.wording import Wording as PlainWording
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-#: All the markup rendered wording may hold: our own bold and the entities escaping
-#: makes. Anything else (say a lone `&` sliced from an escaped value) is refused.
-_OUR_MARKUP = re.compile(r"(?:[^<>&]|</?b>|&(?:amp|lt|gt|#39|#34);)*")
-#: The most one piece of wording (a paragraph, a bullet) may hold, as written and as
-#: rendered: 12 times the longest built-in one (about 400), and small enough that laying
-#: it out (which takes time with the square of a paragraph's length) stays instant.
-MAX_TEXT = 5_000
+# With the names `leaflet.sources.wording` holds, which were this module's before it
+# rendered plain wording without Jinja2.
+__all__ = [
+    "CONTENT",
+    "EMAIL",
+    "MAX_EMAIL",
+    "MAX_TEMPLATE_BYTES",
+    "MAX_TEXT",
+    "BoundedLoader",
+    "ContentJinja",
+    "Namespace",
+    "TemplateProblem",
+    "Templates",
+    "Wording",
+    "author_markup",
+    "email_template",
+    "make_email_environment",
+    "make_environment",
+    "make_plural",
+    "plain",
+]
+
 #: The most an email template may render to (the built-in HTML body is about 4,000).
 MAX_EMAIL = 100_000
 #: The largest email template file read: a link to /dev/zero is refused, not read until
@@ -56,51 +82,6 @@ MAX_EMAIL = 100_000
 MAX_TEMPLATE_BYTES = MB
 CONTENT = Allowed("content", loops=False, max_output=MAX_TEXT)
 EMAIL = Allowed("email", loops=True, max_output=MAX_EMAIL, layouts=True)
-
-
-def author_markup(text: str) -> str:
-    """Escape the author's text and turn `**bold**` into `<b>bold</b>`."""
-    converted = _BOLD.sub(lambda m: f"<b>{m.group(1)}</b>", str(escape(text)))
-    if "**" in converted:
-        raise ValueError(
-            "unmatched ** (bold needs ** on both sides, within one sentence "
-            "and not around a {{ variable }})"
-        )
-    return converted
-
-
-def plain(text: str) -> str:
-    """Escape a value (clinic field, patient name) for use inside paragraph markup."""
-    return str(escape(text))
-
-
-class Namespace:
-    """A named group of template variables (`clinic`, `settings`...), read-only."""
-
-    def __init__(self, name: str, values: Mapping[str, Any]) -> None:
-        self._name = name
-        self._values = dict(values)
-
-    def __getattr__(self, key: str) -> Any:
-        if key.startswith("_"):
-            raise AttributeError(key)
-        try:
-            return self._values[key]
-        except KeyError:
-            raise AttributeError(key) from None
-
-    def __getitem__(self, key: str) -> Any:
-        return self._values[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
-
-    def __repr__(self) -> str:  # shown if an author prints a whole group
-        return f"<{self._name}>"
-
-
-#: The message of an undefined name that is not in a group: `{{ setings.x }}`.
-_UNDEFINED_NAME = re.compile(r"undefined variable '([^'.]+)'")
 
 
 class _NamedUndefined(StrictUndefined):
@@ -134,106 +115,6 @@ class _AuthorMarkupExtension(Extension):
                 yield token
 
 
-class TemplateProblem(Exception):
-    """A template that does not compile or render; the caller adds file and field."""
-
-
-class Wording:
-    """One piece of content text, compiled once and rendered for each build."""
-
-    __slots__ = ("_static", "_template")
-
-    def __init__(self, source: str, environment: BoundedSandbox) -> None:
-        source = source.strip()
-        if len(source) > MAX_TEXT:
-            raise TemplateProblem(too_long(MAX_TEXT))
-        self._static: str | None = None
-        self._template = None
-        if "{{" in source or "{%" in source or "{#" in source:
-            try:
-                self._template = environment.from_string(source)
-            except TemplateSyntaxError as err:
-                raise TemplateProblem(f"template error: {err.message}") from err
-        else:
-            try:
-                self._static = author_markup(source)
-            except ValueError as err:
-                raise TemplateProblem(str(err)) from err
-
-    def render(self, context: Mapping[str, Any]) -> str:
-        """The paragraph markup for `context`."""
-        if self._template is None:
-            assert self._static is not None, "a text is compiled or static"
-            return self._static
-        try:
-            text = " ".join(render_bounded(self._template, context, MAX_TEXT).split())
-        except Exception as err:  # undefined names and sandbox refusals alike
-            message = getattr(err, "message", None) or str(err)
-            top = _UNDEFINED_NAME.fullmatch(message)  # a misspelt group, e.g. setings
-            if top and (hint := did_you_mean(top[1], context)):
-                message += f" ({hint})"
-            raise TemplateProblem(message) from err
-        if not _OUR_MARKUP.fullmatch(text):
-            raise TemplateProblem(
-                "the template makes markup of its own (pieces of escaped text put "
-                "together); use the values as they are"
-            )
-        return text
-
-
-def make_plural(language: Language) -> Callable[..., str]:
-    """The `plural` filter for `language`: a number, written as the language writes
-    numbers, with the form of its unit that the number takes in CLDR's plural rules.
-
-    Every language gives its forms by CLDR category, all of them, so none is forgotten
-    for a number a clinic may set later: `plural(one='dzień', few='dni', many='dni',
-    other='dnia')`. English may give just the singular, `plural('hour')`, and an `s` is
-    added for every number but 1 (CLDR's `one`). Where any form has a `#`, the number
-    goes where `#` is, and a form without one has no number (as in ICU messages): Arabic
-    says two weeks in one word, `two='أسبوعين', few='# أسابيع'`."""
-    categories = language.plural_categories
-
-    def plural(count: Any, unit: str | None = None, /, **forms: str) -> str:
-        value = _number(count)
-        if value is None:  # "2 to 3": written as it is, in the `other` form
-            number, category = str(count), "other"
-        else:
-            number, category = format_number(value, language.tag), language.plural_category(value)
-        if unit is not None and not forms:
-            if language.locale.language != "en":
-                raise ValueError(
-                    f"plural('{unit}') adds an English 's'; in {language.tag} give every "
-                    f"form: plural({', '.join(f'{c}=...' for c in categories)})"
-                )
-            return f"{number} {unit}" if category == "one" else f"{number} {unit}s"
-        missing = [c for c in categories if c not in forms]
-        unknown = sorted(set(forms) - set(categories))
-        if unit is not None or missing or unknown:
-            raise ValueError(
-                f"plural in {language.tag} needs the forms {', '.join(categories)} "
-                f"(CLDR plural categories) as plural({', '.join(f'{c}=...' for c in categories)})"
-                + (f"; missing: {', '.join(missing)}" if missing else "")
-                + (f"; not a form of {language.tag}: {', '.join(unknown)}" if unknown else "")
-            )
-        if any("#" in form for form in forms.values()):
-            return forms[category].replace("#", number)
-        return f"{number} {forms[category]}"
-
-    return plural
-
-
-def _number(count: Any) -> int | float | None:
-    """`count` as a number, or None when it is text that is not one."""
-    if isinstance(count, int | float) and not isinstance(count, bool):
-        return count
-    for kind in (int, float):
-        try:
-            return kind(str(count))
-        except ValueError:
-            pass
-    return None
-
-
 def make_environment(language: str = "en-GB") -> BoundedSandbox:
     """The Jinja2 environment content in `language` runs in: sandboxed, bounded, strict
     and autoescaping."""
@@ -246,6 +127,51 @@ def make_environment(language: str = "en-GB") -> BoundedSandbox:
     )
     environment.add_filter("plural", make_plural(parse_language(language)))
     return environment
+
+
+#: The message of an undefined name that is not in a group: `{{ setings.x }}`.
+_UNDEFINED_NAME = re.compile(r"undefined variable '([^'.]+)'")
+
+
+class ContentJinja:
+    """Content wording compiled and rendered in `environment` (`make_environment`), for
+    `leaflet.sources.wording`: what goes wrong is a `TemplateProblem`."""
+
+    def __init__(self, environment: BoundedSandbox) -> None:
+        self.environment = environment
+
+    def compile(self, source: str) -> Template:
+        try:
+            return self.environment.from_string(source)
+        except TemplateSyntaxError as err:
+            raise TemplateProblem(f"template error: {err.message}") from err
+
+    def render(self, template: Template, context: Mapping[str, Any]) -> str:
+        try:
+            return render_bounded(template, context, MAX_TEXT)
+        except Exception as err:  # undefined names and sandbox refusals alike
+            message = getattr(err, "message", None) or str(err)
+            top = _UNDEFINED_NAME.fullmatch(message)  # a misspelt group, e.g. setings
+            if top and (hint := did_you_mean(top[1], context)):
+                message += f" ({hint})"
+            raise TemplateProblem(message) from err
+
+
+def content_templates(environment: BoundedSandbox) -> Templates:
+    """The templates of wording compiled in `environment`, made already."""
+    jinja = ContentJinja(environment)
+    return Templates("", lambda: jinja, plural=environment.own_filters["plural"])
+
+
+class Wording(PlainWording):
+    """`leaflet.sources.wording.Wording`, given the environment it compiles in."""
+
+    __slots__ = ()
+
+    def __init__(self, source: str, environment: BoundedSandbox | Templates) -> None:
+        if not isinstance(environment, Templates):
+            environment = content_templates(environment)
+        super().__init__(source, environment)
 
 
 class BoundedLoader(BaseLoader):

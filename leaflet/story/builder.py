@@ -18,7 +18,7 @@ from leaflet.sources.layout import Layout
 from leaflet.sources.personal import PersonalValues
 from leaflet.sources.strings import Strings
 from leaflet.sources.styles import StyleSet
-from leaflet.sources.templating import plain
+from leaflet.sources.wording import plain
 from leaflet.sources.yamlfile import format_loc
 from leaflet.story.blocks import forms, leaflets, text
 from leaflet.story.context import StoryContext

@@ -22,7 +22,7 @@ from leaflet.errors import LayoutFitError
 from leaflet.sources import schema
 from leaflet.sources.languages import parse_language
 from leaflet.sources.personal import PersonalValues
-from leaflet.sources.templating import plain
+from leaflet.sources.wording import plain
 from leaflet.story.blocks.forms import WRITE_IN_SPACING
 from leaflet.story.context import StoryContext
 from leaflet.story.flowables.boxes import Box, Columns, SplittableBox

@@ -45,7 +45,7 @@ def plainly_valid(address: str) -> bool:
         and len(local) <= 64
         and len(domain) <= 253
         and _PLAIN_ADDRESS.fullmatch(address) is not None
-        and all(len(label) <= 63 for label in domain.split("."))
+        and max(map(len, domain.split("."))) <= 63
         and domain.rpartition(".")[2].lower() not in SPECIAL_USE_DOMAINS
     )
 

@@ -783,14 +783,14 @@ def test_rows_read_the_short_way_as_the_general_way_reads_them(monkeypatch, orde
     problems are those the general way gives, field for field."""
     import re
 
-    from leaflet.packs import appointments
+    from leaflet.packs import rows
     from leaflet.sources import written_dates
 
     text, export = tricky_export(born, when), ExportFormat(date_order=order)
     short = readings(text, export)
     assert isinstance(short, tuple)
     assert len(short[0]) > 30 and len(short[1]) > 30  # appointments, and problems
-    monkeypatch.setattr(appointments, "_read_plain", lambda *args: None)
+    monkeypatch.setattr(rows, "_read_plain", lambda *args: None)
     monkeypatch.setattr(written_dates, "_PLAIN_NUMERIC", re.compile(r"(?!)"))
     assert readings(text, export) == short
 
@@ -821,11 +821,11 @@ def test_the_example_exports_read_the_short_way_as_the_general_way_reads_them(
 ):
     import re
 
-    from leaflet.packs import appointments
+    from leaflet.packs import rows
     from leaflet.sources import written_dates
 
     text, _ = leaflet.read_export_text(path, export)
     short = readings(text, export)
-    monkeypatch.setattr(appointments, "_read_plain", lambda *args: None)
+    monkeypatch.setattr(rows, "_read_plain", lambda *args: None)
     monkeypatch.setattr(written_dates, "_PLAIN_NUMERIC", re.compile(r"(?!)"))
     assert readings(text, export) == short

@@ -121,7 +121,7 @@ def read_date(text: str, order: str | None = None, *, short_years: bool = False)
     """The date written in `text` (no time); see the module docstring."""
     if (iso := _PLAIN_ISO.fullmatch(text)) and iso[4] is None:
         try:  # not `contextlib.suppress`: it would double the shortcut's time
-            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+            return dt.date(*map(int, iso.group(1, 2, 3)))
         except ValueError:  # not a real date: the general way says why
             pass
     elif (

@@ -612,3 +612,220 @@ def test_a_cell_with_a_control_character_or_too_long_is_its_rows_problem(cells, 
     appointments, problems = leaflet.parse_appointments(text, "day.csv")
     assert [a.appointment_id for a in appointments] == ["A0"]
     assert [str(p) for p in problems] == [f"day.csv, row 3, column {problem}"]
+
+
+#: Dates and times as exports write them, and as they mistype them: numeric ones in
+#: either order, real and not, on either clock, and text the shortcuts must leave alone.
+WRITTEN_DATES = [
+    *("08/05/1966", "25/12/1980", "12/25/1980", "05/05/1966", "31/02/1966", "29/02/2024"),
+    *("29/02/2023", "00/00/0000", "13/13/1966", "8.5.1966", "8-5-1966", "08/05/66", "1/1/2030"),
+    *("01/01/2027", "02/01/2027", "08//1966", "0008/05/1966", "08/05-1966", "8 May 1966"),
+    *(
+        "May 8, 1966",
+        " 08/05/1966",
+        "08/05/1966 ",
+        "１２/０５/１９６６",
+        "٠٨/٠٥/١٩٦٦",
+        "1966-05-08",
+    ),
+    *("01/12/2026 09:00", "12/01/2026 9:00 AM", "12/01/2026 12:30 am", "01/12/2026 0:30 AM"),
+    *("01/12/2026 13:00 PM", "01/12/2026 24:00", "01/12/2026 23:60", "01/12/2026 9.30"),
+    *("01/12/2026 09:00:00", "01/12/26 09:00", "31/11/2026 09:00", "01/12/2026  09:00"),
+    *("01/12/2026 9:00AM", "01/12/2026 9:00 a.m.", "01/12/2026 9:00 PM", "01/12/2026 9:00pm"),
+    *("01/12/2026 12:00 PM", "01/12/2026 12:00 AM", "01-12-2026 09:00", "01/12/2026T09:00"),
+    *("Tue 1 Dec 2026 14:15", "1.12.2026 14:00", "１/12/2026 09:00", "01/12/2026 9:0"),
+    *("01/12/2026 009:00", "01/12/2026 09:00 XM", "2026-12-01T09:00", "2026-12-01 24:00", ""),
+    *(
+        "01/12/2026\u00a009:00",
+        "01/12/2026 09:00\u00a0PM",
+        "\u0661/12/2026 09:00",
+        "12/13/2026 1:00",
+    ),
+]
+
+
+@pytest.mark.parametrize("order", [None, "day-first", "month-first"])
+@pytest.mark.parametrize("read", ["read_date", "read_datetime"])
+def test_numeric_dates_read_as_the_general_reading_reads_them(monkeypatch, read, order):
+    """Numeric dates with a four-digit year take a shortcut when the order is known; it
+    gives what the general reading gives, date or problem, for every sample."""
+    import re
+
+    from leaflet.sources import written_dates
+
+    def outcomes() -> list[object]:
+        found: list[object] = []
+        for written in WRITTEN_DATES:
+            try:
+                found.append(getattr(written_dates, read)(written, order))
+            except written_dates.DateProblem as err:
+                found.append(err.parts)
+        return found
+
+    shortcut = outcomes()
+    assert any(isinstance(found, dt.date) for found in shortcut)  # some read, some not
+    assert any(isinstance(found, tuple) for found in shortcut)
+    monkeypatch.setattr(written_dates, "_PLAIN_NUMERIC", re.compile(r"(?!)"))  # matches nothing
+    assert outcomes() == shortcut
+
+
+def test_readable_orders_of_iso_dates_as_the_general_reading_finds_them(monkeypatch):
+    import re
+
+    from leaflet.sources import written_dates
+
+    samples = [*ISO_DATES, *WRITTEN_DATES]
+    shortcut = [written_dates.readable_orders(written) for written in samples]
+    monkeypatch.setattr(written_dates, "_PLAIN_ISO", re.compile(r"(?!)"))  # matches nothing
+    assert [written_dates.readable_orders(written) for written in samples] == shortcut
+
+
+#: A row every value of which is fine, and the values to try in each column instead:
+#: empty cells, white space, odd Unicode, control characters, lengths either side of the
+#: limits, ids a file system refuses, numbers and addresses that are not.
+PLAIN_ROW = {
+    "appointment_id": "R",
+    "patient_name": "Ann Lee",
+    "date_of_birth": "08/05/1966",
+    "mobile": "07700 900123",
+    "email": "ann@example.com",
+    "treatment": "microneedling",
+    "appointment": "01/12/2026 09:00",
+    "practitioner": "Dr Priya Patel",
+    "layout": "",
+    "language": "",
+}
+LONG_ADDRESS = "x" * 64 + "@" + "d" * 63 + "." + "e" * 63 + ".ffffffffff.com"  # 207 characters
+TRIED_VALUES = {
+    "appointment_id": [
+        " ",
+        "con",
+        "CON.txt",
+        "a..b",
+        "x.",
+        "-x",
+        "r",
+        "Ä1",
+        "A" * 65,
+        "\u00a0S\u00a0",
+    ],
+    "patient_name": [
+        *("", "  Ann   Lee ", "Ann\tLee", "Ann\x85Lee", "Ann\u200bLee", "Ann\x7fLee", "Zoe\u0308"),
+        *("نور الحسن", "\u3000Mei\u3000Ng", "A" * 200, "A" * 201, "A " * 150, "\u00a0"),
+    ],
+    "date_of_birth": [value for value in WRITTEN_DATES if ":" not in value],
+    "appointment": WRITTEN_DATES,
+    "mobile": [
+        *("", "+44 7700 900123", "123", "0770090012345678", "(0)7700-900.123", "07700\x00900123"),
+        *("0" + " " * 200 + "7700900123", "０７７００ ９００１２３", "07700 900123 ext 4"),
+    ],
+    "email": [
+        *("", "Ann@Example.COM", "bad", "a@b", "łucja@example.pl", "noor@exämple.com"),
+        *(LONG_ADDRESS, "a@example.test", "a @example.com", "a@example.com\x1f"),
+    ],
+    "treatment": ["", "Micro\x01needling", "T" * 200, "T" * 201, "Dermapen", "\u00a0"],
+    "practitioner": ["Dr\x9fLee", "Dr \t Priya", "P" * 201, "Dr\x85Lee"],
+    "layout": ["a4", "L" * 201, "a4\x00", "\u00a0"],
+    "language": ["pl", "cy\x1b", "G" * 200],
+}
+
+
+def tricky_export(born: str, when: str) -> str:
+    """An export of `PLAIN_ROW` (born on `born`, the appointment `when`) with each of
+    `TRIED_VALUES` in turn, some blank rows, a short one, a row that is not valid CSV
+    and duplicate ids."""
+    import csv
+    import io
+
+    plain = {**PLAIN_ROW, "date_of_birth": born, "appointment": when}
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(plain)
+    number = 0
+    for column, values in TRIED_VALUES.items():
+        for value in values:
+            number += 1
+            writer.writerow({**plain, "appointment_id": f"R{number}", column: value}.values())
+    writer.writerow(plain.values())  # `R`, twice, and as `r` among the ids above
+    writer.writerow(plain.values())
+    writer.writerow([" ", "\u00a0", "", "\t"] + [""] * 6)  # blank: not an appointment
+    writer.writerow(["\u200b"])  # not blank, and short
+    stream.write('Q1,"Ann Lee,1966-05-08,,,microneedling,2026-12-01 09:00,,,\r\n')
+    writer.writerow(plain.values())
+    return stream.getvalue()
+
+
+def readings(text: str, export: ExportFormat) -> object:
+    """What `parse_appointments` gives, every field of it: each appointment's and its
+    details' fields, each problem's with the message the command line shows; or the
+    message of the error it raised."""
+    try:
+        appointments, problems = leaflet.parse_appointments(text, "day.csv", export)
+    except leaflet.LeafletError as err:
+        return err.format_message()
+    return (
+        [(vars(a), vars(a.personal)) for a in appointments],
+        [(vars(p), p.format_message()) for p in problems],
+    )
+
+
+@pytest.mark.parametrize(
+    ("order", "born", "when"),
+    [
+        (None, "1966-05-08", "2026-12-01T09:00"),
+        ("day-first", "25/12/1980", "01/12/2026 09:00"),
+        ("month-first", "12/25/1980", "12/01/2026 9:00 AM"),
+    ],
+)
+def test_rows_read_the_short_way_as_the_general_way_reads_them(monkeypatch, order, born, when):
+    """Rows whose values are all fine are made without the constructors' repeat of the
+    row reader's checks, and numeric dates read by a shortcut; the appointments and
+    problems are those the general way gives, field for field."""
+    import re
+
+    from leaflet.packs import rows
+    from leaflet.sources import written_dates
+
+    text, export = tricky_export(born, when), ExportFormat(date_order=order)
+    short = readings(text, export)
+    assert isinstance(short, tuple)
+    assert len(short[0]) > 30 and len(short[1]) > 30  # appointments, and problems
+    monkeypatch.setattr(rows, "_read_plain", lambda *args: None)
+    monkeypatch.setattr(written_dates, "_PLAIN_NUMERIC", re.compile(r"(?!)"))
+    assert readings(text, export) == short
+
+
+@pytest.mark.parametrize(
+    ("path", "export"),
+    [
+        (UK, ExportFormat(date_order="day-first")),
+        (US, ExportFormat(date_order="month-first")),
+        (US, ExportFormat(date_order="day-first")),  # refused: written the other way
+        (CP1252, ExportFormat(encoding="windows-1252", date_order="day-first")),
+        (
+            UTF16,
+            ExportFormat(
+                columns={
+                    "appointment_id": "Visit No.",
+                    "patient_name": "Guest",
+                    "date_of_birth": "Born",
+                    "treatment": "Booked Item",
+                    "appointment": "Slot",
+                }
+            ),
+        ),
+    ],
+)
+def test_the_example_exports_read_the_short_way_as_the_general_way_reads_them(
+    monkeypatch, path, export
+):
+    import re
+
+    from leaflet.packs import rows
+    from leaflet.sources import written_dates
+
+    text, _ = leaflet.read_export_text(path, export)
+    short = readings(text, export)
+    monkeypatch.setattr(rows, "_read_plain", lambda *args: None)
+    monkeypatch.setattr(written_dates, "_PLAIN_NUMERIC", re.compile(r"(?!)"))
+    assert readings(text, export) == short

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from leaflet.errors import LeafletError
-from leaflet.packs.appointments import Appointment, RowProblem, check_appointment_id
+from leaflet.packs.appointments import Appointment, RowProblem
 from leaflet.sources.brand import Brand, load_brand
 from leaflet.sources.content import DOCUMENTS, Treatment, load_treatment
 from leaflet.sources.content_data import find_treatment
@@ -146,9 +146,9 @@ class Planner:
                 appointment.appointment_id,
             )
 
+        # Its id names files: `Appointment` refuses one that cannot (as reading refuses
+        # the row), so it is not checked again here.
         ident = appointment.appointment_id
-        if reason := check_appointment_id(ident):
-            return problem("appointment_id", reason)
         if ident.lower() in seen:
             return problem("appointment_id", f"duplicate id {ident!r}")
         seen.add(ident.lower())

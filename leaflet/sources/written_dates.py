@@ -26,6 +26,7 @@ from leaflet.errors import Argument
 Key = TypeVar("Key")
 DAY_FIRST, MONTH_FIRST = "day-first", "month-first"
 DATE_ORDERS = (DAY_FIRST, MONTH_FIRST)
+_BOTH_ORDERS = frozenset(DATE_ORDERS)
 
 MONTHS = [
     "january",
@@ -59,6 +60,14 @@ _NAMED_DAY = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2,4})"
 #: date or time that is not real, goes the general way and gets its message there). A
 #: day's export holds two dates a row; read so, each takes about a third of the time.
 _PLAIN_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2}))?")
+#: A numeric date with a four-digit year as an export in a known date order writes it,
+#: `08/05/1966`, `8.5.1966`, `12/01/2026 9:00 AM`, `01/12/2026 09:00`, in ASCII digits:
+#: read without the general parse when the order is known, to the same date and time
+#: (anything else, a date or time that is not real, or no order, goes the general way).
+_PLAIN_NUMERIC = re.compile(
+    r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4})"
+    r"(?: ([0-9]{1,2})[:.]([0-9]{2})(?: ?([AaPp])[Mm])?)?"
+)
 _TIME = re.compile(
     r"(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2})(?:\.\d+)?)?\s*(?:(a|p)\.?\s?m\.?)?", re.IGNORECASE
 )
@@ -112,9 +121,16 @@ def read_date(text: str, order: str | None = None, *, short_years: bool = False)
     """The date written in `text` (no time); see the module docstring."""
     if (iso := _PLAIN_ISO.fullmatch(text)) and iso[4] is None:
         try:  # not `contextlib.suppress`: it would double the shortcut's time
-            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+            return dt.date(*map(int, iso.group(1, 2, 3)))
         except ValueError:  # not a real date: the general way says why
             pass
+    elif (
+        order in DATE_ORDERS
+        and (numeric := _PLAIN_NUMERIC.fullmatch(text))
+        and numeric[5] is None
+        and (when := _plain_numeric(numeric, order))
+    ):
+        return when.date()
     text = _clean(text)
     parts = _date_parts(text, short_years)
     if parts is None:
@@ -130,6 +146,13 @@ def read_datetime(text: str, order: str | None = None, *, short_years: bool = Tr
             return dt.datetime(year, month, day_of_month, hour, minute)
         except ValueError:
             pass
+    elif (
+        order in DATE_ORDERS
+        and (numeric := _PLAIN_NUMERIC.fullmatch(text))
+        and numeric[5] is not None
+        and (when := _plain_numeric(numeric, order))
+    ):
+        return when
     text = _clean(text)
     date_text, time_text = _split_time(text)
     parts = _date_parts(date_text, short_years)
@@ -141,16 +164,36 @@ def read_datetime(text: str, order: str | None = None, *, short_years: bool = Tr
     return dt.datetime.combine(day, _read_time(text, time_text, order))
 
 
+def _plain_numeric(found: re.Match[str], order: str | None) -> dt.datetime | None:
+    """The date and time (midnight when none) a `_PLAIN_NUMERIC` match holds, read in
+    `order`, or None when it is not a real one: the general parse says why."""
+    first, second, year = int(found[1]), int(found[3]), int(found[4])
+    month, day = (second, first) if order == DAY_FIRST else (first, second)
+    hour, minute = (int(found[5]), int(found[6])) if found[5] is not None else (0, 0)
+    if found[7] is not None:  # 12-hour clock
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if found[7] in "Pp" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    try:
+        return dt.datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+
+
 def readable_orders(text: str) -> frozenset[str]:
     """The date orders in which `text` (a date, or a date and time) is a real date: both
     when the order does not matter (1966-05-08, 8 May 1966) or it is no date at all."""
+    if _PLAIN_ISO.fullmatch(text):  # year first, read so in either order
+        return _BOTH_ORDERS
     date_text, _ = _split_time(_clean(text))
     try:
         parts = _date_parts(date_text, short_years=True)
     except DateProblem:
         parts = None
     if parts is None or not parts.numeric:
-        return frozenset(DATE_ORDERS)
+        return _BOTH_ORDERS
     found = {
         order
         for order, (month, day) in (

@@ -117,16 +117,9 @@ class _Loader:
         return getattr(self._loader, name)
 
 
-class _LazyLoader:
+class _LazyLoader(_Loader):
     """The module's own loader, running its code when the module is first asked for an
     attribute it lacks (all but what the import system sets: `__name__`, `__path__`...)."""
-
-    def __init__(self, loader: Any) -> None:
-        self._loader = loader
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        module: ModuleType | None = self._loader.create_module(spec)
-        return module
 
     def exec_module(self, module: ModuleType) -> None:
         import threading  # here: loaded by then (ReportLab's fonts come after the CLI's)
@@ -156,11 +149,6 @@ class _LazyLoader:
             raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
 
         namespace["__getattr__"] = load
-
-    def __getattr__(self, name: str) -> Any:  # get_source, get_data, ...
-        if name.startswith("_"):  # `_loader` not yet set (a copy being made)
-            raise AttributeError(name)
-        return getattr(self._loader, name)
 
 
 class _Finder:
